@@ -1,0 +1,141 @@
+# wirebox - kbuild-like make for a multi-call SNTP/SMTP/POP3 client.
+#   make [X_]defconfig | oldconfig | menuconfig     choose features (.config)
+#   make [STATIC=1] [CROSS_COMPILE=pfx-] [V=1]      build ./wirebox
+#   make check | size | demo | install              test, measure, show, install
+VERSION := 0.1.0
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+BUILD ?= build
+KCONFIG_CONFIG ?= .config
+OUT ?= wirebox
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DESTDIR ?=
+WERROR ?= 1
+
+ifeq ($(origin CC),default)
+  ifneq ($(CROSS_COMPILE),)
+    CC := $(CROSS_COMPILE)gcc
+  else ifeq ($(STATIC),1)
+    CC := musl-gcc
+  else
+    CC := gcc
+  endif
+endif
+STRIP ?= $(CROSS_COMPILE)strip
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	-Wno-format-truncation -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -Os
+CPPFLAGS_WB := -D_POSIX_C_SOURCE=200809L -DWIREBOX_VERSION='"$(VERSION)"' \
+	-I$(BUILD) -Icore -I.
+CFLAGS_WB := -std=c99 $(OPT) $(WARN) -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
+	-fno-plt $(CFLAGS)
+LDFLAGS_WB := -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 $(LDFLAGS)
+ifeq ($(STATIC),1)
+LDFLAGS_WB += -static
+endif
+
+# TLS (issue 6) adds its libraries here; toolchain/ provides a static mbedTLS.
+HAVE_TLS := $(shell grep -qs '^CONFIG_TLS=y' $(KCONFIG_CONFIG) && echo 1)
+LIBS_WB :=
+-include toolchain/tls.mk
+
+CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls%.c),$(CORE_SRCS))
+-include $(BUILD)/applets.mk
+SRCS := core/main.c $(CORE_SRCS) $(APPLET_SRCS)
+OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
+GEN := $(BUILD)/config.h $(BUILD)/applets.h
+
+.PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
+	check check-unit check-sanitize check-valgrind check-integration \
+	check-kconfig size demo install FORCE
+.SUFFIXES:
+
+all: $(OUT)
+
+$(KCONFIG_CONFIG):
+	@echo "  no $(KCONFIG_CONFIG): using configs/defconfig (run 'make menuconfig' to choose)"
+	$(Q)cp configs/defconfig $@
+	$(Q)$(MAKE) --no-print-directory KCONFIG_CONFIG=$@ BUILD=$(BUILD) olddefconfig
+
+$(BUILD)/Kconfig.applets: $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh applets $@
+
+$(BUILD)/config.h: $(KCONFIG_CONFIG) $(BUILD)/Kconfig.applets Kconfig scripts/kconfig.sh
+	$(Q)sh scripts/kconfig.sh header $(KCONFIG_CONFIG) $@.new && \
+	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
+
+$(BUILD)/applets.h $(BUILD)/applets.mk: $(KCONFIG_CONFIG) $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
+
+$(BUILD)/obj/%.o: %.c $(GEN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -MMD -MP -c -o $@ $<
+
+$(OUT): $(OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@ $(OBJS) $(LIBS_WB)
+
+-include $(OBJS:.o=.d)
+
+# ---- configuration ---------------------------------------------------------
+%_defconfig: configs/%_defconfig FORCE
+	$(Q)cp $< $(KCONFIG_CONFIG)
+	$(Q)$(MAKE) --no-print-directory olddefconfig
+	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+
+defconfig: configs/defconfig FORCE
+	$(Q)cp $< $(KCONFIG_CONFIG)
+	$(Q)$(MAKE) --no-print-directory olddefconfig
+	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+
+oldconfig olddefconfig: $(BUILD)/Kconfig.applets FORCE
+	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG)
+
+menuconfig: $(BUILD)/Kconfig.applets FORCE
+	$(Q)if command -v kconfig-mconf >/dev/null 2>&1; then \
+		KCONFIG_CONFIG=$(KCONFIG_CONFIG) kconfig-mconf Kconfig; \
+	elif /usr/bin/python3 -c 'import kconfiglib' 2>/dev/null; then \
+		KCONFIG_CONFIG=$(KCONFIG_CONFIG) /usr/bin/python3 -m menuconfig Kconfig; \
+	else \
+		echo "menuconfig needs kconfig-mconf (apt-get install kconfig-frontends-nox)"; \
+		echo "or python3-kconfiglib (apt-get install python3-kconfiglib); or edit $(KCONFIG_CONFIG) and run 'make oldconfig'"; \
+		exit 1; \
+	fi
+	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG)
+
+FORCE:
+
+# ---- install, size, demo, tests ---------------------------------------------
+install: $(OUT)
+	$(Q)mkdir -p $(DESTDIR)$(BINDIR)
+	$(Q)cp $(OUT) $(DESTDIR)$(BINDIR)/wirebox.new && $(STRIP) $(DESTDIR)$(BINDIR)/wirebox.new && \
+	 mv $(DESTDIR)$(BINDIR)/wirebox.new $(DESTDIR)$(BINDIR)/wirebox
+	$(Q)sh scripts/install-links.sh $(DESTDIR)$(BINDIR) $(BUILD)/applets.h
+
+size: FORCE
+	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)"
+
+demo: $(OUT)
+	$(Q)sh scripts/demo.sh
+
+check:
+	$(Q)sh tests/run.sh
+
+clean:
+	rm -rf $(BUILD) $(OUT)
+
+distclean: clean
+	rm -f .config .config.old

@@ -1,0 +1,25 @@
+/* applet.h - the multi-call table. Applets declare themselves with
+ *   //applet:NAME SYMBOL MAIN_FN HELP_VAR [alias]
+ * lines in their own source; scripts/kconfig.sh collects the enabled ones. */
+#ifndef WB_APPLET_H
+#define WB_APPLET_H
+#include <stddef.h>
+
+struct applet {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help;
+	int alias;      /* another name for an applet: installed, not listed */
+};
+
+/* Run the applet named by basename(argv[0]), or handle "wirebox [--list|
+ * --install [-s] DIR|--help|--version|APPLET ARGS]". Returns the exit code. */
+int multicall(const struct applet *tab, size_t n, int argc, char **argv);
+
+/* Create links to self (path of the wirebox binary) in dir for each entry;
+ * symbolic when sym. Refuses to replace anything that is not already a link
+ * to self. Returns 0 or an exit code after printing why. */
+int applets_install(const struct applet *tab, size_t n, const char *self,
+                    const char *dir, int sym);
+
+#endif

@@ -1,0 +1,263 @@
+/* stream.c - buffered, bounded, timed line I/O over a transport. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+#include "sysopts.h"
+#include "stream.h"
+#include "net.h"
+#include "util.h"
+
+static ssize_t plain_read(void *ctx, void *buf, size_t len)
+{
+	ssize_t r = read(*(int *)ctx, buf, len);
+
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return XPORT_WANT_READ;
+	return r;
+}
+
+static ssize_t plain_write(void *ctx, const void *buf, size_t len)
+{
+	ssize_t r = write(*(int *)ctx, buf, len);
+
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return XPORT_WANT_WRITE;
+	return r;
+}
+
+void xport_plain(struct transport *xp, int fd)
+{
+	memset(xp, 0, sizeof *xp);
+	xp->read = plain_read;
+	xp->write = plain_write;
+	xp->fd = fd;
+	xp->ctx = &xp->fd;
+}
+
+void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
+{
+	s->xp = *xp;
+	if (xp->ctx == &xp->fd)         /* plain: point at our own copy */
+		s->xp.ctx = &s->xp.fd;
+	s->timeout_ms = timeout_ms;
+	s->verbose = 0;
+	s->err_errno = 0;
+	s->err_text = NULL;
+	s->rpos = s->rlen = s->wlen = 0;
+}
+
+void stream_upgrade(struct stream *s, const struct transport *xp)
+{
+	int t = s->timeout_ms, v = s->verbose;
+
+	stream_init(s, xp, t);
+	s->verbose = v;
+}
+
+size_t stream_buffered(const struct stream *s)
+{
+	size_t n = s->rlen - s->rpos;
+
+	if (s->xp.pending)
+		n += s->xp.pending(s->xp.ctx);
+	return n;
+}
+
+static int set_error(struct stream *s)
+{
+	s->err_errno = errno;
+	s->err_text = s->xp.error ? s->xp.error(s->xp.ctx) : NULL;
+	return IO_ERROR;
+}
+
+/* Wait for want (XPORT_WANT_*) until deadline. */
+static int wait_io(struct stream *s, ssize_t want, int64_t deadline)
+{
+	int64_t left = deadline - mono_ms();
+	int r;
+
+	if (left <= 0)
+		return IO_TIMEOUT;
+	r = net_wait(s->xp.fd, want == XPORT_WANT_WRITE ? POLLOUT : POLLIN,
+	             left > 0x7fffffff ? 0x7fffffff : (int)left);
+	if (r < 0)
+		return set_error(s);
+	return r ? IO_OK : IO_TIMEOUT;
+}
+
+/* Refill rbuf (which must be empty) with at least one byte. */
+static int fill(struct stream *s)
+{
+	int64_t deadline = mono_ms() + s->timeout_ms;
+
+	s->rpos = s->rlen = 0;
+	for (;;) {
+		ssize_t r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
+		int w;
+
+		if (r > 0) {
+			s->rlen = (size_t)r;
+			return IO_OK;
+		}
+		if (r == 0)
+			return IO_EOF;
+		if (r != XPORT_WANT_READ && r != XPORT_WANT_WRITE)
+			return set_error(s);
+		if ((w = wait_io(s, r, deadline)) != IO_OK)
+			return w;
+	}
+}
+
+static void transcript(const char *dir, const char *p, size_t n, size_t show)
+{
+	if (show < n) {
+		fprintf(stderr, "%s%.*s****\n", dir, (int)show, p);
+		return;
+	}
+	fprintf(stderr, "%s%.*s\n", dir, (int)n, p);
+}
+
+int line_read(struct stream *s, char *buf, size_t max, size_t *len)
+{
+	size_t n = 0;
+	int r;
+
+	*len = 0;
+	if (max == 0)
+		return IO_TOOLONG;
+	for (;;) {
+		unsigned char *p, *nl;
+		size_t avail, take;
+
+		if (s->rpos == s->rlen) {
+			r = fill(s);
+			if (r == IO_EOF && n > 0)
+				break;          /* last line without LF */
+			if (r != IO_OK)
+				return r;
+		}
+		p = s->rbuf + s->rpos;
+		avail = s->rlen - s->rpos;
+		nl = memchr(p, '\n', avail);
+		take = nl ? (size_t)(nl - p) : avail;
+		if (n + take > max)     /* max: room for a CR that goes */
+			return IO_TOOLONG;
+		memcpy(buf + n, p, take);
+		n += take;
+		s->rpos += take;
+		if (nl) {
+			s->rpos++;
+			if (n > 0 && buf[n - 1] == '\r')
+				n--;
+			break;
+		}
+	}
+	if (n >= max)
+		return IO_TOOLONG;
+	buf[n] = 0;
+	*len = n;
+	if (CFG_VERBOSE && s->verbose)
+		transcript("S: ", buf, n, (size_t)-1);
+	return IO_OK;
+}
+
+int stream_read(struct stream *s, void *buf, size_t max, size_t *got)
+{
+	size_t n;
+	int r;
+
+	*got = 0;
+	if (s->rpos == s->rlen && (r = fill(s)) != IO_OK)
+		return r;
+	n = s->rlen - s->rpos;
+	if (n > max)
+		n = max;
+	memcpy(buf, s->rbuf + s->rpos, n);
+	s->rpos += n;
+	*got = n;
+	return IO_OK;
+}
+
+static int write_all(struct stream *s, const unsigned char *p, size_t n)
+{
+	int64_t deadline = mono_ms() + s->timeout_ms;
+
+	while (n > 0) {
+		ssize_t r = s->xp.write(s->xp.ctx, p, n);
+		int w;
+
+		if (r > 0) {
+			p += r;
+			n -= (size_t)r;
+			deadline = mono_ms() + s->timeout_ms;   /* progress */
+			continue;
+		}
+		if (r != XPORT_WANT_READ && r != XPORT_WANT_WRITE) {
+			if (r == 0)
+				errno = EPIPE;
+			return set_error(s);
+		}
+		if ((w = wait_io(s, r, deadline)) != IO_OK)
+			return w;
+	}
+	return IO_OK;
+}
+
+int stream_flush(struct stream *s)
+{
+	size_t n = s->wlen;
+
+	s->wlen = 0;
+	return n ? write_all(s, s->wbuf, n) : IO_OK;
+}
+
+int stream_write(struct stream *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	int r;
+
+	if (s->wlen + len > sizeof s->wbuf) {
+		if ((r = stream_flush(s)) != IO_OK)
+			return r;
+		if (len >= sizeof s->wbuf)
+			return write_all(s, p, len);
+	}
+	memcpy(s->wbuf + s->wlen, p, len);
+	s->wlen += len;
+	return IO_OK;
+}
+
+int line_write(struct stream *s, const char *line, size_t show)
+{
+	size_t n = strlen(line);
+	int r;
+
+	if (CFG_VERBOSE && s->verbose)
+		transcript("C: ", line, n, show);
+	if ((r = stream_write(s, line, n)) != IO_OK)
+		return r;
+	return stream_write(s, "\r\n", 2);
+}
+
+const char *io_strerror(const struct stream *s, int r)
+{
+	switch (r) {
+	case IO_OK: return "no error";
+	case IO_EOF: return "connection closed by server";
+	case IO_TIMEOUT: return "timed out";
+	case IO_TOOLONG: return "line too long";
+	case IO_ERROR:
+		if (s->err_text)
+			return s->err_text;
+		return strerror(s->err_errno);
+	}
+	return "unknown error";
+}
+
+int io_exitcode(int r)
+{
+	return r == IO_TOOLONG ? EX_PROTOCOL : r == IO_OK ? 0 : EX_TEMPFAIL;
+}

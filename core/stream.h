@@ -1,0 +1,86 @@
+/* stream.h - buffered, bounded, timed line I/O over a pluggable transport.
+ *
+ * The transport is two callbacks and a file descriptor to poll; a plain
+ * socket and TLS both fit, and stream_upgrade() swaps one for the other in
+ * the middle of a session (STARTTLS). Every read and write waits at most
+ * timeout_ms, measured on CLOCK_MONOTONIC. Nothing here allocates. */
+#ifndef WB_STREAM_H
+#define WB_STREAM_H
+#include <stddef.h>
+#include <sys/types.h>
+
+/* transport callbacks return >0 bytes, 0 at end of stream, or one of: */
+#define XPORT_WANT_READ  (-2)   /* poll for POLLIN, then call again */
+#define XPORT_WANT_WRITE (-3)   /* poll for POLLOUT, then call again */
+#define XPORT_ERROR      (-1)   /* errno set, or xport_err() explains */
+
+struct transport {
+	ssize_t (*read)(void *ctx, void *buf, size_t len);
+	ssize_t (*write)(void *ctx, const void *buf, size_t len);
+	/* bytes the transport holds already decoded (TLS record), may be NULL */
+	size_t (*pending)(void *ctx);
+	/* reason for the last XPORT_ERROR, may be NULL (then strerror(errno)) */
+	const char *(*error)(void *ctx);
+	void *ctx;
+	int fd;                 /* polled for readiness; -1: never ready */
+};
+
+/* result codes of the stream functions */
+enum io_result {
+	IO_OK = 0,
+	IO_EOF,         /* peer closed */
+	IO_TIMEOUT,     /* nothing within timeout_ms */
+	IO_TOOLONG,     /* line longer than the caller's maximum */
+	IO_ERROR,       /* system or transport error */
+};
+
+#define STREAM_RBUF 4096
+#define STREAM_WBUF 4096
+
+struct stream {
+	struct transport xp;
+	int timeout_ms;
+	int verbose;            /* transcript lines on stderr (CFG_VERBOSE) */
+	int err_errno;          /* errno of the last IO_ERROR */
+	const char *err_text;   /* transport's text for the last IO_ERROR */
+	size_t rpos, rlen;
+	size_t wlen;
+	unsigned char rbuf[STREAM_RBUF];
+	unsigned char wbuf[STREAM_WBUF];
+};
+
+/* transport over a connected socket (read/write/poll on fd) */
+void xport_plain(struct transport *xp, int fd);
+
+void stream_init(struct stream *s, const struct transport *xp, int timeout_ms);
+/* replace the transport, keeping no buffered input: the caller must check
+ * stream_buffered() == 0 first (STARTTLS injection) */
+void stream_upgrade(struct stream *s, const struct transport *xp);
+/* unread input bytes held in the stream (and in the transport) */
+size_t stream_buffered(const struct stream *s);
+
+/* Read one line into buf (at most max-1 bytes plus NUL), line end removed.
+ * Ends at LF; a CR right before it is removed too, a lone CR is kept.
+ * A line longer than max-1 is IO_TOOLONG; the session is then unusable.
+ * A final line without LF at end of stream is returned as IO_OK, the next
+ * call gives IO_EOF. *len gets the length. Transcript: "S: line". */
+int line_read(struct stream *s, char *buf, size_t max, size_t *len);
+
+/* Read 1..max bytes (what is available), waiting up to the timeout. */
+int stream_read(struct stream *s, void *buf, size_t max, size_t *got);
+
+/* Buffered write of len bytes (flushes when the buffer fills). */
+int stream_write(struct stream *s, const void *buf, size_t len);
+/* Write a command line plus CRLF; transcript "C: " shows the first `show`
+ * bytes and masks the rest with "****" (show = (size_t)-1: all). */
+int line_write(struct stream *s, const char *line, size_t show);
+/* Send everything buffered. */
+int stream_flush(struct stream *s);
+
+/* Words for an io_result ("timed out", "connection closed", ...),
+ * using the stream's saved errno/transport text for IO_ERROR. */
+const char *io_strerror(const struct stream *s, int r);
+/* exit code for an io_result: EOF/TIMEOUT/ERROR -> EX_TEMPFAIL, TOOLONG -> EX_PROTOCOL */
+int io_exitcode(int r);
+
+#endif
