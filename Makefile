@@ -59,7 +59,7 @@ GEN := $(BUILD)/config.h $(BUILD)/applets.h
 
 .PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
 	check check-unit check-sanitize check-valgrind check-integration \
-	check-kconfig size demo install FORCE
+	check-kconfig size demo install unit FORCE
 .SUFFIXES:
 
 all: $(OUT)
@@ -131,7 +131,7 @@ size: FORCE
 demo: $(OUT)
 	$(Q)sh scripts/demo.sh
 
-check:
+check: FORCE
 	$(Q)sh tests/run.sh
 
 clean:
@@ -139,3 +139,31 @@ clean:
 
 distclean: clean
 	rm -f .config .config.old
+
+# ---- unit test binary (used by tests/run.sh) -----------------------------------
+# Every tests/unit/*.c defines one or more "Suite *NAME_suite(void)"; the
+# runner is generated from those lines.
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o) $(APPLET_SRCS:%.c=$(BUILD)/obj/%.o) \
+	$(UNIT_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/unit_main.o
+
+$(BUILD)/unit_suites.h: $(UNIT_SRCS)
+	$(Q)mkdir -p $(BUILD) && sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(UNIT_SRCS) | sort > $@
+
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(GEN)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS_WB) -Itests $(CPPFLAGS) $(CFLAGS_WB) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/unit_main.o: tests/unit_main.c $(BUILD)/unit_suites.h $(GEN)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS_WB) -Itests $(CPPFLAGS) $(CFLAGS_WB) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit: $(UNIT_OBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_WB) -o $@ $(UNIT_OBJS) $(LIBS_WB) $(CHECK_LIBS)
+
+unit: $(BUILD)/unit
+-include $(UNIT_OBJS:.o=.d)
