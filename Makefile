@@ -51,7 +51,7 @@ LIBS_WB :=
 -include toolchain/tls.mk
 
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
-CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls%.c),$(CORE_SRCS))
+CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls_mbedtls%.c),$(CORE_SRCS))
 -include $(BUILD)/applets.mk
 SRCS := core/main.c $(CORE_SRCS) $(APPLET_SRCS)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)

@@ -112,10 +112,8 @@ int conf_read(const char *path, int must_exist, conf_fn fn, void *ctx,
 			goto fail;
 		}
 	}
-	secure_zero(text, sizeof text);
 	return 0;
 fail:
-	secure_zero(text, sizeof text);
 	return -1;
 }
 

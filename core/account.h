@@ -10,8 +10,10 @@
 #define SECRET_MAX 16384
 
 /* Called for each "key value" line (value may be empty; leading and
- * trailing blanks removed; '#' starts a comment line). Return 0 to go on,
- * or -1 after filling e. */
+ * trailing blanks removed; '#' starts a comment line). key and val point
+ * into a static buffer that stays valid for the rest of the process (so
+ * conf_read is for one config file per run). Return 0 to go on, or -1
+ * after filling e. */
 typedef int (*conf_fn)(void *ctx, const char *key, const char *val,
                        struct wb_err *e);
 

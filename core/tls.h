@@ -1,0 +1,51 @@
+/* tls.h - optional TLS (CONFIG_TLS, mbedTLS) behind the stream transport.
+ * Applets call these unconditionally inside if (CFG_TLS); with TLS off the
+ * inline stubs below keep the calls compiling and the code is dropped. */
+#ifndef WB_TLS_H
+#define WB_TLS_H
+#include <stdio.h>
+#include "sysopts.h"
+#include "err.h"
+#include "stream.h"
+
+enum tls_mode { TLS_OFF = 0, TLS_IMPLICIT, TLS_STARTTLS };
+
+struct tls_opts {
+	int mode;                 /* enum tls_mode */
+	const char *cafile;       /* --cafile, else the system bundle */
+	const char *capath;       /* --capath */
+	const char *name;         /* --tls-name: name to verify and send as SNI */
+	const char *fingerprint;  /* --fingerprint: SHA-256 pin (hex, colons ok) */
+	int insecure;             /* --insecure: no verification (warns) */
+};
+
+/* Option and config-file keys shared by the mail applets: "tls", "starttls",
+ * "cafile", "capath", "tls-name"/"tls_name", "fingerprint", "insecure"
+ * (flags take "", "on", "yes", "1", "off", "no", "0").
+ * Returns 1 handled, 0 not a TLS key, -1 bad value (e filled, EX_USAGE). */
+int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err *e);
+
+#if CFG_TLS
+/* Switch s to TLS over its file descriptor and complete the handshake,
+ * verifying the peer for host (or o->name). Refuses when the stream still
+ * holds unread plaintext (data injected after a STARTTLS reply).
+ * Returns 0, or -1 with e filled (EX_UNAVAILABLE / EX_PROTOCOL) in words. */
+int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
+              struct wb_err *e);
+/* version, cipher suite, subject, issuer, validity, SHA-256 fingerprint */
+void tls_info(FILE *out);
+/* send close_notify and free the session (safe to call when not started) */
+void tls_close(void);
+#else
+static inline int tls_start(struct stream *s, const struct tls_opts *o,
+                            const char *host, struct wb_err *e)
+{
+	(void)s; (void)o; (void)host;
+	err_set(e, EX_UNAVAILABLE, "TLS is not compiled in (CONFIG_TLS)");
+	return -1;
+}
+static inline void tls_info(FILE *out) { (void)out; }
+static inline void tls_close(void) { }
+#endif
+
+#endif
