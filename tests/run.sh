@@ -13,9 +13,12 @@ ONLY=${ONLY:-"kconfig builds unit valgrind integration sanitize"}
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 step() { echo; echo "=== $* ==="; }
 
+# BUILDROOT (default build/) lets several people run checks side by side
+BR=${BUILDROOT:-build}
+mkdir -p "$BR"
 # build DIR CONFIG [make args...]: a separate build with its own .config
 build() {
-	d=build/$1 cfg=$2; shift 2
+	d=$BR/$1 cfg=$2; shift 2
 	mkdir -p "$d"
 	cp "$cfg" "$d/.config.in"
 	if ! cmp -s "$d/.config.in" "$d/.config.src" 2>/dev/null; then
@@ -40,28 +43,28 @@ fi
 if want builds; then
 	step "builds"
 	build tiny configs/tiny_defconfig
-	build/tiny/wirebox --list
+	$BR/tiny/wirebox --list
 	build default configs/defconfig
-	for a in $(build/default/wirebox --list); do
+	for a in $($BR/default/wirebox --list); do
 		sym=$(grep -l "^//applet:$a " applets/*.c applets/*/*.c 2>/dev/null | head -n 1 |
 		      xargs sed -n "s|^//applet:$a \([A-Z0-9_]*\) .*|\1|p")
-		cp configs/tiny_defconfig build/one.cfg
-		for b in $(build/default/wirebox --list); do
+		cp configs/tiny_defconfig $BR/one.cfg
+		for b in $($BR/default/wirebox --list); do
 			[ "$b" = "$a" ] && continue
 			sb=$(grep -l "^//applet:$b " applets/*.c applets/*/*.c | head -n 1 |
 			     xargs sed -n "s|^//applet:$b \([A-Z0-9_]*\) .*|\1|p")
-			echo "# CONFIG_$sb is not set" >> build/one.cfg
+			echo "# CONFIG_$sb is not set" >> $BR/one.cfg
 		done
-		build "only-$a" build/one.cfg
-		got=$(build/only-$a/wirebox --list | tr '\n' ' ')
+		build "only-$a" $BR/one.cfg
+		got=$($BR/only-$a/wirebox --list | tr '\n' ' ')
 		[ "$got" = "$a " ] || { echo "single-applet build of $a lists: $got"; exit 1; }
 		echo "single-applet build: $a ok"
 	done
 	if command -v musl-gcc >/dev/null 2>&1; then
 		build static configs/defconfig STATIC=1
-		file build/static/wirebox | grep -q 'statically linked' ||
-			{ file build/static/wirebox; echo "STATIC=1 did not give a static binary"; exit 1; }
-		echo "static build: $(file -b build/static/wirebox | cut -d, -f1-2), statically linked"
+		file $BR/static/wirebox | grep -q 'statically linked' ||
+			{ file $BR/static/wirebox; echo "STATIC=1 did not give a static binary"; exit 1; }
+		echo "static build: $(file -b $BR/static/wirebox | cut -d, -f1-2), statically linked"
 	else
 		echo "musl-gcc missing (apt-get install musl-tools): static build skipped"
 		[ -z "${CI:-}" ] || exit 1
@@ -70,22 +73,22 @@ if want builds; then
 fi
 
 # tests use every feature; TLS-on builds are added by toolchain/tls-check.sh
-{ cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > build/full-notls.cfg
-build check build/full-notls.cfg
-export WIREBOX="$PWD/build/check/wirebox"
+{ cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > $BR/full-notls.cfg
+build check $BR/full-notls.cfg
+export WIREBOX="$PWD/$BR/check/wirebox"
 
 if want unit; then
 	step "unit suites"
-	build unit-plain build/full-notls.cfg OPT="-O1 -g" unit
-	build/unit-plain/unit
+	build unit-plain $BR/full-notls.cfg OPT="-O1 -g" unit
+	$BR/unit-plain/unit
 fi
 
 if want valgrind; then
 	step "unit suites under valgrind"
 	if command -v valgrind >/dev/null 2>&1; then
-		build unit-plain build/full-notls.cfg OPT="-O1 -g" unit
+		build unit-plain $BR/full-notls.cfg OPT="-O1 -g" unit
 		CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite build/unit-plain/unit
+			--errors-for-leak-kinds=definite $BR/unit-plain/unit
 	else
 		echo "valgrind missing: skipped"; [ -z "${CI:-}" ] || exit 1
 	fi
@@ -103,8 +106,8 @@ fi
 
 if want sanitize; then
 	step "unit suites under AddressSanitizer + UBSan"
-	build unit-san build/full-notls.cfg OPT="-O1 -g" \
+	build unit-san $BR/full-notls.cfg OPT="-O1 -g" \
 		CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/unit-san/unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $BR/unit-san/unit
 fi
