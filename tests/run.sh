@@ -3,13 +3,13 @@
 #   1. Kconfig files validated with kconfiglib (when installed)
 #   2. builds: tiny, default, single-applet, static (musl), TLS (when possible)
 #   3. unit suites (Check), then under valgrind
-#   4. integration tests against real servers on loopback (tests/integration/*.sh)
+#   4. fuzz targets over their corpora, integration tests against real servers on loopback (tests/integration/*.sh)
 #   5. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
 # ONLY="unit integration ..." runs a subset; INTEGRATION="sntpc ..." picks scripts.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
-ONLY=${ONLY:-"kconfig builds unit valgrind integration sanitize"}
+ONLY=${ONLY:-"kconfig builds unit valgrind fuzz integration sanitize"}
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 step() { echo; echo "=== $* ==="; }
 
@@ -92,6 +92,11 @@ if want valgrind; then
 	else
 		echo "valgrind missing: skipped"; [ -z "${CI:-}" ] || exit 1
 	fi
+fi
+
+if want fuzz && [ -f tests/fuzz/run.sh ]; then
+	step "fuzz targets over their corpora (smoke)"
+	BUILDROOT=$BR sh tests/fuzz/run.sh smoke
 fi
 
 if want integration; then
