@@ -1,0 +1,57 @@
+#!/bin/sh
+# make size: stripped sizes of ./wirebox, of the shipped configs, of the core
+# alone and what each applet adds to it (each applet alone on tiny_defconfig).
+# Usage: size.sh MAKE STATIC   (STATIC=1: static musl builds, as shipped)
+set -eu
+cd "$(dirname "$0")/.."
+MAKE=${1:-make} STATIC=${2:-}
+SD=build/size${STATIC:+-static}
+STRIP=${STRIP:-strip}
+mkdir -p "$SD"
+
+stripped() {   # stripped size in bytes of a binary, or "-"
+	[ -f "$1" ] || { echo -; return; }
+	cp "$1" "$SD/strip.tmp" && $STRIP "$SD/strip.tmp" 2>/dev/null && wc -c < "$SD/strip.tmp" | tr -d ' '
+}
+build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
+	d=$SD/$1
+	mkdir -p "$d"
+	cp "$2" "$d/.config"
+	if $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig >/dev/null 2>&1 &&
+	   $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" STATIC="$STATIC" \
+		>"$d/log" 2>&1; then
+		stripped "$d/wirebox"
+	else
+		echo -
+	fi
+}
+applet_syms() {  # "name SYMBOL" of every applet (not aliases)
+	sed -n 's|^//applet:\([^ ]*\) \([A-Z0-9_]*\) [^ ]* [^ ]*$|\1 \2|p' applets/*.c applets/*/*.c 2>/dev/null | sort -u
+}
+row() { printf '  %-34s %9s %9s\n' "$1" "$2" "${3:-}"; }
+
+if [ -n "$STATIC" ]; then kind="static musl"; else kind="dynamic; 'make size STATIC=1' for static musl"; fi
+echo "wirebox sizes, stripped bytes ($kind)"
+row "build" "bytes" "adds"
+[ -f wirebox ] && row "./wirebox (your .config)" "$(stripped wirebox)"
+for c in tiny defconfig full; do
+	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
+	row "$(basename "$f")" "$(build "$c" "$f")"
+done
+none=$SD/none.cfg
+cp configs/tiny_defconfig "$none"
+applet_syms | while read -r name sym; do echo "# CONFIG_$sym is not set" >> "$none"; done
+core=$(build none "$none")
+row "core only (tiny, no applets)" "$core"
+applet_syms | while read -r name sym; do
+	cfg=$SD/only-$name.cfg
+	cp configs/tiny_defconfig "$cfg"
+	applet_syms | while read -r n2 s2; do
+		[ "$n2" = "$name" ] || echo "# CONFIG_$s2 is not set" >> "$cfg"
+	done
+	sz=$(build "only-$name" "$cfg")
+	add=-
+	[ "$sz" = - ] || [ "$core" = - ] || add=+$((sz - core))
+	row "$name alone (tiny)" "$sz" "$add"
+done
+echo "  ('-': that build failed; see $SD/NAME/log)"
