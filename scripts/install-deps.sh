@@ -1,0 +1,23 @@
+#!/bin/sh
+# install-deps.sh - the Debian 12 packages that make check and make demo use
+# (compiler, Check, valgrind, musl, kconfiglib, and the real servers the tests
+# start privately on loopback: chrony, Postfix, Dovecot). Idempotent; needs root.
+set -eu
+PKGS="build-essential pkg-config check valgrind musl-tools file python3 python3-kconfiglib
+ chrony dovecot-core dovecot-pop3d postfix openssl libmbedtls-dev dpkg-dev socat util-linux
+ procps iproute2 ca-certificates clang"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	[ "$(id -u)" = 0 ] || { echo "install-deps: run as root (sudo) to install:$missing" >&2; exit 1; }
+	export DEBIAN_FRONTEND=noninteractive
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections 2>/dev/null || :
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends $missing
+fi
+# the packages' own services are not used: tests and demo start private instances
+for s in postfix dovecot chrony; do
+	service "$s" stop >/dev/null 2>&1 || :
+done
