@@ -1,0 +1,657 @@
+/* test_core_stream.c - the line reader and writer over the fake transport:
+ * every split position, exact length bounds, timeouts, partial writes,
+ * errors, the -v transcript with masking, and a real socket pair. */
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sysexits.h>
+#include <sys/socket.h>
+#include "sysopts.h"
+#include "stream.h"
+#include "util.h"
+#include "unit/fake_xport.h"
+
+Suite *core_stream_suite(void);
+
+#define MAXL 8
+struct split_case {
+	const char *in;
+	size_t inlen;
+	const char *lines[MAXL];        /* NULL-terminated; then IO_EOF */
+};
+
+#define S(x) x, sizeof x - 1
+static const struct split_case splits[] = {
+	{ S(""), { NULL } },
+	{ S("a\r\nb\r\n"), { "a", "b", NULL } },
+	{ S("a\nb\n"), { "a", "b", NULL } },
+	{ S("a\r\nb\nc\r\n"), { "a", "b", "c", NULL } },
+	{ S("x\ry\r\n"), { "x\ry", NULL } },            /* lone CR kept */
+	{ S("\r\r\n"), { "\r", NULL } },
+	{ S("\r\n\n\r\n"), { "", "", "", NULL } },     /* empty lines */
+	{ S("\n"), { "", NULL } },
+	{ S("last"), { "last", NULL } },               /* final line without LF */
+	{ S("a\r\nlast"), { "a", "last", NULL } },
+	{ S("a\r\nlast\r"), { "a", "last\r", NULL } }, /* CR without LF: kept */
+	{ S("+OK 2 320\r\n.\r\n"), { "+OK 2 320", ".", NULL } },
+	{ S("250-x\r\n250 y\n\n"), { "250-x", "250 y", "", NULL } },
+	{ S("\r"), { "\r", NULL } },
+};
+
+static void stream_on(struct stream *s, struct fake *f, struct transport *xp,
+                      const char *in, size_t len, size_t chunk)
+{
+	fake_init(f, xp, in, len, chunk);
+	stream_init(s, xp, 2000);
+}
+
+static void check_split(const struct split_case *c, size_t chunk)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[64], what[96];
+	size_t len, i;
+
+	stream_on(&s, &f, &xp, c->in, c->inlen, chunk);
+	for (i = 0; c->lines[i]; i++) {
+		int r = line_read(&s, buf, sizeof buf, &len);
+		snprintf(what, sizeof what, "case %d line %zu chunk %zu",
+		         (int)(c - splits), i, chunk);
+		ck_assert_msg(r == IO_OK, "%s: result %d", what, r);
+		ck_assert_msg(hex_match(what, buf, len, c->lines[i], strlen(c->lines[i])),
+		              "%s differs", what);
+		ck_assert_msg(buf[len] == 0, "%s: not NUL-terminated", what);
+	}
+	ck_assert_msg(line_read(&s, buf, sizeof buf, &len) == IO_EOF,
+	              "case %d chunk %zu: no EOF", (int)(c - splits), chunk);
+	ck_assert_int_eq(len, 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_EOF);
+}
+
+START_TEST(split_every_position)
+{
+	const struct split_case *c = &splits[_i];
+	size_t chunk;
+
+	check_split(c, 0);
+	for (chunk = 1; chunk <= c->inlen; chunk++)
+		check_split(c, chunk);
+}
+END_TEST
+
+/* Lines around the bound of a 16-byte buffer (15 bytes + NUL). */
+#define BMAX 16
+struct bound_case {
+	size_t body;            /* bytes before the terminator */
+	const char *end;        /* "\r\n", "\n", "" (EOF), "\r\r\n" */
+	int want;
+};
+static const struct bound_case bounds[] = {
+	{ BMAX - 2, "\r\n", IO_OK },
+	{ BMAX - 1, "\r\n", IO_OK },    /* CRLF straddles the bound */
+	{ BMAX, "\r\n", IO_TOOLONG },
+	{ BMAX + 1, "\r\n", IO_TOOLONG },
+	{ BMAX - 2, "\n", IO_OK },
+	{ BMAX - 1, "\n", IO_OK },
+	{ BMAX, "\n", IO_TOOLONG },
+	{ BMAX - 1, "", IO_OK },
+	{ BMAX, "", IO_TOOLONG },
+	{ BMAX - 2, "\r\r\n", IO_OK },  /* body + lone CR = max-1 */
+	{ BMAX - 1, "\r\r\n", IO_TOOLONG },
+	{ 100, "\r\n", IO_TOOLONG },
+	{ 5000, "\n", IO_TOOLONG },     /* beyond the stream's own buffer */
+};
+
+START_TEST(bounds_every_split)
+{
+	const struct bound_case *c = &bounds[_i];
+	static char in[6000];
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[BMAX], want[BMAX];
+	size_t n, chunk, len, elen = strlen(c->end), step;
+
+	for (n = 0; n < c->body; n++)
+		in[n] = (char)('a' + n % 26);
+	memcpy(in + c->body, c->end, elen);
+	n = c->body + elen;
+	memcpy(in + n, "next\r\n", 6);          /* a following line */
+	step = n > 200 ? 97 : 1;
+	for (chunk = 0; chunk <= n + 6; chunk += step) {
+		int r;
+
+		stream_on(&s, &f, &xp, in, n + (c->want == IO_OK && elen ? 6 : 0), chunk);
+		r = line_read(&s, buf, sizeof buf, &len);
+		ck_assert_msg(r == c->want, "body %zu end %zu chunk %zu: got %d want %d",
+		              c->body, elen, chunk, r, c->want);
+		if (r != IO_OK)
+			continue;
+		memcpy(want, in, c->body);
+		if (!strcmp(c->end, "\r\r\n"))
+			want[c->body] = '\r';
+		ck_assert(hex_match("bounded line", buf, len, want,
+		                    c->body + !strcmp(c->end, "\r\r\n")));
+		if (!elen)
+			continue;
+		ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+		ck_assert_str_eq(buf, "next");
+	}
+}
+END_TEST
+
+START_TEST(max_tiny)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[1];
+	size_t len = 99;
+
+	stream_on(&s, &f, &xp, S("\r\nx\n"), 0);
+	ck_assert_int_eq(line_read(&s, buf, 0, &len), IO_TOOLONG);
+	ck_assert_int_eq(line_read(&s, buf, 1, &len), IO_OK);
+	ck_assert_int_eq(len, 0);
+	ck_assert_int_eq(buf[0], 0);
+	ck_assert_int_eq(line_read(&s, buf, 1, &len), IO_TOOLONG);
+}
+END_TEST
+
+/* a long line that spans several refills of the 4 KB stream buffer */
+START_TEST(long_line_across_refills)
+{
+	static char in[6002], buf[8192];
+	static struct fake f;
+	static struct stream s;
+	static const size_t chunks[] = { 0, 1, 4095, 4096, 4097, 5999 };
+	struct transport xp;
+	size_t i, len;
+
+	memset(in, 'z', 6000);
+	memcpy(in + 6000, "\r\n", 2);
+	for (i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+		stream_on(&s, &f, &xp, in, sizeof in, chunks[i]);
+		ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+		ck_assert(hex_match("long line", buf, len, in, 6000));
+		ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_EOF);
+		stream_on(&s, &f, &xp, in, sizeof in, chunks[i]);
+		ck_assert_int_eq(line_read(&s, buf, 6000, &len), IO_TOOLONG);
+		stream_on(&s, &f, &xp, in, sizeof in, chunks[i]);
+		ck_assert_int_eq(line_read(&s, buf, 6001, &len), IO_OK);
+	}
+}
+END_TEST
+
+/* stream_read after line_read gives the exact bytes, NULs and CRs included */
+START_TEST(read_after_line_binary)
+{
+	static const char in[] = "+OK 7 octets\r\n\0\1\r\n\xff\n.\r\nEND";
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	const size_t body = 14, total = sizeof in - 1;
+	char buf[64], got[64];
+	size_t chunk, len, n, gl;
+
+	for (chunk = 0; chunk <= total; chunk++) {
+		stream_on(&s, &f, &xp, in, total, chunk);
+		ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+		ck_assert_str_eq(buf, "+OK 7 octets");
+		gl = 0;
+		for (;;) {
+			int r = stream_read(&s, got + gl, 3, &n);
+			if (r == IO_EOF)
+				break;
+			ck_assert_int_eq(r, IO_OK);
+			ck_assert(n >= 1 && n <= 3);
+			gl += n;
+		}
+		ck_assert_int_eq(n, 0);
+		ck_assert(hex_match("binary tail", got, gl, in + body, total - body));
+	}
+}
+END_TEST
+
+static size_t pend_fn(void *ctx)
+{
+	(void)ctx;
+	return 5;
+}
+
+START_TEST(buffered_counts)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("a\r\nbc"), 0);
+	ck_assert_int_eq(stream_buffered(&s), 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_int_eq(stream_buffered(&s), 2);       /* STARTTLS injection */
+	stream_on(&s, &f, &xp, S("a\r\nbc"), 3);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_int_eq(stream_buffered(&s), 0);
+	xp.pending = pend_fn;                           /* TLS-held bytes */
+	stream_upgrade(&s, &xp);
+	ck_assert_int_eq(stream_buffered(&s), 5);
+}
+END_TEST
+
+START_TEST(upgrade_keeps_settings)
+{
+	static struct fake f, g;
+	static struct stream s;
+	struct transport xp, yp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("220 go\r\nleft"), 0);
+	s.verbose = 0;
+	s.timeout_ms = 1234;
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	fake_init(&g, &yp, S("secure\n"), 0);
+	stream_upgrade(&s, &yp);
+	ck_assert_int_eq(s.timeout_ms, 1234);
+	ck_assert_int_eq(stream_buffered(&s), 0);       /* "left" dropped */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "secure");
+}
+END_TEST
+
+/* ---- timeouts ----------------------------------------------------------- */
+
+static void assert_took(int64_t t0, int ms)
+{
+	int64_t took = mono_ms() - t0;
+
+	ck_assert_msg(took >= ms - 20, "returned after %lld ms, before %d ms",
+	              (long long)took, ms);
+	ck_assert_msg(took < ms + 1000, "returned after %lld ms, timeout %d ms",
+	              (long long)took, ms);
+}
+
+START_TEST(silent_line_read_times_out)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	fake_init(&f, &xp, "", 0, 0);
+	f.silent = 1;
+	stream_init(&s, &xp, 300);
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 300);
+	ck_assert_int_eq(io_exitcode(IO_TIMEOUT), EX_TEMPFAIL);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 300);
+}
+END_TEST
+
+/* half a line, then silence: still a timeout, not a partial line */
+START_TEST(partial_then_silent)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	stream_on(&s, &f, &xp, S("250 hal"), 0);
+	s.timeout_ms = 200;
+	ck_assert_int_eq(stream_read(&s, buf, 1, &len), IO_OK);
+	f.silent = 1;
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 200);
+}
+END_TEST
+
+START_TEST(real_socket_times_out)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int sv[2];
+	int64_t t0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 250);
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 250);
+	ck_assert_int_eq(write(sv[1], "hi\r\nyo", 6), 6);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "hi");
+	close(sv[1]);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "yo");
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_EOF);
+	close(sv[0]);
+}
+END_TEST
+
+START_TEST(real_socket_write)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[64];
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	xp.fd = -1;                     /* stream_init must not keep &xp.fd */
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 1000);
+	memset(&xp, 0, sizeof xp);      /* the caller's copy may go away */
+	ck_assert_int_eq(line_write(&s, "QUIT", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(&s), IO_OK);
+	ck_assert_int_eq(read(sv[1], buf, sizeof buf), 6);
+	ck_assert(hex_match("socket write", buf, 6, "QUIT\r\n", 6));
+	close(sv[1]);
+	close(sv[0]);
+}
+END_TEST
+
+/* a peer that never reads: the socket buffer fills, the write times out */
+START_TEST(write_times_out)
+{
+	static struct stream s;
+	static char big[1 << 16];
+	struct transport xp;
+	int sv[2], i, r = IO_OK;
+	int64_t t0;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 200);
+	t0 = mono_ms();
+	for (i = 0; i < 200 && r == IO_OK; i++)
+		r = stream_write(&s, big, sizeof big);
+	ck_assert_int_eq(r, IO_TIMEOUT);
+	ck_assert(mono_ms() - t0 >= 180);
+	close(sv[1]);
+	close(sv[0]);
+}
+END_TEST
+
+/* ---- writes ------------------------------------------------------------- */
+
+START_TEST(write_partial_one_byte)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.wchunk = 1;
+	ck_assert_int_eq(line_write(&s, "MAIL FROM:<a@b>", (size_t)-1), IO_OK);
+	ck_assert_int_eq(line_write(&s, "", (size_t)-1), IO_OK);
+	ck_assert_int_eq(f.outlen, 0);                  /* buffered until flush */
+	ck_assert_int_eq(stream_flush(&s), IO_OK);
+	ck_assert(hex_match("partial", f.out, f.outlen, S("MAIL FROM:<a@b>\r\n\r\n")));
+	ck_assert_int_eq(f.nwrites, 19);
+	ck_assert_int_eq(stream_flush(&s), IO_OK);      /* nothing left */
+	ck_assert_int_eq(f.nwrites, 19);
+}
+END_TEST
+
+START_TEST(write_large_chunked)
+{
+	static struct fake f;
+	static struct stream s;
+	static char big[10000];
+	struct transport xp;
+	size_t i;
+
+	for (i = 0; i < sizeof big; i++)
+		big[i] = (char)(i * 7 + i / 251);
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.wchunk = 7;
+	ck_assert_int_eq(stream_write(&s, "HDR", 3), IO_OK);
+	ck_assert_int_eq(stream_write(&s, big, sizeof big), IO_OK);
+	ck_assert_int_eq(stream_write(&s, big, 4000), IO_OK);
+	ck_assert_int_eq(stream_write(&s, big, 4000), IO_OK); /* forces a flush */
+	ck_assert_int_eq(stream_flush(&s), IO_OK);
+	ck_assert_int_eq(f.outlen, 3 + sizeof big + 8000);
+	ck_assert(hex_match("hdr", f.out, 3, "HDR", 3));
+	ck_assert(hex_match("big", f.out + 3, sizeof big, big, sizeof big));
+	ck_assert(hex_match("4000a", f.out + 3 + sizeof big, 4000, big, 4000));
+	ck_assert(hex_match("4000b", f.out + 3 + sizeof big + 4000, 4000, big, 4000));
+}
+END_TEST
+
+START_TEST(want_write_then_ok)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.want_write = 3;
+	f.wchunk = 2;
+	ck_assert_int_eq(fake_ready(&f, &xp), 0);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(line_write(&s, "NOOP", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(&s), IO_OK);
+	ck_assert(hex_match("want_write", f.out, f.outlen, S("NOOP\r\n")));
+	ck_assert_int_eq(f.nwrites, 3 * (3 + 1));   /* 3 writes of 2 bytes */
+	fake_close(&f);
+}
+END_TEST
+
+START_TEST(want_write_forever_times_out)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	int64_t t0;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.want_write = f.wr_left = 1 << 30;             /* fd -1: never ready */
+	s.timeout_ms = 150;
+	ck_assert_int_eq(line_write(&s, "NOOP", (size_t)-1), IO_OK);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_flush(&s), IO_TIMEOUT);
+	assert_took(t0, 150);
+}
+END_TEST
+
+START_TEST(want_read_then_data)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("+OK hi\r\n"), 2);
+	f.want_read = 2;
+	ck_assert_int_eq(fake_ready(&f, &xp), 0);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "+OK hi");
+	ck_assert_int_eq(f.nreads, 4 * 3);
+	fake_close(&f);
+}
+END_TEST
+
+static const char *xp_text(void *ctx)
+{
+	(void)ctx;
+	return "TLS alert: bad record mac";
+}
+
+START_TEST(errors)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.fail_write = 1;
+	ck_assert_int_eq(line_write(&s, "QUIT", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(&s), IO_ERROR);
+	ck_assert_int_eq(s.err_errno, EPIPE);
+	ck_assert_str_eq(io_strerror(&s, IO_ERROR), strerror(EPIPE));
+	ck_assert_int_eq(io_exitcode(IO_ERROR), EX_TEMPFAIL);
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.eof_write = 1;                                /* write() returned 0 */
+	ck_assert_int_eq(line_write(&s, "QUIT", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(&s), IO_ERROR);
+
+	stream_on(&s, &f, &xp, S("x\n"), 0);
+	f.fail_read = 1;
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_ERROR);
+	ck_assert_int_eq(s.err_errno, ECONNRESET);
+	xp.error = xp_text;
+	stream_init(&s, &xp, 100);
+	ck_assert_int_eq(stream_read(&s, buf, sizeof buf, &len), IO_ERROR);
+	ck_assert_str_eq(io_strerror(&s, IO_ERROR), "TLS alert: bad record mac");
+}
+END_TEST
+
+START_TEST(strerror_and_exitcodes)
+{
+	static struct stream s;
+	static const struct { int r, code; const char *text; } t[] = {
+		{ IO_OK, 0, "no error" },
+		{ IO_EOF, EX_TEMPFAIL, "connection closed by server" },
+		{ IO_TIMEOUT, EX_TEMPFAIL, "timed out" },
+		{ IO_TOOLONG, EX_PROTOCOL, "line too long" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		ck_assert_int_eq(io_exitcode(t[i].r), t[i].code);
+		ck_assert_str_eq(io_strerror(&s, t[i].r), t[i].text);
+	}
+	ck_assert_str_eq(io_strerror(&s, 99), "unknown error");
+}
+END_TEST
+
+/* ---- transcript --------------------------------------------------------- */
+
+static char cap_path[] = "/tmp/wb-stderr-XXXXXX";
+static int cap_saved = -1;
+
+static void capture_start(void)
+{
+	int fd;
+
+	fflush(stderr);
+	memcpy(cap_path + strlen(cap_path) - 6, "XXXXXX", 6);
+	fd = mkstemp(cap_path);
+	ck_assert_int_ge(fd, 0);
+	cap_saved = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static size_t capture_end(char *buf, size_t max)
+{
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	f = fopen(cap_path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, max - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	unlink(cap_path);
+	return n;
+}
+
+START_TEST(transcript_masks_secrets)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[64], got[512];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("334 \r\n235 ok\r\n"), 0);
+	s.verbose = 1;
+	capture_start();
+	line_write(&s, "EHLO me", (size_t)-1);
+	line_write(&s, "AUTH PLAIN AHRpbQB0YW5zdGFhZg==", 11);
+	line_write(&s, "c2VjcmV0", 0);
+	line_read(&s, buf, sizeof buf, &len);
+	line_read(&s, buf, sizeof buf, &len);
+	stream_flush(&s);
+	capture_end(got, sizeof got);
+	if (CFG_VERBOSE)
+		ck_assert_str_eq(got, "C: EHLO me\nC: AUTH PLAIN ****\nC: ****\n"
+		                 "S: 334 \nS: 235 ok\n");
+	else
+		ck_assert_str_eq(got, "");
+	ck_assert_ptr_null(strstr(got, "AHRpbQ"));
+	/* the wire gets everything */
+	ck_assert(hex_match("wire", f.out, f.outlen,
+	                    S("EHLO me\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\nc2VjcmV0\r\n")));
+	/* verbose off: nothing on stderr */
+	s.verbose = 0;
+	capture_start();
+	line_write(&s, "QUIT", (size_t)-1);
+	capture_end(got, sizeof got);
+	ck_assert_str_eq(got, "");
+}
+END_TEST
+
+Suite *core_stream_suite(void)
+{
+	Suite *s = suite_create("core_stream");
+	TCase *tc = tcase_create("lines");
+	TCase *tt = tcase_create("timeouts");
+	TCase *tw = tcase_create("writes");
+
+	tcase_add_loop_test(tc, split_every_position, 0, sizeof splits / sizeof *splits);
+	tcase_add_loop_test(tc, bounds_every_split, 0, sizeof bounds / sizeof *bounds);
+	tcase_add_test(tc, max_tiny);
+	tcase_add_test(tc, long_line_across_refills);
+	tcase_add_test(tc, read_after_line_binary);
+	tcase_add_test(tc, buffered_counts);
+	tcase_add_test(tc, upgrade_keeps_settings);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tt, silent_line_read_times_out);
+	tcase_add_test(tt, partial_then_silent);
+	tcase_add_test(tt, real_socket_times_out);
+	tcase_add_test(tt, write_times_out);
+	tcase_set_timeout(tt, 20);
+	suite_add_tcase(s, tt);
+	tcase_add_test(tw, write_partial_one_byte);
+	tcase_add_test(tw, write_large_chunked);
+	tcase_add_test(tw, want_write_then_ok);
+	tcase_add_test(tw, want_write_forever_times_out);
+	tcase_add_test(tw, want_read_then_data);
+	tcase_add_test(tw, errors);
+	tcase_add_test(tw, strerror_and_exitcodes);
+	tcase_add_test(tw, transcript_masks_secrets);
+	tcase_add_test(tw, real_socket_write);
+	suite_add_tcase(s, tw);
+	return s;
+}
