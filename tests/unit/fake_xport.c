@@ -1,6 +1,8 @@
 /* fake_xport.c - see fake_xport.h */
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -109,4 +111,43 @@ int hex_match(const char *what, const void *got, size_t glen,
 	hexline("got ", got, glen);
 	hexline("want", want, wlen);
 	return 0;
+}
+
+static char cap_path[] = "/tmp/wb-stderr-XXXXXX";
+static int cap_saved = -1;
+
+void stderr_capture(void)
+{
+	int fd;
+
+	fflush(stderr);
+	memcpy(cap_path + strlen(cap_path) - 6, "XXXXXX", 6);
+	fd = mkstemp(cap_path);
+	if (fd < 0)
+		return;
+	cap_saved = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+size_t stderr_captured(char *buf, size_t max)
+{
+	FILE *f;
+	size_t n = 0;
+
+	buf[0] = 0;
+	fflush(stderr);
+	if (cap_saved < 0)
+		return 0;
+	dup2(cap_saved, 2);
+	close(cap_saved);
+	cap_saved = -1;
+	f = fopen(cap_path, "r");
+	if (f) {
+		n = fread(buf, 1, max - 1, f);
+		fclose(f);
+	}
+	buf[n] = 0;
+	unlink(cap_path);
+	return n;
 }

@@ -41,4 +41,9 @@ void fake_close(struct fake *f);
 int hex_match(const char *what, const void *got, size_t glen,
               const void *want, size_t wlen);
 
+/* redirect stderr (fd 2) to a temporary file until stderr_captured(),
+ * which restores it and returns what was written (NUL-terminated) */
+void stderr_capture(void);
+size_t stderr_captured(char *buf, size_t max);
+
 #endif

@@ -553,39 +553,6 @@ END_TEST
 
 /* ---- transcript --------------------------------------------------------- */
 
-static char cap_path[] = "/tmp/wb-stderr-XXXXXX";
-static int cap_saved = -1;
-
-static void capture_start(void)
-{
-	int fd;
-
-	fflush(stderr);
-	memcpy(cap_path + strlen(cap_path) - 6, "XXXXXX", 6);
-	fd = mkstemp(cap_path);
-	ck_assert_int_ge(fd, 0);
-	cap_saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static size_t capture_end(char *buf, size_t max)
-{
-	FILE *f;
-	size_t n;
-
-	fflush(stderr);
-	dup2(cap_saved, 2);
-	close(cap_saved);
-	f = fopen(cap_path, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, max - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	unlink(cap_path);
-	return n;
-}
-
 START_TEST(transcript_masks_secrets)
 {
 	static struct fake f;
@@ -596,14 +563,14 @@ START_TEST(transcript_masks_secrets)
 
 	stream_on(&s, &f, &xp, S("334 \r\n235 ok\r\n"), 0);
 	s.verbose = 1;
-	capture_start();
+	stderr_capture();
 	line_write(&s, "EHLO me", (size_t)-1);
 	line_write(&s, "AUTH PLAIN AHRpbQB0YW5zdGFhZg==", 11);
 	line_write(&s, "c2VjcmV0", 0);
 	line_read(&s, buf, sizeof buf, &len);
 	line_read(&s, buf, sizeof buf, &len);
 	stream_flush(&s);
-	capture_end(got, sizeof got);
+	stderr_captured(got, sizeof got);
 	if (CFG_VERBOSE)
 		ck_assert_str_eq(got, "C: EHLO me\nC: AUTH PLAIN ****\nC: ****\n"
 		                 "S: 334 \nS: 235 ok\n");
@@ -615,9 +582,9 @@ START_TEST(transcript_masks_secrets)
 	                    S("EHLO me\r\nAUTH PLAIN AHRpbQB0YW5zdGFhZg==\r\nc2VjcmV0\r\n")));
 	/* verbose off: nothing on stderr */
 	s.verbose = 0;
-	capture_start();
+	stderr_capture();
 	line_write(&s, "QUIT", (size_t)-1);
-	capture_end(got, sizeof got);
+	stderr_captured(got, sizeof got);
 	ck_assert_str_eq(got, "");
 }
 END_TEST
