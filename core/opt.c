@@ -1,4 +1,5 @@
 /* opt.c - short, long and BusyBox-style options (see opt.h). */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include "sysopts.h"
@@ -123,23 +124,25 @@ int opt_next(struct optstate *st, const struct opt *tab)
 
 int parse_long(const char *s, long min, long max, long *out)
 {
-	long v = 0;
+	unsigned long v = 0, lim = LONG_MAX;
+	long r;
 	int neg = 0;
 
 	if (*s == '-' || *s == '+')
 		neg = *s++ == '-';
 	if (!*s || s[strspn(s, "0123456789")])
 		return -1;
+	lim += (unsigned long)neg;              /* |LONG_MIN| = LONG_MAX + 1 */
 	for (; *s; s++) {
-		if (v > (max > -min ? max : -min) / 10)
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (lim - d) / 10)
 			return -1;
-		v = v * 10 + (*s - '0');
+		v = v * 10 + d;
 	}
-	if (neg)
-		v = -v;
-	if (v < min || v > max)
+	r = neg && v ? -(long)(v - 1) - 1 : (long)v;
+	if (r < min || r > max)
 		return -1;
-	*out = v;
+	*out = r;
 	return 0;
 }
 
@@ -151,13 +154,16 @@ int parse_ms(const char *s, long min_ms, long max_ms, long *out)
 	if (!*p || *p == '.')
 		return -1;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (ms > max_ms)
+		long d = (*p - '0') * 1000L;
+		if (ms > (max_ms - d) / 10)
 			return -1;
-		ms = ms * 10 + (*p - '0') * 1000;
+		ms = ms * 10 + d;
 	}
 	if (*p == '.') {
 		for (p++; *p >= '0' && *p <= '9'; p++) {
 			scale /= 10;
+			if (ms > max_ms - (*p - '0') * scale)
+				return -1;
 			ms += (*p - '0') * scale;
 		}
 	}
