@@ -51,7 +51,8 @@ LIBS_WB :=
 -include toolchain/tls.mk
 
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
-CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls_mbedtls%.c),$(CORE_SRCS))
+# TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
+CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/digest.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
 -include $(BUILD)/applets.mk
 SRCS := core/main.c $(CORE_SRCS) $(APPLET_SRCS)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)

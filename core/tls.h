@@ -25,6 +25,15 @@ struct tls_opts {
  * Returns 1 handled, 0 not a TLS key, -1 bad value (e filled, EX_USAGE). */
 int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err *e);
 
+#define TLS_FP_LEN 32     /* SHA-256 */
+/* Parse a --fingerprint: 64 hex digits, plain or as 32 colon-separated
+ * pairs, any case. Returns 0, or -1 if malformed. */
+int tls_fp_parse(const char *s, unsigned char out[TLS_FP_LEN]);
+/* The default CA bundles, in order of preference (NULL-terminated). */
+extern const char *const tls_ca_default[];
+/* First of cands that exists (file, or directory: *isdir = 1), or NULL. */
+const char *tls_ca_pick(const char *const *cands, int *isdir);
+
 #if CFG_TLS
 /* Switch s to TLS over its file descriptor and complete the handshake,
  * verifying the peer for host (or o->name). Refuses when the stream still

@@ -1,8 +1,18 @@
-/* tls_opt.c - TLS option/config keys shared by smtpsend and pop3get. With
- * TLS compiled out the keys are still known, so that a config file written
- * for a TLS build gets a clear error rather than "unknown key". */
+/* tls_opt.c - TLS option/config keys shared by smtpsend and pop3get, the
+ * --fingerprint parser and the CA bundle search. With TLS compiled out the
+ * keys are still known, so that a config file written for a TLS build gets
+ * a clear error rather than "unknown key". */
 #include <string.h>
+#include <sys/stat.h>
 #include "tls.h"
+
+const char *const tls_ca_default[] = {
+	"/etc/ssl/certs/ca-certificates.crt",   /* Debian, OpenWrt, Alpine */
+	"/etc/ssl/cert.pem",                    /* Buildroot, BSDs */
+	"/etc/pki/tls/certs/ca-bundle.crt",     /* Fedora, RHEL */
+	"/etc/ssl/certs",                       /* hashed directory */
+	NULL
+};
 
 static int flag(const char *v)
 {
@@ -13,9 +23,79 @@ static int flag(const char *v)
 	return -1;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tls_fp_parse(const char *s, unsigned char out[TLS_FP_LEN])
+{
+	size_t n = strlen(s), i;
+	int colons;
+
+	if (n == 2 * TLS_FP_LEN)
+		colons = 0;
+	else if (n == 3 * TLS_FP_LEN - 1)
+		colons = 1;
+	else
+		return -1;
+	for (i = 0; i < TLS_FP_LEN; i++) {
+		const char *p = s + i * (colons ? 3 : 2);
+		int hi = hexval(p[0]), lo = hexval(p[1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		if (colons && i + 1 < TLS_FP_LEN && p[2] != ':')
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+const char *tls_ca_pick(const char *const *cands, int *isdir)
+{
+	struct stat st;
+
+	for (; *cands; cands++) {
+		if (stat(*cands, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+			*isdir = S_ISDIR(st.st_mode);
+			return *cands;
+		}
+	}
+	return NULL;
+}
+
+static int set_val(struct tls_opts *o, const char *key, const char *val, struct wb_err *e)
+{
+	unsigned char fp[TLS_FP_LEN];
+
+	if (!strcmp(key, "cafile"))
+		o->cafile = val;
+	else if (!strcmp(key, "capath"))
+		o->capath = val;
+	else if (!strcmp(key, "tls-name") || !strcmp(key, "tls_name"))
+		o->name = val;
+	else if (!strcmp(key, "fingerprint")) {
+		if (tls_fp_parse(val, fp) < 0) {
+			err_set(e, EX_USAGE, "fingerprint: want a SHA-256 in hex "
+			        "(64 digits, colons allowed), not '%s'", val);
+			return -1;
+		}
+		o->fingerprint = val;
+	} else
+		return 0;
+	return 1;
+}
+
 int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err *e)
 {
-	int f = -2;
+	int f = -2, r;
 
 	if (!strcmp(key, "tls") || !strcmp(key, "starttls") || !strcmp(key, "insecure")) {
 		if ((f = flag(val)) < 0) {
@@ -29,16 +109,8 @@ int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err 
 		o->mode = f ? TLS_STARTTLS : (o->mode == TLS_STARTTLS ? TLS_OFF : o->mode);
 	else if (!strcmp(key, "insecure"))
 		o->insecure = f;
-	else if (!strcmp(key, "cafile"))
-		o->cafile = val;
-	else if (!strcmp(key, "capath"))
-		o->capath = val;
-	else if (!strcmp(key, "tls-name") || !strcmp(key, "tls_name"))
-		o->name = val;
-	else if (!strcmp(key, "fingerprint"))
-		o->fingerprint = val;
-	else
-		return 0;
+	else if ((r = set_val(o, key, val, e)) <= 0)
+		return r;
 	if (!CFG_TLS && (o->mode != TLS_OFF)) {
 		err_set(e, EX_CONFIG, "%s: TLS is not compiled into this wirebox (CONFIG_TLS)", key);
 		return -1;

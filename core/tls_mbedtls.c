@@ -1,0 +1,391 @@
+/* tls_mbedtls.c - the mbedTLS transport: one TLS session per process over
+ * the stream's socket, verified against a CA bundle, a SHA-256 pin, or (with
+ * --insecure and a warning) not at all. Swapped in with stream_upgrade(). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "sysopts.h"
+#include "tls.h"
+#include "tls_mbedtls.h"
+#include "mbedtls/ctr_drbg.h"
+#include "net.h"
+#include "util.h"
+
+enum verify_mode { V_CA, V_PIN, V_NONE };
+
+static struct tls {
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	mbedtls_x509_crt ca;
+	mbedtls_ctr_drbg_context drbg;
+	int fd;
+	int started;
+	int vmode;                      /* enum verify_mode */
+	unsigned char pin[TLS_FP_LEN];
+	unsigned char ip[16];           /* host as an IP literal */
+	size_t iplen;
+	struct tls_seen seen;           /* for the error message */
+	int sys_errno;
+	char name[HOST_MAX];
+	char errbuf[128];
+} T;
+
+static const int suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	0
+};
+static const wb_group groups[] = WB_GROUP_LIST;
+
+/* ---- socket callbacks for mbedTLS ---- */
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	ssize_t r = write(*(int *)ctx, buf, len);
+
+	if (r >= 0)
+		return (int)r;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	T.sys_errno = errno;
+	return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	ssize_t r = read(*(int *)ctx, buf, len);
+
+	if (r >= 0)
+		return (int)r;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	T.sys_errno = errno;
+	return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* ---- the stream transport ---- */
+static ssize_t xerr(int r)
+{
+	if (r == MBEDTLS_ERR_SSL_WANT_READ)
+		return XPORT_WANT_READ;
+	if (r == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return XPORT_WANT_WRITE;
+	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_SEND_FAILED) {
+		errno = T.sys_errno;
+		snprintf(T.errbuf, sizeof T.errbuf, "TLS: %s", strerror(T.sys_errno));
+	} else {
+		errno = EPROTO;
+		snprintf(T.errbuf, sizeof T.errbuf, "TLS error (mbedTLS -0x%04x)", (unsigned)-r);
+	}
+	return XPORT_ERROR;
+}
+
+static ssize_t x_read(void *ctx, void *buf, size_t len)
+{
+	int r = mbedtls_ssl_read(ctx, buf, len);
+
+	if (r >= 0)
+		return r;
+	if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF)
+		return 0;
+	return xerr(r);
+}
+
+static ssize_t x_write(void *ctx, const void *buf, size_t len)
+{
+	int r = mbedtls_ssl_write(ctx, buf, len);
+
+	return r >= 0 ? r : xerr(r);
+}
+
+static size_t x_pending(void *ctx)
+{
+	return mbedtls_ssl_get_bytes_avail(ctx);
+}
+
+static const char *x_error(void *ctx)
+{
+	(void)ctx;
+	return T.errbuf;
+}
+
+/* ---- verification ---- */
+static void note_times(const mbedtls_x509_crt *crt, uint32_t flags)
+{
+	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+		T.seen.from = crt->valid_from;
+	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+		T.seen.to = crt->valid_to;
+}
+
+static int pin_check(const mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	unsigned char h[32];
+
+	*flags = 0;                     /* the pin replaces chain and name */
+	if (depth != 0)
+		return 0;
+	if (wb_sha256(crt->raw.p, crt->raw.len, h, 0) != 0 || memcmp(h, T.pin, sizeof h)) {
+		T.seen.pin_bad = 1;
+		*flags = MBEDTLS_X509_BADCERT_OTHER;
+		return MBEDTLS_ERR_X509_FATAL_ERROR;   /* fatal even when optional */
+	}
+	return 0;
+}
+
+static int verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+	(void)p;
+	if (T.vmode == V_PIN)
+		return pin_check(crt, depth, flags);
+	if (depth == 0 && T.iplen && !tls_san_has_ip(crt, T.ip, T.iplen))
+		*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+	note_times(crt, *flags);
+	T.seen.flags |= *flags;
+	return 0;
+}
+
+/* ---- setup ---- */
+static int drbg_entropy(void *p, unsigned char *buf, size_t len)
+{
+	(void)p;
+	return random_bytes(buf, len) ? MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED : 0;
+}
+
+static int load_ca(const struct tls_opts *o, struct wb_err *e)
+{
+	const char *path = o->cafile;
+	int isdir = 0, r;
+
+	if (o->capath && !o->cafile) {
+		path = o->capath;
+		isdir = 1;
+	}
+	if (!path && !(path = tls_ca_pick(tls_ca_default, &isdir))) {
+		err_set(e, EX_CONFIG, "no CA bundle found (%s, ...): use --cafile, "
+		        "--capath or --fingerprint", tls_ca_default[0]);
+		return -1;
+	}
+	r = isdir ? mbedtls_x509_crt_parse_path(&T.ca, path)
+	          : mbedtls_x509_crt_parse_file(&T.ca, path);
+	if (o->cafile && o->capath && r >= 0)
+		r = mbedtls_x509_crt_parse_path(&T.ca, o->capath);
+	if (r < 0 || T.ca.version == 0) {
+		err_set(e, EX_CONFIG, "cannot load CA certificates from %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* verification mode, the name to check and the pin or CA bundle */
+static int setup_verify(const struct tls_opts *o, const char *host, struct wb_err *e)
+{
+	T.vmode = o->insecure ? V_NONE : o->fingerprint ? V_PIN : V_CA;
+	if (strlcopy(T.name, o->name ? o->name : host, sizeof T.name) < 0) {
+		err_set(e, EX_USAGE, "TLS name too long");
+		return -1;
+	}
+	T.seen.name = T.name;
+	if (inet_pton(AF_INET, T.name, T.ip) == 1)
+		T.iplen = 4;
+	else if (inet_pton(AF_INET6, T.name, T.ip) == 1)
+		T.iplen = 16;
+	if (T.vmode == V_PIN && tls_fp_parse(o->fingerprint, T.pin) < 0) {
+		err_set(e, EX_USAGE, "bad --fingerprint '%s'", o->fingerprint);
+		return -1;
+	}
+	if (T.vmode == V_NONE)
+		warnmsg("%s: --insecure: the server's certificate is NOT verified", T.name);
+	return T.vmode == V_CA ? load_ca(o, e) : 0;
+}
+
+static int setup_conf(struct wb_err *e)
+{
+	mbedtls_ssl_config *c = &T.conf;
+	static const char pers[] = "wirebox";
+
+	if (mbedtls_ctr_drbg_seed(&T.drbg, drbg_entropy, NULL,
+	                          (const unsigned char *)pers, sizeof pers - 1) ||
+	    mbedtls_ssl_config_defaults(c, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+	                                MBEDTLS_SSL_PRESET_DEFAULT)) {
+		err_set(e, EX_SOFTWARE, "TLS setup failed (random generator)");
+		return -1;
+	}
+	mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &T.drbg);
+	wb_conf_tls12_min(c);
+	mbedtls_ssl_conf_ciphersuites(c, suites);
+	wb_conf_groups(c, groups);
+	mbedtls_ssl_conf_authmode(c, T.vmode == V_CA ? MBEDTLS_SSL_VERIFY_REQUIRED :
+	                          T.vmode == V_PIN ? MBEDTLS_SSL_VERIFY_OPTIONAL :
+	                          MBEDTLS_SSL_VERIFY_NONE);
+	mbedtls_ssl_conf_verify(c, verify_cb, NULL);
+	if (T.vmode == V_CA)
+		mbedtls_ssl_conf_ca_chain(c, &T.ca, NULL);
+	return 0;
+}
+
+/* SNI and name check for DNS names; IP literals are checked in verify_cb
+ * and never sent as SNI (RFC 6066 section 3) */
+static int setup_ssl(struct wb_err *e)
+{
+	const char *sni = T.iplen ? NULL : T.name;
+
+	if (mbedtls_ssl_setup(&T.ssl, &T.conf) || mbedtls_ssl_set_hostname(&T.ssl, sni)) {
+		err_set(e, EX_SOFTWARE, "TLS setup failed (out of memory?)");
+		return -1;
+	}
+	mbedtls_ssl_set_bio(&T.ssl, &T.fd, bio_send, bio_recv, NULL);
+	return 0;
+}
+
+static int hs_fail(int r, struct wb_err *e)
+{
+	uint32_t vr = mbedtls_ssl_get_verify_result(&T.ssl);
+
+	if (vr != 0xFFFFFFFF)
+		T.seen.flags |= vr;
+	if (T.seen.pin_bad || r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+	    (r == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE && T.seen.flags))
+		return tls_verify_words(&T.seen, time(NULL), (time_t)WB_BUILD_EPOCH, e);
+	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_SEND_FAILED) {
+		errno = T.sys_errno;
+		err_sys(e, EX_TEMPFAIL, "TLS handshake");
+		return -1;
+	}
+	return tls_hs_words(r, r == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ?
+	                    wb_last_alert(&T.ssl) : 0, e);
+}
+
+static int handshake(int timeout_ms, struct wb_err *e)
+{
+	int64_t deadline = mono_ms() + timeout_ms, left;
+	int r, w;
+
+	while ((r = mbedtls_ssl_handshake(&T.ssl)) != 0) {
+		if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE)
+			return hs_fail(r, e);
+		left = deadline - mono_ms();
+		w = left > 0 ? net_wait(T.fd, r == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT,
+		                        (int)left) : 0;
+		if (w == 0) {
+			err_set(e, EX_TEMPFAIL, "TLS handshake timed out after %d ms", timeout_ms);
+			return -1;
+		}
+		if (w < 0) {
+			err_sys(e, EX_TEMPFAIL, "TLS handshake");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void verbose_line(const struct stream *s)
+{
+	if (CFG_VERBOSE && s->verbose)
+		fprintf(stderr, "-- TLS %s %s with %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
+		        mbedtls_ssl_get_ciphersuite(&T.ssl), T.name,
+		        T.vmode == V_CA ? "certificate verified" :
+		        T.vmode == V_PIN ? "fingerprint matches" : "NOT VERIFIED");
+}
+
+int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
+              struct wb_err *e)
+{
+	struct transport xp;
+
+	if (stream_buffered(s) != 0) {
+		err_set(e, EX_PROTOCOL, "server sent %zu bytes after its STARTTLS reply, "
+		        "before the TLS handshake (command injection?): refused",
+		        stream_buffered(s));
+		return -1;
+	}
+	tls_close();
+	memset(&T, 0, sizeof T);
+	mbedtls_ssl_init(&T.ssl);
+	mbedtls_ssl_config_init(&T.conf);
+	mbedtls_x509_crt_init(&T.ca);
+	mbedtls_ctr_drbg_init(&T.drbg);
+	T.started = 1;
+	T.fd = s->xp.fd;
+	if (setup_verify(o, host, e) || setup_conf(e) || setup_ssl(e) ||
+	    handshake(s->timeout_ms, e)) {
+		tls_close();
+		return -1;
+	}
+	memset(&xp, 0, sizeof xp);
+	xp.read = x_read;
+	xp.write = x_write;
+	xp.pending = x_pending;
+	xp.error = x_error;
+	xp.ctx = &T.ssl;
+	xp.fd = T.fd;
+	stream_upgrade(s, &xp);
+	verbose_line(s);
+	return 0;
+}
+
+/* ---- tls_info ---- */
+static void print_dn(FILE *out, const char *what, const mbedtls_x509_name *dn)
+{
+	char buf[256];
+
+	if (mbedtls_x509_dn_gets(buf, sizeof buf, dn) < 0)
+		strlcopy(buf, "(too long)", sizeof buf);
+	fprintf(out, "TLS %s: %s\n", what, buf);
+}
+
+static void print_fp(FILE *out, const mbedtls_x509_crt *crt)
+{
+	unsigned char h[32];
+	int i;
+
+	if (wb_sha256(crt->raw.p, crt->raw.len, h, 0) != 0)
+		return;
+	fprintf(out, "TLS SHA-256 fingerprint: ");
+	for (i = 0; i < 32; i++)
+		fprintf(out, "%02X%s", h[i], i < 31 ? ":" : "\n");
+}
+
+void tls_info(FILE *out)
+{
+	const mbedtls_x509_crt *crt;
+	char from[40], to[40];
+
+	if (!T.started)
+		return;
+	fprintf(out, "TLS: %s, %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
+	        mbedtls_ssl_get_ciphersuite(&T.ssl),
+	        T.vmode == V_CA ? "certificate verified" :
+	        T.vmode == V_PIN ? "certificate pinned by fingerprint" :
+	        "NOT VERIFIED (--insecure)");
+	if (!(crt = mbedtls_ssl_get_peer_cert(&T.ssl)))
+		return;
+	print_dn(out, "subject", &crt->subject);
+	print_dn(out, "issuer", &crt->issuer);
+	tls_time_str(&crt->valid_from, from, sizeof from);
+	tls_time_str(&crt->valid_to, to, sizeof to);
+	fprintf(out, "TLS valid: %s to %s\n", from, to);
+	print_fp(out, crt);
+}
+
+void tls_close(void)
+{
+	int i;
+
+	if (!T.started)
+		return;
+	/* close_notify: a few tries on a non-blocking socket, never blocking */
+	for (i = 0; i < 3 && mbedtls_ssl_close_notify(&T.ssl) == MBEDTLS_ERR_SSL_WANT_WRITE; i++)
+		net_wait(T.fd, POLLOUT, 100);
+	mbedtls_ssl_free(&T.ssl);
+	mbedtls_ssl_config_free(&T.conf);
+	mbedtls_x509_crt_free(&T.ca);
+	mbedtls_ctr_drbg_free(&T.drbg);
+	T.started = 0;
+}

@@ -1,0 +1,79 @@
+/* tls_mbedtls.h - internal to core/tls_mbedtls*.c, core/digest_mbedtls.c
+ * and tests/unit/test_tls*.c: the only place that knows mbedTLS versions
+ * (2.28 and 3.x), and the pure helpers the unit tests call. Applets never
+ * include this file (they use tls.h). */
+#ifndef WB_TLS_MBEDTLS_H
+#define WB_TLS_MBEDTLS_H
+#include <stdint.h>
+#include <time.h>
+#include "mbedtls/version.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+#include "mbedtls/md5.h"
+#include "mbedtls/sha256.h"
+#include "mbedtls/net_sockets.h"   /* MBEDTLS_ERR_NET_* codes only */
+#include "err.h"
+
+/* A static build must see the config header its library was built with:
+ * toolchain/tls.mk passes -DWB_MBEDTLS_STATIC together with the copy of
+ * toolchain/mbedtls_config.h installed next to the libraries. */
+#if defined(WB_MBEDTLS_STATIC) && !defined(WB_MBEDTLS_CONFIG)
+#error "static mbedTLS build without its config header (use toolchain/tls.mk)"
+#endif
+#if defined(WB_MBEDTLS_CONFIG) && !defined(WB_MBEDTLS_STATIC)
+#error "toolchain/mbedtls_config.h seen in a build against the system mbedTLS"
+#endif
+#ifndef WB_BUILD_EPOCH
+#define WB_BUILD_EPOCH 0LL
+#endif
+
+/* ---- version differences (2.28 vs 3.x), nowhere else ---- */
+#if MBEDTLS_VERSION_MAJOR >= 3
+#define wb_md5_starts mbedtls_md5_starts
+#define wb_md5_update mbedtls_md5_update
+#define wb_md5_finish mbedtls_md5_finish
+#define wb_sha256 mbedtls_sha256
+#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2)
+#define wb_conf_groups(c, l) mbedtls_ssl_conf_groups((c), (l))
+#define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_X25519, \
+	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
+	MBEDTLS_SSL_IANA_TLS_GROUP_NONE }
+typedef uint16_t wb_group;
+#define wb_last_alert(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg) ? \
+	(ssl)->MBEDTLS_PRIVATE(in_msg)[1] : 0)
+#else
+#define wb_md5_starts mbedtls_md5_starts_ret
+#define wb_md5_update mbedtls_md5_update_ret
+#define wb_md5_finish mbedtls_md5_finish_ret
+#define wb_sha256 mbedtls_sha256_ret
+#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_version((c), \
+	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3)
+#define wb_conf_groups(c, l) mbedtls_ssl_conf_curves((c), (l))
+#define WB_GROUP_LIST { MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, \
+	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
+typedef mbedtls_ecp_group_id wb_group;
+#define wb_last_alert(ssl) ((ssl)->in_msg ? (ssl)->in_msg[1] : 0)
+#endif
+
+/* ---- pure helpers (core/tls_mbedtls_err.c), unit-tested ---- */
+
+/* what the verify callback saw, for the error message */
+struct tls_seen {
+	uint32_t flags;             /* MBEDTLS_X509_BADCERT_* over the chain */
+	int pin_bad;                /* --fingerprint did not match */
+	mbedtls_x509_time from, to; /* validity of the cert that was out of date */
+	const char *name;           /* name or address verified */
+};
+/* Words for a failed verification; fills e (EX_UNAVAILABLE), returns -1.
+ * now/build: the clock and the build date (for the 1970-clock advice). */
+int tls_verify_words(const struct tls_seen *v, time_t now, time_t build,
+                     struct wb_err *e);
+/* Words for a failed handshake (mbedTLS error r, alert received); fills e
+ * (EX_PROTOCOL or EX_TEMPFAIL), returns -1. */
+int tls_hs_words(int r, int alert, struct wb_err *e);
+/* "YYYY-MM-DD HH:MM:SS UTC" */
+void tls_time_str(const mbedtls_x509_time *t, char *buf, size_t max);
+/* 1 if addr (4 or 16 bytes) is among crt's iPAddress SANs */
+int tls_san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *addr, size_t len);
+
+#endif

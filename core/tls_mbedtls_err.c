@@ -1,0 +1,138 @@
+/* tls_mbedtls_err.c - TLS failures in words: certificate verification
+ * results and handshake errors, plus small certificate helpers. Pure
+ * functions of their arguments, so the unit tests can call them. */
+#include <stdio.h>
+#include <string.h>
+#include "sysopts.h"
+#include "tls_mbedtls.h"
+
+void tls_time_str(const mbedtls_x509_time *t, char *buf, size_t max)
+{
+	snprintf(buf, max, "%04d-%02d-%02d %02d:%02d:%02d UTC",
+	         t->year, t->mon, t->day, t->hour, t->min, t->sec);
+}
+
+int tls_san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *addr, size_t len)
+{
+	const mbedtls_x509_sequence *san;
+
+	for (san = &crt->subject_alt_names; san; san = san->next) {
+		if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) &&
+		    san->buf.len == len && san->buf.p && !memcmp(san->buf.p, addr, len))
+			return 1;
+	}
+	return 0;
+}
+
+/* not yet valid: the usual cause on a router is a clock still in 1970 */
+static void future(const struct tls_seen *v, time_t now, time_t build, struct wb_err *e)
+{
+	char from[40];
+
+	tls_time_str(&v->from, from, sizeof from);
+	if (now < build)
+		err_set(e, EX_UNAVAILABLE, "certificate not valid before %s, and the "
+		        "system clock is before this program was built: the clock is "
+		        "wrong; set it first, e.g. 'sntpc -s SERVER'", from);
+	else
+		err_set(e, EX_UNAVAILABLE, "certificate is not yet valid (valid from %s)", from);
+}
+
+static const char *flag_words(uint32_t f)
+{
+	if (f & MBEDTLS_X509_BADCERT_REVOKED)
+		return "certificate has been revoked";
+	if (f & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK |
+	         MBEDTLS_X509_BADCERT_BAD_KEY))
+		return "certificate uses a weak or unsupported algorithm or key";
+	if (f & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE))
+		return "certificate is not meant for a TLS server (key usage)";
+	return "certificate rejected (verification failed)";
+}
+
+int tls_verify_words(const struct tls_seen *v, time_t now, time_t build,
+                     struct wb_err *e)
+{
+	uint32_t f = v->flags;
+	char to[40];
+
+	if (v->pin_bad)
+		err_set(e, EX_UNAVAILABLE, "certificate fingerprint does not match --fingerprint");
+	else if ((f & MBEDTLS_X509_BADCERT_FUTURE) && now < build)
+		future(v, now, build, e);
+	else if (f & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+		err_set(e, EX_UNAVAILABLE, "certificate is not signed by a trusted CA "
+		        "(unknown CA; see --cafile, or --fingerprint to pin it)");
+	else if (f & MBEDTLS_X509_BADCERT_FUTURE)
+		future(v, now, build, e);
+	else if (f & MBEDTLS_X509_BADCERT_EXPIRED) {
+		tls_time_str(&v->to, to, sizeof to);
+		err_set(e, EX_UNAVAILABLE, "certificate has expired (valid until %s)", to);
+	} else if (f & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+		err_set(e, EX_UNAVAILABLE, "hostname mismatch: certificate is not for "
+		        "'%s' (see --tls-name)", v->name ? v->name : "?");
+	else
+		err_set(e, EX_UNAVAILABLE, "%s", flag_words(f));
+	return -1;
+}
+
+static const char *alert_name(int a)
+{
+	switch (a) {
+	case 10: return "unexpected message";
+	case 20: return "bad record MAC";
+	case 40: return "handshake failure (no common cipher suite?)";
+	case 42: return "bad certificate";
+	case 47: return "illegal parameter";
+	case 48: return "unknown CA";
+	case 50: return "decode error";
+	case 51: return "decrypt error";
+	case 70: return "protocol version (no TLS 1.2 or later?)";
+	case 71: return "insufficient security";
+	case 80: return "internal error";
+	case 86: return "inappropriate fallback";
+	case 112: return "unrecognized name";
+	default: return NULL;
+	}
+}
+
+static int hserr(struct wb_err *e, int code, const char *what, int r)
+{
+	err_set(e, code, "%s (mbedTLS -0x%04x)", what, (unsigned)-r);
+	return -1;
+}
+
+int tls_hs_words(int r, int alert, struct wb_err *e)
+{
+	const char *an;
+
+	switch (r) {
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		if ((an = alert_name(alert)))
+			err_set(e, EX_PROTOCOL, "handshake failed: server sent alert: %s", an);
+		else
+			err_set(e, EX_PROTOCOL, "handshake failed: server sent alert %d", alert);
+		return -1;
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+	case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+		return hserr(e, EX_PROTOCOL, "server closed the connection during the TLS handshake", r);
+	case MBEDTLS_ERR_SSL_INVALID_RECORD:
+	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+		return hserr(e, EX_PROTOCOL, "server does not speak TLS here (bad record)", r);
+	case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION:
+		return hserr(e, EX_PROTOCOL, "server does not offer TLS 1.2 or later", r);
+	case MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE:
+		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM or ChaCha20-Poly1305 needed)", r);
+	case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
+		return hserr(e, EX_PROTOCOL, "bad key exchange from server (unsupported curve?)", r);
+	case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+		return hserr(e, EX_UNAVAILABLE, "certificate rejected", r);
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+		return hserr(e, EX_TEMPFAIL, "connection failed during the TLS handshake", r);
+	default:
+		return hserr(e, EX_PROTOCOL, "TLS handshake failed", r);
+	}
+}

@@ -1,0 +1,82 @@
+/* toolchain/mbedtls_config.h - mbedTLS 2.28 configuration for wirebox's
+ * static builds: a verifying TLS 1.2 client and nothing else.
+ *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384, X25519)
+ *   ciphers       AES-GCM, ChaCha20-Poly1305 (AEAD only)
+ *   hashes        SHA-256, SHA-384 (TLS, X.509), MD5 (APOP, CRAM-MD5)
+ *   X.509         PEM/DER parsing, chain, name and validity-time checks
+ * No server side, no renegotiation, no session tickets, no CBC, no SHA-1.
+ * toolchain/mbedtls.sh builds the libraries with this file and installs a
+ * copy next to them; toolchain/tls.mk compiles wirebox with that copy. */
+#ifndef WB_MBEDTLS_CONFIG_H
+#define WB_MBEDTLS_CONFIG_H
+
+/* checked by core/tls_mbedtls.c: the application saw this file */
+#define WB_MBEDTLS_CONFIG 1
+
+/* system */
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+#define MBEDTLS_FS_IO
+#define MBEDTLS_DEPRECATED_REMOVED
+
+/* curves and key exchange */
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#define MBEDTLS_PKCS1_V15
+
+/* TLS 1.2 client */
+#define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
+#define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
+#define MBEDTLS_SSL_IN_CONTENT_LEN 16384   /* servers may send full records */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN 4096
+#define MBEDTLS_SSL_CIPHERSUITES \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, \
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, \
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+
+/* X.509 */
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_X509_CHECK_KEY_USAGE
+#define MBEDTLS_X509_CHECK_EXTENDED_KEY_USAGE
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_BASE64_C
+#define MBEDTLS_OID_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+
+/* crypto */
+#define MBEDTLS_AES_C
+#define MBEDTLS_AESNI_C
+#define MBEDTLS_GCM_C
+#define MBEDTLS_CHACHA20_C
+#define MBEDTLS_POLY1305_C
+#define MBEDTLS_CHACHAPOLY_C
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_CTR_DRBG_C
+#define MBEDTLS_MD_C
+#define MBEDTLS_MD5_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_SHA512_C
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_RSA_C
+
+#include "mbedtls/check_config.h"
+#endif
