@@ -1,0 +1,374 @@
+/* test_tls.c - the mbedTLS layer (TLS builds only): errors in words, the
+ * STARTTLS injection check, and real handshakes with tls_start against
+ * `openssl s_server` on loopback (certificates made by openssl here). */
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include "sysopts.h"
+#include "tls.h"
+#include "stream.h"
+#include "unit/fake_xport.h"
+
+Suite *tls_suite(void);
+
+#if CFG_TLS
+#include "net.h"
+#include "tls_mbedtls.h"
+
+/* ---- verification failures in words ---- */
+struct vcase {
+	uint32_t flags;
+	int pin_bad;
+	time_t now, build;
+	const char *want;               /* substring of the message */
+};
+
+static const struct vcase vcases[] = {
+	{ MBEDTLS_X509_BADCERT_EXPIRED, 0, 2000000000, 1, "expired (valid until 2020-02-03 04:05:06 UTC)" },
+	{ MBEDTLS_X509_BADCERT_FUTURE, 0, 100, 1700000000, "clock is wrong" },
+	{ MBEDTLS_X509_BADCERT_FUTURE, 0, 100, 1700000000, "sntpc -s SERVER" },
+	{ MBEDTLS_X509_BADCERT_FUTURE | MBEDTLS_X509_BADCERT_NOT_TRUSTED, 0, 100, 1700000000,
+	  "clock is wrong" },
+	{ MBEDTLS_X509_BADCERT_FUTURE, 0, 1800000000, 1700000000,
+	  "not yet valid (valid from 2030-01-02 03:04:05 UTC)" },
+	{ MBEDTLS_X509_BADCERT_NOT_TRUSTED, 0, 2000000000, 1, "unknown CA" },
+	{ MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_CN_MISMATCH, 0, 2000000000, 1,
+	  "unknown CA" },
+	{ MBEDTLS_X509_BADCERT_CN_MISMATCH, 0, 2000000000, 1,
+	  "hostname mismatch: certificate is not for 'mail.example'" },
+	{ MBEDTLS_X509_BADCERT_EXPIRED, 1, 2000000000, 1, "fingerprint does not match" },
+	{ MBEDTLS_X509_BADCERT_BAD_MD, 0, 2000000000, 1, "weak or unsupported" },
+	{ MBEDTLS_X509_BADCERT_EXT_KEY_USAGE, 0, 2000000000, 1, "key usage" },
+	{ MBEDTLS_X509_BADCERT_OTHER, 0, 2000000000, 1, "certificate rejected" },
+};
+
+START_TEST(verify_words)
+{
+	const struct vcase *c = &vcases[_i];
+	struct tls_seen v;
+	struct wb_err e = { 0, "" };
+
+	memset(&v, 0, sizeof v);
+	v.flags = c->flags;
+	v.pin_bad = c->pin_bad;
+	v.name = "mail.example";
+	v.to = (mbedtls_x509_time){ 2020, 2, 3, 4, 5, 6 };
+	v.from = (mbedtls_x509_time){ 2030, 1, 2, 3, 4, 5 };
+	ck_assert_int_eq(tls_verify_words(&v, c->now, c->build, &e), -1);
+	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
+	ck_assert_msg(strstr(e.msg, c->want) != NULL, "case %d: '%s' lacks '%s'",
+	              _i, e.msg, c->want);
+}
+END_TEST
+
+struct hcase {
+	int r, alert, code;
+	const char *want;
+};
+
+static const struct hcase hcases[] = {
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 40, EX_PROTOCOL, "server sent alert: handshake failure" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 70, EX_PROTOCOL, "alert: protocol version" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 48, EX_PROTOCOL, "alert: unknown CA" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 199, EX_PROTOCOL, "server sent alert 199" },
+	{ MBEDTLS_ERR_SSL_CONN_EOF, 0, EX_PROTOCOL, "closed the connection during the TLS handshake" },
+	{ MBEDTLS_ERR_SSL_INVALID_RECORD, 0, EX_PROTOCOL, "does not speak TLS" },
+	{ MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION, 0, EX_PROTOCOL, "TLS 1.2 or later" },
+	{ MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE, 0, EX_PROTOCOL, "no common cipher suite" },
+	{ MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, 0, EX_UNAVAILABLE, "certificate rejected" },
+	{ MBEDTLS_ERR_NET_RECV_FAILED, 0, EX_TEMPFAIL, "connection failed" },
+	{ -0x7fff, 0, EX_PROTOCOL, "TLS handshake failed (mbedTLS -0x7fff)" },
+};
+
+START_TEST(hs_words)
+{
+	const struct hcase *c = &hcases[_i];
+	struct wb_err e = { 0, "" };
+
+	ck_assert_int_eq(tls_hs_words(c->r, c->alert, &e), -1);
+	ck_assert_int_eq(e.code, c->code);
+	ck_assert_msg(strstr(e.msg, c->want) != NULL, "case %d: '%s' lacks '%s'",
+	              _i, e.msg, c->want);
+}
+END_TEST
+
+/* ---- STARTTLS injection: data after the reply, before the handshake ---- */
+START_TEST(injection_refused)
+{
+	static const char in[] = "220 2.0.0 Ready to start TLS\r\n250 injected\r\n";
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	char line[128];
+	size_t len;
+
+	fake_init(&f, &xp, in, sizeof in - 1, _i ? 7 : 0);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(line_read(&s, line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "220 2.0.0 Ready to start TLS");
+	if (_i) {                       /* chunked: make the rest arrive */
+		ck_assert_int_eq(stream_read(&s, line, 1, &len), IO_OK);
+	}
+	memset(&o, 0, sizeof o);
+	o.insecure = 1;
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_ptr_ne(strstr(e.msg, "injection"), NULL);
+	ck_assert_uint_eq(f.outlen, 0);     /* no ClientHello went out */
+}
+END_TEST
+
+/* ---- real handshakes against openssl s_server ---- */
+static char tmp[64];
+static char port[8];
+static pid_t srv = -1;
+
+static int sh(const char *cmd)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof buf, "cd %s && (%s) 2>>log", tmp, cmd);
+	return system(buf);
+}
+
+static void free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &l), 0);
+	snprintf(port, sizeof port, "%d", ntohs(a.sin_port));
+	close(fd);
+}
+
+#define REQ "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+static void live_setup(void)
+{
+	struct wb_err e;
+	int i, fd = -1;
+
+	snprintf(tmp, sizeof tmp, "/tmp/wb-tlsunit.XXXXXX");
+	ck_assert_ptr_ne(mkdtemp(tmp), NULL);
+	ck_assert_int_eq(sh(REQ "-keyout key.pem -out cert.pem -subj /CN=localhost "
+	                 "-addext subjectAltName=DNS:localhost,IP:127.0.0.1"), 0);
+	ck_assert_int_eq(sh(REQ "-keyout other.key -out other.pem -subj /CN=other"), 0);
+	ck_assert_int_eq(sh("openssl x509 -in cert.pem -outform DER | openssl dgst -sha256 -r "
+	                 "| cut -c1-64 > fp"), 0);
+	free_port();
+	srv = fork();
+	ck_assert_int_ne(srv, -1);
+	if (srv == 0) {
+		int log = -1;
+
+		if (chdir(tmp) == 0 && (log = open("log", O_WRONLY | O_APPEND | O_CREAT, 0600)) >= 0 &&
+		    dup2(log, 1) >= 0 && dup2(log, 2) >= 0)
+			execlp("openssl", "openssl", "s_server", "-quiet", "-accept", port,
+			       "-cert", "cert.pem", "-key", "key.pem", "-rev", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100 && fd < 0; i++) {
+		usleep(50000);
+		fd = net_connect("127.0.0.1", port, AF_INET, 1000, &e);
+	}
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void live_teardown(void)
+{
+	if (srv > 0) {
+		kill(srv, SIGTERM);
+		waitpid(srv, NULL, 0);
+	}
+	srv = -1;
+	sh("rm -f *.pem *.key fp log");
+	rmdir(tmp);
+}
+
+/* connect, handshake, and (when it worked) one echo through s_server -rev */
+static int session(const char *host, struct tls_opts *o, struct wb_err *e)
+{
+	static struct stream s;
+	struct transport xp;
+	char line[128];
+	size_t len;
+	int fd, r;
+
+	fd = net_connect("127.0.0.1", port, AF_INET, 2000, e);
+	ck_assert_int_ge(fd, 0);
+	xport_plain(&xp, fd);
+	stream_init(&s, &xp, 3000);
+	r = tls_start(&s, o, host, e);
+	if (r == 0) {
+		ck_assert_int_eq(line_write(&s, "olleh", (size_t)-1), IO_OK);
+		ck_assert_int_eq(stream_flush(&s), IO_OK);
+		ck_assert_int_eq(line_read(&s, line, sizeof line, &len), IO_OK);
+		ck_assert_str_eq(line, "hello");
+		ck_assert_uint_eq(stream_buffered(&s), 0);
+	}
+	tls_close();
+	close(fd);
+	return r;
+}
+
+static char capath[128], other[128], fp[80];
+
+static void opts(struct tls_opts *o, const char *ca)
+{
+	memset(o, 0, sizeof *o);
+	snprintf(capath, sizeof capath, "%s/cert.pem", tmp);
+	snprintf(other, sizeof other, "%s/other.pem", tmp);
+	o->cafile = ca ? ca : capath;
+}
+
+START_TEST(live_ca_name)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+
+	opts(&o, NULL);
+	ck_assert_msg(session("localhost", &o, &e) == 0, "%s", e.msg);
+	ck_assert_msg(session("127.0.0.1", &o, &e) == 0, "IP SAN: %s", e.msg);
+	ck_assert_int_eq(session("127.0.0.2", &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "hostname mismatch") && strstr(e.msg, "'127.0.0.2'"), "%s", e.msg);
+	ck_assert_int_eq(session("wrong.example", &o, &e), -1);
+	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
+	ck_assert_msg(strstr(e.msg, "hostname mismatch") != NULL, "%s", e.msg);
+	o.name = "localhost";           /* --tls-name overrides */
+	ck_assert_msg(session("wrong.example", &o, &e) == 0, "%s", e.msg);
+}
+END_TEST
+
+START_TEST(live_unknown_ca)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+
+	opts(&o, NULL);
+	o.cafile = other;
+	ck_assert_int_eq(session("localhost", &o, &e), -1);
+	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
+	ck_assert_msg(strstr(e.msg, "unknown CA") != NULL, "%s", e.msg);
+	o.cafile = "/nonexistent/ca.pem";
+	ck_assert_int_eq(session("localhost", &o, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+}
+END_TEST
+
+START_TEST(live_pin)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/fp", tmp);
+	ck_assert_ptr_ne(f = fopen(path, "r"), NULL);
+	ck_assert_ptr_ne(fgets(fp, sizeof fp, f), NULL);
+	fclose(f);
+	fp[64] = 0;
+	opts(&o, NULL);
+	o.cafile = other;               /* the pin replaces CA and name checks */
+	o.fingerprint = fp;
+	ck_assert_msg(session("wrong.example", &o, &e) == 0, "%s", e.msg);
+	fp[0] = fp[0] == '0' ? '1' : '0';
+	ck_assert_int_eq(session("localhost", &o, &e), -1);
+	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
+	ck_assert_msg(strstr(e.msg, "fingerprint does not match") != NULL, "%s", e.msg);
+}
+END_TEST
+
+START_TEST(live_info)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	static struct stream s;
+	struct transport xp;
+	char buf[2048];
+	FILE *out;
+	size_t n;
+	int fd;
+
+	opts(&o, NULL);
+	fd = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
+	ck_assert_int_ge(fd, 0);
+	xport_plain(&xp, fd);
+	stream_init(&s, &xp, 3000);
+	ck_assert_msg(tls_start(&s, &o, "localhost", &e) == 0, "%s", e.msg);
+	ck_assert_ptr_ne(out = tmpfile(), NULL);
+	tls_info(out);
+	rewind(out);
+	n = fread(buf, 1, sizeof buf - 1, out);
+	buf[n] = 0;
+	fclose(out);
+	tls_close();
+	close(fd);
+	ck_assert_msg(strstr(buf, "TLS: TLSv1.2, TLS-ECDHE-ECDSA-WITH-") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "TLS subject: CN=localhost\n") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "TLS issuer: CN=localhost\n") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "TLS valid: 20") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "TLS SHA-256 fingerprint: ") != NULL, "%s", buf);
+}
+END_TEST
+
+START_TEST(live_timeout)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	static struct stream s;
+	struct transport xp;
+	int sv[2];
+
+	/* a peer that accepts and never answers the ClientHello */
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 200);
+	opts(&o, NULL);
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "timed out") != NULL, "%s", e.msg);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+#endif
+
+Suite *tls_suite(void)
+{
+	Suite *s = suite_create("tls");
+#if CFG_TLS
+	TCase *t = tcase_create("words");
+	TCase *l = tcase_create("live");
+
+	tcase_add_loop_test(t, verify_words, 0, sizeof vcases / sizeof *vcases);
+	tcase_add_loop_test(t, hs_words, 0, sizeof hcases / sizeof *hcases);
+	tcase_add_loop_test(t, injection_refused, 0, 2);
+	suite_add_tcase(s, t);
+	tcase_add_unchecked_fixture(l, live_setup, live_teardown);
+	tcase_set_timeout(l, 30);
+	tcase_add_test(l, live_ca_name);
+	tcase_add_test(l, live_unknown_ca);
+	tcase_add_test(l, live_pin);
+	tcase_add_test(l, live_info);
+	tcase_add_test(l, live_timeout);
+	suite_add_tcase(s, l);
+#endif
+	return s;
+}
