@@ -1,0 +1,312 @@
+/* message.c - the message from standard input: its head read before
+ * connecting (for -t and the added headers), sender and recipients, the
+ * exact SIZE when known, and the body streamed in fixed chunks. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "sysopts.h"
+#include "digest.h"
+#include "net.h"
+#include "util.h"
+#include "smtpsend.h"
+
+#define CHUNK 65536
+static unsigned char chunk[CHUNK];
+static unsigned char scratch[DOT_OUT(CHUNK / 4)];
+
+static ssize_t read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+static int qualify(const struct sendcfg *c, const char *a, char *out, size_t max,
+                   struct wb_err *e)
+{
+	if (strchr(a, '@') || !c->domain)
+		return strlcopy(out, a, max) ? (err_set(e, EX_USAGE, "address too long"), -1) : 0;
+	if ((size_t)snprintf(out, max, "%s@%s", a, c->domain) >= max) {
+		err_set(e, EX_USAGE, "address too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int add_one(struct msg *m, const char *a, struct wb_err *e)
+{
+	char q[ADDR_MAX];
+	int i, u;
+
+	if (qualify(m->cfg, a, q, sizeof q, e))
+		return -1;
+	if (!strchr(q, '@')) {
+		err_set(e, EX_USAGE, "local recipient '%.100s': no alias for it and "
+		        "no --domain; not sending it unqualified", q);
+		return -1;
+	}
+	if (!addr_ok(q, &u)) {
+		err_set(e, EX_DATAERR, "bad recipient address '%.100s'", q);
+		return -1;
+	}
+	for (i = 0; i < m->nrcpt; i++)
+		if (!strcmp(m->rcpt[i], q))
+			return 0;
+	if (m->nrcpt >= RCPT_MAX) {
+		err_set(e, EX_USAGE, "more than %d recipients", RCPT_MAX);
+		return -1;
+	}
+	m->utf8 |= u;
+	strlcopy(m->rcpt[m->nrcpt++], q, ADDR_MAX);
+	return 0;
+}
+
+static int alias_target(void *ctx, const char *a, struct wb_err *e)
+{
+	return add_one(ctx, a, e);
+}
+
+int msg_rcpt(void *ctx, const char *addr, struct wb_err *e)
+{
+	struct msg *m = ctx;
+	int n;
+
+	if (strchr(addr, '@') || !CFG_SMTPSEND_CONFIG || !m->cfg->aliases)
+		return add_one(m, addr, e);
+	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, e)))
+		return -1;
+	if ((n = alias_lookup(m->alias_text, addr, alias_target, m, e)) < 0)
+		return -1;
+	return n ? 0 : add_one(m, addr, e);
+}
+
+static int first_addr(void *ctx, const char *a, struct wb_err *e)
+{
+	char *out = ctx;
+
+	if (!*out && strlcopy(out, a, ADDR_MAX)) {
+		err_set(e, EX_USAGE, "address too long");
+		return -1;
+	}
+	return 0;
+}
+
+static void login_name(char *out, size_t max)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char host[HOST_MAX] = "localhost";
+
+	gethostname(host, sizeof host);
+	host[sizeof host - 1] = 0;
+	snprintf(out, max, "%s@%s", pw ? pw->pw_name : "root", host);
+}
+
+/* envelope sender: -f, --from, the header From, login@host */
+static int sender(const struct sendcfg *c, struct msg *m, struct wb_err *e)
+{
+	const char *f = c->env_from ? c->env_from : c->from;
+	char a[ADDR_MAX] = "";
+	int u;
+
+	if (f && (!strcmp(f, "<>") || !*f))
+		return m->from[0] = 0, 0;       /* null sender (bounces) */
+	if (f && addr_list(f, strlen(f), first_addr, a, e))
+		return -1;
+	if (!a[0] && m->h.from[0])
+		strlcopy(a, m->h.from, sizeof a);
+	if (!a[0])
+		login_name(a, sizeof a);
+	if (qualify(c, a, m->from, sizeof m->from, e))
+		return -1;
+	if (!addr_ok(m->from, &u)) {
+		err_set(e, EX_USAGE, "bad sender address '%.100s'", m->from);
+		return -1;
+	}
+	m->utf8 |= u;
+	return 0;
+}
+
+static void add_hdr(struct msg *m, const char *fmt, const char *a, const char *b)
+{
+	size_t room = sizeof m->extra - m->xlen;
+	int n = snprintf(m->extra + m->xlen, room, fmt, a, b);
+
+	if (n > 0 && (size_t)n < room)
+		m->xlen += (size_t)n;
+}
+
+/* a display name as a quoted string */
+static void quote_name(const char *n, char *out, size_t max)
+{
+	size_t o = 0;
+
+	out[o++] = '"';
+	for (; *n && o + 3 < max; n++) {
+		if ((unsigned char)*n < 0x20)
+			continue;
+		if (*n == '"' || *n == '\\')
+			out[o++] = '\\';
+		out[o++] = *n;
+	}
+	out[o++] = '"';
+	out[o] = 0;
+}
+
+static void added_headers(const struct sendcfg *c, struct msg *m)
+{
+	char buf[128], id[2 * 12 + 1];
+	unsigned char rnd[12];
+	const char *dom = strchr(m->from, '@');
+	time_t now = time(NULL);
+
+	if (!(m->h.seen & HDR_DATE)) {
+		strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S %z", localtime(&now));
+		add_hdr(m, "Date: %s%s\r\n", buf, "");
+	}
+	if (!(m->h.seen & HDR_MSGID) && !random_bytes(rnd, sizeof rnd)) {
+		hex_encode(rnd, sizeof rnd, id);
+		add_hdr(m, "Message-ID: <%s@%s>\r\n", id, dom ? dom + 1 : "localhost");
+	}
+	if ((!(m->h.seen & HDR_FROM) || c->rewrite_from) && m->from[0]) {
+		if (c->fullname) {
+			quote_name(c->fullname, buf, sizeof buf);
+			add_hdr(m, "From: %s <%s>\r\n", buf, m->from);
+		} else
+			add_hdr(m, "From: %s%s\r\n", m->from, "");
+	}
+	if (m->h.end == 0 && m->hlen > 0)
+		add_hdr(m, "%s%s\r\n", "", "");    /* no header section: start one */
+}
+
+/* size and 8-bit of everything through a counting stuffer */
+static void count(struct dot *d, const void *p, size_t n)
+{
+	const unsigned char *in = p;
+
+	while (n > 0) {
+		size_t k = n > CHUNK / 4 ? CHUNK / 4 : n;
+		dot_feed(d, in, k, scratch);
+		in += k;
+		n -= k;
+	}
+}
+
+static void measure(struct msg *m)
+{
+	struct dot d;
+	struct stat st;
+	off_t off;
+
+	dot_init(&d);
+	count(&d, m->extra, m->xlen);
+	count(&d, m->head, m->hlen);
+	m->size = 0;
+	m->eightbit = -1;
+	if (!m->eof) {
+		if (fstat(0, &st) || !S_ISREG(st.st_mode) || (off = lseek(0, 0, SEEK_CUR)) < 0)
+			return;
+		while (off < st.st_size) {
+			ssize_t r = pread(0, chunk, CHUNK, off);
+			if (r <= 0)
+				return;
+			count(&d, chunk, (size_t)r);
+			off += r;
+		}
+	}
+	m->eightbit = d.eightbit;
+	m->size = dot_size(&d);
+}
+
+int msg_prepare(const struct sendcfg *c, struct msg *m)
+{
+	struct wb_err e = { 0, "" };
+	ssize_t n;
+	int i;
+
+	m->cfg = c;
+	if ((n = read_full(0, m->head, sizeof m->head)) < 0) {
+		err_sys(&e, EX_IOERR, "standard input");
+		return err_report(&e, NULL, "message");
+	}
+	m->hlen = (size_t)n;
+	m->eof = m->hlen < sizeof m->head;
+	for (i = 0; i < c->nargs; i++)
+		if (addr_list(c->args[i], strlen(c->args[i]), msg_rcpt, m, &e))
+			return err_report(&e, NULL, "recipient");
+	if (CFG_SMTPSEND_HEADERS) {
+		if (hdr_scan(m->head, m->hlen, m->eof, &m->h, c->rewrite_from,
+		             c->t ? msg_rcpt : NULL, m, &e))
+			return err_report(&e, NULL, "message header");
+		if (c->t && !m->h.complete) {
+			err_set(&e, EX_DATAERR, "header section longer than %d bytes", HEAD_MAX);
+			return err_report(&e, NULL, "message header");
+		}
+	}
+	if (m->nrcpt == 0)
+		return usage_error("no recipients (give addresses, or -t with To/Cc/Bcc)");
+	if (sender(c, m, &e))
+		return err_report(&e, NULL, "sender");
+	if (CFG_SMTPSEND_HEADERS && m->h.complete) {
+		m->hlen = hdr_apply(m->head, m->hlen, &m->h);
+		added_headers(c, m);
+	}
+	measure(m);
+	return 0;
+}
+
+static int body(struct smtp *s, void *ctx, struct wb_err *e)
+{
+	struct msg *m = ctx;
+	ssize_t r;
+
+	if (smtp_body_write(s, m->extra, m->xlen, e) ||
+	    smtp_body_write(s, m->head, m->hlen, e))
+		return -1;
+	while (!m->eof) {
+		if ((r = read(0, chunk, sizeof chunk)) < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_sys(e, EX_IOERR, "reading the message: dropped the connection unsent");
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (smtp_body_write(s, chunk, (size_t)r, e))
+			return -1;
+	}
+	return smtp_body_end(s, e);
+}
+
+int msg_envelope(const struct sendcfg *c, struct msg *m, struct smtp *s,
+                 struct wb_err *e)
+{
+	int i;
+
+	(void)e;
+	s->from = m->from;
+	for (i = 0; i < m->nrcpt; i++)
+		s->rcpt[i] = m->rcpt[i];
+	s->nrcpt = m->nrcpt;
+	s->size = m->size;
+	s->eightbit = m->eightbit;
+	s->force8 = c->force8;
+	s->utf8 = m->utf8;
+	s->body = body;
+	s->body_ctx = m;
+	return 0;
+}

@@ -1,0 +1,415 @@
+/* smtpsend.c - SMTP submission client, sendmail- and BusyBox-compatible.
+ *
+ * Options, config file, recipients; the dialog is session.c, the message
+ * message.c. */
+//applet:smtpsend SMTPSEND smtpsend_main smtpsend_help
+//applet:sendmail SMTPSEND smtpsend_main smtpsend_help alias
+//config:config SMTPSEND
+//config:	bool "smtpsend: SMTP submission client (sendmail)"
+//config:	default y
+//config:	help
+//config:	  Send a message from standard input through an SMTP server,
+//config:	  sendmail-compatible (-t, -f, -i, -oi), also called as sendmail.
+//config:config SMTPSEND_AUTH
+//config:	bool "smtpsend AUTH (PLAIN, LOGIN, CRAM-MD5)"
+//config:	default y
+//config:	depends on SMTPSEND
+//config:	help
+//config:	  Authenticate with a user name and password (RFC 4954).
+//config:config SMTPSEND_OAUTH
+//config:	bool "smtpsend AUTH with OAuth bearer tokens (XOAUTH2, OAUTHBEARER)"
+//config:	default y
+//config:	depends on SMTPSEND_AUTH
+//config:	help
+//config:	  --auth oauth2: the secret is a bearer token (RFC 7628).
+//config:config SMTPSEND_CONFIG
+//config:	bool "smtpsend config file and aliases"
+//config:	default y
+//config:	depends on SMTPSEND
+//config:	help
+//config:	  Read /etc/smtpsend.conf (-C FILE) and an aliases file for
+//config:	  local recipients such as root.
+//config:config SMTPSEND_HEADERS
+//config:	bool "smtpsend -t and added headers (Date, Message-ID, From)"
+//config:	default y
+//config:	depends on SMTPSEND
+//config:	help
+//config:	  Recipients from To/Cc/Bcc with -t (Bcc removed), --rewrite-from,
+//config:	  and the Date, Message-ID and From headers a message lacks.
+#define _DEFAULT_SOURCE
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "sysopts.h"
+#include "account.h"
+#include "net.h"
+#include "opt.h"
+#include "tls.h"
+#include "util.h"
+#include "smtp.h"
+#include "smtpsend.h"
+
+const char smtpsend_help[] =
+"usage: smtpsend [OPTIONS] [RECIPIENT...] < message\n"
+"Send a message through an SMTP server (also called as sendmail).\n\n"
+"  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N)\n"
+"  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n"
+"  -f ADDR             envelope sender (--from ADDR, config 'from')\n"
+"  -F NAME             full name for an added From: header\n"
+"  --rewrite-from      replace the header From: with the sender\n"
+"  -au USER, --user    authenticate as USER; password from --passfile FILE,\n"
+"                      --passwordeval CMD, $SMTP_PASSWORD, ~/.netrc, -ap PASS\n"
+"  -am M, --auth M     mechanism: cram-md5 plain login oauth2 xoauth2 oauthbearer\n"
+"  --auth-plaintext    allow AUTH without TLS to a non-loopback server\n"
+"  --tls, --starttls   TLS (port 465) or STARTTLS; --cafile F --capath D\n"
+"                      --tls-name N --fingerprint SHA256 --insecure\n"
+"  --helo NAME         EHLO name (default: host name or address literal)\n"
+"  --aliases FILE      map local names (root) to addresses; --domain D else\n"
+"  --force-8bit        send 8-bit data to a server without 8BITMIME\n"
+"  -C FILE             config file (default /etc/smtpsend.conf)\n"
+"  --timeout S  -4  -6  -v (dialog on stderr, secrets masked)\n"
+"  --serverinfo        show greeting and capabilities, send nothing\n"
+"  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n"
+"Exit: 0 sent; 67 recipients refused; 75 temporary (retry); 69 refused;\n"
+"76 protocol error; 77 auth; 65/66 input; 64 usage; 78 config.\n";
+
+enum {
+	O_T, O_F, O_FNAME, O_I, O_OSTAR, O_BSTAR, O_S, O_AU, O_AP, O_AM,
+	O_V, O_4, O_6, O_C, O_HELP, O_LONG
+};
+
+/* long options: the same names as the config keys */
+static const struct opt opts[] = {
+	{ "t", O_T, 0 }, { "f", O_F, 1 }, { "F", O_FNAME, 1 }, { "i", O_I, 0 },
+	{ "-o*", O_OSTAR, 0 }, { "-B*", O_BSTAR, 0 }, { "S", O_S, 1 },
+	{ "-au", O_AU, 1 }, { "-ap", O_AP, 1 }, { "-am", O_AM, 1 },
+	{ "v", O_V, 0 }, { "4", O_4, 0 }, { "6", O_6, 0 }, { "C", O_C, 1 },
+	{ "help", O_HELP, 0 },
+	{ "host", O_LONG + 0, 1 }, { "port", O_LONG + 1, 1 }, { "from", O_LONG + 2, 1 },
+	{ "user", O_LONG + 3, 1 }, { "passfile", O_LONG + 4, 1 },
+	{ "passwordeval", O_LONG + 5, 1 }, { "helo", O_LONG + 6, 1 },
+	{ "timeout", O_LONG + 7, 1 }, { "aliases", O_LONG + 8, 1 },
+	{ "domain", O_LONG + 9, 1 }, { "auth", O_LONG + 10, 1 },
+	{ "rewrite-from", O_LONG + 11, 0 }, { "auth-plaintext", O_LONG + 12, 0 },
+	{ "force-8bit", O_LONG + 13, 0 }, { "serverinfo", O_LONG + 14, 0 },
+	{ "tls", O_LONG + 15, 0 }, { "starttls", O_LONG + 16, 0 }, { "insecure", O_LONG + 17, 0 },
+	{ "cafile", O_LONG + 18, 1 }, { "capath", O_LONG + 19, 1 }, { "tls-name", O_LONG + 20, 1 },
+	{ "fingerprint", O_LONG + 21, 1 },
+	{ NULL, 0, 0 }
+};
+
+static const char *long_name(int id)
+{
+	const struct opt *o;
+
+	for (o = opts; o->name && o->id != id; o++)
+		;
+	return o->name ? o->name : "?";
+}
+
+static int flag(const char *key, const char *v, int *out, struct wb_err *e)
+{
+	if (!*v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
+		return *out = 1, 0;
+	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0"))
+		return *out = 0, 0;
+	err_set(e, EX_USAGE, "%s: want on or off, not '%s'", key, v);
+	return -1;
+}
+
+static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
+{
+	c->auth.oauth = 0;
+	c->auth.force = 0;
+	if (!strcmp(v, "oauth2") || !strcmp(v, "xoauth2") || !strcmp(v, "oauthbearer")) {
+		if (!CFG_SMTPSEND_OAUTH) {
+			err_set(e, EX_USAGE, "auth %s: OAuth is not compiled in", v);
+			return -1;
+		}
+		c->auth.oauth = 1;
+		if (strcmp(v, "oauth2"))
+			c->auth.force = mech_bit(v, strlen(v));
+		return 0;
+	}
+	if (!strcmp(v, "") || !strcmp(v, "on") || !strcmp(v, "auto"))
+		return 0;
+	if ((c->auth.force = mech_bit(v, strlen(v))) == 0) {
+		err_set(e, EX_USAGE, "unknown AUTH mechanism '%s'", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* one "key value" from the config file or a long option */
+static int set_key(void *ctx, const char *k, const char *v, struct wb_err *e)
+{
+	struct sendcfg *c = ctx;
+	long ms;
+	int r;
+
+	if ((r = tls_opt(&c->tls, k, v, e)) != 0)
+		return r < 0 ? -1 : 0;
+	if (!strcmp(k, "host")) c->host = v;
+	else if (!strcmp(k, "port")) c->port = v;
+	else if (!strcmp(k, "from")) c->from = v;
+	else if (!strcmp(k, "user")) c->auth.user = v;
+	else if (!strcmp(k, "password")) c->password = v;
+	else if (!strcmp(k, "passfile")) c->passfile = v;
+	else if (!strcmp(k, "passwordeval")) c->passwordeval = v;
+	else if (!strcmp(k, "helo")) c->helo = v;
+	else if (!strcmp(k, "aliases")) c->aliases = v;
+	else if (!strcmp(k, "domain")) c->domain = v;
+	else if (!strcmp(k, "auth")) return set_auth(c, v, e);
+	else if (!strcmp(k, "rewrite-from")) return flag(k, v, &c->rewrite_from, e);
+	else if (!strcmp(k, "auth-plaintext")) return flag(k, v, &c->auth.plaintext_ok, e);
+	else if (!strcmp(k, "force-8bit")) return flag(k, v, &c->force8, e);
+	else if (!strcmp(k, "serverinfo")) return flag(k, v, &c->serverinfo, e);
+	else if (!strcmp(k, "timeout")) {
+		if (parse_ms(v, 1, 3600000, &ms)) {
+			err_set(e, EX_USAGE, "timeout: want seconds (0.001-3600), not '%s'", v);
+			return -1;
+		}
+		c->timeout_ms = ms;
+	} else {
+		err_set(e, EX_CONFIG, "unknown key '%s'", k);
+		return -1;
+	}
+	return 0;
+}
+
+static int short_opt(struct sendcfg *c, int id, struct optstate *st)
+{
+	switch (id) {
+	case O_T: c->t = 1; break;
+	case O_F: c->env_from = st->arg; break;
+	case O_FNAME: c->fullname = st->arg; break;
+	case O_I: break;
+	case O_OSTAR: case O_BSTAR:
+		if (c->nignored < IGNORED_MAX)
+			c->ignored[c->nignored++] = st->argv[st->ind - 1];
+		break;
+	case O_S: c->host = st->arg; break;
+	case O_AU: c->auth.user = st->arg; break;
+	case O_AP:
+		c->password = st->arg;
+		warnmsg("-ap shows the password in ps; prefer --passfile, SMTP_PASSWORD or ~/.netrc");
+		break;
+	case O_V: c->verbose = 1; break;
+	case O_4: c->family = AF_INET; break;
+	case O_6: c->family = AF_INET6; break;
+	case O_C: break;        /* read in the first pass */
+	}
+	return 0;
+}
+
+/* second pass over argv: options override the config file */
+static int parse_args(struct sendcfg *c, int argc, char **argv)
+{
+	struct optstate st;
+	struct wb_err e = { 0, "" };
+	int id;
+
+	opt_init(&st, argc, argv);
+	while ((id = opt_next(&st, opts)) != OPT_END) {
+		if (id == OPT_ERR)
+			return usage_error("%s", st.err);
+		if (id == O_HELP) {
+			fputs(smtpsend_help, stdout);
+			return -1;
+		}
+		if (id == OPT_ARG) {
+			if (c->nargs >= RCPT_MAX)
+				return usage_error("more than %d recipients", RCPT_MAX);
+			c->args[c->nargs++] = st.arg;
+		} else if (id == O_AM) {
+			if (set_auth(c, st.arg, &e))
+				return usage_error("%s", e.msg);
+		} else if (id >= O_LONG) {
+			if (set_key(c, long_name(id), st.arg ? st.arg : "", &e))
+				return usage_error("--%s", e.msg);
+		} else
+			short_opt(c, id, &st);
+	}
+	return 0;
+}
+
+/* first pass: only -C FILE; then the config file */
+static int read_config(struct sendcfg *c, int argc, char **argv)
+{
+	struct optstate st;
+	struct wb_err e = { 0, "" };
+	const char *path = NULL;
+	int id;
+
+	opt_init(&st, argc, argv);
+	while ((id = opt_next(&st, opts)) != OPT_END && id != OPT_ERR)
+		if (id == O_C)
+			path = st.arg;
+	if (!CFG_SMTPSEND_CONFIG) {
+		if (path)
+			return usage_error("-C: config files are not compiled in");
+		return 0;
+	}
+	if (conf_read(path ? path : "/etc/smtpsend.conf", path != NULL, set_key, c, &e))
+		return err_report(&e, NULL, "config");
+	return 0;
+}
+
+static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
+{
+	static char secret[SECRET_MAX];
+	struct secret_src src = { c->passfile, c->passwordeval, "SMTP_PASSWORD",
+	                          host, c->auth.user, c->password };
+	int r = secret_get(&src, secret, sizeof secret, e);
+
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		err_set(e, EX_CONFIG, "user %s but no password (--passfile, "
+		        "--passwordeval, SMTP_PASSWORD, ~/.netrc)", c->auth.user);
+		return -1;
+	}
+	c->auth.secret = secret;
+	return 0;
+}
+
+/* HELO name: --helo, else a host name with a dot, else "[address]" */
+static void helo_name(struct sendcfg *c, int fd, char *buf, size_t max)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char a[ADDRSTR_MAX];
+
+	if (c->helo) {
+		strlcopy(buf, c->helo, max);
+		return;
+	}
+	if (!gethostname(buf, max) && (buf[max - 1] = 0, strchr(buf, '.')))
+		return;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len)) {
+		strlcopy(buf, "localhost", max);
+		return;
+	}
+	net_addr_str((struct sockaddr *)&ss, 0, a, sizeof a);
+	snprintf(buf, max, ss.ss_family == AF_INET6 ? "[IPv6:%s]" : "[%s]", a);
+}
+
+static struct tls_opts *tls_o;
+static const char *tls_host;
+
+static int starttls_cb(struct smtp *s, void *ctx, struct wb_err *e)
+{
+	(void)ctx;
+	return tls_start(s->s, tls_o, tls_host, e);
+}
+
+static int connect_server(struct sendcfg *c, struct smtp *s, struct stream *st,
+                          struct hostport *hp, struct wb_err *e)
+{
+	static char helo[HOST_MAX];
+	int one = 1, fd;
+
+	fd = net_connect(hp->host, hp->port, c->family,
+	                 c->timeout_ms ? (int)c->timeout_ms : 30000, e);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	xport_plain(&st->xp, fd);
+	stream_init(st, &st->xp, 30000);
+	st->verbose = CFG_VERBOSE && c->verbose;
+	helo_name(c, fd, helo, sizeof helo);
+	s->helo = helo;
+	s->secure = net_peer_is_loopback(fd);
+	if (CFG_TLS && c->tls.mode == TLS_IMPLICIT) {
+		if (tls_start(st, &c->tls, hp->host, e))
+			return -1;
+		s->tls_active = s->secure = 1;
+	}
+	tls_o = &c->tls;
+	tls_host = hp->host;
+	s->starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
+	s->tls = starttls_cb;
+	return fd;
+}
+
+static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
+{
+	const char *def = CFG_TLS && c->tls.mode == TLS_IMPLICIT ? "465" : "25";
+
+	if (hostport_parse(c->host ? c->host : "127.0.0.1", def, hp, e))
+		return -1;
+	if (c->port && strlcopy(hp->port, c->port, sizeof hp->port)) {
+		err_set(e, EX_USAGE, "bad port '%s'", c->port);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct sendcfg *c, struct msg *m)
+{
+	static struct stream st;
+	static struct smtp s;
+	struct hostport hp;
+	struct wb_err e = { 0, "" };
+	char server[HOST_MAX + PORT_MAX + 4];
+	int fd, rc;
+
+	if (server_of(c, &hp, &e))
+		return err_report(&e, NULL, "server");
+	snprintf(server, sizeof server, strchr(hp.host, ':') ? "[%s]:%s" : "%s:%s",
+	         hp.host, hp.port);
+	smtp_init(&s, &st);
+	s.server = server;
+	s.host = hp.host;
+	s.port = hp.port;
+	s.tmo_ms = c->timeout_ms;
+	s.auth = c->auth;
+	if (CFG_SMTPSEND_AUTH && c->auth.user && get_secret(c, hp.host, &e))
+		return err_report(&e, server, "password");
+	s.auth.secret = c->auth.secret;
+	if (c->serverinfo) {
+		s.info = stdout;
+		s.info_only = 1;
+		s.auth.user = NULL;
+	} else if (msg_envelope(c, m, &s, &e))
+		return err_report(&e, NULL, "message");
+	if ((fd = connect_server(c, &s, &st, &hp, &e)) < 0)
+		return err_report(&e, server, "connect");
+	rc = smtp_run(&s, &e);
+	if (CFG_TLS && s.tls_active && c->serverinfo)
+		tls_info(stdout);
+	if (CFG_TLS)
+		tls_close();
+	close(fd);
+	if (rc == EX_NOUSER && s.delivered)
+		warnmsg("%s: delivered to %d of %d recipients", server, s.accepted, s.nrcpt);
+	else if (rc)
+		err_report(&e, server, s.step);
+	return rc;
+}
+
+int smtpsend_main(int argc, char **argv)
+{
+	static struct sendcfg c;
+	static struct msg m;
+	int rc, i;
+
+	memset(&c, 0, sizeof c);
+	if ((rc = read_config(&c, argc, argv)) != 0)
+		return rc;
+	if ((rc = parse_args(&c, argc, argv)) != 0)
+		return rc < 0 ? 0 : rc;
+	for (i = 0; CFG_VERBOSE && c.verbose && i < c.nignored; i++)
+		warnmsg("ignoring sendmail option %s", c.ignored[i]);
+	if (c.t && !CFG_SMTPSEND_HEADERS)
+		return usage_error("-t is not compiled in (CONFIG_SMTPSEND_HEADERS)");
+	if (c.auth.user && !CFG_SMTPSEND_AUTH)
+		return usage_error("AUTH is not compiled in (CONFIG_SMTPSEND_AUTH)");
+	if (!c.serverinfo && (rc = msg_prepare(&c, &m)) != 0)
+		return rc;
+	return run(&c, &m);
+}

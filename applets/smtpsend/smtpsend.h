@@ -1,0 +1,55 @@
+/* smtpsend.h - settings and the message, shared by smtpsend.c and message.c */
+#ifndef WB_SMTPSEND_H
+#define WB_SMTPSEND_H
+#include <stdint.h>
+#include <sys/types.h>
+#include "tls.h"
+#include "smtp.h"
+
+#define IGNORED_MAX 8
+#define HEAD_MAX 65536          /* the header section must fit for -t */
+
+struct sendcfg {
+	const char *host, *port, *from, *env_from, *fullname, *helo;
+	const char *password, *passfile, *passwordeval;
+	const char *aliases, *domain;
+	long timeout_ms;
+	int family, verbose, t, rewrite_from, force8, serverinfo;
+	struct smtp_auth auth;
+	struct tls_opts tls;
+	char *args[RCPT_MAX];
+	int nargs;
+	const char *ignored[IGNORED_MAX];
+	int nignored;
+};
+
+struct msg {
+	const struct sendcfg *cfg;
+	char head[HEAD_MAX];    /* the first bytes of standard input */
+	size_t hlen;
+	int eof;                /* all of the message is in head */
+	char extra[1024];       /* headers we add */
+	size_t xlen;
+	struct hdr_info h;
+	char from[ADDR_MAX];
+	char rcpt[RCPT_MAX][ADDR_MAX];
+	int nrcpt;
+	int utf8;
+	const char *alias_text;
+	uint64_t size;          /* 0: unknown */
+	int eightbit;           /* -1 unknown */
+};
+
+/* read the head of stdin, find sender and recipients, fix headers;
+ * returns 0 or an exit code after printing why */
+int msg_prepare(const struct sendcfg *c, struct msg *m);
+/* envelope and body callback into s */
+int msg_envelope(const struct sendcfg *c, struct msg *m, struct smtp *s,
+                 struct wb_err *e);
+/* add one recipient (aliases, --domain, checks, no duplicates) */
+int msg_rcpt(void *ctx, const char *addr, struct wb_err *e);
+
+int smtpsend_main(int argc, char **argv);
+extern const char smtpsend_help[];
+
+#endif

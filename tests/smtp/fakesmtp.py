@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""fakesmtp.py - a scripted SMTP server on loopback for smtpsend's edge cases.
+
+usage: fakesmtp.py PORTFILE LOGFILE MODE[,MODE...]
+Listens on a free 127.0.0.1 port (written to PORTFILE), serves connections
+one at a time until killed, logs every client line (C: ...) and each
+message body (DATA: n bytes, then the raw bytes in LOGFILE.N.eml).
+Modes: greet421 greet554 garbage longline silent noehlo no8bit nopipe
+drop_after_dot drop_before_354 temp_rcpt (addresses with 'temp' get 450)
+(addresses with 'bad' always get 550) auth (AUTH PLAIN LOGIN CRAM-MD5 for
+user 'alice' password 'secret'), nostarttls, starttls_bad, inject.
+"""
+import base64, hashlib, hmac, socket, sys
+
+portfile, logfile, modes = sys.argv[1], sys.argv[2], set(sys.argv[3].split(','))
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(('127.0.0.1', 0))
+srv.listen(5)
+with open(portfile + '.tmp', 'w') as f:
+    f.write('%d\n' % srv.getsockname()[1])
+import os
+os.rename(portfile + '.tmp', portfile)
+log = open(logfile, 'a', buffering=1)
+nmsg = 0
+
+
+class Conn:
+    def __init__(self, s):
+        self.s, self.buf = s, b''
+
+    def send(self, text):
+        self.s.sendall(text.encode() + b'\r\n')
+
+    def line(self):
+        while b'\n' not in self.buf:
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError
+            self.buf += d
+        l, self.buf = self.buf.split(b'\n', 1)
+        return l.rstrip(b'\r')
+
+
+def caps():
+    c = ['250-fake.test hello', '250-SIZE 10000000']
+    if 'nopipe' not in modes:
+        c.append('250-PIPELINING')
+    if 'no8bit' not in modes:
+        c.append('250-8BITMIME')
+    c.append('250-SMTPUTF8')
+    if 'auth' in modes:
+        c.append('250-AUTH PLAIN LOGIN CRAM-MD5')
+    if 'starttls' in modes or 'starttls_bad' in modes:
+        c.append('250-STARTTLS')
+    c.append('250 ENHANCEDSTATUSCODES')
+    return c
+
+
+def do_auth(c, words):
+    mech = words[1].upper()
+    ok = False
+    if mech == 'PLAIN':
+        resp = words[2] if len(words) > 2 else None
+        if resp is None:
+            c.send('334 ')
+            resp = c.line().decode()
+        ok = base64.b64decode(resp) == b'\0alice\0secret'
+    elif mech == 'LOGIN':
+        c.send('334 VXNlcm5hbWU6')
+        u = base64.b64decode(c.line())
+        c.send('334 UGFzc3dvcmQ6')
+        p = base64.b64decode(c.line())
+        ok = (u, p) == (b'alice', b'secret')
+    elif mech == 'CRAM-MD5':
+        chal = b'<1896.697170952@fake.test>'
+        c.send('334 ' + base64.b64encode(chal).decode())
+        u, d = base64.b64decode(c.line()).split(b' ')
+        ok = u == b'alice' and d.decode() == hmac.new(b'secret', chal, hashlib.md5).hexdigest()
+    else:
+        c.send('504 5.5.4 mechanism not supported')
+        return
+    if 'auth_refuse_cram' in modes and mech == 'CRAM-MD5':
+        ok = False
+        c.send('534 5.7.9 mechanism too weak')
+        return
+    c.send('235 2.7.0 ok' if ok else '535 5.7.8 bad credentials')
+
+
+def data(c):
+    global nmsg
+    body = b''
+    while True:
+        l = c.line()
+        if l == b'.':
+            break
+        body += (l[1:] if l.startswith(b".") else l) + b"\r\n"
+    nmsg += 1
+    with open('%s.%d.eml' % (logfile, nmsg), 'wb') as f:
+        f.write(body)
+    log.write('DATA: %d bytes\n' % len(body))
+    if 'drop_after_dot' in modes:
+        raise EOFError
+    c.send('250 2.0.0 queued as FAKE%d' % nmsg)
+
+
+def rcpt(c, arg):
+    if 'bad' in arg:
+        c.send('550 5.1.1 %s: user unknown' % arg)
+        return False
+    if 'temp' in arg and 'temp_rcpt' in modes:
+        c.send('450 4.2.0 %s: try later' % arg)
+        return False
+    c.send('250 2.1.5 ok')
+    return True
+
+
+def session(c):
+    if 'silent' in modes:
+        c.line()
+        return
+    if 'greet421' in modes:
+        c.send('421 4.3.2 fake.test too busy, try later')
+        return
+    if 'greet554' in modes:
+        c.send('554 5.7.1 fake.test no service for you')
+        c.line()
+        c.send('221 bye')
+        return
+    c.send('220-fake.test ESMTP fake')
+    c.send('220 ready')
+    good = 0
+    while True:
+        l = c.line()
+        log.write('C: %s\n' % l.decode('utf-8', 'replace'))
+        words = l.decode('utf-8', 'replace').split(' ')
+        cmd = words[0].upper()
+        if cmd == 'EHLO':
+            if 'noehlo' in modes:
+                c.send('502 5.5.1 no EHLO here')
+            elif 'garbage' in modes:
+                c.send('hello there, I am not SMTP')
+            elif 'longline' in modes:
+                c.send('250 ' + 'x' * 3000)
+            else:
+                for x in caps():
+                    c.send(x)
+        elif cmd == 'HELO':
+            c.send('250 fake.test')
+        elif cmd == 'STARTTLS':
+            c.send('454 4.7.0 TLS not available' if 'starttls_bad' in modes else '220 go ahead')
+        elif cmd == 'AUTH':
+            do_auth(c, words)
+        elif cmd == 'MAIL':
+            good = 0
+            c.send('250 2.1.0 ok')
+        elif cmd == 'RCPT':
+            good += rcpt(c, words[1])
+        elif cmd == 'DATA':
+            if 'drop_before_354' in modes:
+                return
+            if not good:
+                c.send('554 5.5.1 no valid recipients')
+                continue
+            c.send('354 go ahead')
+            data(c)
+        elif cmd == 'RSET':
+            c.send('250 2.0.0 ok')
+        elif cmd == 'QUIT':
+            c.send('221 2.0.0 bye')
+            return
+        else:
+            c.send('502 5.5.2 what?')
+
+
+while True:
+    s, _ = srv.accept()
+    try:
+        session(Conn(s))
+    except (EOFError, ConnectionError):
+        log.write('EOF\n')
+    s.close()
