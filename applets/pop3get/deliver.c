@@ -1,0 +1,192 @@
+/* deliver.c - the delivery target interface: dispatch to Maildir, mbox or
+ * MDA, and standard output in mboxrd form (for pipelines). */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "sysopts.h"
+#include "pop3.h"
+
+int write_full(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path)
+{
+	memset(d, 0, sizeof *d);
+	d->kind = kind;
+	d->path = path;
+	d->fd = d->dirfd = d->tmpdirfd = d->mboxfd = -1;
+	d->pid = -1;
+	mboxrd_init(&d->q);
+}
+
+int dlv_open(struct dlv *d, struct wb_err *e)
+{
+	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
+		return maildir_open(d, e);
+	if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
+		return mbox_open(d, e);
+	return 0;
+}
+
+/* mboxrd targets: the "From " line */
+static int from_line(int fd, struct wb_err *e)
+{
+	char buf[64];
+	size_t n = mbox_fromline(buf, sizeof buf, (long)time(NULL));
+
+	if (write_full(fd, buf, n)) {
+		err_sys(e, EX_IOERR, "writing");
+		return -1;
+	}
+	return 0;
+}
+
+int dlv_begin(struct dlv *d, struct wb_err *e)
+{
+	mboxrd_init(&d->q);
+	switch (d->kind) {
+	case DLV_MAILDIR:
+		return maildir_begin(d, e);
+	case DLV_MBOX:
+		return mbox_begin(d, e);
+	case DLV_MDA:
+		return mda_begin(d, e);
+	case DLV_STDOUT:
+		d->fd = 1;
+		return from_line(1, e);
+	case DLV_RAW:
+		d->fd = 1;
+		return 0;
+	}
+	return 0;
+}
+
+static int put(struct dlv *d, const char *p, size_t n, struct wb_err *e)
+{
+	if (write_full(d->fd, p, n)) {
+		if (d->kind == DLV_MDA)
+			err_sys(e, EX_IOERR, "piping to '%s'", d->path);
+		else
+			err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_STDOUT ?
+			        "standard output" : d->path);
+		return -1;
+	}
+	return 0;
+}
+
+int dlv_write(struct dlv *d, const char *p, size_t n, struct wb_err *e)
+{
+	char q[4096 + 8];
+
+	if (d->kind == DLV_MAILDIR || d->kind == DLV_MDA || d->kind == DLV_RAW)
+		return put(d, p, n, e);
+	while (n > 0) {
+		size_t k = n > 4096 ? 4096 : n;
+
+		if (put(d, q, mboxrd_feed(&d->q, p, k, q), e))
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+int dlv_end(struct dlv *d, struct wb_err *e)
+{
+	char q[16];
+	int r = 0;
+
+	switch (d->kind) {
+	case DLV_MAILDIR:
+		r = maildir_end(d, e);
+		break;
+	case DLV_MDA:
+		r = mda_end(d, e);
+		break;
+	case DLV_RAW:
+		d->fd = -1;
+		break;
+	case DLV_MBOX:
+	case DLV_STDOUT:
+		if (put(d, q, mboxrd_end(&d->q, q, sizeof q), e))
+			return -1;
+		if (d->kind == DLV_MBOX)
+			r = mbox_end(d, e);
+		d->fd = -1;
+		break;
+	}
+	if (r == 0)
+		d->unsynced++;
+	return r;
+}
+
+void dlv_abort(struct dlv *d)
+{
+	switch (d->kind) {
+	case DLV_MAILDIR:
+		maildir_abort(d);
+		break;
+	case DLV_MBOX:
+		mbox_abort(d);
+		break;
+	case DLV_MDA:
+		mda_abort(d);
+		break;
+	case DLV_STDOUT:
+	case DLV_RAW:
+		d->fd = -1;
+		break;
+	}
+}
+
+int dlv_sync(struct dlv *d, struct wb_err *e)
+{
+	struct stat st;
+	int r = 0;
+
+	if (d->unsynced == 0)
+		return 0;
+	if (d->kind == DLV_MAILDIR)
+		r = maildir_sync(d, e);
+	else if (d->kind == DLV_MBOX)
+		r = mbox_sync(d, e);
+	else if (d->kind == DLV_STDOUT && fstat(1, &st) == 0 &&
+	         S_ISREG(st.st_mode) && fsync(1) != 0) {
+		err_sys(e, EX_IOERR, "fsync standard output");
+		r = -1;
+	}
+	if (r == 0)
+		d->unsynced = 0;
+	return r;
+}
+
+void dlv_close(struct dlv *d)
+{
+	if (d->fd >= 0)
+		dlv_abort(d);
+	if (d->dirfd >= 0)
+		close(d->dirfd);
+	if (d->tmpdirfd >= 0)
+		close(d->tmpdirfd);
+	if (d->mboxfd >= 0)
+		close(d->mboxfd);
+	d->dirfd = d->tmpdirfd = d->mboxfd = -1;
+}

@@ -1,0 +1,139 @@
+/* deliver_maildir.c - Maildir delivery: write tmp/NAME, fsync it, rename
+ * into new/NAME; dlv_sync fsyncs new/ for a whole window of messages at
+ * once (a message counts as durable only after that). */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "pop3.h"
+
+/* host name with '/' and ':' escaped as the Maildir convention says */
+static void safe_host(char *out, size_t max)
+{
+	char h[64];
+	size_t i, o = 0;
+
+	if (gethostname(h, sizeof h) != 0)
+		h[0] = 0;
+	h[sizeof h - 1] = 0;
+	for (i = 0; h[i] && o + 5 < max; i++) {
+		if (h[i] == '/' || h[i] == ':') {
+			snprintf(out + o, max - o, "\\%03o", (unsigned char)h[i]);
+			o += 4;
+		} else if ((unsigned char)h[i] > 0x20 && (unsigned char)h[i] < 0x7f) {
+			out[o++] = h[i];
+		}
+	}
+	if (o == 0)
+		out[o++] = 'x';
+	out[o] = 0;
+}
+
+int maildir_name(char *buf, size_t max, long sec, long usec, long pid,
+                 unsigned long seq, const char *host)
+{
+	int n = snprintf(buf, max, "%ld.M%06ldP%ldQ%lu.%s", sec, usec, pid, seq, host);
+
+	return n < 0 || (size_t)n >= max ? -1 : 0;
+}
+
+static int sub(struct dlv *d, int dfd, const char *name, struct wb_err *e)
+{
+	int fd;
+
+	if (mkdirat(dfd, name, 0700) != 0 && errno != EEXIST) {
+		err_sys(e, EX_IOERR, "creating %s/%s", d->path, name);
+		return -1;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		err_sys(e, EX_IOERR, "opening %s/%s", d->path, name);
+	return fd;
+}
+
+int maildir_open(struct dlv *d, struct wb_err *e)
+{
+	int dfd, cur;
+
+	if (mkdir(d->path, 0700) != 0 && errno != EEXIST) {
+		err_sys(e, EX_IOERR, "creating Maildir %s", d->path);
+		return -1;
+	}
+	dfd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		err_sys(e, EX_IOERR, "opening Maildir %s", d->path);
+		return -1;
+	}
+	d->tmpdirfd = sub(d, dfd, "tmp", e);
+	d->dirfd = d->tmpdirfd < 0 ? -1 : sub(d, dfd, "new", e);
+	cur = d->dirfd < 0 ? -1 : sub(d, dfd, "cur", e);
+	close(dfd);
+	if (cur < 0)
+		return -1;
+	close(cur);
+	safe_host(d->host, sizeof d->host);
+	return 0;
+}
+
+int maildir_begin(struct dlv *d, struct wb_err *e)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	if (maildir_name(d->tmpname, sizeof d->tmpname, (long)tv.tv_sec,
+	                 (long)tv.tv_usec, (long)getpid(), ++d->seq, d->host)) {
+		err_set(e, EX_SOFTWARE, "Maildir name too long");
+		return -1;
+	}
+	d->fd = openat(d->tmpdirfd, d->tmpname,
+	               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (d->fd < 0) {
+		err_sys(e, EX_IOERR, "creating %s/tmp/%s", d->path, d->tmpname);
+		return -1;
+	}
+	return 0;
+}
+
+int maildir_end(struct dlv *d, struct wb_err *e)
+{
+	if (fsync(d->fd) != 0) {
+		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, d->tmpname);
+		maildir_abort(d);
+		return -1;
+	}
+	if (close(d->fd) != 0) {
+		d->fd = -1;
+		err_sys(e, EX_IOERR, "closing %s/tmp/%s", d->path, d->tmpname);
+		unlinkat(d->tmpdirfd, d->tmpname, 0);
+		return -1;
+	}
+	d->fd = -1;
+	if (renameat(d->tmpdirfd, d->tmpname, d->dirfd, d->tmpname) != 0) {
+		err_sys(e, EX_IOERR, "renaming into %s/new", d->path);
+		unlinkat(d->tmpdirfd, d->tmpname, 0);
+		return -1;
+	}
+	return 0;
+}
+
+void maildir_abort(struct dlv *d)
+{
+	if (d->fd >= 0) {
+		close(d->fd);
+		d->fd = -1;
+		unlinkat(d->tmpdirfd, d->tmpname, 0);
+	}
+}
+
+int maildir_sync(struct dlv *d, struct wb_err *e)
+{
+	if (fsync(d->dirfd) != 0) {
+		err_sys(e, EX_IOERR, "fsync %s/new", d->path);
+		return -1;
+	}
+	return 0;
+}

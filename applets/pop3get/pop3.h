@@ -1,0 +1,224 @@
+/* pop3.h - pop3get internals: pure POP3 parsers (resp.c), the
+ * dot-terminated body decoder (body.c), mboxrd quoting (mboxrd.c),
+ * delivery targets (deliver_*.c), the UIDL state file (uidl.c) and the
+ * session (session.c). Nothing here allocates; every buffer is bounded. */
+#ifndef WB_POP3_H
+#define WB_POP3_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "err.h"
+#include "stream.h"
+#include "tls.h"
+
+/* RFC 2449 allows 512-byte response lines; we accept twice that */
+#define POP3_LINE_MAX 1024
+#define POP3_UID_MAX 70          /* RFC 1939: 1 to 70 chars 0x21..0x7E */
+#define POP3_TS_MAX 256          /* APOP timestamp "<...>" */
+#define POP3_NUM_MAX 100000000UL /* message numbers we accept */
+#define POP3_SIZE_MAX (1ULL << 53)
+
+/* ---- resp.c: response lines ------------------------------------------ */
+enum { RESP_OK, RESP_ERR, RESP_BAD };
+/* "+OK[ text]" / "-ERR[ text]" (case-insensitive); *text gets the rest */
+int resp_status(const char *line, const char **text);
+/* STAT "+OK" text: "COUNT SIZE[ anything]". 0 or -1 */
+int resp_stat(const char *text, unsigned long *count, unsigned long long *size);
+/* scan listing "NUM SIZE[ anything]" (LIST n text or LIST line). 0 or -1 */
+int resp_list(const char *s, unsigned long *num, unsigned long long *size);
+/* unique-id listing "NUM UID" (UIDL n text or UIDL line). 0 or -1 */
+int resp_uidl(const char *s, unsigned long *num, char uid[POP3_UID_MAX + 1]);
+/* a valid UID: 1..70 chars in 0x21..0x7E */
+int uid_valid(const char *s, size_t n);
+
+enum {
+	CAPA_TOP = 1, CAPA_USER = 2, CAPA_UIDL = 4, CAPA_PIPELINING = 8,
+	CAPA_STLS = 16, CAPA_SASL_PLAIN = 32, CAPA_SEEN = 64,
+};
+/* one CAPA listing line: ORs its CAPA_* bit into *caps */
+void resp_capa(const char *line, unsigned *caps);
+/* APOP timestamp "<...@...>" from a greeting into ts. 1 found, 0 none */
+int apop_timestamp(const char *greeting, char ts[POP3_TS_MAX]);
+/* hex MD5(timestamp || secret) */
+void apop_digest(const char *ts, const char *secret, char hex[33]);
+
+/* ---- body.c: dot-terminated multi-line data --------------------------- */
+enum body_state { B_BOL, B_DOT, B_DOTCR, B_MID, B_CR, B_DONE };
+struct body {
+	enum body_state st;
+	uint64_t bytes;          /* bytes produced so far */
+};
+void body_init(struct body *b);
+/* Decode n input bytes: dot-unstuffing, CRLF -> LF, stop after the
+ * terminating ".". out must hold n + 1 bytes. Returns the input bytes
+ * consumed (less than n only when the end was reached); *outn gets the
+ * output length. b->st == B_DONE once the end is seen. */
+size_t body_feed(struct body *b, const char *in, size_t n, char *out, size_t *outn);
+
+/* ---- mboxrd.c: "From " quoting as a streaming filter ------------------ */
+struct mboxrd {
+	int st;                  /* 0 in line, 1 at line start / matching */
+	size_t gt;               /* '>' seen at line start */
+	size_t match;            /* bytes of "From " matched after them */
+	int last_nl;             /* last byte written was '\n' */
+};
+void mboxrd_init(struct mboxrd *q);
+/* Quote n bytes; out must hold n + 8 bytes. Returns the output
+ * length. Held-back prefix bytes are released by mboxrd_end. */
+size_t mboxrd_feed(struct mboxrd *q, const char *in, size_t n, char *out);
+/* flush held bytes, end the message with a newline and a blank line
+ * (out: at least 8 bytes). Returns the output length. */
+size_t mboxrd_end(struct mboxrd *q, char *out, size_t max);
+
+/* ---- deliver_*.c: targets -------------------------------------------- */
+enum dlv_kind { DLV_STDOUT, DLV_MAILDIR, DLV_MBOX, DLV_MDA, DLV_RAW };
+struct dlv {
+	enum dlv_kind kind;
+	const char *path;        /* Maildir, mbox file or MDA command */
+	int fd;                  /* message being written, -1 if none */
+	int dirfd;               /* Maildir: new/ */
+	int tmpdirfd;            /* Maildir: tmp/ */
+	int mboxfd;              /* mbox: the locked file */
+	off_t start;             /* mbox: size before the message */
+	pid_t pid;               /* MDA child */
+	int unsynced;            /* messages ended but not yet durable */
+	unsigned long seq;       /* Maildir names: count in this process */
+	struct mboxrd q;
+	char tmpname[128];
+	char host[64];
+};
+void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path);
+int dlv_open(struct dlv *d, struct wb_err *e);
+int dlv_begin(struct dlv *d, struct wb_err *e);
+int dlv_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
+/* message complete: stored (Maildir: fsynced and renamed into new/) */
+int dlv_end(struct dlv *d, struct wb_err *e);
+/* discard the message being written; nothing partial stays visible */
+void dlv_abort(struct dlv *d);
+/* make every ended message durable (directory fsync / mbox fsync) */
+int dlv_sync(struct dlv *d, struct wb_err *e);
+void dlv_close(struct dlv *d);
+
+/* per-target hooks (one file each) */
+int maildir_open(struct dlv *d, struct wb_err *e);
+int maildir_begin(struct dlv *d, struct wb_err *e);
+int maildir_end(struct dlv *d, struct wb_err *e);
+void maildir_abort(struct dlv *d);
+int maildir_sync(struct dlv *d, struct wb_err *e);
+/* unique name "TIME.M<usec>P<pid>Q<seq>.HOST" into buf */
+int maildir_name(char *buf, size_t max, long sec, long usec, long pid,
+                 unsigned long seq, const char *host);
+int mbox_open(struct dlv *d, struct wb_err *e);
+int mbox_begin(struct dlv *d, struct wb_err *e);
+int mbox_end(struct dlv *d, struct wb_err *e);
+void mbox_abort(struct dlv *d);
+int mbox_sync(struct dlv *d, struct wb_err *e);
+/* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t */
+size_t mbox_fromline(char *buf, size_t max, long t);
+int mda_begin(struct dlv *d, struct wb_err *e);
+int mda_end(struct dlv *d, struct wb_err *e);
+void mda_abort(struct dlv *d);
+/* write all of p to fd; 0 or -1 (errno) */
+int write_full(int fd, const char *p, size_t n);
+
+/* ---- uidl.c: the -n state file ---------------------------------------- */
+#define UIDL_MAX_FILE (16L << 20)
+struct uidl {
+	const char *path;
+	int fd;                  /* the state file read at open, -1 if none */
+	const char *map;         /* its contents (mmap) */
+	size_t len;
+	size_t cursor;           /* where the next lookup starts */
+	int prune;               /* fd of the next state being built, -1 */
+	char prune_path[4096];
+};
+/* Open and validate path (missing: empty). -1 with e filled on corruption */
+int uidl_open(struct uidl *u, const char *path, struct wb_err *e);
+/* 1 if uid is recorded */
+int uidl_has(struct uidl *u, const char *uid);
+/* validate state text; returns 0 or the 1-based bad line number */
+size_t uidl_check(const char *p, size_t n);
+/* durably record n new uids: rewrite (temp, fsync, rename) */
+int uidl_add(struct uidl *u, const char *const *uids, size_t n, struct wb_err *e);
+/* remember a uid still on the server and kept (for the pruned state) */
+int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e);
+/* after a complete run: replace the state by the kept uids */
+int uidl_commit(struct uidl *u, struct wb_err *e);
+void uidl_close(struct uidl *u);
+
+/* ---- session.c --------------------------------------------------------- */
+enum auth_kind { AUTH_AUTO, AUTH_APOP, AUTH_PLAIN, AUTH_USER };
+enum pop3_mode { MODE_FETCH, MODE_STAT, MODE_LIST, MODE_INFO };
+#define POP3_WIN 64
+
+struct pop3cfg {
+	const char *server, *user, *statefile;
+	char port[8];
+	int family, timeout_ms, verbose;
+	int mode, auth, auth_plaintext, keep, only_new, headers;
+	unsigned long long max_size;
+	char **nums;             /* MSGNUM arguments */
+	int nnums;
+	struct tls_opts tls;
+	const char *secret;      /* password */
+};
+
+struct pop3msg {
+	unsigned long num;
+	unsigned long long size;
+	char uid[POP3_UID_MAX + 1];
+	int want;                /* retrieve it */
+	int stored;              /* delivered (not yet durable) */
+};
+
+enum pop3_state {
+	P_GREETING, P_CAPA, P_STLS, P_AUTH, P_STAT, P_WINDOW, P_QUIT, P_DONE,
+};
+
+struct pop3 {
+	const struct pop3cfg *cfg;
+	struct stream *s;
+	struct dlv *dlv;
+	struct uidl *uidl;
+	enum pop3_state st;
+	unsigned caps;
+	int tls_on, loopback;
+	int apop_ok;
+	char ts[POP3_TS_MAX];
+	unsigned long count, next;   /* STAT count; next message index */
+	unsigned long long total;
+	int nwin;
+	struct pop3msg win[POP3_WIN];
+	unsigned long fetched, deleted, skipped, known;
+	int stop_deleting;
+	int deleted_unsafe;          /* a DELE was sent for a non-durable message */
+	int insync;                  /* at a reply boundary, nothing outstanding */
+	int complete;                /* every message of the mailbox visited */
+	int failed;                  /* a soft failure in this window */
+	struct wb_err soft;          /* its error */
+	const char *step;            /* for error messages */
+	char stepbuf[32];
+	char softstep[32];
+	char line[POP3_LINE_MAX + 1];
+};
+
+int pop3_run(struct pop3 *p, struct wb_err *e);
+/* after a failure: QUIT when that is safe and possible, else nothing */
+void pop3_abandon(struct pop3 *p);
+/* window.c: the next window of messages; P_QUIT after the last */
+int pop3_window(struct pop3 *p, struct wb_err *e);
+/* session.c helpers used by window.c */
+int pop3_send(struct pop3 *p, const char *line, struct wb_err *e);
+int pop3_flush(struct pop3 *p, struct wb_err *e);
+int pop3_refused(const char *text, int code, struct wb_err *e);
+/* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
+int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
+/* read a dot-terminated body into the delivery target (dlv may be NULL to
+ * discard, out may be a FILE-less sink). 0 or -1 with e */
+int pop3_body(struct stream *s, struct dlv *d, struct wb_err *e);
+
+/* pop3get.c */
+int pop3get_main(int argc, char **argv);
+extern const char pop3get_help[];
+
+#endif

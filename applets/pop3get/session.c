@@ -1,0 +1,366 @@
+/* session.c - the POP3 session as an explicit state machine: greeting
+ * (APOP timestamp), CAPA, STLS, authentication, STAT, then windows of
+ * messages: LIST/UIDL n, RETR (pipelined with CAPA PIPELINING), delivery,
+ * one durability point per window (directory fsync, state file), and only
+ * then the window's DELEs. On a failure nothing more is deleted; QUIT is
+ * sent only when every DELE sent so far was for a durable message and the
+ * connection is in step, else the connection is dropped (RFC 1939: the
+ * server then removes nothing). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sysopts.h"
+#include "pop3.h"
+#include "account.h"
+#include "base64.h"
+#include "util.h"
+
+static const char *const state_name[] = {
+	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
+};
+
+/* server text made safe to print: printable ASCII, at most 120 bytes */
+static void clean(char *out, size_t max, const char *in)
+{
+	size_t i, o = 0;
+
+	for (i = 0; in[i] && o + 1 < max && o < 120; i++)
+		out[o++] = (in[i] >= 0x20 && in[i] < 0x7f) ? in[i] : '?';
+	out[o] = 0;
+}
+
+static int io_fail(struct pop3 *p, int r, struct wb_err *e)
+{
+	p->insync = 0;
+	err_set(e, io_exitcode(r), "%s", io_strerror(p->s, r));
+	return -1;
+}
+
+static int send_line(struct pop3 *p, const char *line, size_t show, struct wb_err *e)
+{
+	int r = line_write(p->s, line, show);
+
+	return r == IO_OK ? 0 : io_fail(p, r, e);
+}
+
+static int flush(struct pop3 *p, struct wb_err *e)
+{
+	int r = stream_flush(p->s);
+
+	return r == IO_OK ? 0 : io_fail(p, r, e);
+}
+
+int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
+{
+	char c[128];
+	size_t n;
+	int r = line_read(p->s, line, POP3_LINE_MAX, &n);
+
+	if (r != IO_OK)
+		return io_fail(p, r, e);
+	if (strlen(line) != n || (r = resp_status(line, text)) == RESP_BAD) {
+		p->insync = 0;
+		clean(c, sizeof c, line);
+		err_set(e, EX_PROTOCOL, "not a POP3 reply: '%s'", c);
+		return -1;
+	}
+	return r;
+}
+
+/* a -ERR reply as an error: RFC 2449/3206 codes pick the exit code */
+int pop3_refused(const char *text, int code, struct wb_err *e)
+{
+	char c[128];
+
+	if (prefix_icase(text, "[IN-USE]") || prefix_icase(text, "[SYS/TEMP]"))
+		code = EX_TEMPFAIL;
+	else if (prefix_icase(text, "[AUTH]"))
+		code = EX_NOPERM;
+	clean(c, sizeof c, text);
+	err_set(e, code, "server said: -ERR %s", c);
+	return -1;
+}
+
+/* one command, one +OK reply (else the -ERR becomes error `code`) */
+static int command(struct pop3 *p, const char *cmd, size_t show, int code,
+                   const char **text, struct wb_err *e)
+{
+	int r;
+
+	if (send_line(p, cmd, show, e) || flush(p, e))
+		return -1;
+	if ((r = pop3_status(p, p->line, text, e)) < 0)
+		return -1;
+	return r == RESP_OK ? 0 : pop3_refused(*text, code, e);
+}
+
+/* the body of a multi-line reply, decoded, into d (NULL: discarded) */
+int pop3_body(struct stream *s, struct dlv *d, struct wb_err *e)
+{
+	char in[STREAM_RBUF], out[STREAM_RBUF + 1];
+	struct body b;
+	size_t got, used, n;
+	int r;
+
+	body_init(&b);
+	while (b.st != B_DONE) {
+		if ((r = stream_read(s, in, sizeof in, &got)) != IO_OK) {
+			err_set(e, io_exitcode(r), "%s in the middle of a message",
+			        io_strerror(s, r));
+			return -1;
+		}
+		used = body_feed(&b, in, got, out, &n);
+		s->rpos -= got - used;          /* the rest is the next reply */
+		if (n && d && dlv_write(d, out, n, e))
+			return -2;
+	}
+	return 0;
+}
+
+/* a CAPA listing line by line (bounded, dot-unstuffed) */
+static int read_capa(struct pop3 *p, struct wb_err *e)
+{
+	size_t n;
+	int r;
+
+	for (;;) {
+		if ((r = line_read(p->s, p->line, POP3_LINE_MAX, &n)) != IO_OK)
+			return io_fail(p, r, e);
+		if (!strcmp(p->line, "."))
+			return 0;
+		if (p->cfg->mode == MODE_INFO)
+			printf("capa: %s\n", p->line[0] == '.' ? p->line + 1 : p->line);
+		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);
+	}
+}
+
+static int st_greeting(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+	char c[128];
+	int r = pop3_status(p, p->line, &text, e);
+
+	if (r < 0)
+		return -1;
+	if (r != RESP_OK)
+		return pop3_refused(text, EX_UNAVAILABLE, e);
+	p->apop_ok = CFG_POP3GET_APOP && apop_timestamp(text, p->ts);
+	if (p->cfg->mode == MODE_INFO) {
+		clean(c, sizeof c, text);
+		printf("greeting: +OK %s\napop: %s\n", c, p->apop_ok ? "yes" : "no");
+	}
+	p->st = P_CAPA;
+	return 0;
+}
+
+static int st_capa(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+	int r;
+
+	p->caps = 0;
+	if (send_line(p, "CAPA", (size_t)-1, e) || flush(p, e) ||
+	    (r = pop3_status(p, p->line, &text, e)) < 0)
+		return -1;
+	if (r == RESP_OK && read_capa(p, e))
+		return -1;
+	if (CFG_TLS && p->cfg->tls.mode == TLS_STARTTLS && !p->tls_on)
+		p->st = P_STLS;
+	else if (p->cfg->mode == MODE_INFO)
+		p->st = P_QUIT;
+	else
+		p->st = P_AUTH;
+	return 0;
+}
+
+static int st_stls(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+
+	if (!(p->caps & CAPA_STLS)) {
+		err_set(e, EX_UNAVAILABLE, "server does not offer STLS (not continuing "
+		        "without TLS)");
+		return -1;
+	}
+	if (command(p, "STLS", (size_t)-1, EX_PROTOCOL, &text, e))
+		return -1;
+	p->insync = 0;
+	if (tls_start(p->s, &p->cfg->tls, p->cfg->server, e))
+		return -1;
+	p->insync = 1;
+	p->tls_on = 1;
+	p->apop_ok = 0;         /* forget everything learned in plain text */
+	if (p->cfg->mode == MODE_INFO)
+		tls_info(stdout);
+	p->st = P_CAPA;
+	return 0;
+}
+
+static int pick_auth(struct pop3 *p, struct wb_err *e)
+{
+	int a = p->cfg->auth;
+
+	if (a == AUTH_AUTO)
+		a = p->apop_ok ? AUTH_APOP : (p->caps & CAPA_SASL_PLAIN) ? AUTH_PLAIN : AUTH_USER;
+	if (a == AUTH_APOP && !p->apop_ok) {
+		err_set(e, EX_UNAVAILABLE, "server offers no APOP timestamp%s",
+		        CFG_POP3GET_APOP ? "" : " (APOP not compiled in)");
+		return -1;
+	}
+	if (a != AUTH_APOP && !p->tls_on && !p->loopback && !p->cfg->auth_plaintext) {
+		err_set(e, EX_NOPERM, "refusing to send a password in clear text without "
+		        "TLS (--auth-plaintext allows it; or use APOP)");
+		return -1;
+	}
+	return a;
+}
+
+static int auth_plain(struct pop3 *p, struct wb_err *e)
+{
+	static char raw[SECRET_MAX + 600], line[BASE64_LEN(sizeof raw) + 16];
+	const char *text;
+	size_t u = strlen(p->cfg->user), s = strlen(p->cfg->secret);
+	int r;
+
+	if (u * 2 + s + 2 > sizeof raw) {
+		err_set(e, EX_USAGE, "user name or password too long");
+		return -1;
+	}
+	raw[0] = 0;
+	memcpy(raw + 1, p->cfg->user, u);
+	raw[u + 1] = 0;
+	memcpy(raw + u + 2, p->cfg->secret, s);
+	memcpy(line, "AUTH PLAIN ", 11);
+	base64_encode(raw, u + s + 2, line + 11, sizeof line - 11);
+	secure_zero(raw, sizeof raw);
+	r = command(p, line, 11, EX_NOPERM, &text, e);
+	secure_zero(line, sizeof line);
+	if (r && p->line[0] == '+' && p->line[1] == ' ') {
+		send_line(p, "*", (size_t)-1, e);   /* no initial response support */
+		err_set(e, EX_NOPERM, "server wants AUTH PLAIN without an initial "
+		        "response; use --auth user");
+	}
+	return r;
+}
+
+static int st_auth(struct pop3 *p, struct wb_err *e)
+{
+	char line[POP3_LINE_MAX + SECRET_MAX];
+	const char *text;
+	int a = pick_auth(p, e), r;
+
+	if (a < 0)
+		return -1;
+	if (a == AUTH_PLAIN) {
+		r = auth_plain(p, e);
+	} else if (a == AUTH_APOP) {
+		char hex[33];
+
+		apop_digest(p->ts, p->cfg->secret, hex);
+		snprintf(line, sizeof line, "APOP %s %s", p->cfg->user, hex);
+		r = command(p, line, 6 + strlen(p->cfg->user), EX_NOPERM, &text, e);
+	} else {
+		snprintf(line, sizeof line, "USER %s", p->cfg->user);
+		r = command(p, line, (size_t)-1, EX_NOPERM, &text, e);
+		if (r == 0) {
+			snprintf(line, sizeof line, "PASS %s", p->cfg->secret);
+			r = command(p, line, 5, EX_NOPERM, &text, e);
+		}
+	}
+	secure_zero(line, sizeof line);
+	if (r == 0)
+		p->st = P_STAT;
+	return r;
+}
+
+static int st_stat(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+	char c[128];
+
+	if (command(p, "STAT", (size_t)-1, EX_PROTOCOL, &text, e))
+		return -1;
+	if (resp_stat(text, &p->count, &p->total)) {
+		clean(c, sizeof c, text);
+		err_set(e, EX_PROTOCOL, "bad STAT reply '%s'", c);
+		return -1;
+	}
+	if (p->cfg->mode == MODE_STAT) {
+		printf("%lu %llu\n", p->count, p->total);
+		p->st = P_QUIT;
+	} else {
+		p->st = P_WINDOW;
+	}
+	return 0;
+}
+
+static int st_quit(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+
+	p->step = "QUIT";
+	if (command(p, "QUIT", (size_t)-1, EX_TEMPFAIL, &text, e))
+		return -1;
+	p->insync = 0;
+	if (CFG_TLS && p->tls_on)
+		tls_close();
+	if (p->uidl && p->complete && uidl_commit(p->uidl, e))
+		return -1;
+	p->st = P_DONE;
+	return 0;
+}
+
+/* the step, for error messages */
+static void set_step(struct pop3 *p)
+{
+	if (p->st != P_WINDOW)
+		p->step = state_name[p->st];
+}
+
+int pop3_run(struct pop3 *p, struct wb_err *e)
+{
+	int r = 0;
+
+	p->insync = 1;
+	while (r == 0 && p->st != P_DONE) {
+		set_step(p);
+		switch (p->st) {
+		case P_GREETING: r = st_greeting(p, e); break;
+		case P_CAPA: r = st_capa(p, e); break;
+		case P_STLS: r = st_stls(p, e); break;
+		case P_AUTH: r = st_auth(p, e); break;
+		case P_STAT: r = st_stat(p, e); break;
+		case P_WINDOW: r = pop3_window(p, e); break;
+		case P_QUIT: r = st_quit(p, e); break;
+		default:
+			err_set(e, EX_SOFTWARE, "impossible state %d", (int)p->st);
+			return -1;
+		}
+	}
+	return r;
+}
+
+int pop3_send(struct pop3 *p, const char *line, struct wb_err *e)
+{
+	return send_line(p, line, (size_t)-1, e);
+}
+
+int pop3_flush(struct pop3 *p, struct wb_err *e)
+{
+	return flush(p, e);
+}
+
+/* after a failure: QUIT if that keeps everything safe, else just drop */
+void pop3_abandon(struct pop3 *p)
+{
+	struct wb_err e2;
+
+	if (!p->insync || p->deleted_unsafe || p->st < P_STAT || p->st >= P_QUIT)
+		return;
+	p->complete = 0;
+	if (send_line(p, "QUIT", (size_t)-1, &e2) == 0 && flush(p, &e2) == 0) {
+		const char *text;
+
+		pop3_status(p, p->line, &text, &e2);
+	}
+}

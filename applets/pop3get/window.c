@@ -1,0 +1,342 @@
+/* window.c - messages in windows of POP3_WIN: sizes and UIDLs (LIST n,
+ * UIDL n), the choice (--max-size, -n), RETR or TOP n 0, delivery, one
+ * durability point (dlv_sync, state file), then the DELEs. With CAPA
+ * PIPELINING each phase sends all its commands at once and then reads
+ * the replies; without it, one command at a time. Memory is the window,
+ * whatever the server announces. A "soft" failure (local delivery, a
+ * -ERR) leaves the session in step: the window's remaining replies are
+ * read and discarded, nothing more is deleted, and the session can QUIT. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sysopts.h"
+#include "pop3.h"
+
+typedef int (*msg_fn)(struct pop3 *p, struct pop3msg *m, struct wb_err *e);
+
+static void soft(struct pop3 *p, const struct wb_err *e, const char *step)
+{
+	if (!p->failed) {
+		p->soft = *e;
+		snprintf(p->softstep, sizeof p->softstep, "%s", step);
+	}
+	p->failed = 1;
+	p->stop_deleting = 1;
+}
+
+/* run send/recv over the messages with flag set (offset into pop3msg) */
+static int phase(struct pop3 *p, msg_fn snd, msg_fn rcv, int wanted, struct wb_err *e)
+{
+	int pipe = (p->caps & CAPA_PIPELINING) != 0, i;
+
+	for (i = 0; i < p->nwin; i++) {
+		struct pop3msg *m = &p->win[i];
+
+		if (wanted && !m->want)
+			continue;
+		if (snd(p, m, e) || (!pipe && (pop3_flush(p, e) || rcv(p, m, e))))
+			return -1;
+	}
+	if (!pipe)
+		return 0;
+	if (pop3_flush(p, e))
+		return -1;
+	for (i = 0; i < p->nwin; i++) {
+		if (wanted && !p->win[i].want)
+			continue;
+		if (rcv(p, &p->win[i], e))
+			return -1;
+	}
+	return 0;
+}
+
+static int send_num(struct pop3 *p, const char *cmd, unsigned long n,
+                    const char *tail, struct wb_err *e)
+{
+	char line[64];
+
+	snprintf(line, sizeof line, "%s %lu%s", cmd, n, tail);
+	return pop3_send(p, line, e);
+}
+
+static int snd_list(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	return send_num(p, "LIST", m->num, "", e);
+}
+
+static int snd_uidl(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	return send_num(p, "UIDL", m->num, "", e);
+}
+
+static int snd_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	if (p->cfg->headers)
+		return send_num(p, "TOP", m->num, " 0", e);
+	return send_num(p, "RETR", m->num, "", e);
+}
+
+static int snd_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	if (p->dlv && p->dlv->unsynced)
+		p->deleted_unsafe = 1;          /* never: DELE follows dlv_sync */
+	return send_num(p, "DELE", m->num, "", e);
+}
+
+static int bad(struct pop3 *p, const char *what, unsigned long n, struct wb_err *e)
+{
+	char c[64];
+	size_t i;
+
+	for (i = 0; p->line[i] && i < sizeof c - 1; i++)
+		c[i] = p->line[i] >= 0x20 && p->line[i] < 0x7f ? p->line[i] : '?';
+	c[i] = 0;
+	p->insync = 0;
+	err_set(e, EX_PROTOCOL, "bad %s %lu reply '%s'", what, n, c);
+	return -1;
+}
+
+static int rcv_list(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	const char *text;
+	unsigned long n;
+	int r = pop3_status(p, p->line, &text, e);
+
+	if (r < 0)
+		return -1;
+	if (r == RESP_ERR) {
+		pop3_refused(text, EX_PROTOCOL, e);
+		soft(p, e, "LIST");
+		return 0;
+	}
+	if (resp_list(text, &n, &m->size) || n != m->num)
+		return bad(p, "LIST", m->num, e);
+	return 0;
+}
+
+static int rcv_uidl(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	const char *text;
+	unsigned long n;
+	int r = pop3_status(p, p->line, &text, e);
+
+	if (r < 0)
+		return -1;
+	if (r == RESP_ERR) {
+		memcpy(m->uid, "-", 2);
+		if (p->cfg->only_new) {
+			err_set(e, EX_UNAVAILABLE, "the server has no UIDL, so -n cannot "
+			        "tell new messages (fetch without -n)");
+			soft(p, e, "UIDL");
+		}
+		return 0;
+	}
+	if (resp_uidl(text, &n, m->uid) || n != m->num)
+		return bad(p, "UIDL", m->num, e);
+	return 0;
+}
+
+/* RETR/TOP reply and body into the target; soft failures drain the body */
+static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	struct dlv *d = p->failed ? NULL : p->dlv;
+	const char *text;
+	int r = pop3_status(p, p->line, &text, e);
+
+	snprintf(p->stepbuf, sizeof p->stepbuf, "%s %lu",
+	         p->cfg->headers ? "TOP" : "RETR", m->num);
+	p->step = p->stepbuf;
+	if (r < 0)
+		return -1;
+	if (r == RESP_OK && p->cfg->mode == MODE_LIST)
+		printf("%lu %llu %s\n", m->num, m->size, m->uid[0] ? m->uid : "-");
+	fflush(stdout);
+	if (r == RESP_ERR) {
+		pop3_refused(text, EX_PROTOCOL, e);
+		soft(p, e, p->stepbuf);
+		return 0;
+	}
+	if (d && dlv_begin(d, e)) {
+		soft(p, e, "delivery");
+		d = NULL;
+	}
+	r = pop3_body(p->s, d, e);
+	if (r == -2) {                          /* the target failed */
+		dlv_abort(d);
+		soft(p, e, "delivery");
+		r = pop3_body(p->s, NULL, e);
+	}
+	if (r) {
+		if (d && d->fd >= 0)
+			dlv_abort(d);
+		p->insync = 0;
+		return -1;
+	}
+	if (d && dlv_end(d, e)) {
+		soft(p, e, "delivery");
+		return 0;
+	}
+	m->stored = d != NULL;
+	p->fetched += m->stored;
+	return 0;
+}
+
+static int rcv_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
+{
+	const char *text;
+	int r = pop3_status(p, p->line, &text, e);
+
+	if (r < 0)
+		return -1;
+	if (r == RESP_ERR) {
+		pop3_refused(text, EX_PROTOCOL, e);
+		soft(p, e, "DELE");
+		m->want = 0;
+		return p->uidl ? uidl_keep(p->uidl, m->uid, e) : 0;
+	}
+	p->deleted++;
+	return 0;
+}
+
+/* the next POP3_WIN message numbers (MSGNUM arguments or 1..count) */
+static int fill(struct pop3 *p, struct wb_err *e)
+{
+	unsigned long total = p->cfg->nnums ? (unsigned long)p->cfg->nnums : p->count;
+
+	memset(p->win, 0, sizeof p->win);
+	p->nwin = 0;
+	while (p->nwin < POP3_WIN && p->next < total) {
+		unsigned long n = p->next + 1;
+
+		if (p->cfg->nnums)
+			n = strtoul(p->cfg->nums[p->next], NULL, 10);
+		if (n < 1 || n > p->count) {
+			p->step = "MSGNUM";
+			err_set(e, EX_USAGE, "no message %lu (the mailbox holds %lu)", n, p->count);
+			return -1;
+		}
+		p->win[p->nwin].num = n;
+		p->win[p->nwin++].want = 1;
+		p->next++;
+	}
+	return 0;
+}
+
+/* -l output, or the choice of what to fetch */
+static int choose(struct pop3 *p, struct wb_err *e)
+{
+	const struct pop3cfg *c = p->cfg;
+	int i;
+
+	for (i = 0; i < p->nwin; i++) {
+		struct pop3msg *m = &p->win[i];
+
+		if (c->mode == MODE_LIST) {
+			if (!c->headers)
+				printf("%lu %llu %s\n", m->num, m->size,
+				       m->uid[0] ? m->uid : "-");
+			m->want = c->headers;
+		} else if (c->max_size && m->size > c->max_size) {
+			warnmsg("%s: message %lu (%llu bytes) is over --max-size: left on "
+			        "the server", c->server, m->num, m->size);
+			m->want = 0;
+			p->skipped++;
+		} else if (p->uidl && uidl_has(p->uidl, m->uid)) {
+			m->want = 0;
+			p->known++;
+			if (uidl_keep(p->uidl, m->uid, e))
+				return -1;
+		}
+	}
+	return fflush(stdout) == 0 ? 0 : (err_sys(e, EX_IOERR, "standard output"), -1);
+}
+
+/* the durability point: every stored message fsynced, then recorded */
+static int make_durable(struct pop3 *p, struct wb_err *e)
+{
+	const char *uids[POP3_WIN];
+	size_t n = 0;
+	int i;
+
+	if (p->dlv && dlv_sync(p->dlv, e))
+		return -1;
+	if (!p->uidl)
+		return 0;
+	for (i = 0; i < p->nwin; i++)
+		if (p->win[i].stored)
+			uids[n++] = p->win[i].uid;
+	if (uidl_add(p->uidl, uids, n, e))
+		return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (p->win[i].stored && (p->cfg->keep || p->cfg->headers || p->stop_deleting) &&
+		    uidl_keep(p->uidl, p->win[i].uid, e))
+			return -1;
+	return 0;
+}
+
+static int info(struct pop3 *p, struct wb_err *e)
+{
+	const struct pop3cfg *c = p->cfg;
+	int uidl = c->only_new || c->mode == MODE_LIST;
+
+	if ((c->max_size || c->mode == MODE_LIST) && phase(p, snd_list, rcv_list, 0, e))
+		return -1;
+	if (uidl && c->only_new && (p->caps & CAPA_SEEN) && !(p->caps & CAPA_UIDL)) {
+		err_set(e, EX_UNAVAILABLE, "the server has no UIDL, so -n cannot tell new "
+		        "messages (fetch without -n)");
+		p->step = "UIDL";
+		return -1;
+	}
+	p->step = "UIDL";
+	if (uidl && (p->caps & CAPA_UIDL || !(p->caps & CAPA_SEEN)) &&
+	    phase(p, snd_uidl, rcv_uidl, 0, e))
+		return -1;
+	return 0;
+}
+
+/* the window's stored messages, each one once durable */
+static void want_stored(struct pop3 *p)
+{
+	int i;
+
+	for (i = 0; i < p->nwin; i++)
+		p->win[i].want = p->win[i].stored;
+}
+
+int pop3_window(struct pop3 *p, struct wb_err *e)
+{
+	int dele = !p->cfg->keep && !p->cfg->headers && p->cfg->mode == MODE_FETCH;
+
+	p->failed = 0;
+	if (fill(p, e))
+		return -1;
+	if (p->nwin == 0) {
+		p->complete = p->cfg->nnums == 0;
+		p->st = P_QUIT;
+		return 0;
+	}
+	p->step = "LIST";
+	if (info(p, e) || (!p->failed && choose(p, e)))
+		return -1;
+	if (!p->failed && phase(p, snd_retr, rcv_retr, 1, e))
+		return -1;
+	if (make_durable(p, e)) {
+		p->step = "delivery";
+		return -1;
+	}
+	if (p->failed) {
+		*e = p->soft;
+		p->step = p->softstep;
+		return -1;
+	}
+	want_stored(p);
+	p->step = "DELE";
+	if (dele && phase(p, snd_dele, rcv_dele, 1, e))
+		return -1;
+	if (p->failed) {
+		*e = p->soft;
+		p->step = p->softstep;
+		return -1;
+	}
+	return 0;
+}
