@@ -1,0 +1,207 @@
+/* daemon.c - sntpc -d: poll the servers forever, keep the clock right with
+ * -a semantics, back off while stable, honour KoD, run -x PROG after a
+ * step. Foreground unless -b; log to stderr or syslog (-L). */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include "sysopts.h"
+#include "sntpc.h"
+#include "util.h"
+
+static int to_syslog;
+
+static void dlog(int prio, const char *fmt, ...) WB_PRINTF(2, 3);
+static void dlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (to_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		fprintf(stderr, "%s: ", wb_applet);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+static void sleep_ms(int64_t ms)
+{
+	int64_t end = mono_ms() + ms, left;
+	struct timespec ts;
+
+	while ((left = end - mono_ms()) > 0) {
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static uint32_t rnd32(void)
+{
+	uint32_t r = 0;
+
+	if (random_bytes(&r, sizeof r))
+		r = (uint32_t)mono_ms() ^ (uint32_t)getpid();
+	return r;
+}
+
+static int background(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static int env_fix(const char *k, ntp_fix v, int sign)
+{
+	char b[32];
+
+	return setenv(k, ntp_fix_str(v, sign, b, sizeof b), 1);
+}
+
+int sntpc_setenv(const struct server *s)
+{
+	const struct ntp_pkt *p = &s->best.pkt;
+	struct ntp_time t = ntp_time_add(s->best.t4, s->best.offset);
+	char b[64];
+	int r = setenv("SNTP_SERVER", s->name, 1);
+
+	net_addr_str((const struct sockaddr *)&s->sa, 0, b, sizeof b);
+	r |= setenv("SNTP_ADDRESS", b, 1);
+	snprintf(b, sizeof b, "%u", p->stratum);
+	r |= setenv("SNTP_STRATUM", b, 1);
+	ntp_refid_str(p, b, sizeof b);
+	r |= setenv("SNTP_REFID", b, 1);
+	snprintf(b, sizeof b, "%u", p->leap);
+	r |= setenv("SNTP_LEAP", b, 1);
+	r |= env_fix("SNTP_OFFSET", s->best.offset, 1);
+	r |= env_fix("SNTP_DELAY", s->best.delay, 0);
+	r |= env_fix("SNTP_DISPERSION", ntp_short_fix(p->rootdisp), 0);
+	snprintf(b, sizeof b, "%lld.%06u", (long long)t.sec, (unsigned)(t.nsec / 1000));
+	r |= setenv("SNTP_TIME", b, 1);
+	return r ? -1 : 0;
+}
+
+/* run PROG step with the SNTP_* variables; not waited for (SIGCHLD ignored) */
+static void run_prog(const char *prog, const struct server *s)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		dlog(LOG_ERR, "-x %s: fork: %s", prog, strerror(errno));
+		return;
+	}
+	if (pid > 0)
+		return;
+	signal(SIGCHLD, SIG_DFL);
+	if (sntpc_setenv(s) == 0)
+		execl(prog, prog, "step", (char *)NULL);
+	_exit(127);
+}
+
+/* apply the selected sample; returns the poll event, or -1 to stop */
+static int correct(struct sntpc_opts *o, const struct server *b, int *first)
+{
+	struct clock_policy pol = o->pol;
+	enum clock_act act;
+	struct wb_err e;
+	char off[32], del[32];
+
+	if (*first || o->any_panic)
+		pol.panic = 0;          /* the first correction may be any size */
+	act = clock_decide(&pol, b->best.offset);
+	ntp_fix_str(b->best.offset, 1, off, sizeof off);
+	ntp_fix_str(b->best.delay, 0, del, sizeof del);
+	if (clock_apply(&clock_sys, act, b->best.offset, &e)) {
+		dlog(LOG_ERR, "%s: %s", b->addr, e.msg);
+		return e.code == EX_NOPERM ? -1 : POLL_UNSTABLE;
+	}
+	*first = 0;
+	dlog(LOG_INFO, "%s stratum %u offset %s delay %s: %s", b->addr,
+	     b->best.pkt.stratum, off, del, act == ACT_STEP ? "stepped" : "slewed");
+	if (act == ACT_STEP && o->prog)
+		run_prog(o->prog, b);
+	return poll_event_for(b->best.offset, o->pol.step_thr);
+}
+
+static void log_failures(const struct query *q, int *rate, int *alive)
+{
+	char why[160];
+	int i;
+
+	*rate = *alive = 0;
+	for (i = 0; i < q->n; i++) {
+		const struct server *s = &q->srv[i];
+		*rate |= s->fail == FAIL_RATE;
+		*alive += !s->denied;
+		if (s->state == SRV_FAIL && s->fail != FAIL_RESOLVE)
+			dlog(LOG_WARNING, "%s: %s", s->addr, srv_fail_str(s, why, sizeof why));
+	}
+}
+
+/* one poll: query, correct, choose the next interval; -1 to stop */
+static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
+{
+	int i, best, rate, alive, ev = POLL_KEEP;
+
+	for (i = 0; i < o->q.n; i++)
+		query_reset(&o->q.srv[i]);
+	query_run(&o->q);
+	log_failures(&o->q, &rate, &alive);
+	if (!alive) {
+		dlog(LOG_ERR, "every server denied access: giving up");
+		return -1;
+	}
+	best = select_best(o->q.srv, o->q.n);
+	if (best >= 0 && (ev = correct(o, &o->q.srv[best], first)) < 0)
+		return -1;
+	*poll = poll_update(*poll, o->poll_min, o->poll_max,
+	                    rate ? POLL_RATE : (enum poll_event)ev);
+	for (i = 0; i < o->q.n; i++)
+		o->q.srv[i].poll = *poll;
+	return 0;
+}
+
+int sntpc_daemon(struct sntpc_opts *o)
+{
+	unsigned poll = o->poll_min;
+	int first = 1;
+
+	if (o->background && background())
+		return EX_OSERR;
+	to_syslog = o->use_syslog;
+	if (to_syslog)
+		openlog(wb_applet, LOG_PID, LOG_DAEMON);
+	signal(SIGCHLD, SIG_IGN);
+	dlog(LOG_INFO, "polling %d server%s every %u..%u s", o->q.n, o->q.n == 1 ? "" : "s",
+	     o->poll_min, o->poll_max);
+	sleep_ms(poll_first_ms(o->poll_min, rnd32()));
+	for (;;) {
+		if (round_once(o, &poll, &first))
+			return first ? EX_NOPERM : EX_UNAVAILABLE;
+		sleep_ms(poll_jitter_ms(poll, rnd32()));
+	}
+}

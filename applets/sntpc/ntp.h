@@ -1,0 +1,86 @@
+/* ntp.h - SNTP packets and time arithmetic as pure functions (RFC 5905,
+ * RFC 4330). No sockets, no clocks: bytes and numbers in, results out.
+ *
+ * Times are 64-bit NTP timestamps (32.32 seconds since the era start);
+ * differences are signed 64-bit 32.32 fixed point (ntp_fix), which spans
+ * +-68 years, so offsets stay correct across the 2036 era rollover. */
+#ifndef SNTPC_NTP_H
+#define SNTPC_NTP_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define NTP_PKT_LEN 48
+#define NTP_PKT_MAX 1024        /* receive bound; extension fields fit */
+#define NTP_UNIX_DELTA 2208988800LL  /* 1900-01-01 to 1970-01-01 in seconds */
+#define NTP_FIX_ONE ((int64_t)1 << 32)
+#define NTP_SANE_ROOT (16 << 16)     /* 16 s in 16.16 short format */
+
+typedef int64_t ntp_fix;        /* signed seconds, 32.32 fixed point */
+
+struct ntp_pkt {
+	unsigned leap, version, mode, stratum;
+	int poll, precision;
+	uint32_t rootdelay, rootdisp;   /* 16.16 seconds */
+	uint32_t refid;
+	uint64_t ref, org, rec, xmt;
+};
+
+/* a wall-clock time: seconds since 1970 (64-bit) and nanoseconds */
+struct ntp_time {
+	int64_t sec;
+	uint32_t nsec;
+};
+
+/* why a reply was not used; NTP_OK means usable */
+enum ntp_verdict {
+	NTP_OK,
+	NTP_SHORT,      /* fewer than 48 bytes */
+	NTP_MODE,       /* not mode 4 (server) */
+	NTP_VERSION,    /* not version 3 or 4 */
+	NTP_ORIGIN,     /* origin timestamp is not our transmit timestamp */
+	NTP_KOD,        /* stratum 0: kiss-o'-death, see ntp_kiss() */
+	NTP_LEAP,       /* leap indicator 3: server not synchronized */
+	NTP_STRATUM,    /* stratum above 15 */
+	NTP_XMT_ZERO,   /* transmit timestamp zero */
+	NTP_ROOT,       /* root delay or root dispersion 16 s or more */
+	NTP_NVERDICT
+};
+
+enum ntp_kod { KOD_OTHER, KOD_RATE, KOD_DENY, KOD_RSTR };
+
+/* encode the client request: NTPv4 mode 3, all zero but xmt */
+void ntp_request(uint8_t out[NTP_PKT_LEN], uint64_t xmt);
+/* decode the 48-byte header of buf (len >= 48); 0, or -1 if short */
+int ntp_decode(const uint8_t *buf, size_t len, struct ntp_pkt *p);
+/* encode a full header (used by tests and the fuzzer's round trip) */
+void ntp_encode(uint8_t out[NTP_PKT_LEN], const struct ntp_pkt *p);
+/* the acceptance rules of a reply to a request whose xmt was sent */
+enum ntp_verdict ntp_check(const uint8_t *buf, size_t len, uint64_t sent,
+                           struct ntp_pkt *p);
+const char *ntp_verdict_str(enum ntp_verdict v);
+/* classify a KoD's refid code */
+enum ntp_kod ntp_kiss(uint32_t refid);
+/* refid as text: "DENY"-style ASCII for stratum 0/1, dotted quad else */
+void ntp_refid_str(const struct ntp_pkt *p, char *buf, size_t max);
+
+/* wall time <-> NTP timestamp. to_ntp keeps the low 32 bits of the
+ * seconds (the era is implicit); from_ntp applies the era rule of
+ * RFC 4330 section 3: MSB set is 1968-2036 (era 0), clear is 2036-2104. */
+uint64_t ntp_from_time(const struct ntp_time *t);
+struct ntp_time ntp_to_time(uint64_t ts);
+
+/* offset = ((T2 - T1) + (T3 - T4)) / 2, delay = (T4 - T1) - (T3 - T2) */
+ntp_fix ntp_offset(uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4);
+ntp_fix ntp_delay(uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4);
+/* 16.16 short format to 32.32 */
+ntp_fix ntp_short_fix(uint32_t s);
+/* t + d (the wall time a correction leads to) */
+struct ntp_time ntp_time_add(struct ntp_time t, ntp_fix d);
+/* fixed point to nanoseconds / microseconds, rounded to nearest */
+int64_t ntp_fix_ns(ntp_fix d);
+int64_t ntp_fix_us(ntp_fix d);
+ntp_fix ntp_fix_from_ms(int64_t ms);
+/* "+1.234567" (sign always; 6 decimals) into buf; returns buf */
+char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max);
+
+#endif

@@ -1,0 +1,145 @@
+/* output.c - the documented output formats: the default line, -e shell
+ * variables, the -l association table and the -v packet transcript. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sntpc.h"
+
+void out_utc(const struct ntp_time *t, char *buf, size_t max)
+{
+	time_t sec = (time_t)t->sec;
+	struct tm tm;
+	char d[32];
+
+	if (!gmtime_r(&sec, &tm) || !strftime(d, sizeof d, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(d, sizeof d, "?");
+	snprintf(buf, max, "%s.%06u", d, (unsigned)(t->nsec / 1000));
+}
+
+/* seconds since 1970 with 6 decimals, correct below zero too */
+static void unix_str(const struct ntp_time *t, char *buf, size_t max)
+{
+	int64_t us = t->sec * 1000000 + t->nsec / 1000;
+	const char *sign = us < 0 ? "-" : "";
+
+	if (us < 0)
+		us = -us;
+	snprintf(buf, max, "%s%lld.%06lld", sign, (long long)(us / 1000000),
+	         (long long)(us % 1000000));
+}
+
+static struct ntp_time corrected(const struct server *s)
+{
+	return ntp_time_add(s->best.t4, s->best.offset);
+}
+
+void out_line(FILE *f, const struct server *s)
+{
+	char off[32], del[32], when[48];
+	struct ntp_time t = corrected(s);
+
+	out_utc(&t, when, sizeof when);
+	fprintf(f, "%s (%s) stratum %u offset %s delay %s time %s UTC\n", s->name,
+	        s->addr, s->best.pkt.stratum, ntp_fix_str(s->best.offset, 1, off, sizeof off),
+	        ntp_fix_str(s->best.delay, 0, del, sizeof del), when);
+}
+
+void out_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	fputc('\'', f);
+}
+
+static void var(FILE *f, const char *k, const char *v)
+{
+	fprintf(f, "SNTP_%s=", k);
+	out_quoted(f, v);
+	fputc('\n', f);
+}
+
+void out_eval(FILE *f, const struct server *s)
+{
+	char b[64];
+	struct ntp_time t = corrected(s);
+	const struct ntp_pkt *p = &s->best.pkt;
+
+	var(f, "SERVER", s->name);
+	net_addr_str((const struct sockaddr *)&s->sa, 0, b, sizeof b);
+	var(f, "ADDRESS", b);
+	fprintf(f, "SNTP_STRATUM=%u\n", p->stratum);
+	ntp_refid_str(p, b, sizeof b);
+	var(f, "REFID", b);
+	fprintf(f, "SNTP_LEAP=%u\n", p->leap);
+	fprintf(f, "SNTP_OFFSET=%s\n", ntp_fix_str(s->best.offset, 1, b, sizeof b));
+	fprintf(f, "SNTP_DELAY=%s\n", ntp_fix_str(s->best.delay, 0, b, sizeof b));
+	fprintf(f, "SNTP_DISPERSION=%s\n", ntp_fix_str(ntp_short_fix(p->rootdisp), 0, b, sizeof b));
+	unix_str(&t, b, sizeof b);
+	fprintf(f, "SNTP_TIME=%s\n", b);
+}
+
+/* milliseconds with 3 decimals */
+static char *ms_str(ntp_fix d, char *buf, size_t max)
+{
+	int64_t us = ntp_fix_us(d);
+	const char *sign = us < 0 ? "-" : "";
+
+	if (us < 0)
+		us = -us;
+	snprintf(buf, max, "%s%lld.%03lld", sign, (long long)(us / 1000), (long long)(us % 1000));
+	return buf;
+}
+
+static const char *fail_code(const struct server *s)
+{
+	static const char *const c[] = { "", ".DNS.", ".TIME.", ".NET.", ".BAD.",
+	                                  ".RATE.", ".DENY.", ".RSTR." };
+	return c[s->fail];
+}
+
+static void row(FILE *f, const struct server *s, int sel, int64_t now_ms)
+{
+	char ref[24], d[24], o[24], r[24];
+
+	if (!s->have) {
+		fprintf(f, "%c%-23s %-15s %2d %5s %5u %5o %8s %8s %8s\n", sel ? '*' : ' ',
+		        s->addr, fail_code(s), 16, "-", s->poll, s->reach & 0377, "-", "-", "-");
+		return;
+	}
+	ntp_refid_str(&s->best.pkt, ref, sizeof ref);
+	fprintf(f, "%c%-23s %-15s %2u %5lld %5u %5o %8s %8s %8s\n", sel ? '*' : ' ', s->addr,
+	        ref, s->best.pkt.stratum, (long long)((now_ms - s->last_ok) / 1000), s->poll,
+	        s->reach & 0377, ms_str(s->best.delay, d, sizeof d),
+	        ms_str(s->best.offset, o, sizeof o),
+	        ms_str(ntp_short_fix(s->best.pkt.rootdisp), r, sizeof r));
+}
+
+void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms)
+{
+	int i;
+
+	fprintf(f, " %-23s %-15s %2s %5s %5s %5s %8s %8s %8s\n", "address", "ref clock",
+	        "st", "when", "poll", "reach", "delay", "offset", "disp");
+	for (i = 0; i < n; i++)
+		row(f, &srv[i], i == best, now_ms);
+}
+
+void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p)
+{
+	char ref[24], rd[32], rs[32];
+
+	ntp_refid_str(p, ref, sizeof ref);
+	fprintf(f, "%s %s LI %u VN %u mode %u stratum %u poll %d precision %d"
+	        " rootdelay %s rootdisp %s refid %s ref %08x.%08x org %08x.%08x"
+	        " rec %08x.%08x xmt %08x.%08x\n", dir, addr, p->leap, p->version,
+	        p->mode, p->stratum, p->poll, p->precision,
+	        ntp_fix_str(ntp_short_fix(p->rootdelay), 0, rd, sizeof rd),
+	        ntp_fix_str(ntp_short_fix(p->rootdisp), 0, rs, sizeof rs), ref,
+	        (unsigned)(p->ref >> 32), (unsigned)p->ref, (unsigned)(p->org >> 32),
+	        (unsigned)p->org, (unsigned)(p->rec >> 32), (unsigned)p->rec,
+	        (unsigned)(p->xmt >> 32), (unsigned)p->xmt);
+}

@@ -1,0 +1,379 @@
+/* query.c - one round of SNTP requests to every server, concurrently, in
+ * one poll loop with CLOCK_MONOTONIC deadlines. A fresh connected UDP
+ * socket (new source port) and a random transmit timestamp per request;
+ * T1/T4 are read from CLOCK_REALTIME right at send and receive and the
+ * round trip is cross-checked against CLOCK_MONOTONIC. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include "sysopts.h"
+#include "sntpc.h"
+#include "util.h"
+
+/* allowed disagreement of realtime and monotonic round trips: 1 ms + 1% */
+#define STEP_SLACK_NS 1000000
+
+static void stamp(uint64_t *ntp, int64_t *mono_ns)
+{
+	struct timespec rt, mt;
+	struct ntp_time t;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mt);
+	t.sec = rt.tv_sec;
+	t.nsec = (uint32_t)rt.tv_nsec;
+	*ntp = ntp_from_time(&t);
+	*mono_ns = (int64_t)mt.tv_sec * 1000000000 + mt.tv_nsec;
+}
+
+static void srv_close(struct server *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+void query_reset(struct server *s)
+{
+	srv_close(s);
+	s->state = s->denied ? SRV_FAIL : SRV_SEND;
+	if (!s->denied)
+		s->fail = FAIL_NONE;
+	s->tries = s->samples = s->have = s->err = 0;
+	s->foreign = 0;
+	memset(s->drops, 0, sizeof s->drops);
+}
+
+static void send_one(struct query *q, struct server *s, int64_t now)
+{
+	uint8_t pkt[NTP_PKT_LEN];
+	struct wb_err e;
+
+	s->tries++;
+	s->state = SRV_WAIT;
+	s->deadline = now + q->timeout_ms;
+	if (random_bytes(&s->xmt, sizeof s->xmt) || s->xmt == 0)
+		s->xmt = (uint64_t)now << 20 | (uint64_t)getpid();
+	ntp_request(pkt, s->xmt);
+	s->fd = net_udp_open((struct sockaddr *)&s->sa, s->salen, &e);
+	if (s->fd < 0) {
+		s->err = errno;
+		return;                 /* counts as a try; retried after timeout */
+	}
+#ifdef SO_TIMESTAMPNS
+	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
+#endif
+	if (CFG_VERBOSE && q->verbose)
+		fprintf(stderr, "C: %s request VN 4 mode 3 xmt %08x.%08x (random)\n",
+		        s->addr, (unsigned)(s->xmt >> 32), (unsigned)s->xmt);
+	stamp(&s->t1, &s->mono1);
+	if (send(s->fd, pkt, sizeof pkt, 0) != (ssize_t)sizeof pkt) {
+		s->err = errno;
+		srv_close(s);
+	}
+}
+
+static int same_peer(const struct server *s, const struct sockaddr_storage *from)
+{
+	if (from->ss_family != s->sa.ss_family)
+		return 0;
+	if (from->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)from, *b = (const void *)&s->sa;
+		return a->sin_port == b->sin_port &&
+		       a->sin_addr.s_addr == b->sin_addr.s_addr;
+	}
+	if (from->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)from, *b = (const void *)&s->sa;
+		return a->sin6_port == b->sin6_port &&
+		       !memcmp(&a->sin6_addr, &b->sin6_addr, sizeof a->sin6_addr);
+	}
+	return 0;
+}
+
+static void drop(struct query *q, struct server *s, int why, const char *text)
+{
+	s->drops[why]++;
+	if (CFG_VERBOSE && q->verbose)
+		fprintf(stderr, "S: %s reply dropped: %s\n", s->addr, text);
+}
+
+/* a reply passed ntp_check: make it a sample or drop it */
+static void take_sample(struct query *q, struct server *s, const struct ntp_pkt *p,
+                        uint64_t now, uint64_t t4, int64_t mono4)
+{
+	struct sample sm;
+	int64_t rt_ns = ntp_fix_ns(ntp_delay(s->t1, 0, 0, now));
+	int64_t mono_ns = mono4 - s->mono1, diff = rt_ns - mono_ns;
+
+	if (diff < 0)
+		diff = -diff;
+	if (diff > STEP_SLACK_NS + mono_ns / 100) {
+		drop(q, s, DROP_STEPPED, "local clock changed during the request");
+		return;
+	}
+	sm.offset = ntp_offset(s->t1, p->rec, p->xmt, t4);
+	sm.delay = ntp_delay(s->t1, p->rec, p->xmt, t4);
+	if (sm.delay < 0) {
+		drop(q, s, DROP_NEGDELAY, "negative delay");
+		return;
+	}
+	sm.pkt = *p;
+	sm.t4 = ntp_to_time(t4);
+	if (!s->have || sm.delay < s->best.delay)
+		s->best = sm;
+	s->have = 1;
+	s->samples++;
+	s->reach = s->reach << 1 | 1;
+	s->last_ok = mono4 / 1000000;
+	srv_close(s);
+	s->state = s->samples >= q->samples ? SRV_DONE : SRV_SEND;
+}
+
+static void kiss(struct query *q, struct server *s, const struct ntp_pkt *p)
+{
+	enum ntp_kod k = ntp_kiss(p->refid);
+
+	switch (kod_action(k)) {
+	case KOD_ACT_IGNORE:
+		drop(q, s, NTP_KOD, "kiss-o'-death with an unknown code");
+		return;
+	case KOD_ACT_BACKOFF:
+		s->fail = FAIL_RATE;
+		break;
+	case KOD_ACT_STOP:
+		s->fail = k == KOD_DENY ? FAIL_DENY : FAIL_RSTR;
+		s->denied = 1;
+		break;
+	}
+	srv_close(s);
+	s->state = SRV_FAIL;
+}
+
+static void handle(struct query *q, struct server *s, const uint8_t *buf, size_t len,
+                   uint64_t now, uint64_t t4, int64_t mono4)
+{
+	struct ntp_pkt p;
+	enum ntp_verdict v = ntp_check(buf, len, s->xmt, &p);
+
+	if (CFG_VERBOSE && q->verbose && v != NTP_SHORT)
+		out_packet(stderr, "S:", s->addr, &p);
+	if (v == NTP_OK)
+		take_sample(q, s, &p, now, t4, mono4);
+	else if (v == NTP_KOD)
+		kiss(q, s, &p);
+	else
+		drop(q, s, v, ntp_verdict_str(v));
+}
+
+/* e.g. ICMP port unreachable: this try is over; retry after a short pause */
+static void net_error(struct query *q, struct server *s, int64_t mono_ns)
+{
+	int64_t retry = mono_ns / 1000000 + q->timeout_ms / 8;
+
+	s->err = errno;
+	srv_close(s);
+	if (retry < s->deadline)
+		s->deadline = retry;
+}
+
+/* the kernel's receive time of the datagram, if it gave one */
+static int kernel_stamp(struct msghdr *mh, struct ntp_time *t)
+{
+#ifdef SCM_TIMESTAMPNS
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+			struct timespec ts;
+			memcpy(&ts, CMSG_DATA(c), sizeof ts);
+			t->sec = ts.tv_sec;
+			t->nsec = (uint32_t)ts.tv_nsec;
+			return 0;
+		}
+#else
+	(void)mh;
+	(void)t;
+#endif
+	return -1;
+}
+
+/* T4: the kernel's receive stamp when it lies between T1 and now */
+static uint64_t recv_time(struct server *s, struct msghdr *mh, uint64_t now)
+{
+	struct ntp_time k;
+	uint64_t t;
+
+	if (kernel_stamp(mh, &k))
+		return now;
+	t = ntp_from_time(&k);
+	if (ntp_delay(s->t1, 0, 0, t) < 0 || ntp_delay(t, 0, 0, now) < 0)
+		return now;
+	return t;
+}
+
+static void receive(struct query *q, struct server *s)
+{
+	uint8_t buf[NTP_PKT_MAX];
+	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(struct timespec)) + 64]; } ctl;
+	struct sockaddr_storage from;
+	struct iovec iov;
+	struct msghdr mh;
+	uint64_t t4;
+	int64_t mono4;
+	ssize_t r;
+
+	while (s->state == SRV_WAIT && s->fd >= 0) {
+		memset(&mh, 0, sizeof mh);
+		iov.iov_base = buf;
+		iov.iov_len = sizeof buf;
+		mh.msg_name = &from;
+		mh.msg_namelen = sizeof from;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = &ctl;
+		mh.msg_controllen = sizeof ctl;
+		r = recvmsg(s->fd, &mh, 0);
+		stamp(&t4, &mono4);
+		if (r < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				net_error(q, s, mono4);
+			return;
+		}
+		if (!same_peer(s, &from)) {
+			s->foreign++;
+			if (CFG_VERBOSE && q->verbose)
+				fprintf(stderr, "S: %s reply dropped: from another address or port\n", s->addr);
+			continue;
+		}
+		handle(q, s, buf, (size_t)r, t4, recv_time(s, &mh, t4), mono4);
+	}
+}
+
+static void timeout(struct query *q, struct server *s)
+{
+	int n = 0, i;
+
+	srv_close(s);
+	if (s->tries < q->samples + q->retries && s->samples < q->samples) {
+		s->state = SRV_SEND;
+		return;
+	}
+	if (s->have) {
+		s->state = SRV_DONE;
+		return;
+	}
+	for (i = 0; i < NTP_NVERDICT + 2; i++)
+		n += (int)s->drops[i];
+	s->state = SRV_FAIL;
+	s->fail = n ? FAIL_GARBAGE : s->err ? FAIL_NET : FAIL_TIMEOUT;
+}
+
+/* send what is due; fill pfd with the waiting sockets; returns the count
+ * and sets *wait_ms to the nearest deadline */
+static int prepare(struct query *q, struct pollfd *pfd, int *idx, int64_t *wait_ms)
+{
+	int64_t now = mono_ms(), next = -1;
+	int i, n = 0;
+
+	for (i = 0; i < q->n; i++) {
+		struct server *s = &q->srv[i];
+		if (s->state == SRV_WAIT && now >= s->deadline)
+			timeout(q, s);
+		if (s->state == SRV_SEND)
+			send_one(q, s, now);
+		if (s->state != SRV_WAIT)
+			continue;
+		if (next < 0 || s->deadline < next)
+			next = s->deadline;
+		if (s->fd >= 0) {
+			pfd[n].fd = s->fd;
+			pfd[n].events = POLLIN;
+			idx[n++] = i;
+		}
+	}
+	*wait_ms = next < 0 ? -1 : next > now ? next - now : 0;
+	return next < 0 ? -1 : n;
+}
+
+void query_run(struct query *q)
+{
+	struct pollfd pfd[SNTPC_MAX_SERVERS];
+	int idx[SNTPC_MAX_SERVERS], n, i;
+	int64_t wait_ms;
+
+	while ((n = prepare(q, pfd, idx, &wait_ms)) >= 0) {
+		if (poll(pfd, (nfds_t)n, (int)wait_ms) <= 0)
+			continue;       /* timeout or EINTR: deadlines decide */
+		for (i = 0; i < n; i++)
+			if (pfd[i].revents)
+				receive(q, &q->srv[idx[i]]);
+	}
+}
+
+int query_exit_code(const struct server *srv, int n)
+{
+	int i, denied = 0, garbage = 0, rate = 0;
+
+	for (i = 0; i < n; i++) {
+		denied += srv[i].fail == FAIL_DENY || srv[i].fail == FAIL_RSTR;
+		garbage += srv[i].fail == FAIL_GARBAGE;
+		rate += srv[i].fail == FAIL_RATE;
+	}
+	if (n > 0 && denied == n)
+		return EX_NOPERM;
+	if (garbage)
+		return EX_PROTOCOL;
+	if (rate)
+		return EX_TEMPFAIL;
+	return EX_UNAVAILABLE;
+}
+
+static const char *drop_summary(const struct server *s, char *buf, size_t max)
+{
+	int i, last = -1, n = 0;
+
+	for (i = 0; i < NTP_NVERDICT + 2; i++)
+		if (s->drops[i]) {
+			n += (int)s->drops[i];
+			last = i;
+		}
+	snprintf(buf, max, "%d unusable repl%s (%s)", n, n == 1 ? "y" : "ies",
+	         last == DROP_STEPPED ? "local clock changed during the request" :
+	         last == DROP_NEGDELAY ? "negative delay" :
+	         last == NTP_KOD ? "kiss-o'-death with an unknown code" :
+	         ntp_verdict_str((enum ntp_verdict)last));
+	return buf;
+}
+
+const char *srv_fail_str(const struct server *s, char *buf, size_t max)
+{
+	switch (s->fail) {
+	case FAIL_NONE:
+		return "ok";
+	case FAIL_RESOLVE:
+		return "cannot resolve";
+	case FAIL_TIMEOUT:
+		snprintf(buf, max, "no reply (%d request%s timed out)", s->tries,
+		         s->tries == 1 ? "" : "s");
+		return buf;
+	case FAIL_NET:
+		snprintf(buf, max, "no reply: %s", strerror(s->err));
+		return buf;
+	case FAIL_GARBAGE:
+		return drop_summary(s, buf, max);
+	case FAIL_RATE:
+		return "kiss-o'-death RATE: server asks to query less often";
+	case FAIL_DENY:
+		return "kiss-o'-death DENY: access denied, server not used again";
+	case FAIL_RSTR:
+		return "kiss-o'-death RSTR: access restricted, server not used again";
+	}
+	return "?";
+}

@@ -1,0 +1,131 @@
+/* sntpc.h - the sntpc applet's parts: query engine (query.c), server
+ * selection (select.c), poll interval and KoD policy (poll.c), clock
+ * setting through an injectable setter (clock.c), output (output.c). */
+#ifndef SNTPC_H
+#define SNTPC_H
+#include <stdio.h>
+#include <sys/socket.h>
+#include "err.h"
+#include "net.h"
+#include "ntp.h"
+
+#define SNTPC_MAX_SERVERS 16
+
+/* ---- one server's query state (query.c) ---- */
+enum srv_state { SRV_SEND, SRV_WAIT, SRV_DONE, SRV_FAIL };
+enum srv_fail {
+	FAIL_NONE, FAIL_RESOLVE, FAIL_TIMEOUT, FAIL_NET, FAIL_GARBAGE,
+	FAIL_RATE, FAIL_DENY, FAIL_RSTR
+};
+
+struct sample {
+	ntp_fix offset, delay;
+	struct ntp_pkt pkt;
+	struct ntp_time t4;     /* local receive time */
+};
+
+struct server {
+	const char *name;               /* as given on the command line */
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	char addr[ADDRSTR_MAX];         /* "1.2.3.4:123" */
+	enum srv_state state;
+	enum srv_fail fail;
+	int fd, tries, samples, err;
+	uint64_t xmt, t1;               /* random transmit ts; local send time */
+	int64_t mono1, deadline;        /* ns; ms on CLOCK_MONOTONIC */
+	unsigned reach;
+	unsigned drops[NTP_NVERDICT + 2], foreign;
+	int denied;                     /* DENY/RSTR seen: never ask again */
+	int have;
+	struct sample best;
+	int64_t last_ok;                /* mono ms of the last good sample */
+	unsigned poll;                  /* seconds, for -l and the daemon */
+};
+#define DROP_STEPPED NTP_NVERDICT       /* realtime/monotonic disagree */
+#define DROP_NEGDELAY (NTP_NVERDICT + 1)
+
+struct query {
+	struct server *srv;
+	int n;
+	int samples, retries;           /* -c, -r */
+	long timeout_ms;
+	int verbose;
+};
+
+/* one round: every usable server gets fresh requests; returns when all
+ * are done or failed, within (samples + retries) * timeout */
+void query_run(struct query *q);
+void query_reset(struct server *s);
+/* sysexits code for a round in which no server succeeded */
+int query_exit_code(const struct server *srv, int n);
+const char *srv_fail_str(const struct server *s, char *buf, size_t max);
+
+/* ---- select.c ---- */
+/* index of the best server: a sample, smallest delay, then lowest
+ * stratum, then command-line order; -1 if none */
+int select_best(const struct server *srv, int n);
+
+/* ---- poll.c: daemon poll interval, jitter, KoD (all pure) ---- */
+enum poll_event { POLL_STABLE, POLL_UNSTABLE, POLL_KEEP, POLL_RATE };
+#define POLL_LIMIT 131072u      /* 2^17 s, RFC 5905 maxpoll */
+unsigned poll_update(unsigned cur, unsigned min, unsigned max, enum poll_event ev);
+/* event for an applied correction |offset| against the step threshold */
+enum poll_event poll_event_for(ntp_fix offset, ntp_fix step_thr);
+/* milliseconds until the next poll: interval -+ 1/8, from 32 random bits */
+int64_t poll_jitter_ms(unsigned interval, uint32_t rnd);
+/* delay before the first poll: 0 .. min/16 s (a fleet booting together) */
+int64_t poll_first_ms(unsigned min, uint32_t rnd);
+enum kod_action { KOD_ACT_IGNORE, KOD_ACT_BACKOFF, KOD_ACT_STOP };
+enum kod_action kod_action(enum ntp_kod code);
+
+/* ---- clock.c ---- */
+struct clock_ops {
+	int (*now)(struct ntp_time *t);         /* CLOCK_REALTIME */
+	int (*step)(const struct ntp_time *t);  /* clock_settime */
+	int (*slew)(int64_t usec);              /* adjtime */
+};
+extern const struct clock_ops clock_sys;
+enum clock_mode { CLK_QUERY, CLK_STEP, CLK_ADJUST };
+enum clock_act { ACT_NONE, ACT_STEP, ACT_SLEW, ACT_PANIC };
+struct clock_policy {
+	enum clock_mode mode;
+	ntp_fix step_thr;       /* -a: step at or above, slew below */
+	ntp_fix panic;          /* refuse at or above; 0 = no limit */
+};
+enum clock_act clock_decide(const struct clock_policy *pol, ntp_fix offset);
+/* carry out act; 0, or -1 with e filled (EX_NOPERM without permission) */
+int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
+                struct wb_err *e);
+
+/* ---- output.c ---- */
+struct result {
+	const struct server *srv;       /* selected server */
+	struct ntp_time now;            /* corrected time at receipt */
+};
+void out_line(FILE *f, const struct server *s);
+void out_eval(FILE *f, const struct server *s);
+void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms);
+void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p);
+/* shell single-quoted value */
+void out_quoted(FILE *f, const char *s);
+/* "2026-11-27 00:40:00.123456" (UTC) */
+void out_utc(const struct ntp_time *t, char *buf, size_t max);
+
+/* ---- sntpc.c ---- */
+int sntpc_main(int argc, char **argv);
+extern const char sntpc_help[];
+
+/* ---- daemon.c ---- */
+struct sntpc_opts {
+	struct query q;
+	struct clock_policy pol;
+	unsigned poll_min, poll_max;
+	int quiet, eval, table, any_panic, background, use_syslog;
+	const char *prog;
+};
+int sntpc_daemon(struct sntpc_opts *o);
+/* set the SNTP_* variables of -e in the environment (for -x PROG) */
+int sntpc_setenv(const struct server *s);
+
+#endif

@@ -1,0 +1,233 @@
+#!/bin/sh
+# tests/integration/sntpc.sh - sntpc against a private chronyd and a
+# misbehaving responder on loopback. Every sntpc run is without
+# CAP_SYS_TIME (setpriv) and under an LD_PRELOAD shim that blocks and logs
+# every clock-setting call, so the machine clock can never change.
+# Needs: chrony, util-linux (setpriv), python3, cc.
+. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/sntp/chronyd.sh"
+SHIM=$T_DIR/clockshim.so
+SLOG=$T_DIR/shim.log
+cc -shared -fPIC -o "$SHIM" "$TOP/tests/sntp/clockshim.c" -ldl || { fail "build clock shim"; finish; exit; }
+
+nocap() { setpriv --bounding-set -sys_time --inh-caps -sys_time "$@"; }
+# sntpc ARGS: no CAP_SYS_TIME, clock calls blocked and logged to $SLOG
+sn() { CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM nocap "$WB" sntpc "$@"; }
+noclock() { if [ -s "$SLOG" ]; then fail "$1: clock untouched" "$(cat "$SLOG")"; else pass "$1: clock untouched"; fi; }
+reset() { rm -f "$SLOG"; }
+
+# the safety net first: without CAP_SYS_TIME or no test runs at all
+if nocap /usr/bin/python3 -c 'import sys
+c = [int(l.split()[1], 16) for l in open("/proc/self/status") if l.startswith(("CapEff", "CapBnd"))]
+sys.exit(len(c) != 2 or any(v >> 25 & 1 for v in c))'; then
+	pass "setpriv drops CAP_SYS_TIME"
+else
+	fail "setpriv drops CAP_SYS_TIME"; finish; exit
+fi
+
+# ---- chronyd ---------------------------------------------------------------
+CP=$(free_port udp)
+if chronyd_start "$T_DIR" "$CP"; then
+	at_exit "chronyd_stop $T_DIR"
+	pass "chronyd serves on 127.0.0.1:$CP"
+else
+	fail "chronyd serves on 127.0.0.1:$CP"; finish; exit
+fi
+C=127.0.0.1:$CP
+
+reset
+t_exit 0 "query chronyd" sn "$C"
+t_grep "default line: address, stratum 8, offset, delay, UTC time" \
+	"^$C \\($C\\) stratum 8 offset [+-]0\\.[0-9]{6} delay 0\\.[0-9]{6} time 20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8}\\.[0-9]{6} UTC$" "$T_DIR/out"
+noclock "plain query"
+
+t_exit 0 "query chronyd -e" sn -e "$C"
+cp "$T_DIR/out" "$T_DIR/eval"
+t_true "-e has exactly the nine documented keys" sh -c "sed 's/=.*//' '$T_DIR/eval' | tr '\n' ' ' |
+	grep -qx 'SNTP_SERVER SNTP_ADDRESS SNTP_STRATUM SNTP_REFID SNTP_LEAP SNTP_OFFSET SNTP_DELAY SNTP_DISPERSION SNTP_TIME '"
+t_true "-e output evaluates in sh: stratum 8 from 127.0.0.1" sh -c ". '$T_DIR/eval' && [ \"\$SNTP_STRATUM\" = 8 ] &&
+	[ \"\$SNTP_ADDRESS\" = 127.0.0.1 ] && [ \"\$SNTP_SERVER\" = '$C' ] && [ \"\$SNTP_LEAP\" = 0 ]"
+# |offset| < 1 ms against chronyd on the same clock: the true offset is 0
+worst=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	sn -e "$C" >"$T_DIR/o$i" 2>&1 || { worst=fail; break; }
+	o=$(sed -n 's/^SNTP_OFFSET=[+-]//p' "$T_DIR/o$i")
+	worst=$(/usr/bin/python3 -c 'import sys; print(max(float(sys.argv[1]), float(sys.argv[2])))' "$worst" "$o")
+done
+echo "# worst |offset| of 10 queries to chronyd: $worst s"
+t_true "|offset| below 1 ms in 10 of 10 queries (worst $worst s)" \
+	/usr/bin/python3 -c 'import sys; sys.exit(not float(sys.argv[1]) < 0.001)' "$worst"
+t_true "SNTP_TIME within 1 s of the local clock" /usr/bin/python3 -c 'import sys, time
+v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
+sys.exit(abs(float(v["SNTP_TIME"]) - time.time()) > 1)' "$T_DIR/eval"
+
+t_exit 0 "query chronyd -l -c 3" sn -l -c 3 "$C"
+t_grep "-l header" "^ address +ref clock +st +when +poll +reach +delay +offset +disp$" "$T_DIR/out"
+t_grep "-l row: tally, stratum 8, reach 7" "^\\*$C +127\\.127\\.1\\.1 +8 +0 +0 +7 +[0-9.]+ +-?0\\.[0-9]{3} " "$T_DIR/out"
+
+t_exit 0 "query chronyd -v" sn -v "$C"
+t_grep "-v shows the request" "^C: $C request VN 4 mode 3 xmt [0-9a-f]{8}\\.[0-9a-f]{8} \\(random\\)$" "$T_DIR/err"
+t_grep "-v shows the reply's fields" "^S: $C LI 0 VN 4 mode 4 stratum 8 .* org [0-9a-f.]+ rec [0-9a-f.]+ xmt " "$T_DIR/err"
+
+reset
+t_exit 0 "-s against chronyd (shim)" sn -s "$C"
+t_true "-s called clock_settime(CLOCK_REALTIME) with the time now" /usr/bin/python3 -c 'import sys, time
+l = open(sys.argv[1]).read().split()
+sys.exit(not (len(l) == 3 and l[0] == "clock_settime" and l[1] == "0" and abs(float(l[2]) - time.time()) < 1))' "$SLOG"
+reset
+t_exit 0 "-a against chronyd (shim)" sn -a "$C"
+t_grep "-a slews a small offset with adjtime" "^adjtime 0 -?[0-9]+$" "$SLOG"
+
+reset
+t_exit 77 "-s without CAP_SYS_TIME and no shim: exit 77" nocap "$WB" sntpc -s "$C"
+t_grep "permission error names server and step" "^sntpc: $C: set clock: cannot step the clock: Operation not permitted$" "$T_DIR/err"
+CLOCKSHIM_EPERM=1 t_exit 77 "-a refused by the setter (EPERM): exit 77" sn -a "$C"
+t_grep "slew permission error" "set clock: cannot (slew|step) the clock: Operation not permitted" "$T_DIR/err"
+
+# ---- the misbehaving responder -------------------------------------------
+# responder MODE: start one, set RP to its port, RLOG to its request log
+n=0
+responder() {
+	n=$((n + 1))
+	RLOG=$T_DIR/r$n.log
+	: >"$RLOG"
+	/usr/bin/python3 "$TOP/tests/sntp/responder.py" "$T_DIR/r$n.port" "$RLOG" "$1" &
+	at_exit "kill $!"
+	i=0
+	while [ ! -s "$T_DIR/r$n.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	RP=127.0.0.1:$(cat "$T_DIR/r$n.port")
+}
+reqs() { wc -l <"$RLOG" | tr -d ' '; }
+
+responder good
+reset
+t_exit 0 "good responder, -c 3" sn -c 3 -s "$RP"
+t_true "requests: NTPv4 mode 3, all zero but a nonzero transmit timestamp" /usr/bin/python3 -c 'import sys
+for l in open(sys.argv[1]):
+    b = bytes.fromhex(l.split()[2])
+    assert len(b) == 48 and b[0] == 0x23 and b[1:40] == bytes(39) and b[40:48] != bytes(8), l
+' "$RLOG"
+t_true "three requests, three source ports, three transmit timestamps" sh -c "
+	[ \$(wc -l <'$RLOG') = 3 ] && [ \$(cut -d' ' -f2 '$RLOG' | sort -u | wc -l) = 3 ] &&
+	[ \$(cut -d' ' -f3 '$RLOG' | sort -u | wc -l) = 3 ]"
+t_grep "-s steps exactly once" "^clock_settime 0 " "$SLOG"
+
+refused() {     # refused MODE EXIT WHAT [ARGS]: refused, right code, no clock change
+	mode=$1 want=$2 what=$3; shift 3
+	responder "$mode"
+	reset
+	t_exit "$want" "$mode: $what, exit $want" sn -s --timeout 0.3 -r 1 "$@" "$RP"
+	noclock "$mode"
+}
+refused spoof 76 "spoofed origin refused"
+t_grep "spoof: reason given" "origin timestamp mismatch" "$T_DIR/err"
+refused li3 76 "leap indicator 3 refused"
+t_grep "li3: reason given" "unsynchronized" "$T_DIR/err"
+refused short 76 "40-byte reply refused"
+refused mode3 76 "mode 3 reply refused"
+refused v2 76 "version 2 reply refused"
+refused stratum16 76 "stratum 16 refused"
+refused xmtzero 76 "zero transmit timestamp refused"
+refused rootdelay 76 "16 s root delay refused"
+refused negdelay 76 "negative delay refused"
+refused kod-init 76 "unknown kiss code dropped"
+refused otherport 69 "reply from another port ignored"
+t_grep "otherport: no reply" "no reply \\(2 requests timed out\\)" "$T_DIR/err"
+refused silent 69 "silent server"
+t_true "silent: 1 + 1 retry = 2 requests" [ "$(reqs)" = 2 ]
+
+responder rate
+reset
+start=$(date +%s%N)
+t_exit 75 "RATE kiss: server failed, exit 75" sn -s --timeout 2 "$RP"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+t_true "RATE: one-shot exits promptly (${ms} ms)" [ "$ms" -lt 1500 ]
+t_true "RATE: no retries sent" [ "$(reqs)" = 1 ]
+t_grep "RATE: code reported" "kiss-o'-death RATE" "$T_DIR/err"
+noclock rate
+refused deny 77 "DENY kiss"
+t_true "DENY: server not asked again" [ "$(reqs)" = 1 ]
+t_grep "DENY: code reported" "kiss-o'-death DENY" "$T_DIR/err"
+refused rstr 77 "RSTR kiss"
+t_grep "RSTR: code reported" "kiss-o'-death RSTR" "$T_DIR/err"
+
+responder spoof+good
+reset
+t_exit 0 "spoofed reply dropped, the real one taken" sn -v -s "$RP"
+t_grep "spoof+good: drop shown in -v" "reply dropped: origin timestamp mismatch" "$T_DIR/err"
+t_grep "spoof+good: clock stepped once" "^clock_settime" "$SLOG"
+
+responder ext
+t_exit 0 "reply with an RFC 7822 extension field accepted" sn "$RP"
+
+# several servers: a denying one and a good one; the good one is used
+responder deny; D=$RP
+responder good; G=$RP
+t_exit 0 "deny + good: exit 0" sn -e "$D" "$G"
+t_grep "deny + good: the good server selected" "^SNTP_SERVER='$G'$" "$T_DIR/out"
+t_grep "deny + good: the denying one reported" "^sntpc: $D: query: kiss-o'-death DENY" "$T_DIR/err"
+responder deny; D2=$RP
+t_exit 77 "every server denied: exit 77" sn "$D" "$D2"
+
+# ---- clock decisions through the shim ------------------------------------
+near() {        # near DESC EXPECTED_OFFSET: the shim stepped to now + offset
+	t_true "$1" /usr/bin/python3 -c 'import sys, time
+l = open(sys.argv[1]).read().split()
+sys.exit(not (len(l) == 3 and l[0] == "clock_settime" and abs(float(l[2]) - time.time() - float(sys.argv[2])) < 0.5))' "$SLOG" "$2"
+}
+responder offset:5
+reset; t_exit 0 "-a, offset +5 s" sn -a "$RP"
+near "-a steps a 5 s offset to now + 5" 5
+reset; t_exit 76 "--panic 2 refuses a 5 s offset" sn -s --panic 2 "$RP"
+t_grep "--panic: reason" "above the panic threshold" "$T_DIR/err"
+noclock "--panic"
+responder offset:-0.05
+reset; t_exit 0 "-a, offset -50 ms" sn -a "$RP"
+t_true "-a slews -50 ms with adjtime" /usr/bin/python3 -c 'import sys
+l = open(sys.argv[1]).read().split()
+sys.exit(not (l[0] == "adjtime" and abs(int(l[1]) * 1e6 + int(l[2]) + 50000) < 5000))' "$SLOG"
+reset; t_exit 0 "-a --step-threshold 0.01, offset -50 ms" sn -a --step-threshold 0.01 "$RP"
+near "a step above the given threshold" -0.05
+responder offset:-1700000000
+reset; t_exit 0 "-s to a server 54 years behind" sn -s "$RP"
+near "steps 54 years back" -1700000000
+responder good
+reset
+now=$(date +%s)
+CLOCKSHIM_SHIFT=$((86400 - now)) t_exit 0 "router whose clock says 1970-01-02: -s" sn -e -s "$RP"
+t_grep "1970 router: offset of about +$((now - 86400)) s" "^SNTP_OFFSET=\\+($((now - 86400 - 1))|$((now - 86400))|$((now - 86400 + 1)))\\." "$T_DIR/out"
+t_true "1970 router: clock stepped to now" /usr/bin/python3 -c 'import sys, time
+l = open(sys.argv[1]).read().split()
+sys.exit(not (l[0] == "clock_settime" and abs(float(l[2]) - time.time()) < 1))' "$SLOG"
+responder at:2100000000
+reset; t_exit 0 "server in 2036-era 1 (year 2036+)" sn -e -s "$RP"
+t_grep "2036 era: SNTP_TIME 2100000000" "^SNTP_TIME=2100000000\\." "$T_DIR/out"
+t_grep "2036 era: clock_settime to 2100000000" "^clock_settime 0 2100000000\\." "$SLOG"
+
+# ---- daemon ----------------------------------------------------------------
+responder offset:2000
+cat >"$T_DIR/hook" <<EOH
+#!/bin/sh
+echo "\$1 \$SNTP_SERVER \$SNTP_STRATUM \$SNTP_OFFSET" >>"$T_DIR/hook.log"
+EOH
+chmod +x "$T_DIR/hook"
+reset
+CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
+	"$WB" sntpc -d --poll 1,1 -x "$T_DIR/hook" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
+t_true "daemon: first 2000 s correction stepped exactly once" [ "$(grep -c clock_settime "$SLOG")" = 1 ]
+t_grep "daemon: later 2000 s offsets refused (panic)" "above the panic threshold" "$T_DIR/err"
+t_grep "daemon: -x PROG ran with the -e variables" "^step $RP 2 \\+2000\\.[0-9]{6}$" "$T_DIR/hook.log"
+t_true "daemon: polled again within its 1 s interval" [ "$(reqs)" -ge 2 ]
+reset
+CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
+	"$WB" sntpc -d -g --poll 1,1 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
+t_true "daemon -g: every 2000 s offset stepped" [ "$(grep -c clock_settime "$SLOG")" -ge 2 ]
+responder deny
+t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
+	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"
+
+# ---- usage -----------------------------------------------------------------
+t_exit 64 "no server: usage error" sn
+t_exit 64 "bad -c" sn -c 0 "$C"
+t_exit 64 "-x without -d" sn -x /bin/true "$C"
+finish

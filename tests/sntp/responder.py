@@ -1,0 +1,106 @@
+#!/usr/bin/python3
+"""tests/sntp/responder.py - a misbehaving SNTP server for the sntpc tests.
+
+    responder.py PORTFILE LOG MODE
+
+Binds 127.0.0.1 on a free UDP port, writes the port to PORTFILE, and answers
+every request according to MODE; each request is logged to LOG as
+"req SRCPORT HEX48". MODE is one of:
+  good            a correct stratum 2 reply
+  offset:S        a correct reply from a clock S seconds ahead (may be < 0)
+  at:UNIX         a correct reply claiming the time UNIX (e.g. 2100000000)
+  spoof           origin timestamp not ours
+  spoof+good      a spoofed reply, then the correct one 50 ms later
+  li3             leap indicator 3 (unsynchronized)
+  rate|deny|rstr  kiss-o'-death (stratum 0) with that code
+  kod-xxxx        kiss-o'-death with an unknown code
+  otherport       the correct reply sent from another port
+  short           the first 40 bytes of a correct reply
+  mode3           a correct reply with mode 3
+  v2              a correct reply with version 2
+  stratum16       stratum 16
+  xmtzero         transmit timestamp zero
+  rootdelay       root delay of 16 s
+  ext             a correct reply followed by an RFC 7822 extension field
+  negdelay        transmit timestamp 1 s after receive (negative delay)
+  silent          never answers
+"""
+import os, socket, struct, sys, time
+
+NTP_DELTA = 2208988800
+
+
+def ntp_now(shift=0.0, at=None):
+    t = (at if at is not None else time.time()) + shift
+    sec = int(t // 1)
+    frac = int((t - sec) * 2**32) & 0xffffffff
+    return ((sec + NTP_DELTA) & 0xffffffff) << 32 | frac
+
+
+def reply(req, mode, rx):
+    org = struct.unpack("!Q", req[40:48])[0]
+    li, vn, md, stratum, refid = 0, 4, 4, 2, 0x7f000001
+    rootdelay, rootdisp = 0x00000100, 0x00000200
+    shift, at = 0.0, None
+    if mode.startswith("offset:"):
+        shift = float(mode[7:])
+    if mode.startswith("at:"):
+        at = float(mode[3:])
+    rec = ntp_now(shift, at)
+    if mode == "spoof":
+        org ^= 0x1
+    if mode == "li3":
+        li = 3
+    if mode in ("rate", "deny", "rstr") or mode.startswith("kod-"):
+        li, stratum = 3, 0
+        refid = struct.unpack("!I", mode[-4:].upper().encode())[0]
+    if mode == "mode3":
+        md = 3
+    if mode == "v2":
+        vn = 2
+    if mode == "stratum16":
+        stratum = 16
+    if mode == "rootdelay":
+        rootdelay = 16 << 16
+    xmt = ntp_now(shift, at)
+    if mode == "xmtzero":
+        xmt = 0
+    if mode == "negdelay":
+        xmt = rec + (1 << 32)
+    pkt = struct.pack("!BBbbIII4Q", li << 6 | vn << 3 | md, stratum, 3, -20,
+                      rootdelay, rootdisp, refid, rec - (16 << 32), org, rec, xmt)
+    if mode == "short":
+        pkt = pkt[:40]
+    if mode == "ext":
+        pkt += struct.pack("!HH12s", 0x0104, 16, b"\0" * 12)
+    return pkt
+
+
+def main():
+    portfile, log, mode = sys.argv[1:4]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    other.bind(("127.0.0.1", 0))
+    with open(portfile + ".tmp", "w") as f:
+        f.write("%d\n" % s.getsockname()[1])
+    os.rename(portfile + ".tmp", portfile)
+    lf = open(log, "a", buffering=1)
+    while True:
+        req, peer = s.recvfrom(2048)
+        rx = ntp_now()
+        lf.write("req %d %s\n" % (peer[1], req.hex()))
+        if mode == "silent" or len(req) < 48:
+            continue
+        if mode == "spoof+good":
+            s.sendto(reply(req, "spoof", rx), peer)
+            time.sleep(0.05)
+            s.sendto(reply(req, "good", rx), peer)
+        elif mode == "otherport":
+            other.sendto(reply(req, "good", rx), peer)
+        else:
+            s.sendto(reply(req, mode, rx), peer)
+
+
+if __name__ == "__main__":
+    main()
