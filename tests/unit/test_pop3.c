@@ -1,0 +1,777 @@
+/* test_pop3.c - pop3get: response parser, dot-terminated body reader split
+ * at every offset, APOP vector, mboxrd quoting, Maildir names and
+ * delivery, UIDL state file, and whole sessions over the fake transport
+ * (safety rules: no DELE before durable storage, drop on failures). */
+#define _DEFAULT_SOURCE
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "applets/pop3get/pop3.h"
+#include "unit/fake_xport.h"
+
+Suite *pop3_resp_suite(void);
+Suite *pop3_body_suite(void);
+Suite *pop3_store_suite(void);
+Suite *pop3_session_suite(void);
+
+/* ---- responses -------------------------------------------------------- */
+
+START_TEST(status_lines)
+{
+	static const struct { const char *in; int want; const char *text; } t[] = {
+		{ "+OK", RESP_OK, "" }, { "+OK hi there", RESP_OK, "hi there" },
+		{ "+ok x", RESP_OK, "x" }, { "-ERR", RESP_ERR, "" },
+		{ "-ERR [AUTH] no", RESP_ERR, "[AUTH] no" }, { "+OKAY", RESP_BAD, NULL },
+		{ "OK", RESP_BAD, NULL }, { "", RESP_BAD, NULL }, { "-ER", RESP_BAD, NULL },
+		{ "+ ", RESP_BAD, NULL }, { " +OK", RESP_BAD, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		const char *text = NULL;
+		int r = resp_status(t[i].in, &text);
+
+		ck_assert_msg(r == t[i].want, "'%s': %d want %d", t[i].in, r, t[i].want);
+		if (t[i].text)
+			ck_assert_str_eq(text, t[i].text);
+	}
+}
+END_TEST
+
+START_TEST(stat_list_uidl)
+{
+	unsigned long c, n;
+	unsigned long long sz;
+	char uid[POP3_UID_MAX + 1];
+	char big[100];
+
+	ck_assert_int_eq(resp_stat("2 320", &c, &sz), 0);
+	ck_assert_uint_eq(c, 2);
+	ck_assert_uint_eq(sz, 320);
+	ck_assert_int_eq(resp_stat("0 0 extra words", &c, &sz), 0);
+	ck_assert_int_eq(resp_stat("2", &c, &sz), -1);
+	ck_assert_int_eq(resp_stat("2  320", &c, &sz), -1);
+	ck_assert_int_eq(resp_stat("-2 320", &c, &sz), -1);
+	ck_assert_int_eq(resp_stat("2 320x", &c, &sz), -1);
+	ck_assert_int_eq(resp_stat("99999999999999999999 1", &c, &sz), -1);
+	ck_assert_int_eq(resp_stat("1 99999999999999999999", &c, &sz), -1);
+	ck_assert_int_eq(resp_list("3 1200", &n, &sz), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(sz, 1200);
+	ck_assert_int_eq(resp_list("0 1200", &n, &sz), -1);
+	ck_assert_int_eq(resp_list(" 3 1200", &n, &sz), -1);
+	ck_assert_int_eq(resp_list("3\t1200", &n, &sz), -1);
+	ck_assert_int_eq(resp_uidl("1 whqtswO00WBw418f9t5JxYwZ", &n, uid), 0);
+	ck_assert_str_eq(uid, "whqtswO00WBw418f9t5JxYwZ");
+	ck_assert_int_eq(resp_uidl("1 a b", &n, uid), -1);
+	ck_assert_int_eq(resp_uidl("1 ", &n, uid), -1);
+	ck_assert_int_eq(resp_uidl("x abc", &n, uid), -1);
+	memset(big, 'u', sizeof big);
+	memcpy(big, "7 ", 2);
+	big[72] = 0;                           /* 70 chars: ok */
+	ck_assert_int_eq(resp_uidl(big, &n, uid), 0);
+	big[72] = 'u';
+	big[73] = 0;                           /* 71: too long */
+	ck_assert_int_eq(resp_uidl(big, &n, uid), -1);
+	ck_assert_int_eq(resp_uidl("1 caf\xc3\xa9", &n, uid), -1);
+}
+END_TEST
+
+START_TEST(capa)
+{
+	unsigned caps = 0;
+
+	resp_capa("TOP", &caps);
+	resp_capa("uidl", &caps);
+	resp_capa("PIPELINING", &caps);
+	resp_capa("SASL CRAM-MD5 PLAIN", &caps);
+	resp_capa("STLSX", &caps);
+	ck_assert_uint_eq(caps, CAPA_SEEN | CAPA_TOP | CAPA_UIDL | CAPA_PIPELINING |
+	                  CAPA_SASL_PLAIN);
+	caps = 0;
+	resp_capa("SASL PLAINX", &caps);
+	resp_capa("STLS", &caps);
+	ck_assert_uint_eq(caps, CAPA_SEEN | CAPA_STLS);
+}
+END_TEST
+
+START_TEST(apop_vector)
+{
+	char ts[POP3_TS_MAX], hex[33];
+
+	/* RFC 1939 section 7 */
+	ck_assert_int_eq(apop_timestamp("POP3 server ready <1896.697170952@dbc.mtview.ca.us>", ts), 1);
+	ck_assert_str_eq(ts, "<1896.697170952@dbc.mtview.ca.us>");
+	apop_digest(ts, "tanstaaf", hex);
+	ck_assert_str_eq(hex, "c4c9334bac560ecc979e58001b3e22fb");
+	ck_assert_int_eq(apop_timestamp("ready", ts), 0);
+	ck_assert_int_eq(apop_timestamp("ready <no-at-sign>", ts), 0);
+	ck_assert_int_eq(apop_timestamp("ready <a b@c>", ts), 0);
+	ck_assert_int_eq(apop_timestamp("ready <a@b", ts), 0);
+}
+END_TEST
+
+Suite *pop3_resp_suite(void)
+{
+	Suite *s = suite_create("pop3_resp");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, status_lines);
+	tcase_add_test(tc, stat_list_uidl);
+	tcase_add_test(tc, capa);
+	tcase_add_test(tc, apop_vector);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- body reader ------------------------------------------------------- */
+
+static const struct { const char *in, *out; size_t rest; } bodies[] = {
+	{ "a\r\nb\r\n.\r\nNEXT", "a\nb\n", 4 },
+	{ "..dot\r\n.\r\n", ".dot\n", 0 },
+	{ ".\r\n", "", 0 },
+	{ "x\ry\r\n.\r\n", "x\ry\n", 0 },
+	{ "lf only\n.\nX", "lf only\n", 1 },
+	{ "\r\n\r\n.\r\n+OK", "\n\n", 3 },
+	{ ".x\r\n.\r\n", "x\n", 0 },
+	{ "a\r\n.\rb\r\n.\r\n", "a\n\rb\n", 0 },
+	{ "end.\r\n.\r\n", "end.\n", 0 },
+	{ "\r\r\n.\r\n", "\r\n", 0 },
+};
+
+/* feed the input cut at `cut` into two pieces, then byte by byte */
+static void run_body(const char *in, size_t len, size_t cut, char *out, size_t *outn,
+                     size_t *used)
+{
+	struct body b;
+	char tmp[256];
+	size_t n, u;
+
+	body_init(&b);
+	*outn = *used = 0;
+	u = body_feed(&b, in, cut, tmp, &n);
+	memcpy(out, tmp, n);
+	*outn += n;
+	*used += u;
+	if (b.st == B_DONE)
+		return;
+	u = body_feed(&b, in + cut, len - cut, tmp, &n);
+	memcpy(out + *outn, tmp, n);
+	*outn += n;
+	*used += u;
+}
+
+START_TEST(body_every_split)
+{
+	size_t i, cut;
+
+	for (i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+		size_t len = strlen(bodies[i].in);
+
+		for (cut = 0; cut <= len; cut++) {
+			char out[256];
+			size_t n, used;
+
+			run_body(bodies[i].in, len, cut, out, &n, &used);
+			ck_assert_msg(n == strlen(bodies[i].out) &&
+			              !memcmp(out, bodies[i].out, n),
+			              "case %zu cut %zu: got '%.*s'", i, cut, (int)n, out);
+			ck_assert_msg(len - used == bodies[i].rest, "case %zu cut %zu: rest %zu",
+			              i, cut, len - used);
+		}
+	}
+}
+END_TEST
+
+START_TEST(body_bytewise)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+		const char *in = bodies[i].in;
+		size_t len = strlen(in), o = 0, n;
+		char out[256], tmp[4];
+		struct body b;
+
+		body_init(&b);
+		for (k = 0; k < len && b.st != B_DONE; k++) {
+			ck_assert_uint_eq(body_feed(&b, in + k, 1, tmp, &n), 1);
+			memcpy(out + o, tmp, n);
+			o += n;
+		}
+		ck_assert_int_eq(b.st, B_DONE);
+		ck_assert_uint_eq(len - k, bodies[i].rest);
+		ck_assert_msg(o == strlen(bodies[i].out) && !memcmp(out, bodies[i].out, o),
+		              "case %zu", i);
+	}
+}
+END_TEST
+
+START_TEST(body_unterminated)
+{
+	struct body b;
+	char out[64];
+	size_t n;
+
+	body_init(&b);
+	body_feed(&b, "abc\r\n..\r\n", 9, out, &n);
+	ck_assert_int_ne(b.st, B_DONE);
+}
+END_TEST
+
+/* pop3_body over a stream in chunks of every size: the next reply stays */
+START_TEST(body_stream_chunks)
+{
+	static const char in[] = "Subject: x\r\n\r\n..a\r\nb\r\n.\r\n+OK next\r\n";
+	size_t chunk;
+
+	for (chunk = 1; chunk <= sizeof in; chunk++) {
+		struct fake f;
+		struct transport xp;
+		struct stream s;
+		struct wb_err e;
+		char line[64];
+		size_t n;
+
+		fake_init(&f, &xp, in, sizeof in - 1, chunk);
+		stream_init(&s, &xp, 1000);
+		ck_assert_int_eq(pop3_body(&s, NULL, &e), 0);
+		ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
+		ck_assert_str_eq(line, "+OK next");
+	}
+}
+END_TEST
+
+START_TEST(body_stream_drop)
+{
+	static const char in[] = "Subject: x\r\n\r\nbody\r\n";
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct wb_err e;
+
+	fake_init(&f, &xp, in, sizeof in - 1, 5);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(pop3_body(&s, NULL, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+}
+END_TEST
+
+START_TEST(mboxrd_quoting)
+{
+	static const char in[] = "From x\nFrom y\n>From z\n>>From w\nFro\n>Fromage\n From q\nxFrom r\n";
+	static const char want[] = ">From x\n>From y\n>>From z\n>>>From w\nFro\n>Fromage\n From q\nxFrom r\n\n";
+	size_t cut;
+
+	for (cut = 0; cut <= sizeof in - 1; cut++) {
+		struct mboxrd q;
+		char out[256];
+		size_t o;
+
+		mboxrd_init(&q);
+		/* the first line is the message's own start: quoted too */
+		o = mboxrd_feed(&q, in, cut, out);
+		o += mboxrd_feed(&q, in + cut, sizeof in - 1 - cut, out + o);
+		o += mboxrd_end(&q, out + o, sizeof out - o);
+		ck_assert_msg(o == sizeof want - 1 && !memcmp(out, want, o),
+		              "cut %zu: '%.*s'", cut, (int)o, out);
+	}
+}
+END_TEST
+
+START_TEST(mboxrd_end_without_newline)
+{
+	struct mboxrd q;
+	char out[64];
+	size_t o;
+
+	mboxrd_init(&q);
+	o = mboxrd_feed(&q, "abc\nFro", 7, out);
+	o += mboxrd_end(&q, out + o, sizeof out - o);
+	ck_assert_uint_eq(o, 9);
+	ck_assert(!memcmp(out, "abc\nFro\n\n", 9));
+}
+END_TEST
+
+Suite *pop3_body_suite(void)
+{
+	Suite *s = suite_create("pop3_body");
+	TCase *tc = tcase_create("body");
+
+	tcase_add_test(tc, body_every_split);
+	tcase_add_test(tc, body_bytewise);
+	tcase_add_test(tc, body_unterminated);
+	tcase_add_test(tc, body_stream_chunks);
+	tcase_add_test(tc, body_stream_drop);
+	tcase_add_test(tc, mboxrd_quoting);
+	tcase_add_test(tc, mboxrd_end_without_newline);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- storage: Maildir, mbox, UIDL state -------------------------------- */
+
+static char tdir[64];
+
+static void mktdir(void)
+{
+	snprintf(tdir, sizeof tdir, "/tmp/wb-pop3-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+}
+
+static void rmtdir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "chmod -R u+w %s; rm -rf %s", tdir, tdir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static size_t slurp(const char *path, char *buf, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, max, f);
+	fclose(f);
+	return n;
+}
+
+START_TEST(maildir_names)
+{
+	char a[128], b[128];
+
+	ck_assert_int_eq(maildir_name(a, sizeof a, 1700000000, 42, 123, 1, "host"), 0);
+	ck_assert_str_eq(a, "1700000000.M000042P123Q1.host");
+	ck_assert_int_eq(maildir_name(b, sizeof b, 1700000000, 42, 123, 2, "host"), 0);
+	ck_assert_str_ne(a, b);
+	ck_assert_int_eq(maildir_name(a, 10, 1700000000, 42, 123, 1, "host"), -1);
+}
+END_TEST
+
+START_TEST(maildir_delivery)
+{
+	struct dlv d;
+	struct wb_err e;
+	char path[128], buf[64];
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/Mail", tdir);
+	dlv_init(&d, DLV_MAILDIR, path);
+	ck_assert_int_eq(dlv_open(&d, &e), 0);
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "From x\nhi\n", 10, &e), 0);
+	snprintf(buf, sizeof buf, "%s/Mail/new", tdir);
+	ck_assert_int_eq(count_dir(buf), 0);          /* not visible yet */
+	ck_assert_int_eq(dlv_end(&d, &e), 0);
+	ck_assert_int_eq(count_dir(buf), 1);
+	ck_assert_int_eq(d.unsynced, 1);
+	ck_assert_int_eq(dlv_sync(&d, &e), 0);
+	ck_assert_int_eq(d.unsynced, 0);
+	/* an aborted message leaves nothing in tmp/ or new/ */
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "partial", 7, &e), 0);
+	dlv_abort(&d);
+	ck_assert_int_eq(count_dir(buf), 1);
+	snprintf(buf, sizeof buf, "%s/Mail/tmp", tdir);
+	ck_assert_int_eq(count_dir(buf), 0);
+	snprintf(buf, sizeof buf, "%s/Mail/cur", tdir);
+	ck_assert_int_eq(count_dir(buf), 0);
+	dlv_close(&d);
+	rmtdir();
+}
+END_TEST
+
+START_TEST(maildir_unwritable)
+{
+	struct dlv d;
+	struct wb_err e;
+	char path[128];
+
+	if (geteuid() == 0)
+		return;                 /* root writes anyway; integration covers it */
+	mktdir();
+	chmod(tdir, 0500);
+	snprintf(path, sizeof path, "%s/Mail", tdir);
+	dlv_init(&d, DLV_MAILDIR, path);
+	ck_assert_int_eq(dlv_open(&d, &e), -1);
+	ck_assert_int_eq(e.code, EX_IOERR);
+	dlv_close(&d);
+	rmtdir();
+}
+END_TEST
+
+START_TEST(mbox_delivery)
+{
+	struct dlv d;
+	struct wb_err e;
+	char path[128], buf[512];
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	dlv_init(&d, DLV_MBOX, path);
+	ck_assert_int_eq(dlv_open(&d, &e), 0);
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "Subject: a\n\nFrom me\n", 20, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), 0);
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "Subject: partial\n", 17, &e), 0);
+	dlv_abort(&d);                  /* truncated back */
+	ck_assert_int_eq(dlv_sync(&d, &e), 0);
+	dlv_close(&d);
+	n = slurp(path, buf, sizeof buf);
+	buf[n] = 0;
+	ck_assert_msg(!strncmp(buf, "From MAILER-DAEMON ", 19), "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf, "\nSubject: a\n\n>From me\n\n"));
+	ck_assert_ptr_null(strstr(buf, "partial"));
+	ck_assert(buf[n - 1] == '\n' && buf[n - 2] == '\n');
+	rmtdir();
+}
+END_TEST
+
+START_TEST(mbox_from_line)
+{
+	char buf[64];
+
+	ck_assert_uint_gt(mbox_fromline(buf, sizeof buf, 0), 0);
+	ck_assert_str_eq(buf, "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n");
+}
+END_TEST
+
+START_TEST(mda_delivery)
+{
+	struct dlv d;
+	struct wb_err e;
+	char cmd[256], path[128], buf[64];
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/out", tdir);
+	snprintf(cmd, sizeof cmd, "cat > %s", path);
+	dlv_init(&d, DLV_MDA, cmd);
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "hello\n", 6, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), 0);
+	n = slurp(path, buf, sizeof buf);
+	ck_assert_uint_eq(n, 6);
+	dlv_init(&d, DLV_MDA, "cat >/dev/null; exit 3");
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "hello\n", 6, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), -1);
+	ck_assert_int_eq(e.code, EX_IOERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "exited with 3"));
+	rmtdir();
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(uidl_round_trip)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], buf[256];
+	const char *add[] = { "uid-1", "uid-2" };
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);     /* missing: empty */
+	ck_assert_int_eq(uidl_has(&u, "uid-1"), 0);
+	ck_assert_int_eq(uidl_add(&u, add, 2, &e), 0);
+	uidl_close(&u);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_has(&u, "uid-2"), 1);
+	ck_assert_int_eq(uidl_has(&u, "uid-1"), 1);       /* wraps around */
+	ck_assert_int_eq(uidl_has(&u, "uid-"), 0);
+	ck_assert_int_eq(uidl_has(&u, "uid-3"), 0);
+	/* prune: only what is kept survives the commit */
+	ck_assert_int_eq(uidl_keep(&u, "uid-2", &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-2\n");
+	/* an aborted run leaves no temp file behind */
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_keep(&u, "uid-9", &e), 0);
+	uidl_close(&u);
+	ck_assert_int_eq(count_dir(tdir), 1);
+	rmtdir();
+}
+END_TEST
+
+START_TEST(uidl_corruption)
+{
+	static const struct { const char *text; size_t line; } t[] = {
+		{ "# pop3get uidl 1\na\nb\n", 0 }, { "# pop3get uidl 1\n", 0 },
+		{ "", 1 }, { "garbage\n", 1 }, { "# pop3get uidl 1\na\nb", 3 },
+		{ "# pop3get uidl 1\na b\n", 2 }, { "# pop3get uidl 1\n\n", 2 },
+		{ "# pop3get uidl 1\na\n\x01\n", 3 },
+	};
+	struct uidl u;
+	struct wb_err e;
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++)
+		ck_assert_msg(uidl_check(t[i].text, strlen(t[i].text)) == t[i].line,
+		              "case %zu", i);
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nok\nbad line\n");
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_ptr_nonnull(strstr(e.msg, "line 3"));
+	uidl_close(&u);
+	rmtdir();
+}
+END_TEST
+
+Suite *pop3_store_suite(void)
+{
+	Suite *s = suite_create("pop3_store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_test(tc, maildir_names);
+	tcase_add_test(tc, maildir_delivery);
+	tcase_add_test(tc, maildir_unwritable);
+	tcase_add_test(tc, mbox_delivery);
+	tcase_add_test(tc, mbox_from_line);
+	tcase_add_test(tc, mda_delivery);
+	tcase_add_test(tc, uidl_round_trip);
+	tcase_add_test(tc, uidl_corruption);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* ---- sessions over the fake transport ---------------------------------- */
+
+struct sess {
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct pop3cfg c;
+	struct pop3 p;
+	struct dlv d;
+	struct wb_err e;
+	char md[128];
+};
+
+static int session(struct sess *t, const char *script, size_t chunk)
+{
+	fake_init(&t->f, &t->xp, script, strlen(script), chunk);
+	stream_init(&t->s, &t->xp, 1000);
+	memset(&t->p, 0, sizeof t->p);
+	t->p.cfg = &t->c;
+	t->p.s = &t->s;
+	t->p.loopback = 1;
+	t->p.dlv = &t->d;
+	if (dlv_open(&t->d, &t->e))
+		return -1;
+	if (pop3_run(&t->p, &t->e)) {
+		pop3_abandon(&t->p);
+		return -1;
+	}
+	return 0;
+}
+
+static void setup_sess(struct sess *t)
+{
+	memset(t, 0, sizeof *t);
+	mktdir();
+	snprintf(t->md, sizeof t->md, "%s/Mail", tdir);
+	t->c.server = "fake";
+	t->c.user = "alice";
+	t->c.secret = "pw";
+	t->c.mode = MODE_FETCH;
+	dlv_init(&t->d, DLV_MAILDIR, t->md);
+}
+
+static const char greet_pipe[] =
+	"+OK ready\r\n"
+	"+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n"
+	"+OK\r\n+OK\r\n"
+	"+OK 2 40\r\n";
+
+START_TEST(session_fetch_delete)
+{
+	static struct sess t;
+	char script[1024], buf[128];
+	size_t chunk;
+
+	for (chunk = 1; chunk <= 64; chunk += 9) {
+		setup_sess(&t);
+		snprintf(script, sizeof script, "%s%s", greet_pipe,
+		         "+OK\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
+		         "+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n"
+		         "+OK\r\n+OK\r\n+OK bye\r\n");
+		ck_assert_msg(session(&t, script, chunk) == 0, "%s", t.e.msg);
+		t.f.out[t.f.outlen] = 0;
+		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\n"
+		                      "RETR 1\r\nRETR 2\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
+		snprintf(buf, sizeof buf, "%s/new", t.md);
+		ck_assert_int_eq(count_dir(buf), 2);
+		ck_assert_uint_eq(t.p.deleted, 2);
+		dlv_close(&t.d);
+		rmtdir();
+	}
+}
+END_TEST
+
+/* the connection drops inside message 2: no DELE at all, no QUIT, nothing
+ * partial visible */
+START_TEST(session_drop_mid_retr)
+{
+	static struct sess t;
+	char script[1024], buf[128];
+
+	setup_sess(&t);
+	snprintf(script, sizeof script, "%s%s", greet_pipe,
+	         "+OK\r\nSubject: 1\r\n\r\none\r\n.\r\n"
+	         "+OK\r\nSubject: 2\r\n\r\ntw");
+	ck_assert_int_eq(session(&t, script, 7), -1);
+	ck_assert_int_eq(t.e.code, EX_TEMPFAIL);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	ck_assert_ptr_null(strstr(t.f.out, "QUIT"));
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 1);
+	snprintf(buf, sizeof buf, "%s/tmp", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* the MDA refuses message 1: nothing is deleted, the session QUITs */
+START_TEST(session_delivery_failure)
+{
+	static struct sess t;
+	char script[1024];
+
+	setup_sess(&t);
+	dlv_init(&t.d, DLV_MDA, "cat >/dev/null; exit 75");
+	snprintf(script, sizeof script, "%s%s", greet_pipe,
+	         "+OK\r\nSubject: 1\r\n\r\none\r\n.\r\n"
+	         "+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n"
+	         "+OK bye\r\n");
+	ck_assert_int_eq(session(&t, script, 0), -1);
+	ck_assert_int_eq(t.e.code, EX_IOERR);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	ck_assert_ptr_nonnull(strstr(t.f.out, "QUIT"));
+	rmtdir();
+}
+END_TEST
+
+START_TEST(session_garbage)
+{
+	static struct sess t;
+
+	setup_sess(&t);
+	ck_assert_int_eq(session(&t, "+OK hi\r\n+OK\r\n.\r\n+OK\r\n+OK\r\n"
+	                         "+OK two 40\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	dlv_close(&t.d);
+	setup_sess(&t);
+	ck_assert_int_eq(session(&t, "HTTP/1.1 400 Bad\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+START_TEST(session_auth_fail_and_cleartext)
+{
+	static struct sess t;
+	static const char apop[] = "+OK hi <1.2@x>\r\n-ERR\r\n+OK\r\n+OK 0 0\r\n+OK\r\n";
+	char *p;
+
+	setup_sess(&t);
+	ck_assert_int_eq(session(&t, "+OK hi\r\n-ERR\r\n+OK\r\n-ERR [AUTH] bad\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	dlv_close(&t.d);
+	/* not loopback, no TLS: no password in clear */
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, "+OK hi\r\n-ERR\r\n", 14, 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	t.p.loopback = 0;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "PASS"));
+	/* APOP is fine there, and the digest is sent, not the password */
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, apop, strlen(apop), 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), 0);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_nonnull(p = strstr(t.f.out, "APOP alice "));
+	ck_assert_ptr_null(strstr(t.f.out, "pw"));
+	rmtdir();
+}
+END_TEST
+
+START_TEST(session_silent_server)
+{
+	static struct sess t;
+
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, "", 0, 0);
+	t.f.silent = 1;
+	stream_init(&t.s, &t.xp, 100);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_int_eq(t.e.code, EX_TEMPFAIL);
+	rmtdir();
+}
+END_TEST
+
+Suite *pop3_session_suite(void)
+{
+	Suite *s = suite_create("pop3_session");
+	TCase *tc = tcase_create("session");
+
+	tcase_add_test(tc, session_fetch_delete);
+	tcase_add_test(tc, session_drop_mid_retr);
+	tcase_add_test(tc, session_delivery_failure);
+	tcase_add_test(tc, session_garbage);
+	tcase_add_test(tc, session_auth_fail_and_cleartext);
+	tcase_add_test(tc, session_silent_server);
+	suite_add_tcase(s, tc);
+	return s;
+}
