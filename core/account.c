@@ -163,6 +163,8 @@ int netrc_parse(const char *text, const char *host, const char *user,
 			strlcopy(l, tok, sizeof l);
 		} else if (!strcmp(tok, "password") && token(&p, tok, sizeof tok)) {
 			strlcopy(pw, tok, sizeof pw);
+		} else if (!strcmp(tok, "account")) {
+			token(&p, tok, sizeof tok);     /* its value is no keyword */
 		} else if (!strcmp(tok, "macdef")) {
 			const char *end = strstr(p, "\n\n");   /* a macro ends at a blank line */
 			p = end ? end + 2 : p + strlen(p);
@@ -209,7 +211,13 @@ static int from_file(const char *path, char *buf, size_t max, struct wb_err *e)
 		ssize_t r = read(fd, buf + n, max - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0) {            /* a directory, an I/O error: no secret */
+			err_sys(e, EX_NOINPUT, "password file %s", path);
+			close(fd);
+			secure_zero(buf, n);
+			return -1;
+		}
+		if (r == 0)
 			break;
 		n += (size_t)r;
 		if (memchr(buf, '\n', n))

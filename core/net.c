@@ -16,7 +16,7 @@ static int port_ok(const char *p)
 {
 	long v = 0;
 
-	if (!*p || strlen(p) > 5 || p[strspn(p, "0123456789")])
+	if (!p || !*p || strlen(p) > 5 || p[strspn(p, "0123456789")])
 		return 0;
 	while (*p)
 		v = v * 10 + (*p++ - '0');

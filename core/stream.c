@@ -111,13 +111,27 @@ static int fill(struct stream *s)
 	}
 }
 
+/* One transcript line, written in as few writes as possible (stderr is
+ * unbuffered). Control bytes a hostile server sends (terminal escape
+ * sequences) are shown as \xNN, never written raw to the user's terminal. */
 static void transcript(const char *dir, const char *p, size_t n, size_t show)
 {
-	if (show < n) {
-		fprintf(stderr, "%s%.*s****\n", dir, (int)show, p);
-		return;
+	char out[512];
+	size_t o = (size_t)snprintf(out, sizeof out, "%s", dir), i;
+
+	for (i = 0; i < n && i < show; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (o > sizeof out - 16) {   /* room for an escape and the end */
+			fwrite(out, 1, o, stderr);
+			o = 0;
+		}
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
 	}
-	fprintf(stderr, "%s%.*s\n", dir, (int)n, p);
+	o += (size_t)snprintf(out + o, sizeof out - o, "%s\n", show < n ? "****" : "");
+	fwrite(out, 1, o, stderr);
 }
 
 int line_read(struct stream *s, char *buf, size_t max, size_t *len)

@@ -224,6 +224,9 @@ static const struct {
 	{ "default password d", "any", NULL, 1, "", "d" },
 	{ "machine x\r\n\tlogin u\r\n\tpassword p\r\n", "x", NULL, 1, "u", "p" },
 	{ "macdef m\nmachine x login u password p", "x", NULL, 0, NULL, NULL },
+	/* the value of "account" is not a keyword */
+	{ "machine x account password login u password p", "x", "u", 1, "u", "p" },
+	{ "machine x login u account machine password p", "x", "u", 1, "u", "p" },
 };
 
 START_TEST(netrc_table)
@@ -301,6 +304,10 @@ START_TEST(secret_passfile)
 	src.passfile = PUT("nonl", "only", 0600);
 	ck_assert_int_eq(get(&src, &e), 1);
 	ck_assert_str_eq(buf, "only");
+	src.passfile = dir;                     /* a directory: read fails */
+	src.literal = "never";
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_NOINPUT);
 	snprintf(p, sizeof p, "%s/missing", dir);
 	src.passfile = p;
 	src.literal = "never";

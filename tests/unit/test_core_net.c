@@ -65,6 +65,19 @@ START_TEST(hostport_bad)
 }
 END_TEST
 
+/* no default port: one must be given */
+START_TEST(hostport_no_default)
+{
+	struct hostport hp;
+	struct wb_err e = { 0, "" };
+
+	ck_assert_int_eq(hostport_parse("h", NULL, &hp, &e), -1);
+	ck_assert_int_eq(hostport_parse("[::1]", NULL, &hp, &e), -1);
+	ck_assert_int_eq(hostport_parse("h:123", NULL, &hp, &e), 0);
+	ck_assert_str_eq(hp.port, "123");
+}
+END_TEST
+
 START_TEST(hostport_long_host)
 {
 	static char s[HOST_MAX + 8];
@@ -341,6 +354,7 @@ Suite *core_net_suite(void)
 	tcase_add_loop_test(tp, hostport_good, 0, sizeof hp_ok / sizeof *hp_ok);
 	tcase_add_loop_test(tp, hostport_bad, 0, sizeof hp_bad / sizeof *hp_bad);
 	tcase_add_test(tp, hostport_long_host);
+	tcase_add_test(tp, hostport_no_default);
 	tcase_add_test(tp, addr_str);
 	suite_add_tcase(s, tp);
 	tcase_add_test(tc, connect_loopback);

@@ -589,6 +589,47 @@ START_TEST(transcript_masks_secrets)
 }
 END_TEST
 
+/* a hostile server's escape sequences never reach the terminal raw; long
+ * lines come out whole */
+START_TEST(transcript_escapes)
+{
+	static char in[3000], got[8192], want[8192];
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[2048];
+	size_t len, i, n = 0;
+
+	static const char hdr[] = "220 \x1b[2J\x07hi\tthere\x7f\r\n";
+	const size_t h = sizeof hdr - 1;
+
+	memcpy(in, hdr, h);
+	for (i = 0; i < 1500; i++)
+		in[h + i] = i % 100 == 99 ? '\x01' : (char)('a' + i % 26);
+	memcpy(in + h + 1500, "\r\n", 2);
+	stream_on(&s, &f, &xp, in, h + 1502, 0);
+	s.verbose = 1;
+	stderr_capture();
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	line_write(&s, buf, 700);
+	stderr_captured(got, sizeof got);
+	if (!CFG_VERBOSE)
+		return;
+	n = (size_t)snprintf(want, sizeof want, "S: 220 \\x1b[2J\\x07hi\tthere\\x7f\nS: ");
+	for (i = 0; i < 1500; i++)
+		n += (size_t)snprintf(want + n, sizeof want - n, i % 100 == 99 ? "\\x01" : "%c",
+		                      'a' + (int)(i % 26));
+	n += (size_t)snprintf(want + n, sizeof want - n, "\nC: ");
+	for (i = 0; i < 700; i++)
+		n += (size_t)snprintf(want + n, sizeof want - n, i % 100 == 99 ? "\\x01" : "%c",
+		                      'a' + (int)(i % 26));
+	snprintf(want + n, sizeof want - n, "****\n");
+	ck_assert_str_eq(got, want);
+	ck_assert_ptr_null(memchr(got, 0x1b, strlen(got)));
+}
+END_TEST
+
 Suite *core_stream_suite(void)
 {
 	Suite *s = suite_create("core_stream");
@@ -618,6 +659,7 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tw, errors);
 	tcase_add_test(tw, strerror_and_exitcodes);
 	tcase_add_test(tw, transcript_masks_secrets);
+	tcase_add_test(tw, transcript_escapes);
 	tcase_add_test(tw, real_socket_write);
 	suite_add_tcase(s, tw);
 	return s;
