@@ -1,0 +1,96 @@
+/* fuzz_sntp.c - sntpc's reply parser and arithmetic on any bytes.
+ * Input: 8 bytes "our transmit timestamp", then the reply datagram.
+ * Checks the acceptance invariants, the decode/encode round trip, the
+ * timestamp conversions and that formatting stays within its buffers. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "applets/sntpc/sntpc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint64_t get64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void accepted(const struct ntp_pkt *p, uint64_t sent)
+{
+	if (p->mode != 4 || p->version < 3 || p->version > 4 || p->org != sent ||
+	    p->stratum < 1 || p->stratum > 15 || p->leap == 3 || p->xmt == 0 ||
+	    p->rootdelay >= NTP_SANE_ROOT || p->rootdisp >= NTP_SANE_ROOT)
+		abort();
+}
+
+static void arithmetic(const struct ntp_pkt *p, uint64_t t1)
+{
+	uint64_t t4 = t1 + (p->ref & 0xffffffffu);
+	ntp_fix off = ntp_offset(t1, p->rec, p->xmt, t4);
+	ntp_fix del = ntp_delay(t1, p->rec, p->xmt, t4);
+	struct ntp_time t = ntp_to_time(p->xmt), u;
+	char b[32], tiny[6];
+	uint64_t back = ntp_from_time(&t), diff = back - p->xmt;
+
+	if (t.nsec >= 1000000000u || (diff > 2 && diff < (uint64_t)0 - 2))
+		abort();        /* conversions lose at most rounding */
+	u = ntp_time_add(t, off);
+	if (u.nsec >= 1000000000u)
+		abort();
+	ntp_fix_str(off, 1, b, sizeof b);
+	if (b[0] != '+' && b[0] != '-')
+		abort();
+	ntp_fix_str(del, 0, tiny, sizeof tiny);
+	if (strlen(tiny) >= sizeof tiny)
+		abort();
+	out_utc(&u, b, sizeof b);
+	if (strlen(b) >= sizeof b)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *null;
+	struct ntp_pkt p;
+	uint8_t re[NTP_PKT_LEN];
+	uint64_t sent = 0x0123456789abcdefULL;
+	enum ntp_verdict v;
+	char ref[24];
+
+	if (!null)
+		null = fopen("/dev/null", "w");
+	if (size >= 8) {
+		sent = get64(data);
+		data += 8;
+		size -= 8;
+	}
+	if (size > NTP_PKT_MAX)
+		size = NTP_PKT_MAX;
+	v = ntp_check(data, size, sent, &p);
+	if ((unsigned)v >= NTP_NVERDICT || !*ntp_verdict_str(v))
+		abort();
+	if (v == NTP_SHORT) {
+		if (size >= NTP_PKT_LEN)
+			abort();
+		return 0;
+	}
+	ntp_encode(re, &p);
+	if (memcmp(re, data, NTP_PKT_LEN))
+		abort();        /* decode loses nothing */
+	if (v == NTP_OK)
+		accepted(&p, sent);
+	if (v == NTP_KOD && p.stratum != 0)
+		abort();
+	ntp_refid_str(&p, ref, sizeof ref);
+	if (strlen(ref) >= 16)
+		abort();
+	arithmetic(&p, sent);
+	if (null)
+		out_packet(null, "S:", "192.0.2.1:123", &p);
+	return 0;
+}
