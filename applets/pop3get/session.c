@@ -196,6 +196,12 @@ static int st_stls(struct pop3 *p, struct wb_err *e)
 	return 0;
 }
 
+/* may a password go in clear text on this connection? */
+static int cleartext_ok(const struct pop3 *p)
+{
+	return p->tls_on || p->loopback || p->cfg->auth_plaintext;
+}
+
 static int pick_auth(struct pop3 *p, struct wb_err *e)
 {
 	int a = p->cfg->auth;
@@ -207,7 +213,7 @@ static int pick_auth(struct pop3 *p, struct wb_err *e)
 		        CFG_POP3GET_APOP ? "" : " (APOP not compiled in)");
 		return -1;
 	}
-	if (a != AUTH_APOP && !p->tls_on && !p->loopback && !p->cfg->auth_plaintext) {
+	if (a != AUTH_APOP && !cleartext_ok(p)) {
 		err_set(e, EX_NOPERM, "refusing to send a password in clear text without "
 		        "TLS (--auth-plaintext allows it; or use APOP)");
 		return -1;
@@ -235,7 +241,7 @@ static int auth_plain(struct pop3 *p, struct wb_err *e)
 	secure_zero(raw, sizeof raw);
 	r = command(p, line, 11, EX_NOPERM, &text, e);
 	secure_zero(line, sizeof line);
-	if (r && p->line[0] == '+' && p->line[1] == ' ') {
+	if (r && p->insync && p->line[0] == '+' && p->line[1] == ' ') {
 		send_line(p, "*", (size_t)-1, e);   /* no initial response support */
 		err_set(e, EX_NOPERM, "server wants AUTH PLAIN without an initial "
 		        "response; use --auth user");
@@ -243,31 +249,63 @@ static int auth_plain(struct pop3 *p, struct wb_err *e)
 	return r;
 }
 
+static int auth_apop(struct pop3 *p, struct wb_err *e)
+{
+	char line[POP3_LINE_MAX], hex[33];
+	const char *text;
+	int n;
+
+	apop_digest(p->ts, p->cfg->secret, hex);
+	n = snprintf(line, sizeof line, "APOP %s %s", p->cfg->user, hex);
+	if (n < 0 || (size_t)n >= sizeof line) {
+		err_set(e, EX_USAGE, "user name too long");
+		return -1;
+	}
+	return command(p, line, 6 + strlen(p->cfg->user), EX_NOPERM, &text, e);
+}
+
+static int auth_user(struct pop3 *p, struct wb_err *e)
+{
+	static char line[SECRET_MAX + 16];
+	const char *text;
+	int r;
+
+	snprintf(line, sizeof line, "USER %s", p->cfg->user);
+	r = command(p, line, (size_t)-1, EX_NOPERM, &text, e);
+	if (r == 0) {
+		snprintf(line, sizeof line, "PASS %s", p->cfg->secret);
+		r = command(p, line, 5, EX_NOPERM, &text, e);
+	}
+	secure_zero(line, sizeof line);
+	return r;
+}
+
+static int auth(struct pop3 *p, int a, struct wb_err *e)
+{
+	if (a == AUTH_PLAIN)
+		return auth_plain(p, e);
+	if (a == AUTH_APOP)
+		return auth_apop(p, e);
+	return auth_user(p, e);
+}
+
+/* APOP first when offered; when the server refuses it (a user whose
+ * password is stored hashed) and a clear-text method is allowed here,
+ * that is tried once more */
 static int st_auth(struct pop3 *p, struct wb_err *e)
 {
-	char line[POP3_LINE_MAX + SECRET_MAX];
-	const char *text;
 	int a = pick_auth(p, e), r;
 
 	if (a < 0)
 		return -1;
-	if (a == AUTH_PLAIN) {
-		r = auth_plain(p, e);
-	} else if (a == AUTH_APOP) {
-		char hex[33];
-
-		apop_digest(p->ts, p->cfg->secret, hex);
-		snprintf(line, sizeof line, "APOP %s %s", p->cfg->user, hex);
-		r = command(p, line, 6 + strlen(p->cfg->user), EX_NOPERM, &text, e);
-	} else {
-		snprintf(line, sizeof line, "USER %s", p->cfg->user);
-		r = command(p, line, (size_t)-1, EX_NOPERM, &text, e);
-		if (r == 0) {
-			snprintf(line, sizeof line, "PASS %s", p->cfg->secret);
-			r = command(p, line, 5, EX_NOPERM, &text, e);
-		}
+	r = auth(p, a, e);
+	if (r && a == AUTH_APOP && p->cfg->auth == AUTH_AUTO && p->insync &&
+	    e->code == EX_NOPERM && cleartext_ok(p)) {
+		if (p->s->verbose)
+			fprintf(stderr, "%s: APOP refused, trying %s\n", wb_applet,
+			        p->caps & CAPA_SASL_PLAIN ? "AUTH PLAIN" : "USER/PASS");
+		r = auth(p, p->caps & CAPA_SASL_PLAIN ? AUTH_PLAIN : AUTH_USER, e);
 	}
-	secure_zero(line, sizeof line);
 	if (r == 0)
 		p->st = P_STAT;
 	return r;

@@ -3,7 +3,7 @@
 #   dovecot.sh start DIR   write DIR/dovecot.conf, start "dovecot -F -c"
 #                          on a free high port (written to DIR/port)
 #   dovecot.sh stop DIR
-#   dovecot.sh add DIR USER FILE   put a message into USER's Maildir
+#   dovecot.sh add DIR USER FILE...  put messages into USER's Maildir
 # Users (passwd-file, plaintext scheme so APOP works): alice/alice-secret,
 # bob/bob-secret (hashed: no APOP). Maildirs: DIR/home/USER/Maildir.
 # Auth failure delay off, so a wrong-password test does not slow the next.
@@ -35,7 +35,7 @@ default_internal_group = $(id -gn)"
 	p=$(port)
 	echo "$p" > "$dir/port"
 	hash=$(doveadm pw -s SHA512-CRYPT -p bob-secret 2>/dev/null || echo '{PLAIN}bob-secret')
-	printf 'alice:{PLAIN}alice-secret::::::\nbob:%s::::::\n' "$hash" > "$dir/passwd"
+	printf 'alice:{PLAIN}alice-secret::::::nodelay=y\nbob:%s::::::nodelay=y\n' "$hash" > "$dir/passwd"
 	cat > "$dir/dovecot.conf" <<CONF
 base_dir = $dir/run
 state_dir = $dir/state
@@ -95,6 +95,8 @@ start)
 		"$dir/home/alice/Maildir/cur" "$dir/home/alice/Maildir/tmp" \
 		"$dir/home/bob/Maildir/new" "$dir/home/bob/Maildir/cur" "$dir/home/bob/Maildir/tmp"
 	write_conf
+	# Dovecot's helpers (other users when root) must reach the files
+	chmod 711 "$dir" "$(dirname "$dir")" 2>/dev/null || :
 	set -- $(mail_ids)
 	chown -R "$1:$2" "$dir/home" 2>/dev/null || :
 	dovecot -F -c "$dir/dovecot.conf" >>"$dir/dovecot.out" 2>&1 &
@@ -117,12 +119,17 @@ stop)
 	done
 	rm -f "$dir/pid" ;;
 add)
-	user=$3 file=$4
-	set -- $(mail_ids)
-	n=$(ls "$dir/home/$user/Maildir/new" "$dir/home/$user/Maildir/cur" | wc -l)
-	f="$dir/home/$user/Maildir/new/$(date +%s).M$n.wbtest"
-	cp "$file" "$f"
-	chown "$1:$2" "$f" 2>/dev/null || : ;;
+	# add DIR USER FILE...: copy messages into USER's Maildir/new
+	user=$3; shift 3
+	set -- $(mail_ids) "$@"
+	ids="$1:$2"; shift 2
+	new="$dir/home/$user/Maildir/new"
+	n=$(ls "$new" | wc -l)
+	for f in "$@"; do
+		n=$((n + 1))
+		cp "$f" "$new/1700000000.M${n}P$$.wbtest"
+	done
+	chown -R "$ids" "$new" 2>/dev/null || : ;;
 *)
 	echo "usage: dovecot.sh start|stop|add DIR ..." >&2; exit 64 ;;
 esac

@@ -1,0 +1,166 @@
+#!/bin/sh
+# pop3get against a private Dovecot (tests/pop3/dovecot.sh) and scripted
+# fault servers (tests/pop3/fakepop3.py), all on 127.0.0.1.
+. "$(dirname "$0")/../lib.sh"
+P3=$TOP/tests/pop3
+D=$T_DIR/dovecot
+mkdir -p "$D"
+command -v dovecot >/dev/null 2>&1 || { echo "dovecot missing (apt-get install dovecot-core dovecot-pop3d)"; exit 1; }
+sh "$P3/dovecot.sh" start "$D" || { fail "dovecot starts"; finish; exit 1; }
+at_exit "sh '$P3/dovecot.sh' stop '$D'"
+PORT=$(cat "$D/port")
+SRV=127.0.0.1:$PORT
+BOX=$D/home/alice/Maildir
+export POP3_PASSWORD=alice-secret
+pg() { "$WB" pop3get -S "$SRV" -u alice --timeout 10 "$@"; }
+
+# messages on the server, in BOX/new and BOX/cur
+on_server() { ls "$BOX/new" "$BOX/cur" | grep -c wbtest; }
+# sorted checksums of the files in dirs (names ignored)
+sums() { cat "$@" 2>/dev/null | sort; }
+sumdir() { for d in "$@"; do find "$d" -type f -exec sha256sum {} + ; done | cut -d' ' -f1 | sort; }
+
+/usr/bin/python3 "$P3/mkmsgs.py" "$T_DIR/src" mixed
+sh "$P3/dovecot.sh" add "$D" alice "$T_DIR"/src/*
+NSRC=$(ls "$T_DIR/src" | wc -l)
+
+# ---- server info, listing, STAT
+t_exit 0 "--serverinfo" pg --serverinfo
+t_grep "serverinfo shows APOP" '^apop: yes' "$T_DIR/out"
+t_grep "serverinfo shows CAPA" '^capa: PIPELINING' "$T_DIR/out"
+t_exit 0 "-s" pg -s
+t_grep "-s prints COUNT SIZE" "^$NSRC [0-9]+\$" "$T_DIR/out"
+t_exit 0 "-l" pg -l
+if [ "$(wc -l < "$T_DIR/out")" = "$NSRC" ] && ! grep -Evq '^[0-9]+ [0-9]+ [0-9A-Fa-f]+$' "$T_DIR/out"
+then pass "-l lists NUM SIZE UIDL per message"; else fail "-l lists NUM SIZE UIDL" "$(head -3 "$T_DIR/out")"; fi
+
+# ---- keep: byte-exact Maildir, nothing deleted, pipelined, PASS masked
+t_exit 0 "fetch -k into a Maildir" pg -v -k -m "$T_DIR/md1"
+if [ "$(sumdir "$T_DIR/md1/new")" = "$(sumdir "$T_DIR/src")" ]; then
+	pass "Maildir byte-exact (8-bit, dots, From lines, 10 MB)"
+else fail "Maildir byte-exact"; fi
+t_true "-k leaves every message on the server" [ "$(on_server)" = "$NSRC" ]
+t_true "Maildir tmp/ empty afterwards" [ -z "$(ls "$T_DIR/md1/tmp")" ]
+t_true "Maildir cur/ exists" [ -d "$T_DIR/md1/cur" ]
+t_nogrep "-v does not show the password" 'alice-secret' "$T_DIR/err"
+t_grep "-v transcript shows APOP masked" '^C: APOP alice \*\*\*\*$' "$T_DIR/err"
+if awk '/^C: RETR 1$/ { getline; if ($0 == "C: RETR 2") ok = 1 } END { exit !ok }' "$T_DIR/err"
+then pass "RETRs pipelined"; else fail "RETRs pipelined" "$(grep -m 4 RETR "$T_DIR/err" | tr '\n' '|')"; fi
+
+# ---- authentication mechanisms and the wrong password
+t_exit 0 "--auth user" pg --auth user -s
+t_exit 0 "--auth plain" pg --auth plain -v -s
+t_grep "PLAIN masked" '^C: AUTH PLAIN \*\*\*\*$' "$T_DIR/err"
+t_exit 0 "--auth apop" pg --auth apop -s
+t_exit 77 "wrong password: 77" env POP3_PASSWORD=nope "$WB" pop3get -S "$SRV" -u alice -s
+t_grep "auth error names server and step" "^pop3get: 127.0.0.1: auth: " "$T_DIR/err"
+t_exit 77 "wrong password with --auth user: 77" env POP3_PASSWORD=nope "$WB" pop3get -S "$SRV" -u alice --auth user -s
+t_exit 0 "hashed-password user: APOP refused, falls back" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob -s
+t_exit 77 "hashed-password user with --auth apop: 77" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob --auth apop -s
+printf 'alice-secret\n' > "$T_DIR/pw"
+t_exit 0 "--passfile" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/pw" -s
+printf 'server %s\nuser alice\npassword alice-secret\nkeep\n' "$SRV" > "$T_DIR/conf"
+chmod 600 "$T_DIR/conf"
+t_exit 0 "config file -C" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf" -s
+chmod 644 "$T_DIR/conf"
+t_exit 78 "config file with a password readable by others: 78" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf" -s
+t_exit 78 "no password anywhere: 78" env -u POP3_PASSWORD HOME=$T_DIR "$WB" pop3get -S "$SRV" -u alice -s
+
+# ---- mbox, stdout, MDA, -t, MSGNUM, --max-size
+t_exit 0 "fetch -k into an mbox" pg -k -o "$T_DIR/mbox"
+t_true "mbox has one From line per message" [ "$(grep -c '^From MAILER-DAEMON ' "$T_DIR/mbox")" = "$NSRC" ]
+t_grep "mboxrd quoting in the mbox" '^>>From quoted$' "$T_DIR/mbox"
+t_exit 0 "fetch -k to stdout" pg -k 3
+t_grep "stdout is mboxrd" '^>From the start$' "$T_DIR/out"
+t_true "MSGNUM fetches that message only" [ "$(grep -c '^From MAILER-DAEMON' "$T_DIR/out")" = 1 ]
+t_exit 0 "-t headers only" pg -t
+t_nogrep "-t: no body" 'leading dots' "$T_DIR/out"
+t_grep "-t: headers" '^Subject: dots$' "$T_DIR/out"
+t_exit 0 "-x MDA" pg -k -x "cat >> '$T_DIR/mda.out'"
+t_true "MDA got every message" [ "$(grep -c '^Subject: ' "$T_DIR/mda.out")" = "$NSRC" ]
+t_exit 0 "--max-size skips" pg -k --max-size 100000 -m "$T_DIR/md2"
+t_grep "--max-size reported" 'over --max-size: left on the server' "$T_DIR/err"
+t_true "--max-size: the big one not fetched" [ "$(ls "$T_DIR/md2/new" | wc -l)" = $((NSRC - 1)) ]
+t_exit 64 "message number beyond the mailbox: 64" pg -k 99
+t_exit 64 "usage: no server" "$WB" pop3get -u alice -s
+
+# ---- failures leave everything on the server
+t_exit 74 "MDA failure: 74" pg -x "cat >/dev/null; exit 1"
+t_true "MDA failure: nothing deleted" [ "$(on_server)" = "$NSRC" ]
+t_exit 74 "mbox on a full disk (/dev/full): 74" pg -o /dev/full
+t_true "full disk: nothing deleted" [ "$(on_server)" = "$NSRC" ]
+mkdir -p "$T_DIR/ro/new" "$T_DIR/ro/cur" "$T_DIR/ro/tmp"
+chmod 555 "$T_DIR/ro/tmp"
+if [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T_DIR"
+	t_exit 74 "unwritable Maildir: 74" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env POP3_PASSWORD=alice-secret "$WB" pop3get -S "$SRV" -u alice -m "$T_DIR/ro"
+else
+	t_exit 74 "unwritable Maildir: 74" pg -m "$T_DIR/ro"
+fi
+t_true "unwritable Maildir: nothing deleted" [ "$(on_server)" = "$NSRC" ]
+t_true "unwritable Maildir: nothing visible" [ -z "$(ls "$T_DIR/ro/new")" ]
+
+# ---- only new (-n), then delete
+t_exit 0 "-n first run" pg -n -k -m "$T_DIR/md3"
+t_true "-n first run fetches all" [ "$(ls "$T_DIR/md3/new" | wc -l)" = "$NSRC" ]
+t_true "-n writes the state file" [ -s "$T_DIR/md3/.pop3get-uidl" ]
+t_exit 0 "-n second run" pg -n -k -m "$T_DIR/md3"
+t_true "-n second run fetches nothing" [ "$(ls "$T_DIR/md3/new" | wc -l)" = "$NSRC" ]
+printf 'Subject: late\n\nnew one\n' > "$T_DIR/late"
+sh "$P3/dovecot.sh" add "$D" alice "$T_DIR/late"
+t_exit 0 "-n third run" pg -n -k -m "$T_DIR/md3"
+t_true "-n third run fetches only the new one" [ "$(ls "$T_DIR/md3/new" | wc -l)" = $((NSRC + 1)) ]
+printf 'garbage\n' > "$T_DIR/badstate"
+t_exit 78 "corrupt state file: 78" pg -n -k --state "$T_DIR/badstate"
+t_grep "corrupt state named" 'badstate: corrupt at line 1' "$T_DIR/err"
+t_exit 0 "fetch and delete" pg -m "$T_DIR/md4"
+t_true "delete: server empty" [ "$(on_server)" = 0 ]
+t_true "delete: all stored" [ "$(ls "$T_DIR/md4/new" | wc -l)" = $((NSRC + 1)) ]
+
+# ---- 1,000 small messages
+/usr/bin/python3 "$P3/mkmsgs.py" "$T_DIR/small" small 1000
+sh "$P3/dovecot.sh" add "$D" alice "$T_DIR"/small/*
+t_exit 0 "1,000 messages into a Maildir" pg -m "$T_DIR/md5"
+if [ "$(sumdir "$T_DIR/md5/new")" = "$(sumdir "$T_DIR/small")" ]; then
+	pass "1,000 messages byte-exact"; else fail "1,000 messages byte-exact"; fi
+t_true "1,000 messages: server empty" [ "$(on_server)" = 0 ]
+
+# ---- scripted fault servers
+fake() {
+	rm -f "$T_DIR/fport" "$T_DIR/flog"
+	/usr/bin/python3 "$P3/fakepop3.py" "$1" "$T_DIR/fport" "$T_DIR/flog" &
+	fpid=$!
+	i=0; while [ ! -s "$T_DIR/fport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	FSRV=127.0.0.1:$(cat "$T_DIR/fport")
+}
+unfake() { kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null; }
+
+fake drop
+t_exit 75 "connection drops in RETR: 75" "$WB" pop3get -S "$FSRV" -u u -m "$T_DIR/md6"
+t_nogrep "drop: nothing committed for deletion" 'COMMITTED' "$T_DIR/flog"
+t_nogrep "drop: no QUIT" '^QUIT' "$T_DIR/flog"
+t_true "drop: nothing partial visible" [ "$(ls "$T_DIR/md6/new" | wc -l)" = 1 ] && [ -z "$(ls "$T_DIR/md6/tmp")" ]
+t_exit 75 "drop with -k into mbox: 75" "$WB" pop3get -S "$FSRV" -u u -k -o "$T_DIR/mbox6"
+t_true "drop: the mbox holds only the complete message" [ "$(grep -c '^From MAILER-DAEMON' "$T_DIR/mbox6")" = 1 ] && ! grep -q xxxx "$T_DIR/mbox6"
+unfake
+fake garbage
+t_exit 76 "garbage STAT: 76" "$WB" pop3get -S "$FSRV" -u u -m "$T_DIR/md7"
+t_grep "garbage: names the step" '^pop3get: 127.0.0.1: STAT: ' "$T_DIR/err"
+unfake
+fake nouidl
+t_exit 69 "-n against a server without UIDL: 69" "$WB" pop3get -S "$FSRV" -u u -n -m "$T_DIR/md8"
+t_grep "no UIDL: clear error" 'no UIDL' "$T_DIR/err"
+t_true "no UIDL: nothing fetched" [ -z "$(ls "$T_DIR/md8/new")" ]
+t_exit 0 "-l without UIDL" "$WB" pop3get -S "$FSRV" -u u -l
+t_grep "-l without UIDL shows -" '^1 [0-9]+ -$' "$T_DIR/out"
+unfake
+fake silent
+t_exit 75 "silent server: 75 after --timeout" "$WB" pop3get -S "$FSRV" -u u -s --timeout 1
+t_grep "silent: timed out" 'greeting: timed out' "$T_DIR/err"
+unfake
+fake longline
+t_exit 76 "over-long greeting: 76" "$WB" pop3get -S "$FSRV" -u u -s
+unfake
+t_exit 75 "nothing listening: 75" "$WB" pop3get -S "127.0.0.1:$(free_port)" -u u -s
+finish
