@@ -365,7 +365,7 @@ static int policy_error(struct smtp *c, int pol, struct wb_err *e)
 	return -1;
 }
 
-static int send_group(struct smtp *c, const char *mail, int data, struct wb_err *e)
+static int send_group(struct smtp *c, const char *mail, struct wb_err *e)
 {
 	char cmd[ADDR_MAX + 32];
 	int i;
@@ -378,7 +378,7 @@ static int send_group(struct smtp *c, const char *mail, int data, struct wb_err 
 		if (send_cmd(c, cmd, (size_t)-1, e))
 			return -1;
 	}
-	if (data && send_cmd(c, "DATA", (size_t)-1, e))
+	if (send_cmd(c, "DATA", (size_t)-1, e))
 		return -1;
 	return flush(c, e);
 }
@@ -421,9 +421,11 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 		}
 		if ((pol = rcpt_policy(c->accepted, temp, c->rejected)) != 0)
 			return policy_error(c, pol, e), quit_now(c);
-		return send_group(c, "DATA", 0, e) || data_reply(c, e) ? -1 : ST_BODY;
+		if (send_cmd(c, "DATA", (size_t)-1, e) || flush(c, e) || data_reply(c, e))
+			return -1;
+		return ST_BODY;
 	}
-	if (send_group(c, mail, 1, e) || mail_reply(c, e))
+	if (send_group(c, mail, e) || mail_reply(c, e))
 		return -1;
 	for (i = 0; i < c->nrcpt; i++)
 		if (rcpt_reply(c, i, &temp, e))

@@ -9,7 +9,7 @@
 # alice bob carol @example.test), MTA_LOG (Postfix's maillog_file).
 # temp@example.test gets 450 from an access map; others unknown get 550.
 set -eu
-cmd=$1 dir=$(mkdir -p "$2" && cd "$2" && pwd)
+cmd=$1 dir=$(mkdir -p "$2" && chmod 755 "$2" && cd "$2" && pwd)
 pf=$dir/postfix dv=$dir/dovecot
 
 free_port() {

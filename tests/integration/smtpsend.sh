@@ -1,0 +1,212 @@
+#!/bin/sh
+# smtpsend against a private Postfix (Maildir delivery, Dovecot SASL) and
+# scripted fake servers for the edge cases, all on loopback.
+. "$(dirname "$0")/../lib.sh"
+W=$WB
+SMTP=$TOP/tests/smtp
+
+chmod 755 "$T_DIR"   # Postfix and virtual(8) run as other users
+sh "$SMTP/mta.sh" start "$T_DIR/mta" || { fail "private Postfix starts"; finish; exit 1; }
+at_exit "sh '$SMTP/mta.sh' stop '$T_DIR/mta'"
+. "$T_DIR/mta/env"
+S="-S 127.0.0.1:$MTA_PORT"
+
+# fake MODE: start a scripted server, sets FP (port) and FL (its log)
+fake() {
+	FL=$T_DIR/fake.$1.log
+	/usr/bin/python3 "$SMTP/fakesmtp.py" "$T_DIR/fake.$1.port" "$FL" "$1" 2>>"$T_DIR/fake.err" &
+	at_exit "kill $!"
+	i=0; while [ ! -s "$T_DIR/fake.$1.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	FP=$(cat "$T_DIR/fake.$1.port")
+}
+# files in a Maildir (delivery is asynchronous: wait up to 10 s for want)
+count() { find "$MTA_MAIL/$1/new" -type f 2>/dev/null | wc -l; }
+wait_count() {
+	i=0; while [ "$(count "$1")" -lt "$2" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	[ "$(count "$1")" -ge "$2" ]
+}
+newest() { ls -t "$MTA_MAIL/$1/new/"* | head -n 1; }
+# the delivered file from our first header on (Postfix adds its own above)
+from_marker() { sed -n '/^X-Wirebox-Test:/,$p' "$1"; }
+
+# ---- plain send, byte-for-byte: dot lines, 8-bit body, bare CR/LF ends
+printf 'X-Wirebox-Test: 1\nFrom: sender@wirebox.test\nDate: Fri, 27 Nov 2026 00:00:00 +0000\nMessage-ID: <t1@wirebox.test>\nSubject: dots and 8bit\n\n.\n..\n. leading dot\n.\r\nline with CRLF\r\n\351t\351 caf\303\251 \377\200\n\nlast line without newline' > "$T_DIR/m1"
+t_exit 0 "plain send to one recipient" $W smtpsend -v $S alice@example.test < "$T_DIR/m1"
+t_grep "8-bit body declared BODY=8BITMIME" "MAIL FROM:<sender@wirebox.test> SIZE=[0-9]+ BODY=8BITMIME" "$T_DIR/err"
+t_grep "SIZE is the exact CRLF size" "SIZE=$(/usr/bin/python3 -c 'import sys,re; d=open(sys.argv[1],"rb").read(); d=re.sub(rb"\r\n|\r|\n", b"\r\n", d); print(len(d)+(0 if d.endswith(b"\r\n") else 2))' "$T_DIR/m1") " "$T_DIR/err"
+if wait_count alice 1; then
+	/usr/bin/python3 -c 'import sys,re; d=open(sys.argv[1],"rb").read(); d=re.sub(rb"\r\n|\r|\n", b"\n", d); sys.stdout.buffer.write(d if d.endswith(b"\n") else d+b"\n")' "$T_DIR/m1" > "$T_DIR/m1.want"
+	from_marker "$(newest alice)" > "$T_DIR/m1.got"
+	if cmp -s "$T_DIR/m1.want" "$T_DIR/m1.got"; then pass "delivered body identical (dots unstuffed, 8-bit intact)"
+	else fail "delivered body identical" "$(cmp "$T_DIR/m1.want" "$T_DIR/m1.got" 2>&1)"; fi
+else fail "message delivered to alice"; fi
+t_grep "PIPELINING: MAIL, RCPT, DATA sent before the first reply" "C: MAIL FROM.*\|C: RCPT TO:<alice@example.test>\|C: DATA\|S: 250 2.1.0" "$(tr '\n' '|' < "$T_DIR/err" > "$T_DIR/err1"; echo "$T_DIR/err1")"
+t_grep "success only after the 250 to the final dot" "C: \.\|S: 250 2.0.0 Ok: queued" "$T_DIR/err1"
+
+# ---- without PIPELINING and 8BITMIME (a listener that hides them)
+printf 'Subject: plain ascii\n\nhello\n' > "$T_DIR/m2"
+t_exit 0 "send without PIPELINING" $W smtpsend -v -S 127.0.0.1:$MTA_NOPIPE_PORT -f sender@wirebox.test bob@example.test < "$T_DIR/m2"
+tr '\n' '|' < "$T_DIR/err" > "$T_DIR/err1"
+t_grep "lock-step when PIPELINING is absent" "C: MAIL FROM:<sender@wirebox.test> SIZE=[0-9]+\|S: 250 2.1.0 Ok\|C: RCPT TO:<bob@example.test>\|S: 250 2.1.5 Ok\|C: DATA\|S: 354 [^|]*\|C: \[" "$T_DIR/err1"
+wait_count bob 1 && t_nogrep "... and nothing but the message after DATA" "RCPT TO" "$(newest bob)"
+t_exit 69 "8-bit file to a server without 8BITMIME refused before MAIL" $W smtpsend -S 127.0.0.1:$MTA_NOPIPE_PORT bob@example.test < "$T_DIR/m1"
+t_grep "... saying why" "8-bit data.*8BITMIME" "$T_DIR/err"
+n=$(count bob)
+t_exit 0 "--force-8bit sends it anyway" $W smtpsend --force-8bit -S 127.0.0.1:$MTA_NOPIPE_PORT bob@example.test < "$T_DIR/m1"
+wait_count bob $((n + 1)) && pass "forced 8-bit message delivered" || fail "forced 8-bit message delivered"
+/usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(b"Subject: big pipe\n\n" + (b"x"*70 + b"\n")*2000 + b"caf\xc3\xa9\n")' > "$T_DIR/m8"
+n=$(count bob)
+cat "$T_DIR/m8" | $W smtpsend -S 127.0.0.1:$MTA_NOPIPE_PORT bob@example.test >"$T_DIR/out" 2>"$T_DIR/err"
+t_true "8-bit late in a pipe to a server without 8BITMIME: exit 65 (EX_DATAERR)" [ $? -eq 65 ]
+sleep 1
+t_true "... and nothing delivered (connection dropped before the dot)" [ "$(count bob)" -eq "$n" ]
+
+# ---- recipient policy
+n=$(count alice)
+t_exit 67 "one of two recipients rejected: exit 67" $W smtpsend $S alice@example.test nobody@example.test < "$T_DIR/m2"
+t_grep "rejected recipient named with the server's text" "RCPT TO:<nobody@example.test>: 550 5.1.1 .*User unknown" "$T_DIR/err"
+wait_count alice $((n + 1)) && pass "accepted recipient still got it" || fail "accepted recipient still got it"
+t_exit 67 "all recipients rejected: exit 67" $W smtpsend $S nobody@example.test noone@example.test < "$T_DIR/m2"
+t_grep "... nothing sent" "all 2 recipients refused" "$T_DIR/err"
+n=$(count alice)
+t_exit 75 "a 4xx on one recipient: exit 75" $W smtpsend $S alice@example.test temp@example.test < "$T_DIR/m2"
+t_grep "... naming it" "RCPT TO:<temp@example.test>: 450 4.2.0" "$T_DIR/err"
+sleep 1
+t_true "... and sent to nobody (a retry reaches each once)" [ "$(count alice)" -eq "$n" ]
+
+# ---- -t with To/Cc/Bcc (folded, group, comments, quoted), Bcc removed
+na=$(count alice) nb=$(count bob) nc=$(count carol)
+printf 'X-Wirebox-Test: t\nFrom: "Sender, Esq." <sender@wirebox.test>\nTo: Alice (the first)\n <alice@example.test>\nCc: friends: "bob"@example.test;\nBcc: carol@example.test\nSubject: -t\n\nbody\n' > "$T_DIR/m3"
+t_exit 0 "-t reads To/Cc/Bcc" $W smtpsend -t $S < "$T_DIR/m3"
+if wait_count alice $((na + 1)) && wait_count bob $((nb + 1)) && wait_count carol $((nc + 1)); then
+	pass "-t: To, Cc (group, quoted local part) and Bcc recipients all got it"
+	t_nogrep "-t: Bcc header removed (Cc copy)" "^Bcc:|carol" "$(newest bob)"
+	from_marker "$(newest carol)" > "$T_DIR/carol.got"
+	t_nogrep "-t: Bcc header removed (Bcc copy)" "^Bcc:|carol@" "$T_DIR/carol.got"
+	t_grep "-t: envelope sender from the header From" "^Return-Path: <sender@wirebox.test>" "$(newest alice)"
+else fail "-t: all three recipients got it"; fi
+t_exit 64 "-t without recipients is a usage error" $W smtpsend -t $S < "$T_DIR/m2"
+
+# ---- added headers, --rewrite-from, -F
+printf 'Subject: bare\n\nbody\n' | $W smtpsend $S -f sender@wirebox.test -F 'Cron Daemon' alice@example.test 2>"$T_DIR/err"
+wait_count alice $((na + 2)) && f=$(newest alice)
+t_grep "missing Date added" "^Date: [A-Z][a-z][a-z], [0-9]+ " "$f"
+t_grep "missing Message-ID added" "^Message-ID: <[0-9a-f]+@wirebox.test>" "$f"
+t_grep "missing From added from the sender and -F" '^From: "Cron Daemon" <sender@wirebox.test>' "$f"
+printf 'From: me@elsewhere.test\nSubject: rewrite\n\nbody\n' | $W smtpsend $S --from account@wirebox.test --rewrite-from alice@example.test 2>"$T_DIR/err"
+wait_count alice $((na + 3)) && f=$(newest alice)
+t_grep "--rewrite-from sets the header From" "^From: account@wirebox.test" "$f"
+t_nogrep "--rewrite-from drops the old From" "me@elsewhere" "$f"
+
+# ---- AUTH through Dovecot
+A="-S 127.0.0.1:$MTA_AUTH_PORT -au alice"
+t_exit 0 "AUTH PLAIN (SMTP_PASSWORD)" env SMTP_PASSWORD=secret $W smtpsend -v -am plain $A bob@example.test < "$T_DIR/m2"
+t_grep "... PLAIN used, secret masked" "C: AUTH PLAIN \*\*\*\*" "$T_DIR/err"
+t_nogrep "... the secret never shows" "AGFsaWNlAHNlY3JldA|secret" "$T_DIR/err"
+t_exit 0 "AUTH LOGIN (--passfile)" sh -c "printf 'secret\n' > '$T_DIR/pw'; chmod 600 '$T_DIR/pw'; $W smtpsend -v --auth login --passfile '$T_DIR/pw' $A bob@example.test < '$T_DIR/m2'"
+t_grep "... LOGIN used" "C: AUTH LOGIN" "$T_DIR/err"
+printf 'machine 127.0.0.1 login alice password secret\n' > "$T_DIR/netrc"; chmod 600 "$T_DIR/netrc"
+t_exit 0 "AUTH CRAM-MD5 chosen as strongest (~/.netrc)" env HOME="$T_DIR" NETRC="$T_DIR/netrc" $W smtpsend -v $A bob@example.test < "$T_DIR/m2"
+t_grep "... CRAM-MD5 used" "C: AUTH CRAM-MD5" "$T_DIR/err"
+t_exit 0 "--passwordeval" $W smtpsend --passwordeval 'echo secret' $A bob@example.test < "$T_DIR/m2"
+t_exit 77 "wrong password: exit 77" env SMTP_PASSWORD=wrong $W smtpsend $A bob@example.test < "$T_DIR/m2"
+t_grep "... with the server's text" "AUTH CRAM-MD5: 535 5.7.8" "$T_DIR/err"
+t_exit 78 "user without any password source: exit 78" env HOME="$T_DIR/none" $W smtpsend $A bob@example.test < "$T_DIR/m2"
+t_exit 0 "-ap works (BusyBox scripts) with a warning" $W smtpsend $A -ap secret bob@example.test < "$T_DIR/m2"
+t_grep "... the warning" "shows the password in ps" "$T_DIR/err"
+
+# ---- a 50 MB message: streamed, constant memory
+/usr/bin/python3 -c 'import sys
+sys.stdout.buffer.write(b"Subject: big\n\n")
+l = b"".join(b"%07d .......................................................................\n" % i for i in range(1000))
+for i in range(680): sys.stdout.buffer.write(l)' > "$T_DIR/big"
+n=$(count carol)
+rss0=$(/usr/bin/python3 "$SMTP/rss.py" $W smtpsend $S carol@example.test < "$T_DIR/m2" 3>&1 2>"$T_DIR/err")
+rss=$(/usr/bin/python3 "$SMTP/rss.py" $W smtpsend $S carol@example.test < "$T_DIR/big" 3>&1 2>"$T_DIR/err"); rc=$?
+t_true "50 MB message sent (exit $rc)" [ $rc -eq 0 ]
+echo "# peak RSS: small message $rss0 KiB, $(($(stat -c %s "$T_DIR/big") / 1048576)) MB message $rss KiB"
+t_true "memory constant: 50 MB file costs < 256 KiB more than a small one ($rss0 -> $rss KiB)" [ $((rss - rss0)) -lt 256 ]
+if wait_count carol $((n + 2)); then
+	f=$(newest carol)
+	t_true "50 MB body delivered complete" [ "$(sed -n '/^Subject: big/,$p' "$f" | wc -c)" -eq "$(wc -c < "$T_DIR/big")" ]
+else fail "50 MB message delivered"; fi
+rss=$(cat "$T_DIR/big" | /usr/bin/python3 "$SMTP/rss.py" $W smtpsend $S carol@example.test 3>&1 2>"$T_DIR/err"); rc=$?
+t_true "50 MB through a pipe sent (exit $rc)" [ $rc -eq 0 ]
+echo "# peak RSS: 50 MB through a pipe $rss KiB"
+t_true "memory constant: 50 MB through a pipe (no SIZE) < 256 KiB more ($rss KiB)" [ $((rss - rss0)) -lt 256 ]
+
+# ---- local recipients: aliases, --domain, refusal
+printf '# aliases\nroot: alice@example.test, bob\ndefault: carol@example.test\n' > "$T_DIR/aliases"
+t_exit 0 "aliases: root -> alice, bob (qualified with --domain)" $W smtpsend -v $S --aliases "$T_DIR/aliases" --domain example.test root < "$T_DIR/m2"
+t_grep "... alice" "RCPT TO:<alice@example.test>" "$T_DIR/err"
+t_grep "... bob" "RCPT TO:<bob@example.test>" "$T_DIR/err"
+t_exit 0 "aliases: default entry" $W smtpsend -v $S --aliases "$T_DIR/aliases" daemon < "$T_DIR/m2"
+t_grep "... carol" "RCPT TO:<carol@example.test>" "$T_DIR/err"
+t_exit 64 "local name without aliases or --domain: usage error" $W smtpsend $S root < "$T_DIR/m2"
+
+# ---- config file
+printf 'host 127.0.0.1\nport %s\nfrom cfg@wirebox.test\ndomain example.test\n' "$MTA_PORT" > "$T_DIR/conf"
+t_exit 0 "config file: host, port, from, domain (bare 'sendmail -t' style)" $W smtpsend -v -C "$T_DIR/conf" alice < "$T_DIR/m2"
+t_grep "... from the config" "MAIL FROM:<cfg@wirebox.test>" "$T_DIR/err"
+t_exit 0 "command line wins over the config" $W smtpsend -v -C "$T_DIR/conf" -f cli@wirebox.test alice < "$T_DIR/m2"
+t_grep "... -f used" "MAIL FROM:<cli@wirebox.test>" "$T_DIR/err"
+printf 'host 127.0.0.1\nuser alice\npassword secret\n' > "$T_DIR/conf2"; chmod 644 "$T_DIR/conf2"
+t_exit 78 "config with a password readable by others refused" $W smtpsend -C "$T_DIR/conf2" alice@example.test < "$T_DIR/m2"
+t_exit 78 "missing -C file: exit 78" $W smtpsend -C "$T_DIR/nonexistent" alice@example.test < "$T_DIR/m2"
+t_exit 78 "unknown config key: exit 78" sh -c "printf 'hots x\n' > '$T_DIR/conf3'; $W smtpsend -C '$T_DIR/conf3' a@b.test < '$T_DIR/m2'"
+
+# ---- sendmail compatibility
+ln -sf "$W" "$T_DIR/sendmail"
+t_exit 0 "called as sendmail with -t -i -oi -odb -B8BITMIME" "$T_DIR/sendmail" -v -t -i -oi -odb -B8BITMIME $S < "$T_DIR/m3"
+t_grep "... -v notes the ignored options" "ignoring sendmail option -odb" "$T_DIR/err"
+t_exit 64 "unknown option: exit 64" $W smtpsend -Q $S alice@example.test < "$T_DIR/m2"
+t_exit 64 "bad --timeout: exit 64" $W smtpsend --timeout x $S alice@example.test < "$T_DIR/m2"
+t_exit 65 "recipient with a control character refused" $W smtpsend $S "$(printf 'a@example.test\rRSET')" < "$T_DIR/m2"
+
+# ---- scripted servers: the edge cases
+fake greet421
+t_exit 75 "421 greeting: exit 75" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... with the server's text" "greeting: 421 4.3.2 fake.test too busy" "$T_DIR/err"
+fake greet554
+t_exit 69 "554 greeting: exit 69" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+fake garbage
+t_exit 76 "garbage reply: exit 76" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... names the step" "127.0.0.1:$FP: EHLO: reply does not start" "$T_DIR/err"
+fake longline
+t_exit 76 "over-long reply line: exit 76" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+fake noehlo
+t_exit 0 "EHLO refused: HELO fallback delivers" $W smtpsend -v -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... HELO sent" "C: HELO " "$T_DIR/err"
+fake drop_after_dot
+t_exit 75 "connection lost before the final 250: exit 75, never success" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... names the step" "end of data: connection closed" "$T_DIR/err"
+fake silent
+t0=$(date +%s)
+t_exit 75 "silent server: timeout, exit 75" $W smtpsend --timeout 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_true "... within the timeout" [ $(($(date +%s) - t0)) -le 4 ]
+fake temp_rcpt
+t_exit 75 "pipelined 4xx RCPT after 354: exit 75" $W smtpsend -S 127.0.0.1:$FP alice@example.test temp@example.test < "$T_DIR/m2"
+sleep 0.3
+t_nogrep "... and no message body went out" "^DATA:" "$FL"
+fake no8bit
+t_exit 69 "fake server without 8BITMIME: 8-bit file refused" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m1"
+fake auth
+t_exit 0 "--serverinfo prints capabilities" $W smtpsend --serverinfo -S 127.0.0.1:$FP
+t_grep "... greeting" "^220 ready" "$T_DIR/out"
+t_grep "... AUTH line" "^250-AUTH PLAIN LOGIN CRAM-MD5" "$T_DIR/out"
+sleep 0.2
+t_nogrep "... and sends no mail" "C: MAIL" "$FL"
+fake auth,auth_refuse_cram
+t_exit 0 "a refused mechanism falls back to the next offered" env SMTP_PASSWORD=secret $W smtpsend -v -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... CRAM-MD5 then PLAIN" "AUTH PLAIN" "$T_DIR/err"
+fake nostarttls
+if "$W" smtpsend --starttls -S 127.0.0.1:$FP a@b.test < "$T_DIR/m2" 2>"$T_DIR/err"; then
+	fail "--starttls against a server without STARTTLS fails"
+else
+	rc=$?
+	if grep -q "not compiled" "$T_DIR/err"; then t_true "--starttls without TLS compiled in: clear error ($rc)" [ $rc -eq 64 ]
+	else t_true "--starttls without the capability: exit 69" [ $rc -eq 69 ]; fi
+fi
+port=$(free_port)
+t_exit 75 "connection refused: exit 75" $W smtpsend -S 127.0.0.1:$port alice@example.test < "$T_DIR/m2"
+finish
