@@ -1,0 +1,225 @@
+#!/bin/sh
+# tests/integration/tls.sh - TLS for smtpsend and pop3get against real
+# servers on loopback: Postfix (implicit TLS and STARTTLS submission with
+# AUTH, one listener per test certificate), Dovecot (STLS and pop3s),
+# openssl s_server with bad certificates, and fake servers that do not
+# offer STARTTLS or inject data after their STARTTLS reply.
+# $WIREBOX must be a CONFIG_TLS build (toolchain/tls-check.sh runs this
+# with one); a TLS-off build is only checked for its clear refusal.
+# Needs: openssl, postfix, dovecot-core, dovecot-pop3d, python3; root.
+. "$(dirname "$0")/../lib.sh"
+smtp() { "$WB" smtpsend "$@"; }
+pop() { "$WB" pop3get "$@"; }
+
+# ---- a TLS-off build refuses the options in words ----------------------------
+pop --tls -S 127.0.0.1:1 -u x -s --timeout 1 >/dev/null 2>"$T_DIR/err"
+if grep -q "not compiled" "$T_DIR/err"; then
+	t_grep "TLS-off build: pop3get --tls names CONFIG_TLS" "CONFIG_TLS" "$T_DIR/err"
+	smtp --starttls -S 127.0.0.1:1 x@example.test </dev/null >/dev/null 2>"$T_DIR/err"
+	t_grep "TLS-off build: smtpsend --starttls names CONFIG_TLS" "CONFIG_TLS" "$T_DIR/err"
+	echo "(TLS-off build: the TLS tests run from toolchain/tls-check.sh)"
+	finish; exit
+fi
+
+chmod 755 "$T_DIR"   # Postfix and Dovecot users walk into it
+C=$T_DIR/certs
+if sh "$TOP/tests/tls/certs.sh" "$C"; then pass "test certificates made"
+else fail "test certificates made"; finish; exit; fi
+
+# ---- servers ----------------------------------------------------------------
+M=$T_DIR/mta
+at_exit "sh $TOP/tests/tls/postfix-tls.sh stop $M"
+if sh "$TOP/tests/tls/postfix-tls.sh" start "$M" "$C"; then pass "Postfix with TLS listeners"
+else fail "Postfix with TLS listeners"; finish; exit; fi
+. "$M/env"
+P=$T_DIR/pop
+mkdir -p "$P"
+at_exit "sh $TOP/tests/tls/dovecot-tls.sh stop $P"
+if sh "$TOP/tests/tls/dovecot-tls.sh" start "$P" "$C/good-chain.pem" "$C/good.key"; then
+	pass "Dovecot with STLS and pop3s"
+else fail "Dovecot with STLS and pop3s"; finish; exit; fi
+PP=$(cat "$P/port") PT=$(cat "$P/port-tls")
+
+# fake servers: MODE -> port in $T_DIR/MODE.port, lines received in MODE.log
+for m in smtp-inject smtp-plain pop3-inject pop3-plain; do
+	/usr/bin/python3 "$TOP/tests/tls/fake_starttls.py" $m "$T_DIR/$m.port" "$T_DIR/$m.log" &
+	at_exit "kill $!"
+done
+# openssl s_server with each bad certificate (implicit TLS for pop3get)
+for c in expired future wrongname self; do
+	p=$(free_port)
+	(cd "$C" && exec openssl s_server -quiet -accept "$p" -cert $c.pem -key $c.key \
+		>"$T_DIR/s_server-$c.log" 2>&1) &
+	at_exit "kill $!"
+	eval "SS_$c=$p"
+	wait_port "$p" || fail "s_server $c up"
+done
+for m in smtp-inject smtp-plain pop3-inject pop3-plain; do
+	i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+done
+
+CA="--cafile $C/ca.pem"
+printf 'secret\n' > "$T_DIR/smtp.pass"
+printf 'alice-secret\n' > "$T_DIR/pop.pass"
+SAUTH="-au alice --passfile $T_DIR/smtp.pass -f alice@example.test"
+N=0
+# msg: a fresh message with a unique subject in $T_DIR/msg, subject in $SUBJ
+msg() {
+	N=$((N + 1)); SUBJ="tls-test-$N-$$"
+	printf 'From: alice@example.test\nTo: bob@example.test\nSubject: %s\n\nbody %s\n' \
+		"$SUBJ" "$N" > "$T_DIR/msg"
+}
+delivered() { grep -rqs "Subject: $SUBJ" "$MTA_MAIL/bob"; }
+# Postfix delivers from its queue: wait up to 10 s
+wait_delivered() {
+	i=0; while ! delivered && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	delivered
+}
+t_delivered() { if wait_delivered; then pass "$1: delivered"; else fail "$1: delivered" "no $SUBJ in $MTA_MAIL/bob"; fi; }
+# refused messages: checked again at the end, after later ones arrived
+REFUSED=""
+t_notdelivered() {
+	REFUSED="$REFUSED $SUBJ"
+	if delivered; then fail "$1: nothing delivered"; else pass "$1: nothing delivered"; fi
+}
+# nothing sent after the failed upgrade: no AUTH, MAIL, USER, PASS, APOP in the dialog
+t_nothing_sent() { t_nogrep "$1: no AUTH/MAIL/USER/PASS sent" '^C: (AUTH|MAIL|RCPT|USER|PASS|APOP)' "$T_DIR/err"; }
+
+# ---- smtpsend: good certificate ---------------------------------------------
+msg
+t_exit 0 "smtpsend STARTTLS + AUTH to Postfix" smtp -v -S localhost:$MTA_STARTTLS_good --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "smtpsend STARTTLS"
+t_grep "STARTTLS: -v shows the upgrade" '^-- TLS TLSv1.2 TLS-ECDHE-RSA-WITH-AES-(128|256)-GCM-SHA(256|384) with localhost, certificate verified' "$T_DIR/err"
+t_grep "STARTTLS: EHLO repeated after the upgrade, AUTH offered only then" '^S: 250-AUTH' "$T_DIR/err"
+awk '/^C: STARTTLS/{s=1} s&&/^C: EHLO/{e=1} e&&/^C: AUTH/{a=1} END{exit !(s&&e&&a)}' "$T_DIR/err" &&
+	pass "STARTTLS: order STARTTLS, EHLO, AUTH" || fail "STARTTLS: order STARTTLS, EHLO, AUTH"
+t_nogrep "STARTTLS: password not shown" 'secret' "$T_DIR/err"
+
+msg
+t_exit 0 "smtpsend implicit TLS + AUTH to Postfix" smtp -S localhost:$MTA_TLS_good --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "smtpsend implicit TLS"
+msg
+t_exit 0 "smtpsend to 127.0.0.1 (IP SAN)" smtp -S 127.0.0.1:$MTA_TLS_good --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "smtpsend to an IP literal"
+msg
+t_exit 69 "smtpsend verifies by default (test CA not in the system bundle)" smtp -S localhost:$MTA_TLS_good --tls $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "default bundle: unknown CA" 'localhost:[0-9]+: .*unknown CA' "$T_DIR/err"
+t_notdelivered "default bundle"
+
+t_exit 0 "smtpsend --serverinfo over TLS" smtp --serverinfo -S localhost:$MTA_TLS_good --tls $CA
+FP=$(openssl x509 -in "$C/good.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+t_grep "--serverinfo: version and suite" '^TLS: TLSv1.2, TLS-ECDHE-RSA-WITH-AES-' "$T_DIR/out"
+t_grep "--serverinfo: subject, issuer" '^TLS issuer: CN=wirebox test CA' "$T_DIR/out"
+t_grep "--serverinfo: validity" '^TLS valid: 20[0-9-]+ [0-9:]+ UTC to ' "$T_DIR/out"
+t_grep "--serverinfo: SHA-256 fingerprint" "^TLS SHA-256 fingerprint: $FP\$" "$T_DIR/out"
+
+# ---- smtpsend: bad certificates, STARTTLS and implicit ------------------------
+for c in expired future wrongname self; do
+	case $c in
+	expired) why='certificate has expired \(valid until 2021-01-01 00:00:00 UTC\)' ;;
+	future) why='certificate is not yet valid \(valid from 2099-01-01' ;;
+	wrongname) why="hostname mismatch: certificate is not for 'localhost'" ;;
+	self) why='not signed by a trusted CA \(unknown CA' ;;
+	esac
+	for mode in STARTTLS TLS; do
+		eval port=\$MTA_${mode}_$c
+		flag=--tls; [ $mode = TLS ] || flag=--starttls
+		msg
+		t_exit 69 "smtpsend $flag, $c certificate refused" smtp -v -S localhost:$port $flag $CA $SAUTH bob@example.test < "$T_DIR/msg"
+		t_grep "smtpsend $flag $c: says why, names the server" "^smtpsend: localhost:$port: [A-Za-z ]+: .*$why" "$T_DIR/err"
+		t_nothing_sent "smtpsend $flag $c"
+		t_notdelivered "smtpsend $flag $c"
+	done
+done
+
+# ---- smtpsend: --fingerprint, --tls-name, --insecure ------------------------
+msg
+t_exit 0 "--fingerprint accepts the pinned self-signed certificate" smtp -S localhost:$MTA_STARTTLS_self --starttls --fingerprint "$(cat "$C/self.fp")" $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "--fingerprint (colon form)"
+msg
+t_exit 69 "--fingerprint refuses another certificate" smtp -v -S localhost:$MTA_STARTTLS_self --starttls --fingerprint "$(cat "$C/other.fp")" $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "--fingerprint mismatch in words" 'fingerprint does not match --fingerprint' "$T_DIR/err"
+t_nothing_sent "--fingerprint mismatch"
+t_notdelivered "--fingerprint mismatch"
+t_exit 64 "--fingerprint must be 64 hex digits" smtp -S localhost:$MTA_TLS_self --tls --fingerprint abcd $SAUTH bob@example.test < "$T_DIR/msg"
+msg
+t_exit 0 "--tls-name wrong.example accepts the wrong-name certificate" smtp -S localhost:$MTA_TLS_wrongname --tls --tls-name wrong.example $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "--tls-name"
+msg
+t_exit 0 "--insecure connects to the self-signed server" smtp -S localhost:$MTA_TLS_self --tls --insecure $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "--insecure warns" 'NOT verified' "$T_DIR/err"
+t_delivered "--insecure"
+printf 'host localhost\nport %s\ntls on\ncafile %s\nuser alice\npassfile %s\nfrom alice@example.test\n' \
+	"$MTA_TLS_good" "$C/ca.pem" "$T_DIR/smtp.pass" > "$T_DIR/smtp.conf"
+chmod 600 "$T_DIR/smtp.conf"
+msg
+t_exit 0 "config keys tls, cafile" smtp -C "$T_DIR/smtp.conf" bob@example.test < "$T_DIR/msg"
+t_delivered "config keys"
+
+# ---- smtpsend: hostile and limited servers ------------------------------------
+msg
+t_exit 69 "smtpsend --starttls: a server without STARTTLS is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-plain.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "no STARTTLS: says so" 'STARTTLS' "$T_DIR/err"
+t_nogrep "no STARTTLS: no AUTH or MAIL received" '^(AUTH|MAIL|RCPT)' "$T_DIR/smtp-plain.log"
+t_exit 76 "smtpsend --starttls: data injected after 220 is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-inject.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "injection: says so" 'after its STARTTLS reply.*injection' "$T_DIR/err"
+t_nogrep "injection: nothing after STARTTLS received" '^(AUTH|MAIL|RCPT|EHLO.*\n.*EHLO)' "$T_DIR/smtp-inject.log"
+[ "$(tail -n 1 "$T_DIR/smtp-inject.log")" = STARTTLS ] && pass "injection: STARTTLS was the last line received" ||
+	fail "injection: STARTTLS was the last line received" "$(tail -n 2 "$T_DIR/smtp-inject.log" | tr '\n' '|')"
+
+# the queue is empty once the last accepted message is in: none refused came
+msg
+t_exit 0 "smtpsend: a last message" smtp -S localhost:$MTA_TLS_good --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "the last message"
+late=""
+for SUBJ in $REFUSED; do delivered && late="$late $SUBJ"; done
+[ -z "$late" ] && pass "no refused message was delivered later" ||
+	fail "no refused message was delivered later" "$late"
+
+# ---- pop3get: Dovecot --------------------------------------------------------
+printf 'From: x@example.test\nSubject: pop over tls\n\nhello\n' > "$T_DIR/pmsg"
+sh "$TOP/tests/pop3/dovecot.sh" add "$P" alice "$T_DIR/pmsg"
+PAUTH="-u alice --passfile $T_DIR/pop.pass"
+t_exit 0 "pop3get STLS to Dovecot" pop -v -S localhost:$PP --starttls $CA $PAUTH -s
+t_grep "STLS: STAT after login" '^1 [0-9]+$' "$T_DIR/out"
+t_grep "STLS: -v shows the upgrade" '^-- TLS TLSv1.2 .* with localhost, certificate verified' "$T_DIR/err"
+awk '/^C: STLS/{s=1} s&&/^C: CAPA/{c=1} c&&/^C: (APOP|USER|AUTH)/{a=1} END{exit !(s&&c&&a)}' "$T_DIR/err" &&
+	pass "STLS: order STLS, CAPA again, login" || fail "STLS: order STLS, CAPA again, login"
+t_nogrep "STLS: password not shown" 'alice-secret' "$T_DIR/err"
+t_exit 0 "pop3get implicit TLS to Dovecot" pop -S localhost:$PT --tls $CA $PAUTH -m "$T_DIR/maildir"
+t_true "implicit TLS: message stored in the Maildir" grep -rqs "Subject: pop over tls" "$T_DIR/maildir/new"
+t_exit 0 "pop3get: mailbox empty after the fetch" pop -S localhost:$PT --tls $CA $PAUTH -s
+t_grep "pop3get: 0 left" '^0 0$' "$T_DIR/out"
+t_exit 0 "pop3get --fingerprint of the Dovecot certificate (plain hex, no CA)" pop -S localhost:$PT --tls --fingerprint "$(cat "$C/other.fp")" $PAUTH -s
+t_exit 69 "pop3get --fingerprint mismatch refused" pop -v -S localhost:$PP --starttls --fingerprint "$(cat "$C/self.fp")" $PAUTH -s
+t_grep "pop3get fingerprint mismatch in words" 'fingerprint does not match' "$T_DIR/err"
+t_nothing_sent "pop3get fingerprint mismatch"
+t_exit 69 "pop3get verifies by default" pop -S 127.0.0.1:$PT --tls $PAUTH -s
+t_grep "pop3get default bundle: unknown CA" 'unknown CA' "$T_DIR/err"
+
+# ---- pop3get: bad certificates (openssl s_server) ----------------------------
+for c in expired future wrongname self; do
+	case $c in
+	expired) why='certificate has expired' ;;
+	future) why='certificate is not yet valid' ;;
+	wrongname) why="hostname mismatch" ;;
+	self) why='unknown CA' ;;
+	esac
+	eval port=\$SS_$c
+	t_exit 69 "pop3get --tls, $c certificate refused" pop -v -S localhost:$port --tls $CA $PAUTH -s --timeout 5
+	t_grep "pop3get $c: says why, names the server" "^pop3get: localhost(:$port)?: [A-Za-z ]+: .*$why" "$T_DIR/err"
+	t_nothing_sent "pop3get $c"
+done
+cat "$T_DIR"/s_server-*.log > "$T_DIR/s_server.all"
+t_nogrep "s_server saw no POP3 command" '^(USER|PASS|APOP|AUTH|CAPA|STAT)' "$T_DIR/s_server.all"
+
+# ---- pop3get: hostile and limited servers -------------------------------------
+t_exit 69 "pop3get --starttls: a server without STLS is refused" pop -v -S 127.0.0.1:$(cat "$T_DIR/pop3-plain.port") --starttls $CA $PAUTH -s
+t_grep "no STLS: says so" 'STLS' "$T_DIR/err"
+t_nogrep "no STLS: no login received" '^(USER|PASS|APOP|AUTH)' "$T_DIR/pop3-plain.log"
+t_exit 76 "pop3get --starttls: data injected after +OK is refused" pop -v -S 127.0.0.1:$(cat "$T_DIR/pop3-inject.port") --starttls $CA $PAUTH -s
+t_grep "pop3 injection: says so" 'after its STARTTLS reply.*injection' "$T_DIR/err"
+[ "$(tail -n 1 "$T_DIR/pop3-inject.log")" = STLS ] && pass "pop3 injection: STLS was the last line received" ||
+	fail "pop3 injection: STLS was the last line received" "$(tail -n 2 "$T_DIR/pop3-inject.log" | tr '\n' '|')"
+
+finish

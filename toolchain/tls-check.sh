@@ -1,0 +1,67 @@
+#!/bin/sh
+# toolchain/tls-check.sh - the TLS-on half of 'make check' (called by
+# tests/run.sh in its builds step; BUILDROOT as there):
+#   1. full_defconfig against the system mbedTLS (Debian libmbedtls-dev)
+#   2. full_defconfig STATIC=1: musl + toolchain/mbedtls.sh, must be static
+#   3. the unit suites with TLS on, plain, under valgrind, and ASan+UBSan
+#   4. tests/integration/tls.sh with the TLS binaries as $WIREBOX
+set -eu
+cd "$(dirname "$0")/.."
+MAKE=${MAKE:-make}
+BR=${BUILDROOT:-build}
+step() { echo; echo "=== $* ==="; }
+build() {
+	d=$BR/$1 cfg=$2; shift 2
+	mkdir -p "$d"
+	if ! cmp -s "$cfg" "$d/.config.src" 2>/dev/null; then
+		cp "$cfg" "$d/.config"
+		cp "$cfg" "$d/.config.src"
+		$MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig
+	fi
+	$MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" "$@"
+}
+missing() { echo "$1 missing ($2): TLS checks cannot run"; exit 1; }
+[ -f /usr/include/mbedtls/ssl.h ] || missing mbedTLS "apt-get install libmbedtls-dev"
+command -v openssl >/dev/null 2>&1 || missing openssl "apt-get install openssl"
+
+step "TLS builds"
+build tls-dyn configs/full_defconfig
+ldd "$BR/tls-dyn/wirebox" | grep -q libmbedtls ||
+	{ echo "TLS build does not link libmbedtls"; exit 1; }
+echo "TLS build against the system mbedTLS: ok"
+if command -v musl-gcc >/dev/null 2>&1; then
+	build tls-static configs/full_defconfig STATIC=1
+	file "$BR/tls-static/wirebox" | grep -q 'statically linked' ||
+		{ file "$BR/tls-static/wirebox"; echo "STATIC=1 TLS build is not static"; exit 1; }
+	echo "static TLS build (musl + toolchain mbedTLS): $(file -b "$BR/tls-static/wirebox" | cut -d, -f1-2), statically linked"
+else
+	echo "musl-gcc missing (apt-get install musl-tools): static TLS build skipped"
+	[ -z "${CI:-}" ] || exit 1
+fi
+# TLS off must link no TLS code
+build tls-off configs/defconfig
+if nm "$BR/tls-off/wirebox" 2>/dev/null | grep -qi mbedtls; then
+	echo "TLS-off build contains mbedTLS symbols"; exit 1
+fi
+echo "TLS-off build has no mbedTLS symbols: ok"
+
+step "unit suites with TLS on"
+build tls-unit configs/full_defconfig OPT="-O1 -g" unit
+"$BR/tls-unit/unit"
+if command -v valgrind >/dev/null 2>&1; then
+	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite "$BR/tls-unit/unit" tls tls_opt core_digest
+else
+	echo "valgrind missing: skipped"; [ -z "${CI:-}" ] || exit 1
+fi
+build tls-unit-san configs/full_defconfig OPT="-O1 -g" \
+	CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	LDFLAGS="-fsanitize=address,undefined" unit
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$BR/tls-unit-san/unit"
+
+step "TLS integration tests"
+for b in tls-dyn tls-static; do
+	[ -x "$BR/$b/wirebox" ] || continue
+	echo "--- tls ($b)"
+	WIREBOX="$PWD/$BR/$b/wirebox" sh tests/integration/tls.sh
+done
