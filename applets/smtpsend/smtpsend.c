@@ -145,7 +145,7 @@ static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 }
 
 /* one "key value" from the config file or a long option */
-static int set_key(void *ctx, const char *k, const char *v, struct wb_err *e)
+int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 {
 	struct sendcfg *c = ctx;
 	long ms;
@@ -229,7 +229,7 @@ static int parse_args(struct sendcfg *c, int argc, char **argv)
 			if (set_auth(c, st.arg, &e))
 				return usage_error("%s", e.msg);
 		} else if (id >= O_LONG) {
-			if (set_key(c, long_name(id), st.arg ? st.arg : "", &e))
+			if (sendcfg_key(c, long_name(id), st.arg ? st.arg : "", &e))
 				return usage_error("--%s", e.msg);
 		} else
 			short_opt(c, id, &st);
@@ -254,7 +254,7 @@ static int read_config(struct sendcfg *c, int argc, char **argv)
 			return usage_error("-C: config files are not compiled in");
 		return 0;
 	}
-	if (conf_read(path ? path : "/etc/smtpsend.conf", path != NULL, set_key, c, &e))
+	if (conf_read(path ? path : "/etc/smtpsend.conf", path != NULL, sendcfg_key, c, &e))
 		return err_report(&e, NULL, "config");
 	return 0;
 }

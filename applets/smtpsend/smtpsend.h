@@ -49,6 +49,8 @@ int msg_envelope(const struct sendcfg *c, struct msg *m, struct smtp *s,
 /* add one recipient (aliases, --domain, checks, no duplicates) */
 int msg_rcpt(void *ctx, const char *addr, struct wb_err *e);
 
+/* one config key or long option into the struct sendcfg at ctx (conf_fn) */
+int sendcfg_key(void *ctx, const char *key, const char *val, struct wb_err *e);
 int smtpsend_main(int argc, char **argv);
 extern const char smtpsend_help[];
 
