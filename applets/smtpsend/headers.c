@@ -23,6 +23,10 @@ static void reset(struct alist *l)
 
 static int add(struct alist *l, char c, struct wb_err *e)
 {
+	if ((unsigned char)c < 0x20 || c == 0x7f) {
+		err_set(e, EX_DATAERR, "control character in a header address");
+		return -1;
+	}
 	if (l->got_angle)
 		return 0;               /* text after <addr> is ignored */
 	if (l->sp && l->n && !strchr(".@", l->a[l->n - 1]) && !strchr(".@", c))
