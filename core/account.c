@@ -23,6 +23,15 @@ static char *trim(char *s)
 	return s;
 }
 
+/* 1 if s holds a control character other than tab */
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* a whole small file into buf; -1 with e filled */
 static ssize_t slurp(const char *path, char *buf, size_t max, struct stat *st,
                      struct wb_err *e)
@@ -91,6 +100,10 @@ int conf_read(const char *path, int must_exist, conf_fn fn, void *ctx,
 			continue;
 		if (strlen(key) >= CONF_LINE_MAX) {
 			err_set(e, EX_CONFIG, "%s:%d: line too long", path, lineno);
+			goto fail;
+		}
+		if (has_ctl(key)) {     /* a stray CR would reach the server */
+			err_set(e, EX_CONFIG, "%s:%d: control character in line", path, lineno);
 			goto fail;
 		}
 		val = key + strcspn(key, " \t");

@@ -7,7 +7,8 @@
 #                                    new inputs go to $BUILDROOT/fuzz/corpus/NAME,
 #                                    crashes to $BUILDROOT/fuzz/crash-NAME-*;
 #                                    tests/fuzz/NAME.dict is used when present
-# Reproduce a failure: $BUILDROOT/fuzz/MODE/fuzz_NAME FILE
+# Reproduce a failure: $BUILDROOT/fuzz/MODE/fuzz_NAME FILE (smoke saves the
+# failing input as $BUILDROOT/fuzz/smoke/crash-fuzz_NAME)
 # Targets link core/*.c (without main.c and *_mbedtls*.c),
 # tests/unit/fake_xport.c and the applet sources enabled in the test build
 # $BUILDROOT/check (whose generated headers they use; made here if missing).
@@ -98,7 +99,7 @@ for t in $TARGETS; do
 		[ ! -d "tests/fuzz/corpus/$short" ] || corpus="tests/fuzz/corpus/$short"
 		printf '%s: ' "$name"
 		# shellcheck disable=SC2086
-		if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		if ! FUZZ_CRASH_DIR=$OUT ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		     timeout 120 "$bin" -n "${FUZZ_COUNT:-2000}" $corpus; then
 			bad="$bad $name"
 		fi

@@ -4,18 +4,24 @@
  * deterministic inputs (default 2000): half pseudo-random bytes biased to
  * protocol text, half mutations (bit flips, inserts, deletes, cuts, splices,
  * repeats) of the files read. Exit 0 when the target neither crashed nor
- * aborted. Same SEED, same inputs: a failure reproduces. */
+ * aborted. Same SEED, same inputs: a failure reproduces; the input that
+ * failed is also saved as $FUZZ_CRASH_DIR (default .)/crash-PROGRAM. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* optional in a target, as with libFuzzer */
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+/* from the sanitizer runtime when linked in */
+void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
 
 #define INPUT_MAX 8192
 #define MAX_SEEDS 512
@@ -38,6 +44,45 @@ static size_t below(size_t n)
 	return n ? (size_t)(next() % n) : 0;
 }
 
+static const unsigned char *cur;
+static size_t curlen;
+static char crashfile[4096];
+
+/* save the input being run when the target dies (async-signal-safe calls) */
+static void save_crash(void)
+{
+	int fd = open(crashfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd >= 0) {
+		if (write(fd, cur, curlen) < 0 || write(2, "input saved as ", 15) < 0 ||
+		    write(2, crashfile, strlen(crashfile)) < 0 || write(2, "\n", 1) < 0)
+			cur = NULL;
+		close(fd);
+	}
+}
+
+static void on_signal(int sig)
+{
+	save_crash();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_crashes(const char *prog)
+{
+	const char *dir = getenv("FUZZ_CRASH_DIR");
+	const char *base = strrchr(prog, '/');
+
+	snprintf(crashfile, sizeof crashfile, "%s/crash-%s", dir ? dir : ".",
+	         base ? base + 1 : prog);
+	signal(SIGABRT, on_signal);
+	signal(SIGSEGV, on_signal);
+	signal(SIGBUS, on_signal);
+	signal(SIGFPE, on_signal);
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(save_crash);
+}
+
 static void run(const unsigned char *p, size_t n)
 {
 	/* a private heap copy so ASan sees reads past the end */
@@ -46,6 +91,8 @@ static void run(const unsigned char *p, size_t n)
 	if (!c)
 		abort();
 	memcpy(c, p, n);
+	cur = c;
+	curlen = n;
 	LLVMFuzzerTestOneInput(c, n);
 	free(c);
 }
@@ -183,6 +230,7 @@ int main(int argc, char **argv)
 	int a = 1;
 
 	rng = 0x9e3779b97f4a7c15ull;
+	catch_crashes(argv[0]);
 	if (LLVMFuzzerInitialize)
 		LLVMFuzzerInitialize(&argc, &argv);
 	for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {

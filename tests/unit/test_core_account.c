@@ -179,6 +179,14 @@ START_TEST(conf_bad_files)
 	ck_assert_int_eq(e.code, EX_CONFIG);
 	ck_assert_int_eq(conf_read(dir, 1, collect, &s, &e), -1);   /* a directory */
 	ck_assert_int_eq(e.code, EX_CONFIG);
+	p = PUT("ctl", "from a@b\rRCPT TO:<x>\n", 0600);     /* bare CR */
+	ck_assert_int_eq(conf_read(p, 1, collect, &s, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_ptr_nonnull(strstr(e.msg, ":1: control character"));
+	p = PUT("ctl2", "user \rann\n", 0600);
+	ck_assert_int_eq(conf_read(p, 1, collect, &s, &e), -1);
+	p = PUT("ctl3", "user \x1b[1m\n", 0600);
+	ck_assert_int_eq(conf_read(p, 1, collect, &s, &e), -1);
 	p = PUT("empty", "", 0600);
 	s.n = 0;
 	ck_assert_int_eq(conf_read(p, 1, collect, &s, &e), 0);
