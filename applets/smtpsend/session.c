@@ -203,6 +203,8 @@ static int auth_step(struct smtp *c, unsigned mech, int round, const char *t)
 		return auth_b64(round ? a->secret : a->user, abuf, sizeof abuf);
 	if (mech == MECH_CRAM_MD5 && round == 0)
 		return auth_cram(a->user, a->secret, t, abuf, sizeof abuf);
+	if (!CFG_SMTPSEND_OAUTH)
+		return -1;
 	if (mech == MECH_XOAUTH2 && round == 0) {
 		abuf[0] = 0;    /* after the error JSON: empty reply, then 535 */
 		return 0;
@@ -221,6 +223,12 @@ static int auth_initial(struct smtp *c, unsigned mech, size_t off)
 
 	if (mech == MECH_PLAIN)
 		return auth_plain(a->user, a->secret, o, max);
+	if (mech == MECH_LOGIN || mech == MECH_CRAM_MD5) {
+		abuf[off - 1] = 0;
+		return 0;
+	}
+	if (!CFG_SMTPSEND_OAUTH)
+		return -1;
 	if (mech == MECH_XOAUTH2)
 		return auth_xoauth2(a->user, a->secret, o, max);
 	if (mech == MECH_OAUTHBEARER)
@@ -536,7 +544,7 @@ int smtp_run(struct smtp *c, struct wb_err *e)
 		case ST_EHLO: next = st_ehlo(c, e); break;
 		case ST_HELO: next = st_helo(c, e); break;
 		case ST_STARTTLS: next = st_starttls(c, e); break;
-		case ST_AUTH: next = st_auth(c, e); break;
+		case ST_AUTH: next = CFG_SMTPSEND_AUTH ? st_auth(c, e) : -1; break;
 		case ST_ENVELOPE: next = st_envelope(c, e); break;
 		case ST_BODY: next = st_body(c, e); break;
 		case ST_QUIT: next = st_quit(c, e); break;

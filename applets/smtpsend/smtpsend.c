@@ -163,7 +163,7 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 	else if (!strcmp(k, "helo")) c->helo = v;
 	else if (!strcmp(k, "aliases")) c->aliases = v;
 	else if (!strcmp(k, "domain")) c->domain = v;
-	else if (!strcmp(k, "auth")) return set_auth(c, v, e);
+	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH) return set_auth(c, v, e);
 	else if (!strcmp(k, "rewrite-from")) return flag(k, v, &c->rewrite_from, e);
 	else if (!strcmp(k, "auth-plaintext")) return flag(k, v, &c->auth.plaintext_ok, e);
 	else if (!strcmp(k, "force-8bit")) return flag(k, v, &c->force8, e);
@@ -226,6 +226,8 @@ static int parse_args(struct sendcfg *c, int argc, char **argv)
 				return usage_error("more than %d recipients", RCPT_MAX);
 			c->args[c->nargs++] = st.arg;
 		} else if (id == O_AM) {
+			if (!CFG_SMTPSEND_AUTH)
+				return usage_error("-am: AUTH is not compiled in");
 			if (set_auth(c, st.arg, &e))
 				return usage_error("%s", e.msg);
 		} else if (id >= O_LONG) {
