@@ -495,10 +495,10 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 {
 	int r;
 
-	olen += dot_end(&c->dot, obuf + olen);
 	if (CFG_VERBOSE && c->s->verbose)
 		fprintf(stderr, "C: [%llu bytes of message]\nC: .\n",
-		        (unsigned long long)(c->dot.out - 3));
+		        (unsigned long long)dot_size(&c->dot));
+	olen += dot_end(&c->dot, obuf + olen);
 	if (body_out(c, e))
 		return -1;
 	if ((r = stream_flush(c->s)) != IO_OK)
