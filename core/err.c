@@ -6,10 +6,30 @@
 
 const char *wb_applet = "wirebox";
 
+/* Messages often quote what a server sent: control characters become '?'
+ * so a reply can neither forge lines nor send terminal escape sequences. */
+static void clean(char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			*s = '?';
+}
+
 static void err_vset(struct wb_err *e, int code, const char *fmt, va_list ap)
 {
 	e->code = code;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	clean(e->msg);
+}
+
+/* "applet: message" and a newline, cleaned */
+static void vsay(const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	clean(msg);
+	fprintf(stderr, "%s: %s\n", wb_applet, msg);
 }
 
 void err_set(struct wb_err *e, int code, const char *fmt, ...)
@@ -38,18 +58,21 @@ void warnmsg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", wb_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int err_report(const struct wb_err *e, const char *server, const char *step)
 {
+	char msg[sizeof e->msg];
+
+	memcpy(msg, e->msg, sizeof msg);        /* also when filled directly */
+	msg[sizeof msg - 1] = 0;
+	clean(msg);
 	fprintf(stderr, "%s: %s%s%s%s%s\n", wb_applet,
 	        server ? server : "", server ? ": " : "",
-	        step ? step : "", step ? ": " : "", e->msg);
+	        step ? step : "", step ? ": " : "", msg);
 	return e->code;
 }
 
@@ -57,10 +80,9 @@ int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", wb_applet);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsay(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help'.\n", wb_applet);
+	fprintf(stderr, "Try '%s --help'.\n", wb_applet);
 	return EX_USAGE;
 }

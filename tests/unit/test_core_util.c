@@ -115,6 +115,28 @@ START_TEST(err_style)
 }
 END_TEST
 
+/* a server's reply quoted in a message cannot forge lines or send escapes */
+START_TEST(err_cleans_controls)
+{
+	struct wb_err e = { 0, "" };
+	char out[512];
+	const char *saved = wb_applet;
+
+	wb_applet = "pop3get";
+	err_set(&e, EX_PROTOCOL, "bad reply '%s'", "-ERR x\r\npop3get: all good\x1b[2J\x7f\tend");
+	ck_assert_str_eq(e.msg, "bad reply '-ERR x??pop3get: all good?[2J?\tend'");
+	snprintf(e.msg, sizeof e.msg, "raw\nline");   /* filled directly */
+	stderr_capture();
+	err_report(&e, "h", "RETR");
+	warnmsg("w %s", "a\nb");
+	usage_error("u %s", "\x1b");
+	stderr_captured(out, sizeof out);
+	ck_assert_str_eq(out, "pop3get: h: RETR: raw?line\npop3get: w a?b\n"
+	                 "pop3get: u ?\nTry 'pop3get --help'.\n");
+	wb_applet = saved;
+}
+END_TEST
+
 /* a message longer than the buffer is cut, never overflows */
 START_TEST(err_truncates)
 {
@@ -143,6 +165,7 @@ Suite *core_util_suite(void)
 	tcase_add_test(tc, zero_and_clock);
 	tcase_add_test(tc, err_style);
 	tcase_add_test(tc, err_truncates);
+	tcase_add_test(tc, err_cleans_controls);
 	suite_add_tcase(s, tc);
 	return s;
 }
