@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -197,6 +198,28 @@ START_TEST(connect_v6_loopback)
 }
 END_TEST
 
+/* an IPv6 socket talking to 127.0.0.1 sees the peer as ::ffff:127.0.0.1 */
+START_TEST(peer_v4_mapped)
+{
+	struct sockaddr_in6 sa;
+	char port[8];
+	int l = listener(port, sizeof port), fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (fd < 0) {
+		close(l);
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sin6_family = AF_INET6;
+	sa.sin6_port = htons((unsigned short)atoi(port));
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &sa.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		ck_assert_int_eq(net_peer_is_loopback(fd), 1);
+	close(fd);
+	close(l);
+}
+END_TEST
+
 START_TEST(peer_not_socket)
 {
 	int p[2];
@@ -368,6 +391,7 @@ Suite *core_net_suite(void)
 	tcase_add_test(tc, connect_unknown_host);
 	tcase_add_test(tc, connect_v6_loopback);
 	tcase_add_test(tc, peer_not_socket);
+	tcase_add_test(tc, peer_v4_mapped);
 	tcase_add_test(tc, udp_round_trip);
 	tcase_add_test(tc, udp_foreign_reply_dropped);
 	tcase_add_test(tc, resolve_udp_errors);
