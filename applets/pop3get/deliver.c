@@ -64,11 +64,11 @@ int dlv_begin(struct dlv *d, struct wb_err *e)
 	mboxrd_init(&d->q);
 	switch (d->kind) {
 	case DLV_MAILDIR:
-		return maildir_begin(d, e);
+		return CFG_POP3GET_MAILDIR ? maildir_begin(d, e) : -1;
 	case DLV_MBOX:
-		return mbox_begin(d, e);
+		return CFG_POP3GET_MBOX ? mbox_begin(d, e) : -1;
 	case DLV_MDA:
-		return mda_begin(d, e);
+		return CFG_POP3GET_MDA ? mda_begin(d, e) : -1;
 	case DLV_STDOUT:
 		d->fd = 1;
 		return from_line(1, e);
@@ -116,10 +116,10 @@ int dlv_end(struct dlv *d, struct wb_err *e)
 
 	switch (d->kind) {
 	case DLV_MAILDIR:
-		r = maildir_end(d, e);
+		r = CFG_POP3GET_MAILDIR ? maildir_end(d, e) : -1;
 		break;
 	case DLV_MDA:
-		r = mda_end(d, e);
+		r = CFG_POP3GET_MDA ? mda_end(d, e) : -1;
 		break;
 	case DLV_RAW:
 		d->fd = -1;
@@ -128,7 +128,7 @@ int dlv_end(struct dlv *d, struct wb_err *e)
 	case DLV_STDOUT:
 		if (put(d, q, mboxrd_end(&d->q, q, sizeof q), e))
 			return -1;
-		if (d->kind == DLV_MBOX)
+		if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
 			r = mbox_end(d, e);
 		d->fd = -1;
 		break;
@@ -142,13 +142,16 @@ void dlv_abort(struct dlv *d)
 {
 	switch (d->kind) {
 	case DLV_MAILDIR:
-		maildir_abort(d);
+		if (CFG_POP3GET_MAILDIR)
+			maildir_abort(d);
 		break;
 	case DLV_MBOX:
-		mbox_abort(d);
+		if (CFG_POP3GET_MBOX)
+			mbox_abort(d);
 		break;
 	case DLV_MDA:
-		mda_abort(d);
+		if (CFG_POP3GET_MDA)
+			mda_abort(d);
 		break;
 	case DLV_STDOUT:
 	case DLV_RAW:
@@ -164,9 +167,9 @@ int dlv_sync(struct dlv *d, struct wb_err *e)
 
 	if (d->unsynced == 0)
 		return 0;
-	if (d->kind == DLV_MAILDIR)
+	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
 		r = maildir_sync(d, e);
-	else if (d->kind == DLV_MBOX)
+	else if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
 		r = mbox_sync(d, e);
 	else if (d->kind == DLV_STDOUT && fstat(1, &st) == 0 &&
 	         S_ISREG(st.st_mode) && fsync(1) != 0) {
@@ -182,6 +185,8 @@ void dlv_close(struct dlv *d)
 {
 	if (d->fd >= 0)
 		dlv_abort(d);
+	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
+		maildir_close(d);
 	if (d->dirfd >= 0)
 		close(d->dirfd);
 	if (d->tmpdirfd >= 0)

@@ -76,6 +76,7 @@ int maildir_open(struct dlv *d, struct wb_err *e)
 		return -1;
 	close(cur);
 	safe_host(d->host, sizeof d->host);
+	d->mypid = getpid();
 	return 0;
 }
 
@@ -85,7 +86,7 @@ int maildir_begin(struct dlv *d, struct wb_err *e)
 
 	gettimeofday(&tv, NULL);
 	if (maildir_name(d->tmpname, sizeof d->tmpname, (long)tv.tv_sec,
-	                 (long)tv.tv_usec, (long)getpid(), ++d->seq, d->host)) {
+	                 (long)tv.tv_usec, (long)d->mypid, ++d->seq, d->host)) {
 		err_set(e, EX_SOFTWARE, "Maildir name too long");
 		return -1;
 	}
@@ -100,23 +101,13 @@ int maildir_begin(struct dlv *d, struct wb_err *e)
 
 int maildir_end(struct dlv *d, struct wb_err *e)
 {
-	if (fsync(d->fd) != 0) {
-		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, d->tmpname);
+	if (d->npend == DLV_PEND && maildir_sync(d, e)) {
 		maildir_abort(d);
 		return -1;
 	}
-	if (close(d->fd) != 0) {
-		d->fd = -1;
-		err_sys(e, EX_IOERR, "closing %s/tmp/%s", d->path, d->tmpname);
-		unlinkat(d->tmpdirfd, d->tmpname, 0);
-		return -1;
-	}
+	d->pend_fd[d->npend] = d->fd;
+	memcpy(d->pend_name[d->npend++], d->tmpname, sizeof d->tmpname);
 	d->fd = -1;
-	if (renameat(d->tmpdirfd, d->tmpname, d->dirfd, d->tmpname) != 0) {
-		err_sys(e, EX_IOERR, "renaming into %s/new", d->path);
-		unlinkat(d->tmpdirfd, d->tmpname, 0);
-		return -1;
-	}
 	return 0;
 }
 
@@ -129,11 +120,59 @@ void maildir_abort(struct dlv *d)
 	}
 }
 
+/* pending messages from i on are dropped (never visible) */
+static void drop_pending(struct dlv *d, int i)
+{
+	for (; i < d->npend; i++) {
+		close(d->pend_fd[i]);
+		unlinkat(d->tmpdirfd, d->pend_name[i], 0);
+	}
+	d->npend = 0;
+}
+
+/* one message: its own fsync, then visible in new/ */
+static int publish(struct dlv *d, int i, struct wb_err *e)
+{
+	const char *name = d->pend_name[i];
+
+	if (fsync(d->pend_fd[i]) != 0) {
+		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, name);
+		return -1;
+	}
+	if (close(d->pend_fd[i]) != 0) {
+		d->pend_fd[i] = -1;
+		err_sys(e, EX_IOERR, "closing %s/tmp/%s", d->path, name);
+		return -1;
+	}
+	d->pend_fd[i] = -1;
+	if (renameat(d->tmpdirfd, name, d->dirfd, name) != 0) {
+		err_sys(e, EX_IOERR, "renaming into %s/new", d->path);
+		return -1;
+	}
+	return 0;
+}
+
 int maildir_sync(struct dlv *d, struct wb_err *e)
 {
+	int i;
+
+	for (i = 0; i < d->npend; i++) {
+		if (publish(d, i, e)) {
+			if (d->pend_fd[i] < 0)
+				unlinkat(d->tmpdirfd, d->pend_name[i], 0);
+			drop_pending(d, d->pend_fd[i] < 0 ? i + 1 : i);
+			return -1;
+		}
+	}
+	d->npend = 0;
 	if (fsync(d->dirfd) != 0) {
 		err_sys(e, EX_IOERR, "fsync %s/new", d->path);
 		return -1;
 	}
 	return 0;
+}
+
+void maildir_close(struct dlv *d)
+{
+	drop_pending(d, 0);
 }

@@ -71,6 +71,9 @@ size_t mboxrd_feed(struct mboxrd *q, const char *in, size_t n, char *out);
 size_t mboxrd_end(struct mboxrd *q, char *out, size_t max);
 
 /* ---- deliver_*.c: targets -------------------------------------------- */
+/* Maildir messages whose fsyncs are issued together (one journal commit
+ * instead of one per message on ext4 and the like) */
+#define DLV_PEND 64
 enum dlv_kind { DLV_STDOUT, DLV_MAILDIR, DLV_MBOX, DLV_MDA, DLV_RAW };
 struct dlv {
 	enum dlv_kind kind;
@@ -81,21 +84,28 @@ struct dlv {
 	int mboxfd;              /* mbox: the locked file */
 	off_t start;             /* mbox: size before the message */
 	pid_t pid;               /* MDA child */
+	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */
 	unsigned long seq;       /* Maildir names: count in this process */
 	struct mboxrd q;
 	char tmpname[128];
 	char host[64];
+	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
+	int npend;
+	int pend_fd[DLV_PEND];
+	char pend_name[DLV_PEND][128];
 };
 void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path);
 int dlv_open(struct dlv *d, struct wb_err *e);
 int dlv_begin(struct dlv *d, struct wb_err *e);
 int dlv_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
-/* message complete: stored (Maildir: fsynced and renamed into new/) */
+/* message complete (Maildir: still in tmp/, the next dlv_sync fsyncs it
+ * and renames it into new/; an mbox message is appended) */
 int dlv_end(struct dlv *d, struct wb_err *e);
 /* discard the message being written; nothing partial stays visible */
 void dlv_abort(struct dlv *d);
-/* make every ended message durable (directory fsync / mbox fsync) */
+/* make every ended message durable and visible: Maildir: fsync each file,
+ * rename it into new/, fsync new/; mbox: fsync */
 int dlv_sync(struct dlv *d, struct wb_err *e);
 void dlv_close(struct dlv *d);
 
@@ -105,6 +115,8 @@ int maildir_begin(struct dlv *d, struct wb_err *e);
 int maildir_end(struct dlv *d, struct wb_err *e);
 void maildir_abort(struct dlv *d);
 int maildir_sync(struct dlv *d, struct wb_err *e);
+/* drop messages not yet synced */
+void maildir_close(struct dlv *d);
 /* unique name "TIME.M<usec>P<pid>Q<seq>.HOST" into buf */
 int maildir_name(char *buf, size_t max, long sec, long usec, long pid,
                  unsigned long seq, const char *host);

@@ -401,7 +401,7 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 		p.dlv = &d;
 	if (p.dlv && st->c.mode == MODE_FETCH && dlv_open(&d, e))
 		return err_report(e, hp->host, "delivery");
-	if (st->c.only_new && st->c.mode == MODE_FETCH) {
+	if (CFG_POP3GET_UIDL && st->c.only_new && st->c.mode == MODE_FETCH) {
 		if (uidl_open(&u, st->c.statefile, e)) {
 			dlv_close(&d);
 			return err_report(e, hp->host, "state");
@@ -411,7 +411,7 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 	r = dial(st, hp, &s, &p, e);
 	if (r == 0 && (r = pop3_run(&p, e)) != 0)
 		pop3_abandon(&p);
-	if (p.uidl)
+	if (CFG_POP3GET_UIDL && p.uidl)
 		uidl_close(p.uidl);
 	dlv_close(&d);
 	if (s.xp.fd >= 0 && r == 0 && st->c.verbose)

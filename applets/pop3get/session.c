@@ -284,7 +284,7 @@ static int auth(struct pop3 *p, int a, struct wb_err *e)
 {
 	if (a == AUTH_PLAIN)
 		return auth_plain(p, e);
-	if (a == AUTH_APOP)
+	if (CFG_POP3GET_APOP && a == AUTH_APOP)
 		return auth_apop(p, e);
 	return auth_user(p, e);
 }
@@ -342,7 +342,7 @@ static int st_quit(struct pop3 *p, struct wb_err *e)
 	p->insync = 0;
 	if (CFG_TLS && p->tls_on)
 		tls_close();
-	if (p->uidl && p->complete && uidl_commit(p->uidl, e))
+	if (CFG_POP3GET_UIDL && p->uidl && p->complete && uidl_commit(p->uidl, e))
 		return -1;
 	p->st = P_DONE;
 	return 0;

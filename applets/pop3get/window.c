@@ -192,7 +192,7 @@ static int rcv_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		pop3_refused(text, EX_PROTOCOL, e);
 		soft(p, e, "DELE");
 		m->want = 0;
-		return p->uidl ? uidl_keep(p->uidl, m->uid, e) : 0;
+		return CFG_POP3GET_UIDL && p->uidl ? uidl_keep(p->uidl, m->uid, e) : 0;
 	}
 	p->deleted++;
 	return 0;
@@ -241,7 +241,7 @@ static int choose(struct pop3 *p, struct wb_err *e)
 			        "the server", c->server, m->num, m->size);
 			m->want = 0;
 			p->skipped++;
-		} else if (p->uidl && uidl_has(p->uidl, m->uid)) {
+		} else if (CFG_POP3GET_UIDL && p->uidl && uidl_has(p->uidl, m->uid)) {
 			m->want = 0;
 			p->known++;
 			if (uidl_keep(p->uidl, m->uid, e))
@@ -260,7 +260,7 @@ static int make_durable(struct pop3 *p, struct wb_err *e)
 
 	if (p->dlv && dlv_sync(p->dlv, e))
 		return -1;
-	if (!p->uidl)
+	if (!CFG_POP3GET_UIDL || !p->uidl)
 		return 0;
 	for (i = 0; i < p->nwin; i++)
 		if (p->win[i].stored)
@@ -318,8 +318,12 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 	p->step = "LIST";
 	if (info(p, e) || (!p->failed && choose(p, e)))
 		return -1;
-	if (!p->failed && phase(p, snd_retr, rcv_retr, 1, e))
+	if (!p->failed && phase(p, snd_retr, rcv_retr, 1, e)) {
+		struct wb_err e2;
+
+		make_durable(p, &e2);   /* complete messages stay; none deleted */
 		return -1;
+	}
 	if (make_durable(p, e)) {
 		p->step = "delivery";
 		return -1;

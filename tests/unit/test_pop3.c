@@ -384,9 +384,10 @@ START_TEST(maildir_delivery)
 	snprintf(buf, sizeof buf, "%s/Mail/new", tdir);
 	ck_assert_int_eq(count_dir(buf), 0);          /* not visible yet */
 	ck_assert_int_eq(dlv_end(&d, &e), 0);
-	ck_assert_int_eq(count_dir(buf), 1);
+	ck_assert_int_eq(count_dir(buf), 0);          /* not before its fsync */
 	ck_assert_int_eq(d.unsynced, 1);
 	ck_assert_int_eq(dlv_sync(&d, &e), 0);
+	ck_assert_int_eq(count_dir(buf), 1);
 	ck_assert_int_eq(d.unsynced, 0);
 	/* an aborted message leaves nothing in tmp/ or new/ */
 	ck_assert_int_eq(dlv_begin(&d, &e), 0);
@@ -397,7 +398,15 @@ START_TEST(maildir_delivery)
 	ck_assert_int_eq(count_dir(buf), 0);
 	snprintf(buf, sizeof buf, "%s/Mail/cur", tdir);
 	ck_assert_int_eq(count_dir(buf), 0);
+	/* complete but never synced (the session broke off): dropped */
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "whole\n", 6, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), 0);
 	dlv_close(&d);
+	snprintf(buf, sizeof buf, "%s/Mail/new", tdir);
+	ck_assert_int_eq(count_dir(buf), 1);
+	snprintf(buf, sizeof buf, "%s/Mail/tmp", tdir);
+	ck_assert_int_eq(count_dir(buf), 0);
 	rmtdir();
 }
 END_TEST
