@@ -225,9 +225,9 @@ int pop3_flush(struct pop3 *p, struct wb_err *e);
 int pop3_refused(const char *text, int code, struct wb_err *e);
 /* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
-/* read a dot-terminated body into the delivery target (dlv may be NULL to
- * discard, out may be a FILE-less sink). 0 or -1 with e */
-int pop3_body(struct stream *s, struct dlv *d, struct wb_err *e);
+/* read a dot-terminated body into d (NULL: discard); more than limit
+ * bytes (0: no limit) is an error. 0, -1 (stream/protocol) or -2 (d failed) */
+int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e);
 
 /* pop3get.c */
 int pop3get_main(int argc, char **argv);

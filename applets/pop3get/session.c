@@ -94,8 +94,9 @@ static int command(struct pop3 *p, const char *cmd, size_t show, int code,
 	return r == RESP_OK ? 0 : pop3_refused(*text, code, e);
 }
 
-/* the body of a multi-line reply, decoded, into d (NULL: discarded) */
-int pop3_body(struct stream *s, struct dlv *d, struct wb_err *e)
+/* the body of a multi-line reply, decoded, into d (NULL: discarded); a
+ * body growing past limit bytes (0: none) is a lying server */
+int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 {
 	char in[STREAM_RBUF], out[STREAM_RBUF + 1];
 	struct body b;
@@ -111,6 +112,11 @@ int pop3_body(struct stream *s, struct dlv *d, struct wb_err *e)
 		}
 		used = body_feed(&b, in, got, out, &n);
 		s->rpos -= got - used;          /* the rest is the next reply */
+		if (limit && b.bytes > limit) {
+			err_set(e, EX_PROTOCOL, "message larger than the %llu bytes "
+			        "announced", (unsigned long long)limit);
+			return -1;
+		}
 		if (n && d && dlv_write(d, out, n, e))
 			return -2;
 	}

@@ -160,11 +160,11 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		soft(p, e, "delivery");
 		d = NULL;
 	}
-	r = pop3_body(p->s, d, e);
+	r = pop3_body(p->s, d, p->cfg->max_size ? m->size : 0, e);
 	if (r == -2) {                          /* the target failed */
 		dlv_abort(d);
 		soft(p, e, "delivery");
-		r = pop3_body(p->s, NULL, e);
+		r = pop3_body(p->s, NULL, p->cfg->max_size ? m->size : 0, e);
 	}
 	if (r) {
 		if (d && d->fd >= 0)

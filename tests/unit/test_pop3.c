@@ -240,7 +240,7 @@ START_TEST(body_stream_chunks)
 
 		fake_init(&f, &xp, in, sizeof in - 1, chunk);
 		stream_init(&s, &xp, 1000);
-		ck_assert_int_eq(pop3_body(&s, NULL, &e), 0);
+		ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), 0);
 		ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
 		ck_assert_str_eq(line, "+OK next");
 	}
@@ -257,8 +257,27 @@ START_TEST(body_stream_drop)
 
 	fake_init(&f, &xp, in, sizeof in - 1, 5);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, &e), -1);
+	ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+}
+END_TEST
+
+/* a server sending more than LIST announced (--max-size set) */
+START_TEST(body_stream_limit)
+{
+	static const char in[] = "0123456789\r\n.\r\n";
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct wb_err e;
+
+	fake_init(&f, &xp, in, sizeof in - 1, 0);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(pop3_body(&s, NULL, 5, &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	fake_init(&f, &xp, in, sizeof in - 1, 0);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(pop3_body(&s, NULL, 11, &e), 0);
 }
 END_TEST
 
@@ -308,6 +327,7 @@ Suite *pop3_body_suite(void)
 	tcase_add_test(tc, body_unterminated);
 	tcase_add_test(tc, body_stream_chunks);
 	tcase_add_test(tc, body_stream_drop);
+	tcase_add_test(tc, body_stream_limit);
 	tcase_add_test(tc, mboxrd_quoting);
 	tcase_add_test(tc, mboxrd_end_without_newline);
 	suite_add_tcase(s, tc);
