@@ -237,9 +237,18 @@ static int resolve(struct args *a, struct server *srv)
 	return ok ? 0 : code;
 }
 
+/* "name (address)" or just the address when they are the same */
+static const char *who(const struct server *s, char *buf, size_t max)
+{
+	if (!strcmp(s->name, s->addr))
+		return s->addr;
+	snprintf(buf, max, "%s (%s)", s->name, s->addr);
+	return buf;
+}
+
 static void report_failures(const struct server *srv, int n)
 {
-	char why[160];
+	char why[160], name[HOST_MAX + ADDRSTR_MAX + 4];
 	struct wb_err e;
 	int i;
 
@@ -248,7 +257,23 @@ static void report_failures(const struct server *srv, int n)
 			continue;
 		e.code = 0;
 		snprintf(e.msg, sizeof e.msg, "%s", srv_fail_str(&srv[i], why, sizeof why));
-		err_report(&e, srv[i].addr, "query");
+		err_report(&e, who(&srv[i], name, sizeof name), "query");
+	}
+}
+
+/* -v: how many replies each server had dropped */
+static void report_drops(const struct server *srv, int n)
+{
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		unsigned d = 0;
+		if (srv[i].fail == FAIL_RESOLVE)
+			continue;
+		for (j = 0; j < NTP_NVERDICT + 2; j++)
+			d += srv[i].drops[j];
+		fprintf(stderr, "%s: %s: %u repl%s dropped, %u from another address or port\n",
+		        wb_applet, srv[i].addr, d, d == 1 ? "y" : "ies", srv[i].foreign);
 	}
 }
 
@@ -273,6 +298,8 @@ static int oneshot(struct sntpc_opts *o)
 	int best;
 
 	query_run(&o->q);
+	if (CFG_VERBOSE && o->q.verbose)
+		report_drops(o->q.srv, o->q.n);
 	report_failures(o->q.srv, o->q.n);
 	best = select_best(o->q.srv, o->q.n);
 	if (best < 0) {
@@ -283,8 +310,10 @@ static int oneshot(struct sntpc_opts *o)
 	b = &o->q.srv[best];
 	print_result(o, o->q.srv, o->q.n, best);
 	act = clock_decide(&o->pol, b->best.offset);
-	if (clock_apply(&clock_sys, act, b->best.offset, &e))
-		return err_report(&e, b->addr, "set clock");
+	if (clock_apply(&clock_sys, act, b->best.offset, &e)) {
+		char name[HOST_MAX + ADDRSTR_MAX + 4];
+		return err_report(&e, who(b, name, sizeof name), "set clock");
+	}
 	if (act != ACT_NONE && CFG_VERBOSE && o->q.verbose) {
 		char off[32];
 		fprintf(stderr, "%s: clock %s by %s s\n", wb_applet,

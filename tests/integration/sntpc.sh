@@ -85,17 +85,18 @@ CLOCKSHIM_EPERM=1 t_exit 77 "-a refused by the setter (EPERM): exit 77" sn -a "$
 t_grep "slew permission error" "set clock: cannot (slew|step) the clock: Operation not permitted" "$T_DIR/err"
 
 # ---- the misbehaving responder -------------------------------------------
-# responder MODE: start one, set RP to its port, RLOG to its request log
+# responder MODE [v6]: start one, set RP to its address, RLOG to its request log
 n=0
 responder() {
 	n=$((n + 1))
 	RLOG=$T_DIR/r$n.log
 	: >"$RLOG"
-	/usr/bin/python3 "$TOP/tests/sntp/responder.py" "$T_DIR/r$n.port" "$RLOG" "$1" &
+	/usr/bin/python3 "$TOP/tests/sntp/responder.py" "$T_DIR/r$n.port" "$RLOG" "$@" &
 	at_exit "kill $!"
 	i=0
 	while [ ! -s "$T_DIR/r$n.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	RP=127.0.0.1:$(cat "$T_DIR/r$n.port")
+	[ "${2:-}" != v6 ] || RP=[::1]:$(cat "$T_DIR/r$n.port")
 }
 reqs() { wc -l <"$RLOG" | tr -d ' '; }
 
@@ -133,6 +134,9 @@ refused negdelay 76 "negative delay refused"
 refused kod-init 76 "unknown kiss code dropped"
 refused otherport 69 "reply from another port ignored"
 t_grep "otherport: no reply" "no reply \\(2 requests timed out\\)" "$T_DIR/err"
+reset
+t_exit 69 "otherport -v" sn -v --timeout 0.3 -r 0 "$RP"
+t_grep "otherport: the kernel drops it; the count says 0 dropped" "^sntpc: $RP: 0 replies dropped, 0 from another address or port$" "$T_DIR/err"
 refused silent 69 "silent server"
 t_true "silent: 1 + 1 retry = 2 requests" [ "$(reqs)" = 2 ]
 
@@ -155,10 +159,31 @@ responder spoof+good
 reset
 t_exit 0 "spoofed reply dropped, the real one taken" sn -v -s "$RP"
 t_grep "spoof+good: drop shown in -v" "reply dropped: origin timestamp mismatch" "$T_DIR/err"
+t_grep "spoof+good: drops counted in -v" "^sntpc: $RP: 1 reply dropped, 0 from another address or port$" "$T_DIR/err"
 t_grep "spoof+good: clock stepped once" "^clock_settime" "$SLOG"
 
+responder good
+reset
+CLOCKSHIM_JUMP=2 CLOCKSHIM_JUMP_AFTER=1 t_exit 76 "local clock stepped during the request: sample refused" \
+	sn -v -s --timeout 0.3 -r 0 "$RP"
+t_grep "clock step during a request is named" "reply dropped: local clock changed during the request" "$T_DIR/err"
+noclock "clock stepped mid-request"
 responder ext
 t_exit 0 "reply with an RFC 7822 extension field accepted" sn "$RP"
+
+if /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null; then
+	responder good v6
+	t_exit 0 "IPv6 literal [::1]:PORT" sn -6 -e "$RP"
+	t_grep "IPv6: address reported" "^SNTP_ADDRESS='::1'$" "$T_DIR/out"
+	responder spoof v6
+	t_exit 76 "IPv6: spoofed origin refused" sn --timeout 0.3 -r 0 "$RP"
+else
+	echo "# no IPv6 loopback: IPv6 checks skipped"
+fi
+t_exit 69 "a name that does not resolve: exit 69" sn --timeout 0.3 no-such-host.invalid
+t_grep "resolve failure names the server and step" "^sntpc: no-such-host.invalid: resolve: " "$T_DIR/err"
+t_exit 69 "port unreachable: exit 69 quickly" sn --timeout 0.3 localhost:1
+t_grep "the failure names the server as given and its address" "^sntpc: localhost:1 \\(127\\.0\\.0\\.1:1\\): query: no reply: Connection refused$" "$T_DIR/err"
 
 # several servers: a denying one and a good one; the good one is used
 responder deny; D=$RP
@@ -222,6 +247,20 @@ reset
 CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
 	"$WB" sntpc -d -g --poll 1,1 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
 t_true "daemon -g: every 2000 s offset stepped" [ "$(grep -c clock_settime "$SLOG")" -ge 2 ]
+cat >"$T_DIR/hook2" <<EOH
+#!/bin/sh
+echo "\$1 \$SNTP_OFFSET" >>"$T_DIR/hook2.log"
+EOH
+chmod +x "$T_DIR/hook2"
+reset
+CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM t_exit 0 "daemon -b: the foreground process returns at once" \
+	timeout 2 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -b --poll 1,1 -x "$T_DIR/hook2" "$RP"
+i=0
+while [ ! -s "$T_DIR/hook2.log" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+t_grep "daemon -b: the background daemon stepped and ran -x" "^step \\+2000\\." "$T_DIR/hook2.log"
+for p in /proc/[0-9]*; do      # stop exactly the daemon started above
+	if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-x $T_DIR/hook2 "; then kill "${p#/proc/}"; fi
+done
 responder deny
 t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
 	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"

@@ -2,7 +2,9 @@
  * change the clock is blocked (the real function is never called) and
  * logged to $CLOCKSHIM_LOG. With CLOCKSHIM_EPERM=1 each fails with EPERM,
  * as it does without CAP_SYS_TIME. CLOCKSHIM_SHIFT=S makes CLOCK_REALTIME read
- * S seconds off (negative: a router that booted in 1970).
+ * S seconds off (negative: a router that booted in 1970); CLOCKSHIM_JUMP=S
+ * with CLOCKSHIM_JUMP_AFTER=N adds S more to every read after the Nth (a
+ * clock stepped by someone else in the middle of a request).
  *   cc -shared -fPIC -o clockshim.so clockshim.c -ldl */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -82,7 +84,9 @@ int stime(const time_t *t)
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
 	static int (*real)(clockid_t, struct timespec *);
+	static long reads;
 	const char *shift = getenv("CLOCKSHIM_SHIFT");
+	const char *jump = getenv("CLOCKSHIM_JUMP"), *after = getenv("CLOCKSHIM_JUMP_AFTER");
 	int r;
 
 	if (!real)
@@ -92,7 +96,11 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 		return -1;
 	}
 	r = real(id, ts);
-	if (r == 0 && id == CLOCK_REALTIME && shift)
+	if (r != 0 || id != CLOCK_REALTIME)
+		return r;
+	if (shift)
 		ts->tv_sec += atoll(shift);
+	if (jump && after && ++reads > atol(after))
+		ts->tv_sec += atoll(jump);
 	return r;
 }

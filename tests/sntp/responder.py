@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """tests/sntp/responder.py - a misbehaving SNTP server for the sntpc tests.
 
-    responder.py PORTFILE LOG MODE
+    responder.py PORTFILE LOG MODE [v6]
 
-Binds 127.0.0.1 on a free UDP port, writes the port to PORTFILE, and answers
+Binds 127.0.0.1 (or ::1 with v6) on a free UDP port, writes the port to PORTFILE, and answers
 every request according to MODE; each request is logged to LOG as
 "req SRCPORT HEX48". MODE is one of:
   good            a correct stratum 2 reply
@@ -78,10 +78,12 @@ def reply(req, mode, rx):
 
 def main():
     portfile, log, mode = sys.argv[1:4]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    other.bind(("127.0.0.1", 0))
+    v6 = len(sys.argv) > 4 and sys.argv[4] == "v6"
+    fam, host = (socket.AF_INET6, "::1") if v6 else (socket.AF_INET, "127.0.0.1")
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((host, 0))
+    other = socket.socket(fam, socket.SOCK_DGRAM)
+    other.bind((host, 0))
     with open(portfile + ".tmp", "w") as f:
         f.write("%d\n" % s.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
