@@ -207,6 +207,41 @@ else
 	if grep -q "not compiled" "$T_DIR/err"; then t_true "--starttls without TLS compiled in: clear error ($rc)" [ $rc -eq 64 ]
 	else t_true "--starttls without the capability: exit 69" [ $rc -eq 69 ]; fi
 fi
+# ---- TLS: STARTTLS and implicit TLS against Postfix (a TLS build needed)
+TW=$W
+if "$TW" smtpsend --tls --serverinfo -S 127.0.0.1:1 2>&1 | grep -q "not compiled"; then
+	TW=${WIREBOX_TLS:-$TOP/${BUILDROOT:-build}/tls-dyn/wirebox}
+	if [ ! -x "$TW" ] && [ -f /usr/include/mbedtls/ssl.h ]; then
+		echo "# building a TLS wirebox for the TLS checks"
+		mkdir -p "$T_DIR/tlsb"; cp "$TOP/configs/full_defconfig" "$T_DIR/tlsb/.config"
+		(cd "$TOP" && make -s BUILD="$T_DIR/tlsb" KCONFIG_CONFIG="$T_DIR/tlsb/.config" olddefconfig &&
+		 make -s BUILD="$T_DIR/tlsb" KCONFIG_CONFIG="$T_DIR/tlsb/.config" OUT="$T_DIR/tlsb/wirebox") >/dev/null 2>&1
+		TW=$T_DIR/tlsb/wirebox
+	fi
+fi
+if [ -x "$TW" ] && [ -f "${MTA_CA:-}" ]; then
+	na=$(count alice)
+	t_exit 0 "--starttls with --cafile delivers" env SMTP_PASSWORD=secret $TW smtpsend -v --starttls --cafile "$MTA_CA" -au alice -S 127.0.0.1:$MTA_STARTTLS_PORT alice@example.test < "$T_DIR/m2"
+	tr '\n' '|' < "$T_DIR/err" > "$T_DIR/err1"
+	t_grep "... EHLO again after STARTTLS, AUTH learned only then" "C: STARTTLS\|S: 220 [^|]*\|(-- [^|]*\|)?C: EHLO [^|]*\|.*250-AUTH.*\|C: AUTH CRAM-MD5" "$T_DIR/err1"
+	wait_count alice $((na + 1)) && pass "... and it arrived" || fail "... and it arrived"
+	t_exit 0 "--tls (implicit, port 465 style) with AUTH" env SMTP_PASSWORD=secret $TW smtpsend --tls --cafile "$MTA_CA" -au alice -S 127.0.0.1:$MTA_SMTPS_PORT alice@example.test < "$T_DIR/m2"
+	t_exit 0 "--serverinfo --starttls shows the TLS details" $TW smtpsend --serverinfo --starttls --cafile "$MTA_CA" -S 127.0.0.1:$MTA_STARTTLS_PORT
+	t_grep "... certificate line" "TLS.*(subject|verified)" "$T_DIR/out"
+	na=$(count alice)
+	t_exit 69 "unverifiable certificate refused: exit 69" $TW smtpsend --starttls -S 127.0.0.1:$MTA_STARTTLS_PORT alice@example.test < "$T_DIR/m2"
+	t_grep "... saying why" "STARTTLS: certificate is not signed by a trusted CA" "$T_DIR/err"
+	t_exit 69 "--starttls to a server without STARTTLS: exit 69, never plain text" $TW smtpsend -v --starttls -S 127.0.0.1:$MTA_PORT alice@example.test < "$T_DIR/m2"
+	t_nogrep "... no MAIL sent" "C: MAIL" "$T_DIR/err"
+	fake inject
+	t_exit 76 "data injected after the STARTTLS 220 refused: exit 76" $TW smtpsend --starttls --insecure -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+	t_grep "... saying why" "STARTTLS: server sent [0-9]+ bytes after its STARTTLS reply" "$T_DIR/err"
+	sleep 1
+	t_true "... nothing delivered meanwhile" [ "$(count alice)" -eq "$na" ]
+else
+	echo "# no TLS build of wirebox (and no libmbedtls-dev to make one): TLS checks skipped"
+fi
+
 port=$(free_port)
 t_exit 75 "connection refused: exit 75" $W smtpsend -S 127.0.0.1:$port alice@example.test < "$T_DIR/m2"
 finish

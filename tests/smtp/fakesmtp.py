@@ -51,7 +51,7 @@ def caps():
     c.append('250-SMTPUTF8')
     if 'auth' in modes:
         c.append('250-AUTH PLAIN LOGIN CRAM-MD5')
-    if 'starttls' in modes or 'starttls_bad' in modes:
+    if 'starttls' in modes or 'starttls_bad' in modes or 'inject' in modes:
         c.append('250-STARTTLS')
     c.append('250 ENHANCEDSTATUSCODES')
     return c
@@ -148,6 +148,10 @@ def session(c):
         elif cmd == 'HELO':
             c.send('250 fake.test')
         elif cmd == 'STARTTLS':
+            if 'inject' in modes:   # plaintext smuggled after the 220
+                c.s.sendall(b'220 go ahead\r\n250-INJECTED\r\n250 AUTH PLAIN\r\n')
+                c.line()
+                return
             c.send('454 4.7.0 TLS not available' if 'starttls_bad' in modes else '220 go ahead')
         elif cmd == 'AUTH':
             do_auth(c, words)

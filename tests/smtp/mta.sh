@@ -8,6 +8,9 @@
 # (PIPELINING and 8BITMIME not offered), MTA_MAIL (Maildir base: users
 # alice bob carol @example.test), MTA_LOG (Postfix's maillog_file).
 # temp@example.test gets 450 from an access map; others unknown get 550.
+# TLS (when openssl is there): MTA_STARTTLS_PORT (STARTTLS; AUTH offered
+# only after it), MTA_SMTPS_PORT (implicit TLS), MTA_CA (the self-signed
+# certificate for mta.wirebox.test and IP 127.0.0.1).
 set -eu
 cmd=$1 dir=$(mkdir -p "$2" && chmod 755 "$2" && cd "$2" && pwd)
 pf=$dir/postfix dv=$dir/dovecot
@@ -54,6 +57,12 @@ service anvil {
   chroot =
 }
 EOC
+}
+
+write_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-keyout "$pf/key.pem" -out "$pf/cert.pem" -days 3 -subj /CN=mta.wirebox.test \
+		-addext "subjectAltName=DNS:mta.wirebox.test,IP:127.0.0.1" >/dev/null 2>&1
 }
 
 write_postfix() {
@@ -103,6 +112,19 @@ EOC
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
 127.0.0.1:$MTA_NOPIPE_PORT inet n - n - - smtpd
   -o smtpd_discard_ehlo_keywords=pipelining,8bitmime
+127.0.0.1:$MTA_STARTTLS_PORT inet n - n - - smtpd
+  -o smtpd_tls_security_level=may
+  -o smtpd_tls_cert_file=$pf/cert.pem
+  -o smtpd_tls_key_file=$pf/key.pem
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_tls_auth_only=yes
+127.0.0.1:$MTA_SMTPS_PORT inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_tls_cert_file=$pf/cert.pem
+  -o smtpd_tls_key_file=$pf/key.pem
+  -o smtpd_sasl_auth_enable=yes
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -128,8 +150,10 @@ EOC
 case "$cmd" in
 start)
 	MTA_PORT=$(free_port) MTA_AUTH_PORT=$(free_port) MTA_NOPIPE_PORT=$(free_port)
+	MTA_STARTTLS_PORT=$(free_port) MTA_SMTPS_PORT=$(free_port)
 	write_dovecot
 	write_postfix
+	write_cert
 	dovecot -F -c "$dv/dovecot.conf" >"$dv/stderr" 2>&1 &
 	echo $! > "$dir/dovecot.pid"
 	postfix -c "$pf" check >"$pf/check.out" 2>&1 || { cat "$pf/check.out" >&2; exit 1; }
@@ -139,6 +163,9 @@ start)
 MTA_PORT=$MTA_PORT
 MTA_AUTH_PORT=$MTA_AUTH_PORT
 MTA_NOPIPE_PORT=$MTA_NOPIPE_PORT
+MTA_STARTTLS_PORT=$MTA_STARTTLS_PORT
+MTA_SMTPS_PORT=$MTA_SMTPS_PORT
+MTA_CA=$pf/cert.pem
 MTA_MAIL=$dir/mail/example.test
 MTA_LOG=$dir/maillog
 EOC
