@@ -73,11 +73,16 @@ $(KCONFIG_CONFIG):
 $(BUILD)/Kconfig.applets: $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh applets $@
 
-$(BUILD)/config.h: $(KCONFIG_CONFIG) $(BUILD)/Kconfig.applets Kconfig scripts/kconfig.sh
+# like kbuild's syncconfig: symbols added since .config was written get
+# their defaults (the file is rewritten only when that changes it)
+$(BUILD)/.config.synced: $(KCONFIG_CONFIG) $(BUILD)/Kconfig.applets Kconfig
+	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG) && touch $@
+
+$(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 	$(Q)sh scripts/kconfig.sh header $(KCONFIG_CONFIG) $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
-$(BUILD)/applets.h $(BUILD)/applets.mk: $(KCONFIG_CONFIG) $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+$(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
 
 $(BUILD)/obj/%.o: %.c $(GEN)

@@ -60,7 +60,8 @@ olddefconfig)
 		if ($2 == "bool" && v == "n") print "# CONFIG_" n " is not set"
 		else print "CONFIG_" n "=" v
 	}' > "$cfg.tmp"
-	mv "$cfg.tmp" "$cfg" ;;
+	# rewrite only on a change, so that make does not rebuild for nothing
+	if cmp -s "$cfg.tmp" "$cfg"; then rm -f "$cfg.tmp"; else mv "$cfg.tmp" "$cfg"; fi ;;
 header)
 	cfg=$2; out=$3
 	symbols | awk -v cfg="$cfg" '
