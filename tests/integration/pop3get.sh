@@ -118,6 +118,25 @@ t_exit 0 "fetch and delete" pg -m "$T_DIR/md4"
 t_true "delete: server empty" [ "$(on_server)" = 0 ]
 t_true "delete: all stored" [ "$(ls "$T_DIR/md4/new" | wc -l)" = $((NSRC + 1)) ]
 
+# ---- the order on the wire and on disk: every DELE after the fsyncs and
+# renames that made its message durable (strace shows the system calls)
+if command -v strace >/dev/null 2>&1; then
+	printf 'Subject: s%d\n\nbody\n' 1 > "$T_DIR/s1"; printf 'Subject: s2\n\nbody\n' > "$T_DIR/s2"
+	sh "$P3/dovecot.sh" add "$D" alice "$T_DIR/s1" "$T_DIR/s2"
+	t_exit 0 "fetch under strace" strace -f -o "$T_DIR/trace" -e trace=fsync,renameat,write -s 40 \
+		"$WB" pop3get -S "$SRV" -u alice -m "$T_DIR/md9"
+	if awk '/renameat\(/ { ren++; synced = 0 } /fsync\(/ { if (ren) synced = 1 }
+		/write\(.*DELE / { dele++; if (!ren || !synced) bad = 1 }
+		END { exit !(dele > 0 && !bad) }' "$T_DIR/trace"
+	then pass "DELE only after fsync + rename + directory fsync"
+	else fail "DELE only after fsync + rename + directory fsync" "$(grep -E 'rename|fsync|DELE' "$T_DIR/trace" | head -8 | tr '\n' '|')"; fi
+	if awk '/fsync\(/ { f[$2]++ } /renameat\(/ { n++ } END { exit !(n == 2) }' "$T_DIR/trace"
+	then pass "two messages, two renames"; else fail "two messages, two renames"; fi
+else
+	echo "strace missing (apt-get install strace): DELE-after-fsync order not checked"
+	[ -z "${CI:-}" ] || fail "strace installed"
+fi
+
 # ---- 1,000 small messages
 /usr/bin/python3 "$P3/mkmsgs.py" "$T_DIR/small" small 1000
 sh "$P3/dovecot.sh" add "$D" alice "$T_DIR"/small/*

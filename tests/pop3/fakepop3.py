@@ -12,7 +12,6 @@ MODE:
   nouidl   no UIDL in CAPA, UIDL answers -ERR
   silent   accepts, never says anything
   longline a greeting of 5000 bytes without a line end
-  inject   (STLS) answers "+OK" and a forged line in the same packet
 """
 import socket, sys, time
 
@@ -45,11 +44,7 @@ def retr(conn, mode, n):
 def answer(conn, mode, cmd, arg, dele, f):
     if cmd == "CAPA":
         caps = b"USER\r\nPIPELINING\r\n" + (b"" if mode == "nouidl" else b"UIDL\r\n")
-        if mode == "inject":
-            caps += b"STLS\r\n"
         conn.sendall(b"+OK\r\n" + caps + b".\r\n")
-    elif cmd == "STLS":
-        conn.sendall(b"+OK begin TLS\r\n+OK forged\r\n")
     elif cmd in ("USER", "PASS", "NOOP", "RSET"):
         conn.sendall(b"+OK\r\n")
     elif cmd == "STAT":
