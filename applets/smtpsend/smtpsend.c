@@ -39,6 +39,7 @@
 #define _DEFAULT_SOURCE
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,6 +402,7 @@ int smtpsend_main(int argc, char **argv)
 	int rc, i;
 
 	memset(&c, 0, sizeof c);
+	signal(SIGPIPE, SIG_IGN);       /* a closed connection is an error, not death */
 	if ((rc = read_config(&c, argc, argv)) != 0)
 		return rc;
 	if ((rc = parse_args(&c, argc, argv)) != 0)

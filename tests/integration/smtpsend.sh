@@ -180,6 +180,10 @@ t_grep "... HELO sent" "C: HELO " "$T_DIR/err"
 fake drop_after_dot
 t_exit 75 "connection lost before the final 250: exit 75, never success" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
 t_grep "... names the step" "end of data: connection closed" "$T_DIR/err"
+fake drop_in_data
+t_exit 69 "message over the server's SIZE refused before MAIL" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/big"
+t_exit 75 "connection lost in the middle of the message: exit 75 (no SIGPIPE death)" sh -c "cat '$T_DIR/big' | $W smtpsend -S 127.0.0.1:$FP alice@example.test"
+t_grep "... names the step" "DATA \(message\): " "$T_DIR/err"
 fake silent
 t0=$(date +%s)
 t_exit 75 "silent server: timeout, exit 75" $W smtpsend --timeout 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
