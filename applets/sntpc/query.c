@@ -13,11 +13,14 @@
 #include <sys/uio.h>
 #include <netinet/in.h>
 #include "sysopts.h"
+#include "err.h"
 #include "sntpc.h"
 #include "util.h"
 
 /* allowed disagreement of realtime and monotonic round trips: 1 ms + 1% */
 #define STEP_SLACK_NS 1000000
+/* datagrams read per wakeup */
+#define RECV_BATCH 16
 
 static void stamp(uint64_t *ntp, int64_t *mono_ns)
 {
@@ -228,8 +231,10 @@ static void receive(struct query *q, struct server *s)
 	uint64_t t4;
 	int64_t mono4;
 	ssize_t r;
+	int k;
 
-	while (s->state == SRV_WAIT && s->fd >= 0) {
+	/* a bounded batch: a flood cannot keep us past the deadline */
+	for (k = 0; k < RECV_BATCH && s->state == SRV_WAIT && s->fd >= 0; k++) {
 		memset(&mh, 0, sizeof mh);
 		iov.iov_base = buf;
 		iov.iov_len = sizeof buf;
@@ -260,6 +265,9 @@ static void timeout(struct query *q, struct server *s)
 {
 	int n = 0, i;
 
+	if (CFG_VERBOSE && q->verbose && s->fd >= 0)
+		fprintf(stderr, "%s: %s: no usable reply to request %d within %ld ms\n",
+		        wb_applet, s->addr, s->tries, q->timeout_ms);
 	srv_close(s);
 	if (s->tries < q->samples + q->retries && s->samples < q->samples) {
 		s->state = SRV_SEND;
@@ -275,6 +283,30 @@ static void timeout(struct query *q, struct server *s)
 	s->fail = n ? FAIL_GARBAGE : s->err ? FAIL_NET : FAIL_TIMEOUT;
 }
 
+/* the per-server state machine: send -> wait -> (send | done | fail) */
+static void advance(struct query *q, struct server *s, int64_t now)
+{
+	switch (s->state) {
+	case SRV_WAIT:
+		if (now < s->deadline)
+			return;
+		timeout(q, s);
+		if (s->state == SRV_SEND)
+			send_one(q, s, now);
+		return;
+	case SRV_SEND:
+		send_one(q, s, now);
+		return;
+	case SRV_DONE:
+	case SRV_FAIL:
+		return;
+	}
+	srv_close(s);                   /* impossible state: never use it */
+	s->state = SRV_FAIL;
+	s->fail = FAIL_NET;
+	s->err = EINVAL;
+}
+
 /* send what is due; fill pfd with the waiting sockets; returns the count
  * and sets *wait_ms to the nearest deadline */
 static int prepare(struct query *q, struct pollfd *pfd, int *idx, int64_t *wait_ms)
@@ -284,10 +316,7 @@ static int prepare(struct query *q, struct pollfd *pfd, int *idx, int64_t *wait_
 
 	for (i = 0; i < q->n; i++) {
 		struct server *s = &q->srv[i];
-		if (s->state == SRV_WAIT && now >= s->deadline)
-			timeout(q, s);
-		if (s->state == SRV_SEND)
-			send_one(q, s, now);
+		advance(q, s, now);
 		if (s->state != SRV_WAIT)
 			continue;
 		if (next < 0 || s->deadline < next)

@@ -140,6 +140,12 @@ t_grep "otherport: the kernel drops it; the count says 0 dropped" "^sntpc: $RP: 
 refused silent 69 "silent server"
 t_true "silent: 1 + 1 retry = 2 requests" [ "$(reqs)" = 2 ]
 
+responder flood
+start=$(date +%s%N)
+t_exit 76 "a flood of spoofed replies: refused" sn --timeout 0.3 -r 0 "$RP"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+t_true "a flood cannot hold sntpc past its deadline (${ms} ms for a 300 ms timeout)" [ "$ms" -lt 1000 ]
+
 responder rate
 reset
 start=$(date +%s%N)

@@ -24,6 +24,7 @@ every request according to MODE; each request is logged to LOG as
   ext             a correct reply followed by an RFC 7822 extension field
   negdelay        transmit timestamp 1 s after receive (negative delay)
   silent          never answers
+  flood           spoofed replies without pause for 3 s
 """
 import os, socket, struct, sys, time
 
@@ -98,6 +99,13 @@ def main():
             s.sendto(reply(req, "spoof", rx), peer)
             time.sleep(0.05)
             s.sendto(reply(req, "good", rx), peer)
+        elif mode == "flood":
+            end = time.time() + 3
+            while time.time() < end:
+                try:
+                    s.sendto(reply(req, "spoof", rx), peer)
+                except OSError:
+                    break
         elif mode == "otherport":
             other.sendto(reply(req, "good", rx), peer)
         else:
