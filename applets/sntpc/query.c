@@ -148,6 +148,11 @@ static void kiss(struct query *q, struct server *s, const struct ntp_pkt *p)
 		return;
 	case KOD_ACT_BACKOFF:
 		s->fail = FAIL_RATE;
+		if (s->have) {          /* keep the samples we have; ask no more */
+			srv_close(s);
+			s->state = SRV_DONE;
+			return;
+		}
 		break;
 	case KOD_ACT_STOP:
 		s->fail = k == KOD_DENY ? FAIL_DENY : FAIL_RSTR;

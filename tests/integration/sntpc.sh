@@ -155,6 +155,11 @@ t_true "RATE: one-shot exits promptly (${ms} ms)" [ "$ms" -lt 1500 ]
 t_true "RATE: no retries sent" [ "$(reqs)" = 1 ]
 t_grep "RATE: code reported" "kiss-o'-death RATE" "$T_DIR/err"
 noclock rate
+responder good-then-rate
+reset
+t_exit 0 "-c 4, RATE after the first sample: the sample is used" sn -c 4 -e -s "$RP"
+t_true "RATE after a sample: no more requests" [ "$(reqs)" = 2 ]
+t_grep "RATE after a sample: clock stepped" "^clock_settime" "$SLOG"
 refused deny 77 "DENY kiss"
 t_true "DENY: server not asked again" [ "$(reqs)" = 1 ]
 t_grep "DENY: code reported" "kiss-o'-death DENY" "$T_DIR/err"
@@ -275,4 +280,13 @@ t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bo
 t_exit 64 "no server: usage error" sn
 t_exit 64 "bad -c" sn -c 0 "$C"
 t_exit 64 "-x without -d" sn -x /bin/true "$C"
+t_exit 64 "-e with -l" sn -e -l "$C"
+t_exit 64 "bad --poll" sn -d --poll 64 "$C"
+t_exit 64 "--poll MIN above MAX" sn -d --poll 1024,64 "$C"
+t_exit 64 "bad --timeout" sn --timeout 0 "$C"
+t_exit 64 "bad server address" sn "[::1"
+t_exit 64 "unknown option" sn --bogus "$C"
+t_grep "usage errors say what and how to get help" "^Try 'sntpc --help'" "$T_DIR/err"
+t_exit 0 "--help" sn --help
+t_grep "--help shows the usage" "^Usage: sntpc \\[OPTIONS\\] SERVER\\[:PORT\\]" "$T_DIR/out"
 finish

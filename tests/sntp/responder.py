@@ -24,6 +24,7 @@ every request according to MODE; each request is logged to LOG as
   ext             a correct reply followed by an RFC 7822 extension field
   negdelay        transmit timestamp 1 s after receive (negative delay)
   silent          never answers
+  good-then-rate  a correct reply to the first request, RATE to the others
   flood           spoofed replies without pause for 3 s
 """
 import os, socket, struct, sys, time
@@ -89,6 +90,7 @@ def main():
         f.write("%d\n" % s.getsockname()[1])
     os.rename(portfile + ".tmp", portfile)
     lf = open(log, "a", buffering=1)
+    first = True
     while True:
         req, peer = s.recvfrom(2048)
         rx = ntp_now()
@@ -99,6 +101,8 @@ def main():
             s.sendto(reply(req, "spoof", rx), peer)
             time.sleep(0.05)
             s.sendto(reply(req, "good", rx), peer)
+        elif mode == "good-then-rate":
+            s.sendto(reply(req, "good" if first else "rate", rx), peer)
         elif mode == "flood":
             end = time.time() + 3
             while time.time() < end:
@@ -110,6 +114,7 @@ def main():
             other.sendto(reply(req, "good", rx), peer)
         else:
             s.sendto(reply(req, mode, rx), peer)
+        first = False
 
 
 if __name__ == "__main__":
