@@ -2,6 +2,9 @@
  * the stream's socket, verified against a CA bundle, a SHA-256 pin, or (with
  * --insecure and a warning) not at all. Swapped in with stream_upgrade(). */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -313,6 +316,9 @@ int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
 	mbedtls_ctr_drbg_init(&T.drbg);
 	T.started = 1;
 	T.fd = s->xp.fd;
+	/* mbedTLS writes each handshake message on its own: without this,
+	 * Nagle holds the Finished for the server's delayed ACK (40 ms) */
+	setsockopt(T.fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (setup_verify(o, host, e) || setup_conf(e) || setup_ssl(e) ||
 	    handshake(s->timeout_ms, e)) {
 		tls_close();
