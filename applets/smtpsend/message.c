@@ -206,6 +206,10 @@ static void count(struct dot *d, const void *p, size_t n)
 	}
 }
 
+/* SIZE and 8-bit: exact when the whole message is in head. For a larger
+ * regular file SIZE is the RFC 1870 estimate head + the rest's raw bytes
+ * (exact for CRLF files, low by one per bare LF): scanning it first would
+ * cost more than sending it. 8-bit is then unknown (found while sending). */
 static void measure(struct msg *m)
 {
 	struct dot d;
@@ -217,19 +221,14 @@ static void measure(struct msg *m)
 	count(&d, m->head, m->hlen);
 	m->size = 0;
 	m->eightbit = -1;
-	if (!m->eof) {
-		if (fstat(0, &st) || !S_ISREG(st.st_mode) || (off = lseek(0, 0, SEEK_CUR)) < 0)
-			return;
-		while (off < st.st_size) {
-			ssize_t r = pread(0, chunk, CHUNK, off);
-			if (r <= 0)
-				return;
-			count(&d, chunk, (size_t)r);
-			off += r;
-		}
+	if (m->eof) {
+		m->eightbit = d.eightbit;
+		m->size = dot_size(&d);
+		return;
 	}
-	m->eightbit = d.eightbit;
-	m->size = dot_size(&d);
+	if (!fstat(0, &st) && S_ISREG(st.st_mode) && (off = lseek(0, 0, SEEK_CUR)) >= 0 &&
+	    st.st_size > off)
+		m->size = dot_size(&d) + (uint64_t)(st.st_size - off);
 }
 
 int msg_prepare(const struct sendcfg *c, struct msg *m)
