@@ -61,8 +61,12 @@ static void send_one(struct query *q, struct server *s, int64_t now)
 	s->tries++;
 	s->state = SRV_WAIT;
 	s->deadline = now + q->timeout_ms;
-	if (random_bytes(&s->xmt, sizeof s->xmt) || s->xmt == 0)
-		s->xmt = (uint64_t)now << 20 | (uint64_t)getpid();
+	do {                    /* unpredictable, or no request at all */
+		if (random_bytes(&s->xmt, sizeof s->xmt)) {
+			s->err = errno ? errno : EIO;
+			return;
+		}
+	} while (s->xmt == 0);
 	ntp_request(pkt, s->xmt);
 	s->fd = net_udp_open((struct sockaddr *)&s->sa, s->salen, &e);
 	if (s->fd < 0) {
