@@ -106,14 +106,15 @@ static int first_addr(void *ctx, const char *a, struct wb_err *e)
 	return 0;
 }
 
-static void login_name(char *out, size_t max)
+/* login@domain (--domain), else login@hostname */
+static void login_name(const char *domain, char *out, size_t max)
 {
 	struct passwd *pw = getpwuid(getuid());
 	char host[HOST_MAX] = "localhost";
 
 	gethostname(host, sizeof host);
 	host[sizeof host - 1] = 0;
-	snprintf(out, max, "%s@%s", pw ? pw->pw_name : "root", host);
+	snprintf(out, max, "%s@%s", pw ? pw->pw_name : "root", domain ? domain : host);
 }
 
 /* envelope sender: -f, --from, the header From, login@host */
@@ -130,7 +131,7 @@ static int sender(const struct sendcfg *c, struct msg *m, struct wb_err *e)
 	if (!a[0] && m->h.from[0])
 		strlcopy(a, m->h.from, sizeof a);
 	if (!a[0])
-		login_name(a, sizeof a);
+		login_name(c->domain, a, sizeof a);
 	if (qualify(c, a, m->from, sizeof m->from, e))
 		return -1;
 	if (!addr_ok(m->from, &u)) {
