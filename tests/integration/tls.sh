@@ -210,6 +210,12 @@ for c in expired future wrongname self; do
 	t_grep "pop3get $c: says why, names the server" "^pop3get: localhost(:$port)?: [A-Za-z ]+: .*$why" "$T_DIR/err"
 	t_nothing_sent "pop3get $c"
 done
+if [ -n "${WIREBOX_CLOCK:-}" ]; then     # built "in 2100" (toolchain/tls-check.sh)
+	t_exit 69 "clock before the build date: not-yet-valid certificate refused" \
+		"$WIREBOX_CLOCK" pop3get -S localhost:$SS_future --tls $CA $PAUTH -s
+	t_grep "clock before the build date: says the clock is wrong, suggests sntpc -s" \
+		"valid before 2099-01-01 00:00:00 UTC, and the system clock is before this program was built: the clock is wrong; set it first, e.g. 'sntpc -s SERVER'" "$T_DIR/err"
+fi
 cat "$T_DIR"/s_server-*.log > "$T_DIR/s_server.all"
 t_nogrep "s_server saw no POP3 command" '^(USER|PASS|APOP|AUTH|CAPA|STAT)' "$T_DIR/s_server.all"
 
