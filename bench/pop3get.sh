@@ -122,9 +122,27 @@ bench() {
 	printf '  %-22s %7ss  peak RSS %6s KiB  (%s messages stored)\n' "$name" "$best" "$rss" "$n"
 }
 
+# the floor: log in, send every RETR at once, read to the last "." (no storing)
+cat > "$T/raw.py" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+f = s.makefile("rb", buffering=1 << 20)
+f.readline()
+s.sendall(b"USER alice\r\nPASS alice-secret\r\nSTAT\r\n")
+f.readline(); f.readline()
+n = int(f.readline().split()[1])
+s.sendall(b"".join(b"RETR %d\r\n" % i for i in range(1, n + 1)))
+for i in range(n):
+    f.readline()
+    while f.readline() != b".\r\n":
+        pass
+s.sendall(b"QUIT\r\n")
+f.readline()
+PY
 export POP3_PASSWORD=alice-secret
 for set in small big; do
 	case $set in small) echo "1,000 small messages into a Maildir:" ;; big) echo "one 100 MB message into a Maildir:" ;; esac
+	bench "raw pipelined RETRs" $set /usr/bin/python3 "$T/raw.py" "$PORT"
 	bench pop3get $set "$WB" pop3get -S 127.0.0.1:$PORT -u alice -m "$OUTDIR"
 	if command -v mpop >/dev/null 2>&1; then
 		bench mpop $set mpop --host=127.0.0.1 --port="$PORT" --user=alice --auth=user \

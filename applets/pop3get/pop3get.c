@@ -77,6 +77,7 @@ const char pop3get_help[] =
 "  --insecure    TLS options (implicit TLS: default port 995)\n"
 "  --serverinfo  print the greeting, CAPA and APOP availability\n"
 "  --timeout S   per-read timeout (default 30)   -4 / -6  address family\n"
+"  --port P      port when -S has none (default 110, 995 with --tls)\n"
 "  -v            show the dialog on stderr (passwords masked)\n"
 "Exit: 0 ok, 64 usage, 69 unavailable, 74 local I/O, 75 temporary,\n"
 "76 protocol, 77 authentication, 78 config.\n";
@@ -85,7 +86,7 @@ enum {
 	O_SERVER, O_USER, O_STAT, O_LIST, O_MAILDIR, O_MBOX, O_MDA, O_KEEP, O_NEW,
 	O_STATE, O_MAXSIZE, O_HEADERS, O_VERBOSE, O_TIMEOUT, O_4, O_6, O_INFO,
 	O_CONF, O_PASSFILE, O_PASSEVAL, O_PASSWORD, O_AUTH, O_PLAINTEXT,
-	O_TLS, O_STARTTLS, O_CAFILE, O_CAPATH, O_TLSNAME, O_FPR, O_INSECURE,
+	O_PORT, O_TLS, O_STARTTLS, O_CAFILE, O_CAPATH, O_TLSNAME, O_FPR, O_INSECURE,
 };
 
 /* config keys (named like the long options), by id */
@@ -93,9 +94,12 @@ static const char *const keys[] = {
 	"server", "user", "stat", "list", "maildir", "mbox", "mda", "keep", "new",
 	"state", "max-size", "headers", "verbose", "timeout", "ipv4", "ipv6",
 	"serverinfo", "config", "passfile", "passwordeval", "password", "auth",
-	"auth-plaintext", "tls", "starttls", "cafile", "capath", "tls-name",
+	"auth-plaintext", "port", "tls", "starttls", "cafile", "capath", "tls-name",
 	"fingerprint", "insecure",
 };
+
+/* one key per option id */
+typedef char keys_match_ids[sizeof keys / sizeof *keys == O_INSECURE + 1 ? 1 : -1];
 
 static const struct opt opts[] = {
 	{ "S", O_SERVER, 1 }, { "server", O_SERVER, 1 }, { "u", O_USER, 1 },
@@ -112,12 +116,13 @@ static const struct opt opts[] = {
 	{ "starttls", O_STARTTLS, 0 }, { "cafile", O_CAFILE, 1 },
 	{ "capath", O_CAPATH, 1 }, { "tls-name", O_TLSNAME, 1 },
 	{ "fingerprint", O_FPR, 1 }, { "insecure", O_INSECURE, 0 },
-	{ NULL, 0, 0 },
+	{ "port", O_PORT, 1 }, { NULL, 0, 0 },
 };
 
 struct setup {
 	struct pop3cfg c;
 	const char *maildir, *mbox, *mda, *conf, *passfile, *passeval, *password;
+	const char *port;
 	char statebuf[4096];
 	char secret[SECRET_MAX];
 };
@@ -175,6 +180,7 @@ static int set_value(struct setup *st, int id, const char *v, struct wb_err *e)
 	case O_PASSEVAL: st->passeval = v; break;
 	case O_PASSWORD: st->password = v; break;
 	case O_CONF: st->conf = v; break;
+	case O_PORT: st->port = v; break;
 	case O_AUTH: return set_auth(&st->c, v, e);
 	case O_MAXSIZE:
 		if (parse_long(v, 1, 0x7fffffffffffffffL, &n))
@@ -224,7 +230,8 @@ static int conf_line(void *ctx, const char *key, const char *val, struct wb_err 
 	size_t i;
 
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
-		if (!strcmp(key, keys[i]) || (!strcmp(key, "tls_name") && i == O_TLSNAME))
+		if (!strcmp(key, keys[i]) || (!strcmp(key, "tls_name") && i == O_TLSNAME) ||
+		    (!strcmp(key, "host") && i == O_SERVER))
 			return set(ctx, (int)i, val, e);
 	err_set(e, EX_CONFIG, "unknown key '%s'", key);
 	return -1;
@@ -438,8 +445,8 @@ int pop3get_main(int argc, char **argv)
 			return usage_error("%s", e.msg);
 		return err_report(&e, NULL, NULL);
 	}
-	if (hostport_parse(st.c.server, st.c.tls.mode == TLS_IMPLICIT ? "995" : "110",
-	                   &hp, &e))
+	if (hostport_parse(st.c.server, st.port ? st.port :
+	                   st.c.tls.mode == TLS_IMPLICIT ? "995" : "110", &hp, &e))
 		return usage_error("%s", e.msg);
 	st.c.server = hp.host;
 	if (st.c.mode != MODE_INFO && get_secret(&st, hp.host, &e))

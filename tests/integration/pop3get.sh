@@ -59,11 +59,14 @@ t_exit 0 "hashed-password user: APOP refused, falls back" env POP3_PASSWORD=bob-
 t_exit 77 "hashed-password user with --auth apop: 77" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob --auth apop -s
 printf 'alice-secret\n' > "$T_DIR/pw"
 t_exit 0 "--passfile" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/pw" -s
-printf 'server %s\nuser alice\npassword alice-secret\nkeep\n' "$SRV" > "$T_DIR/conf"
+printf '# smtpsend-style keys\nhost 127.0.0.1\nport %s\nuser alice\npassword alice-secret\nkeep on\n' "$PORT" > "$T_DIR/conf"
 chmod 600 "$T_DIR/conf"
 t_exit 0 "config file -C" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf" -s
 chmod 644 "$T_DIR/conf"
 t_exit 78 "config file with a password readable by others: 78" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf" -s
+printf 'server %s\nbogus-key 1\n' "$SRV" > "$T_DIR/conf2"
+t_exit 78 "unknown config key: 78" "$WB" pop3get -C "$T_DIR/conf2" -u alice -s
+t_grep "unknown key named with file and line" 'conf2.*2.*bogus-key' "$T_DIR/err"
 t_exit 78 "no password anywhere: 78" env -u POP3_PASSWORD HOME=$T_DIR "$WB" pop3get -S "$SRV" -u alice -s
 
 # ---- mbox, stdout, MDA, -t, MSGNUM, --max-size
