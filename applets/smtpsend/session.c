@@ -192,6 +192,8 @@ static int st_starttls(struct smtp *c, struct wb_err *e)
 
 /* ---- AUTH ---- */
 
+/* the longest AUTH command line with its initial response (RFC 4954 4) */
+#define AUTH_LINE_MAX (12288 - 2)
 static char abuf[AUTH_BUF];
 
 /* response to the round-th 334 (text t) for mech into abuf; -1: none */
@@ -250,7 +252,13 @@ static int auth_one(struct smtp *c, unsigned mech, struct wb_err *e)
 		err_set(e, EX_DATAERR, "user name or secret cannot be encoded");
 		return -1;
 	}
-	r = command(c, abuf, off, 120, e);
+	if (strlen(abuf) > AUTH_LINE_MAX) {     /* RFC 4954 4: no initial response */
+		abuf[off - 1] = 0;
+		r = command(c, abuf, (size_t)-1, 120, e);
+		if (!r && c->r.code == 334)
+			r = command(c, abuf + off, 0, 120, e);
+	} else
+		r = command(c, abuf, off, 120, e);
 	for (round = 0; !r && c->r.code == 334 && round < 3; round++) {
 		if (auth_step(c, mech, round, c->r.text) < 0)
 			strlcopy(abuf, "*", sizeof abuf);       /* cancel */

@@ -206,6 +206,13 @@ t_nogrep "... and sends no mail" "C: MAIL" "$FL"
 fake auth,auth_refuse_cram
 t_exit 0 "a refused mechanism falls back to the next offered" env SMTP_PASSWORD=secret $W smtpsend -v -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
 t_grep "... CRAM-MD5 then PLAIN" "AUTH PLAIN" "$T_DIR/err"
+fake oauth
+printf '#!/bin/sh\nprintf "ya29."; head -c 15000 /dev/zero | tr "\\\\0" T; echo\n' > "$T_DIR/token.sh"
+t_exit 0 "--auth oauth2 with a 15 KB token from --passwordeval (OAUTHBEARER)" $W smtpsend -v --auth oauth2 -au alice --passwordeval "sh $T_DIR/token.sh" -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... no initial response past 12288 octets (RFC 4954)" "C: AUTH OAUTHBEARER\$" "$T_DIR/err"
+t_grep "... the whole token reached the server" "OAUTH OAUTHBEARER 150[0-9][0-9] bytes" "$FL"
+t_exit 0 "--auth xoauth2 with a short token" env SMTP_PASSWORD=ya29.short $W smtpsend --auth xoauth2 -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_exit 77 "bad bearer token: 334 error challenge answered, then exit 77" env SMTP_PASSWORD=expired $W smtpsend --auth xoauth2 -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
 fake nostarttls
 if "$W" smtpsend --starttls -S 127.0.0.1:$FP a@b.test < "$T_DIR/m2" 2>"$T_DIR/err"; then
 	fail "--starttls against a server without STARTTLS fails"

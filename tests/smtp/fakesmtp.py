@@ -51,6 +51,8 @@ def caps():
     c.append('250-SMTPUTF8')
     if 'auth' in modes:
         c.append('250-AUTH PLAIN LOGIN CRAM-MD5')
+    if 'oauth' in modes:
+        c.append('250-AUTH XOAUTH2 OAUTHBEARER')
     if 'starttls' in modes or 'starttls_bad' in modes or 'inject' in modes:
         c.append('250-STARTTLS')
     c.append('250 ENHANCEDSTATUSCODES')
@@ -77,6 +79,20 @@ def do_auth(c, words):
         c.send('334 ' + base64.b64encode(chal).decode())
         u, d = base64.b64decode(c.line()).split(b' ')
         ok = u == b'alice' and d.decode() == hmac.new(b'secret', chal, hashlib.md5).hexdigest()
+    elif mech in ('XOAUTH2', 'OAUTHBEARER'):
+        resp = words[2] if len(words) > 2 else None
+        if resp is None:
+            c.send('334 ')
+            resp = c.line().decode()
+        raw = base64.b64decode(resp)
+        log.write('OAUTH %s %d bytes\n' % (mech, len(raw)))
+        if mech == 'XOAUTH2':
+            ok = raw.startswith(b'user=alice\x01auth=Bearer ya29.') and raw.endswith(b'\x01\x01')
+        else:
+            ok = raw.startswith(b'n,a=alice,\x01') and b'\x01auth=Bearer ya29.' in raw
+        if not ok:   # the RFC 7628 error dance: a 334 challenge, then 535
+            c.send('334 eyJzdGF0dXMiOiI0MDEifQ==')
+            c.line()
     else:
         c.send('504 5.5.4 mechanism not supported')
         return

@@ -292,6 +292,20 @@ START_TEST(auth_login_and_fallback)
 }
 END_TEST
 
+START_TEST(auth_long_token)
+{
+	static char tok[13000];
+
+	/* an initial response past 12288 octets goes after a 334 instead */
+	memset(tok, 'A', sizeof tok - 1);
+	setup(EHLO_PIPE "334 \r\n235 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n221 bye\r\n", 0, 1);
+	c.auth.user = "user";
+	c.auth.secret = tok;
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	ck_assert(out_has("\r\nAUTH PLAIN\r\nAHVzZXIAQUFB"));
+}
+END_TEST
+
 START_TEST(auth_535)
 {
 	setup(EHLO_PIPE "535 5.7.8 bad credentials\r\n", 0, 1);
@@ -394,6 +408,7 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, auth_refused_in_plaintext);
 	tcase_add_loop_test(tc, auth_plain_ok, 0, 2);
 	tcase_add_test(tc, auth_login_and_fallback);
+	tcase_add_test(tc, auth_long_token);
 	tcase_add_test(tc, auth_535);
 	tcase_add_test(tc, auth_none_offered);
 	tcase_add_test(tc, starttls_flow);
