@@ -774,6 +774,59 @@ START_TEST(session_auth_fail_and_cleartext)
 }
 END_TEST
 
+/* -n: a known UIDL is skipped, the new message fetched, recorded, and
+ * (without -k) deleted; the pruned state keeps what stays on the server */
+static void only_new(int keep, const char *want_cmds, const char *want_state)
+{
+	static struct sess t;
+	static const char script[] =
+		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
+		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
+	static const char script_keep[] =
+		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
+		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n";
+	struct uidl u;
+	char state[128], buf[256];
+	size_t n;
+
+	setup_sess(&t);
+	t.c.only_new = 1;
+	t.c.keep = keep;
+	snprintf(state, sizeof state, "%s/state", tdir);
+	write_file(state, "# pop3get uidl 1\nold\n");
+	ck_assert_int_eq(uidl_open(&u, state, &t.e), 0);
+	t.p.uidl = &u;
+	fake_init(&t.f, &t.xp, keep ? script_keep : script, strlen(keep ? script_keep : script), 3);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	t.p.loopback = 1;
+	t.p.dlv = &t.d;
+	ck_assert_int_eq(dlv_open(&t.d, &t.e), 0);
+	ck_assert_msg(pop3_run(&t.p, &t.e) == 0, "%s", t.e.msg);
+	uidl_close(&u);
+	dlv_close(&t.d);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_msg(strstr(t.f.out, want_cmds) != NULL, "sent: %s", t.f.out);
+	n = slurp(state, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, want_state);
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 1);
+	rmtdir();
+}
+
+START_TEST(session_only_new)
+{
+	only_new(0, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
+	         "# pop3get uidl 1\nold\n");
+	only_new(1, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
+	         "# pop3get uidl 1\nold\nnew\n");
+}
+END_TEST
+
 START_TEST(session_silent_server)
 {
 	static struct sess t;
@@ -800,6 +853,7 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, session_delivery_failure);
 	tcase_add_test(tc, session_garbage);
 	tcase_add_test(tc, session_auth_fail_and_cleartext);
+	tcase_add_test(tc, session_only_new);
 	tcase_add_test(tc, session_silent_server);
 	suite_add_tcase(s, tc);
 	return s;
