@@ -123,17 +123,22 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 	return 0;
 }
 
-/* a CAPA listing line by line (bounded, dot-unstuffed) */
+/* a CAPA listing line by line (bounded lines, at most 200 of them) */
 static int read_capa(struct pop3 *p, struct wb_err *e)
 {
 	size_t n;
-	int r;
+	int r, lines;
 
-	for (;;) {
+	for (lines = 0;; lines++) {
 		if ((r = line_read(p->s, p->line, POP3_LINE_MAX, &n)) != IO_OK)
 			return io_fail(p, r, e);
 		if (!strcmp(p->line, "."))
 			return 0;
+		if (lines == 200) {
+			p->insync = 0;
+			err_set(e, EX_PROTOCOL, "CAPA listing without end");
+			return -1;
+		}
 		if (p->cfg->mode == MODE_INFO)
 			printf("capa: %s\n", p->line[0] == '.' ? p->line + 1 : p->line);
 		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);

@@ -736,6 +736,20 @@ START_TEST(session_garbage)
 	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
 	dlv_close(&t.d);
 	rmtdir();
+	{
+		static char endless[8192];
+		size_t i, o;
+
+		o = (size_t)snprintf(endless, sizeof endless, "+OK hi\r\n+OK\r\n");
+		for (i = 0; i < 300; i++)
+			o += (size_t)snprintf(endless + o, sizeof endless - o, "X-%zu\r\n", i);
+		setup_sess(&t);
+		ck_assert_int_eq(session(&t, endless, 0), -1);
+		ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+		ck_assert_ptr_nonnull(strstr(t.e.msg, "CAPA"));
+		dlv_close(&t.d);
+		rmtdir();
+	}
 }
 END_TEST
 
