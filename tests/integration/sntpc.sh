@@ -179,6 +179,14 @@ CLOCKSHIM_JUMP=2 CLOCKSHIM_JUMP_AFTER=1 t_exit 76 "local clock stepped during th
 	sn -v -s --timeout 0.3 -r 0 "$RP"
 t_grep "clock step during a request is named" "reply dropped: local clock changed during the request" "$T_DIR/err"
 noclock "clock stepped mid-request"
+# 20 ms each way around a true offset of 0: a client whose offset is biased
+# by the round trip (Toybox) is 20 ms off; a correct one well below 1 ms
+responder slow
+t_exit 0 "40 ms round trip, symmetric, best of 4" sn -c 4 -e "$RP"
+t_true "40 ms round trip: |offset| below 1 ms ($(sed -n 's/^SNTP_OFFSET=//p' "$T_DIR/out"))" /usr/bin/python3 -c 'import sys
+v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
+sys.exit(not (abs(float(v["SNTP_OFFSET"])) < 0.001 and float(v["SNTP_DELAY"]) > 0.039))' "$T_DIR/out"
+
 responder ext
 t_exit 0 "reply with an RFC 7822 extension field accepted" sn "$RP"
 

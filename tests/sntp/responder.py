@@ -25,6 +25,8 @@ every request according to MODE; each request is logged to LOG as
   negdelay        transmit timestamp 1 s after receive (negative delay)
   silent          never answers
   good-then-rate  a correct reply to the first request, RATE to the others
+  slow            a correct reply as if 20 ms of network lay each way
+                  (true offset 0, delay 40 ms)
   flood           spoofed replies without pause for 3 s
 """
 import os, socket, struct, sys, time
@@ -101,6 +103,16 @@ def main():
             s.sendto(reply(req, "spoof", rx), peer)
             time.sleep(0.05)
             s.sendto(reply(req, "good", rx), peer)
+        elif mode == "slow":
+            # timestamps as if the request had spent 20 ms on the way in;
+            # sent once 20 ms more have passed (spinning for precision)
+            t0 = time.time()
+            pkt = reply(req, "at:%.9f" % (t0 + 0.02), rx)
+            while time.time() < t0 + 0.039:
+                time.sleep(0.001)
+            while time.time() < t0 + 0.04:
+                pass
+            s.sendto(pkt, peer)
         elif mode == "good-then-rate":
             s.sendto(reply(req, "good" if first else "rate", rx), peer)
         elif mode == "flood":
