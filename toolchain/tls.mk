@@ -23,8 +23,12 @@ LIBS_WB += $(WB_MBEDTLS_DIR)/lib/libmbedtls.a $(WB_MBEDTLS_DIR)/lib/libmbedx509.
 $(WB_MBEDTLS_STAMP): toolchain/mbedtls_config.h toolchain/mbedtls.sh
 	$(Q)CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' WB_MBEDTLS_DIR='$(WB_MBEDTLS_DIR)' \
 		sh toolchain/mbedtls.sh && touch $@
-# everything is compiled after config.h, so the library comes first
+# everything is compiled after config.h, so the library comes first; the
+# files that include mbedTLS headers and the links follow a rebuilt library
 $(BUILD)/config.h: $(WB_MBEDTLS_STAMP)
+$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard core/tls_mbedtls*.c core/digest_mbedtls.c \
+	tests/unit/test_tls*.c)): $(WB_MBEDTLS_STAMP)
+$(OUT) $(BUILD)/unit: $(WB_MBEDTLS_STAMP)
 $(WB_MBEDTLS_DIR)/lib/%.a: $(WB_MBEDTLS_STAMP) ;
 # the rules above come before the Makefile's "all": keep that the default
 .DEFAULT_GOAL := all
