@@ -62,6 +62,12 @@ else
 	CFLAGS="-std=c99 -O1 -g $WARN -Wno-unknown-warning-option $SAN"
 	LIBFLAGS="$CFLAGS -fsanitize=fuzzer-no-link"
 	LINK="$SAN -fsanitize=fuzzer"
+	# Debian's clang recommends, but does not pull in, the libFuzzer runtime
+	printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }\n' > "$OUT/probe.c"
+	if ! $CC $LINK -o "$OUT/probe" "$OUT/probe.c" 2>/dev/null; then
+		echo "$CC cannot link libFuzzer with ASan/UBSan (Debian 12: apt-get install libclang-rt-14-dev)"
+		exit 1
+	fi
 fi
 
 # compile the library sources in parallel, then archive them
