@@ -167,8 +167,13 @@ static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
 {
 	int i, best, rate, alive, ev = POLL_KEEP;
 
-	for (i = 0; i < o->q.n; i++)
-		query_reset(&o->q.srv[i]);
+	for (i = 0; i < o->q.n; i++) {
+		struct server *s = &o->q.srv[i];
+		struct wb_err e;
+		if (!s->naddr && query_resolve(s, &e))
+			dlog(LOG_WARNING, "%s: resolve: %s", s->name, e.msg);
+		query_reset(s);
+	}
 	query_run(&o->q);
 	log_failures(&o->q, &rate, &alive);
 	if (!alive) {

@@ -42,11 +42,33 @@ static void srv_close(struct server *s)
 	s->fd = -1;
 }
 
+static void use_addr(struct server *s, int i)
+{
+	s->cur = i;
+	s->sa = s->sas[i];
+	s->salen = s->lens[i];
+	net_addr_str((struct sockaddr *)&s->sa, 1, s->addr, sizeof s->addr);
+}
+
+int query_resolve(struct server *s, struct wb_err *e)
+{
+	int n = net_resolve_udp(s->hp.host, s->hp.port, s->family, s->sas, s->lens,
+	                        SNTPC_MAX_ADDRS, e);
+
+	s->naddr = n > 0 ? n : 0;
+	if (n <= 0)
+		return -1;
+	use_addr(s, 0);
+	return 0;
+}
+
 void query_reset(struct server *s)
 {
 	srv_close(s);
-	s->state = s->denied ? SRV_FAIL : SRV_SEND;
-	if (!s->denied)
+	s->state = s->denied || !s->naddr ? SRV_FAIL : SRV_SEND;
+	if (!s->naddr)
+		s->fail = FAIL_RESOLVE;
+	else if (!s->denied)
 		s->fail = FAIL_NONE;
 	s->tries = s->samples = s->have = s->err = 0;
 	s->foreign = 0;
@@ -279,6 +301,8 @@ static void timeout(struct query *q, struct server *s)
 		        wb_applet, s->addr, s->tries, q->timeout_ms);
 	srv_close(s);
 	if (s->tries < q->samples + q->retries && s->samples < q->samples) {
+		if (!s->have && s->naddr > 1)   /* try the name's next address */
+			use_addr(s, (s->cur + 1) % s->naddr);
 		s->state = SRV_SEND;
 		return;
 	}

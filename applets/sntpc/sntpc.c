@@ -206,35 +206,35 @@ static int parse_args(struct args *a, int argc, char **argv)
 	return 0;
 }
 
-/* resolve every name; servers that fail are marked and reported */
+/* resolve every name; servers that fail are marked and reported. The
+ * daemon keeps going without any (DNS may come up after boot). */
 static int resolve(struct args *a, struct server *srv)
 {
 	int i, ok = 0, code = EX_UNAVAILABLE;
 
 	for (i = 0; i < a->n; i++) {
 		struct server *s = &srv[i];
-		struct hostport hp;
 		struct wb_err e;
 
 		memset(s, 0, sizeof *s);
 		s->name = a->names[i];
 		s->fd = -1;
+		s->family = a->family;
 		s->poll = a->daemon ? a->o.poll_min : 0;
-		if (hostport_parse(s->name, a->port, &hp, &e))
+		if (hostport_parse(s->name, a->port, &s->hp, &e))
 			return err_report(&e, NULL, NULL);
-		if (net_resolve_udp(hp.host, hp.port, a->family, &s->sa, &s->salen, 1, &e) < 0) {
-			err_report(&e, s->name, "resolve");
-			s->state = SRV_FAIL;
-			s->fail = FAIL_RESOLVE;
-			s->denied = 1;          /* not retried */
-			if (e.code == EX_TEMPFAIL)
-				code = EX_TEMPFAIL;
+		snprintf(s->addr, sizeof s->addr, "%s", s->name);
+		if (query_resolve(s, &e) == 0) {
+			ok++;
 			continue;
 		}
-		net_addr_str((struct sockaddr *)&s->sa, 1, s->addr, sizeof s->addr);
-		ok++;
+		err_report(&e, s->name, "resolve");
+		s->state = SRV_FAIL;
+		s->fail = FAIL_RESOLVE;
+		if (e.code == EX_TEMPFAIL)
+			code = EX_TEMPFAIL;
 	}
-	return ok ? 0 : code;
+	return ok || a->daemon ? 0 : code;
 }
 
 /* "name (address)" or just the address when they are the same */

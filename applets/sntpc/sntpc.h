@@ -24,9 +24,16 @@ struct sample {
 	struct ntp_time t4;     /* local receive time */
 };
 
+#define SNTPC_MAX_ADDRS 4
+
 struct server {
 	const char *name;               /* as given on the command line */
-	struct sockaddr_storage sa;
+	struct hostport hp;             /* what to resolve */
+	int family;                     /* -4/-6 or AF_UNSPEC */
+	struct sockaddr_storage sas[SNTPC_MAX_ADDRS];
+	socklen_t lens[SNTPC_MAX_ADDRS];
+	int naddr, cur;                 /* resolved addresses; the one in use */
+	struct sockaddr_storage sa;     /* = sas[cur] */
 	socklen_t salen;
 	char addr[ADDRSTR_MAX];         /* "1.2.3.4:123" */
 	enum srv_state state;
@@ -57,6 +64,9 @@ struct query {
  * are done or failed, within (samples + retries) * timeout */
 void query_run(struct query *q);
 void query_reset(struct server *s);
+/* resolve s->hp (up to SNTPC_MAX_ADDRS addresses; a server that does not
+ * answer moves on to the next); 0, or -1 with e filled */
+int query_resolve(struct server *s, struct wb_err *e);
 /* sysexits code for a round in which no server succeeded */
 int query_exit_code(const struct server *srv, int n);
 const char *srv_fail_str(const struct server *s, char *buf, size_t max);

@@ -179,6 +179,12 @@ CLOCKSHIM_JUMP=2 CLOCKSHIM_JUMP_AFTER=1 t_exit 76 "local clock stepped during th
 	sn -v -s --timeout 0.3 -r 0 "$RP"
 t_grep "clock step during a request is named" "reply dropped: local clock changed during the request" "$T_DIR/err"
 noclock "clock stepped mid-request"
+RPORT=${RP##*:}
+reset
+t_exit 0 "a name whose first address is dead: the next one is used" sn -v -e --timeout 0.5 two.sntp.test:"$RPORT"
+t_grep "two addresses: first 127.0.0.2" "^C: 127\\.0\\.0\\.2:$RPORT request" "$T_DIR/err"
+t_grep "two addresses: then 127.0.0.1 answers" "^SNTP_ADDRESS='127\\.0\\.0\\.1'$" "$T_DIR/out"
+
 # 20 ms each way around a true offset of 0: a client whose offset is biased
 # by the round trip (Toybox) is 20 ms off; a correct one well below 1 ms
 responder slow
@@ -280,6 +286,9 @@ t_grep "daemon -b: the background daemon stepped and ran -x" "^step \\+2000\\." 
 for p in /proc/[0-9]*; do      # stop exactly the daemon started above
 	if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-x $T_DIR/hook2 "; then kill "${p#/proc/}"; fi
 done
+t_exit 124 "daemon: a name that does not resolve (yet) does not stop it" timeout 2.5 setpriv \
+	--bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 no-such-host.invalid
+t_true "daemon: resolution retried every poll" [ "$(grep -c 'no-such-host.invalid: resolve' "$T_DIR/err")" -ge 2 ]
 responder deny
 t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
 	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"

@@ -5,6 +5,8 @@
  * S seconds off (negative: a router that booted in 1970); CLOCKSHIM_JUMP=S
  * with CLOCKSHIM_JUMP_AFTER=N adds S more to every read after the Nth (a
  * clock stepped by someone else in the middle of a request).
+ * The name "two.sntp.test" resolves to 127.0.0.2 then 127.0.0.1 (a server
+ * name with a dead first address).
  *   cc -shared -fPIC -o clockshim.so clockshim.c -ldl */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <sys/time.h>
 #include <sys/timex.h>
 
@@ -103,4 +106,31 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 	if (jump && after && ++reads > atol(after))
 		ts->tv_sec += atoll(jump);
 	return r;
+}
+
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+                struct addrinfo **res)
+{
+	static int (*real)(const char *, const char *, const struct addrinfo *,
+	                   struct addrinfo **);
+	struct addrinfo *a, *b, *t;
+	int r;
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "getaddrinfo");
+	if (!real)
+		return EAI_SYSTEM;
+	if (!node || strcmp(node, "two.sntp.test"))
+		return real(node, service, hints, res);
+	if ((r = real("127.0.0.2", service, hints, &a)) != 0)
+		return r;
+	if ((r = real("127.0.0.1", service, hints, &b)) != 0) {
+		freeaddrinfo(a);
+		return r;
+	}
+	for (t = a; t->ai_next; t = t->ai_next)
+		;
+	t->ai_next = b;         /* glibc frees node by node: a chain is fine */
+	*res = a;
+	return 0;
 }
