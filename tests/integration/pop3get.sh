@@ -95,9 +95,12 @@ t_true "full disk: nothing deleted" [ "$(on_server)" = "$NSRC" ]
 mkdir -p "$T_DIR/ro/new" "$T_DIR/ro/cur" "$T_DIR/ro/tmp"
 chmod 555 "$T_DIR/ro/tmp"
 if [ "$(id -u)" = 0 ]; then
+	# as nobody (root writes anywhere), with a copy of the binary that
+	# nobody can run wherever the checkout lives
 	chmod 755 "$T_DIR"
+	cp "$WB" "$T_DIR/wb-nobody" && chmod 755 "$T_DIR/wb-nobody"
 	t_exit 74 "unwritable Maildir: 74" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		env POP3_PASSWORD=alice-secret "$WB" pop3get -S "$SRV" -u alice -m "$T_DIR/ro"
+		env POP3_PASSWORD=alice-secret "$T_DIR/wb-nobody" pop3get -S "$SRV" -u alice -m "$T_DIR/ro"
 else
 	t_exit 74 "unwritable Maildir: 74" pg -m "$T_DIR/ro"
 fi
