@@ -98,9 +98,9 @@ if [ "$(id -u)" = 0 ]; then
 	# as nobody (root writes anywhere), with a copy of the binary that
 	# nobody can run wherever the checkout lives
 	chmod 755 "$T_DIR"
-	cp "$WB" "$T_DIR/wb-nobody" && chmod 755 "$T_DIR/wb-nobody"
+	mkdir -p "$T_DIR/bin" && cp "$WB" "$T_DIR/bin/wirebox" && chmod 755 "$T_DIR/bin" "$T_DIR/bin/wirebox"
 	t_exit 74 "unwritable Maildir: 74" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		env POP3_PASSWORD=alice-secret "$T_DIR/wb-nobody" pop3get -S "$SRV" -u alice -m "$T_DIR/ro"
+		env POP3_PASSWORD=alice-secret "$T_DIR/bin/wirebox" pop3get -S "$SRV" -u alice -m "$T_DIR/ro"
 else
 	t_exit 74 "unwritable Maildir: 74" pg -m "$T_DIR/ro"
 fi
