@@ -214,7 +214,8 @@ static int setup_conf(struct wb_err *e)
 	mbedtls_ssl_config *c = &T.conf;
 	static const char pers[] = "wirebox";
 
-	if (mbedtls_ctr_drbg_seed(&T.drbg, drbg_entropy, NULL,
+	if (wb_crypto_init() != 0 ||
+	    mbedtls_ctr_drbg_seed(&T.drbg, drbg_entropy, NULL,
 	                          (const unsigned char *)pers, sizeof pers - 1) ||
 	    mbedtls_ssl_config_defaults(c, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
 	                                MBEDTLS_SSL_PRESET_DEFAULT)) {
@@ -255,7 +256,7 @@ static int hs_fail(int r, struct wb_err *e)
 	if (vr != 0xFFFFFFFF)
 		T.seen.flags |= vr;
 	if (T.seen.pin_bad || r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
-	    (r == MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE && T.seen.flags))
+	    (r == WB_ERR_BAD_CERT && T.seen.flags))
 		return tls_verify_words(&T.seen, time(NULL), (time_t)WB_BUILD_EPOCH, e);
 	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_SEND_FAILED) {
 		errno = T.sys_errno;

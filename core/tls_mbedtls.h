@@ -41,6 +41,15 @@
 typedef uint16_t wb_group;
 #define wb_last_alert(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg) ? \
 	(ssl)->MBEDTLS_PRIVATE(in_msg)[1] : 0)
+/* 3.0 folded the BAD_HS_* codes into a few generic ones */
+#define WB_ERR_BAD_VERSION MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION
+#define WB_ERR_BAD_CERT MBEDTLS_ERR_SSL_BAD_CERTIFICATE
+#define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
+#define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_DECODE_ERROR
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+#include "psa/crypto.h"
+#define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
+#endif
 #else
 #define wb_md5_starts mbedtls_md5_starts_ret
 #define wb_md5_update mbedtls_md5_update_ret
@@ -53,6 +62,13 @@ typedef uint16_t wb_group;
 	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
 typedef mbedtls_ecp_group_id wb_group;
 #define wb_last_alert(ssl) ((ssl)->in_msg ? (ssl)->in_msg[1] : 0)
+#define WB_ERR_BAD_VERSION MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION
+#define WB_ERR_BAD_CERT MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE
+#define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE
+#define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE
+#endif
+#ifndef wb_crypto_init
+#define wb_crypto_init() 0
 #endif
 
 /* ---- pure helpers (core/tls_mbedtls_err.c), unit-tested ---- */

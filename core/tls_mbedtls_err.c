@@ -120,13 +120,13 @@ int tls_hs_words(int r, int alert, struct wb_err *e)
 	case MBEDTLS_ERR_SSL_UNEXPECTED_RECORD:
 	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
 		return hserr(e, EX_PROTOCOL, "server does not speak TLS here (bad record)", r);
-	case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION:
+	case WB_ERR_BAD_VERSION:
 		return hserr(e, EX_PROTOCOL, "server does not offer TLS 1.2 or later", r);
-	case MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE:
+	case WB_ERR_NO_SUITE:
 		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM or ChaCha20-Poly1305 needed)", r);
-	case MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE:
+	case WB_ERR_BAD_KEX:
 		return hserr(e, EX_PROTOCOL, "bad key exchange from server (unsupported curve?)", r);
-	case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+	case WB_ERR_BAD_CERT:
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
 		return hserr(e, EX_UNAVAILABLE, "certificate rejected", r);
 	case MBEDTLS_ERR_NET_RECV_FAILED:
