@@ -104,6 +104,7 @@ if [ "$(id -u)" = 0 ]; then
 else
 	t_exit 74 "unwritable Maildir: 74" pg -m "$T_DIR/ro"
 fi
+t_grep "unwritable Maildir: says why" 'tmp/.*Permission denied' "$T_DIR/err"
 t_true "unwritable Maildir: nothing deleted" [ "$(on_server)" = "$NSRC" ]
 t_true "unwritable Maildir: nothing visible" [ -z "$(ls "$T_DIR/ro/new")" ]
 
