@@ -109,10 +109,6 @@ int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
                 struct wb_err *e);
 
 /* ---- output.c ---- */
-struct result {
-	const struct server *srv;       /* selected server */
-	struct ntp_time now;            /* corrected time at receipt */
-};
 void out_line(FILE *f, const struct server *s);
 void out_eval(FILE *f, const struct server *s);
 void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms);
