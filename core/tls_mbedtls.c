@@ -190,7 +190,8 @@ static int load_ca(const struct tls_opts *o, struct wb_err *e)
 /* verification mode, the name to check and the pin or CA bundle */
 static int setup_verify(const struct tls_opts *o, const char *host, struct wb_err *e)
 {
-	T.vmode = o->insecure ? V_NONE : o->fingerprint ? V_PIN : V_CA;
+	/* a pin is never weakened: --fingerprint wins over --insecure */
+	T.vmode = o->fingerprint ? V_PIN : o->insecure ? V_NONE : V_CA;
 	if (strlcopy(T.name, o->name ? o->name : host, sizeof T.name) < 0) {
 		err_set(e, EX_USAGE, "TLS name too long");
 		return -1;

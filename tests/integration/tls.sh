@@ -156,6 +156,16 @@ msg
 t_exit 0 "config keys tls, cafile" smtp -C "$T_DIR/smtp.conf" bob@example.test < "$T_DIR/msg"
 t_delivered "config keys"
 
+mkdir -p "$T_DIR/capath" && cp "$C/ca.pem" "$T_DIR/capath/"
+msg
+t_exit 0 "--capath DIR with the test CA" smtp -S localhost:$MTA_STARTTLS_good --starttls --capath "$T_DIR/capath" $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "--capath"
+t_exit 78 "--cafile that does not exist: config error" smtp -S localhost:$MTA_TLS_good --tls --cafile "$T_DIR/nonexistent.pem" $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "--cafile missing: names the file" "cannot load CA certificates from $T_DIR/nonexistent.pem" "$T_DIR/err"
+msg
+t_exit 76 "smtpsend --tls to a plain SMTP port: not TLS" smtp -S localhost:$MTA_PORT --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "plain port: says the server does not speak TLS" 'does not speak TLS' "$T_DIR/err"
+
 # ---- smtpsend: hostile and limited servers ------------------------------------
 msg
 t_exit 69 "smtpsend --starttls: a server without STARTTLS is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-plain.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
@@ -194,6 +204,17 @@ t_exit 0 "pop3get --fingerprint of the Dovecot certificate (plain hex, no CA)" p
 t_exit 69 "pop3get --fingerprint mismatch refused" pop -v -S localhost:$PP --starttls --fingerprint "$(cat "$C/self.fp")" $PAUTH -s
 t_grep "pop3get fingerprint mismatch in words" 'fingerprint does not match' "$T_DIR/err"
 t_nothing_sent "pop3get fingerprint mismatch"
+printf 'server localhost:%s\nuser alice\npassfile %s\ntls on\nfingerprint %s\n' \
+	"$PT" "$T_DIR/pop.pass" "$(cat "$C/self.fp")" > "$T_DIR/pop.conf"
+chmod 600 "$T_DIR/pop.conf"
+t_exit 69 "pop3get config keys tls, fingerprint (wrong pin) refused" pop -C "$T_DIR/pop.conf" -s
+t_grep "pop3get config fingerprint used" 'fingerprint does not match' "$T_DIR/err"
+printf 'insecure on\n' >> "$T_DIR/pop.conf"
+t_exit 69 "pop3get: insecure does not weaken a fingerprint" pop -C "$T_DIR/pop.conf" -s
+t_grep "pin still checked" 'fingerprint does not match' "$T_DIR/err"
+grep -v '^fingerprint' "$T_DIR/pop.conf" > "$T_DIR/pop2.conf"; chmod 600 "$T_DIR/pop2.conf"
+t_exit 0 "pop3get config key insecure" pop -C "$T_DIR/pop2.conf" -s
+t_grep "config insecure warns" 'NOT verified' "$T_DIR/err"
 t_exit 69 "pop3get verifies by default" pop -S 127.0.0.1:$PT --tls $PAUTH -s
 t_grep "pop3get default bundle: unknown CA" 'unknown CA' "$T_DIR/err"
 
