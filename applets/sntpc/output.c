@@ -9,11 +9,15 @@ void out_utc(const struct ntp_time *t, char *buf, size_t max)
 {
 	time_t sec = (time_t)t->sec;
 	struct tm tm;
-	char d[32];
 
-	if (!gmtime_r(&sec, &tm) || !strftime(d, sizeof d, "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(d, sizeof d, "?");
-	snprintf(buf, max, "%s.%06u", d, (unsigned)(t->nsec / 1000));
+	/* by hand rather than strftime, which drags in time zones */
+	if (!gmtime_r(&sec, &tm)) {
+		snprintf(buf, max, "?");
+		return;
+	}
+	snprintf(buf, max, "%04d-%02d-%02d %02d:%02d:%02d.%06u", tm.tm_year + 1900,
+	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	         (unsigned)(t->nsec / 1000));
 }
 
 /* seconds since 1970 with 6 decimals, correct below zero too */
