@@ -87,7 +87,7 @@ static const char *alert_name(int a)
 	case 48: return "unknown CA";
 	case 50: return "decode error";
 	case 51: return "decrypt error";
-	case 70: return "protocol version (no TLS 1.2 or later?)";
+	case 70: return "protocol version (no common TLS version: wirebox speaks TLS 1.2)";
 	case 71: return "insufficient security";
 	case 80: return "internal error";
 	case 86: return "inappropriate fallback";

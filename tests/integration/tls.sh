@@ -54,6 +54,16 @@ for c in expired future wrongname self; do
 	eval "SS_$c=$p"
 	wait_port "$p" || fail "s_server $c up"
 done
+# servers we cannot agree with: TLS 1.3 only, and no ECDHE+AEAD suite
+for c in tls13 cbc; do
+	p=$(free_port)
+	opt="-tls1_3"; [ $c = tls13 ] || opt="-tls1_2 -cipher AES128-SHA"
+	(cd "$C" && exec openssl s_server -quiet -accept "$p" -cert good.pem -key good.key $opt \
+		>"$T_DIR/s_server-$c.log" 2>&1) &
+	at_exit "kill $!"
+	eval "SS_$c=$p"
+	wait_port "$p" || fail "s_server $c up"
+done
 for m in smtp-inject smtp-plain pop3-inject pop3-plain; do
 	i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 done
@@ -231,6 +241,10 @@ for c in expired future wrongname self; do
 	t_grep "pop3get $c: says why, names the server" "^pop3get: localhost(:$port)?: [A-Za-z ]+: .*$why" "$T_DIR/err"
 	t_nothing_sent "pop3get $c"
 done
+t_exit 76 "pop3get: a TLS 1.3-only server is refused" pop -S localhost:$SS_tls13 --tls $CA $PAUTH -s --timeout 5
+t_grep "TLS 1.3 only: the alert in words" 'handshake failed: server sent alert: protocol version' "$T_DIR/err"
+t_exit 76 "pop3get: a server with only CBC suites is refused" pop -S localhost:$SS_cbc --tls $CA $PAUTH -s --timeout 5
+t_grep "CBC only: the alert in words" 'handshake failed: server sent alert: handshake failure' "$T_DIR/err"
 if [ -n "${WIREBOX_CLOCK:-}" ]; then     # built "in 2100" (toolchain/tls-check.sh)
 	t_exit 69 "clock before the build date: not-yet-valid certificate refused" \
 		"$WIREBOX_CLOCK" pop3get -S localhost:$SS_future --tls $CA $PAUTH -s
