@@ -88,11 +88,9 @@ static int wait_io(struct stream *s, ssize_t want, int64_t deadline)
 	return r ? IO_OK : IO_TIMEOUT;
 }
 
-/* Refill rbuf (which must be empty) with at least one byte. */
-static int fill(struct stream *s)
+/* Refill rbuf (which must be empty) with at least one byte by deadline. */
+static int fill_by(struct stream *s, int64_t deadline)
 {
-	int64_t deadline = mono_ms() + s->timeout_ms;
-
 	s->rpos = s->rlen = 0;
 	for (;;) {
 		ssize_t r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
@@ -114,6 +112,11 @@ static int fill(struct stream *s)
 /* One transcript line, written in as few writes as possible (stderr is
  * unbuffered). Control bytes a hostile server sends (terminal escape
  * sequences) are shown as \xNN, never written raw to the user's terminal. */
+static int fill(struct stream *s)
+{
+	return fill_by(s, mono_ms() + s->timeout_ms);
+}
+
 static void transcript(const char *dir, const char *p, size_t n, size_t show)
 {
 	char out[512];
@@ -134,8 +137,11 @@ static void transcript(const char *dir, const char *p, size_t n, size_t show)
 	fwrite(out, 1, o, stderr);
 }
 
+/* One deadline for the whole line: a server dripping a byte now and then
+ * cannot stretch a line past timeout_ms. */
 int line_read(struct stream *s, char *buf, size_t max, size_t *len)
 {
+	int64_t deadline = mono_ms() + s->timeout_ms;
 	size_t n = 0;
 	int r;
 
@@ -147,7 +153,7 @@ int line_read(struct stream *s, char *buf, size_t max, size_t *len)
 		size_t avail, take;
 
 		if (s->rpos == s->rlen) {
-			r = fill(s);
+			r = fill_by(s, deadline);
 			if (r == IO_EOF && n > 0)
 				break;          /* last line without LF */
 			if (r != IO_OK)

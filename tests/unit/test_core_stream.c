@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sysexits.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include "sysopts.h"
 #include "stream.h"
 #include "util.h"
@@ -347,6 +348,42 @@ START_TEST(real_socket_times_out)
 }
 END_TEST
 
+/* a server dripping one byte every 60 ms: the line must still come within
+ * the timeout, not within timeout per byte */
+START_TEST(drip_times_out)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[64];
+	size_t len;
+	int sv[2], i;
+	int64_t t0;
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(sv[0]);
+		for (i = 0; i < 20; i++) {
+			if (write(sv[1], "x", 1) != 1)
+				_exit(1);
+			usleep(60000);
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 300);
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 300);
+	close(sv[0]);
+	waitpid(pid, NULL, 0);
+}
+END_TEST
+
 START_TEST(real_socket_write)
 {
 	static struct stream s;
@@ -649,6 +686,7 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tt, partial_then_silent);
 	tcase_add_test(tt, real_socket_times_out);
 	tcase_add_test(tt, write_times_out);
+	tcase_add_test(tt, drip_times_out);
 	tcase_set_timeout(tt, 20);
 	suite_add_tcase(s, tt);
 	tcase_add_test(tw, write_partial_one_byte);
