@@ -2,6 +2,7 @@
  * MDA, and standard output in mboxrd form (for pipelines). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,7 @@ static int from_line(int fd, struct wb_err *e)
 int dlv_begin(struct dlv *d, struct wb_err *e)
 {
 	mboxrd_init(&d->q);
+	d->written = d->advised = 0;
 	switch (d->kind) {
 	case DLV_MAILDIR:
 		return CFG_POP3GET_MAILDIR ? maildir_begin(d, e) : -1;
@@ -81,6 +83,15 @@ int dlv_begin(struct dlv *d, struct wb_err *e)
 
 static int put(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 {
+	/* a big message: start writing back every few MiB, so that the page
+	 * cache holds little and the final fsync has little left to do */
+	if (d->kind == DLV_MAILDIR || d->kind == DLV_MBOX) {
+		d->written += n;
+		if (d->written - d->advised >= DLV_WRITEBACK) {
+			posix_fadvise(d->fd, 0, 0, POSIX_FADV_DONTNEED);
+			d->advised = d->written;
+		}
+	}
 	if (write_full(d->fd, p, n)) {
 		if (d->kind == DLV_MDA)
 			err_sys(e, EX_IOERR, "piping to '%s'", d->path);

@@ -101,6 +101,8 @@ int maildir_begin(struct dlv *d, struct wb_err *e)
 
 int maildir_end(struct dlv *d, struct wb_err *e)
 {
+	/* start the writeback now: the window's fsyncs then find it done */
+	posix_fadvise(d->fd, 0, 0, POSIX_FADV_DONTNEED);
 	if (d->npend == DLV_PEND && maildir_sync(d, e)) {
 		maildir_abort(d);
 		return -1;

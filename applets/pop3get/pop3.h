@@ -74,6 +74,8 @@ size_t mboxrd_end(struct mboxrd *q, char *out, size_t max);
 /* Maildir messages whose fsyncs are issued together (one journal commit
  * instead of one per message on ext4 and the like) */
 #define DLV_PEND 64
+/* bytes between writeback hints (posix_fadvise DONTNEED) in a message */
+#define DLV_WRITEBACK (4u << 20)
 enum dlv_kind { DLV_STDOUT, DLV_MAILDIR, DLV_MBOX, DLV_MDA, DLV_RAW };
 struct dlv {
 	enum dlv_kind kind;
@@ -90,6 +92,7 @@ struct dlv {
 	struct mboxrd q;
 	char tmpname[128];
 	char host[64];
+	uint64_t written, advised; /* bytes of this message; writeback hint */
 	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
 	int npend;
 	int pend_fd[DLV_PEND];
