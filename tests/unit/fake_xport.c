@@ -113,41 +113,39 @@ int hex_match(const char *what, const void *got, size_t glen,
 	return 0;
 }
 
-static char cap_path[] = "/tmp/wb-stderr-XXXXXX";
-static int cap_saved = -1;
+static int cap_fd = -1, cap_saved = -1;
 
+/* the file is unlinked at once: nothing is left behind, even when a failed
+ * assertion ends the test between the two calls */
 void stderr_capture(void)
 {
-	int fd;
+	char path[] = "/tmp/wb-stderr-XXXXXX";
 
 	fflush(stderr);
-	memcpy(cap_path + strlen(cap_path) - 6, "XXXXXX", 6);
-	fd = mkstemp(cap_path);
-	if (fd < 0)
+	cap_fd = mkstemp(path);
+	if (cap_fd < 0)
 		return;
+	unlink(path);
 	cap_saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
+	dup2(cap_fd, 2);
 }
 
 size_t stderr_captured(char *buf, size_t max)
 {
-	FILE *f;
 	size_t n = 0;
+	ssize_t r;
 
 	buf[0] = 0;
 	fflush(stderr);
-	if (cap_saved < 0)
+	if (cap_fd < 0)
 		return 0;
 	dup2(cap_saved, 2);
 	close(cap_saved);
-	cap_saved = -1;
-	f = fopen(cap_path, "r");
-	if (f) {
-		n = fread(buf, 1, max - 1, f);
-		fclose(f);
-	}
+	lseek(cap_fd, 0, SEEK_SET);
+	while (n + 1 < max && (r = read(cap_fd, buf + n, max - 1 - n)) > 0)
+		n += (size_t)r;
 	buf[n] = 0;
-	unlink(cap_path);
+	close(cap_fd);
+	cap_fd = cap_saved = -1;
 	return n;
 }
