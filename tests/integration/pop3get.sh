@@ -59,6 +59,11 @@ t_exit 0 "hashed-password user: APOP refused, falls back" env POP3_PASSWORD=bob-
 t_exit 77 "hashed-password user with --auth apop: 77" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob --auth apop -s
 printf 'alice-secret\n' > "$T_DIR/pw"
 t_exit 0 "--passfile" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/pw" -s
+t_exit 0 "--passwordeval" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passwordeval 'echo alice-secret' -s
+mkdir -p "$T_DIR/home"
+printf 'machine 127.0.0.1 login alice password alice-secret\n' > "$T_DIR/home/.netrc"
+chmod 600 "$T_DIR/home/.netrc"
+t_exit 0 "~/.netrc" env -u POP3_PASSWORD -u NETRC HOME="$T_DIR/home" "$WB" pop3get -S "$SRV" -u alice -s
 printf '# smtpsend-style keys\nhost 127.0.0.1\nport %s\nuser alice\npassword alice-secret\nkeep on\n' "$PORT" > "$T_DIR/conf"
 chmod 600 "$T_DIR/conf"
 t_exit 0 "config file -C" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf" -s
