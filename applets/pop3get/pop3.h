@@ -229,7 +229,8 @@ int pop3_refused(const char *text, int code, struct wb_err *e);
 /* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
 /* read a dot-terminated body into d (NULL: discard); more than limit
- * bytes (0: no limit) is an error. 0, -1 (stream/protocol) or -2 (d failed) */
+ * bytes (0: no limit) is an error. 0, -1 (stream/protocol: out of step)
+ * or -2 (d failed; the body was still read to its end) */
 int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e);
 
 /* pop3get.c */

@@ -99,6 +99,7 @@ static int command(struct pop3 *p, const char *cmd, size_t show, int code,
 int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 {
 	char in[STREAM_RBUF], out[STREAM_RBUF + 1];
+	struct wb_err failed = { 0, "" };
 	struct body b;
 	size_t got, used, n;
 	int r;
@@ -123,8 +124,14 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 			        "announced", (unsigned long long)limit);
 			return -1;
 		}
-		if (n && d && dlv_write(d, out, n, e))
-			return -2;
+		if (n && d && dlv_write(d, out, n, e)) {
+			d = NULL;               /* read on to the end: in step */
+			failed = *e;
+		}
+	}
+	if (failed.code) {
+		*e = failed;
+		return -2;
 	}
 	return 0;
 }

@@ -161,10 +161,10 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		d = NULL;
 	}
 	r = pop3_body(p->s, d, p->cfg->max_size ? m->size : 0, e);
-	if (r == -2) {                          /* the target failed */
+	if (r == -2) {          /* the target failed; the body was read on */
 		dlv_abort(d);
 		soft(p, e, "delivery");
-		r = pop3_body(p->s, NULL, p->cfg->max_size ? m->size : 0, e);
+		return 0;
 	}
 	if (r) {
 		if (d && d->fd >= 0)

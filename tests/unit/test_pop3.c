@@ -262,6 +262,32 @@ START_TEST(body_stream_drop)
 }
 END_TEST
 
+/* the target fails in the middle of a line: the body is still read to
+ * its real end (a "." later in that line is not the end) */
+START_TEST(body_target_fails_midline)
+{
+	static const char in[] = "abc.\r\nx\r\n.\r\n+OK next\r\n";
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct wb_err e;
+	struct dlv d;
+	char line[64];
+	size_t n;
+
+	fake_init(&f, &xp, in, sizeof in - 1, 3);
+	stream_init(&s, &xp, 1000);
+	dlv_init(&d, DLV_RAW, NULL);
+	d.fd = open("/dev/full", O_WRONLY);
+	ck_assert_int_ge(d.fd, 0);
+	ck_assert_int_eq(pop3_body(&s, &d, 0, &e), -2);
+	ck_assert_int_eq(e.code, EX_IOERR);
+	close(d.fd);
+	ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
+	ck_assert_str_eq(line, "+OK next");
+}
+END_TEST
+
 /* a server sending more than LIST announced (--max-size set) */
 START_TEST(body_stream_limit)
 {
@@ -328,6 +354,7 @@ Suite *pop3_body_suite(void)
 	tcase_add_test(tc, body_stream_chunks);
 	tcase_add_test(tc, body_stream_drop);
 	tcase_add_test(tc, body_stream_limit);
+	tcase_add_test(tc, body_target_fails_midline);
 	tcase_add_test(tc, mboxrd_quoting);
 	tcase_add_test(tc, mboxrd_end_without_newline);
 	suite_add_tcase(s, tc);
