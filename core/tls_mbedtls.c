@@ -312,6 +312,17 @@ static void verbose_line(const struct stream *s)
 		        T.vmode == V_PIN ? "fingerprint matches" : "NOT VERIFIED");
 }
 
+static void free_session(void)
+{
+	if (!T.started)
+		return;
+	mbedtls_ssl_free(&T.ssl);
+	mbedtls_ssl_config_free(&T.conf);
+	mbedtls_x509_crt_free(&T.ca);
+	mbedtls_ctr_drbg_free(&T.drbg);
+	T.started = 0;
+}
+
 int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
               struct wb_err *e)
 {
@@ -323,7 +334,7 @@ int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
 		        stream_buffered(s));
 		return -1;
 	}
-	tls_close();
+	free_session();         /* a stale session: its fd may be reused by s */
 	memset(&T, 0, sizeof T);
 	mbedtls_ssl_init(&T.ssl);
 	mbedtls_ssl_config_init(&T.conf);
@@ -336,7 +347,7 @@ int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
 	setsockopt(T.fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	if (setup_verify(o, host, e) || setup_conf(e) || setup_ssl(e) ||
 	    handshake(s->timeout_ms, e)) {
-		tls_close();
+		free_session();
 		return -1;
 	}
 	ack_now(T.fd);
@@ -405,9 +416,5 @@ void tls_close(void)
 	/* close_notify: a few tries on a non-blocking socket, never blocking */
 	for (i = 0; i < 3 && mbedtls_ssl_close_notify(&T.ssl) == MBEDTLS_ERR_SSL_WANT_WRITE; i++)
 		net_wait(T.fd, POLLOUT, 100);
-	mbedtls_ssl_free(&T.ssl);
-	mbedtls_ssl_config_free(&T.conf);
-	mbedtls_x509_crt_free(&T.ca);
-	mbedtls_ctr_drbg_free(&T.drbg);
-	T.started = 0;
+	free_session();
 }

@@ -327,6 +327,30 @@ START_TEST(live_info)
 }
 END_TEST
 
+/* an applet that forgot tls_close: the next session (likely on the same
+ * fd number) must not get the old session's close_notify */
+START_TEST(live_stale_session)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	static struct stream s;
+	struct transport xp;
+	int fd, fd2;
+
+	opts(&o, NULL);
+	fd = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
+	ck_assert_int_ge(fd, 0);
+	xport_plain(&xp, fd);
+	stream_init(&s, &xp, 3000);
+	ck_assert_msg(tls_start(&s, &o, "localhost", &e) == 0, "%s", e.msg);
+	close(fd);                      /* no tls_close */
+	fd2 = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
+	ck_assert_int_ge(fd2, 0);
+	close(fd2);
+	ck_assert_msg(session("localhost", &o, &e) == 0, "%s", e.msg);
+}
+END_TEST
+
 START_TEST(live_timeout)
 {
 	struct tls_opts o;
@@ -367,6 +391,7 @@ Suite *tls_suite(void)
 	tcase_add_test(l, live_unknown_ca);
 	tcase_add_test(l, live_pin);
 	tcase_add_test(l, live_info);
+	tcase_add_test(l, live_stale_session);
 	tcase_add_test(l, live_timeout);
 	suite_add_tcase(s, l);
 #endif
