@@ -286,6 +286,24 @@ t_grep "daemon -b: the background daemon stepped and ran -x" "^step \\+2000\\." 
 for p in /proc/[0-9]*; do      # stop exactly the daemon started above
 	if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-x $T_DIR/hook2 "; then kill "${p#/proc/}"; fi
 done
+# -L: syslog to /dev/log, seen in a private mount namespace with its own
+# /dev (the machine's /dev/log, if any, is not touched)
+if unshare -m --propagation private true 2>/dev/null; then
+	touch "$T_DIR/null"
+	CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM unshare -m --propagation private sh -c '
+		T=$1 WB=$2 RP=$3 TOP=$4
+		mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
+		touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
+		/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/syslog" &
+		i=0; while [ ! -e "$T/syslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		timeout 2.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L --poll 1,1 "$RP"
+		kill $!' sh "$T_DIR" "$WB" "$RP" "$TOP" >"$T_DIR/out" 2>"$T_DIR/err"
+	t_grep "daemon -L: step logged to syslog (daemon.info)" "^<30>.*sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+2000\\.[0-9]+ delay [0-9.]+: stepped$" "$T_DIR/syslog"
+	t_grep "daemon -L: panic refusal logged (daemon.err)" "^<27>.*sntpc\\[[0-9]+\\]: .*above the panic threshold" "$T_DIR/syslog"
+	t_nogrep "daemon -L: nothing on stderr" "." "$T_DIR/err"
+else
+	echo "# unshare -m not permitted here: -L syslog check skipped"
+fi
 t_exit 124 "daemon: a name that does not resolve (yet) does not stop it" timeout 2.5 setpriv \
 	--bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 no-such-host.invalid
 t_true "daemon: resolution retried every poll" [ "$(grep -c 'no-such-host.invalid: resolve' "$T_DIR/err")" -ge 2 ]
