@@ -4,14 +4,14 @@
 #   1. 1,000 small messages into a Maildir (fetch and delete)
 #   2. one 100 MB message into a Maildir
 # Prints wall time (best of $RUNS, default 3) and peak RSS per tool.
-# WIREBOX=path picks the binary (default build/pop3get/wirebox, else
-# ./wirebox; a static musl build shows the smallest RSS). OUTDIR=/dev/shm/x
+# WIREBOX=path picks the binary (default ./wirebox, else
+# build/pop3get/wirebox; a static musl build shows the smallest RSS). OUTDIR=/dev/shm/x
 # delivers to tmpfs, where fsync is free: the protocol and copy work alone.
 set -eu
 cd "$(dirname "$0")/.."
 TOP=$PWD
 WB=${WIREBOX:-}
-[ -n "$WB" ] || for c in build/pop3get/wirebox ./wirebox; do [ -x "$c" ] && { WB=$TOP/$c; break; }; done
+[ -n "$WB" ] || for c in ./wirebox build/pop3get/wirebox; do [ -x "$c" ] && { WB=$TOP/$c; break; }; done
 [ -x "$WB" ] || { echo "no wirebox binary (make first, or set WIREBOX)"; exit 1; }
 RUNS=${RUNS:-3}
 T=$(mktemp -d /tmp/wirebox-bench.XXXXXX)
