@@ -117,7 +117,7 @@ bench() {
 		t=${res%% *} rest=${res#* } k=${rest%% *} rc=${rest#* }
 		n=$(ls "$OUTDIR/new" 2>/dev/null | wc -l)
 		[ "$rc" = 0 ] || echo "  ($name exited $rc)"
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t rss=$k; fi
+		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$k; fi
 	done
 	printf '  %-22s %7ss  peak RSS %6s KiB  (%s messages stored)\n' "$name" "$best" "$rss" "$n"
 }
