@@ -162,7 +162,8 @@ static void log_failures(const struct query *q, int *rate, int *alive)
 	}
 }
 
-/* one poll: query, correct, choose the next interval; -1 to stop */
+/* one poll: query, correct, choose the next interval; 0, or the exit
+ * code to stop with (every server denied, or no permission: 77) */
 static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
 {
 	int i, best, rate, alive, ev = POLL_KEEP;
@@ -178,11 +179,11 @@ static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
 	log_failures(&o->q, &rate, &alive);
 	if (!alive) {
 		dlog(LOG_ERR, "every server denied access: giving up");
-		return -1;
+		return EX_NOPERM;
 	}
 	best = select_best(o->q.srv, o->q.n);
 	if (best >= 0 && (ev = correct(o, &o->q.srv[best], first)) < 0)
-		return -1;
+		return EX_NOPERM;
 	*poll = poll_update(*poll, o->poll_min, o->poll_max,
 	                    rate ? POLL_RATE : (enum poll_event)ev);
 	for (i = 0; i < o->q.n; i++)
@@ -193,7 +194,7 @@ static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
 int sntpc_daemon(struct sntpc_opts *o)
 {
 	unsigned poll = o->poll_min;
-	int first = 1;
+	int first = 1, rc;
 
 	if (o->background && background())
 		return EX_OSERR;
@@ -205,8 +206,8 @@ int sntpc_daemon(struct sntpc_opts *o)
 	     o->poll_min, o->poll_max);
 	sleep_ms(poll_first_ms(o->poll_min, rnd32()));
 	for (;;) {
-		if (round_once(o, &poll, &first))
-			return first ? EX_NOPERM : EX_UNAVAILABLE;
+		if ((rc = round_once(o, &poll, &first)) != 0)
+			return rc;
 		sleep_ms(poll_jitter_ms(poll, rnd32()));
 	}
 }

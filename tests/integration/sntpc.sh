@@ -304,6 +304,9 @@ if unshare -m --propagation private true 2>/dev/null; then
 else
 	echo "# unshare -m not permitted here: -L syslog check skipped"
 fi
+CLOCKSHIM_EPERM=1 CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM t_exit 77 "daemon without permission to set the clock: exit 77" \
+	timeout 5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"
+t_grep "daemon: the permission error is logged" "cannot step the clock: Operation not permitted" "$T_DIR/err"
 t_exit 124 "daemon: a name that does not resolve (yet) does not stop it" timeout 2.5 setpriv \
 	--bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 no-such-host.invalid
 t_true "daemon: resolution retried every poll" [ "$(grep -c 'no-such-host.invalid: resolve' "$T_DIR/err")" -ge 2 ]
