@@ -323,17 +323,32 @@ static void free_session(void)
 	T.started = 0;
 }
 
+/* Bytes from the server before our ClientHello: read into the stream
+ * already, or waiting in the socket. A TLS server never speaks first, so
+ * after a STARTTLS reply this is injected plaintext (CVE-2011-0411). */
+static int injected(const struct stream *s, struct wb_err *e)
+{
+	char c, what[32];
+	size_t n = stream_buffered(s);
+
+	if (n)
+		snprintf(what, sizeof what, "%zu bytes", n);
+	else if (s->xp.fd >= 0 && recv(s->xp.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+		strlcopy(what, "data", sizeof what);
+	else
+		return 0;
+	err_set(e, EX_PROTOCOL, "server sent %s after its STARTTLS reply, before "
+	        "the TLS handshake (command injection?): refused", what);
+	return -1;
+}
+
 int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
               struct wb_err *e)
 {
 	struct transport xp;
 
-	if (stream_buffered(s) != 0) {
-		err_set(e, EX_PROTOCOL, "server sent %zu bytes after its STARTTLS reply, "
-		        "before the TLS handshake (command injection?): refused",
-		        stream_buffered(s));
+	if (injected(s, e))
 		return -1;
-	}
 	free_session();         /* a stale session: its fd may be reused by s */
 	memset(&T, 0, sizeof T);
 	mbedtls_ssl_init(&T.ssl);

@@ -124,8 +124,38 @@ START_TEST(injection_refused)
 	o.insecure = 1;
 	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, _i ? "server sent 4 bytes after its STARTTLS reply"
+	                     : "server sent 14 bytes after its STARTTLS reply") != NULL, "%s", e.msg);
 	ck_assert_ptr_ne(strstr(e.msg, "injection"), NULL);
 	ck_assert_uint_eq(f.outlen, 0);     /* no ClientHello went out */
+}
+END_TEST
+
+/* the injected bytes came in a later packet: still in the socket */
+START_TEST(injection_in_socket)
+{
+	static struct stream s;
+	struct transport xp;
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	char buf[64];
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 1000);
+	ck_assert_int_eq(write(sv[1], "+OK injected\r\n", 14), 14);
+	ck_assert_uint_eq(stream_buffered(&s), 0);
+	memset(&o, 0, sizeof o);
+	o.insecure = 1;
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, "server sent data after its STARTTLS reply") != NULL, "%s", e.msg);
+	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
+	ck_assert_int_eq(read(sv[1], buf, sizeof buf), -1);     /* no ClientHello */
+	close(sv[0]);
+	close(sv[1]);
 }
 END_TEST
 
@@ -384,6 +414,7 @@ Suite *tls_suite(void)
 	tcase_add_loop_test(t, verify_words, 0, sizeof vcases / sizeof *vcases);
 	tcase_add_loop_test(t, hs_words, 0, sizeof hcases / sizeof *hcases);
 	tcase_add_loop_test(t, injection_refused, 0, 2);
+	tcase_add_test(t, injection_in_socket);
 	suite_add_tcase(s, t);
 	tcase_add_unchecked_fixture(l, live_setup, live_teardown);
 	tcase_set_timeout(l, 30);
