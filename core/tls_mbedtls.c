@@ -326,7 +326,7 @@ static void free_session(void)
 /* Bytes from the server before our ClientHello: read into the stream
  * already, or waiting in the socket. A TLS server never speaks first, so
  * after a STARTTLS reply this is injected plaintext (CVE-2011-0411). */
-static int injected(const struct stream *s, struct wb_err *e)
+static int injected(const struct stream *s, int mode, struct wb_err *e)
 {
 	char c, what[32];
 	size_t n = stream_buffered(s);
@@ -337,8 +337,12 @@ static int injected(const struct stream *s, struct wb_err *e)
 		strlcopy(what, "data", sizeof what);
 	else
 		return 0;
-	err_set(e, EX_PROTOCOL, "server sent %s after its STARTTLS reply, before "
-	        "the TLS handshake (command injection?): refused", what);
+	if (mode == TLS_IMPLICIT)
+		err_set(e, EX_PROTOCOL, "server does not speak TLS here (it sent "
+		        "plain text first; --starttls?)");
+	else
+		err_set(e, EX_PROTOCOL, "server sent %s after its STARTTLS reply, before "
+		        "the TLS handshake (command injection?): refused", what);
 	return -1;
 }
 
@@ -347,7 +351,7 @@ int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
 {
 	struct transport xp;
 
-	if (injected(s, e))
+	if (injected(s, o->mode, e))
 		return -1;
 	free_session();         /* a stale session: its fd may be reused by s */
 	memset(&T, 0, sizeof T);

@@ -154,6 +154,10 @@ START_TEST(injection_in_socket)
 	ck_assert_msg(strstr(e.msg, "server sent data after its STARTTLS reply") != NULL, "%s", e.msg);
 	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
 	ck_assert_int_eq(read(sv[1], buf, sizeof buf), -1);     /* no ClientHello */
+	o.mode = TLS_IMPLICIT;          /* implicit TLS: a plain-text server */
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, "does not speak TLS here (it sent plain text first") != NULL, "%s", e.msg);
 	close(sv[0]);
 	close(sv[1]);
 }
