@@ -2,9 +2,12 @@
  * static builds: a verifying TLS 1.2 client and nothing else.
  *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384, X25519)
  *   ciphers       AES-GCM, ChaCha20-Poly1305 (AEAD only)
- *   hashes        SHA-256, SHA-384 (TLS, X.509), MD5 (APOP, CRAM-MD5)
+ *   hashes        SHA-256, SHA-384 (TLS, X.509), MD5 (APOP, CRAM-MD5),
+ *                 SHA-1 (parsing old root certificates only)
  *   X.509         PEM/DER parsing, chain, name and validity-time checks
- * No server side, no renegotiation, no session tickets, no CBC, no SHA-1.
+ * No server side, no renegotiation, no session tickets, no CBC; SHA-1 only
+ * so that CA bundles load whole (about 30 of Debian's 144 roots are
+ * SHA-1-signed), never accepted in a chain (default X.509 profile).
  * toolchain/mbedtls.sh builds the libraries with this file and installs a
  * copy next to them; toolchain/tls.mk compiles wirebox with that copy. */
 #ifndef WB_MBEDTLS_CONFIG_H
@@ -70,6 +73,8 @@
 #define MBEDTLS_CTR_DRBG_C
 #define MBEDTLS_MD_C
 #define MBEDTLS_MD5_C
+#define MBEDTLS_SHA1_C      /* only to load SHA-1-signed roots of CA bundles;
+                             * the X.509 profile refuses SHA-1 in chains */
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA512_C
 #define MBEDTLS_SHA256_SMALLER
