@@ -13,6 +13,8 @@ endif
 BUILD ?= build
 KCONFIG_CONFIG ?= .config
 OUT ?= wirebox
+# Kconfig sources this fixed path; it depends only on the applet sources
+KCONFIG_APPLETS := build/Kconfig.applets
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DESTDIR ?=
@@ -68,15 +70,14 @@ all: $(OUT)
 $(KCONFIG_CONFIG):
 	@echo "  no $(KCONFIG_CONFIG): using configs/defconfig (run 'make menuconfig' to choose)"
 	$(Q)cp configs/defconfig $@
-	$(Q)$(MAKE) --no-print-directory KCONFIG_CONFIG=$@ BUILD=$(BUILD) olddefconfig
 
-$(BUILD)/Kconfig.applets: $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
-	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh applets $@
+$(KCONFIG_APPLETS): $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+	$(Q)mkdir -p build && sh scripts/kconfig.sh applets $@
 
 # like kbuild's syncconfig: symbols added since .config was written get
 # their defaults (the file is rewritten only when that changes it)
-$(BUILD)/.config.synced: $(KCONFIG_CONFIG) $(BUILD)/Kconfig.applets Kconfig
-	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG) && touch $@
+$(BUILD)/.config.synced: $(KCONFIG_CONFIG) $(KCONFIG_APPLETS) Kconfig
+	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG) && touch $@
 
 $(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 	$(Q)sh scripts/kconfig.sh header $(KCONFIG_CONFIG) $@.new && \
@@ -107,10 +108,10 @@ defconfig: configs/defconfig FORCE
 	$(Q)$(MAKE) --no-print-directory olddefconfig
 	@echo "  wrote $(KCONFIG_CONFIG) from $<"
 
-oldconfig olddefconfig: $(BUILD)/Kconfig.applets FORCE
+oldconfig olddefconfig: $(KCONFIG_APPLETS) FORCE
 	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG)
 
-menuconfig: $(BUILD)/Kconfig.applets FORCE
+menuconfig: $(KCONFIG_APPLETS) FORCE
 	$(Q)if command -v kconfig-mconf >/dev/null 2>&1; then \
 		KCONFIG_CONFIG=$(KCONFIG_CONFIG) kconfig-mconf Kconfig; \
 	elif /usr/bin/python3 -c 'import kconfiglib' 2>/dev/null; then \
