@@ -51,12 +51,6 @@ wait_port() {
 		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.1
 	done
 }
-# peak RSS in KiB of a command (GNU time is not assumed: uses /proc via python)
-peak_rss() {
-	/usr/bin/python3 -c 'import resource,subprocess,sys
-p=subprocess.run(sys.argv[1:]); r=resource.getrusage(resource.RUSAGE_CHILDREN)
-print(r.ru_maxrss); sys.exit(p.returncode)' "$@"
-}
 finish() {
 	echo "$(basename "$0"): $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
