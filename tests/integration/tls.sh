@@ -54,6 +54,13 @@ for c in expired future wrongname self; do
 	eval "SS_$c=$p"
 	wait_port "$p" || fail "s_server $c up"
 done
+# a leaf signed with SHA-1 (OpenSSL serves it only at security level 0)
+p=$(free_port)
+(cd "$C" && exec openssl s_server -quiet -accept "$p" -cert sha1sig.pem -key sha1sig.key \
+	-cipher 'DEFAULT@SECLEVEL=0' >"$T_DIR/s_server-sha1sig.log" 2>&1) &
+at_exit "kill $!"
+SS_sha1sig=$p
+wait_port "$p" || fail "s_server sha1sig up"
 # servers we cannot agree with: TLS 1.3 only, and no ECDHE+AEAD suite
 for c in tls13 cbc; do
 	p=$(free_port)
@@ -166,6 +173,9 @@ msg
 t_exit 0 "config keys tls, cafile" smtp -C "$T_DIR/smtp.conf" bob@example.test < "$T_DIR/msg"
 t_delivered "config keys"
 
+msg
+t_exit 0 "a CA whose root is SHA-1-signed (as in real bundles) still verifies" smtp -S localhost:$MTA_TLS_sha1root --tls --cafile "$C/sha1ca.pem" $SAUTH bob@example.test < "$T_DIR/msg"
+t_delivered "SHA-1-signed root"
 mkdir -p "$T_DIR/capath" && cp "$C/ca.pem" "$T_DIR/capath/"
 msg
 t_exit 0 "--capath DIR with the test CA" smtp -S localhost:$MTA_STARTTLS_good --starttls --capath "$T_DIR/capath" $SAUTH bob@example.test < "$T_DIR/msg"
@@ -241,6 +251,8 @@ for c in expired future wrongname self; do
 	t_grep "pop3get $c: says why, names the server" "^pop3get: localhost(:$port)?: [A-Za-z ]+: .*$why" "$T_DIR/err"
 	t_nothing_sent "pop3get $c"
 done
+t_exit 69 "pop3get: a certificate signed with SHA-1 is refused" pop -S localhost:$SS_sha1sig --tls $CA $PAUTH -s --timeout 5
+t_grep "SHA-1 signature: says weak" 'certificate uses a weak or unsupported algorithm' "$T_DIR/err"
 t_exit 76 "pop3get: a TLS 1.3-only server is refused" pop -S localhost:$SS_tls13 --tls $CA $PAUTH -s --timeout 5
 t_grep "TLS 1.3 only: the alert in words" 'handshake failed: server sent alert: protocol version' "$T_DIR/err"
 t_exit 76 "pop3get: a server with only CBC suites is refused" pop -S localhost:$SS_cbc --tls $CA $PAUTH -s --timeout 5

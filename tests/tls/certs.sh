@@ -9,6 +9,9 @@
 #   future.pem/.key        localhost by the CA, valid from 2099-01-01
 #   wrongname.pem/.key     wrong.example by the CA
 #   self.pem/.key          localhost, self-signed (unknown CA; for --fingerprint)
+#   sha1ca.pem             a root signed with SHA-1 (as in real CA bundles)
+#   sha1root.pem/.key      localhost under sha1ca, signed with SHA-256 (valid)
+#   sha1sig.pem/.key       localhost by the test CA, signed with SHA-1 (weak)
 #   self.fp other.fp       SHA-256 of self.pem (colon form) / of good.pem (plain hex)
 set -eu
 d=$1
@@ -63,6 +66,19 @@ leaf wrongname wrong.example "DNS:wrong.example" rsa:2048 "$now" "$later"
 q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
 	-keyout self.key -out self.pem -subj /CN=localhost \
 	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
+# a root signed with SHA-1 (as ~30 of Debian's bundle are) and a leaf under
+# it signed with SHA-256: must verify; a leaf signed with SHA-1: must not
+q openssl req -x509 -newkey rsa:2048 -sha1 -nodes -days 30 -keyout sha1ca.key -out sha1ca.pem \
+	-subj "/CN=wirebox SHA-1 root" -addext basicConstraints=critical,CA:TRUE \
+	-addext keyUsage=critical,keyCertSign,cRLSign
+q openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout sha1root.key \
+	-out sha1root.csr -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
+q openssl x509 -req -in sha1root.csr -CA sha1ca.pem -CAkey sha1ca.key -CAcreateserial -days 5 \
+	-sha256 -copy_extensions copy -out sha1root.pem
+cp sha1root.key sha1sig.key
+q openssl x509 -req -in sha1root.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 5 \
+	-sha1 -copy_extensions copy -out sha1sig.pem
+rm -f sha1root.csr
 cat good.pem ca.pem > good-chain.pem
 openssl x509 -in self.pem -noout -fingerprint -sha256 | sed 's/.*=//' > self.fp
 openssl x509 -in good.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64 > other.fp

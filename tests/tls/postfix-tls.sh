@@ -4,7 +4,7 @@
 #   postfix-tls.sh start DIR CERTDIR   (CERTDIR from tests/tls/certs.sh)
 #   postfix-tls.sh stop DIR
 # Appends to DIR/env, for each certificate C in good expired future
-# wrongname self:
+# wrongname self sha1root:
 #   MTA_TLS_C       implicit TLS (smtpd_tls_wrappermode), AUTH offered
 #   MTA_STARTTLS_C  submission: STARTTLS required, AUTH only after TLS
 #                   (smtpd_tls_auth_only), SASL via mta.sh's Dovecot
@@ -19,7 +19,7 @@ free_port() {
 
 # listeners CERTDIR: master.cf lines and env lines for every certificate
 listeners() {
-	for c in good expired future wrongname self; do
+	for c in good expired future wrongname self sha1root; do
 		chain=$1/$c.pem
 		[ "$c" != good ] || chain=$1/good-chain.pem
 		tp=$(free_port) sp=$(free_port)
