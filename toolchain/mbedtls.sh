@@ -39,8 +39,14 @@ SRC=$TOP/toolchain/out/src
 key() { { cat "$CFG"; echo "CC=$CC $($CC --version 2>/dev/null | head -n 1)";
 	  echo "CFLAGS=${MBEDTLS_CFLAGS:-}"; ls "$SRC"/*.orig.tar.* 2>/dev/null; } | cksum; }
 
-if [ -f "$OUT/stamp" ] && [ -f "$SRC/.done" ] && [ "$(cat "$OUT/stamp")" = "$(key)" ]; then
-	exit 0
+fresh() { [ -f "$OUT/stamp" ] && [ -f "$SRC/.done" ] && [ "$(cat "$OUT/stamp")" = "$(key)" ]; }
+fresh && exit 0
+# one build at a time (parallel makes, size and check runs share the folder)
+mkdir -p "$TOP/toolchain/out"
+exec 9>"$TOP/toolchain/out/.lock"
+if command -v flock >/dev/null 2>&1; then
+	flock 9
+	fresh && exit 0
 fi
 
 # 1. Debian's source package (needs dpkg-dev; a deb-src entry is added once)
