@@ -40,6 +40,7 @@
 //config:	help
 //config:	  Remember the UIDLs of fetched messages and skip them later.
 #define _DEFAULT_SOURCE
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,7 @@ static int set_value(struct setup *st, int id, const char *v, struct wb_err *e)
 	case O_PORT: st->port = v; break;
 	case O_AUTH: return set_auth(&st->c, v, e);
 	case O_MAXSIZE:
-		if (parse_long(v, 1, 0x7fffffffffffffffL, &n))
+		if (parse_long(v, 1, LONG_MAX, &n))
 			goto bad;
 		st->c.max_size = (unsigned long long)n;
 		break;
