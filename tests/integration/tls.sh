@@ -238,6 +238,16 @@ t_grep "config insecure warns" 'NOT verified' "$T_DIR/err"
 t_exit 69 "pop3get verifies by default" pop -S 127.0.0.1:$PT --tls $PAUTH -s
 t_grep "pop3get default bundle: unknown CA" 'unknown CA' "$T_DIR/err"
 
+# ---- both applets under valgrind (dynamic builds): the TLS paths, good and bad
+if command -v valgrind >/dev/null 2>&1 && file -L "$WB" | grep -q dynamically; then
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
+	msg
+	t_exit 0 "valgrind: smtpsend STARTTLS + AUTH" $VG "$WB" smtpsend -S localhost:$MTA_STARTTLS_good --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+	t_exit 69 "valgrind: smtpsend, expired certificate" $VG "$WB" smtpsend -S localhost:$MTA_TLS_expired --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+	t_exit 0 "valgrind: pop3get STLS --serverinfo" $VG "$WB" pop3get -S localhost:$PP --starttls $CA $PAUTH -s --serverinfo
+	t_exit 69 "valgrind: pop3get, system bundle, unknown CA" $VG "$WB" pop3get -S localhost:$PT --tls $PAUTH -s
+fi
+
 # ---- pop3get: bad certificates (openssl s_server) ----------------------------
 for c in expired future wrongname self; do
 	case $c in
