@@ -200,7 +200,7 @@ static void live_setup(void)
 	snprintf(tmp, sizeof tmp, "/tmp/wb-tlsunit.XXXXXX");
 	ck_assert_ptr_ne(mkdtemp(tmp), NULL);
 	ck_assert_int_eq(sh(REQ "-keyout key.pem -out cert.pem -subj /CN=localhost "
-	                 "-addext subjectAltName=DNS:localhost,IP:127.0.0.1"), 0);
+	                 "-addext subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1"), 0);
 	ck_assert_int_eq(sh(REQ "-keyout other.key -out other.pem -subj /CN=other"), 0);
 	ck_assert_int_eq(sh("openssl x509 -in cert.pem -outform DER | openssl dgst -sha256 -r "
 	                 "| cut -c1-64 > fp"), 0);
@@ -279,6 +279,9 @@ START_TEST(live_ca_name)
 	opts(&o, NULL);
 	ck_assert_msg(session("localhost", &o, &e) == 0, "%s", e.msg);
 	ck_assert_msg(session("127.0.0.1", &o, &e) == 0, "IP SAN: %s", e.msg);
+	ck_assert_msg(session("::1", &o, &e) == 0, "IPv6 SAN: %s", e.msg);
+	ck_assert_int_eq(session("::2", &o, &e), -1);
+	ck_assert_msg(strstr(e.msg, "hostname mismatch") && strstr(e.msg, "'::2'"), "%s", e.msg);
 	ck_assert_int_eq(session("127.0.0.2", &o, &e), -1);
 	ck_assert_msg(strstr(e.msg, "hostname mismatch") && strstr(e.msg, "'127.0.0.2'"), "%s", e.msg);
 	ck_assert_int_eq(session("wrong.example", &o, &e), -1);
@@ -385,6 +388,25 @@ START_TEST(live_stale_session)
 }
 END_TEST
 
+START_TEST(san_ip)
+{
+	static const unsigned char v4[4] = { 127, 0, 0, 1 }, v4b[4] = { 127, 0, 0, 2 };
+	static const unsigned char v6[16] = { [15] = 1 };
+	mbedtls_x509_crt crt;
+	char path[128];
+
+	snprintf(path, sizeof path, "%s/cert.pem", tmp);
+	mbedtls_x509_crt_init(&crt);
+	ck_assert_int_eq(mbedtls_x509_crt_parse_file(&crt, path), 0);
+	ck_assert_int_eq(tls_san_has_ip(&crt, v4, 4), 1);
+	ck_assert_int_eq(tls_san_has_ip(&crt, v4b, 4), 0);
+	ck_assert_int_eq(tls_san_has_ip(&crt, v6, 16), 1);
+	ck_assert_int_eq(tls_san_has_ip(&crt, v6, 4), 0);       /* 0.0.0.0 */
+	ck_assert_int_eq(tls_san_has_ip(&crt, v4, 16), 0);      /* length differs */
+	mbedtls_x509_crt_free(&crt);
+}
+END_TEST
+
 START_TEST(live_timeout)
 {
 	struct tls_opts o;
@@ -427,6 +449,7 @@ Suite *tls_suite(void)
 	tcase_add_test(l, live_pin);
 	tcase_add_test(l, live_info);
 	tcase_add_test(l, live_stale_session);
+	tcase_add_test(l, san_ip);
 	tcase_add_test(l, live_timeout);
 	suite_add_tcase(s, l);
 #endif
