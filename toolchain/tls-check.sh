@@ -38,6 +38,18 @@ else
 	echo "musl-gcc missing (apt-get install musl-tools): static TLS build skipped"
 	[ -z "${CI:-}" ] || exit 1
 fi
+# a config-header mismatch must not compile (core/tls_mbedtls.h)
+mm() {
+	if gcc -std=c99 -D_POSIX_C_SOURCE=200809L -DWB_MBEDTLS -I"$BR/tls-dyn" -Icore -I. \
+		"$@" -fsyntax-only core/tls_mbedtls_err.c 2>/dev/null; then
+		echo "mbedTLS config mismatch compiled: $*"; exit 1
+	fi
+}
+gcc -std=c99 -D_POSIX_C_SOURCE=200809L -DWB_MBEDTLS -I"$BR/tls-dyn" -Icore -I. \
+	-fsyntax-only core/tls_mbedtls_err.c || { echo "control compile failed"; exit 1; }
+mm -DWB_MBEDTLS_STATIC                  # static flag, system default config
+mm -Itoolchain -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'   # our config, system library
+echo "mbedTLS config-header mismatches refused at compile time: ok"
 # TLS off must link no TLS code
 build tls-off configs/defconfig
 if nm "$BR/tls-off/wirebox" 2>/dev/null | grep -qi mbedtls; then
