@@ -201,6 +201,14 @@ int stream_read(struct stream *s, void *buf, size_t max, size_t *got)
 	return IO_OK;
 }
 
+int stream_unread(struct stream *s, size_t n)
+{
+	if (n > s->rpos)
+		return -1;
+	s->rpos -= n;           /* stream_read copies out of rbuf */
+	return 0;
+}
+
 static int write_all(struct stream *s, const unsigned char *p, size_t n)
 {
 	int64_t deadline = mono_ms() + s->timeout_ms;

@@ -69,6 +69,11 @@ int line_read(struct stream *s, char *buf, size_t max, size_t *len);
 /* Read 1..max bytes (what is available), waiting up to the timeout. */
 int stream_read(struct stream *s, void *buf, size_t max, size_t *got);
 
+/* Give back the last n bytes that the previous stream_read returned, so
+ * the next read returns them again (a parser that read past its end).
+ * Returns 0, or -1 if n is more than that read gave. */
+int stream_unread(struct stream *s, size_t n);
+
 /* Buffered write of len bytes (flushes when the buffer fills). */
 int stream_write(struct stream *s, const void *buf, size_t len);
 /* Write a command line plus CRLF; transcript "C: " shows the first `show`

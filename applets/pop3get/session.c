@@ -112,13 +112,11 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 			return -1;
 		}
 		used = body_feed(&b, in, got, out, &n);
-		/* the rest is the next reply: give it back to the stream, whose
-		 * read buffer still holds it (stream_read copies from there) */
-		if (got - used > s->rpos) {
-			err_set(e, EX_SOFTWARE, "stream_read no longer reads through rbuf");
+		/* the rest is the next reply: give it back to the stream */
+		if (stream_unread(s, got - used)) {
+			err_set(e, EX_SOFTWARE, "cannot give back %zu bytes", got - used);
 			return -1;
 		}
-		s->rpos -= got - used;
 		if (limit && b.bytes > limit) {
 			err_set(e, EX_PROTOCOL, "message larger than the %llu bytes "
 			        "announced", (unsigned long long)limit);

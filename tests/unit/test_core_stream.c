@@ -219,6 +219,27 @@ START_TEST(read_after_line_binary)
 }
 END_TEST
 
+/* stream_unread gives back the tail of the last read, then the next
+ * line_read sees it; more than that read gave is refused */
+START_TEST(unread_tail)
+{
+	static const char in[] = "abc.\r\n+OK next\r\n";
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[64];
+	size_t n, len;
+
+	stream_on(&s, &f, &xp, in, sizeof in - 1, 0);
+	ck_assert_int_eq(stream_read(&s, buf, 10, &n), IO_OK);
+	ck_assert_uint_eq(n, 10);
+	ck_assert_int_eq(stream_unread(&s, 11), -1);
+	ck_assert_int_eq(stream_unread(&s, 4), 0);      /* keep "abc.\r\n" */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "+OK next");
+}
+END_TEST
+
 static size_t pend_fn(void *ctx)
 {
 	(void)ctx;
@@ -679,6 +700,7 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tc, max_tiny);
 	tcase_add_test(tc, long_line_across_refills);
 	tcase_add_test(tc, read_after_line_binary);
+	tcase_add_test(tc, unread_tail);
 	tcase_add_test(tc, buffered_counts);
 	tcase_add_test(tc, upgrade_keeps_settings);
 	suite_add_tcase(s, tc);
