@@ -101,22 +101,12 @@ fi
 
 if want integration; then
 	step "integration tests"
-	# Each script runs in a network namespace of its own with only loopback
-	# up (when we may create one: root), so no test can reach past this
-	# machine, not even a DNS query for a name that does not exist.
-	isolate=""
-	if unshare -n true 2>/dev/null && command -v ip >/dev/null 2>&1; then
-		isolate="unshare -n"
-		echo "(each script in a private network namespace: loopback only)"
-	fi
+	# each script in a network namespace of its own: loopback only
+	unshare -n true 2>/dev/null && echo "(each script in a private network namespace: loopback only)"
 	failed=""
 	for t in ${INTEGRATION:-$(ls tests/integration/*.sh 2>/dev/null | sed 's|.*/||; s|\.sh$||')}; do
 		echo "--- $t"
-		if [ -n "$isolate" ]; then
-			$isolate sh -c 'ip link set lo up && exec sh "$0"' "tests/integration/$t.sh" || failed="$failed $t"
-		else
-			sh "tests/integration/$t.sh" || failed="$failed $t"
-		fi
+		sh tests/isolated.sh "tests/integration/$t.sh" || failed="$failed $t"
 	done
 	[ -z "$failed" ] || { echo "integration failures:$failed"; exit 1; }
 fi

@@ -79,6 +79,6 @@ failed=""
 for b in tls-dyn tls-static; do
 	[ -x "$BR/$b/wirebox" ] || continue
 	echo "--- tls ($b)"
-	WIREBOX="$PWD/$BR/$b/wirebox" sh tests/integration/tls.sh || failed="$failed $b"
+	WIREBOX="$PWD/$BR/$b/wirebox" sh tests/isolated.sh tests/integration/tls.sh || failed="$failed $b"
 done
 [ -z "$failed" ] || { echo "TLS integration failures:$failed"; exit 1; }
