@@ -54,6 +54,13 @@ HAVE_TLS := $(shell grep -qs '^CONFIG_TLS=y' $(KCONFIG_CONFIG) && echo 1)
 LIBS_WB :=
 -include toolchain/tls.mk
 
+# a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything
+FLAGS_NOW := $(subst ',,$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) $(LDFLAGS_WB) $(LIBS_WB))
+FLAGS_OLD := $(shell cat $(BUILD)/flags 2>/dev/null)
+ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+$(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
+endif
+
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/digest.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
@@ -88,12 +95,12 @@ $(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 $(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
 
-$(BUILD)/obj/%.o: %.c $(GEN)
+$(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -MMD -MP -c -o $@ $<
 
-$(OUT): $(OBJS)
+$(OUT): $(OBJS) $(BUILD)/flags
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@ $(OBJS) $(LIBS_WB)
 
