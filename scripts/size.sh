@@ -9,9 +9,10 @@ SD=build/size${STATIC:+-static}
 STRIP=${STRIP:-strip}
 mkdir -p "$SD"
 
-stripped() {   # stripped size in bytes of a binary, or "-"
-	[ -f "$1" ] || { echo -; return; }
-	cp "$1" "$SD/strip.tmp" && $STRIP "$SD/strip.tmp" 2>/dev/null && wc -c < "$SD/strip.tmp" | tr -d ' '
+stripped() {   # "FILEBYTES TEXT+DATA" of the stripped binary, or "- -"
+	[ -f "$1" ] || { echo "- -"; return; }
+	cp "$1" "$SD/strip.tmp" && $STRIP "$SD/strip.tmp" 2>/dev/null &&
+	echo "$(wc -c < "$SD/strip.tmp" | tr -d ' ') $(${SIZE:-size} "$SD/strip.tmp" | awk 'NR == 2 { print $1 + $2 }')"
 }
 build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 	d=$SD/$1
@@ -22,17 +23,17 @@ build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 		>"$d/log" 2>&1; then
 		stripped "$d/wirebox"
 	else
-		echo -
+		echo "- -"
 	fi
 }
 applet_syms() {  # "name SYMBOL" of every applet (not aliases)
 	sed -n 's|^//applet:\([^ ]*\) \([A-Z0-9_]*\) [^ ]* [^ ]*$|\1 \2|p' applets/*.c applets/*/*.c 2>/dev/null | sort -u
 }
-row() { printf '  %-34s %9s %9s\n' "$1" "$2" "${3:-}"; }
+row() { printf '  %-30s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"; }
 
 if [ -n "$STATIC" ]; then kind="static musl"; else kind="dynamic; 'make size STATIC=1' for static musl"; fi
 echo "wirebox sizes, stripped bytes ($kind)"
-row "build" "bytes" "adds"
+row "build" "file text+data" "file+" "text+data+"
 [ -f wirebox ] && row "./wirebox (your .config)" "$(stripped wirebox)"
 for c in tiny defconfig full; do
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
@@ -50,8 +51,9 @@ applet_syms | while read -r name sym; do
 		[ "$n2" = "$name" ] || echo "# CONFIG_$s2 is not set" >> "$cfg"
 	done
 	sz=$(build "only-$name" "$cfg")
-	add=-
-	[ "$sz" = - ] || [ "$core" = - ] || add=+$((sz - core))
-	row "$name alone (tiny)" "$sz" "$add"
+	set -- $sz $core
+	if [ "$1" = - ] || [ "$3" = - ]; then row "$name alone (tiny)" "$sz"
+	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
+echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"
