@@ -1,0 +1,52 @@
+#!/bin/sh
+# wirebox.sh - the multi-call binary itself: dispatch by name, --list,
+# --install, --help/--version, unknown names, make install.
+. "$(dirname "$0")/../lib.sh"
+cd "$TOP"
+
+t_exit 0 "--list" "$WB" --list
+t_true "--list names the applets, one per line, no alias" \
+	[ "$(tr '\n' ' ' < "$T_DIR/out")" = "pop3get smtpsend sntpc " ]
+t_exit 0 "--version" "$WB" --version
+t_grep "--version says wirebox and a version" '^wirebox [0-9]+\.[0-9]+' "$T_DIR/out"
+t_exit 0 "--help" "$WB" --help
+t_grep "--help shows usage and applets" 'Applets: .*sntpc' "$T_DIR/out"
+t_exit 64 "no arguments is a usage error" "$WB"
+t_exit 64 "unknown option is a usage error" "$WB" --frobnicate
+t_exit 127 "unknown applet as argument: 127" "$WB" nosuchapplet
+t_grep "unknown applet is named" 'nosuchapplet: applet not found' "$T_DIR/err"
+
+D=$T_DIR/bin
+mkdir -p "$D"
+cp "$WB" "$D/wirebox"
+t_exit 0 "--install DIR (hard links)" "$D/wirebox" --install "$D"
+for a in sntpc smtpsend pop3get sendmail; do
+	t_true "hard link $a" [ "$D/$a" -ef "$D/wirebox" ] && [ ! -L "$D/$a" ]
+done
+t_exit 0 "--install again replaces its own links (symlinks now)" "$D/wirebox" --install -s "$D"
+t_true "symlink sendmail -> wirebox" [ -L "$D/sendmail" ] && [ "$D/sendmail" -ef "$D/wirebox" ]
+t_exit 0 "called as sendmail: smtpsend's help" "$D/sendmail" --help
+t_grep "sendmail is smtpsend" 'smtpsend' "$T_DIR/out"
+t_exit 0 "called through a link: sntpc --help" "$D/sntpc" --help
+t_grep "sntpc help" 'Usage: sntpc' "$T_DIR/out"
+ln -s wirebox "$D/frobnicate"
+t_exit 127 "called through a link with an unknown name: 127" "$D/frobnicate"
+
+rm -f "$D/pop3get"
+echo "precious" > "$D/pop3get"
+t_exit 73 "--install refuses to replace a file that is not a link to wirebox" "$D/wirebox" --install -s "$D"
+t_true "the foreign file is untouched" [ "$(cat "$D/pop3get")" = precious ]
+t_grep "--install says why" 'pop3get exists and is not a link to wirebox' "$T_DIR/err"
+rm -f "$D/sntpc"; ln -s /bin/true "$D/sntpc"
+t_exit 73 "--install refuses a symlink to something else" "$D/wirebox" --install "$D"
+t_true "that symlink is untouched" [ "$(readlink "$D/sntpc")" = /bin/true ]
+
+# make install: stripped binary and links under DESTDIR, from a separate build
+B=$T_DIR/build
+t_exit 0 "make install DESTDIR=... PREFIX=/usr" make -s BUILD="$B" KCONFIG_CONFIG="$B.config" \
+	OUT="$B/wirebox" install DESTDIR="$T_DIR/root" PREFIX=/usr
+t_true "installed binary is stripped" sh -c "! file '$T_DIR/root/usr/bin/wirebox' | grep -q 'not stripped'"
+for a in sntpc smtpsend pop3get sendmail; do
+	t_true "installed link $a" [ "$T_DIR/root/usr/bin/$a" -ef "$T_DIR/root/usr/bin/wirebox" ]
+done
+finish
