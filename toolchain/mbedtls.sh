@@ -49,18 +49,24 @@ if command -v flock >/dev/null 2>&1; then
 	fresh && exit 0
 fi
 
-# 1. Debian's source package (needs dpkg-dev; a deb-src entry is added once)
+# 1. Debian's source package (needs dpkg-dev). When apt cannot find it (no
+# deb-src entry yet, or one without fetched lists, e.g. after an earlier
+# failed update) add the entry if missing, update, and try once more.
+die() { echo "mbedtls.sh: $*" >&2; exit 1; }
+get_src() { (cd "$SRC/dl" && apt-get source --download-only -qq mbedtls); }
+add_src() {
+	grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ && return
+	. /etc/os-release
+	echo "mbedtls.sh: adding a deb-src entry for Debian $VERSION_CODENAME"
+	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$VERSION_CODENAME" > /etc/apt/sources.list.d/wirebox-src.sources
+}
 fetch() {
 	mkdir -p "$SRC/dl"
-	if ! ls "$SRC"/dl/mbedtls_*.orig.tar.* >/dev/null 2>&1; then
-		if ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-			. /etc/os-release
-			echo "mbedtls.sh: adding a deb-src entry for Debian $VERSION_CODENAME"
-			printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-				"$VERSION_CODENAME" > /etc/apt/sources.list.d/wirebox-src.sources
-			apt-get update -qq
-		fi
-		(cd "$SRC/dl" && apt-get source --download-only -qq mbedtls)
+	if ! ls "$SRC"/dl/mbedtls_*.orig.tar.* >/dev/null 2>&1 && ! get_src 2>/dev/null; then
+		add_src
+		apt-get update -qq || true
+		get_src || die "cannot download Debian's mbedtls source package (apt-get update errors above?)"
 	fi
 	rm -rf "$SRC/mbedtls"
 	mkdir -p "$SRC/mbedtls"

@@ -163,6 +163,114 @@ START_TEST(injection_in_socket)
 }
 END_TEST
 
+/* ---- what we offer, and the TLS 1.2 minimum, on the wire ---- */
+static int read_full(int fd, unsigned char *buf, size_t n)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n && (r = read(fd, buf + got, n - got)) > 0)
+		got += (size_t)r;
+	return got == n ? 0 : -1;
+}
+
+/* a fake server: passes our ClientHello record to out, answers with a
+ * ServerHello for version 3.minor choosing ECDHE-RSA-AES128-GCM-SHA256 */
+static void hello_peer(int fd, int out, int minor)
+{
+	unsigned char buf[4096];
+	unsigned char sh[47] = { 0x16, 3, 3, 0, 42, 2, 0, 0, 38, 3, (unsigned char)minor };
+	size_t len;
+
+	if (read_full(fd, buf, 5) < 0 || (len = (size_t)buf[3] << 8 | buf[4]) > sizeof buf - 5 ||
+	    read_full(fd, buf + 5, len) < 0 || write(out, buf, 5 + len) != (ssize_t)(5 + len))
+		_exit(1);
+	sh[44] = 0xC0;                  /* after random[32] and an empty session id */
+	sh[45] = 0x2F;
+	if (write(fd, sh, sizeof sh) != (ssize_t)sizeof sh)
+		_exit(1);
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	_exit(0);
+}
+
+static const unsigned ecdhe_aead[] = { 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8 };
+
+/* 1 if suite is ECDHE+AEAD (or the renegotiation SCSV, no real suite) */
+static int suite_ok(unsigned suite)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ecdhe_aead / sizeof *ecdhe_aead; i++)
+		if (suite == ecdhe_aead[i])
+			return 1;
+	return suite == 0x00FF;
+}
+
+/* the ClientHello record: version 3.3, and only ECDHE+AEAD suites, all six */
+static void check_client_hello(const unsigned char *h, size_t n)
+{
+	size_t sid, off, slen, i, j, seen = 0;
+
+	ck_assert_uint_ge(n, 5 + 4 + 2 + 32 + 1 + 2);
+	ck_assert_uint_eq(h[0], 0x16);          /* handshake record */
+	ck_assert_uint_eq(h[5], 1);             /* ClientHello */
+	ck_assert_msg(h[9] == 3 && h[10] == 3, "client_version %d.%d", h[9], h[10]);
+	sid = h[43];
+	off = 44 + sid;
+	ck_assert_uint_ge(n, off + 2);
+	slen = (size_t)h[off] << 8 | h[off + 1];
+	ck_assert_uint_ge(n, off + 2 + slen);
+	for (i = 0; i < slen / 2; i++) {
+		unsigned suite = (unsigned)h[off + 2 + 2 * i] << 8 | h[off + 3 + 2 * i];
+
+		ck_assert_msg(suite_ok(suite), "offered suite 0x%04X is not ECDHE+AEAD", suite);
+		for (j = 0; j < sizeof ecdhe_aead / sizeof *ecdhe_aead; j++)
+			seen += suite == ecdhe_aead[j];
+	}
+	ck_assert_uint_eq(seen, sizeof ecdhe_aead / sizeof *ecdhe_aead);
+}
+
+/* a server answering TLS 1.0 or 1.1: refused for its version, alert sent */
+START_TEST(hello_tls12_min)
+{
+	static struct stream s;
+	unsigned char hello[4096];
+	struct transport xp;
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	int sv[2], p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		close(sv[0]);
+		close(p[0]);
+		hello_peer(sv[1], p[1], _i + 1);
+	}
+	close(sv[1]);
+	close(p[1]);
+	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 3000);
+	memset(&o, 0, sizeof o);
+	o.insecure = 1;                 /* refused before any certificate */
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, "server does not offer TLS 1.2 or later") != NULL, "%s", e.msg);
+	close(sv[0]);
+	n = read(p[0], hello, sizeof hello);
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "fake server failed");
+	ck_assert_int_gt(n, 0);
+	check_client_hello(hello, (size_t)n);
+}
+END_TEST
+
 /* ---- real handshakes against openssl s_server ---- */
 static char tmp[64];
 static char port[8];
@@ -442,6 +550,7 @@ Suite *tls_suite(void)
 	tcase_add_loop_test(t, hs_words, 0, sizeof hcases / sizeof *hcases);
 	tcase_add_loop_test(t, injection_refused, 0, 2);
 	tcase_add_test(t, injection_in_socket);
+	tcase_add_loop_test(t, hello_tls12_min, 0, 2);
 	suite_add_tcase(s, t);
 	tcase_add_unchecked_fixture(l, live_setup, live_teardown);
 	tcase_set_timeout(l, 30);
