@@ -55,7 +55,7 @@ enum clock_act clock_decide(const struct clock_policy *pol, ntp_fix offset)
 }
 
 int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
-                struct wb_err *e)
+                int64_t era, struct wb_err *e)
 {
 	struct ntp_time t;
 	int r = 0;
@@ -67,7 +67,7 @@ int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
 	case ACT_PANIC: {
 		char b[32];
 		err_set(e, EX_PROTOCOL, "offset %s s is above the panic threshold: clock left alone",
-		        ntp_fix_str(offset, 1, b, sizeof b));
+		        ntp_off_str(offset, era, 1, b, sizeof b));
 		return -1;
 	}
 	case ACT_STEP:
@@ -75,6 +75,7 @@ int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
 		r = ops->now(&t);
 		if (r == 0) {
 			t = ntp_time_add(t, offset);
+			t.sec += era;
 			r = ops->step(&t);
 		}
 		break;

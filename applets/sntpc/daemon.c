@@ -85,7 +85,7 @@ static int env_fix(const char *k, ntp_fix v, int sign)
 int sntpc_setenv(const struct server *s)
 {
 	const struct ntp_pkt *p = &s->best.pkt;
-	struct ntp_time t = ntp_time_add(s->best.t4, s->best.offset);
+	struct ntp_time t = sample_time(&s->best);
 	char b[64];
 	int r = setenv("SNTP_SERVER", s->name, 1);
 
@@ -97,7 +97,7 @@ int sntpc_setenv(const struct server *s)
 	r |= setenv("SNTP_REFID", b, 1);
 	snprintf(b, sizeof b, "%u", p->leap);
 	r |= setenv("SNTP_LEAP", b, 1);
-	r |= env_fix("SNTP_OFFSET", s->best.offset, 1);
+	r |= setenv("SNTP_OFFSET", ntp_off_str(s->best.offset, s->best.era, 1, b, sizeof b), 1);
 	r |= env_fix("SNTP_DELAY", s->best.delay, 0);
 	r |= env_fix("SNTP_DISPERSION", ntp_short_fix(p->rootdisp), 0);
 	snprintf(b, sizeof b, "%lld.%06u", (long long)t.sec, (unsigned)(t.nsec / 1000));
@@ -132,10 +132,10 @@ static int correct(struct sntpc_opts *o, const struct server *b, int *first)
 
 	if (*first || o->any_panic)
 		pol.panic = 0;          /* the first correction may be any size */
-	act = clock_decide(&pol, b->best.offset);
-	ntp_fix_str(b->best.offset, 1, off, sizeof off);
+	act = clock_decide(&pol, ntp_fix_sat(b->best.offset, b->best.era));
+	ntp_off_str(b->best.offset, b->best.era, 1, off, sizeof off);
 	ntp_fix_str(b->best.delay, 0, del, sizeof del);
-	if (clock_apply(&clock_sys, act, b->best.offset, &e)) {
+	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
 		dlog(LOG_ERR, "%s: %s", b->addr, e.msg);
 		return e.code == EX_NOPERM ? -1 : POLL_UNSTABLE;
 	}
@@ -144,7 +144,7 @@ static int correct(struct sntpc_opts *o, const struct server *b, int *first)
 	     b->best.pkt.stratum, off, del, act == ACT_STEP ? "stepped" : "slewed");
 	if (act == ACT_STEP && o->prog)
 		run_prog(o->prog, b);
-	return poll_event_for(b->best.offset, o->pol.step_thr);
+	return poll_event_for(ntp_fix_sat(b->best.offset, b->best.era), o->pol.step_thr);
 }
 
 static void log_failures(const struct query *q, int *rate, int *alive)

@@ -228,9 +228,8 @@ struct ntp_time ntp_time_add(struct ntp_time t, ntp_fix d)
 	return t;
 }
 
-char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max)
+static char *us_str(int64_t us, int sign, char *buf, size_t max)
 {
-	int64_t us = ntp_fix_us(d);
 	const char *s = us < 0 ? "-" : sign ? "+" : "";
 
 	if (us < 0)
@@ -238,4 +237,32 @@ char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max)
 	snprintf(buf, max, "%s%lld.%06lld", s, (long long)(us / 1000000),
 	         (long long)(us % 1000000));
 	return buf;
+}
+
+char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max)
+{
+	return us_str(ntp_fix_us(d), sign, buf, max);
+}
+
+char *ntp_off_str(ntp_fix d, int64_t era, int sign, char *buf, size_t max)
+{
+	return us_str(ntp_fix_us(d) + era * 1000000, sign, buf, max);
+}
+
+int64_t ntp_era_fix(uint64_t t3, uint64_t t4, ntp_fix offset)
+{
+	int64_t want = ntp_to_time(t3).sec - ntp_to_time(t4).sec;
+	int64_t miss = want - offset / NTP_FIX_ONE;
+
+	/* |miss| is a whole number of eras give or take the round trip */
+	if (miss > NTP_ERA / 2)
+		return NTP_ERA;
+	if (miss < -(NTP_ERA / 2))
+		return -NTP_ERA;
+	return 0;
+}
+
+ntp_fix ntp_fix_sat(ntp_fix d, int64_t era)
+{
+	return era > 0 ? INT64_MAX : era < 0 ? -INT64_MAX : d;
 }

@@ -13,6 +13,7 @@
 #define NTP_PKT_MAX 1024        /* receive bound; extension fields fit */
 #define NTP_UNIX_DELTA 2208988800LL  /* 1900-01-01 to 1970-01-01 in seconds */
 #define NTP_FIX_ONE ((int64_t)1 << 32)
+#define NTP_ERA ((int64_t)1 << 32)   /* seconds in one NTP era (136 years) */
 #define NTP_SANE_ROOT (16 << 16)     /* 16 s in 16.16 short format */
 
 typedef int64_t ntp_fix;        /* signed seconds, 32.32 fixed point */
@@ -82,5 +83,16 @@ int64_t ntp_fix_us(ntp_fix d);
 ntp_fix ntp_fix_from_ms(int64_t ms);
 /* "+1.234567" (sign always; 6 decimals) into buf; returns buf */
 char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max);
+
+/* Offsets beyond 68 years (a router booted at 1970 asking in 2038 or
+ * later) do not fit ntp_fix: the modular difference would point the wrong
+ * way. ntp_era_fix places the server's T3 and the local T4 by the era
+ * rule above (both within 1968-2104) and returns the whole seconds, a
+ * multiple of 2^32, that the offset lacks; usually 0. */
+int64_t ntp_era_fix(uint64_t t3, uint64_t t4, ntp_fix offset);
+/* offset + era for comparisons: saturated when era is not 0 */
+ntp_fix ntp_fix_sat(ntp_fix d, int64_t era);
+/* ntp_fix_str of offset + era seconds */
+char *ntp_off_str(ntp_fix d, int64_t era, int sign, char *buf, size_t max);
 
 #endif

@@ -1,22 +1,35 @@
 /* output.c - the documented output formats: the default line, -e shell
  * variables, the -l association table and the -v packet transcript. */
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "sntpc.h"
+
+/* days since 1970-01-01 to a proleptic Gregorian date (era arithmetic
+ * over 400-year cycles); gmtime would drag in libc's time-zone code */
+static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
 
 void out_utc(const struct ntp_time *t, char *buf, size_t max)
 {
-	time_t sec = (time_t)t->sec;
-	struct tm tm;
+	int64_t days = t->sec / 86400, s = t->sec % 86400, y;
+	unsigned m, d;
 
-	/* by hand rather than strftime, which drags in time zones */
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(buf, max, "?");
-		return;
+	if (s < 0) {
+		s += 86400;
+		days--;
 	}
-	snprintf(buf, max, "%04d-%02d-%02d %02d:%02d:%02d.%06u", tm.tm_year + 1900,
-	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	civil(days, &y, &m, &d);
+	snprintf(buf, max, "%04lld-%02u-%02u %02u:%02u:%02u.%06u", (long long)y, m, d,
+	         (unsigned)(s / 3600), (unsigned)(s / 60 % 60), (unsigned)(s % 60),
 	         (unsigned)(t->nsec / 1000));
 }
 
@@ -32,19 +45,22 @@ static void unix_str(const struct ntp_time *t, char *buf, size_t max)
 	         (long long)(us % 1000000));
 }
 
-static struct ntp_time corrected(const struct server *s)
+struct ntp_time sample_time(const struct sample *sm)
 {
-	return ntp_time_add(s->best.t4, s->best.offset);
+	struct ntp_time t = ntp_time_add(sm->t4, sm->offset);
+
+	t.sec += sm->era;
+	return t;
 }
 
 void out_line(FILE *f, const struct server *s)
 {
 	char off[32], del[32], when[48];
-	struct ntp_time t = corrected(s);
+	struct ntp_time t = sample_time(&s->best);
 
 	out_utc(&t, when, sizeof when);
 	fprintf(f, "%s (%s) stratum %u offset %s delay %s time %s UTC\n", s->name,
-	        s->addr, s->best.pkt.stratum, ntp_fix_str(s->best.offset, 1, off, sizeof off),
+	        s->addr, s->best.pkt.stratum, ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off),
 	        ntp_fix_str(s->best.delay, 0, del, sizeof del), when);
 }
 
@@ -69,7 +85,7 @@ static void var(FILE *f, const char *k, const char *v)
 void out_eval(FILE *f, const struct server *s)
 {
 	char b[64];
-	struct ntp_time t = corrected(s);
+	struct ntp_time t = sample_time(&s->best);
 	const struct ntp_pkt *p = &s->best.pkt;
 
 	var(f, "SERVER", s->name);
@@ -79,7 +95,7 @@ void out_eval(FILE *f, const struct server *s)
 	ntp_refid_str(p, b, sizeof b);
 	var(f, "REFID", b);
 	fprintf(f, "SNTP_LEAP=%u\n", p->leap);
-	fprintf(f, "SNTP_OFFSET=%s\n", ntp_fix_str(s->best.offset, 1, b, sizeof b));
+	fprintf(f, "SNTP_OFFSET=%s\n", ntp_off_str(s->best.offset, s->best.era, 1, b, sizeof b));
 	fprintf(f, "SNTP_DELAY=%s\n", ntp_fix_str(s->best.delay, 0, b, sizeof b));
 	fprintf(f, "SNTP_DISPERSION=%s\n", ntp_fix_str(ntp_short_fix(p->rootdisp), 0, b, sizeof b));
 	unix_str(&t, b, sizeof b);
@@ -87,9 +103,9 @@ void out_eval(FILE *f, const struct server *s)
 }
 
 /* milliseconds with 3 decimals */
-static char *ms_str(ntp_fix d, char *buf, size_t max)
+static char *ms_str(ntp_fix d, int64_t era, char *buf, size_t max)
 {
-	int64_t us = ntp_fix_us(d);
+	int64_t us = ntp_fix_us(d) + era * 1000000;
 	const char *sign = us < 0 ? "-" : "";
 
 	if (us < 0)
@@ -117,9 +133,9 @@ static void row(FILE *f, const struct server *s, int sel, int64_t now_ms)
 	ntp_refid_str(&s->best.pkt, ref, sizeof ref);
 	fprintf(f, "%c%-23s %-15s %2u %5lld %5u %5o %8s %8s %8s\n", sel ? '*' : ' ', s->addr,
 	        ref, s->best.pkt.stratum, (long long)((now_ms - s->last_ok) / 1000), s->poll,
-	        s->reach & 0377, ms_str(s->best.delay, d, sizeof d),
-	        ms_str(s->best.offset, o, sizeof o),
-	        ms_str(ntp_short_fix(s->best.pkt.rootdisp), r, sizeof r));
+	        s->reach & 0377, ms_str(s->best.delay, 0, d, sizeof d),
+	        ms_str(s->best.offset, s->best.era, o, sizeof o),
+	        ms_str(ntp_short_fix(s->best.pkt.rootdisp), 0, r, sizeof r));
 }
 
 void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms)

@@ -148,6 +148,7 @@ static void take_sample(struct query *q, struct server *s, const struct ntp_pkt 
 	}
 	sm.offset = ntp_offset(s->t1, p->rec, p->xmt, t4);
 	sm.delay = ntp_delay(s->t1, p->rec, p->xmt, t4);
+	sm.era = ntp_era_fix(p->xmt, t4, sm.offset);
 	if (sm.delay < 0) {
 		drop(q, s, DROP_NEGDELAY, "negative delay");
 		return;

@@ -34,6 +34,12 @@
 #include "sntpc.h"
 #include "util.h"
 
+/* HELP_IF(CFG_X, "text"): the text only when the feature is built in */
+#define HELP_IF(cfg, text) HELP_IF_(cfg, text)
+#define HELP_IF_(cfg, text) HELP_IF_##cfg(text)
+#define HELP_IF_0(text) ""
+#define HELP_IF_1(text) text
+
 const char sntpc_help[] =
 "Usage: sntpc [OPTIONS] SERVER[:PORT]...\n"
 "Query SNTP servers and print the offset of the local clock; with -s or -a\n"
@@ -46,20 +52,21 @@ const char sntpc_help[] =
 "  --panic S     refuse corrections of S seconds or more\n"
 "  -c N          samples per server, keep the smallest delay (default 1)\n"
 "  -p PORT       default port (123)\n"
-"  -4, -6        IPv4 or IPv6 only\n"
+"  -4" HELP_IF(CFG_IPV6, ", -6") "        IPv4" HELP_IF(CFG_IPV6, " or IPv6") " only\n"
 "  --timeout S   seconds per request (default 1)\n"
 "  -r N          retries per server (default 2)\n"
 "  -q            quiet: no output on stdout\n"
-"  -v            show every packet's fields on stderr\n"
-"  -e            print shell variables SNTP_* for eval\n"
-"  -l            print an association table\n"
+HELP_IF(CFG_VERBOSE, "  -v            show every packet's fields on stderr\n")
+HELP_IF(CFG_SNTPC_EVAL, "  -e            print shell variables SNTP_* for eval\n")
+HELP_IF(CFG_SNTPC_TABLE, "  -l            print an association table\n")
+HELP_IF(CFG_SNTPC_DAEMON,
 "  -d            daemon: keep the clock disciplined (-a semantics)\n"
 "  -b            daemon in the background\n"
 "  --poll MIN,MAX  daemon poll interval bounds in seconds (64,1024)\n"
 "  -g            daemon: allow corrections above the panic threshold\n"
 "                (default 1000 s after the first one)\n"
 "  -x PROG       daemon: run PROG with the SNTP_* variables after a step\n"
-"  -L            daemon: log to syslog instead of stderr\n"
+"  -L            daemon: log to syslog instead of stderr\n")
 "\n"
 "Exit: 0 ok, 64 usage, 69 no server answered, 75 rate limited,\n"
 "76 only unusable replies or offset above --panic, 77 denied or no\n"
@@ -309,8 +316,8 @@ static int oneshot(struct sntpc_opts *o)
 	}
 	b = &o->q.srv[best];
 	print_result(o, o->q.srv, o->q.n, best);
-	act = clock_decide(&o->pol, b->best.offset);
-	if (clock_apply(&clock_sys, act, b->best.offset, &e)) {
+	act = clock_decide(&o->pol, ntp_fix_sat(b->best.offset, b->best.era));
+	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
 		char name[HOST_MAX + ADDRSTR_MAX + 4];
 		return err_report(&e, who(b, name, sizeof name), "set clock");
 	}
@@ -318,7 +325,7 @@ static int oneshot(struct sntpc_opts *o)
 		char off[32];
 		fprintf(stderr, "%s: clock %s by %s s\n", wb_applet,
 		        act == ACT_STEP ? "stepped" : "slewed",
-		        ntp_fix_str(b->best.offset, 1, off, sizeof off));
+		        ntp_off_str(b->best.offset, b->best.era, 1, off, sizeof off));
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@ enum srv_fail {
 
 struct sample {
 	ntp_fix offset, delay;
+	int64_t era;            /* seconds to add to offset (ntp_era_fix) */
 	struct ntp_pkt pkt;
 	struct ntp_time t4;     /* local receive time */
 };
@@ -103,10 +104,12 @@ struct clock_policy {
 	ntp_fix step_thr;       /* -a: step at or above, slew below */
 	ntp_fix panic;          /* refuse at or above; 0 = no limit */
 };
+/* offset as ntp_fix_sat() gives it */
 enum clock_act clock_decide(const struct clock_policy *pol, ntp_fix offset);
-/* carry out act; 0, or -1 with e filled (EX_NOPERM without permission) */
+/* carry out act for offset + era seconds; 0, or -1 with e filled
+ * (EX_NOPERM without permission) */
 int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
-                struct wb_err *e);
+                int64_t era, struct wb_err *e);
 
 /* ---- output.c ---- */
 void out_line(FILE *f, const struct server *s);
@@ -115,6 +118,8 @@ void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_m
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p);
 /* shell single-quoted value */
 void out_quoted(FILE *f, const char *s);
+/* the server's time at the sample's T4: T4 + offset */
+struct ntp_time sample_time(const struct sample *sm);
 /* "2026-11-27 00:40:00.123456" (UTC) */
 void out_utc(const struct ntp_time *t, char *buf, size_t max);
 

@@ -28,6 +28,8 @@ static void accepted(const struct ntp_pkt *p, uint64_t sent)
 		abort();
 }
 
+static void era(const struct ntp_pkt *p, uint64_t t4, ntp_fix off);
+
 static void arithmetic(const struct ntp_pkt *p, uint64_t t1)
 {
 	uint64_t t4 = t1 + (p->ref & 0xffffffffu);
@@ -50,6 +52,31 @@ static void arithmetic(const struct ntp_pkt *p, uint64_t t1)
 		abort();
 	out_utc(&u, b, sizeof b);
 	if (strlen(b) >= sizeof b)
+		abort();
+	era(p, t4, off);
+}
+
+/* the era correction: 0 or one era, and T4 + offset + era lands on the
+ * server's T3 as the era rule places it (within the round trip) */
+static void era(const struct ntp_pkt *p, uint64_t t4, ntp_fix off)
+{
+	struct sample sm;
+	int64_t e = ntp_era_fix(p->xmt, t4, off), miss;
+	char b[32];
+
+	if (e != 0 && e != NTP_ERA && e != -NTP_ERA)
+		abort();
+	memset(&sm, 0, sizeof sm);
+	sm.offset = off;
+	sm.era = e;
+	sm.t4 = ntp_to_time(t4);
+	miss = sample_time(&sm).sec - ntp_to_time(p->xmt).sec;
+	if (miss < -(NTP_ERA / 2) || miss > NTP_ERA / 2)
+		abort();
+	if ((ntp_fix_sat(off, e) == off) != (e == 0))
+		abort();
+	ntp_off_str(off, e, 1, b, sizeof b);
+	if (b[0] != '+' && b[0] != '-')
 		abort();
 }
 

@@ -253,6 +253,17 @@ responder at:2100000000
 reset; t_exit 0 "server in 2036-era 1 (year 2036+)" sn -e -s "$RP"
 t_grep "2036 era: SNTP_TIME 2100000000" "^SNTP_TIME=2100000000\\." "$T_DIR/out"
 t_grep "2036 era: clock_settime to 2100000000" "^clock_settime 0 2100000000\\." "$SLOG"
+# a router booting at 1970 after 2038: more than 68 years (the 32.32
+# range), so the era rule of RFC 4330 section 3 must place the server
+for at in 2208988800 4000000000; do
+	responder at:$at
+	reset
+	now=$(date +%s); o=$((at - 86400))
+	CLOCKSHIM_SHIFT=$((86400 - now)) t_exit 0 "1970 router, server at $at (-e -s)" sn -e -s "$RP"
+	t_grep "1970 router, $at: SNTP_TIME" "^SNTP_TIME=$at\\." "$T_DIR/out"
+	t_grep "1970 router, $at: offset about +$o s" "^SNTP_OFFSET=\\+($((o - 2))|$((o - 1))|$o)\\." "$T_DIR/out"
+	t_grep "1970 router, $at: clock_settime to $at" "^clock_settime 0 $at\\." "$SLOG"
+done
 
 # ---- daemon ----------------------------------------------------------------
 responder offset:2000

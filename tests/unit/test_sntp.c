@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include "sysopts.h"
 #include "applets/sntpc/sntpc.h"
 
 Suite *sntp_packet_suite(void);
@@ -256,6 +258,54 @@ START_TEST(offset_across_eras)
 }
 END_TEST
 
+/* a router that booted at 1970 (T1 = T4 = local) asks a server at unix */
+static struct sample boot_1970(int64_t local, int64_t unix)
+{
+	struct ntp_time l = { local, 0 }, u = { unix, 250000000 };
+	uint64_t t1 = ntp_from_time(&l), t2 = ntp_from_time(&u);
+	struct sample sm;
+
+	memset(&sm, 0, sizeof sm);
+	sm.offset = ntp_offset(t1, t2, t2, t1);
+	sm.era = ntp_era_fix(t2, t1, sm.offset);
+	sm.t4 = l;
+	return sm;
+}
+
+START_TEST(era_boot_1970_after_2038)
+{
+	char b[40], want[40];
+	struct sample sm;
+	int64_t y[] = { 2147483647LL, 2147483648LL, 2208988800LL /* 2040 */,
+	                4000000000LL /* 2096 */, 4233000000LL /* 2104, the rule's end */ };
+	size_t i;
+
+	for (i = 0; i < sizeof y / sizeof *y; i++) {
+		struct ntp_time t;
+		sm = boot_1970(86400, y[i]);
+		t = sample_time(&sm);
+		ck_assert_msg(t.sec == y[i] && t.nsec == 250000000, "%lld -> %lld",
+		              (long long)y[i], (long long)t.sec);
+		snprintf(want, sizeof want, "+%lld.250000", (long long)(y[i] - 86400));
+		ck_assert_str_eq(ntp_off_str(sm.offset, sm.era, 1, b, sizeof b), want);
+		ck_assert(ntp_fix_sat(sm.offset, sm.era) > FIX(2000000000, 0));
+	}
+	/* 2040 needs the era: the modular offset alone points to 1904 */
+	sm = boot_1970(86400, 2208988800LL);
+	ck_assert_int_eq(sm.era, NTP_ERA);
+	ck_assert(sm.offset < 0);
+	/* within 68 years no era is added, in either direction */
+	ck_assert_int_eq(boot_1970(86400, 1795740000LL).era, 0);
+	ck_assert_int_eq(boot_1970(1795740000LL, 86400).era, 0);
+	ck_assert_int_eq(boot_1970(2085978495LL, 2085978497LL).era, 0);
+	/* a clock in 2040 that a (bad) server calls 1970: -70 years */
+	sm = boot_1970(2208988800LL, 86400);
+	ck_assert_int_eq(sm.era, -NTP_ERA);
+	ck_assert_int_eq(sample_time(&sm).sec, 86400);
+	ck_assert(ntp_fix_sat(sm.offset, sm.era) < -FIX(2000000000, 0));
+}
+END_TEST
+
 START_TEST(time_add)
 {
 	struct ntp_time t = { 100, 200000000 }, r;
@@ -299,6 +349,7 @@ Suite *sntp_time_suite(void)
 	tcase_add_test(tc, offset_delay_vectors);
 	tcase_add_test(tc, fraction_edges);
 	tcase_add_test(tc, offset_across_eras);
+	tcase_add_test(tc, era_boot_1970_after_2038);
 	tcase_add_test(tc, time_add);
 	tcase_add_test(tc, fix_text);
 	suite_add_tcase(s, tc);
@@ -537,7 +588,10 @@ START_TEST(clock_decisions)
 	ck_assert_int_eq(clock_decide(&p, ntp_fix_from_ms(-128)), ACT_STEP);
 	/* one-shot: any size (a router at 1970) unless --panic */
 	ck_assert_int_eq(clock_decide(&p, -FIX(1795740000LL, 0)), ACT_STEP);
+	ck_assert_int_eq(clock_decide(&p, ntp_fix_sat(-1, NTP_ERA)), ACT_STEP);
+	ck_assert_int_eq(clock_decide(&p, ntp_fix_sat(1, -NTP_ERA)), ACT_STEP);
 	p.panic = ntp_fix_from_ms(1000000);
+	ck_assert_int_eq(clock_decide(&p, ntp_fix_sat(-1, NTP_ERA)), ACT_PANIC);
 	ck_assert_int_eq(clock_decide(&p, -FIX(1000, 0)), ACT_PANIC);
 	ck_assert_int_eq(clock_decide(&p, FIX(999, 0)), ACT_STEP);
 	p.mode = CLK_STEP;
@@ -552,24 +606,29 @@ START_TEST(clock_setter)
 	fake_now.sec = 86400;           /* a router that thinks it is 1970-01-02 */
 	fake_now.nsec = 900000000;
 	fake_calls = fake_errno = 0;
-	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1795653600LL, 0x40000000u), &e), 0);
+	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1795653600LL, 0x40000000u), 0, &e), 0);
 	ck_assert_int_eq(fake_set.sec, 1795740001LL);
 	ck_assert_uint_eq(fake_set.nsec, 150000000);
-	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, -ntp_fix_from_ms(50), &e), 0);
+	/* the same router in 2040: 70 years, past the 32.32 range */
+	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(2208902400LL - NTP_ERA, 0x40000000u),
+	                             NTP_ERA, &e), 0);
+	ck_assert_int_eq(fake_set.sec, 2208988801LL);
+	ck_assert_uint_eq(fake_set.nsec, 150000000);
+	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, -ntp_fix_from_ms(50), 0, &e), 0);
 	ck_assert_int_eq(fake_slew, -50000);
-	ck_assert_int_eq(clock_apply(&fake, ACT_NONE, FIX(5, 0), &e), 0);
-	ck_assert_int_eq(fake_calls, 2);
-	ck_assert_int_eq(clock_apply(&fake, ACT_PANIC, FIX(5000, 0), &e), -1);
+	ck_assert_int_eq(clock_apply(&fake, ACT_NONE, FIX(5, 0), 0, &e), 0);
+	ck_assert_int_eq(fake_calls, 3);
+	ck_assert_int_eq(clock_apply(&fake, ACT_PANIC, FIX(5000, 0), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
-	ck_assert_int_eq(fake_calls, 2);        /* a refused correction never calls the setter */
+	ck_assert_int_eq(fake_calls, 3);        /* a refused correction never calls the setter */
 	fake_errno = EPERM;
-	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1, 0), &e), -1);
+	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1, 0), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_NOPERM);
 	ck_assert_str_eq(e.msg, "cannot step the clock: Operation not permitted");
-	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), &e), -1);
+	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_NOPERM);
 	fake_errno = EINVAL;
-	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), &e), -1);
+	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_OSERR);
 }
 END_TEST
@@ -677,6 +736,52 @@ START_TEST(format_table)
 }
 END_TEST
 
+/* out_utc by hand against gmtime_r, across 1900, 1970, leap days, 2036,
+ * 2038, 2100 (no leap day) and 2104 */
+START_TEST(format_utc)
+{
+	static const int64_t when[] = { -2208988800LL, -61505152LL, -86401, -1, 0, 59,
+		951782400LL, 951868799LL, 1795741201LL, 2085978496LL, 2147483648LL,
+		4107542399LL, 4107542400LL, 4233000000LL, 253402300799LL };
+	char got[48], want[48];
+	size_t i;
+
+	for (i = 0; i < sizeof when / sizeof *when; i++) {
+		struct ntp_time t = { when[i], 123456789 };
+		time_t tt = (time_t)when[i];
+		struct tm tm;
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d:%02d.123456", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		out_utc(&t, got, sizeof got);
+		ck_assert_str_eq(got, want);
+	}
+	for (i = 0; i < 200000; i++) {  /* every day from 1750 to 2297 */
+		struct ntp_time t = { (int64_t)i * 86400 - 6942000000LL + (int64_t)i % 86400, 0 };
+		time_t tt = (time_t)t.sec;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		snprintf(want, sizeof want, "%04d-%02d-%02d %02d:%02d:%02d.000000", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		out_utc(&t, got, sizeof got);
+		ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+/* --help lists an optional option only when it is built in */
+START_TEST(help_matches_build)
+{
+	ck_assert_int_eq(strstr(sntpc_help, "\n  -d ") != NULL, CFG_SNTPC_DAEMON);
+	ck_assert_int_eq(strstr(sntpc_help, "\n  -x PROG") != NULL, CFG_SNTPC_DAEMON);
+	ck_assert_int_eq(strstr(sntpc_help, "\n  -e ") != NULL, CFG_SNTPC_EVAL);
+	ck_assert_int_eq(strstr(sntpc_help, "\n  -l ") != NULL, CFG_SNTPC_TABLE);
+	ck_assert_int_eq(strstr(sntpc_help, "\n  -v ") != NULL, CFG_VERBOSE);
+	ck_assert_ptr_nonnull(strstr(sntpc_help, "\n  -s "));
+	ck_assert_ptr_nonnull(strstr(sntpc_help, "\nExit: "));
+}
+END_TEST
+
 START_TEST(format_packet)
 {
 	struct ntp_pkt p;
@@ -698,6 +803,8 @@ Suite *sntp_output_suite(void)
 	TCase *tc = tcase_create("output");
 
 	tcase_add_test(tc, format_line);
+	tcase_add_test(tc, format_utc);
+	tcase_add_test(tc, help_matches_build);
 	tcase_add_test(tc, format_eval);
 	tcase_add_test(tc, format_table);
 	tcase_add_test(tc, format_packet);
