@@ -120,6 +120,11 @@ static const char *x_error(void *ctx)
 }
 
 /* ---- verification ---- */
+static int cert_sha256(const mbedtls_x509_crt *crt, unsigned char h[TLS_FP_LEN])
+{
+	return wb_sha256(crt->raw.p, crt->raw.len, h, 0);
+}
+
 static void note_times(const mbedtls_x509_crt *crt, uint32_t flags)
 {
 	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
@@ -130,12 +135,12 @@ static void note_times(const mbedtls_x509_crt *crt, uint32_t flags)
 
 static int pin_check(const mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-	unsigned char h[32];
+	unsigned char h[TLS_FP_LEN];
 
 	*flags = 0;                     /* the pin replaces chain and name */
 	if (depth != 0)
 		return 0;
-	if (wb_sha256(crt->raw.p, crt->raw.len, h, 0) != 0 || memcmp(h, T.pin, sizeof h)) {
+	if (cert_sha256(crt, h) != 0 || memcmp(h, T.pin, sizeof h)) {
 		T.seen.pin_bad = 1;
 		*flags = MBEDTLS_X509_BADCERT_OTHER;
 		return MBEDTLS_ERR_X509_FATAL_ERROR;   /* fatal even when optional */
@@ -303,13 +308,18 @@ static void ack_now(int fd)
 #endif
 }
 
+static const char *vmode_words(void)
+{
+	return T.vmode == V_CA ? "certificate verified" :
+	       T.vmode == V_PIN ? "certificate pinned by fingerprint" :
+	       "NOT VERIFIED (--insecure)";
+}
+
 static void verbose_line(const struct stream *s)
 {
 	if (CFG_VERBOSE && s->verbose)
 		fprintf(stderr, "-- TLS %s %s with %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
-		        mbedtls_ssl_get_ciphersuite(&T.ssl), T.name,
-		        T.vmode == V_CA ? "certificate verified" :
-		        T.vmode == V_PIN ? "fingerprint matches" : "NOT VERIFIED");
+		        mbedtls_ssl_get_ciphersuite(&T.ssl), T.name, vmode_words());
 }
 
 static void free_session(void)
@@ -394,14 +404,14 @@ static void print_dn(FILE *out, const char *what, const mbedtls_x509_name *dn)
 
 static void print_fp(FILE *out, const mbedtls_x509_crt *crt)
 {
-	unsigned char h[32];
+	unsigned char h[TLS_FP_LEN];
 	int i;
 
-	if (wb_sha256(crt->raw.p, crt->raw.len, h, 0) != 0)
+	if (cert_sha256(crt, h) != 0)
 		return;
 	fprintf(out, "TLS SHA-256 fingerprint: ");
-	for (i = 0; i < 32; i++)
-		fprintf(out, "%02X%s", h[i], i < 31 ? ":" : "\n");
+	for (i = 0; i < TLS_FP_LEN; i++)
+		fprintf(out, "%02X%c", h[i], i < TLS_FP_LEN - 1 ? ':' : '\n');
 }
 
 void tls_info(FILE *out)
@@ -412,10 +422,7 @@ void tls_info(FILE *out)
 	if (!T.started)
 		return;
 	fprintf(out, "TLS: %s, %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
-	        mbedtls_ssl_get_ciphersuite(&T.ssl),
-	        T.vmode == V_CA ? "certificate verified" :
-	        T.vmode == V_PIN ? "certificate pinned by fingerprint" :
-	        "NOT VERIFIED (--insecure)");
+	        mbedtls_ssl_get_ciphersuite(&T.ssl), vmode_words());
 	if (!(crt = mbedtls_ssl_get_peer_cert(&T.ssl)))
 		return;
 	print_dn(out, "subject", &crt->subject);

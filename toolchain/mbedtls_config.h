@@ -13,7 +13,7 @@
 #ifndef WB_MBEDTLS_CONFIG_H
 #define WB_MBEDTLS_CONFIG_H
 
-/* checked by core/tls_mbedtls.c: the application saw this file */
+/* checked by core/tls_mbedtls.h: the application saw this file */
 #define WB_MBEDTLS_CONFIG 1
 
 /* system */
