@@ -35,6 +35,7 @@ void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path)
 	d->path = path;
 	d->fd = d->dirfd = d->tmpdirfd = d->mboxfd = -1;
 	d->pid = -1;
+	d->timeout_ms = 30000;
 	mboxrd_init(&d->q);
 }
 
@@ -83,6 +84,8 @@ int dlv_begin(struct dlv *d, struct wb_err *e)
 
 static int put(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 {
+	if (d->kind == DLV_MDA)
+		return CFG_POP3GET_MDA ? mda_write(d, p, n, e) : -1;
 	/* a big message: start writing back every few MiB, so that the page
 	 * cache holds little and the final fsync has little left to do */
 	if (d->kind == DLV_MAILDIR || d->kind == DLV_MBOX) {
@@ -93,11 +96,8 @@ static int put(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 		}
 	}
 	if (write_full(d->fd, p, n)) {
-		if (d->kind == DLV_MDA)
-			err_sys(e, EX_IOERR, "piping to '%s'", d->path);
-		else
-			err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_STDOUT ?
-			        "standard output" : d->path);
+		err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_STDOUT ||
+		        d->kind == DLV_RAW ? "standard output" : d->path);
 		return -1;
 	}
 	return 0;

@@ -85,7 +85,8 @@ struct dlv {
 	int tmpdirfd;            /* Maildir: tmp/ */
 	int mboxfd;              /* mbox: the locked file */
 	off_t start;             /* mbox: size before the message */
-	pid_t pid;               /* MDA child */
+	pid_t pid;               /* MDA child (leader of its process group) */
+	int timeout_ms;          /* MDA: longest wait for it to read or exit */
 	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */
 	unsigned long seq;       /* Maildir names: count in this process */
@@ -130,7 +131,10 @@ void mbox_abort(struct dlv *d);
 int mbox_sync(struct dlv *d, struct wb_err *e);
 /* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t */
 size_t mbox_fromline(char *buf, size_t max, long t);
+/* the MDA gets timeout_ms to take each piece of the message and again to
+ * exit; after that its whole process group is killed (not delivered) */
 int mda_begin(struct dlv *d, struct wb_err *e);
+int mda_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
 int mda_end(struct dlv *d, struct wb_err *e);
 void mda_abort(struct dlv *d);
 /* write all of p to fd; 0 or -1 (errno) */
@@ -145,9 +149,11 @@ struct uidl {
 	size_t len;
 	size_t cursor;           /* where the next lookup starts */
 	int prune;               /* fd of the next state being built, -1 */
+	int lockfd;              /* PATH.lock, fcntl-locked while open */
 	char prune_path[4096];
 };
-/* Open and validate path (missing: empty). -1 with e filled on corruption */
+/* Lock PATH.lock (another run holds it: EX_TEMPFAIL), open and validate
+ * path (missing: empty). -1 with e filled */
 int uidl_open(struct uidl *u, const char *path, struct wb_err *e);
 /* 1 if uid is recorded */
 int uidl_has(struct uidl *u, const char *uid);

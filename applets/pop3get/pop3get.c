@@ -77,7 +77,8 @@ const char pop3get_help[] =
 "  --tls --starttls --cafile F --capath D --tls-name N --fingerprint H\n"
 "  --insecure    TLS options (implicit TLS: default port 995)\n"
 "  --serverinfo  print the greeting, CAPA and APOP availability\n"
-"  --timeout S   per-read timeout (default 30)   -4 / -6  address family\n"
+"  --timeout S   per-read timeout, also for -x CMD to read and exit\n"
+"                (default 30)   -4 / -6  address family\n"
 "  --port P      port when -S has none (default 110, 995 with --tls)\n"
 "  -v            show the dialog on stderr (passwords masked)\n"
 "Exit: 0 ok, 64 usage, 69 unavailable, 74 local I/O, 75 temporary,\n"
@@ -405,6 +406,7 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 	p.s = &s;
 	p.step = "connect";
 	pick_target(st, &d);
+	d.timeout_ms = st->c.timeout_ms;
 	if (st->c.mode == MODE_FETCH || st->c.mode == MODE_LIST)
 		p.dlv = &d;
 	if (p.dlv && st->c.mode == MODE_FETCH && dlv_open(&d, e))

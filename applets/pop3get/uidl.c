@@ -35,6 +35,38 @@ size_t uidl_check(const char *p, size_t n)
 	return 0;
 }
 
+/* one run at a time per state file: two overlapping runs (a slow cron
+ * job and the next one) would each fetch the same new messages and
+ * overwrite each other's state. The state file is replaced by rename, so
+ * the lock lives on PATH.lock, which stays. */
+static int lock(struct uidl *u, struct wb_err *e)
+{
+	char lk[4200];
+	struct flock fl;
+	int n = snprintf(lk, sizeof lk, "%s.lock", u->path);
+
+	if (n < 0 || (size_t)n >= sizeof lk) {
+		err_set(e, EX_USAGE, "state file name too long");
+		return -1;
+	}
+	u->lockfd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (u->lockfd < 0) {
+		err_sys(e, EX_IOERR, "state lock %s", lk);
+		return -1;
+	}
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(u->lockfd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno == EACCES || errno == EAGAIN)
+		err_set(e, EX_TEMPFAIL, "state file %s is in use by another run (lock %s)",
+		        u->path, lk);
+	else
+		err_sys(e, EX_IOERR, "state lock %s", lk);
+	return -1;
+}
+
 int uidl_open(struct uidl *u, const char *path, struct wb_err *e)
 {
 	struct stat st;
@@ -42,7 +74,9 @@ int uidl_open(struct uidl *u, const char *path, struct wb_err *e)
 
 	memset(u, 0, sizeof *u);
 	u->path = path;
-	u->fd = u->prune = -1;
+	u->fd = u->prune = u->lockfd = -1;
+	if (lock(u, e))
+		return -1;
 	u->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (u->fd < 0) {
 		if (errno == ENOENT)
@@ -242,6 +276,8 @@ void uidl_close(struct uidl *u)
 		close(u->prune);
 		unlink(u->prune_path);
 	}
+	if (u->lockfd >= 0)
+		close(u->lockfd);
 	u->map = NULL;
-	u->fd = u->prune = -1;
+	u->fd = u->prune = u->lockfd = -1;
 }

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "applets/pop3get/pop3.h"
 #include "unit/fake_xport.h"
+#include "util.h"
 
 Suite *pop3_resp_suite(void);
 Suite *pop3_body_suite(void);
@@ -365,18 +367,23 @@ Suite *pop3_body_suite(void)
 
 static char tdir[64];
 
-static void mktdir(void)
-{
-	snprintf(tdir, sizeof tdir, "/tmp/wb-pop3-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tdir));
-}
-
 static void rmtdir(void)
 {
-	char cmd[128];
+	char cmd[160];
 
+	if (!tdir[0])
+		return;
 	snprintf(cmd, sizeof cmd, "chmod -R u+w %s; rm -rf %s", tdir, tdir);
 	ck_assert_int_eq(system(cmd), 0);
+	tdir[0] = 0;
+}
+
+/* a fresh temporary directory (the previous one of this test removed) */
+static void mktdir(void)
+{
+	rmtdir();
+	snprintf(tdir, sizeof tdir, "/tmp/wb-pop3-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
 }
 
 static int count_dir(const char *path)
@@ -541,6 +548,47 @@ START_TEST(mda_delivery)
 }
 END_TEST
 
+/* an MDA that takes no input is given up after its timeout, not waited
+ * for forever; so is one that reads everything but never exits (its whole
+ * process group is killed: the background job never touches the file) */
+START_TEST(mda_hung)
+{
+	static char big[256 * 1024];
+	struct dlv d;
+	struct wb_err e;
+	char cmd[256], path[128];
+	int64_t t0;
+
+	mktdir();
+	memset(big, 'x', sizeof big);
+	dlv_init(&d, DLV_MDA, "sleep 10");
+	d.timeout_ms = 300;
+	t0 = mono_ms();
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, big, sizeof big, &e), -1);
+	ck_assert_int_eq(e.code, EX_IOERR);
+	ck_assert_msg(strstr(e.msg, "took no input") != NULL, "%s", e.msg);
+	dlv_abort(&d);
+	ck_assert_int_eq(d.pid, -1);
+	ck_assert_int_lt(mono_ms() - t0, 3000);
+
+	snprintf(path, sizeof path, "%s/late", tdir);
+	snprintf(cmd, sizeof cmd, "cat >/dev/null; (sleep 1; touch %s); exit 0", path);
+	dlv_init(&d, DLV_MDA, cmd);
+	d.timeout_ms = 300;
+	t0 = mono_ms();
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "hello\n", 6, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), -1);
+	ck_assert_int_eq(e.code, EX_IOERR);
+	ck_assert_msg(strstr(e.msg, "did not exit within 300 ms") != NULL, "%s", e.msg);
+	ck_assert_int_lt(mono_ms() - t0, 1000);
+	usleep(1500000);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	rmtdir();
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -580,7 +628,46 @@ START_TEST(uidl_round_trip)
 	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
 	ck_assert_int_eq(uidl_keep(&u, "uid-9", &e), 0);
 	uidl_close(&u);
-	ck_assert_int_eq(count_dir(tdir), 1);
+	ck_assert_int_eq(count_dir(tdir), 2);             /* state, state.lock */
+	rmtdir();
+}
+END_TEST
+
+/* a second run on the same state file is refused while the first holds
+ * it (fcntl locks are per process: the second run is a child) */
+static int child_opens(const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct uidl u;
+		struct wb_err e;
+		int r = uidl_open(&u, path, &e);
+
+		if (r == 0)
+			_exit(0);
+		_exit(e.code == EX_TEMPFAIL && strstr(e.msg, "in use") ? 75 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+START_TEST(uidl_lock)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128];
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	ck_assert_int_eq(child_opens(path), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(child_opens(path), 75);
+	uidl_close(&u);
+	ck_assert_int_eq(child_opens(path), 0);
 	rmtdir();
 }
 END_TEST
@@ -617,14 +704,17 @@ Suite *pop3_store_suite(void)
 	Suite *s = suite_create("pop3_store");
 	TCase *tc = tcase_create("store");
 
+	tcase_set_timeout(tc, 20);
 	tcase_add_test(tc, maildir_names);
 	tcase_add_test(tc, maildir_delivery);
 	tcase_add_test(tc, maildir_unwritable);
 	tcase_add_test(tc, mbox_delivery);
 	tcase_add_test(tc, mbox_from_line);
 	tcase_add_test(tc, mda_delivery);
+	tcase_add_test(tc, mda_hung);
 	tcase_add_test(tc, uidl_round_trip);
 	tcase_add_test(tc, uidl_corruption);
+	tcase_add_test(tc, uidl_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }
