@@ -168,7 +168,16 @@ fi
 # ---- 1,000 small messages
 /usr/bin/python3 "$P3/mkmsgs.py" "$T_DIR/small" small 1000
 sh "$P3/dovecot.sh" add "$D" alice "$T_DIR"/small/*
-t_exit 0 "1,000 messages into a Maildir" pg -m "$T_DIR/md5"
+# under strace when there is one: the fsync batching is per window (each
+# message its own fsync, new/ once per window of 64: 16 windows)
+if command -v strace >/dev/null 2>&1; then
+	t_exit 0 "1,000 messages into a Maildir" strace -f -y -o "$T_DIR/trace1k" -e trace=fsync \
+		"$WB" pop3get -S "$SRV" -u alice --timeout 10 -m "$T_DIR/md5"
+	t_true "1,000 messages: one fsync per message" [ "$(grep -c 'fsync(.*/tmp/[^/]*>)' "$T_DIR/trace1k")" = 1000 ]
+	t_true "1,000 messages: one fsync of new/ per window (16)" [ "$(grep -c 'fsync(.*md5/new>)' "$T_DIR/trace1k")" = 16 ]
+else
+	t_exit 0 "1,000 messages into a Maildir" pg -m "$T_DIR/md5"
+fi
 if [ "$(sumdir "$T_DIR/md5/new")" = "$(sumdir "$T_DIR/small")" ]; then
 	pass "1,000 messages byte-exact"; else fail "1,000 messages byte-exact"; fi
 t_true "1,000 messages: server empty" [ "$(on_server)" = 0 ]
