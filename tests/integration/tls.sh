@@ -41,7 +41,7 @@ else fail "Dovecot with STLS and pop3s"; finish; exit; fi
 PP=$(cat "$P/port") PT=$(cat "$P/port-tls")
 
 # fake servers: MODE -> port in $T_DIR/MODE.port, lines received in MODE.log
-for m in smtp-inject smtp-plain pop3-inject pop3-plain; do
+for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse; do
 	/usr/bin/python3 "$TOP/tests/tls/fake_starttls.py" $m "$T_DIR/$m.port" "$T_DIR/$m.log" &
 	at_exit "kill $!"
 done
@@ -71,7 +71,7 @@ for c in tls13 cbc; do
 	eval "SS_$c=$p"
 	wait_port "$p" || fail "s_server $c up"
 done
-for m in smtp-inject smtp-plain pop3-inject pop3-plain; do
+for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse; do
 	i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 done
 
@@ -101,6 +101,12 @@ t_notdelivered() {
 }
 # nothing sent after the failed upgrade: no AUTH, MAIL, USER, PASS, APOP in the dialog
 t_nothing_sent() { t_nogrep "$1: no AUTH/MAIL/USER/PASS sent" '^C: (AUTH|MAIL|RCPT|USER|PASS|APOP)' "$T_DIR/err"; }
+# t_exit_in "CODES" DESC CMD...: exit status one of CODES (the issue allows 69 or 76)
+t_exit_in() {
+	codes=$1 name=$2; shift 2
+	"$@" >"$T_DIR/out" 2>"$T_DIR/err"; rc=$?
+	case " $codes " in *" $rc "*) pass "$name" ;; *) fail "$name" "exit $rc, want one of $codes: $(tail -n 1 "$T_DIR/err")" ;; esac
+}
 
 # ---- smtpsend: good certificate ---------------------------------------------
 msg
@@ -191,6 +197,9 @@ msg
 t_exit 69 "smtpsend --starttls: a server without STARTTLS is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-plain.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
 t_grep "no STARTTLS: says so" 'STARTTLS' "$T_DIR/err"
 t_nogrep "no STARTTLS: no AUTH or MAIL received" '^(AUTH|MAIL|RCPT)' "$T_DIR/smtp-plain.log"
+t_exit_in "69 76" "smtpsend --starttls: a server that refuses STARTTLS (454) is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-refuse.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "STARTTLS refused: names the server and the step" '^smtpsend: 127\.0\.0\.1:[0-9]+: [A-Za-z]+.*454' "$T_DIR/err"
+t_nogrep "STARTTLS refused: nothing sent in plain text after it" '^(AUTH|MAIL|RCPT|DATA)' "$T_DIR/smtp-refuse.log"
 t_exit 76 "smtpsend --starttls: data injected after 220 is refused" smtp -v -S 127.0.0.1:$(cat "$T_DIR/smtp-inject.port") --starttls $CA $SAUTH bob@example.test < "$T_DIR/msg"
 t_grep "injection: says so" 'after its STARTTLS reply.*injection' "$T_DIR/err"
 t_nogrep "injection: nothing after STARTTLS received" '^(AUTH|MAIL|RCPT|EHLO.*\n.*EHLO)' "$T_DIR/smtp-inject.log"
@@ -280,6 +289,9 @@ t_nogrep "s_server saw no POP3 command" '^(USER|PASS|APOP|AUTH|CAPA|STAT)' "$T_D
 t_exit 69 "pop3get --starttls: a server without STLS is refused" pop -v -S 127.0.0.1:$(cat "$T_DIR/pop3-plain.port") --starttls $CA $PAUTH -s
 t_grep "no STLS: says so" 'STLS' "$T_DIR/err"
 t_nogrep "no STLS: no login received" '^(USER|PASS|APOP|AUTH)' "$T_DIR/pop3-plain.log"
+t_exit_in "69 76" "pop3get --starttls: a server that refuses STLS (-ERR) is refused" pop -v -S 127.0.0.1:$(cat "$T_DIR/pop3-refuse.port") --starttls $CA $PAUTH -s
+t_grep "STLS refused: names the server" '^pop3get: 127\.0\.0\.1(:[0-9]+)?: .*TLS not available' "$T_DIR/err"
+t_nogrep "STLS refused: no login sent in plain text" '^(USER|PASS|APOP|AUTH)' "$T_DIR/pop3-refuse.log"
 t_exit 76 "pop3get --starttls: data injected after +OK is refused" pop -v -S 127.0.0.1:$(cat "$T_DIR/pop3-inject.port") --starttls $CA $PAUTH -s
 t_grep "pop3 injection: says so" 'after its STARTTLS reply.*injection' "$T_DIR/err"
 [ "$(tail -n 1 "$T_DIR/pop3-inject.log")" = STLS ] && pass "pop3 injection: STLS was the last line received" ||

@@ -5,8 +5,10 @@ every line received appended to LOG. MODE:
   smtp-inject   answers STARTTLS with "220" and, in the same packet, a
                 forged "250" (CVE-2011-0411 class command injection)
   smtp-plain    never offers STARTTLS, accepts anything
+  smtp-refuse   offers STARTTLS, answers it "454", then accepts anything
   pop3-inject   answers STLS with "+OK" plus a forged "+OK" line
   pop3-plain    CAPA without STLS, accepts anything
+  pop3-refuse   CAPA with STLS, answers it "-ERR", then accepts anything
 """
 import socket
 import sys
@@ -19,20 +21,24 @@ def reply(line):
     cmd = line.split(b" ")[0].upper()
     if smtp:
         if cmd in (b"EHLO", b"HELO"):
-            ext = b"250-STARTTLS\r\n" if mode == "smtp-inject" else b""
+            ext = b"" if mode == "smtp-plain" else b"250-STARTTLS\r\n"
             return b"250-fake.example\r\n" + ext + b"250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
         if cmd == b"STARTTLS" and mode == "smtp-inject":
             return b"220 2.0.0 go ahead\r\n250 2.0.0 injected\r\n"
+        if cmd == b"STARTTLS" and mode == "smtp-refuse":
+            return b"454 4.7.0 TLS not available due to temporary reason\r\n"
         if cmd == b"QUIT":
             return None
         if cmd == b"DATA":
             return b"354 go\r\n"
         return b"250 ok\r\n"
     if cmd == b"CAPA":
-        ext = b"STLS\r\n" if mode == "pop3-inject" else b""
+        ext = b"" if mode == "pop3-plain" else b"STLS\r\n"
         return b"+OK\r\nUSER\r\nUIDL\r\n" + ext + b".\r\n"
     if cmd == b"STLS" and mode == "pop3-inject":
         return b"+OK begin TLS\r\n+OK injected\r\n"
+    if cmd == b"STLS" and mode == "pop3-refuse":
+        return b"-ERR TLS not available\r\n"
     if cmd == b"QUIT":
         return None
     if cmd == b"STAT":
