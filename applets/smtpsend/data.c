@@ -12,18 +12,15 @@ void dot_init(struct dot *d)
 	d->st = DOT_BOL;
 }
 
-/* copy a run of ordinary bytes up to the next CR or LF; notes 8-bit/NUL */
+/* copy a run of ordinary bytes up to the next CR or LF; notes 8-bit */
 static size_t run(struct dot *d, const unsigned char *in, size_t n,
                   unsigned char *out)
 {
 	size_t i;
 	unsigned char hi = 0;
 
-	for (i = 0; i < n && in[i] != '\n' && in[i] != '\r'; i++) {
+	for (i = 0; i < n && in[i] != '\n' && in[i] != '\r'; i++)
 		hi |= in[i];
-		if (in[i] == 0)
-			d->nul = 1;
-	}
 	if (hi & 0x80)
 		d->eightbit = 1;
 	memcpy(out, in, i);
@@ -91,6 +88,62 @@ size_t dot_end(struct dot *d, unsigned char *out)
 	d->out += o;
 	d->st = DOT_BOL;
 	return o;
+}
+
+/* count c in [p, end); pairs: how many of them follow a CR (c == '\n') */
+static size_t count_byte(const unsigned char *p, const unsigned char *end,
+                         int c, size_t *pairs)
+{
+	const unsigned char *s = p;
+	size_t n = 0;
+
+	while ((p = memchr(p, c, (size_t)(end - p))) != NULL) {
+		n++;
+		*pairs += c == '\n' && p > s && p[-1] == '\r';
+		p++;
+	}
+	return n;
+}
+
+static int has_8bit(const unsigned char *p, size_t n)
+{
+	uint64_t w, hi = 0;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		hi |= w;
+	}
+	for (; i < n; i++)
+		hi |= p[i];
+	return (hi & 0x8080808080808080ull) != 0;
+}
+
+/* what dot_feed would count, with memchr: each bare LF and bare CR grows
+ * by one byte; a CR at the end waits for the next byte (DOT_CR) */
+void dot_scan(struct dot *d, const unsigned char *in, size_t n)
+{
+	const unsigned char *p = in, *end = in + n;
+	size_t pairs = 0, lf, cr;
+
+	if (n == 0)
+		return;
+	d->in += n;
+	d->eightbit |= has_8bit(in, n);
+	if (d->st == DOT_CR) {          /* its LF, given or added */
+		d->out++;
+		p += *p == '\n';
+	}
+	lf = count_byte(p, end, '\n', &pairs);
+	cr = count_byte(p, end, '\r', &pairs);
+	d->out += (uint64_t)(end - p) + lf + cr - 2 * pairs;
+	if (p == end || end[-1] == '\n')
+		d->st = DOT_BOL;
+	else if (end[-1] == '\r') {
+		d->out--;               /* counted as bare: its LF is still open */
+		d->st = DOT_CR;
+	} else
+		d->st = DOT_MID;
 }
 
 uint64_t dot_size(const struct dot *d)

@@ -423,6 +423,9 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 	int i, temp = 0, pol;
 
 	snprintf(c->step, sizeof c->step, "MAIL FROM:<%s>", c->from);
+	if (c->measure && c->eightbit < 0 &&
+	    (c->caps.flags & (CAP_SIZE | CAP_8BITMIME)) != CAP_8BITMIME)
+		c->measure(c, c->body_ctx);     /* only when SIZE or 8-bit matter */
 	if (mail_cmd(c, mail, sizeof mail, e))
 		return -1;
 	if (!pipe) {

@@ -36,6 +36,7 @@ struct msg {
 	int nrcpt;
 	int utf8;
 	const char *alias_text;
+	struct dot d;           /* counts of what is measured so far */
 	uint64_t size;          /* 0: unknown */
 	int eightbit;           /* -1 unknown */
 };

@@ -60,6 +60,15 @@ cat "$T_DIR/m8" | $W smtpsend -S 127.0.0.1:$MTA_NOPIPE_PORT bob@example.test >"$
 t_true "8-bit late in a pipe to a server without 8BITMIME: exit 65 (EX_DATAERR)" [ $? -eq 65 ]
 sleep 1
 t_true "... and nothing delivered (connection dropped before the dot)" [ "$(count bob)" -eq "$n" ]
+$W smtpsend -v -S 127.0.0.1:$MTA_NOPIPE_PORT bob@example.test < "$T_DIR/m8" >"$T_DIR/out" 2>"$T_DIR/err"
+t_true "8-bit late in a regular file to a server without 8BITMIME: found by the scan, exit 69" [ $? -eq 69 ]
+t_nogrep "... before MAIL (nothing sent)" "C: MAIL" "$T_DIR/err"
+sleep 0.5
+t_true "... and nothing delivered" [ "$(count bob)" -eq "$n" ]
+# SIZE of a file larger than the 64 KiB head: exact, bare LFs counted
+{ printf 'From: s@wirebox.test\nDate: Fri, 27 Nov 2026 00:00:00 +0000\nMessage-ID: <m9@wirebox.test>\n'; cat "$T_DIR/m8"; } > "$T_DIR/m9"
+t_exit 0 "a 140 KB LF file sent with its SIZE" $W smtpsend -v $S bob@example.test < "$T_DIR/m9"
+t_grep "... SIZE exact, never under-declared (RFC 1870)" "MAIL FROM:<[^>]*> SIZE=$(/usr/bin/python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print(len(d.replace(b"\n", b"\r\n")))' "$T_DIR/m9") " "$T_DIR/err"
 
 # ---- recipient policy
 n=$(count alice)
@@ -185,6 +194,10 @@ t_exit 75 "connection lost before the final 250: exit 75, never success" $W smtp
 t_grep "... names the step" "end of data: connection closed" "$T_DIR/err"
 fake drop_in_data
 t_exit 69 "message over the server's SIZE refused before MAIL" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/big"
+# 9.5 MB of file, 14 MB with CRLF line ends: over the fake's SIZE 10000000
+/usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(b"Subject: short lines\n\n" + b"ab\n" * 3300000)' > "$T_DIR/short"
+t_exit 69 "file under the server's SIZE but over it with CRLF line ends: refused before MAIL" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/short"
+t_grep "... with the CRLF size" "message of 1320[0-9]{4} bytes exceeds the server's SIZE 10000000" "$T_DIR/err"
 t_exit 75 "connection lost in the middle of the message: exit 75 (no SIGPIPE death)" sh -c "cat '$T_DIR/big' | $W smtpsend -S 127.0.0.1:$FP alice@example.test"
 t_grep "... names the step" "DATA \(message\): " "$T_DIR/err"
 fake silent

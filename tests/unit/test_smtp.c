@@ -241,9 +241,42 @@ START_TEST(dot_flags)
 	ck_assert_int_eq(d.eightbit, 0);
 	dot_feed(&d, (const unsigned char *)"caf\303\251\n", 6, out);
 	ck_assert_int_eq(d.eightbit, 1);
-	ck_assert_int_eq(d.nul, 0);
-	dot_feed(&d, (const unsigned char *)"a\0b", 3, out);
-	ck_assert_int_eq(d.nul, 1);
+}
+END_TEST
+
+/* dot_scan (SIZE and 8-bit of a file before sending) in pieces: the first
+ * cut bytes, then chunks of step; must agree with dot_feed exactly */
+static void scan_pieces(const char *in, size_t n, size_t cut, size_t step,
+                        struct dot *d)
+{
+	size_t i;
+
+	dot_init(d);
+	if (cut > n)
+		cut = n;
+	dot_scan(d, (const unsigned char *)in, cut);
+	for (i = cut; i < n; i += step)
+		dot_scan(d, (const unsigned char *)in + i, n - i < step ? n - i : step);
+}
+
+START_TEST(dot_scan_table)
+{
+	const char *in = dcases[_i].in, *want = dcases[_i].out;
+	size_t n = strlen(in), cut, step;
+	unsigned char out[256];
+	struct dot f, s;
+
+	for (step = 1; step <= n + 1; step++)
+		for (cut = 0; cut <= n; cut++) {
+			run_dot(in, n, cut, step, out, &f);
+			scan_pieces(in, n, cut, step, &s);
+			ck_assert_msg(dot_size(&s) == dot_size(&f) && s.st == f.st &&
+			              s.eightbit == f.eightbit,
+			              "'%s' cut %zu step %zu: scan %llu st %d, feed %llu st %d",
+			              in, cut, step, (unsigned long long)dot_size(&s), s.st,
+			              (unsigned long long)dot_size(&f), f.st);
+			ck_assert_uint_eq(dot_size(&s), strlen(want) - 3 - f.stuffed);
+		}
 }
 END_TEST
 
@@ -282,7 +315,11 @@ START_TEST(dot_random)
 	memcpy(ref + r, ".\r\n", 3);
 	r += 3;
 	for (step = 1; step < 40; step += 3) {
+		struct dot sd;
 		o = run_dot(in, n, 0, step, out, &d);
+		scan_pieces(in, n, step / 2, step, &sd);
+		ck_assert_uint_eq(dot_size(&sd), dot_size(&d));
+		ck_assert_int_eq(sd.eightbit, 1);
 		o += dot_end(&d, out + o);
 		ck_assert(hex_match("random", out, o, ref, r));
 	}
@@ -296,6 +333,7 @@ Suite *smtp_data_suite(void)
 
 	tcase_add_loop_test(tc, dot_table, 0, sizeof dcases / sizeof dcases[0]);
 	tcase_add_test(tc, dot_flags);
+	tcase_add_loop_test(tc, dot_scan_table, 0, sizeof dcases / sizeof dcases[0]);
 	tcase_add_test(tc, dot_random);
 	suite_add_tcase(s, tc);
 	return s;
