@@ -305,13 +305,22 @@ if unshare -m --propagation private true 2>/dev/null; then
 		T=$1 WB=$2 RP=$3 TOP=$4
 		mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
 		touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
+		timeout 1.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L \
+			--poll 1,1 "$RP" 2>"$T/nolog"
 		/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/syslog" &
 		i=0; while [ ! -e "$T/syslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 		timeout 2.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L --poll 1,1 "$RP"
+		kill $!; wait $! 2>/dev/null; rm -f /dev/log
+		busybox syslogd -n -O "$T/bbsyslog" &
+		i=0; while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		timeout 1.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L --poll 1,1 "$RP"
 		kill $!' sh "$T_DIR" "$WB" "$RP" "$TOP" >"$T_DIR/out" 2>"$T_DIR/err"
 	t_grep "daemon -L: step logged to syslog (daemon.info)" "^<30>.*sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+2000\\.[0-9]+ delay [0-9.]+: stepped$" "$T_DIR/syslog"
 	t_grep "daemon -L: panic refusal logged (daemon.err)" "^<27>.*sntpc\\[[0-9]+\\]: .*above the panic threshold" "$T_DIR/syslog"
 	t_nogrep "daemon -L: nothing on stderr" "." "$T_DIR/err"
+	t_grep "daemon -L: BusyBox syslogd files it as daemon.info with a timestamp" "^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} [^ ]+ daemon\\.info sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+2000\\.[0-9]+ .*: stepped$" "$T_DIR/bbsyslog"
+	t_grep "daemon -L without a syslogd: says so" "^sntpc: /dev/log: .*logging to stderr" "$T_DIR/nolog"
+	t_grep "daemon -L without a syslogd: logs to stderr instead" "^sntpc: $RP stratum 2 offset \\+2000\\.[0-9]+ .*: stepped$" "$T_DIR/nolog"
 else
 	echo "# unshare -m not permitted here: -L syslog check skipped"
 fi
