@@ -49,9 +49,10 @@ static const int suites[] = {
 static const wb_group groups[] = WB_GROUP_LIST;
 
 /* ---- socket callbacks for mbedTLS ---- */
+/* MSG_NOSIGNAL: a peer that closed is an error here, not SIGPIPE */
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-	ssize_t r = write(*(int *)ctx, buf, len);
+	ssize_t r = send(*(int *)ctx, buf, len, MSG_NOSIGNAL);
 
 	if (r >= 0)
 		return (int)r;

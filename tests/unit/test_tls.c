@@ -163,6 +163,31 @@ START_TEST(injection_in_socket)
 }
 END_TEST
 
+/* a peer that is gone before our ClientHello: an error, not SIGPIPE */
+START_TEST(peer_gone)
+{
+	static struct stream s;
+	struct transport xp;
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	void (*old)(int) = signal(SIGPIPE, SIG_DFL);
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	close(sv[1]);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 1000);
+	memset(&o, 0, sizeof o);
+	o.insecure = 1;
+	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "TLS handshake") != NULL, "%s", e.msg);
+	close(sv[0]);
+	signal(SIGPIPE, old);
+}
+END_TEST
+
 /* ---- what we offer, and the TLS 1.2 minimum, on the wire ---- */
 static int read_full(int fd, unsigned char *buf, size_t n)
 {
@@ -551,6 +576,7 @@ Suite *tls_suite(void)
 	tcase_add_loop_test(t, injection_refused, 0, 2);
 	tcase_add_test(t, injection_in_socket);
 	tcase_add_loop_test(t, hello_tls12_min, 0, 2);
+	tcase_add_test(t, peer_gone);
 	suite_add_tcase(s, t);
 	tcase_add_unchecked_fixture(l, live_setup, live_teardown);
 	tcase_set_timeout(l, 30);
