@@ -3,8 +3,8 @@
  * exact SIZE when known, and the body streamed in fixed chunks. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -106,15 +106,27 @@ static int first_addr(void *ctx, const char *a, struct wb_err *e)
 	return 0;
 }
 
-/* login@domain (--domain), else login@hostname */
-static void login_name(const char *domain, char *out, size_t max)
+/* login@domain (--domain), else login@hostname; the login from $LOGNAME
+ * (POSIX: set by login and cron) or $USER, or root for uid 0 (no
+ * getpwuid: it pulls stdio and malloc into a static build) */
+static int login_name(const char *domain, char *out, size_t max, struct wb_err *e)
 {
-	struct passwd *pw = getpwuid(getuid());
+	const char *user = getenv("LOGNAME");
 	char host[HOST_MAX] = "localhost";
 
+	if (!user || !*user)
+		user = getenv("USER");
+	if ((!user || !*user) && getuid() == 0)
+		user = "root";
+	if (!user || !*user) {
+		err_set(e, EX_USAGE, "no sender: neither -f, --from nor a header "
+		        "From, and no $LOGNAME or $USER");
+		return -1;
+	}
 	gethostname(host, sizeof host);
 	host[sizeof host - 1] = 0;
-	snprintf(out, max, "%s@%s", pw ? pw->pw_name : "root", domain ? domain : host);
+	snprintf(out, max, "%s@%s", user, domain ? domain : host);
+	return 0;
 }
 
 /* envelope sender: -f, --from, the header From, login@host */
@@ -130,8 +142,8 @@ static int sender(const struct sendcfg *c, struct msg *m, struct wb_err *e)
 		return -1;
 	if (!a[0] && m->h.from[0])
 		strlcopy(a, m->h.from, sizeof a);
-	if (!a[0])
-		login_name(c->domain, a, sizeof a);
+	if (!a[0] && login_name(c->domain, a, sizeof a, e))
+		return -1;
 	if (qualify(c, a, m->from, sizeof m->from, e))
 		return -1;
 	if (!addr_ok(m->from, &u)) {
@@ -173,10 +185,9 @@ static void added_headers(const struct sendcfg *c, struct msg *m)
 	char buf[128], id[2 * 12 + 1];
 	unsigned char rnd[12];
 	const char *dom = strchr(m->from, '@');
-	time_t now = time(NULL);
 
 	if (!(m->h.seen & HDR_DATE)) {
-		strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S %z", localtime(&now));
+		date_utc((int64_t)time(NULL), buf);
 		add_hdr(m, "Date: %s%s\r\n", buf, "");
 	}
 	if (!(m->h.seen & HDR_MSGID) && !random_bytes(rnd, sizeof rnd)) {

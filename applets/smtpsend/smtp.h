@@ -95,6 +95,9 @@ size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h);
 /* 1 if addr is safe to put in MAIL/RCPT: no controls, spaces outside
  * quotes, angle brackets; 0 otherwise. *utf8 set if non-ASCII. */
 int addr_ok(const char *addr, int *utf8);
+/* "Thu, 01 Jan 1970 00:00:00 +0000" for t seconds since the epoch */
+#define DATE_MAX 40
+void date_utc(int64_t t, char out[static DATE_MAX]);
 
 /* ---- auth.c: SASL encodings (RFC 4616, 2195, 7628, XOAUTH2) ---- */
 #define AUTH_BUF (BASE64_LEN_MAX + 64)

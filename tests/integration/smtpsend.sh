@@ -99,13 +99,23 @@ t_exit 64 "-t without recipients is a usage error" $W smtpsend -t $S < "$T_DIR/m
 # ---- added headers, --rewrite-from, -F
 printf 'Subject: bare\n\nbody\n' | $W smtpsend $S -f sender@wirebox.test -F 'Cron Daemon' alice@example.test 2>"$T_DIR/err"
 wait_count alice $((na + 2)) && f=$(newest alice)
-t_grep "missing Date added" "^Date: [A-Z][a-z][a-z], [0-9]+ " "$f"
+t_grep "missing Date added (RFC 5322, UTC)" "^Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-3][0-9] [A-Z][a-z]{2} 2[0-9]{3} [0-2][0-9]:[0-5][0-9]:[0-6][0-9] \+0000$" "$f"
+t_true "... today's date" grep -q "^Date: $(date -u '+%a, %d %b %Y')" "$f"
 t_grep "missing Message-ID added" "^Message-ID: <[0-9a-f]+@wirebox.test>" "$f"
 t_grep "missing From added from the sender and -F" '^From: "Cron Daemon" <sender@wirebox.test>' "$f"
 printf 'From: me@elsewhere.test\nSubject: rewrite\n\nbody\n' | $W smtpsend $S --from account@wirebox.test --rewrite-from alice@example.test 2>"$T_DIR/err"
 wait_count alice $((na + 3)) && f=$(newest alice)
 t_grep "--rewrite-from sets the header From" "^From: account@wirebox.test" "$f"
 t_nogrep "--rewrite-from drops the old From" "me@elsewhere" "$f"
+
+t_exit 0 "sender from \$LOGNAME when nothing else names one" env LOGNAME=cronuser USER=other $W smtpsend -v $S --domain wirebox.test alice@example.test < "$T_DIR/m2"
+t_grep "... LOGNAME@--domain" "MAIL FROM:<cronuser@wirebox.test>" "$T_DIR/err"
+t_exit 0 "... else \$USER" env -u LOGNAME USER=other $W smtpsend -v $S --domain wirebox.test alice@example.test < "$T_DIR/m2"
+t_grep "... USER@--domain" "MAIL FROM:<other@wirebox.test>" "$T_DIR/err"
+if [ "$(id -u)" = 0 ]; then
+	t_exit 0 "... else root for uid 0" env -u LOGNAME -u USER $W smtpsend -v $S --domain wirebox.test alice@example.test < "$T_DIR/m2"
+	t_grep "... root@--domain" "MAIL FROM:<root@wirebox.test>" "$T_DIR/err"
+fi
 
 # ---- AUTH through Dovecot
 A="-S 127.0.0.1:$MTA_AUTH_PORT -au alice"

@@ -465,6 +465,27 @@ START_TEST(addr_checks)
 }
 END_TEST
 
+/* the added Date: header, in UTC without the C library's time-zone code */
+START_TEST(date_header)
+{
+	static const struct { int64_t t; const char *want; } cases[] = {
+		{ 0, "Thu, 01 Jan 1970 00:00:00 +0000" },
+		{ 68256000, "Wed, 01 Mar 1972 00:00:00 +0000" },
+		{ 951782400, "Tue, 29 Feb 2000 00:00:00 +0000" },
+		{ 1795743068, "Fri, 27 Nov 2026 01:31:08 +0000" },
+		{ 4107542399, "Sun, 28 Feb 2100 23:59:59 +0000" },
+		{ -1, "Wed, 31 Dec 1969 23:59:59 +0000" },
+	};
+	char buf[DATE_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		date_utc(cases[i].t, buf);
+		ck_assert_str_eq(buf, cases[i].want);
+	}
+}
+END_TEST
+
 Suite *smtp_headers_suite(void)
 {
 	Suite *s = suite_create("smtp_headers");
@@ -475,6 +496,7 @@ Suite *smtp_headers_suite(void)
 	tcase_add_test(tc, hdr_rewrite_from);
 	tcase_add_test(tc, hdr_incomplete);
 	tcase_add_test(tc, addr_checks);
+	tcase_add_test(tc, date_header);
 	suite_add_tcase(s, tc);
 	return s;
 }
