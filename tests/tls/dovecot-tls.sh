@@ -16,10 +16,12 @@ start)
 	sh "$top/tests/pop3/dovecot.sh" stop "$dir"
 	# fresh ports: the stopped instance's children may hold the old one
 	old=$(cat "$dir/port")
-	free() { /usr/bin/python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-	p=$(free)
-	free > "$dir/port"
+	# both held open until both are chosen, so they differ
+	set -- $(/usr/bin/python3 -c 'import socket
+a=socket.socket(); b=socket.socket(); a.bind(("127.0.0.1",0)); b.bind(("127.0.0.1",0))
+print(a.getsockname()[1], b.getsockname()[1])')
+	p=$2
+	echo "$1" > "$dir/port"
 	echo "$p" > "$dir/port-tls"
 	cp "$cert" "$dir/tls-cert.pem"
 	cp "$key" "$dir/tls-key.pem"

@@ -13,16 +13,24 @@ cmd=$1 dir=$(mkdir -p "$2" && cd "$2" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 pf=$dir/postfix
 
-free_port() {
-	/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+# free_ports N: N distinct free ports (all held open until each is chosen;
+# one at a time, the kernel may hand out the same port twice)
+free_ports() {
+	/usr/bin/python3 -c 'import socket,sys
+ss=[socket.socket() for i in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1",0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
 }
 
 # listeners CERTDIR: master.cf lines and env lines for every certificate
 listeners() {
+	cdir=$1
+	set -- $(free_ports 12)
 	for c in good expired future wrongname self sha1root; do
-		chain=$1/$c.pem
-		[ "$c" != good ] || chain=$1/good-chain.pem
-		tp=$(free_port) sp=$(free_port)
+		chain=$cdir/$c.pem
+		[ "$c" != good ] || chain=$cdir/good-chain.pem
+		tp=$1 sp=$2
+		shift 2
 		echo "MTA_TLS_$c=$tp" >> "$dir/env"
 		echo "MTA_STARTTLS_$c=$sp" >> "$dir/env"
 		cat >> "$pf/master.cf" <<EOC
@@ -30,14 +38,14 @@ listeners() {
   -o smtpd_tls_wrappermode=yes
   -o smtpd_tls_security_level=encrypt
   -o smtpd_tls_cert_file=$chain
-  -o smtpd_tls_key_file=$1/$c.key
+  -o smtpd_tls_key_file=$cdir/$c.key
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
 127.0.0.1:$sp inet n - n - - smtpd
   -o smtpd_tls_security_level=encrypt
   -o smtpd_tls_auth_only=yes
   -o smtpd_tls_cert_file=$chain
-  -o smtpd_tls_key_file=$1/$c.key
+  -o smtpd_tls_key_file=$cdir/$c.key
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
 EOC
