@@ -122,34 +122,21 @@ static int background(void)
 	return 0;
 }
 
-static int env_fix(const char *k, ntp_fix v, int sign)
+static void env_var(void *rc, const char *key, const char *val, int text)
 {
-	char b[32];
+	char k[24];
 
-	return setenv(k, ntp_fix_str(v, sign, b, sizeof b), 1);
+	(void)text;
+	snprintf(k, sizeof k, "SNTP_%s", key);
+	*(int *)rc |= setenv(k, val, 1);
 }
 
 int sntpc_setenv(const struct server *s)
 {
-	const struct ntp_pkt *p = &s->best.pkt;
-	struct ntp_time t = sample_time(&s->best);
-	char b[64];
-	int r = setenv("SNTP_SERVER", s->name, 1);
+	int rc = 0;
 
-	net_addr_str((const struct sockaddr *)&s->sa, 0, b, sizeof b);
-	r |= setenv("SNTP_ADDRESS", b, 1);
-	snprintf(b, sizeof b, "%u", p->stratum);
-	r |= setenv("SNTP_STRATUM", b, 1);
-	ntp_refid_str(p, b, sizeof b);
-	r |= setenv("SNTP_REFID", b, 1);
-	snprintf(b, sizeof b, "%u", p->leap);
-	r |= setenv("SNTP_LEAP", b, 1);
-	r |= setenv("SNTP_OFFSET", ntp_off_str(s->best.offset, s->best.era, 1, b, sizeof b), 1);
-	r |= env_fix("SNTP_DELAY", s->best.delay, 0);
-	r |= env_fix("SNTP_DISPERSION", ntp_short_fix(p->rootdisp), 0);
-	snprintf(b, sizeof b, "%lld.%06u", (long long)t.sec, (unsigned)(t.nsec / 1000));
-	r |= setenv("SNTP_TIME", b, 1);
-	return r ? -1 : 0;
+	out_vars(s, env_var, &rc);
+	return rc ? -1 : 0;
 }
 
 /* run PROG step with the SNTP_* variables; not waited for (SIGCHLD ignored) */

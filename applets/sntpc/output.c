@@ -75,31 +75,41 @@ void out_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-static void var(FILE *f, const char *k, const char *v)
+void out_vars(const struct server *s, out_var_fn *fn, void *ctx)
 {
-	fprintf(f, "SNTP_%s=", k);
-	out_quoted(f, v);
+	char b[64];
+	const struct sample *sm = &s->best;
+	struct ntp_time t = sample_time(sm);
+
+	fn(ctx, "SERVER", s->name, 1);
+	net_addr_str((const struct sockaddr *)&s->sa, 0, b, sizeof b);
+	fn(ctx, "ADDRESS", b, 1);
+	snprintf(b, sizeof b, "%u", sm->pkt.stratum);
+	fn(ctx, "STRATUM", b, 0);
+	ntp_refid_str(&sm->pkt, b, sizeof b);
+	fn(ctx, "REFID", b, 1);
+	snprintf(b, sizeof b, "%u", sm->pkt.leap);
+	fn(ctx, "LEAP", b, 0);
+	fn(ctx, "OFFSET", ntp_off_str(sm->offset, sm->era, 1, b, sizeof b), 0);
+	fn(ctx, "DELAY", ntp_fix_str(sm->delay, 0, b, sizeof b), 0);
+	fn(ctx, "DISPERSION", ntp_fix_str(ntp_short_fix(sm->pkt.rootdisp), 0, b, sizeof b), 0);
+	unix_str(&t, b, sizeof b);
+	fn(ctx, "TIME", b, 0);
+}
+
+static void print_var(void *f, const char *key, const char *val, int text)
+{
+	fprintf(f, "SNTP_%s=", key);
+	if (text)
+		out_quoted(f, val);
+	else
+		fputs(val, f);
 	fputc('\n', f);
 }
 
 void out_eval(FILE *f, const struct server *s)
 {
-	char b[64];
-	struct ntp_time t = sample_time(&s->best);
-	const struct ntp_pkt *p = &s->best.pkt;
-
-	var(f, "SERVER", s->name);
-	net_addr_str((const struct sockaddr *)&s->sa, 0, b, sizeof b);
-	var(f, "ADDRESS", b);
-	fprintf(f, "SNTP_STRATUM=%u\n", p->stratum);
-	ntp_refid_str(p, b, sizeof b);
-	var(f, "REFID", b);
-	fprintf(f, "SNTP_LEAP=%u\n", p->leap);
-	fprintf(f, "SNTP_OFFSET=%s\n", ntp_off_str(s->best.offset, s->best.era, 1, b, sizeof b));
-	fprintf(f, "SNTP_DELAY=%s\n", ntp_fix_str(s->best.delay, 0, b, sizeof b));
-	fprintf(f, "SNTP_DISPERSION=%s\n", ntp_fix_str(ntp_short_fix(p->rootdisp), 0, b, sizeof b));
-	unix_str(&t, b, sizeof b);
-	fprintf(f, "SNTP_TIME=%s\n", b);
+	out_vars(s, print_var, f);
 }
 
 /* milliseconds with 3 decimals */

@@ -125,11 +125,20 @@ static int same_peer(const struct server *s, const struct sockaddr_storage *from
 	return 0;
 }
 
-static void drop(struct query *q, struct server *s, int why, const char *text)
+/* why a reply was dropped: an ntp_verdict or DROP_* */
+static const char *drop_str(int why)
+{
+	return why == DROP_STEPPED ? "local clock changed during the request" :
+	       why == DROP_NEGDELAY ? "negative delay" :
+	       why == NTP_KOD ? "kiss-o'-death with an unknown code" :
+	       ntp_verdict_str((enum ntp_verdict)why);
+}
+
+static void drop(struct query *q, struct server *s, int why)
 {
 	s->drops[why]++;
 	if (CFG_VERBOSE && q->verbose)
-		fprintf(stderr, "S: %s reply dropped: %s\n", s->addr, text);
+		fprintf(stderr, "S: %s reply dropped: %s\n", s->addr, drop_str(why));
 }
 
 /* a reply passed ntp_check: make it a sample or drop it */
@@ -143,14 +152,14 @@ static void take_sample(struct query *q, struct server *s, const struct ntp_pkt 
 	if (diff < 0)
 		diff = -diff;
 	if (diff > STEP_SLACK_NS + mono_ns / 100) {
-		drop(q, s, DROP_STEPPED, "local clock changed during the request");
+		drop(q, s, DROP_STEPPED);
 		return;
 	}
 	sm.offset = ntp_offset(s->t1, p->rec, p->xmt, t4);
 	sm.delay = ntp_delay(s->t1, p->rec, p->xmt, t4);
 	sm.era = ntp_era_fix(p->xmt, t4, sm.offset);
 	if (sm.delay < 0) {
-		drop(q, s, DROP_NEGDELAY, "negative delay");
+		drop(q, s, DROP_NEGDELAY);
 		return;
 	}
 	sm.pkt = *p;
@@ -171,7 +180,7 @@ static void kiss(struct query *q, struct server *s, const struct ntp_pkt *p)
 
 	switch (kod_action(k)) {
 	case KOD_ACT_IGNORE:
-		drop(q, s, NTP_KOD, "kiss-o'-death with an unknown code");
+		drop(q, s, NTP_KOD);
 		return;
 	case KOD_ACT_BACKOFF:
 		s->fail = FAIL_RATE;
@@ -203,7 +212,7 @@ static void handle(struct query *q, struct server *s, const uint8_t *buf, size_t
 	else if (v == NTP_KOD)
 		kiss(q, s, &p);
 	else
-		drop(q, s, v, ntp_verdict_str(v));
+		drop(q, s, v);
 }
 
 /* e.g. ICMP port unreachable: this try is over; retry after a short pause */
@@ -293,10 +302,18 @@ static void receive(struct query *q, struct server *s)
 	}
 }
 
+unsigned query_drops(const struct server *s)
+{
+	unsigned n = 0;
+	int i;
+
+	for (i = 0; i < NTP_NVERDICT + 2; i++)
+		n += s->drops[i];
+	return n;
+}
+
 static void timeout(struct query *q, struct server *s)
 {
-	int n = 0, i;
-
 	if (CFG_VERBOSE && q->verbose && s->fd >= 0)
 		fprintf(stderr, "%s: %s: no usable reply to request %d within %ld ms\n",
 		        wb_applet, s->addr, s->tries, q->timeout_ms);
@@ -311,10 +328,8 @@ static void timeout(struct query *q, struct server *s)
 		s->state = SRV_DONE;
 		return;
 	}
-	for (i = 0; i < NTP_NVERDICT + 2; i++)
-		n += (int)s->drops[i];
 	s->state = SRV_FAIL;
-	s->fail = n ? FAIL_GARBAGE : s->err ? FAIL_NET : FAIL_TIMEOUT;
+	s->fail = query_drops(s) ? FAIL_GARBAGE : s->err ? FAIL_NET : FAIL_TIMEOUT;
 }
 
 /* the per-server state machine: send -> wait -> (send | done | fail) */
@@ -400,18 +415,13 @@ int query_exit_code(const struct server *srv, int n)
 
 static const char *drop_summary(const struct server *s, char *buf, size_t max)
 {
-	int i, last = -1, n = 0;
+	unsigned n = query_drops(s);
+	int i, last = -1;
 
 	for (i = 0; i < NTP_NVERDICT + 2; i++)
-		if (s->drops[i]) {
-			n += (int)s->drops[i];
+		if (s->drops[i])
 			last = i;
-		}
-	snprintf(buf, max, "%d unusable repl%s (%s)", n, n == 1 ? "y" : "ies",
-	         last == DROP_STEPPED ? "local clock changed during the request" :
-	         last == DROP_NEGDELAY ? "negative delay" :
-	         last == NTP_KOD ? "kiss-o'-death with an unknown code" :
-	         ntp_verdict_str((enum ntp_verdict)last));
+	snprintf(buf, max, "%u unusable repl%s (%s)", n, n == 1 ? "y" : "ies", drop_str(last));
 	return buf;
 }
 

@@ -271,14 +271,12 @@ static void report_failures(const struct server *srv, int n)
 /* -v: how many replies each server had dropped */
 static void report_drops(const struct server *srv, int n)
 {
-	int i, j;
+	int i;
 
 	for (i = 0; i < n; i++) {
-		unsigned d = 0;
+		unsigned d = query_drops(&srv[i]);
 		if (srv[i].fail == FAIL_RESOLVE)
 			continue;
-		for (j = 0; j < NTP_NVERDICT + 2; j++)
-			d += srv[i].drops[j];
 		fprintf(stderr, "%s: %s: %u repl%s dropped, %u from another address or port\n",
 		        wb_applet, srv[i].addr, d, d == 1 ? "y" : "ies", srv[i].foreign);
 	}

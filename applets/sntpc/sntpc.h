@@ -70,6 +70,8 @@ void query_reset(struct server *s);
 int query_resolve(struct server *s, struct wb_err *e);
 /* sysexits code for a round in which no server succeeded */
 int query_exit_code(const struct server *srv, int n);
+/* replies dropped this round, for every reason */
+unsigned query_drops(const struct server *s);
 const char *srv_fail_str(const struct server *s, char *buf, size_t max);
 
 /* ---- select.c ---- */
@@ -114,6 +116,10 @@ int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
 /* ---- output.c ---- */
 void out_line(FILE *f, const struct server *s);
 void out_eval(FILE *f, const struct server *s);
+/* the -e variables, also -x PROG's environment: fn(ctx, "OFFSET",
+ * "+0.000012", text) for each, text set for the values -e quotes */
+typedef void out_var_fn(void *ctx, const char *key, const char *val, int text);
+void out_vars(const struct server *s, out_var_fn *fn, void *ctx);
 void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms);
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p);
 /* shell single-quoted value */

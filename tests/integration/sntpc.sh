@@ -270,6 +270,7 @@ responder offset:2000
 cat >"$T_DIR/hook" <<EOH
 #!/bin/sh
 echo "\$1 \$SNTP_SERVER \$SNTP_STRATUM \$SNTP_OFFSET" >>"$T_DIR/hook.log"
+env | grep '^SNTP_' >"$T_DIR/hook.env"
 EOH
 chmod +x "$T_DIR/hook"
 reset
@@ -278,6 +279,9 @@ CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_tim
 t_true "daemon: first 2000 s correction stepped exactly once" [ "$(grep -c clock_settime "$SLOG")" = 1 ]
 t_grep "daemon: later 2000 s offsets refused (panic)" "above the panic threshold" "$T_DIR/err"
 t_grep "daemon: -x PROG ran with the -e variables" "^step $RP 2 \\+2000\\.[0-9]{6}$" "$T_DIR/hook.log"
+t_true "daemon: -x PROG's environment has exactly the nine -e keys" sh -c "sed 's/=.*//' '$T_DIR/hook.env' | sort |
+	tr '\n' ' ' | grep -qx 'SNTP_ADDRESS SNTP_DELAY SNTP_DISPERSION SNTP_LEAP SNTP_OFFSET SNTP_REFID SNTP_SERVER SNTP_STRATUM SNTP_TIME '"
+t_grep "daemon: -x PROG's SNTP_TIME in -e form" "^SNTP_TIME=[0-9]+\\.[0-9]{6}$" "$T_DIR/hook.env"
 t_true "daemon: polled again within its 1 s interval" [ "$(reqs)" -ge 2 ]
 reset
 CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
