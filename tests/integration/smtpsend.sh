@@ -181,6 +181,10 @@ t_exit 78 "unknown config key: exit 78" sh -c "printf 'hots x\n' > '$T_DIR/conf3
 ln -sf "$W" "$T_DIR/sendmail"
 t_exit 0 "called as sendmail with -t -i -oi -odb -B8BITMIME" "$T_DIR/sendmail" -v -t -i -oi -odb -B8BITMIME $S < "$T_DIR/m3"
 t_grep "... -v notes the ignored options" "ignoring sendmail option -odb" "$T_DIR/err"
+t_exit 0 "-fADDR (sender glued to -f)" $W smtpsend -v -fglued@wirebox.test $S alice@example.test < "$T_DIR/m2"
+t_grep "... used as the envelope sender" "C: MAIL FROM:<glued@wirebox.test>" "$T_DIR/err"
+t_exit 64 "101 recipients: usage error (RFC 5321 4.5.3.1.8 guarantees 100)" $W smtpsend $S $(i=0; while [ $i -le 100 ]; do printf 'r%d@example.test ' $i; i=$((i + 1)); done) < "$T_DIR/m2"
+t_grep "... saying so" "more than 100 recipients" "$T_DIR/err"
 t_exit 64 "unknown option: exit 64" $W smtpsend -Q $S alice@example.test < "$T_DIR/m2"
 t_exit 64 "bad --timeout: exit 64" $W smtpsend --timeout x $S alice@example.test < "$T_DIR/m2"
 t_exit 65 "recipient with a control character refused" $W smtpsend $S "$(printf 'a@example.test\rRSET')" < "$T_DIR/m2"
@@ -279,6 +283,9 @@ else
 	echo "# no TLS build of wirebox (and no libmbedtls-dev to make one): TLS checks skipped"
 fi
 
+# a 64-octet label is refused by the resolver itself: no DNS query leaves
+t_exit 68 "unknown host: exit 68 (EX_NOHOST)" $W smtpsend -S nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid alice@example.test < "$T_DIR/m2"
+t_grep "... naming the server and step" "^smtpsend: nosuch-[0-9]+\.invalid:25: connect: cannot resolve" "$T_DIR/err"
 port=$(free_port)
 t_exit 75 "connection refused: exit 75" $W smtpsend -S 127.0.0.1:$port alice@example.test < "$T_DIR/m2"
 finish
