@@ -48,7 +48,7 @@ const char sntpc_help[] =
 "\n"
 "  -s            step the clock (clock_settime)\n"
 "  -a            adjust: slew below the step threshold, step above it\n"
-"  --step-threshold S  slew/step boundary for -a (default 0.128)\n"
+"  --step-threshold S  slew/step boundary for -a (default 0.128, max 1000)\n"
 "  --panic S     refuse corrections of S seconds or more\n"
 "  -c N          samples per server, keep the smallest delay (default 1)\n"
 "  -p PORT       default port (123)\n"
@@ -160,8 +160,9 @@ static int option(struct args *a, int id, const char *arg)
 		a->panic_set = 1;
 		return 0;
 	case O_STEP:
-		if (parse_ms(arg, 0, 2000000000, &v))
-			return usage_error("bad --step-threshold '%s' (seconds)", arg);
+		/* below it adjtime slews, and libc's adjtime takes at most 1000 s */
+		if (parse_ms(arg, 0, 1000000, &v))
+			return usage_error("bad --step-threshold '%s' (0..1000 s)", arg);
 		o->pol.step_thr = ntp_fix_from_ms(v);
 		return 0;
 	}
