@@ -48,14 +48,15 @@ int dlv_open(struct dlv *d, struct wb_err *e)
 	return 0;
 }
 
-/* mboxrd targets: the "From " line */
-static int from_line(int fd, struct wb_err *e)
+/* mboxrd targets (mbox, standard output): the "From " line into d->fd */
+int dlv_fromline(struct dlv *d, struct wb_err *e)
 {
 	char buf[64];
-	size_t n = mbox_fromline(buf, sizeof buf, (long)time(NULL));
+	size_t n = mbox_fromline(buf, sizeof buf, (long long)time(NULL));
 
-	if (write_full(fd, buf, n)) {
-		err_sys(e, EX_IOERR, "writing");
+	if (write_full(d->fd, buf, n)) {
+		err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_MBOX ? d->path :
+		        "standard output");
 		return -1;
 	}
 	return 0;
@@ -74,7 +75,7 @@ int dlv_begin(struct dlv *d, struct wb_err *e)
 		return CFG_POP3GET_MDA ? mda_begin(d, e) : -1;
 	case DLV_STDOUT:
 		d->fd = 1;
-		return from_line(1, e);
+		return dlv_fromline(d, e);
 	case DLV_RAW:
 		d->fd = 1;
 		return 0;

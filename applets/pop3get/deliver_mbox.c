@@ -7,24 +7,38 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "pop3.h"
 
-size_t mbox_fromline(char *buf, size_t max, long t)
+/* days since 1970-01-01 to year, month (1-12), day: the civil-from-days
+ * algorithm (H. Hinnant), a few lines instead of libc's calendar code */
+static void civil(long long days, int *y, int *m, int *d)
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t tt = (time_t)t;
-	struct tm tm;
-	int n;
+	long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
 
-	if (!gmtime_r(&tt, &tm))
-		memset(&tm, 0, sizeof tm);
-	n = snprintf(buf, max, "From MAILER-DAEMON %s %s %2d %02d:%02d:%02d %d\n",
-	             wd[tm.tm_wday % 7], mo[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-	             tm.tm_min, tm.tm_sec, tm.tm_year + 1900);
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+size_t mbox_fromline(char *buf, size_t max, long long t)
+{
+	static const char wd[] = "ThuFriSatSunMonTueWed";
+	static const char mo[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	long long days, sod;
+	int y, m, d, n;
+
+	if (t < 0)
+		t = 0;
+	days = t / 86400;
+	sod = t % 86400;
+	civil(days, &y, &m, &d);
+	n = snprintf(buf, max, "From MAILER-DAEMON %.3s %.3s %2d %02d:%02d:%02d %d\n",
+	             wd + days % 7 * 3, mo + (m - 1) * 3, d, (int)(sod / 3600),
+	             (int)(sod / 60 % 60), (int)(sod % 60), y);
 	return n < 0 || (size_t)n >= max ? 0 : (size_t)n;
 }
 
@@ -53,17 +67,13 @@ int mbox_open(struct dlv *d, struct wb_err *e)
 
 int mbox_begin(struct dlv *d, struct wb_err *e)
 {
-	char buf[64];
-	size_t n = mbox_fromline(buf, sizeof buf, (long)time(NULL));
-
 	d->start = lseek(d->mboxfd, 0, SEEK_END);
 	if (d->start < 0) {
 		err_sys(e, EX_IOERR, "seeking mbox %s", d->path);
 		return -1;
 	}
 	d->fd = d->mboxfd;
-	if (write_full(d->fd, buf, n)) {
-		err_sys(e, EX_IOERR, "writing mbox %s", d->path);
+	if (dlv_fromline(d, e)) {
 		mbox_abort(d);
 		return -1;
 	}

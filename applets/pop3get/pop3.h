@@ -129,8 +129,10 @@ int mbox_begin(struct dlv *d, struct wb_err *e);
 int mbox_end(struct dlv *d, struct wb_err *e);
 void mbox_abort(struct dlv *d);
 int mbox_sync(struct dlv *d, struct wb_err *e);
-/* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t */
-size_t mbox_fromline(char *buf, size_t max, long t);
+/* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t (UTC) */
+size_t mbox_fromline(char *buf, size_t max, long long t);
+/* that line for now, written to d->fd (mbox, standard output) */
+int dlv_fromline(struct dlv *d, struct wb_err *e);
 /* the MDA gets timeout_ms to take each piece of the message and again to
  * exit; after that its whole process group is killed (not delivered) */
 int mda_begin(struct dlv *d, struct wb_err *e);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "applets/pop3get/pop3.h"
 #include "unit/fake_xport.h"
@@ -517,8 +518,29 @@ START_TEST(mbox_from_line)
 {
 	char buf[64];
 
+	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const mo[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char want[64];
+	long long t;
+
 	ck_assert_uint_gt(mbox_fromline(buf, sizeof buf, 0), 0);
 	ck_assert_str_eq(buf, "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n");
+	ck_assert_uint_gt(mbox_fromline(buf, sizeof buf, 951868799), 0);
+	ck_assert_str_eq(buf, "From MAILER-DAEMON Tue Feb 29 23:59:59 2000\n");
+	ck_assert_uint_eq(mbox_fromline(buf, 20, 0), 0);          /* too small */
+	/* against the C library's calendar, 1970 to 2106 */
+	for (t = 0; t < 4294967296LL; t += 7654321) {
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		snprintf(want, sizeof want, "From MAILER-DAEMON %s %s %2d %02d:%02d:%02d %d\n",
+		         wd[tm.tm_wday], mo[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
+		         tm.tm_sec, tm.tm_year + 1900);
+		ck_assert_uint_gt(mbox_fromline(buf, sizeof buf, t), 0);
+		ck_assert_str_eq(buf, want);
+	}
 }
 END_TEST
 
