@@ -446,6 +446,23 @@ START_TEST(accept_wrong_request)
 }
 END_TEST
 
+/* a kiss-o'-death must answer our request too: a spoofed DENY cannot
+ * make a server unusable */
+START_TEST(accept_kod_needs_origin)
+{
+	uint8_t b[NTP_PKT_MAX];
+	struct ntp_pkt p;
+
+	good_reply(b);
+	b[0] = 3 << 6 | 4 << 3 | 4;
+	b[1] = 0;
+	memcpy(b + 12, "DENY", 4);
+	ck_assert_int_eq(ntp_check(b, 48, SENT, &p), NTP_KOD);
+	ck_assert_int_eq(ntp_kiss(p.refid), KOD_DENY);
+	ck_assert_int_eq(ntp_check(b, 48, SENT ^ 1, &p), NTP_ORIGIN);
+}
+END_TEST
+
 START_TEST(kiss_codes)
 {
 	ck_assert_int_eq(ntp_kiss(0x52415445), KOD_RATE);
@@ -486,6 +503,7 @@ Suite *sntp_accept_suite(void)
 	tcase_add_loop_test(tc, accept_rule, 0, (int)(sizeof rules / sizeof *rules));
 	tcase_add_test(tc, accept_xmt_zero);
 	tcase_add_test(tc, accept_wrong_request);
+	tcase_add_test(tc, accept_kod_needs_origin);
 	tcase_add_test(tc, kiss_codes);
 	tcase_add_test(tc, exit_codes);
 	suite_add_tcase(s, tc);
