@@ -46,6 +46,7 @@ typedef uint16_t wb_group;
 #define WB_ERR_BAD_CERT MBEDTLS_ERR_SSL_BAD_CERTIFICATE
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_DECODE_ERROR
+#define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER
 #if defined(MBEDTLS_PSA_CRYPTO_C)
 #include "psa/crypto.h"
 #define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
@@ -66,6 +67,7 @@ typedef mbedtls_ecp_group_id wb_group;
 #define WB_ERR_BAD_CERT MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE
+#define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO
 #endif
 #ifndef wb_crypto_init
 #define wb_crypto_init() 0

@@ -84,6 +84,7 @@ static const struct hcase hcases[] = {
 	{ MBEDTLS_ERR_SSL_INVALID_RECORD, 0, EX_PROTOCOL, "does not speak TLS" },
 	{ WB_ERR_BAD_VERSION, 0, EX_PROTOCOL, "TLS 1.2 or later" },
 	{ WB_ERR_NO_SUITE, 0, EX_PROTOCOL, "no common cipher suite" },
+	{ WB_ERR_BAD_HELLO, 0, EX_PROTOCOL, "bad ServerHello (a cipher suite or extension we did not offer?)" },
 	{ MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, 0, EX_UNAVAILABLE, "certificate rejected" },
 	{ MBEDTLS_ERR_NET_RECV_FAILED, 0, EX_TEMPFAIL, "connection failed" },
 	{ -0x7fff, 0, EX_PROTOCOL, "TLS handshake failed (mbedTLS -0x7fff)" },
@@ -200,8 +201,8 @@ static int read_full(int fd, unsigned char *buf, size_t n)
 }
 
 /* a fake server: passes our ClientHello record to out, answers with a
- * ServerHello for version 3.minor choosing ECDHE-RSA-AES128-GCM-SHA256 */
-static void hello_peer(int fd, int out, int minor)
+ * ServerHello for version 3.minor choosing suite */
+static void hello_peer(int fd, int out, int minor, unsigned suite)
 {
 	unsigned char buf[4096];
 	unsigned char sh[47] = { 0x16, 3, 3, 0, 42, 2, 0, 0, 38, 3, (unsigned char)minor };
@@ -210,8 +211,8 @@ static void hello_peer(int fd, int out, int minor)
 	if (read_full(fd, buf, 5) < 0 || (len = (size_t)buf[3] << 8 | buf[4]) > sizeof buf - 5 ||
 	    read_full(fd, buf + 5, len) < 0 || write(out, buf, 5 + len) != (ssize_t)(5 + len))
 		_exit(1);
-	sh[44] = 0xC0;                  /* after random[32] and an empty session id */
-	sh[45] = 0x2F;
+	sh[44] = (unsigned char)(suite >> 8);   /* after random[32], empty session id */
+	sh[45] = (unsigned char)suite;
 	if (write(fd, sh, sizeof sh) != (ssize_t)sizeof sh)
 		_exit(1);
 	while (read(fd, buf, sizeof buf) > 0)
@@ -256,8 +257,19 @@ static void check_client_hello(const unsigned char *h, size_t n)
 	ck_assert_uint_eq(seen, sizeof ecdhe_aead / sizeof *ecdhe_aead);
 }
 
-/* a server answering TLS 1.0 or 1.1: refused for its version, alert sent */
-START_TEST(hello_tls12_min)
+/* a server answering TLS 1.0 or 1.1 (with a suite we offered), or TLS 1.2
+ * with RSA key exchange (AES-GCM, not offered): refused, in words */
+static const struct {
+	int minor;
+	unsigned suite;
+	const char *want;
+} hello_cases[] = {
+	{ 1, 0xC02F, "server does not offer TLS 1.2 or later" },
+	{ 2, 0xC02F, "server does not offer TLS 1.2 or later" },
+	{ 3, 0x009C, "bad ServerHello (a cipher suite or extension we did not offer?)" },
+};
+
+START_TEST(server_hello_refused)
 {
 	static struct stream s;
 	unsigned char hello[4096];
@@ -274,7 +286,7 @@ START_TEST(hello_tls12_min)
 	if (pid == 0) {
 		close(sv[0]);
 		close(p[0]);
-		hello_peer(sv[1], p[1], _i + 1);
+		hello_peer(sv[1], p[1], hello_cases[_i].minor, hello_cases[_i].suite);
 	}
 	close(sv[1]);
 	close(p[1]);
@@ -285,7 +297,7 @@ START_TEST(hello_tls12_min)
 	o.insecure = 1;                 /* refused before any certificate */
 	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
-	ck_assert_msg(strstr(e.msg, "server does not offer TLS 1.2 or later") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, hello_cases[_i].want) != NULL, "%s", e.msg);
 	close(sv[0]);
 	n = read(p[0], hello, sizeof hello);
 	close(p[0]);
@@ -575,7 +587,7 @@ Suite *tls_suite(void)
 	tcase_add_loop_test(t, hs_words, 0, sizeof hcases / sizeof *hcases);
 	tcase_add_loop_test(t, injection_refused, 0, 2);
 	tcase_add_test(t, injection_in_socket);
-	tcase_add_loop_test(t, hello_tls12_min, 0, 2);
+	tcase_add_loop_test(t, server_hello_refused, 0, sizeof hello_cases / sizeof *hello_cases);
 	tcase_add_test(t, peer_gone);
 	suite_add_tcase(s, t);
 	tcase_add_unchecked_fixture(l, live_setup, live_teardown);
