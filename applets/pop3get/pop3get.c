@@ -301,6 +301,25 @@ static int clean_word(const char *s)
 	return 1;
 }
 
+/* each MSGNUM once: a repeat would be delivered twice and its second DELE
+ * refused after the first was accepted */
+static int unique_nums(const struct pop3cfg *c, struct wb_err *e)
+{
+	long a, b;
+	int i, j;
+
+	for (i = 1; i < c->nnums; i++) {
+		if (parse_long(c->nums[i], 1, (long)POP3_NUM_MAX, &a))
+			continue;       /* not reached: parse() checked them */
+		for (j = 0; j < i; j++)
+			if (parse_long(c->nums[j], 1, (long)POP3_NUM_MAX, &b) == 0 && a == b) {
+				err_set(e, EX_USAGE, "message %ld given twice", a);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 static int check(struct setup *st, struct wb_err *e)
 {
 	struct pop3cfg *c = &st->c;
@@ -321,6 +340,8 @@ static int check(struct setup *st, struct wb_err *e)
 		return err_set(e, EX_USAGE, "-n needs --state FILE (or -m DIR)"), -1;
 	if (c->mode != MODE_FETCH && c->mode != MODE_LIST && c->nnums)
 		return err_set(e, EX_USAGE, "message numbers go with fetching or -l"), -1;
+	if (unique_nums(c, e))
+		return -1;
 	if (c->only_new && !c->statefile) {
 		int n = snprintf(st->statebuf, sizeof st->statebuf, "%s/.pop3get-uidl",
 		                 st->maildir);

@@ -19,12 +19,12 @@ static const char *const state_name[] = {
 	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
 };
 
-/* server text made safe to print: printable ASCII, at most 120 bytes */
+/* server text made safe to print: printable ASCII, at most max - 1 bytes */
 static void clean(char *out, size_t max, const char *in)
 {
 	size_t i, o = 0;
 
-	for (i = 0; in[i] && o + 1 < max && o < 120; i++)
+	for (i = 0; in[i] && o + 1 < max; i++)
 		out[o++] = (in[i] >= 0x20 && in[i] < 0x7f) ? in[i] : '?';
 	out[o] = 0;
 }
@@ -137,6 +137,7 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 /* a CAPA listing line by line (bounded lines, at most 200 of them) */
 static int read_capa(struct pop3 *p, struct wb_err *e)
 {
+	char c[POP3_LINE_MAX + 1];
 	size_t n;
 	int r, lines;
 
@@ -150,8 +151,10 @@ static int read_capa(struct pop3 *p, struct wb_err *e)
 			err_set(e, EX_PROTOCOL, "CAPA listing without end");
 			return -1;
 		}
-		if (p->cfg->mode == MODE_INFO)
-			printf("capa: %s\n", p->line[0] == '.' ? p->line + 1 : p->line);
+		if (p->cfg->mode == MODE_INFO) {
+			clean(c, sizeof c, p->line[0] == '.' ? p->line + 1 : p->line);
+			printf("capa: %s\n", c);
+		}
 		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);
 	}
 }

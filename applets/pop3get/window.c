@@ -7,10 +7,10 @@
  * -ERR) leaves the session in step: the window's remaining replies are
  * read and discarded, nothing more is deleted, and the session can QUIT. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "sysopts.h"
 #include "pop3.h"
+#include "opt.h"
 
 typedef int (*msg_fn)(struct pop3 *p, struct pop3msg *m, struct wb_err *e);
 
@@ -206,16 +206,17 @@ static int fill(struct pop3 *p, struct wb_err *e)
 	memset(p->win, 0, sizeof p->win);
 	p->nwin = 0;
 	while (p->nwin < POP3_WIN && p->next < total) {
-		unsigned long n = p->next + 1;
+		long n = (long)p->next + 1;
 
-		if (p->cfg->nnums)
-			n = strtoul(p->cfg->nums[p->next], NULL, 10);
-		if (n < 1 || n > p->count) {
+		if (p->cfg->nnums && parse_long(p->cfg->nums[p->next], 1,
+		                                (long)POP3_NUM_MAX, &n))
+			n = 0;
+		if (n < 1 || (unsigned long)n > p->count) {
 			p->step = "MSGNUM";
-			err_set(e, EX_USAGE, "no message %lu (the mailbox holds %lu)", n, p->count);
+			err_set(e, EX_USAGE, "no message %ld (the mailbox holds %lu)", n, p->count);
 			return -1;
 		}
-		p->win[p->nwin].num = n;
+		p->win[p->nwin].num = (unsigned long)n;
 		p->win[p->nwin++].want = 1;
 		p->next++;
 	}

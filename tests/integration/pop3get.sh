@@ -90,6 +90,8 @@ t_exit 0 "--max-size skips" pg -k --max-size 100000 -m "$T_DIR/md2"
 t_grep "--max-size reported" 'over --max-size: left on the server' "$T_DIR/err"
 t_true "--max-size: the big one not fetched" [ "$(ls "$T_DIR/md2/new" | wc -l)" = $((NSRC - 1)) ]
 t_exit 64 "message number beyond the mailbox: 64" pg -k 99
+t_exit 64 "a message number given twice: 64" pg -k 3 03
+t_grep "message given twice: says which" 'message 3 given twice' "$T_DIR/err"
 t_exit 64 "usage: no server" "$WB" pop3get -u alice -s
 
 # ---- failures leave everything on the server
@@ -216,6 +218,11 @@ unfake
 fake silent
 t_exit 75 "silent server: 75 after --timeout" "$WB" pop3get -S "$FSRV" -u u -s --timeout 1
 t_grep "silent: timed out" 'greeting: timed out' "$T_DIR/err"
+unfake
+fake escape
+t_exit 0 "--serverinfo from a server sending escape sequences" "$WB" pop3get -S "$FSRV" --serverinfo
+t_grep "escape: CAPA still shown" '^capa: X-\?\[2JCLEAR$' "$T_DIR/out"
+t_nogrep "escape: no control character reaches the terminal" "$(printf '[\001-\010\016-\037\177]')" "$T_DIR/out"
 unfake
 fake longline
 t_exit 76 "over-long greeting: 76" "$WB" pop3get -S "$FSRV" -u u -s

@@ -12,6 +12,7 @@ MODE:
   nouidl   no UIDL in CAPA, UIDL answers -ERR
   silent   accepts, never says anything
   longline a greeting of 5000 bytes without a line end
+  escape   terminal escape sequences in the greeting and a CAPA line
 """
 import socket, sys, time
 
@@ -44,6 +45,8 @@ def retr(conn, mode, n):
 def answer(conn, mode, cmd, arg, dele, f):
     if cmd == "CAPA":
         caps = b"USER\r\nPIPELINING\r\n" + (b"" if mode == "nouidl" else b"UIDL\r\n")
+        if mode == "escape":
+            caps += b"X-\x1b[2JCLEAR\r\n"
         conn.sendall(b"+OK\r\n" + caps + b".\r\n")
     elif cmd in ("USER", "PASS", "NOOP", "RSET"):
         conn.sendall(b"+OK\r\n")
@@ -78,7 +81,10 @@ def serve(conn, mode, f):
         conn.sendall(b"+OK " + b"x" * 5000)
         time.sleep(1)
         return
-    conn.sendall(b"+OK fake ready\r\n")
+    if mode == "escape":
+        conn.sendall(b"+OK \x1b]0;pwned\x07fake ready\r\n")
+    else:
+        conn.sendall(b"+OK fake ready\r\n")
     dele = []
     for line in lines(conn):
         log(f, line)
