@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "base64.h"
 #include "util.h"
 #include "smtp.h"
 
@@ -327,4 +328,60 @@ void date_utc(int64_t t, char out[static DATE_MAX])
 	snprintf(out, DATE_MAX, "%.3s, %02u %.3s %04lld %02d:%02d:%02d +0000",
 	         wd + 3 * w, d, mn + 3 * (m - 1), y, (int)(secs / 3600),
 	         (int)(secs / 60 % 60), (int)(secs % 60));
+}
+
+/* n as a quoted string, without control characters */
+static void quote_name(const char *n, char *out, size_t max)
+{
+	size_t o = 0;
+
+	out[o++] = '"';
+	for (; *n && o + 3 < max; n++) {
+		if ((unsigned char)*n < 0x20 || *n == 0x7f)
+			continue;
+		if (*n == '"' || *n == '\\')
+			out[o++] = '\\';
+		out[o++] = *n;
+	}
+	out[o++] = '"';
+	out[o] = 0;
+}
+
+/* non-ASCII n as RFC 2047 encoded-words: UTF-8, base64, at most
+ * NAME_WORD octets each (a word of 72 characters, under the 75 allowed),
+ * cut between characters, folded; control characters dropped */
+#define NAME_WORD 45
+typedef char name_fits[(NAME_RAW_MAX + NAME_WORD - 1) / NAME_WORD * 75 < NAME_OUT_MAX ? 1 : -1];
+static void encode_name(const char *n, char *out, size_t max)
+{
+	char raw[NAME_RAW_MAX];
+	size_t len = 0, o = 0, k;
+
+	for (; *n && len < sizeof raw; n++)
+		if ((unsigned char)*n >= 0x20 && *n != 0x7f)
+			raw[len++] = *n;
+	if (((unsigned char)*n & 0xc0) == 0x80)        /* cut inside a character */
+		while (len && ((unsigned char)raw[--len] & 0xc0) == 0x80)
+			;
+	for (n = raw; len; n += k, len -= k) {
+		for (k = len < NAME_WORD ? len : NAME_WORD;
+		     k < len && k > 1 && ((unsigned char)n[k] & 0xc0) == 0x80; k--)
+			;
+		o += (size_t)snprintf(out + o, max - o, "%s=?UTF-8?B?", o ? "\r\n " : "");
+		o += base64_encode(n, k, out + o, max - o);
+		o += (size_t)snprintf(out + o, max - o, "?=");
+	}
+	out[o] = 0;
+}
+
+void display_name(const char *n, char out[static NAME_OUT_MAX])
+{
+	const char *p;
+
+	for (p = n; *p && !((unsigned char)*p & 0x80); p++)
+		;
+	if (*p)
+		encode_name(n, out, NAME_OUT_MAX);
+	else
+		quote_name(n, out, NAME_OUT_MAX);
 }

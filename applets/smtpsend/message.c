@@ -163,26 +163,9 @@ static void add_hdr(struct msg *m, const char *fmt, const char *a, const char *b
 		m->xlen += (size_t)n;
 }
 
-/* a display name as a quoted string */
-static void quote_name(const char *n, char *out, size_t max)
-{
-	size_t o = 0;
-
-	out[o++] = '"';
-	for (; *n && o + 3 < max; n++) {
-		if ((unsigned char)*n < 0x20)
-			continue;
-		if (*n == '"' || *n == '\\')
-			out[o++] = '\\';
-		out[o++] = *n;
-	}
-	out[o++] = '"';
-	out[o] = 0;
-}
-
 static void added_headers(const struct sendcfg *c, struct msg *m)
 {
-	char buf[128], id[2 * 12 + 1];
+	char buf[NAME_OUT_MAX], id[2 * 12 + 1];
 	unsigned char rnd[12];
 	const char *dom = strchr(m->from, '@');
 
@@ -196,7 +179,7 @@ static void added_headers(const struct sendcfg *c, struct msg *m)
 	}
 	if ((!(m->h.seen & HDR_FROM) || c->rewrite_from) && m->from[0]) {
 		if (c->fullname) {
-			quote_name(c->fullname, buf, sizeof buf);
+			display_name(c->fullname, buf);
 			add_hdr(m, "From: %s <%s>\r\n", buf, m->from);
 		} else
 			add_hdr(m, "From: %s%s\r\n", m->from, "");

@@ -381,22 +381,12 @@ static int policy_error(struct smtp *c, int pol, struct wb_err *e)
 	return -1;
 }
 
-static int send_group(struct smtp *c, const char *mail, struct wb_err *e)
+static int rcpt_send(struct smtp *c, int i, struct wb_err *e)
 {
 	char cmd[ADDR_MAX + 32];
-	int i;
 
-	tmo(c, 300);
-	if (send_cmd(c, mail, (size_t)-1, e))
-		return -1;
-	for (i = 0; i < c->nrcpt; i++) {
-		snprintf(cmd, sizeof cmd, "RCPT TO:<%s>", c->rcpt[i]);
-		if (send_cmd(c, cmd, (size_t)-1, e))
-			return -1;
-	}
-	if (send_cmd(c, "DATA", (size_t)-1, e))
-		return -1;
-	return flush(c, e);
+	snprintf(cmd, sizeof cmd, "RCPT TO:<%s>", c->rcpt[i]);
+	return send_cmd(c, cmd, (size_t)-1, e);
 }
 
 static int data_reply(struct smtp *c, struct wb_err *e)
@@ -416,6 +406,8 @@ static int quit_now(struct smtp *c)
 	return -1;
 }
 
+/* MAIL, RCPT..., DATA: with PIPELINING one group and the replies matched
+ * in order (RFC 2920), else each command flushed and answered in turn */
 static int st_envelope(struct smtp *c, struct wb_err *e)
 {
 	char mail[ADDR_MAX + 96];
@@ -428,28 +420,24 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 		c->measure(c, c->body_ctx);     /* only when SIZE or 8-bit matter */
 	if (mail_cmd(c, mail, sizeof mail, e))
 		return -1;
-	if (!pipe) {
-		if (command(c, mail, (size_t)-1, 300, e) || (c->r.code / 100 != 2 && said(c, e, 0)))
-			return -1;
-		for (i = 0; i < c->nrcpt; i++) {
-			char cmd[ADDR_MAX + 32];
-			snprintf(cmd, sizeof cmd, "RCPT TO:<%s>", c->rcpt[i]);
-			if (send_cmd(c, cmd, (size_t)-1, e) || flush(c, e) ||
-			    rcpt_reply(c, i, &temp, e))
-				return -1;
-		}
-		if ((pol = rcpt_policy(c->accepted, temp, c->rejected)) != 0)
-			return policy_error(c, pol, e), quit_now(c);
-		if (send_cmd(c, "DATA", (size_t)-1, e) || flush(c, e) || data_reply(c, e))
-			return -1;
-		return ST_BODY;
-	}
-	if (send_group(c, mail, e) || mail_reply(c, e))
+	tmo(c, 300);
+	if (send_cmd(c, mail, (size_t)-1, e) || (!pipe && (flush(c, e) || mail_reply(c, e))))
 		return -1;
 	for (i = 0; i < c->nrcpt; i++)
-		if (rcpt_reply(c, i, &temp, e))
+		if (rcpt_send(c, i, e) || (!pipe && (flush(c, e) || rcpt_reply(c, i, &temp, e))))
 			return -1;
+	if (pipe) {
+		if (send_cmd(c, "DATA", (size_t)-1, e) || flush(c, e) || mail_reply(c, e))
+			return -1;
+		for (i = 0; i < c->nrcpt; i++)
+			if (rcpt_reply(c, i, &temp, e))
+				return -1;
+	}
 	pol = rcpt_policy(c->accepted, temp, c->rejected);
+	if (!pipe && pol)               /* no DATA yet: RSET, QUIT */
+		return policy_error(c, pol, e), quit_now(c);
+	if (!pipe && (send_cmd(c, "DATA", (size_t)-1, e) || flush(c, e)))
+		return -1;
 	if (data_reply(c, e)) {
 		if (pol)
 			policy_error(c, pol, e);

@@ -95,6 +95,11 @@ size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h);
 /* 1 if addr is safe to put in MAIL/RCPT: no controls, spaces outside
  * quotes, angle brackets; 0 otherwise. *utf8 set if non-ASCII. */
 int addr_ok(const char *addr, int *utf8);
+/* -F NAME for "From: NAME <addr>": a quoted string, or RFC 2047
+ * encoded-words when non-ASCII (the first NAME_RAW_MAX octets) */
+#define NAME_RAW_MAX 180
+#define NAME_OUT_MAX 400
+void display_name(const char *n, char out[static NAME_OUT_MAX]);
 /* "Thu, 01 Jan 1970 00:00:00 +0000" for t seconds since the epoch */
 #define DATE_MAX 40
 void date_utc(int64_t t, char out[static DATE_MAX]);

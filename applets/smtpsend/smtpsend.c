@@ -145,6 +145,17 @@ static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 	return 0;
 }
 
+/* one word of printable ASCII, at most HOST_MAX - 1 bytes (the EHLO name) */
+static int word_ok(const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i]; i++)
+		if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+			return 0;
+	return i > 0 && i < HOST_MAX;
+}
+
 /* one "key value" from the config file or a long option */
 int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 {
@@ -161,7 +172,13 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 	else if (!strcmp(k, "password")) c->password = v;
 	else if (!strcmp(k, "passfile")) c->passfile = v;
 	else if (!strcmp(k, "passwordeval")) c->passwordeval = v;
-	else if (!strcmp(k, "helo")) c->helo = v;
+	else if (!strcmp(k, "helo")) {
+		if (!word_ok(v)) {
+			err_set(e, EX_USAGE, "helo: want a host name or [address], not '%.100s'", v);
+			return -1;
+		}
+		c->helo = v;
+	}
 	else if (!strcmp(k, "aliases")) c->aliases = v;
 	else if (!strcmp(k, "domain")) c->domain = v;
 	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH) return set_auth(c, v, e);

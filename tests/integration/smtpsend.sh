@@ -103,6 +103,10 @@ t_grep "missing Date added (RFC 5322, UTC)" "^Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun
 t_true "... today's date" grep -q "^Date: $(date -u '+%a, %d %b %Y')" "$f"
 t_grep "missing Message-ID added" "^Message-ID: <[0-9a-f]+@wirebox.test>" "$f"
 t_grep "missing From added from the sender and -F" '^From: "Cron Daemon" <sender@wirebox.test>' "$f"
+printf 'Subject: utf-8 name\n\nbody\n' | $W smtpsend $S -f sender@wirebox.test -F "$(printf 'Andr\303\251 Gr\303\274n')" alice@example.test 2>"$T_DIR/err"
+wait_count alice $((na + 3)) && f=$(newest alice)
+t_grep "-F with non-ASCII: an RFC 2047 encoded-word" "^From: =\?UTF-8\?B\?$(printf 'Andr\303\251 Gr\303\274n' | base64)\?= <sender@wirebox.test>" "$f"
+na=$((na + 1))
 printf 'From: me@elsewhere.test\nSubject: rewrite\n\nbody\n' | $W smtpsend $S --from account@wirebox.test --rewrite-from alice@example.test 2>"$T_DIR/err"
 wait_count alice $((na + 3)) && f=$(newest alice)
 t_grep "--rewrite-from sets the header From" "^From: account@wirebox.test" "$f"
@@ -186,6 +190,7 @@ t_grep "... used as the envelope sender" "C: MAIL FROM:<glued@wirebox.test>" "$T
 t_exit 64 "101 recipients: usage error (RFC 5321 4.5.3.1.8 guarantees 100)" $W smtpsend $S $(i=0; while [ $i -le 100 ]; do printf 'r%d@example.test ' $i; i=$((i + 1)); done) < "$T_DIR/m2"
 t_grep "... saying so" "more than 100 recipients" "$T_DIR/err"
 t_exit 64 "unknown option: exit 64" $W smtpsend -Q $S alice@example.test < "$T_DIR/m2"
+t_exit 64 "--helo with a line break refused (no command injection)" $W smtpsend --helo "$(printf 'x.test\r\nRSET')" $S alice@example.test < "$T_DIR/m2"
 t_exit 64 "bad --timeout: exit 64" $W smtpsend --timeout x $S alice@example.test < "$T_DIR/m2"
 t_exit 65 "recipient with a control character refused" $W smtpsend $S "$(printf 'a@example.test\rRSET')" < "$T_DIR/m2"
 

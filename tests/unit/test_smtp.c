@@ -486,6 +486,44 @@ START_TEST(date_header)
 }
 END_TEST
 
+/* -F NAME: quoted, or RFC 2047 encoded-words for non-ASCII */
+START_TEST(display_names)
+{
+	char out[NAME_OUT_MAX], name[400], want[NAME_OUT_MAX];
+	unsigned char raw[NAME_RAW_MAX];
+	size_t i, n = 0, len;
+	const char *p, *q;
+
+	display_name("Cron \"Daemon\"\r\n\\", out);
+	ck_assert_str_eq(out, "\"Cron \\\"Daemon\\\"\\\\\"");
+	display_name("Andr\303\251", out);
+	ck_assert_str_eq(out, "=?UTF-8?B?QW5kcsOp?=");
+	/* "a" and 100 x "\303\251" (e acute): words cut between characters,
+	 * each under 75 characters, folded; decoded, the name again, up to
+	 * the last whole character within NAME_RAW_MAX octets */
+	name[0] = 'a';
+	for (i = 0; i < 100; i++)
+		memcpy(name + 1 + 2 * i, "\303\251", 2);
+	name[201] = 0;
+	display_name(name, out);
+	for (p = out; (q = strstr(p, "=?UTF-8?B?")) != NULL; p = q + 2) {
+		const char *end = strstr(q, "?=");
+		ck_assert_ptr_nonnull(end);
+		ck_assert_int_le(end + 2 - q, 75);
+		len = base64_decode(q + 10, (size_t)(end - q - 10), raw + n, sizeof raw - n);
+		ck_assert(len != (size_t)-1 && len > 0);
+		ck_assert(n == 0 || raw[n] == 0303);    /* a whole character starts it */
+		n += len;
+		q = end;
+	}
+	ck_assert_uint_eq(n, NAME_RAW_MAX - 1);
+	ck_assert(memcmp(raw, name, n) == 0);
+	ck_assert_ptr_nonnull(strstr(out, "?=\r\n =?UTF-8?B?"));
+	snprintf(want, sizeof want, "%s", out);
+	ck_assert_ptr_null(strchr(want + strlen(want) - 2, '\n'));
+}
+END_TEST
+
 Suite *smtp_headers_suite(void)
 {
 	Suite *s = suite_create("smtp_headers");
@@ -497,6 +535,7 @@ Suite *smtp_headers_suite(void)
 	tcase_add_test(tc, hdr_incomplete);
 	tcase_add_test(tc, addr_checks);
 	tcase_add_test(tc, date_header);
+	tcase_add_test(tc, display_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
