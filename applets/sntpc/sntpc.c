@@ -155,7 +155,7 @@ static int option(struct args *a, int id, const char *arg)
 		return poll_arg(o, arg) ? usage_error("bad --poll '%s' (MIN,MAX seconds)", arg) : 0;
 	case O_PANIC:
 		if (parse_ms(arg, 1, 2000000000, &v))
-			return usage_error("bad --panic '%s' (seconds)", arg);
+			return usage_error("bad --panic '%s' (0.001..2000000 s)", arg);
 		o->pol.panic = ntp_fix_from_ms(v);
 		a->panic_set = 1;
 		return 0;
