@@ -302,6 +302,7 @@ START_TEST(era_boot_1970_after_2038)
 	sm = boot_1970(2208988800LL, 86400);
 	ck_assert_int_eq(sm.era, -NTP_ERA);
 	ck_assert_int_eq(sample_time(&sm).sec, 86400);
+	ck_assert_str_eq(ntp_off_str(sm.offset, sm.era, 1, b, sizeof b), "-2208902399.750000");
 	ck_assert(ntp_fix_sat(sm.offset, sm.era) < -FIX(2000000000, 0));
 }
 END_TEST
