@@ -32,7 +32,6 @@ size_t dot_feed(struct dot *d, const unsigned char *in, size_t n,
 {
 	size_t i = 0, o = 0, k;
 
-	d->in += n;
 	while (i < n) {
 		unsigned char c = in[i];
 
@@ -128,7 +127,6 @@ void dot_scan(struct dot *d, const unsigned char *in, size_t n)
 
 	if (n == 0)
 		return;
-	d->in += n;
 	d->eightbit |= has_8bit(in, n);
 	if (d->st == DOT_CR) {          /* its LF, given or added */
 		d->out++;

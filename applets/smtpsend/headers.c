@@ -208,8 +208,6 @@ static int field(const char *buf, size_t a, size_t b, size_t n, struct hdr_info 
 		h->seen |= HDR_DATE;
 	if (name_is(p, n, "Message-ID"))
 		h->seen |= HDR_MSGID;
-	if (name_is(p, n, "To"))
-		h->seen |= HDR_TO;
 	if (name_is(p, n, "To") || name_is(p, n, "Cc") || name_is(p, n, "Bcc"))
 		if (fn && addr_list(v, vn, fn, ctx, e))
 			return -1;

@@ -346,7 +346,6 @@ static int rcpt_reply(struct smtp *c, int i, int *temp, struct wb_err *e)
 	tmo(c, 300);
 	if (get_reply(c, 0, e))
 		return -1;
-	c->rcpt_code[i] = c->r.code;
 	if (c->r.code / 100 == 2) {
 		c->accepted++;
 		return 0;
@@ -455,16 +454,27 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 static unsigned char obuf[OBUF_MAX];
 static size_t olen;
 
+/* Sending the message failed: a server that refuses it early (552 too
+ * big, 554 policy) often says why before closing; report that reply and
+ * its code when one is waiting, else the I/O error (75). */
+static int body_fail(struct smtp *c, int r, struct wb_err *e)
+{
+	struct wb_err w;
+
+	snprintf(c->step, sizeof c->step, "DATA (message)");
+	io_fail(c, r, e);
+	c->s->timeout_ms = 2000;
+	if (get_reply(c, 0, &w) == 0 && c->r.code / 100 >= 4)
+		said(c, e, 0);
+	return -1;
+}
+
 static int body_out(struct smtp *c, struct wb_err *e)
 {
 	int r = stream_write(c->s, obuf, olen);
 
 	olen = 0;
-	if (r != IO_OK) {
-		snprintf(c->step, sizeof c->step, "DATA (message)");
-		return io_fail(c, r, e);
-	}
-	return 0;
+	return r == IO_OK ? 0 : body_fail(c, r, e);
 }
 
 int smtp_body_write(struct smtp *c, const void *p, size_t n, struct wb_err *e)
@@ -501,7 +511,7 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 	if (body_out(c, e))
 		return -1;
 	if ((r = stream_flush(c->s)) != IO_OK)
-		return io_fail(c, r, e);
+		return body_fail(c, r, e);
 	return 0;
 }
 

@@ -53,7 +53,7 @@ int reply_exitcode(int code);
 enum dot_state { DOT_BOL, DOT_MID, DOT_CR };
 struct dot {
 	enum dot_state st;
-	uint64_t in, out;       /* bytes fed / produced */
+	uint64_t out;           /* bytes produced */
 	uint64_t stuffed;       /* dots added */
 	int eightbit;           /* saw a byte >= 0x80 */
 };
@@ -73,7 +73,7 @@ uint64_t dot_size(const struct dot *d);
 /* ---- headers.c: the header section of a message ---- */
 #define HDR_CUTS 32
 #define ADDR_MAX 320
-enum { HDR_FROM = 1, HDR_DATE = 2, HDR_MSGID = 4, HDR_TO = 8 };
+enum { HDR_FROM = 1, HDR_DATE = 2, HDR_MSGID = 4 };
 struct hdr_info {
 	size_t end;             /* offset of the body (after the blank line) */
 	int complete;           /* the header section ended inside the buffer */
@@ -175,7 +175,6 @@ struct smtp {
 	const char *from;
 	const char *rcpt[RCPT_MAX];
 	int nrcpt;
-	int rcpt_code[RCPT_MAX];
 	uint64_t size;          /* SIZE=, 0 unknown */
 	int eightbit;           /* body has 8-bit bytes: 1 yes, 0 no, -1 unknown */
 	int force8;             /* --force-8bit */

@@ -219,6 +219,9 @@ t_exit 69 "file under the server's SIZE but over it with CRLF line ends: refused
 t_grep "... with the CRLF size" "message of 1320[0-9]{4} bytes exceeds the server's SIZE 10000000" "$T_DIR/err"
 t_exit 75 "connection lost in the middle of the message: exit 75 (no SIGPIPE death)" sh -c "cat '$T_DIR/big' | $W smtpsend -S 127.0.0.1:$FP alice@example.test"
 t_grep "... names the step" "DATA \(message\): " "$T_DIR/err"
+fake reject_in_data
+t_exit 69 "server refusing mid-message with 552: its reply and exit 69, not a retry" sh -c "cat '$T_DIR/big' | $W smtpsend -S 127.0.0.1:$FP alice@example.test"
+t_grep "... the server's text" "DATA \(message\): 552 5.3.4 message too big" "$T_DIR/err"
 fake silent
 t0=$(date +%s)
 t_exit 75 "silent server: timeout, exit 75" $W smtpsend --timeout 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"

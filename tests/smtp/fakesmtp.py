@@ -6,7 +6,7 @@ Listens on a free 127.0.0.1 port (written to PORTFILE), serves connections
 one at a time until killed, logs every client line (C: ...) and each
 message body (DATA: n bytes, then the raw bytes in LOGFILE.N.eml).
 Modes: greet421 greet554 garbage longline silent noehlo no8bit nopipe
-drop_after_dot drop_in_data drop_before_354 temp_rcpt (addresses with 'temp' get 450)
+drop_after_dot drop_in_data reject_in_data drop_before_354 temp_rcpt (addresses with 'temp' get 450)
 (addresses with 'bad' always get 550) auth (AUTH PLAIN LOGIN CRAM-MD5 for
 user 'alice' password 'secret'), nostarttls, starttls_bad, inject.
 """
@@ -185,6 +185,10 @@ def session(c):
             c.send('354 go ahead')
             if 'drop_in_data' in modes:
                 c.line()
+                raise EOFError
+            if 'reject_in_data' in modes:   # refuses early, says why, closes
+                c.line()
+                c.send('552 5.3.4 message too big for fake.test')
                 raise EOFError
             data(c)
         elif cmd == 'RSET':
