@@ -423,6 +423,7 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 	int r;
 
 	memset(&p, 0, sizeof p);
+	s.xp.fd = -1;           /* no connection yet: nothing to close */
 	p.cfg = &st->c;
 	p.s = &s;
 	p.step = "connect";

@@ -266,11 +266,12 @@ static int auth_plain(struct pop3 *p, struct wb_err *e)
 	secure_zero(raw, sizeof raw);
 	r = command(p, line, 11, EX_NOPERM, &text, e);
 	secure_zero(line, sizeof line);
-	if (r && p->insync && p->line[0] == '+' && p->line[1] == ' ') {
-		send_line(p, "*", (size_t)-1, e);   /* no initial response support */
+	/* a "+ " challenge: the server ignored the initial response (RFC 5034
+	 * requires it to take one); the session is out of step and dropped */
+	if (r && e->code == EX_PROTOCOL && p->line[0] == '+' &&
+	    (p->line[1] == ' ' || p->line[1] == 0))
 		err_set(e, EX_NOPERM, "server wants AUTH PLAIN without an initial "
 		        "response; use --auth user");
-	}
 	return r;
 }
 

@@ -927,6 +927,24 @@ START_TEST(session_auth_fail_and_cleartext)
 }
 END_TEST
 
+/* AUTH PLAIN answered with a "+ " challenge (the initial response
+ * ignored): 77 with a hint, the password never sent again */
+START_TEST(session_plain_challenge)
+{
+	static struct sess t;
+
+	setup_sess(&t);
+	t.c.auth = AUTH_PLAIN;
+	ck_assert_int_eq(session(&t, "+OK hi\r\n+OK\r\nSASL PLAIN\r\n.\r\n+ \r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	ck_assert_msg(strstr(t.e.msg, "initial response") != NULL, "%s", t.e.msg);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "QUIT"));
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
 /* -n: a known UIDL is skipped, the new message fetched, recorded, and
  * (without -k) deleted; the pruned state keeps what stays on the server */
 static void only_new(int keep, const char *want_cmds, const char *want_state)
@@ -1006,6 +1024,7 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, session_delivery_failure);
 	tcase_add_test(tc, session_garbage);
 	tcase_add_test(tc, session_auth_fail_and_cleartext);
+	tcase_add_test(tc, session_plain_challenge);
 	tcase_add_test(tc, session_only_new);
 	tcase_add_test(tc, session_silent_server);
 	suite_add_tcase(s, tc);
