@@ -3,7 +3,7 @@
 # misbehaving responder on loopback. Every sntpc run is without
 # CAP_SYS_TIME (setpriv) and under an LD_PRELOAD shim that blocks and logs
 # every clock-setting call, so the machine clock can never change.
-# Needs: chrony, util-linux (setpriv), python3, cc.
+# Needs: chrony, util-linux (setpriv, unshare), python3, cc, busybox (syslogd).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/sntp/chronyd.sh"
 SHIM=$T_DIR/clockshim.so
@@ -330,6 +330,7 @@ if unshare -m --propagation private true 2>/dev/null; then
 	t_grep "daemon -L: step logged to syslog (daemon.info)" "^<30>.*sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+2000\\.[0-9]+ delay [0-9.]+: stepped$" "$T_DIR/syslog"
 	t_grep "daemon -L: panic refusal logged (daemon.err)" "^<27>.*sntpc\\[[0-9]+\\]: .*above the panic threshold" "$T_DIR/syslog"
 	t_nogrep "daemon -L: nothing on stderr" "." "$T_DIR/err"
+	command -v busybox >/dev/null || fail "BusyBox syslogd" "busybox is not installed (apt-get install busybox)"
 	t_grep "daemon -L: BusyBox syslogd files it as daemon.info with a timestamp" "^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} [^ ]+ daemon\\.info sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+2000\\.[0-9]+ .*: stepped$" "$T_DIR/bbsyslog"
 	t_grep "daemon -L without a syslogd: says so" "^sntpc: /dev/log: .*logging to stderr" "$T_DIR/nolog"
 	t_grep "daemon -L without a syslogd: logs to stderr instead" "^sntpc: $RP stratum 2 offset \\+2000\\.[0-9]+ .*: stepped$" "$T_DIR/nolog"
