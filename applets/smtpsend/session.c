@@ -49,16 +49,20 @@ static void clean(char *p)
 			*p = '?';
 }
 
-/* Read one whole reply into c->r; EHLO lines go to caps. */
+/* Read one whole reply into c->r; EHLO lines go to caps. The step's
+ * timeout bounds the whole reply, not each of its lines. */
 static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 {
 	char line[SMTP_LINE_MAX];
 	const char *t;
 	size_t len;
 	int r, k;
+	int64_t end = mono_ms() + c->s->timeout_ms;
 
 	reply_init(&c->r);
 	do {
+		int64_t left = end - mono_ms();
+		c->s->timeout_ms = left > 0 ? (int)left : 1;
 		r = line_read(c->s, line, sizeof line, &len);
 		if (r == IO_TOOLONG) {
 			err_set(e, EX_PROTOCOL, "reply line longer than %d bytes",

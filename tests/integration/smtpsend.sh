@@ -226,6 +226,11 @@ fake silent
 t0=$(date +%s)
 t_exit 75 "silent server: timeout, exit 75" $W smtpsend --timeout 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
 t_true "... within the timeout" [ $(($(date +%s) - t0)) -le 4 ]
+fake slowehlo
+t0=$(date +%s)
+t_exit 75 "a reply trickled line by line: the timeout bounds the whole reply" $W smtpsend --timeout 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_true "... within the timeout ($(($(date +%s) - t0)) s)" [ $(($(date +%s) - t0)) -le 2 ]
+t_grep "... naming the step" "EHLO: .*(timed out|timeout)" "$T_DIR/err"
 fake temp_rcpt
 t_exit 75 "pipelined 4xx RCPT after 354: exit 75" $W smtpsend -S 127.0.0.1:$FP alice@example.test temp@example.test < "$T_DIR/m2"
 sleep 0.3

@@ -6,11 +6,11 @@ Listens on a free 127.0.0.1 port (written to PORTFILE), serves connections
 one at a time until killed, logs every client line (C: ...) and each
 message body (DATA: n bytes, then the raw bytes in LOGFILE.N.eml).
 Modes: greet421 greet554 garbage longline silent noehlo no8bit nopipe
-drop_after_dot drop_in_data reject_in_data drop_before_354 temp_rcpt (addresses with 'temp' get 450)
+slowehlo drop_after_dot drop_in_data reject_in_data drop_before_354 temp_rcpt (addresses with 'temp' get 450)
 (addresses with 'bad' always get 550) auth (AUTH PLAIN LOGIN CRAM-MD5 for
 user 'alice' password 'secret'), nostarttls, starttls_bad, inject.
 """
-import base64, hashlib, hmac, socket, sys
+import base64, hashlib, hmac, socket, sys, time
 
 portfile, logfile, modes = sys.argv[1], sys.argv[2], set(sys.argv[3].split(','))
 srv = socket.socket()
@@ -158,6 +158,10 @@ def session(c):
                 c.send('hello there, I am not SMTP')
             elif 'longline' in modes:
                 c.send('250 ' + 'x' * 3000)
+            elif 'slowehlo' in modes:   # each line in time, the reply not
+                for x in caps():
+                    time.sleep(0.4)
+                    c.send(x)
             else:
                 for x in caps():
                     c.send(x)
