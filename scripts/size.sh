@@ -37,8 +37,14 @@ row "build" "file text+data" "file+" "text+data+"
 [ -f wirebox ] && row "./wirebox (your .config)" "$(stripped wirebox)"
 for c in tiny defconfig full; do
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
-	row "$(basename "$f")" "$(build "$c" "$f")"
+	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
+	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
 done
+{ cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > "$SD/full-notls.cfg"
+notls=$(build full-notls "$SD/full-notls.cfg")
+set -- $sz_full $notls
+if [ "$1" = - ] || [ "$3" = - ]; then row "full_defconfig without TLS" "$notls"
+else row "full_defconfig without TLS" "$notls" "-$(($1 - $3))" "-$(($2 - $4))"; fi
 none=$SD/none.cfg
 cp configs/tiny_defconfig "$none"
 applet_syms | while read -r name sym; do echo "# CONFIG_$sym is not set" >> "$none"; done
@@ -55,5 +61,6 @@ applet_syms | while read -r name sym; do
 	if [ "$1" = - ] || [ "$3" = - ]; then row "$name alone (tiny)" "$sz"
 	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
+echo "  full_defconfig without TLS: its negative columns are what TLS (mbedTLS) costs"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"
