@@ -19,8 +19,7 @@ static const char *const state_name[] = {
 	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
 };
 
-/* server text made safe to print: printable ASCII, at most max - 1 bytes */
-static void clean(char *out, size_t max, const char *in)
+void pop3_clean(char *out, size_t max, const char *in)
 {
 	size_t i, o = 0;
 
@@ -60,7 +59,7 @@ int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
 		return io_fail(p, r, e);
 	if (strlen(line) != n || (r = resp_status(line, text)) == RESP_BAD) {
 		p->insync = 0;
-		clean(c, sizeof c, line);
+		pop3_clean(c, sizeof c, line);
 		err_set(e, EX_PROTOCOL, "not a POP3 reply: '%s'", c);
 		return -1;
 	}
@@ -76,7 +75,7 @@ int pop3_refused(const char *text, int code, struct wb_err *e)
 		code = EX_TEMPFAIL;
 	else if (prefix_icase(text, "[AUTH]"))
 		code = EX_NOPERM;
-	clean(c, sizeof c, text);
+	pop3_clean(c, sizeof c, text);
 	err_set(e, code, "server said: -ERR %s", c);
 	return -1;
 }
@@ -152,7 +151,7 @@ static int read_capa(struct pop3 *p, struct wb_err *e)
 			return -1;
 		}
 		if (p->cfg->mode == MODE_INFO) {
-			clean(c, sizeof c, p->line[0] == '.' ? p->line + 1 : p->line);
+			pop3_clean(c, sizeof c, p->line[0] == '.' ? p->line + 1 : p->line);
 			printf("capa: %s\n", c);
 		}
 		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);
@@ -171,7 +170,7 @@ static int st_greeting(struct pop3 *p, struct wb_err *e)
 		return pop3_refused(text, EX_UNAVAILABLE, e);
 	p->apop_ok = CFG_POP3GET_APOP && apop_timestamp(text, p->ts);
 	if (p->cfg->mode == MODE_INFO) {
-		clean(c, sizeof c, text);
+		pop3_clean(c, sizeof c, text);
 		printf("greeting: +OK %s\napop: %s\n", c, p->apop_ok ? "yes" : "no");
 	}
 	p->st = P_CAPA;
@@ -345,7 +344,7 @@ static int st_stat(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STAT", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	if (resp_stat(text, &p->count, &p->total)) {
-		clean(c, sizeof c, text);
+		pop3_clean(c, sizeof c, text);
 		err_set(e, EX_PROTOCOL, "bad STAT reply '%s'", c);
 		return -1;
 	}

@@ -86,11 +86,8 @@ static int snd_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 static int bad(struct pop3 *p, const char *what, unsigned long n, struct wb_err *e)
 {
 	char c[64];
-	size_t i;
 
-	for (i = 0; p->line[i] && i < sizeof c - 1; i++)
-		c[i] = p->line[i] >= 0x20 && p->line[i] < 0x7f ? p->line[i] : '?';
-	c[i] = 0;
+	pop3_clean(c, sizeof c, p->line);
 	p->insync = 0;
 	err_set(e, EX_PROTOCOL, "bad %s %lu reply '%s'", what, n, c);
 	return -1;
@@ -114,6 +111,13 @@ static int rcv_list(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 	return 0;
 }
 
+static const struct wb_err *no_uidl(struct wb_err *e)
+{
+	err_set(e, EX_UNAVAILABLE, "the server has no UIDL, so -n cannot tell new "
+	        "messages (fetch without -n)");
+	return e;
+}
+
 static int rcv_uidl(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 {
 	const char *text;
@@ -124,16 +128,19 @@ static int rcv_uidl(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		return -1;
 	if (r == RESP_ERR) {
 		memcpy(m->uid, "-", 2);
-		if (p->cfg->only_new) {
-			err_set(e, EX_UNAVAILABLE, "the server has no UIDL, so -n cannot "
-			        "tell new messages (fetch without -n)");
-			soft(p, e, "UIDL");
-		}
+		if (p->cfg->only_new)
+			soft(p, no_uidl(e), "UIDL");
 		return 0;
 	}
 	if (resp_uidl(text, &n, m->uid) || n != m->num)
 		return bad(p, "UIDL", m->num, e);
 	return 0;
+}
+
+/* -l: "NUM SIZE UIDL" */
+static void list_line(const struct pop3msg *m)
+{
+	printf("%lu %llu %s\n", m->num, m->size, m->uid[0] ? m->uid : "-");
 }
 
 /* RETR/TOP reply and body into the target; soft failures drain the body */
@@ -149,7 +156,7 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 	if (r < 0)
 		return -1;
 	if (r == RESP_OK && p->cfg->mode == MODE_LIST)
-		printf("%lu %llu %s\n", m->num, m->size, m->uid[0] ? m->uid : "-");
+		list_line(m);
 	fflush(stdout);
 	if (r == RESP_ERR) {
 		pop3_refused(text, EX_PROTOCOL, e);
@@ -234,8 +241,7 @@ static int choose(struct pop3 *p, struct wb_err *e)
 
 		if (c->mode == MODE_LIST) {
 			if (!c->headers)
-				printf("%lu %llu %s\n", m->num, m->size,
-				       m->uid[0] ? m->uid : "-");
+				list_line(m);
 			m->want = c->headers;
 		} else if (c->max_size && m->size > c->max_size) {
 			warnmsg("%s: message %lu (%llu bytes) is over --max-size: left on "
@@ -283,8 +289,7 @@ static int info(struct pop3 *p, struct wb_err *e)
 	if ((c->max_size || c->mode == MODE_LIST) && phase(p, snd_list, rcv_list, 0, e))
 		return -1;
 	if (uidl && c->only_new && (p->caps & CAPA_SEEN) && !(p->caps & CAPA_UIDL)) {
-		err_set(e, EX_UNAVAILABLE, "the server has no UIDL, so -n cannot tell new "
-		        "messages (fetch without -n)");
+		no_uidl(e);
 		p->step = "UIDL";
 		return -1;
 	}
@@ -302,6 +307,14 @@ static void want_stored(struct pop3 *p)
 
 	for (i = 0; i < p->nwin; i++)
 		p->win[i].want = p->win[i].stored;
+}
+
+/* the window's first soft failure becomes the session's error */
+static int soft_result(struct pop3 *p, struct wb_err *e)
+{
+	*e = p->soft;
+	p->step = p->softstep;
+	return -1;
 }
 
 int pop3_window(struct pop3 *p, struct wb_err *e)
@@ -329,19 +342,11 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 		p->step = "delivery";
 		return -1;
 	}
-	if (p->failed) {
-		*e = p->soft;
-		p->step = p->softstep;
-		return -1;
-	}
+	if (p->failed)
+		return soft_result(p, e);
 	want_stored(p);
 	p->step = "DELE";
 	if (dele && phase(p, snd_dele, rcv_dele, 1, e))
 		return -1;
-	if (p->failed) {
-		*e = p->soft;
-		p->step = p->softstep;
-		return -1;
-	}
-	return 0;
+	return p->failed ? soft_result(p, e) : 0;
 }
