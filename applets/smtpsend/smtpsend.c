@@ -34,8 +34,10 @@
 //config:	default y
 //config:	depends on SMTPSEND
 //config:	help
-//config:	  Recipients from To/Cc/Bcc with -t (Bcc removed), --rewrite-from,
-//config:	  and the Date, Message-ID and From headers a message lacks.
+//config:	  Recipients from To/Cc/Bcc with -t, --rewrite-from, and the Date,
+//config:	  Message-ID and From headers a message lacks. Bcc: is always
+//config:	  removed; without this option the message goes out exactly as
+//config:	  given, a Bcc: header included.
 #define _DEFAULT_SOURCE
 #include <netinet/in.h>
 #include <netinet/tcp.h>

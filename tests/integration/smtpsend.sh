@@ -94,6 +94,12 @@ if wait_count alice $((na + 1)) && wait_count bob $((nb + 1)) && wait_count caro
 	t_nogrep "-t: Bcc header removed (Bcc copy)" "^Bcc:|carol@" "$T_DIR/carol.got"
 	t_grep "-t: envelope sender from the header From" "^Return-Path: <sender@wirebox.test>" "$(newest alice)"
 else fail "-t: all three recipients got it"; fi
+n=$(count alice)
+t_exit 0 "a Bcc header without -t" $W smtpsend $S alice@example.test < "$T_DIR/m3"
+wait_count alice $((n + 1)) && from_marker "$(newest alice)" > "$T_DIR/bcc.got"
+t_nogrep "... is removed all the same" "^Bcc:|carol@" "$T_DIR/bcc.got"
+t_grep "... and the rest of the header kept" "^Cc: friends:" "$T_DIR/bcc.got"
+na=$((na + 1))
 t_exit 64 "-t without recipients is a usage error" $W smtpsend -t $S < "$T_DIR/m2"
 
 # ---- added headers, --rewrite-from, -F
