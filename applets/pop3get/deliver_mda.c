@@ -1,9 +1,12 @@
 /* deliver_mda.c - -x CMD: each message piped to /bin/sh -c CMD; exit 0
- * means delivered (the procmail/maildrop convention). The command runs in
- * its own process group and is bounded: it gets timeout_ms to take each
- * piece of the message and timeout_ms to exit after the end, else the
- * whole group is killed and the message counts as not delivered (a hung
- * MDA must not hang a cron job, nor keep the server's mailbox locked). */
+ * means delivered (the procmail/maildrop convention). The command is
+ * bounded: it gets timeout_ms to take each piece of the message and
+ * timeout_ms to exit after the end, else it is killed and the message
+ * counts as not delivered (a hung MDA must not hang a cron job, nor keep
+ * the server's mailbox locked). It stays in our process group, so a ^C
+ * stops it with us rather than leaving it to see the end of a cut-off
+ * message; and it is signalled before its input is closed, for the same
+ * reason. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +35,6 @@ int mda_begin(struct dlv *d, struct wb_err *e)
 		return -1;
 	}
 	if (d->pid == 0) {
-		setpgid(0, 0);
 		close(p[1]);
 		if (p[0] != 0) {
 			dup2(p[0], 0);
@@ -42,7 +44,6 @@ int mda_begin(struct dlv *d, struct wb_err *e)
 		execl("/bin/sh", "sh", "-c", d->path, (char *)NULL);
 		_exit(127);
 	}
-	setpgid(d->pid, d->pid);        /* no race with the child's own call */
 	close(p[0]);
 	d->fd = p[1];
 	if (fcntl(d->fd, F_SETFL, O_NONBLOCK) != 0) {
@@ -76,7 +77,7 @@ int mda_write(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 	return 0;
 }
 
-/* wait for the MDA, at most timeout_ms; then kill its process group.
+/* wait for the MDA, at most timeout_ms; then kill it.
  * Returns the wait status, -1 on a wait error, -2 when it was killed. */
 static int reap(struct dlv *d)
 {
@@ -91,7 +92,7 @@ static int reap(struct dlv *d)
 			break;
 		}
 		if (r == 0 && mono_ms() >= end) {
-			kill(-d->pid, SIGKILL);
+			kill(d->pid, SIGKILL);
 			while (waitpid(d->pid, &st, 0) < 0 && errno == EINTR)
 				;
 			st = -2;
@@ -127,12 +128,12 @@ int mda_end(struct dlv *d, struct wb_err *e)
 
 void mda_abort(struct dlv *d)
 {
+	if (d->pid > 0)
+		kill(d->pid, SIGTERM);  /* before it can take EOF for the end */
 	if (d->fd >= 0) {
 		close(d->fd);
 		d->fd = -1;
 	}
-	if (d->pid > 0) {
-		kill(-d->pid, SIGTERM);
+	if (d->pid > 0)
 		reap(d);
-	}
 }

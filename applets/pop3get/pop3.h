@@ -85,7 +85,7 @@ struct dlv {
 	int tmpdirfd;            /* Maildir: tmp/ */
 	int mboxfd;              /* mbox: the locked file */
 	off_t start;             /* mbox: size before the message */
-	pid_t pid;               /* MDA child (leader of its process group) */
+	pid_t pid;               /* MDA child */
 	int timeout_ms;          /* MDA: longest wait for it to read or exit */
 	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */
@@ -134,7 +134,7 @@ size_t mbox_fromline(char *buf, size_t max, long long t);
 /* that line for now, written to d->fd (mbox, standard output) */
 int dlv_fromline(struct dlv *d, struct wb_err *e);
 /* the MDA gets timeout_ms to take each piece of the message and again to
- * exit; after that its whole process group is killed (not delivered) */
+ * exit; after that it is killed (not delivered) */
 int mda_begin(struct dlv *d, struct wb_err *e);
 int mda_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
 int mda_end(struct dlv *d, struct wb_err *e);
