@@ -33,7 +33,7 @@ if [ ! -f "$GEN/config.h" ] || [ ! -f "$GEN/applets.mk" ]; then
 		"$GEN/config.h" "$GEN/applets.h" "$GEN/applets.mk"
 fi
 APPLETS=$(sed -n 's/^APPLET_SRCS [:+]= *//p' "$GEN/applets.mk" | tr '\n' ' ')
-# the test build has TLS off: no mbedTLS files (core/digest.c gives MD5)
+# the test build has TLS off: no mbedTLS files (core/md5.c gives MD5)
 CORE=$(ls core/*.c | grep -v -e '^core/main\.c$' -e '_mbedtls[^/]*\.c$')
 LIBSRCS="$CORE $APPLETS tests/unit/fake_xport.c"
 
