@@ -514,6 +514,44 @@ START_TEST(mbox_delivery)
 }
 END_TEST
 
+/* the mbox lock is respected: with another process holding it, -o waits
+ * (retrying) until it is released, and only then appends */
+START_TEST(mbox_lock)
+{
+	struct flock fl;
+	char path[128];
+	pid_t pid;
+	int fd, st;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(fd, 0);
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	ck_assert_int_eq(fcntl(fd, F_SETLK, &fl), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct dlv d;
+		struct wb_err e;
+		int64_t t0 = mono_ms();
+		int r;
+
+		dlv_init(&d, DLV_MBOX, path);
+		r = dlv_open(&d, &e);
+		_exit(r == 0 && mono_ms() - t0 >= 250 ? 0 : 1);
+	}
+	usleep(400000);
+	close(fd);                      /* releases the lock */
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	rmtdir();
+}
+END_TEST
+
 START_TEST(mbox_from_line)
 {
 	char buf[64];
@@ -725,6 +763,7 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, maildir_unwritable);
 	tcase_add_test(tc, mbox_delivery);
 	tcase_add_test(tc, mbox_from_line);
+	tcase_add_test(tc, mbox_lock);
 	tcase_add_test(tc, mda_delivery);
 	tcase_add_test(tc, mda_hung);
 	tcase_add_test(tc, uidl_round_trip);
