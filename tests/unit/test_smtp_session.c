@@ -234,6 +234,42 @@ START_TEST(size_and_8bit)
 }
 END_TEST
 
+/* the file scan is asked for only when SIZE or 8-bit matter */
+static int measured;
+static void measure(struct smtp *s, void *ctx)
+{
+	(void)ctx;
+	measured++;
+	s->size = 5000;
+	s->eightbit = 1;
+}
+
+START_TEST(measure_when_needed)
+{
+	setup(EHLO_LOCK, 0, 1);         /* SIZE, no 8BITMIME: scanned, refused */
+	c.eightbit = -1;
+	c.measure = measure;
+	measured = 0;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_UNAVAILABLE);
+	ck_assert_int_eq(measured, 1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "8BITMIME"));
+	ck_assert(!out_has("MAIL"));
+	setup(EHLO_PIPE, 0, 1);         /* SIZE 1000: the scanned size counts */
+	c.eightbit = -1;
+	c.measure = measure;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_UNAVAILABLE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "5000 bytes exceeds the server's SIZE 1000"));
+	setup("220 fake\r\n250-fake\r\n250 8BITMIME\r\n250 ok\r\n250 ok\r\n"
+	      "354 go\r\n250 ok\r\n221 bye\r\n", 0, 1);
+	c.eightbit = -1;                /* 8BITMIME, no SIZE: no scan needed */
+	c.measure = measure;
+	measured = 0;
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	ck_assert_int_eq(measured, 0);
+	ck_assert(out_has("MAIL FROM:<s@x.test> BODY=8BITMIME\r\n"));
+}
+END_TEST
+
 START_TEST(eightbit_late_drops)
 {
 	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n", 0, 1);
@@ -404,6 +440,7 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, silent_server);
 	tcase_add_test(tc, size_and_8bit);
 	tcase_add_test(tc, eightbit_late_drops);
+	tcase_add_test(tc, measure_when_needed);
 	tcase_add_test(tc, utf8_address);
 	tcase_add_test(tc, auth_refused_in_plaintext);
 	tcase_add_loop_test(tc, auth_plain_ok, 0, 2);
