@@ -347,9 +347,10 @@ static void quote_name(const char *n, char *out, size_t max)
 
 /* non-ASCII n as RFC 2047 encoded-words: UTF-8, base64, at most
  * NAME_WORD octets each (a word of 72 characters, under the 75 allowed),
- * cut between characters, folded; control characters dropped */
+ * cut between characters (invalid UTF-8: at most 3 octets back), folded;
+ * control characters dropped */
 #define NAME_WORD 45
-typedef char name_fits[(NAME_RAW_MAX + NAME_WORD - 1) / NAME_WORD * 75 < NAME_OUT_MAX ? 1 : -1];
+typedef char name_fits[(NAME_RAW_MAX + NAME_WORD - 4) / (NAME_WORD - 3) * 75 < NAME_OUT_MAX ? 1 : -1];
 static void encode_name(const char *n, char *out, size_t max)
 {
 	char raw[NAME_RAW_MAX];
@@ -362,8 +363,8 @@ static void encode_name(const char *n, char *out, size_t max)
 		while (len && ((unsigned char)raw[--len] & 0xc0) == 0x80)
 			;
 	for (n = raw; len; n += k, len -= k) {
-		for (k = len < NAME_WORD ? len : NAME_WORD;
-		     k < len && k > 1 && ((unsigned char)n[k] & 0xc0) == 0x80; k--)
+		for (k = len < NAME_WORD ? len : NAME_WORD;     /* back <= 3 */
+		     k < len && k > NAME_WORD - 3 && ((unsigned char)n[k] & 0xc0) == 0x80; k--)
 			;
 		o += (size_t)snprintf(out + o, max - o, "%s=?UTF-8?B?", o ? "\r\n " : "");
 		o += base64_encode(n, k, out + o, max - o);

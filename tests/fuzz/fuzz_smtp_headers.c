@@ -1,7 +1,8 @@
 /* fuzz_smtp_headers.c - header scan for -t and Bcc removal. Input: byte 0
  * flags (eof, drop From), the rest a message head. Checks: addresses are
  * bounded and NUL-free, cuts are ordered and inside the header section,
- * hdr_apply only shrinks and keeps the body. */
+ * hdr_apply only shrinks and keeps the body; display_name (-F) of the
+ * input stays bounded, with no line break but its own folding. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,24 @@ static int seen(void *ctx, const char *addr, struct wb_err *e)
 	return 0;
 }
 
+static void name_check(const uint8_t *data, size_t n)
+{
+	static char in[1024];
+	char out[NAME_OUT_MAX];
+	const char *p;
+
+	if (n >= sizeof in)
+		n = sizeof in - 1;
+	memcpy(in, data, n);
+	in[n] = 0;
+	display_name(in, out);
+	if (strlen(out) >= NAME_OUT_MAX)
+		abort();
+	for (p = out; (p = strpbrk(p, "\r\n")) != NULL; p += 3)
+		if (strncmp(p, "\r\n ", 3))
+			abort();        /* a bare line break: header injection */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char buf[70000];
@@ -32,6 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size - 1 > sizeof buf)
 		return 0;
 	n = size - 1;
+	name_check(data + 1, n);
 	memcpy(buf, data + 1, n);
 	if (hdr_scan(buf, n, data[0] & 1, &h, data[0] & 2, seen, &count, &e))
 		return 0;

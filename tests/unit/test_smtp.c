@@ -518,6 +518,13 @@ START_TEST(display_names)
 	}
 	ck_assert_uint_eq(n, NAME_RAW_MAX - 1);
 	ck_assert(memcmp(raw, name, n) == 0);
+	/* invalid UTF-8, continuation bytes only: words stay whole-sized and
+	 * the output in bounds (found by fuzzing) */
+	memset(name, 0x8f, 150);
+	name[150] = 0;
+	display_name(name, out);
+	ck_assert_uint_lt(strlen(out), NAME_OUT_MAX);
+	ck_assert_uint_ge(strlen(out), 3 * 72);
 	ck_assert_ptr_nonnull(strstr(out, "?=\r\n =?UTF-8?B?"));
 	snprintf(want, sizeof want, "%s", out);
 	ck_assert_ptr_null(strchr(want + strlen(want) - 2, '\n'));
