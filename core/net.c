@@ -75,11 +75,10 @@ static int resolve(const char *host, const char *port, int family, int socktype,
 	}
 	if (r == 0)
 		return 0;
-	err_set(e, r == EAI_AGAIN ? EX_TEMPFAIL : r == EAI_NONAME
-#ifdef EAI_NODATA
-	        || r == EAI_NODATA
-#endif
-	        ? EX_NOHOST : EX_TEMPFAIL,
+	/* only a resolver that could not answer now is worth a retry; a name
+	 * without an address (of the family asked for with -4/-6) is not */
+	err_set(e, r == EAI_AGAIN || r == EAI_SYSTEM || r == EAI_MEMORY
+	        ? EX_TEMPFAIL : EX_NOHOST,
 	        "cannot resolve %s: %s", host,
 	        r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
 	return -1;
