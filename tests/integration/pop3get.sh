@@ -31,7 +31,7 @@ t_grep "serverinfo shows CAPA" '^capa: PIPELINING' "$T_DIR/out"
 t_exit 0 "-s" pg -s
 t_grep "-s prints COUNT SIZE" "^$NSRC [0-9]+\$" "$T_DIR/out"
 t_exit 0 "-4 to an IPv4 server" pg -4 -s
-t_exit 75 "-6 to an IPv4 address: not tried over IPv4" pg -6 -s
+t_exit 68 "-6 to an IPv4 address: no such address (68), not tried over IPv4" pg -6 -s
 t_grep "-6: names server and step" '^pop3get: 127.0.0.1: connect: ' "$T_DIR/err"
 t_exit 0 "-l" pg -l
 if [ "$(wc -l < "$T_DIR/out")" = "$NSRC" ] && ! grep -Evq '^[0-9]+ [0-9]+ [0-9A-Fa-f]+$' "$T_DIR/out"
