@@ -103,11 +103,14 @@ if want integration; then
 	step "integration tests"
 	# each script in a network namespace of its own: loopback only
 	unshare -n true 2>/dev/null && echo "(each script in a private network namespace: loopback only)"
+	tmpmode=$(stat -c %a /tmp)
 	failed=""
 	for t in ${INTEGRATION:-$(ls tests/integration/*.sh 2>/dev/null | sed 's|.*/||; s|\.sh$||')}; do
 		echo "--- $t"
 		sh tests/isolated.sh "tests/integration/$t.sh" || failed="$failed $t"
 	done
+	# a test that changes /tmp's mode breaks the machine for everyone after it
+	[ "$(stat -c %a /tmp)" = "$tmpmode" ] || failed="$failed /tmp-mode($tmpmode->$(stat -c %a /tmp))"
 	[ -z "$failed" ] || { echo "integration failures:$failed"; exit 1; }
 fi
 

@@ -96,7 +96,8 @@ start)
 		"$dir/home/bob/Maildir/new" "$dir/home/bob/Maildir/cur" "$dir/home/bob/Maildir/tmp"
 	write_conf
 	# Dovecot's helpers (other users when root) must reach the files
-	chmod 711 "$dir" "$(dirname "$dir")" 2>/dev/null || :
+	# (add the search bit only: the parent may be /tmp itself, which must keep 1777)
+	chmod go+x "$dir" "$(dirname "$dir")" 2>/dev/null || :
 	set -- $(mail_ids)
 	chown -R "$1:$2" "$dir/home" 2>/dev/null || :
 	dovecot -F -c "$dir/dovecot.conf" >>"$dir/dovecot.out" 2>&1 &
