@@ -17,4 +17,21 @@ int prefix_icase(const char *s, const char *p);
 /* wipe a secret so the compiler cannot drop the store */
 void secure_zero(void *p, size_t n);
 
+/* days since 1970-01-01 (negative too) to a proleptic Gregorian date, by
+ * era arithmetic over 400-year cycles (H. Hinnant's civil_from_days);
+ * gmtime would drag in libc's time-zone code. Inline: each applet makes
+ * one call, and an out-of-line copy costs more than it shares. */
+static inline void civil_date(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 #endif

@@ -307,25 +307,19 @@ int addr_ok(const char *addr, int *utf8)
 	return !q;
 }
 
-/* RFC 5322 3.3 date in UTC, by hand: localtime/strftime would pull in the
- * C library's time-zone code (about 9 KB static) for one header */
+/* RFC 5322 3.3 date in UTC; civil_date, not localtime/strftime, which
+ * would pull in the C library's time-zone code (about 9 KB static) */
 void date_utc(int64_t t, char out[static DATE_MAX])
 {
 	static const char wd[] = "ThuFriSatSunMonTueWed";
 	static const char mn[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	int64_t days = (t >= 0 ? t : t - 86399) / 86400, secs = t - days * 86400;
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	long long y = (long long)(yoe + era * 400) + (m <= 2);
-	int w = (int)(((days % 7) + 7) % 7);
+	int64_t days = (t >= 0 ? t : t - 86399) / 86400, y;
+	unsigned s = (unsigned)(t - days * 86400), m, d;
 
-	snprintf(out, DATE_MAX, "%.3s, %02u %.3s %04lld %02d:%02d:%02d +0000",
-	         wd + 3 * w, d, mn + 3 * (m - 1), y, (int)(secs / 3600),
-	         (int)(secs / 60 % 60), (int)(secs % 60));
+	civil_date(days, &y, &m, &d);
+	snprintf(out, DATE_MAX, "%.3s, %02u %.3s %04lld %02u:%02u:%02u +0000",
+	         wd + 3 * ((days % 7 + 7) % 7), d, mn + 3 * (m - 1), (long long)y,
+	         s / 3600, s / 60 % 60, s % 60);
 }
 
 /* n as a quoted string, without control characters */

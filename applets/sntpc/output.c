@@ -2,21 +2,7 @@
  * variables, the -l association table and the -v packet transcript. */
 #include <string.h>
 #include "sntpc.h"
-
-/* days since 1970-01-01 to a proleptic Gregorian date (era arithmetic
- * over 400-year cycles); gmtime would drag in libc's time-zone code */
-static void civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
-{
-	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
+#include "util.h"
 
 void out_utc(const struct ntp_time *t, char *buf, size_t max)
 {
@@ -27,7 +13,7 @@ void out_utc(const struct ntp_time *t, char *buf, size_t max)
 		s += 86400;
 		days--;
 	}
-	civil(days, &y, &m, &d);
+	civil_date(days, &y, &m, &d);
 	snprintf(buf, max, "%04lld-%02u-%02u %02u:%02u:%02u.%06u", (long long)y, m, d,
 	         (unsigned)(s / 3600), (unsigned)(s / 60 % 60), (unsigned)(s % 60),
 	         (unsigned)(t->nsec / 1000));
