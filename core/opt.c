@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include "sysopts.h"
 #include "opt.h"
 
@@ -171,4 +172,14 @@ int parse_ms(const char *s, long min_ms, long max_ms, long *out)
 		return -1;
 	*out = ms;
 	return 0;
+}
+
+int parse_flag(const char *key, const char *v, int *out, struct wb_err *e)
+{
+	if (!*v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
+		return *out = 1, 0;
+	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0"))
+		return *out = 0, 0;
+	err_set(e, EX_USAGE, "%s: want on or off, not '%s'", key, v);
+	return -1;
 }

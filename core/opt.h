@@ -11,6 +11,7 @@
  * non-options. */
 #ifndef WB_OPT_H
 #define WB_OPT_H
+#include "err.h"
 
 enum { OPT_END = -1, OPT_ARG = -2, OPT_ERR = -3 };
 
@@ -40,5 +41,8 @@ int opt_next(struct optstate *st, const struct opt *tab);
 int parse_ms(const char *s, long min_ms, long max_ms, long *out);
 /* Parse a decimal integer in [min, max]. Returns 0 or -1. */
 int parse_long(const char *s, long min, long max, long *out);
+/* An on/off value: "", on, yes, 1 / off, no, 0 into *out. Returns 0, or
+ * -1 with e filled (EX_USAGE, "key: want on or off, not 'v'"). */
+int parse_flag(const char *key, const char *v, int *out, struct wb_err *e);
 
 #endif

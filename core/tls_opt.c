@@ -4,6 +4,7 @@
  * a clear error rather than "unknown key". */
 #include <string.h>
 #include <sys/stat.h>
+#include "opt.h"
 #include "tls.h"
 
 const char *const tls_ca_default[] = {
@@ -13,15 +14,6 @@ const char *const tls_ca_default[] = {
 	"/etc/ssl/certs",                       /* hashed directory */
 	NULL
 };
-
-static int flag(const char *v)
-{
-	if (!*v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
-		return 1;
-	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0"))
-		return 0;
-	return -1;
-}
 
 static int hexval(char c)
 {
@@ -97,12 +89,9 @@ int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err 
 {
 	int f = -2, r;
 
-	if (!strcmp(key, "tls") || !strcmp(key, "starttls") || !strcmp(key, "insecure")) {
-		if ((f = flag(val)) < 0) {
-			err_set(e, EX_USAGE, "%s: want on or off, not '%s'", key, val);
-			return -1;
-		}
-	}
+	if ((!strcmp(key, "tls") || !strcmp(key, "starttls") || !strcmp(key, "insecure")) &&
+	    parse_flag(key, val, &f, e))
+		return -1;
 	if (!strcmp(key, "tls"))
 		o->mode = f ? TLS_IMPLICIT : (o->mode == TLS_IMPLICIT ? TLS_OFF : o->mode);
 	else if (!strcmp(key, "starttls"))

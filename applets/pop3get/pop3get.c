@@ -129,14 +129,6 @@ struct setup {
 	char secret[SECRET_MAX];
 };
 
-/* "", on, yes, 1 / off, no, 0 */
-static int flag(const char *v)
-{
-	if (!*v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
-		return 1;
-	return !strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0") ? 0 : -1;
-}
-
 static int set_auth(struct pop3cfg *c, const char *v, struct wb_err *e)
 {
 	if (!strcmp(v, "apop"))
@@ -212,10 +204,8 @@ static int set(struct setup *st, int id, const char *v, struct wb_err *e)
 	if (id >= O_TLS)
 		return tls_opt(&st->c.tls, keys[id], v, e) < 0 ? -1 : 0;
 	if (f || id == O_STAT || id == O_LIST || id == O_INFO || id == O_4 || id == O_6) {
-		if ((b = flag(v)) < 0) {
-			err_set(e, EX_USAGE, "%s: want on or off, not '%s'", keys[id], v);
+		if (parse_flag(keys[id], v, &b, e))
 			return -1;
-		}
 		if (f)
 			*f = b;
 		else if (id == O_4 || id == O_6)

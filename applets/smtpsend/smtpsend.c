@@ -114,16 +114,6 @@ static const char *long_name(int id)
 	return o->name ? o->name : "?";
 }
 
-static int flag(const char *key, const char *v, int *out, struct wb_err *e)
-{
-	if (!*v || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "1"))
-		return *out = 1, 0;
-	if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "0"))
-		return *out = 0, 0;
-	err_set(e, EX_USAGE, "%s: want on or off, not '%s'", key, v);
-	return -1;
-}
-
 static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 {
 	c->auth.oauth = 0;
@@ -184,10 +174,10 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 	else if (!strcmp(k, "aliases")) c->aliases = v;
 	else if (!strcmp(k, "domain")) c->domain = v;
 	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH) return set_auth(c, v, e);
-	else if (!strcmp(k, "rewrite-from")) return flag(k, v, &c->rewrite_from, e);
-	else if (!strcmp(k, "auth-plaintext")) return flag(k, v, &c->auth.plaintext_ok, e);
-	else if (!strcmp(k, "force-8bit")) return flag(k, v, &c->force8, e);
-	else if (!strcmp(k, "serverinfo")) return flag(k, v, &c->serverinfo, e);
+	else if (!strcmp(k, "rewrite-from")) return parse_flag(k, v, &c->rewrite_from, e);
+	else if (!strcmp(k, "auth-plaintext")) return parse_flag(k, v, &c->auth.plaintext_ok, e);
+	else if (!strcmp(k, "force-8bit")) return parse_flag(k, v, &c->force8, e);
+	else if (!strcmp(k, "serverinfo")) return parse_flag(k, v, &c->serverinfo, e);
 	else if (!strcmp(k, "timeout")) {
 		if (parse_ms(v, 1, 3600000, &ms)) {
 			err_set(e, EX_USAGE, "timeout: want seconds (0.001-3600), not '%s'", v);
