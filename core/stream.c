@@ -109,14 +109,14 @@ static int fill_by(struct stream *s, int64_t deadline)
 	}
 }
 
-/* One transcript line, written in as few writes as possible (stderr is
- * unbuffered). Control bytes a hostile server sends (terminal escape
- * sequences) are shown as \xNN, never written raw to the user's terminal. */
 static int fill(struct stream *s)
 {
 	return fill_by(s, mono_ms() + s->timeout_ms);
 }
 
+/* One transcript line, written in as few writes as possible (stderr is
+ * unbuffered). Control bytes a hostile server sends (terminal escape
+ * sequences) are shown as \xNN, never written raw to the user's terminal. */
 static void transcript(const char *dir, const char *p, size_t n, size_t show)
 {
 	char out[512];
