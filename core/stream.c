@@ -141,7 +141,12 @@ static void transcript(const char *dir, const char *p, size_t n, size_t show)
  * cannot stretch a line past timeout_ms. */
 int line_read(struct stream *s, char *buf, size_t max, size_t *len)
 {
-	int64_t deadline = mono_ms() + s->timeout_ms;
+	return line_read_by(s, buf, max, len, mono_ms() + s->timeout_ms);
+}
+
+int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
+                 int64_t deadline)
+{
 	size_t n = 0;
 	int r;
 

@@ -7,6 +7,7 @@
 #ifndef WB_STREAM_H
 #define WB_STREAM_H
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* transport callbacks return >0 bytes, 0 at end of stream, or one of: */
@@ -65,6 +66,11 @@ size_t stream_buffered(const struct stream *s);
  * A final line without LF at end of stream is returned as IO_OK, the next
  * call gives IO_EOF. *len gets the length. Transcript: "S: line". */
 int line_read(struct stream *s, char *buf, size_t max, size_t *len);
+
+/* line_read with the caller's deadline (CLOCK_MONOTONIC ms, see mono_ms),
+ * so one bound can cover several lines (a multi-line reply). */
+int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
+                 int64_t deadline);
 
 /* Read 1..max bytes (what is available), waiting up to the timeout. */
 int stream_read(struct stream *s, void *buf, size_t max, size_t *got);

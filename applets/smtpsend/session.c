@@ -61,9 +61,7 @@ static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 
 	reply_init(&c->r);
 	do {
-		int64_t left = end - mono_ms();
-		c->s->timeout_ms = left > 0 ? (int)left : 1;
-		r = line_read(c->s, line, sizeof line, &len);
+		r = line_read_by(c->s, line, sizeof line, &len, end);
 		if (r == IO_TOOLONG) {
 			err_set(e, EX_PROTOCOL, "reply line longer than %d bytes",
 			        SMTP_LINE_MAX - 2);

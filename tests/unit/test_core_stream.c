@@ -240,6 +240,29 @@ START_TEST(unread_tail)
 }
 END_TEST
 
+/* line_read_by: buffered lines are returned whatever the deadline; once
+ * input must be waited for, a deadline already past times out at once */
+START_TEST(line_read_by_deadline)
+{
+	static const char in[] = "250-a\r\n";
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[64];
+	size_t len;
+	int64_t t0;
+
+	stream_on(&s, &f, &xp, in, sizeof in - 1, 0);
+	s.timeout_ms = 10000;
+	ck_assert_int_eq(line_read_by(&s, buf, sizeof buf, &len, mono_ms() + 10000), IO_OK);
+	ck_assert_str_eq(buf, "250-a");
+	f.silent = 1;
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read_by(&s, buf, sizeof buf, &len, t0 - 1), IO_TIMEOUT);
+	ck_assert(mono_ms() - t0 < 1000);       /* not s.timeout_ms */
+}
+END_TEST
+
 static size_t pend_fn(void *ctx)
 {
 	(void)ctx;
@@ -701,6 +724,7 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tc, long_line_across_refills);
 	tcase_add_test(tc, read_after_line_binary);
 	tcase_add_test(tc, unread_tail);
+	tcase_add_test(tc, line_read_by_deadline);
 	tcase_add_test(tc, buffered_counts);
 	tcase_add_test(tc, upgrade_keeps_settings);
 	suite_add_tcase(s, tc);
