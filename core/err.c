@@ -3,23 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 #include "err.h"
+#include "text.h"
 
 const char *wb_applet = "wirebox";
 
-/* Messages often quote what a server sent: control characters become '?'
+/* Messages often quote what a server sent: text_clean() escapes controls,
  * so a reply can neither forge lines nor send terminal escape sequences. */
-static void clean(char *s)
-{
-	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
-			*s = '?';
-}
-
 static void err_vset(struct wb_err *e, int code, const char *fmt, va_list ap)
 {
 	e->code = code;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	clean(e->msg);
+	text_clean_inplace(e->msg, sizeof e->msg);
 }
 
 /* "applet: message" and a newline, cleaned */
@@ -28,7 +22,7 @@ static void vsay(const char *fmt, va_list ap)
 	char msg[512];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	clean(msg);
+	text_clean_inplace(msg, sizeof msg);
 	fprintf(stderr, "%s: %s\n", wb_applet, msg);
 }
 
@@ -69,7 +63,7 @@ int err_report(const struct wb_err *e, const char *server, const char *step)
 
 	memcpy(msg, e->msg, sizeof msg);        /* also when filled directly */
 	msg[sizeof msg - 1] = 0;
-	clean(msg);
+	text_clean_inplace(msg, sizeof msg);
 	fprintf(stderr, "%s: %s%s%s%s%s\n", wb_applet,
 	        server ? server : "", server ? ": " : "",
 	        step ? step : "", step ? ": " : "", msg);

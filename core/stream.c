@@ -8,6 +8,7 @@
 #include "sysopts.h"
 #include "stream.h"
 #include "net.h"
+#include "text.h"
 #include "util.h"
 
 static ssize_t plain_read(void *ctx, void *buf, size_t len)
@@ -115,23 +116,27 @@ static int fill(struct stream *s)
 }
 
 /* One transcript line, written in as few writes as possible (stderr is
- * unbuffered). Control bytes a hostile server sends (terminal escape
- * sequences) are shown as \xNN, never written raw to the user's terminal. */
+ * unbuffered). What a hostile server sends passes text_clean(): terminal
+ * escape sequences are shown as \xNN, never written raw. */
 static void transcript(const char *dir, const char *p, size_t n, size_t show)
 {
 	char out[512];
-	size_t o = (size_t)snprintf(out, sizeof out, "%s", dir), i;
+	size_t i = 0, o, m = n < show ? n : show;
 
-	for (i = 0; i < n && i < show; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (o > sizeof out - 16) {   /* room for an escape and the end */
+	o = (size_t)snprintf(out, sizeof out, "%s", dir);
+	while (i < m) {
+		size_t take = m - i > 96 ? 96 : m - i, k;
+
+		/* never split a UTF-8 character between two pieces */
+		while (take < m - i && take > 92 && ((unsigned char)p[i + take] & 0xc0) == 0x80)
+			take--;
+		if (o > sizeof out - 4 * 96 - 8) {
 			fwrite(out, 1, o, stderr);
 			o = 0;
 		}
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
+		k = text_clean(out + o, sizeof out - o, p + i, take);
+		o += k;
+		i += take;
 	}
 	o += (size_t)snprintf(out + o, sizeof out - o, "%s\n", show < n ? "****" : "");
 	fwrite(out, 1, o, stderr);

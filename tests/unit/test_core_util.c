@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "err.h"
+#include "text.h"
 #include "util.h"
 #include "unit/fake_xport.h"
 
@@ -124,16 +125,50 @@ START_TEST(err_cleans_controls)
 
 	wb_applet = "pop3get";
 	err_set(&e, EX_PROTOCOL, "bad reply '%s'", "-ERR x\r\npop3get: all good\x1b[2J\x7f\tend");
-	ck_assert_str_eq(e.msg, "bad reply '-ERR x??pop3get: all good?[2J?\tend'");
+	ck_assert_str_eq(e.msg, "bad reply '-ERR x\\x0d\\x0apop3get: all good\\x1b[2J\\x7f\tend'");
 	snprintf(e.msg, sizeof e.msg, "raw\nline");   /* filled directly */
 	stderr_capture();
 	err_report(&e, "h", "RETR");
 	warnmsg("w %s", "a\nb");
 	usage_error("u %s", "\x1b");
 	stderr_captured(out, sizeof out);
-	ck_assert_str_eq(out, "pop3get: h: RETR: raw?line\npop3get: w a?b\n"
-	                 "pop3get: u ?\nTry 'pop3get --help'.\n");
+	ck_assert_str_eq(out, "pop3get: h: RETR: raw\\x0aline\npop3get: w a\\x0ab\n"
+	                 "pop3get: u \\x1b\nTry 'pop3get --help'.\n");
 	wb_applet = saved;
+}
+END_TEST
+
+/* C1 controls, raw or encoded as UTF-8, are escaped like C0; valid UTF-8
+ * passes; invalid bytes are escaped; the output never splits a character */
+START_TEST(text_clean_c1_and_utf8)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "plain text\tok", "plain text\tok" },
+		{ "csi \x9b" "31m", "csi \\x9b31m" },               /* raw C1 */
+		{ "csi \xc2\x9b" "31m", "csi \\xc2\\x9b31m" },   /* U+009B */
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "nbsp\xc2\xa0", "nbsp\xc2\xa0" },                /* U+00A0 is text */
+		{ "over\xc0\xaf", "over\\xc0\\xaf" },            /* overlong '/' */
+		{ "sur\xed\xa0\x80", "sur\\xed\\xa0\\x80" },   /* surrogate */
+		{ "cut\xe2\x82", "cut\\xe2\\x82" },               /* cut short */
+		{ "big\xf4\x90\x80\x80", "big\\xf4\\x90\\x80\\x80" },
+		{ "esc\x1b[2J\r\n\x7f", "esc\\x1b[2J\\x0d\\x0a\\x7f" },
+	};
+	char out[128];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof *t; i++) {
+		size_t n = text_clean(out, sizeof out, t[i].in, strlen(t[i].in));
+		ck_assert_msg(!strcmp(out, t[i].out), "case %zu: got '%s'", i, out);
+		ck_assert_uint_eq(n, strlen(t[i].out));
+	}
+	/* bounded: an escape or a character that does not fit is left out */
+	ck_assert_uint_eq(text_clean(out, 6, "ab\x1b", 3), 2);
+	ck_assert_str_eq(out, "ab");
+	ck_assert_uint_eq(text_clean(out, 4, "ab\xc3\xa9", 4), 2);
+	ck_assert_str_eq(out, "ab");
+	ck_assert_uint_eq(text_clean(out, 1, "x", 1), 0);
+	ck_assert_str_eq(out, "");
 }
 END_TEST
 
@@ -166,6 +201,7 @@ Suite *core_util_suite(void)
 	tcase_add_test(tc, err_style);
 	tcase_add_test(tc, err_truncates);
 	tcase_add_test(tc, err_cleans_controls);
+	tcase_add_test(tc, text_clean_c1_and_utf8);
 	suite_add_tcase(s, tc);
 	return s;
 }
