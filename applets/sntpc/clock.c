@@ -2,6 +2,7 @@
  * inject their own; the decision is a pure function. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include "sntpc.h"
@@ -85,7 +86,10 @@ int clock_apply(const struct clock_ops *ops, enum clock_act act, ntp_fix offset,
 	}
 	if (r == 0)
 		return 0;
-	err_sys(e, errno == EPERM || errno == EACCES ? EX_NOPERM : EX_OSERR,
-	        "cannot %s the clock", what);
+	if (errno == EPERM || errno == EACCES)
+		err_set(e, EX_NOPERM, "cannot %s the clock: %s (needs root or CAP_SYS_TIME)",
+		        what, strerror(errno));
+	else
+		err_sys(e, EX_OSERR, "cannot %s the clock", what);
 	return -1;
 }

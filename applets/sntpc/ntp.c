@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "ntp.h"
+#include "text.h"
 
 static uint32_t get32(const uint8_t *b)
 {
@@ -97,6 +98,8 @@ enum ntp_verdict ntp_check(const uint8_t *buf, size_t len, uint64_t sent,
 		return NTP_STRATUM;
 	if (p->xmt == 0)
 		return NTP_XMT_ZERO;
+	if (p->rec == 0)
+		return NTP_REC_ZERO;
 	if (p->rootdelay >= NTP_SANE_ROOT || p->rootdisp >= NTP_SANE_ROOT)
 		return NTP_ROOT;
 	return NTP_OK;
@@ -108,8 +111,13 @@ const char *ntp_verdict_str(enum ntp_verdict v)
 		"ok", "short packet", "not a server reply (mode)",
 		"unsupported version", "origin timestamp mismatch (spoofed or stale)",
 		"kiss-o'-death", "server unsynchronized (leap indicator 3)",
-		"bad stratum", "zero transmit timestamp",
+		"bad stratum", "zero transmit timestamp", "zero receive timestamp",
 		"insane root delay or dispersion",
+		"local clock changed during the request",
+		"transmit timestamp before receive timestamp (T3 < T2)",
+		"server processing time (T3 - T2) longer than the round trip",
+		"delay longer than the round trip",
+		"negative delay",
 	};
 	return (unsigned)v < NTP_NVERDICT ? s[v] : "?";
 }
@@ -128,23 +136,17 @@ enum ntp_kod ntp_kiss(uint32_t refid)
 void ntp_refid_str(const struct ntp_pkt *p, char *buf, size_t max)
 {
 	uint32_t r = p->refid;
-	char a[5];
-	int i;
+	unsigned char a[4];
+	size_t n;
 
 	if (p->stratum > 1) {
 		snprintf(buf, max, "%u.%u.%u.%u", r >> 24, r >> 16 & 255,
 		         r >> 8 & 255, r & 255);
 		return;
 	}
-	for (i = 0; i < 4; i++) {       /* ASCII code; anything else as '?' */
-		unsigned c = r >> (24 - 8 * i) & 255;
-		a[i] = c >= 'A' && c <= 'Z' ? (char)c : c >= '0' && c <= '9' ? (char)c :
-		       c == 0 ? 0 : '?';
-		if (!c)
-			break;
-	}
-	a[i < 4 ? i : 4] = 0;
-	snprintf(buf, max, "%s", a);
+	for (n = 0; n < 4 && (r >> (24 - 8 * n) & 255); n++)   /* up to a NUL */
+		a[n] = (unsigned char)(r >> (24 - 8 * n));
+	text_clean(buf, max, a, n);
 }
 
 uint64_t ntp_from_time(const struct ntp_time *t)
@@ -183,6 +185,49 @@ ntp_fix ntp_delay(uint64_t t1, uint64_t t2, uint64_t t3, uint64_t t4)
 	return to_signed((t4 - t1) - (t3 - t2));
 }
 
+/* no request is waited for this long (--timeout is at most 60 s) */
+#define NTP_RTT_MAX_NS (3600 * (int64_t)1000000000)
+
+int64_t ntp_slack_ns(int64_t mono_ns)
+{
+	return NTP_SLACK_NS + (mono_ns > 0 ? mono_ns / 100 : 0);
+}
+
+/* T1 and T4 are ours, T2 and T3 the server's; the differences are taken
+ * modulo 2^64 (right across the 2036 rollover) and read as signed */
+enum ntp_verdict ntp_check_times(const struct ntp_pkt *p, const struct ntp_exch *x,
+                                 struct ntp_result *r)
+{
+	int64_t slack = ntp_slack_ns(x->mono_ns);
+	int64_t rt = ntp_fix_ns(ntp_delay(x->t1, 0, 0, x->now)), diff = rt - x->mono_ns;
+	ntp_fix limit = ntp_fix_from_ns(x->mono_ns + slack), proc = to_signed(p->xmt - p->rec);
+
+	if (x->mono_ns < 0 || x->mono_ns > NTP_RTT_MAX_NS || diff > slack || diff < -slack)
+		return NTP_STEPPED;
+	if (proc < 0)
+		return NTP_T3_T2;
+	if (proc > limit)
+		return NTP_PROC;
+	r->delay = ntp_delay(x->t1, p->rec, p->xmt, x->t4);
+	if (r->delay > limit)
+		return NTP_DELAY;
+	if (r->delay < -ntp_fix_from_ns(slack))
+		return NTP_NEGDELAY;
+	if (r->delay < 0)
+		r->delay = 0;
+	r->offset = ntp_offset(x->t1, p->rec, p->xmt, x->t4);
+	r->era = ntp_era_fix(p->xmt, x->t4, r->offset);
+	return NTP_OK;
+}
+
+enum ntp_verdict ntp_reply(const uint8_t *buf, size_t len, const struct ntp_exch *x,
+                           struct ntp_pkt *p, struct ntp_result *r)
+{
+	enum ntp_verdict v = ntp_check(buf, len, x->sent, p);
+
+	return v == NTP_OK ? ntp_check_times(p, x, r) : v;
+}
+
 ntp_fix ntp_short_fix(uint32_t s)
 {
 	return (ntp_fix)s << 16;
@@ -209,6 +254,11 @@ int64_t ntp_fix_us(ntp_fix d)
 ntp_fix ntp_fix_from_ms(int64_t ms)
 {
 	return ms / 1000 * NTP_FIX_ONE + (ms % 1000) * NTP_FIX_ONE / 1000;
+}
+
+ntp_fix ntp_fix_from_ns(int64_t ns)
+{
+	return ns / 1000000000 * NTP_FIX_ONE + (ns % 1000000000) * NTP_FIX_ONE / 1000000000;
 }
 
 struct ntp_time ntp_time_add(struct ntp_time t, ntp_fix d)

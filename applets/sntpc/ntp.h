@@ -43,7 +43,14 @@ enum ntp_verdict {
 	NTP_LEAP,       /* leap indicator 3: server not synchronized */
 	NTP_STRATUM,    /* stratum above 15 */
 	NTP_XMT_ZERO,   /* transmit timestamp zero */
+	NTP_REC_ZERO,   /* receive timestamp zero */
 	NTP_ROOT,       /* root delay or root dispersion 16 s or more */
+	/* the timestamps against our round trip (ntp_check_times) */
+	NTP_STEPPED,    /* realtime and monotonic round trips disagree */
+	NTP_T3_T2,      /* transmit timestamp before receive timestamp */
+	NTP_PROC,       /* server processing T3 - T2 longer than the round trip */
+	NTP_DELAY,      /* delay longer than the round trip */
+	NTP_NEGDELAY,   /* delay below -slack */
 	NTP_NVERDICT
 };
 
@@ -59,9 +66,38 @@ void ntp_encode(uint8_t out[NTP_PKT_LEN], const struct ntp_pkt *p);
 enum ntp_verdict ntp_check(const uint8_t *buf, size_t len, uint64_t sent,
                            struct ntp_pkt *p);
 const char *ntp_verdict_str(enum ntp_verdict v);
+/* What the client measured around one request; all local clocks. */
+struct ntp_exch {
+	uint64_t sent;          /* our random transmit timestamp: the origin expected */
+	uint64_t t1, t4;        /* CLOCK_REALTIME at send (T1) and receive (T4) */
+	uint64_t now;           /* CLOCK_REALTIME read together with mono_ns */
+	int64_t mono_ns;        /* send to now on CLOCK_MONOTONIC */
+};
+struct ntp_result {
+	ntp_fix offset, delay;
+	int64_t era;            /* ntp_era_fix() */
+};
+/* Allowed error of a round trip: NTP_SLACK_NS + 1 % of the monotonic one.
+ * The realtime round trip must agree with the monotonic one within it (or
+ * the clock was stepped meanwhile); the server's processing time T3 - T2
+ * and the delay may exceed the monotonic round trip by at most this much
+ * (the server's clock rate and granularity), and a delay in -slack..0 is
+ * taken as 0. A liar inside these bounds moves the offset by at most half
+ * the round trip plus half the slack, as any NTP path asymmetry does. */
+#define NTP_SLACK_NS 1000000
+int64_t ntp_slack_ns(int64_t mono_ns);
+/* The one acceptance test of a reply (every sample, one-shot or daemon,
+ * first correction or later): ntp_check(), then ntp_check_times(). On
+ * NTP_OK r holds the offset, the delay and the era. */
+enum ntp_verdict ntp_reply(const uint8_t *buf, size_t len, const struct ntp_exch *x,
+                           struct ntp_pkt *p, struct ntp_result *r);
+/* the timestamps of a reply that passed ntp_check against the exchange */
+enum ntp_verdict ntp_check_times(const struct ntp_pkt *p, const struct ntp_exch *x,
+                                 struct ntp_result *r);
 /* classify a KoD's refid code */
 enum ntp_kod ntp_kiss(uint32_t refid);
-/* refid as text: "DENY"-style ASCII for stratum 0/1, dotted quad else */
+/* refid as text: "DENY"-style ASCII for stratum 0/1 (through text_clean:
+ * other bytes as \xNN, at most 16 characters), dotted quad else */
 void ntp_refid_str(const struct ntp_pkt *p, char *buf, size_t max);
 
 /* wall time <-> NTP timestamp. to_ntp keeps the low 32 bits of the
@@ -81,6 +117,7 @@ struct ntp_time ntp_time_add(struct ntp_time t, ntp_fix d);
 int64_t ntp_fix_ns(ntp_fix d);
 int64_t ntp_fix_us(ntp_fix d);
 ntp_fix ntp_fix_from_ms(int64_t ms);
+ntp_fix ntp_fix_from_ns(int64_t ns);
 /* "+1.234567" (sign always; 6 decimals) into buf; returns buf */
 char *ntp_fix_str(ntp_fix d, int sign, char *buf, size_t max);
 

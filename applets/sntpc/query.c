@@ -17,8 +17,6 @@
 #include "sntpc.h"
 #include "util.h"
 
-/* allowed disagreement of realtime and monotonic round trips: 1 ms + 1% */
-#define STEP_SLACK_NS 1000000
 /* datagrams read per wakeup */
 #define RECV_BATCH 16
 
@@ -125,43 +123,28 @@ static int same_peer(const struct server *s, const struct sockaddr_storage *from
 	return 0;
 }
 
-/* why a reply was dropped: an ntp_verdict or DROP_* */
-static const char *drop_str(int why)
+/* why a reply was dropped */
+static const char *drop_str(enum ntp_verdict why)
 {
-	return why == DROP_STEPPED ? "local clock changed during the request" :
-	       why == DROP_NEGDELAY ? "negative delay" :
-	       why == NTP_KOD ? "kiss-o'-death with an unknown code" :
-	       ntp_verdict_str((enum ntp_verdict)why);
+	return why == NTP_KOD ? "kiss-o'-death with an unknown code" : ntp_verdict_str(why);
 }
 
-static void drop(struct query *q, struct server *s, int why)
+static void drop(struct query *q, struct server *s, enum ntp_verdict why)
 {
 	s->drops[why]++;
 	if (CFG_VERBOSE && q->verbose)
 		fprintf(stderr, "S: %s reply dropped: %s\n", s->addr, drop_str(why));
 }
 
-/* a reply passed ntp_check: make it a sample or drop it */
+/* a reply passed ntp_reply: it is a sample */
 static void take_sample(struct query *q, struct server *s, const struct ntp_pkt *p,
-                        uint64_t now, uint64_t t4, int64_t mono4)
+                        const struct ntp_result *r, uint64_t t4, int64_t mono4)
 {
 	struct sample sm;
-	int64_t rt_ns = ntp_fix_ns(ntp_delay(s->t1, 0, 0, now));
-	int64_t mono_ns = mono4 - s->mono1, diff = rt_ns - mono_ns;
 
-	if (diff < 0)
-		diff = -diff;
-	if (diff > STEP_SLACK_NS + mono_ns / 100) {
-		drop(q, s, DROP_STEPPED);
-		return;
-	}
-	sm.offset = ntp_offset(s->t1, p->rec, p->xmt, t4);
-	sm.delay = ntp_delay(s->t1, p->rec, p->xmt, t4);
-	sm.era = ntp_era_fix(p->xmt, t4, sm.offset);
-	if (sm.delay < 0) {
-		drop(q, s, DROP_NEGDELAY);
-		return;
-	}
+	sm.offset = r->offset;
+	sm.delay = r->delay;
+	sm.era = r->era;
 	sm.pkt = *p;
 	sm.t4 = ntp_to_time(t4);
 	if (!s->have || sm.delay < s->best.delay)
@@ -199,16 +182,19 @@ static void kiss(struct query *q, struct server *s, const struct ntp_pkt *p)
 	s->state = SRV_FAIL;
 }
 
+/* every reply, of every mode, is judged by ntp_reply() alone */
 static void handle(struct query *q, struct server *s, const uint8_t *buf, size_t len,
                    uint64_t now, uint64_t t4, int64_t mono4)
 {
+	struct ntp_exch x = { s->xmt, s->t1, t4, now, mono4 - s->mono1 };
+	struct ntp_result r;
 	struct ntp_pkt p;
-	enum ntp_verdict v = ntp_check(buf, len, s->xmt, &p);
+	enum ntp_verdict v = ntp_reply(buf, len, &x, &p, &r);
 
 	if (CFG_VERBOSE && q->verbose && v != NTP_SHORT)
 		out_packet(stderr, "S:", s->addr, &p);
 	if (v == NTP_OK)
-		take_sample(q, s, &p, now, t4, mono4);
+		take_sample(q, s, &p, &r, t4, mono4);
 	else if (v == NTP_KOD)
 		kiss(q, s, &p);
 	else
@@ -307,7 +293,7 @@ unsigned query_drops(const struct server *s)
 	unsigned n = 0;
 	int i;
 
-	for (i = 0; i < NTP_NVERDICT + 2; i++)
+	for (i = 0; i < NTP_NVERDICT; i++)
 		n += s->drops[i];
 	return n;
 }
@@ -418,10 +404,11 @@ static const char *drop_summary(const struct server *s, char *buf, size_t max)
 	unsigned n = query_drops(s);
 	int i, last = -1;
 
-	for (i = 0; i < NTP_NVERDICT + 2; i++)
+	for (i = 0; i < NTP_NVERDICT; i++)
 		if (s->drops[i])
 			last = i;
-	snprintf(buf, max, "%u unusable repl%s (%s)", n, n == 1 ? "y" : "ies", drop_str(last));
+	snprintf(buf, max, "%u unusable repl%s (%s)", n, n == 1 ? "y" : "ies",
+	         drop_str((enum ntp_verdict)last));
 	return buf;
 }
 

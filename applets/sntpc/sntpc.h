@@ -18,6 +18,7 @@ enum srv_fail {
 	FAIL_RATE, FAIL_DENY, FAIL_RSTR
 };
 
+/* made only from a reply that passed ntp_reply() */
 struct sample {
 	ntp_fix offset, delay;
 	int64_t era;            /* seconds to add to offset (ntp_era_fix) */
@@ -43,15 +44,13 @@ struct server {
 	uint64_t xmt, t1;               /* random transmit ts; local send time */
 	int64_t mono1, deadline;        /* ns; ms on CLOCK_MONOTONIC */
 	unsigned reach;
-	unsigned drops[NTP_NVERDICT + 2], foreign;
+	unsigned drops[NTP_NVERDICT], foreign;
 	int denied;                     /* DENY/RSTR seen: never ask again */
 	int have;
 	struct sample best;
 	int64_t last_ok;                /* mono ms of the last good sample */
 	unsigned poll;                  /* seconds, for -l and the daemon */
 };
-#define DROP_STEPPED NTP_NVERDICT       /* realtime/monotonic disagree */
-#define DROP_NEGDELAY (NTP_NVERDICT + 1)
 
 struct query {
 	struct server *srv;

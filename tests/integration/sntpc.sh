@@ -80,9 +80,13 @@ t_grep "-a slews a small offset with adjtime" "^adjtime 0 -?[0-9]+$" "$SLOG"
 
 reset
 t_exit 77 "-s without CAP_SYS_TIME and no shim: exit 77" nocap "$WB" sntpc -s "$C"
-t_grep "permission error names server and step" "^sntpc: $C: set clock: cannot step the clock: Operation not permitted$" "$T_DIR/err"
+t_grep "permission error names server, step and what is needed (root or CAP_SYS_TIME)" \
+	"^sntpc: $C: set clock: cannot step the clock: Operation not permitted \\(needs root or CAP_SYS_TIME\\)$" "$T_DIR/err"
+t_exit 77 "-a without CAP_SYS_TIME and no shim: exit 77" nocap "$WB" sntpc -a --step-threshold 1000 "$C"
+t_grep "slew permission error names root or CAP_SYS_TIME" \
+	"^sntpc: $C: set clock: cannot slew the clock: Operation not permitted \\(needs root or CAP_SYS_TIME\\)$" "$T_DIR/err"
 CLOCKSHIM_EPERM=1 t_exit 77 "-a refused by the setter (EPERM): exit 77" sn -a "$C"
-t_grep "slew permission error" "set clock: cannot (slew|step) the clock: Operation not permitted" "$T_DIR/err"
+t_grep "slew permission error" "set clock: cannot (slew|step) the clock: Operation not permitted \\(needs root or CAP_SYS_TIME\\)$" "$T_DIR/err"
 
 # ---- the misbehaving responder -------------------------------------------
 # responder MODE [v6]: start one, set RP to its address, RLOG to its request log
@@ -118,6 +122,7 @@ refused() {     # refused MODE EXIT WHAT [ARGS]: refused, right code, no clock c
 	responder "$mode"
 	reset
 	t_exit "$want" "$mode: $what, exit $want" sn -s --timeout 0.3 -r 1 "$@" "$RP"
+	t_nogrep "$mode: nothing printed as an offset" "." "$T_DIR/out"
 	noclock "$mode"
 }
 refused spoof 76 "spoofed origin refused"
@@ -136,8 +141,31 @@ refused xmtzero 76 "zero transmit timestamp refused"
 t_grep "xmtzero: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\(zero transmit timestamp" "$T_DIR/err"
 refused rootdelay 76 "16 s root delay refused"
 t_grep "rootdelay: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\(insane root delay" "$T_DIR/err"
-refused negdelay 76 "negative delay refused"
-t_grep "negdelay: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\(negative delay" "$T_DIR/err"
+refused negdelay 76 "1 s of server processing (negative delay) refused"
+t_grep "negdelay: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\(server processing time \\(T3 - T2\\) longer than the round trip" "$T_DIR/err"
+# hostile timestamps: a reply is a sample only if T2 and T3 are set, T3 >= T2
+# and neither the server's processing nor the delay exceeds the monotonic
+# round trip (+ 1 ms + 1 %); 76 is "only unusable replies" (no usable server)
+hostile() {     # hostile MODE REASON: -s, -e and -v all refuse it, for REASON
+	refused "$1" 76 "$2 refused"
+	t_grep "$1: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\($2" "$T_DIR/err"
+	reset
+	t_exit 76 "$1: -e -s refused" sn -e -s --timeout 0.3 -r 0 "$RP"
+	t_nogrep "$1: -e prints no SNTP_OFFSET" "." "$T_DIR/out"
+	noclock "$1 (-e -s)"
+	t_exit 76 "$1: -v -a refused" sn -v -a --timeout 0.3 -r 0 "$RP"
+	t_grep "$1: -v names the reason" "^S: $RP reply dropped: $2" "$T_DIR/err"
+	t_nogrep "$1: -v: no clock message" "clock (stepped|slewed)" "$T_DIR/err"
+	noclock "$1 (-v -a)"
+}
+hostile rec0 "zero receive timestamp"
+hostile "t3<t2" "transmit timestamp before receive timestamp \\(T3 < T2\\)"
+hostile proc "server processing time \\(T3 - T2\\) longer than the round trip"
+responder xmtzero
+reset
+t_exit 76 "xmtzero: -e -s refused" sn -e -s --timeout 0.3 -r 0 "$RP"
+t_nogrep "xmtzero: -e prints no SNTP_OFFSET" "." "$T_DIR/out"
+noclock "xmtzero (-e -s)"
 refused kod-init 76 "unknown kiss code dropped"
 t_grep "kod-init: the reason is named" "^sntpc: $RP: query: 2 unusable replies \\(kiss-o'-death with an unknown code" "$T_DIR/err"
 refused otherport 69 "reply from another port ignored"
@@ -343,6 +371,17 @@ t_grep "daemon: the permission error is logged" "cannot step the clock: Operatio
 t_exit 124 "daemon: a name that does not resolve (yet) does not stop it" timeout 2.5 setpriv \
 	--bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid
 t_true "daemon: resolution retried every poll" [ "$(grep -c 'nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid: resolve' "$T_DIR/err")" -ge 2 ]
+# the daemon's first correction (which may be of any size) passes the same
+# test: a server sending rec=0 never moves the clock
+for mode in rec0 "t3<t2" proc; do
+	responder "$mode"
+	reset
+	CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 2.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
+		"$WB" sntpc -d --poll 1,1 --timeout 0.3 -r 0 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
+	noclock "daemon, $mode: first correction"
+	t_grep "daemon, $mode: the unusable replies are logged" "^sntpc: $RP: 1 unusable reply \\(" "$T_DIR/err"
+	t_nogrep "daemon, $mode: nothing stepped or slewed" "stepped|slewed" "$T_DIR/err"
+done
 responder deny
 t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
 	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"

@@ -23,6 +23,9 @@ every request according to MODE; each request is logged to LOG as
   rootdelay       root delay of 16 s
   ext             a correct reply followed by an RFC 7822 extension field
   negdelay        transmit timestamp 1 s after receive (negative delay)
+  rec0            receive timestamp zero, transmit timestamp now
+  t3<t2           transmit timestamp 1 ms before the receive timestamp
+  proc            0.5 s of server processing claimed (T3 - T2), sent at once
   silent          never answers
   good-then-rate  a correct reply to the first request, RATE to the others
   slow            a correct reply as if 20 ms of network lay each way
@@ -51,6 +54,7 @@ def reply(req, mode, rx):
     if mode.startswith("at:"):
         at = float(mode[3:])
     rec = ntp_now(shift, at)
+    ref = rec - (16 << 32)
     if mode == "spoof":
         org ^= 0x1
     if mode == "li3":
@@ -71,8 +75,14 @@ def reply(req, mode, rx):
         xmt = 0
     if mode == "negdelay":
         xmt = rec + (1 << 32)
+    if mode == "rec0":
+        rec = 0
+    if mode == "t3<t2":
+        xmt = rec - (1 << 32) // 1000
+    if mode == "proc":
+        rec = xmt - (1 << 31)
     pkt = struct.pack("!BBbbIII4Q", li << 6 | vn << 3 | md, stratum, 3, -20,
-                      rootdelay, rootdisp, refid, rec - (16 << 32), org, rec, xmt)
+                      rootdelay, rootdisp, refid, ref, org, rec, xmt)
     if mode == "short":
         pkt = pkt[:40]
     if mode == "ext":

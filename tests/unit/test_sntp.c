@@ -113,9 +113,18 @@ START_TEST(refid_text)
 	p.refid = 0x52415445;
 	ntp_refid_str(&p, b, sizeof b);
 	ck_assert_str_eq(b, "RATE");
-	p.refid = 0x41271b0a;           /* hostile bytes are not printed */
+	p.refid = 0x41271b0a;           /* hostile bytes are not printed raw */
 	ntp_refid_str(&p, b, sizeof b);
-	ck_assert_str_eq(b, "A???");
+	ck_assert_str_eq(b, "A'\\x1b\\x0a");
+	p.refid = 0x9bc29b7f;           /* C1 raw and as U+009B, DEL: text_clean */
+	ntp_refid_str(&p, b, sizeof b);
+	ck_assert_str_eq(b, "\\x9b\\xc2\\x9b\\x7f");
+	p.refid = 0xffffffff;           /* the longest: 16 characters */
+	ntp_refid_str(&p, b, sizeof b);
+	ck_assert_str_eq(b, "\\xff\\xff\\xff\\xff");
+	p.refid = 0x49000041;           /* up to the first NUL */
+	ntp_refid_str(&p, b, sizeof b);
+	ck_assert_str_eq(b, "I");
 	p.stratum = 3;
 	p.refid = 0x7f7f0101;
 	ntp_refid_str(&p, b, sizeof b);
@@ -435,6 +444,114 @@ START_TEST(accept_xmt_zero)
 }
 END_TEST
 
+START_TEST(accept_rec_zero)
+{
+	uint8_t b[NTP_PKT_MAX];
+	struct ntp_pkt p;
+
+	good_reply(b);
+	memset(b + 32, 0, 8);
+	ck_assert_int_eq(ntp_check(b, 48, SENT, &p), NTP_REC_ZERO);
+}
+END_TEST
+
+/* ntp_reply, the one test every sample passes: the four timestamps
+ * against the round trip measured on CLOCK_MONOTONIC (slack 1 ms + 1 %).
+ * Times are microseconds after T1 (ABS2/ABS3: t2/t3 is a raw timestamp). */
+#define T1_2026 TS(0xecd5b000u, 0x12345678u)    /* 2026-12-06 */
+#define T1_ROLL TS(0xffffffffu, 0xff000000u)    /* 4 ms before the 2036 rollover */
+enum { REL = 0, ABS2 = 1, ABS3 = 2 };
+static const struct times {
+	const char *name;
+	uint64_t t1;
+	int abs;
+	int64_t t2, t3, t4, now, mono;  /* us; t2/t3 raw when ABS* */
+	enum ntp_verdict want;
+	int64_t delay_us, offset_us;    /* checked when NTP_OK */
+} times[] = {
+	{ "a good reply: 10 ms each way, 0.1 ms at the server", T1_2026, REL,
+	  10000, 10100, 20000, 20000, 20000, NTP_OK, 19900, 50 },
+	{ "the server 5 s ahead", T1_2026, REL,
+	  5010000, 5010100, 20000, 20000, 20000, NTP_OK, 19900, 5000050 },
+	{ "receive timestamp zero (sntpc printed +144,729,355 s)", T1_2026, ABS2,
+	  0, 100, 200, 200, 200, NTP_REC_ZERO, 0, 0 },
+	{ "transmit timestamp zero", T1_2026, ABS3,
+	  100, 0, 200, 200, 200, NTP_XMT_ZERO, 0, 0 },
+	{ "T3 1 us before T2", T1_2026, REL,
+	  100, 99, 200, 200, 200, NTP_T3_T2, 0, 0 },
+	{ "T3 one day before T2", T1_2026, REL,
+	  100, 100 - 86400000000LL, 200, 200, 200, NTP_T3_T2, 0, 0 },
+	{ "receive timestamp 1 (T3 - T2 wraps negative)", T1_2026, ABS2,
+	  1, 100, 200, 200, 200, NTP_T3_T2, 0, 0 },
+	{ "processing 1 s in a 20 ms round trip", T1_2026, REL,
+	  10000, 1010000, 20000, 20000, 20000, NTP_PROC, 0, 0 },
+	{ "processing 21.3 ms in 20 ms (slack 1.2 ms)", T1_2026, REL,
+	  0, 21300, 20000, 20000, 20000, NTP_PROC, 0, 0 },
+	{ "processing 21.1 ms in 20 ms: within the slack, delay 0", T1_2026, REL,
+	  0, 21100, 20000, 20000, 20000, NTP_OK, 0, 550 },
+	{ "processing exactly the round trip: delay 0", T1_2026, REL,
+	  0, 20000, 20000, 20000, 20000, NTP_OK, 0, 0 },
+	{ "delay 100 ms in a 20 ms monotonic round trip", T1_2026, REL,
+	  0, 0, 100000, 20000, 20000, NTP_DELAY, 0, 0 },
+	{ "negative delay beyond the slack (-9 ms)", T1_2026, REL,
+	  0, 10000, 1000, 20000, 20000, NTP_NEGDELAY, 0, 0 },
+	{ "local clock stepped 2 s during the request", T1_2026, REL,
+	  10000, 10100, 2020000, 2020000, 20000, NTP_STEPPED, 0, 0 },
+	{ "local clock stepped back 1 s", T1_2026, REL,
+	  10000, 10100, 20000, -980000, 20000, NTP_STEPPED, 0, 0 },
+	{ "realtime 1.1 ms longer than monotonic: within the slack", T1_2026, REL,
+	  10000, 10100, 21100, 21100, 20000, NTP_OK, 21000, -500 },
+	{ "a negative monotonic round trip", T1_2026, REL,
+	  0, 0, 0, 0, -1, NTP_STEPPED, 0, 0 },
+	{ "a monotonic round trip of 300 years", T1_2026, REL,
+	  0, 0, 0, 0, INT64_MAX / 1000, NTP_STEPPED, 0, 0 },
+	{ "across the 2036 rollover", T1_ROLL, REL,
+	  10000, 10100, 20000, 20000, 20000, NTP_OK, 19900, 50 },
+};
+
+static uint64_t us_after(uint64_t t1, int64_t us)
+{
+	return t1 + (uint64_t)(ntp_fix_from_ns(us * 1000));
+}
+
+START_TEST(reply_times)
+{
+	const struct times *r = &times[_i];
+	struct ntp_exch x = { SENT, r->t1, us_after(r->t1, r->t4), us_after(r->t1, r->now),
+	                      r->mono * 1000 };
+	uint8_t b[NTP_PKT_MAX];
+	struct ntp_result res;
+	struct ntp_pkt p;
+	enum ntp_verdict v;
+
+	good_reply(b);
+	ntp_decode(b, 48, &p);
+	p.rec = r->abs == ABS2 ? (uint64_t)r->t2 : us_after(r->t1, r->t2);
+	p.xmt = r->abs == ABS3 ? (uint64_t)r->t3 : us_after(r->t1, r->t3);
+	ntp_encode(b, &p);
+	v = ntp_reply(b, 48, &x, &p, &res);
+	ck_assert_msg(v == r->want, "%s: got %s, want %s", r->name, ntp_verdict_str(v),
+	              ntp_verdict_str(r->want));
+	if (v != NTP_OK)
+		return;
+	ck_assert_msg(ntp_fix_us(res.delay) == r->delay_us, "%s: delay %lld us, want %lld",
+	              r->name, (long long)ntp_fix_us(res.delay), (long long)r->delay_us);
+	ck_assert_msg(ntp_fix_us(res.offset) == r->offset_us, "%s: offset %lld us, want %lld",
+	              r->name, (long long)ntp_fix_us(res.offset), (long long)r->offset_us);
+	ck_assert_int_eq(res.era, 0);
+}
+END_TEST
+
+START_TEST(reply_slack)
+{
+	ck_assert_int_eq(ntp_slack_ns(0), 1000000);
+	ck_assert_int_eq(ntp_slack_ns(20000000), 1200000);
+	ck_assert_int_eq(ntp_slack_ns(-5), 1000000);
+	ck_assert(ntp_fix_from_ns(1500000000) == FIX(1, 0x80000000u));
+	ck_assert(ntp_fix_from_ns(-500000000) == -FIX(0, 0x80000000u));
+}
+END_TEST
+
 START_TEST(accept_wrong_request)
 {
 	uint8_t b[NTP_PKT_MAX];
@@ -503,6 +620,9 @@ Suite *sntp_accept_suite(void)
 
 	tcase_add_loop_test(tc, accept_rule, 0, (int)(sizeof rules / sizeof *rules));
 	tcase_add_test(tc, accept_xmt_zero);
+	tcase_add_test(tc, accept_rec_zero);
+	tcase_add_loop_test(tc, reply_times, 0, (int)(sizeof times / sizeof *times));
+	tcase_add_test(tc, reply_slack);
 	tcase_add_test(tc, accept_wrong_request);
 	tcase_add_test(tc, accept_kod_needs_origin);
 	tcase_add_test(tc, kiss_codes);
@@ -643,12 +763,20 @@ START_TEST(clock_setter)
 	fake_errno = EPERM;
 	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1, 0), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_NOPERM);
-	ck_assert_str_eq(e.msg, "cannot step the clock: Operation not permitted");
+	ck_assert_str_eq(e.msg, "cannot step the clock: Operation not permitted"
+	                 " (needs root or CAP_SYS_TIME)");
 	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_NOPERM);
+	ck_assert_str_eq(e.msg, "cannot slew the clock: Operation not permitted"
+	                 " (needs root or CAP_SYS_TIME)");
+	fake_errno = EACCES;
+	ck_assert_int_eq(clock_apply(&fake, ACT_STEP, FIX(1, 0), 0, &e), -1);
+	ck_assert_int_eq(e.code, EX_NOPERM);
+	ck_assert_ptr_nonnull(strstr(e.msg, "(needs root or CAP_SYS_TIME)"));
 	fake_errno = EINVAL;
 	ck_assert_int_eq(clock_apply(&fake, ACT_SLEW, FIX(0, 1000), 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_OSERR);
+	ck_assert_str_eq(e.msg, "cannot slew the clock: Invalid argument");
 }
 END_TEST
 
