@@ -1,7 +1,11 @@
 /* fuzz_sntp.c - sntpc's reply parser and arithmetic on any bytes.
  * Input: 8 bytes "our transmit timestamp", then the reply datagram.
  * Checks the acceptance invariants, the decode/encode round trip, the
- * timestamp conversions and that formatting stays within its buffers. */
+ * timestamp conversions and that formatting stays within its buffers.
+ * ntp_reply() judges the reply against an exchange made from the input:
+ * T1 = the transmit timestamp, T4 = T1 + the low 32 bits of the reply's
+ * reference timestamp (under 1 s), the monotonic round trip the realtime
+ * one plus (int8_t)ref byte 3 * 0.1 ms (a clock stepped meanwhile). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,49 @@ static void accepted(const struct ntp_pkt *p, uint64_t sent)
 }
 
 static void era(const struct ntp_pkt *p, uint64_t t4, ntp_fix off);
+
+/* what ntp_reply accepted obeys every timestamp rule */
+static void times_ok(const struct ntp_pkt *p, const struct ntp_exch *x,
+                     const struct ntp_result *r)
+{
+	int64_t slack = ntp_slack_ns(x->mono_ns);
+	ntp_fix limit = ntp_fix_from_ns(x->mono_ns + slack);
+	uint64_t d = p->xmt - p->rec;
+	ntp_fix proc = d <= INT64_MAX ? (ntp_fix)d : -(ntp_fix)~d - 1;
+	int64_t rt = ntp_fix_ns(ntp_delay(x->t1, 0, 0, x->now)) - x->mono_ns;
+
+	if (p->rec == 0 || p->xmt == 0 || proc < 0 || proc > limit)
+		abort();
+	if (r->delay < 0 || r->delay > limit || rt > slack || rt < -slack)
+		abort();
+	if (r->offset != ntp_offset(x->t1, p->rec, p->xmt, x->t4) ||
+	    r->era != ntp_era_fix(p->xmt, x->t4, r->offset))
+		abort();
+}
+
+static void reply(const uint8_t *data, size_t size, uint64_t sent)
+{
+	struct ntp_pkt p;
+	struct ntp_result r;
+	struct ntp_exch x;
+	enum ntp_verdict v;
+
+	if (ntp_decode(data, size, &p))
+		return;
+	x.sent = x.t1 = sent;
+	x.t4 = x.now = sent + (p.ref & 0xffffffffu);
+	x.mono_ns = ntp_fix_ns((ntp_fix)(p.ref & 0xffffffffu)) +
+	            (int64_t)(int8_t)(p.ref >> 32 & 0xff) * 100000;
+	v = ntp_reply(data, size, &x, &p, &r);
+	if ((unsigned)v >= NTP_NVERDICT || !*ntp_verdict_str(v))
+		abort();
+	if (v != ntp_check(data, size, sent, &p) && ntp_check(data, size, sent, &p) != NTP_OK)
+		abort();        /* the packet rules come first */
+	if (v == NTP_OK)
+		times_ok(&p, &x, &r);
+	if (v == NTP_REC_ZERO && p.rec != 0)
+		abort();
+}
 
 static void arithmetic(const struct ntp_pkt *p, uint64_t t1)
 {
@@ -114,9 +161,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (v == NTP_KOD && p.stratum != 0)
 		abort();
 	ntp_refid_str(&p, ref, sizeof ref);
-	if (strlen(ref) >= 16)
-		abort();
+	if (strlen(ref) > 16)
+		abort();        /* dotted quad, or 4 bytes as \xNN at most */
 	arithmetic(&p, sent);
+	reply(data, size, sent);
 	if (null)
 		out_packet(null, "S:", "192.0.2.1:123", &p);
 	return 0;
