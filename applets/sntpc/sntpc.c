@@ -68,9 +68,10 @@ HELP_IF(CFG_SNTPC_DAEMON,
 "  -x PROG       daemon: run PROG with the SNTP_* variables after a step\n"
 "  -L            daemon: log to syslog instead of stderr\n")
 "\n"
-"Exit: 0 ok, 64 usage, 69 no server answered, 75 rate limited,\n"
-"76 only unusable replies or offset above --panic, 77 denied or no\n"
-"permission to set the clock.\n";
+"Exit: 0 ok, 64 usage, 69 no server answered, 71 clock call failed,\n"
+"75 rate limited or DNS temporary failure, 76 no usable reply (only\n"
+"unusable replies) or offset above --panic, 77 denied or no permission\n"
+"to set the clock (needs root or CAP_SYS_TIME).\n";
 
 enum {
 	O_S, O_A, O_C, O_P, O_4, O_6, O_TIMEOUT, O_R, O_Q, O_V, O_E, O_L, O_D,

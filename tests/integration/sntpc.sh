@@ -386,6 +386,139 @@ responder deny
 t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
 	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"
 
+# ---- every example in docs/sntpc.md, against the local servers ------------
+# The code blocks of "## Examples" run as written, host names replaced by
+# local servers (and, for the "down" runs, by a port nobody listens on),
+# sntpc by the binary without CAP_SYS_TIME under the clock shim, logger by
+# a stub. A block this test does not know fails it: a new example gets a
+# check here.
+DOC=$TOP/docs/sntpc.md
+responder good; DG=$RP
+responder offset:2; DO=$RP
+D6=$DG
+if /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null; then
+	responder good v6; D6=$RP
+fi
+DEAD=127.0.0.1:$(free_port udp)        # nobody listens: port unreachable
+cat >"$T_DIR/dochook" <<EOH
+#!/bin/sh
+echo "\$1 \$SNTP_OFFSET" >>"$T_DIR/dochook.log"
+EOH
+chmod +x "$T_DIR/dochook"
+cat >"$T_DIR/docprelude" <<EOP
+sntpc() { CLOCKSHIM_LOG='$SLOG' LD_PRELOAD='$SHIM' timeout "\${DOC_TIMEOUT:-20}" setpriv --bounding-set -sys_time --inh-caps -sys_time '$WB' sntpc "\$@"; }
+logger() { echo "logger \$*" >>'$T_DIR/logger.log'; }
+EOP
+# docsub UP|DOWN|OFF: the block on stdin with local servers (OFF: the one
+# server 2 s ahead; DOWN: nobody answers)
+docsub() {
+	case $1 in
+	UP) c=$C g=$DG d=$DEAD v6=$D6 ;;
+	OFF) c=$DO g=$DO d=$DO v6=$DO ;;
+	DOWN) c=$DEAD g=$DEAD d=$DEAD v6=$DEAD ;;
+	esac
+	sed -e 's|^\*/30 \* \* \* \*  *||' -e "s|[01]\\.openwrt\\.pool\\.ntp\\.org|$c|" \
+		-e "s|[01]\\.openwrt\\.pool\\.ntp\\.org|$g|" -e "s|pool\\.example\\.org|$c|g" \
+		-e "s|time\\.example\\.net|$g|g" -e "s|192\\.0\\.2\\.1|$d|g" -e "s|ntp1\\.example\\.org|$c|g" \
+		-e "s|ntp2\\.example\\.org|$g|g" -e "s|ntp\\.example\\.org|$c|g" \
+		-e "s|\\[2001:db8::123\\]:123|$v6|g" -e "s|/etc/sntpc-step\\.sh|$T_DIR/dochook|g"
+}
+# docrun WANT UP|DOWN|OFF N DESC: run example N, its exit status must be WANT
+docrun() {
+	{ cat "$T_DIR/docprelude"; docsub "$2" <"$T_DIR/doc.$3"; } >"$T_DIR/docrun.sh"
+	rm -f "$T_DIR/logger.log" "$T_DIR/dochook.log"
+	reset
+	t_exit "$1" "docs example $3 ($2): $4" sh "$T_DIR/docrun.sh"
+}
+ndoc=$(awk -v dir="$T_DIR" '
+	/^## / { ex = $0 == "## Examples"; inb = 0; next }
+	!ex { next }
+	/^    / { if (!inb) { n++; inb = 1; f = dir "/doc." n; printf "" >f }
+		print substr($0, 5) >>f; close(f); next }
+	{ inb = 0 }
+	END { print n + 0 }' "$DOC")
+t_true "docs/sntpc.md has examples ($ndoc blocks)" [ "$ndoc" -ge 6 ]
+t_nogrep "docs: no example uses eval \"\$(sntpc ...)\" (its && runs when no server answers)" '^    .*eval "\$\(sntpc' "$DOC"
+t_true "docs: every sntpc command line is in the Examples (and so run here)" sh -c "
+	grep -E '^    .*(^|[ (\$])sntpc -' '$DOC' | sed 's/^    //' | while IFS= read -r l; do
+		cat '$T_DIR'/doc.* | grep -qxF -- \"\$l\" || { echo \"not run: \$l\" >&2; exit 1; }
+	done"
+i=0
+while [ $i -lt "$ndoc" ]; do
+	i=$((i + 1))
+	case $(cat "$T_DIR/doc.$i") in
+	*"sntpc -s -q "*"|| logger"*)
+		docrun 0 UP $i "boot: -s steps, logger not run"
+		t_grep "docs example $i: clock stepped" "^clock_settime 0 " "$SLOG"
+		t_true "docs example $i: logger not run" [ ! -e "$T_DIR/logger.log" ]
+		docrun 0 DOWN $i "boot, no server: logger runs"
+		t_grep "docs example $i: logger says no time yet" "^logger no time yet$" "$T_DIR/logger.log"
+		noclock "docs example $i (no server)" ;;
+	*"sntpc -d -L "*)
+		if unshare -m --propagation private true 2>/dev/null; then
+			{ cat "$T_DIR/docprelude"; docsub UP <"$T_DIR/doc.$i"; } >"$T_DIR/docrun.sh"
+			reset
+			DOC_TIMEOUT=6 unshare -m --propagation private sh -c '
+				T=$1 TOP=$2
+				mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
+				touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
+				/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/docsyslog" &
+				i=0; while [ ! -e "$T/docsyslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+				sh "$T/docrun.sh"; rc=$?
+				kill $!; exit $rc' sh "$T_DIR" "$TOP" >"$T_DIR/out" 2>"$T_DIR/err"
+			rc=$?
+			t_true "docs example $i (UP): daemon runs until stopped (exit $rc, want 124)" [ "$rc" = 124 ]
+			t_grep "docs example $i: syslog gets the correction" "^<30>.*sntpc\\[[0-9]+\\]: .* (slewed|stepped)$" "$T_DIR/docsyslog"
+			t_grep "docs example $i: the clock was corrected through the shim" "^(adjtime|clock_settime) " "$SLOG"
+		else
+			echo "# unshare -m not permitted here: docs example $i (-d -L) skipped"
+		fi ;;
+	*"sntpc -a -q --panic 600 "*)
+		docrun 0 UP $i "cron -a: slews"
+		t_grep "docs example $i: adjtime" "^adjtime " "$SLOG"
+		docrun 69 DOWN $i "cron -a, no server: 69" ;;
+	*'v=$(sntpc -e '*'&& eval "$v" && echo'*)
+		docrun 0 UP $i "offset as a number"
+		t_grep "docs example $i: prints the offset and stratum" "^offset [+-]0\\.[0-9]{6} s \\(stratum 8\\)$" "$T_DIR/out"
+		docrun 69 DOWN $i "no server answers: exit 69"
+		t_nogrep "docs example $i: no server answers: the && part does not run" "." "$T_DIR/out"
+		# the form it replaces: eval of nothing succeeds and the && part runs
+		{ cat "$T_DIR/docprelude"; echo "eval \"\$(sntpc -e $DEAD)\" && echo \"offset \$SNTP_OFFSET s\""; } >"$T_DIR/docold.sh"
+		t_exit 0 "the old docs form: eval \"\$(sntpc -e DEAD)\" && ... succeeds" sh "$T_DIR/docold.sh"
+		t_grep "the old docs form runs its && part with empty values" "^offset  s$" "$T_DIR/out" ;;
+	*'if out=$(sntpc -e -c 4 '*)
+		docrun 1 UP $i "in-sync server: the awk test fails, nothing printed"
+		t_nogrep "docs example $i: in sync: nothing printed" "." "$T_DIR/out"
+		docrun 0 OFF $i "server 2 s ahead"
+		t_grep "docs example $i: says the clock is off by about 2 s" "^clock off by \\+(1\\.99|2\\.00)[0-9]{4} s$" "$T_DIR/out"
+		docrun 0 DOWN $i "no server: the if body does not run"
+		t_nogrep "docs example $i: no server: nothing printed" "." "$T_DIR/out" ;;
+	*"sntpc -l -c 4 "*)
+		docrun 0 UP $i "association table of three servers"
+		t_true "docs example $i: a header and three rows" [ "$(wc -l <"$T_DIR/out")" = 4 ]
+		t_grep "docs example $i: one server selected" "^\\*127\\.0\\.0\\.1:" "$T_DIR/out"
+		docrun 69 DOWN $i "table, no server: 69"
+		t_grep "docs example $i: failed rows say .NET." "^ 127\\.0\\.0\\.1:[0-9]+ +\\.NET\\. " "$T_DIR/out" ;;
+	*)
+		fail "docs example $i is run by this test" "unknown example: $(head -c 200 "$T_DIR/doc.$i")" ;;
+	esac
+done
+
+# ---- exit codes: --help, docs/sntpc.md and the code agree -----------------
+"$WB" sntpc --help | sed -n '/^Exit:/,$p' | grep -oE '(^|[ ,:])[0-9]{1,3}\b' | tr -dc '0-9\n' | sort -un >"$T_DIR/codes.help"
+sed -n '/^## Exit status/,/^## /p' "$DOC" | sed -n 's/^| \([0-9][0-9]*\) |.*/\1/p' | sort -un >"$T_DIR/codes.doc"
+t_true "exit codes: --help and docs/sntpc.md list the same ($(tr '\n' ' ' <"$T_DIR/codes.help"))" \
+	cmp -s "$T_DIR/codes.help" "$T_DIR/codes.doc"
+# every EX_ name in the sources, usage (64) and every code this test expects
+for n in $(cat "$TOP"/applets/sntpc/*.c | grep -oE '\bEX_[A-Z]+' | sort -u); do
+	sed -n "s/^#define[[:space:]]*$n[[:space:]]*\\([0-9]*\\).*/\\1/p" /usr/include/sysexits.h
+done >"$T_DIR/codes.src"
+{ echo 0; echo 64; grep -oE 't_exit [0-9]+ ' "$0" | cut -d' ' -f2 | grep -vx 124; } >>"$T_DIR/codes.src"
+t_true "exit codes: every code in the sources and the tests is in --help and the docs" sh -c "
+	sort -un '$T_DIR/codes.src' | while read -r c; do
+		grep -qx \"\$c\" '$T_DIR/codes.help' || { echo \"exit \$c missing from --help and docs\" >&2; exit 1; }
+	done"
+
 # ---- usage -----------------------------------------------------------------
 t_exit 64 "no server: usage error" sn
 t_exit 64 "bad -c" sn -c 0 "$C"
