@@ -447,7 +447,7 @@ int pop3get_main(int argc, char **argv)
 	int r;
 
 	memset(&st, 0, sizeof st);
-	st.c.timeout_ms = 30000;
+	st.c.timeout_ms = CONN_TIMEOUT_DEFAULT_MS;
 	st.c.family = AF_UNSPEC;
 	if (parse(&st, argc, argv, &e) || check(&st, &e)) {
 		if (e.code == EX_USAGE)
