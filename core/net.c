@@ -1,6 +1,7 @@
 /* net.c - resolve and connect with timeouts. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -133,9 +134,10 @@ static int socket_nb(int family, int type)
 	return fd;
 }
 
-/* connect one address; 0 or an errno value */
-static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out)
+/* connect one address by the deadline; 0 or an errno value */
+static int connect_one(const struct addrinfo *ai, int64_t deadline, int *out)
 {
+	int64_t left = deadline - mono_ms();
 	int fd = socket_nb(ai->ai_family, ai->ai_socktype), err = 0;
 	socklen_t len = sizeof err;
 
@@ -147,7 +149,7 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *out)
 		err = errno;
 		goto fail;
 	}
-	switch (net_wait(fd, POLLOUT, timeout_ms)) {
+	switch (left > 0 ? net_wait(fd, POLLOUT, left > INT_MAX ? INT_MAX : (int)left) : 0) {
 	case 0:
 		err = ETIMEDOUT;
 		goto fail;
@@ -168,6 +170,24 @@ fail:
 int net_connect(const char *host, const char *port, int family, int timeout_ms,
                 struct wb_err *e)
 {
+	return net_connect_by(host, port, family, mono_ms() + timeout_ms, e);
+}
+
+/* the deadline of one address: an equal share of what is left, so that
+ * an address that never answers leaves time for the next ones */
+static int64_t share(const struct addrinfo *ai, int64_t deadline)
+{
+	int64_t now = mono_ms();
+	int n = 0;
+
+	for (; ai; ai = ai->ai_next)
+		n++;
+	return deadline <= now || n <= 1 ? deadline : now + (deadline - now) / n;
+}
+
+int net_connect_by(const char *host, const char *port, int family, int64_t deadline,
+                   struct wb_err *e)
+{
 	struct addrinfo *res, *ai;
 	char addr[ADDRSTR_MAX] = "";
 	int fd = -1, err = 0;
@@ -176,7 +196,7 @@ int net_connect(const char *host, const char *port, int family, int timeout_ms,
 		return -1;
 	for (ai = res; ai; ai = ai->ai_next) {
 		net_addr_str(ai->ai_addr, 1, addr, sizeof addr);
-		if ((err = connect_one(ai, timeout_ms, &fd)) == 0)
+		if ((err = connect_one(ai, share(ai, deadline), &fd)) == 0)
 			break;
 	}
 	freeaddrinfo(res);

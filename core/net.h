@@ -2,6 +2,7 @@
 #ifndef WB_NET_H
 #define WB_NET_H
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include "err.h"
 
@@ -21,10 +22,15 @@ int hostport_parse(const char *s, const char *defport, struct hostport *hp,
                    struct wb_err *e);
 
 /* family: AF_UNSPEC, AF_INET (-4) or AF_INET6 (-6).
- * Connect a TCP socket, trying every address in turn with timeout_ms each.
+ * Connect a TCP socket by the deadline (CLOCK_MONOTONIC ms, see mono_ms),
+ * trying every address in turn, each with an equal share of the time left.
  * Returns the fd (blocking mode off: O_NONBLOCK set) or -1 with e filled:
  * EX_NOHOST unknown host, EX_TEMPFAIL temporary DNS failure / refused /
- * unreachable / timeout; the message names host, port and the last failure. */
+ * unreachable / timeout; the message names host, port and the last failure.
+ * (Name resolution itself is getaddrinfo's and has its own timeouts.) */
+int net_connect_by(const char *host, const char *port, int family, int64_t deadline,
+                   struct wb_err *e);
+/* net_connect_by(..., now + timeout_ms, e) */
 int net_connect(const char *host, const char *port, int family, int timeout_ms,
                 struct wb_err *e);
 

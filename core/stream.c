@@ -44,6 +44,7 @@ void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
 	if (xp->ctx == &xp->fd)         /* plain: point at our own copy */
 		s->xp.ctx = &s->xp.fd;
 	s->timeout_ms = timeout_ms;
+	s->deadline = 0;
 	s->verbose = 0;
 	s->err_errno = 0;
 	s->err_text = NULL;
@@ -53,9 +54,26 @@ void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
 void stream_upgrade(struct stream *s, const struct transport *xp)
 {
 	int t = s->timeout_ms, v = s->verbose;
+	int64_t d = s->deadline;
 
 	stream_init(s, xp, t);
 	s->verbose = v;
+	s->deadline = d;
+}
+
+int64_t stream_step(struct stream *s)
+{
+	return s->deadline = mono_ms() + s->timeout_ms;
+}
+
+void stream_set_deadline(struct stream *s, int64_t deadline)
+{
+	s->deadline = deadline;
+}
+
+int64_t stream_deadline(const struct stream *s)
+{
+	return s->deadline ? s->deadline : mono_ms() + s->timeout_ms;
 }
 
 size_t stream_buffered(const struct stream *s)
@@ -110,11 +128,6 @@ static int fill_by(struct stream *s, int64_t deadline)
 	}
 }
 
-static int fill(struct stream *s)
-{
-	return fill_by(s, mono_ms() + s->timeout_ms);
-}
-
 /* One transcript line, written in as few writes as possible (stderr is
  * unbuffered). What a hostile server sends passes text_clean(): terminal
  * escape sequences are shown as \xNN, never written raw. */
@@ -143,10 +156,10 @@ static void transcript(const char *dir, const char *p, size_t n, size_t show)
 }
 
 /* One deadline for the whole line: a server dripping a byte now and then
- * cannot stretch a line past timeout_ms. */
+ * cannot stretch a line past it. */
 int line_read(struct stream *s, char *buf, size_t max, size_t *len)
 {
-	return line_read_by(s, buf, max, len, mono_ms() + s->timeout_ms);
+	return line_read_by(s, buf, max, len, stream_deadline(s));
 }
 
 int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
@@ -196,11 +209,17 @@ int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
 
 int stream_read(struct stream *s, void *buf, size_t max, size_t *got)
 {
+	return stream_read_by(s, buf, max, got, stream_deadline(s));
+}
+
+int stream_read_by(struct stream *s, void *buf, size_t max, size_t *got,
+                   int64_t deadline)
+{
 	size_t n;
 	int r;
 
 	*got = 0;
-	if (s->rpos == s->rlen && (r = fill(s)) != IO_OK)
+	if (s->rpos == s->rlen && (r = fill_by(s, deadline)) != IO_OK)
 		return r;
 	n = s->rlen - s->rpos;
 	if (n > max)
@@ -219,10 +238,11 @@ int stream_unread(struct stream *s, size_t n)
 	return 0;
 }
 
-static int write_all(struct stream *s, const unsigned char *p, size_t n)
+/* all of p by the deadline: a peer taking a byte now and then cannot
+ * stretch the write past it */
+static int write_all(struct stream *s, const unsigned char *p, size_t n,
+                     int64_t deadline)
 {
-	int64_t deadline = mono_ms() + s->timeout_ms;
-
 	while (n > 0) {
 		ssize_t r = s->xp.write(s->xp.ctx, p, n);
 		int w;
@@ -230,7 +250,6 @@ static int write_all(struct stream *s, const unsigned char *p, size_t n)
 		if (r > 0) {
 			p += r;
 			n -= (size_t)r;
-			deadline = mono_ms() + s->timeout_ms;   /* progress */
 			continue;
 		}
 		if (r != XPORT_WANT_READ && r != XPORT_WANT_WRITE) {
@@ -246,10 +265,15 @@ static int write_all(struct stream *s, const unsigned char *p, size_t n)
 
 int stream_flush(struct stream *s)
 {
+	return stream_flush_by(s, stream_deadline(s));
+}
+
+int stream_flush_by(struct stream *s, int64_t deadline)
+{
 	size_t n = s->wlen;
 
 	s->wlen = 0;
-	return n ? write_all(s, s->wbuf, n) : IO_OK;
+	return n ? write_all(s, s->wbuf, n, deadline) : IO_OK;
 }
 
 int stream_write(struct stream *s, const void *buf, size_t len)
@@ -261,7 +285,7 @@ int stream_write(struct stream *s, const void *buf, size_t len)
 		if ((r = stream_flush(s)) != IO_OK)
 			return r;
 		if (len >= sizeof s->wbuf)
-			return write_all(s, p, len);
+			return write_all(s, p, len, stream_deadline(s));
 	}
 	memcpy(s->wbuf + s->wlen, p, len);
 	s->wlen += len;

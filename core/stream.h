@@ -2,8 +2,13 @@
  *
  * The transport is two callbacks and a file descriptor to poll; a plain
  * socket and TLS both fit, and stream_upgrade() swaps one for the other in
- * the middle of a session (STARTTLS). Every read and write waits at most
- * timeout_ms, measured on CLOCK_MONOTONIC. Nothing here allocates. */
+ * the middle of a session (STARTTLS). Nothing here allocates.
+ *
+ * Deadlines, not timeouts: every wait ends at an absolute CLOCK_MONOTONIC
+ * time (mono_ms()), so bytes that drip in cannot stretch an operation. The
+ * *_by functions take that deadline; the others use stream_deadline(): the
+ * step's deadline when one is set (stream_step, stream_set_deadline), else
+ * timeout_ms from the start of that call (never restarted on progress). */
 #ifndef WB_STREAM_H
 #define WB_STREAM_H
 #include <stddef.h>
@@ -30,7 +35,7 @@ struct transport {
 enum io_result {
 	IO_OK = 0,
 	IO_EOF,         /* peer closed */
-	IO_TIMEOUT,     /* nothing within timeout_ms */
+	IO_TIMEOUT,     /* the deadline passed */
 	IO_TOOLONG,     /* line longer than the caller's maximum */
 	IO_ERROR,       /* system or transport error */
 };
@@ -40,7 +45,8 @@ enum io_result {
 
 struct stream {
 	struct transport xp;
-	int timeout_ms;
+	int timeout_ms;         /* one step: --timeout */
+	int64_t deadline;       /* end of the current step; 0: per call */
 	int verbose;            /* transcript lines on stderr (CFG_VERBOSE) */
 	int err_errno;          /* errno of the last IO_ERROR */
 	const char *err_text;   /* transport's text for the last IO_ERROR */
@@ -54,6 +60,15 @@ struct stream {
 void xport_plain(struct transport *xp, int fd);
 
 void stream_init(struct stream *s, const struct transport *xp, int timeout_ms);
+/* Start a step: deadline = now + timeout_ms, for every call until the
+ * next step or stream_set_deadline(s, 0). Returns the deadline. */
+int64_t stream_step(struct stream *s);
+/* Set the step's deadline (CLOCK_MONOTONIC ms; e.g. a body's deadline
+ * proportional to its size); 0: each call gets timeout_ms from its start. */
+void stream_set_deadline(struct stream *s, int64_t deadline);
+/* The deadline a call starting now obeys. */
+int64_t stream_deadline(const struct stream *s);
+
 /* replace the transport, keeping no buffered input: the caller must check
  * stream_buffered() == 0 first (STARTTLS injection) */
 void stream_upgrade(struct stream *s, const struct transport *xp);
@@ -72,8 +87,10 @@ int line_read(struct stream *s, char *buf, size_t max, size_t *len);
 int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
                  int64_t deadline);
 
-/* Read 1..max bytes (what is available), waiting up to the timeout. */
+/* Read 1..max bytes (what is available), waiting until the deadline. */
 int stream_read(struct stream *s, void *buf, size_t max, size_t *got);
+int stream_read_by(struct stream *s, void *buf, size_t max, size_t *got,
+                   int64_t deadline);
 
 /* Give back the last n bytes that the previous stream_read returned, so
  * the next read returns them again (a parser that read past its end).
@@ -85,8 +102,9 @@ int stream_write(struct stream *s, const void *buf, size_t len);
 /* Write a command line plus CRLF; transcript "C: " shows the first `show`
  * bytes and masks the rest with "****" (show = (size_t)-1: all). */
 int line_write(struct stream *s, const char *line, size_t show);
-/* Send everything buffered. */
+/* Send everything buffered (by the deadline). */
 int stream_flush(struct stream *s);
+int stream_flush_by(struct stream *s, int64_t deadline);
 
 /* Words for an io_result ("timed out", "connection closed", ...),
  * using the stream's saved errno/transport text for IO_ERROR. */

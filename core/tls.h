@@ -3,6 +3,7 @@
  * inline stubs below keep the calls compiling and the code is dropped. */
 #ifndef WB_TLS_H
 #define WB_TLS_H
+#include <stdint.h>
 #include <stdio.h>
 #include "sysopts.h"
 #include "err.h"
@@ -34,27 +35,34 @@ extern const char *const tls_ca_default[];
 /* First of cands that exists (file, or directory: *isdir = 1), or NULL. */
 const char *tls_ca_pick(const char *const *cands, int *isdir);
 
+/* One TLS session (core/tls_mbedtls.c), owned by its connection
+ * (core/conn.h): no process-global state. */
+struct tls;
+
 #if CFG_TLS
-/* Switch s to TLS over its file descriptor and complete the handshake,
- * verifying the peer for host (or o->name). Refuses when the stream still
- * holds unread plaintext (data injected after a STARTTLS reply).
- * Returns 0, or -1 with e filled (EX_UNAVAILABLE / EX_PROTOCOL) in words. */
-int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
-              struct wb_err *e);
-/* version, cipher suite, subject, issuer, validity, SHA-256 fingerprint */
-void tls_info(FILE *out);
-/* send close_notify and free the session (safe to call when not started) */
-void tls_close(void);
+/* Switch s to TLS over its file descriptor and complete the handshake by
+ * deadline (CLOCK_MONOTONIC ms), verifying the peer for host (or o->name).
+ * Refuses when the stream still holds unread plaintext (data injected
+ * after a STARTTLS reply). *t gets the new session (a stale *t is freed
+ * first, without close_notify). Returns 0, or -1 with e filled
+ * (EX_UNAVAILABLE / EX_PROTOCOL / EX_TEMPFAIL) in words, *t NULL. */
+int tls_start(struct tls **t, struct stream *s, const struct tls_opts *o,
+              const char *host, int64_t deadline, struct wb_err *e);
+/* version, cipher suite, subject, issuer, validity, SHA-256 fingerprint
+ * (nothing for NULL) */
+void tls_info(const struct tls *t, FILE *out);
+/* send close_notify, free the session, *t = NULL (NULL or *t NULL: nothing) */
+void tls_close(struct tls **t);
 #else
-static inline int tls_start(struct stream *s, const struct tls_opts *o,
-                            const char *host, struct wb_err *e)
+static inline int tls_start(struct tls **t, struct stream *s, const struct tls_opts *o,
+                            const char *host, int64_t deadline, struct wb_err *e)
 {
-	(void)s; (void)o; (void)host;
+	(void)t; (void)s; (void)o; (void)host; (void)deadline;
 	err_set(e, EX_UNAVAILABLE, "TLS is not compiled in (CONFIG_TLS)");
 	return -1;
 }
-static inline void tls_info(FILE *out) { (void)out; }
-static inline void tls_close(void) { }
+static inline void tls_info(const struct tls *t, FILE *out) { (void)t; (void)out; }
+static inline void tls_close(struct tls **t) { (void)t; }
 #endif
 
 #endif

@@ -1,14 +1,18 @@
-/* tls_mbedtls.c - the mbedTLS transport: one TLS session per process over
- * the stream's socket, verified against a CA bundle, a SHA-256 pin, or (with
- * --insecure and a warning) not at all. Swapped in with stream_upgrade(). */
+/* tls_mbedtls.c - the mbedTLS transport: a TLS session (owned by its
+ * connection, core/conn.c) over the stream's socket, verified against a CA
+ * bundle, a SHA-256 pin, or (with --insecure and a warning) not at all.
+ * Swapped in with stream_upgrade(). No process-global state: mbedTLS
+ * allocates its record buffers anyway, so the session is allocated too. */
 #define _DEFAULT_SOURCE         /* TCP_QUICKACK */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "sysopts.h"
@@ -20,13 +24,12 @@
 
 enum verify_mode { V_CA, V_PIN, V_NONE };
 
-static struct tls {
+struct tls {
 	mbedtls_ssl_context ssl;
 	mbedtls_ssl_config conf;
 	mbedtls_x509_crt ca;
 	mbedtls_ctr_drbg_context drbg;
 	int fd;
-	int started;
 	int vmode;                      /* enum verify_mode */
 	unsigned char pin[TLS_FP_LEN];
 	unsigned char ip[16];           /* host as an IP literal */
@@ -35,7 +38,7 @@ static struct tls {
 	int sys_errno;
 	char name[HOST_MAX];
 	char errbuf[128];
-} T;
+};
 
 static const int suites[] = {
 	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -52,72 +55,79 @@ static const wb_group groups[] = WB_GROUP_LIST;
 /* MSG_NOSIGNAL: a peer that closed is an error here, not SIGPIPE */
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-	ssize_t r = send(*(int *)ctx, buf, len, MSG_NOSIGNAL);
+	struct tls *t = ctx;
+	ssize_t r = send(t->fd, buf, len, MSG_NOSIGNAL);
 
 	if (r >= 0)
 		return (int)r;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 		return MBEDTLS_ERR_SSL_WANT_WRITE;
-	T.sys_errno = errno;
+	t->sys_errno = errno;
 	return MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
-	ssize_t r = read(*(int *)ctx, buf, len);
+	struct tls *t = ctx;
+	ssize_t r = read(t->fd, buf, len);
 
 	if (r >= 0)
 		return (int)r;
 	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 		return MBEDTLS_ERR_SSL_WANT_READ;
-	T.sys_errno = errno;
+	t->sys_errno = errno;
 	return MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
 /* ---- the stream transport ---- */
-static ssize_t xerr(int r)
+static ssize_t xerr(struct tls *t, int r)
 {
 	if (r == MBEDTLS_ERR_SSL_WANT_READ)
 		return XPORT_WANT_READ;
 	if (r == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return XPORT_WANT_WRITE;
 	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_SEND_FAILED) {
-		errno = T.sys_errno;
-		snprintf(T.errbuf, sizeof T.errbuf, "TLS: %s", strerror(T.sys_errno));
+		errno = t->sys_errno;
+		snprintf(t->errbuf, sizeof t->errbuf, "TLS: %s", strerror(t->sys_errno));
 	} else {
 		errno = EPROTO;
-		snprintf(T.errbuf, sizeof T.errbuf, "TLS error (mbedTLS -0x%04x)", (unsigned)-r);
+		snprintf(t->errbuf, sizeof t->errbuf, "TLS error (mbedTLS -0x%04x)", (unsigned)-r);
 	}
 	return XPORT_ERROR;
 }
 
 static ssize_t x_read(void *ctx, void *buf, size_t len)
 {
-	int r = mbedtls_ssl_read(ctx, buf, len);
+	struct tls *t = ctx;
+	int r = mbedtls_ssl_read(&t->ssl, buf, len);
 
 	if (r >= 0)
 		return r;
 	if (r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || r == MBEDTLS_ERR_SSL_CONN_EOF)
 		return 0;
-	return xerr(r);
+	return xerr(t, r);
 }
 
 static ssize_t x_write(void *ctx, const void *buf, size_t len)
 {
-	int r = mbedtls_ssl_write(ctx, buf, len);
+	struct tls *t = ctx;
+	int r = mbedtls_ssl_write(&t->ssl, buf, len);
 
-	return r >= 0 ? r : xerr(r);
+	return r >= 0 ? r : xerr(t, r);
 }
 
 static size_t x_pending(void *ctx)
 {
-	return mbedtls_ssl_get_bytes_avail(ctx);
+	struct tls *t = ctx;
+
+	return mbedtls_ssl_get_bytes_avail(&t->ssl);
 }
 
 static const char *x_error(void *ctx)
 {
-	(void)ctx;
-	return T.errbuf;
+	struct tls *t = ctx;
+
+	return t->errbuf;
 }
 
 /* ---- verification ---- */
@@ -126,23 +136,24 @@ static int cert_sha256(const mbedtls_x509_crt *crt, unsigned char h[TLS_FP_LEN])
 	return wb_sha256(crt->raw.p, crt->raw.len, h, 0);
 }
 
-static void note_times(const mbedtls_x509_crt *crt, uint32_t flags)
+static void note_times(struct tls *t, const mbedtls_x509_crt *crt, uint32_t flags)
 {
 	if (flags & MBEDTLS_X509_BADCERT_FUTURE)
-		T.seen.from = crt->valid_from;
+		t->seen.from = crt->valid_from;
 	if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
-		T.seen.to = crt->valid_to;
+		t->seen.to = crt->valid_to;
 }
 
-static int pin_check(const mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+static int pin_check(struct tls *t, const mbedtls_x509_crt *crt, int depth,
+                     uint32_t *flags)
 {
 	unsigned char h[TLS_FP_LEN];
 
 	*flags = 0;                     /* the pin replaces chain and name */
 	if (depth != 0)
 		return 0;
-	if (cert_sha256(crt, h) != 0 || memcmp(h, T.pin, sizeof h)) {
-		T.seen.pin_bad = 1;
+	if (cert_sha256(crt, h) != 0 || memcmp(h, t->pin, sizeof h)) {
+		t->seen.pin_bad = 1;
 		*flags = MBEDTLS_X509_BADCERT_OTHER;
 		return MBEDTLS_ERR_X509_FATAL_ERROR;   /* fatal even when optional */
 	}
@@ -151,13 +162,14 @@ static int pin_check(const mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 
 static int verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-	(void)p;
-	if (T.vmode == V_PIN)
-		return pin_check(crt, depth, flags);
-	if (depth == 0 && T.iplen && !tls_san_has_ip(crt, T.ip, T.iplen))
+	struct tls *t = p;
+
+	if (t->vmode == V_PIN)
+		return pin_check(t, crt, depth, flags);
+	if (depth == 0 && t->iplen && !tls_san_has_ip(crt, t->ip, t->iplen))
 		*flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-	note_times(crt, *flags);
-	T.seen.flags |= *flags;
+	note_times(t, crt, *flags);
+	t->seen.flags |= *flags;
 	return 0;
 }
 
@@ -168,7 +180,7 @@ static int drbg_entropy(void *p, unsigned char *buf, size_t len)
 	return random_bytes(buf, len) ? MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED : 0;
 }
 
-static int load_ca(const struct tls_opts *o, struct wb_err *e)
+static int load_ca(struct tls *t, const struct tls_opts *o, struct wb_err *e)
 {
 	const char *path = o->cafile;
 	int isdir = 0, r;
@@ -182,11 +194,11 @@ static int load_ca(const struct tls_opts *o, struct wb_err *e)
 		        "--capath or --fingerprint", tls_ca_default[0]);
 		return -1;
 	}
-	r = isdir ? mbedtls_x509_crt_parse_path(&T.ca, path)
-	          : mbedtls_x509_crt_parse_file(&T.ca, path);
+	r = isdir ? mbedtls_x509_crt_parse_path(&t->ca, path)
+	          : mbedtls_x509_crt_parse_file(&t->ca, path);
 	if (o->cafile && o->capath && r >= 0)
-		r = mbedtls_x509_crt_parse_path(&T.ca, o->capath);
-	if (r < 0 || T.ca.version == 0) {
+		r = mbedtls_x509_crt_parse_path(&t->ca, o->capath);
+	if (r < 0 || t->ca.version == 0) {
 		err_set(e, EX_CONFIG, "cannot load CA certificates from %s", path);
 		return -1;
 	}
@@ -194,99 +206,101 @@ static int load_ca(const struct tls_opts *o, struct wb_err *e)
 }
 
 /* verification mode, the name to check and the pin or CA bundle */
-static int setup_verify(const struct tls_opts *o, const char *host, struct wb_err *e)
+static int setup_verify(struct tls *t, const struct tls_opts *o, const char *host,
+                        struct wb_err *e)
 {
 	/* a pin is never weakened: --fingerprint wins over --insecure */
-	T.vmode = o->fingerprint ? V_PIN : o->insecure ? V_NONE : V_CA;
-	if (strlcopy(T.name, o->name ? o->name : host, sizeof T.name) < 0) {
+	t->vmode = o->fingerprint ? V_PIN : o->insecure ? V_NONE : V_CA;
+	if (strlcopy(t->name, o->name ? o->name : host, sizeof t->name) < 0) {
 		err_set(e, EX_USAGE, "TLS name too long");
 		return -1;
 	}
-	T.seen.name = T.name;
-	if (inet_pton(AF_INET, T.name, T.ip) == 1)
-		T.iplen = 4;
-	else if (inet_pton(AF_INET6, T.name, T.ip) == 1)
-		T.iplen = 16;
-	if (T.vmode == V_PIN && tls_fp_parse(o->fingerprint, T.pin) < 0) {
+	t->seen.name = t->name;
+	if (inet_pton(AF_INET, t->name, t->ip) == 1)
+		t->iplen = 4;
+	else if (inet_pton(AF_INET6, t->name, t->ip) == 1)
+		t->iplen = 16;
+	if (t->vmode == V_PIN && tls_fp_parse(o->fingerprint, t->pin) < 0) {
 		err_set(e, EX_USAGE, "bad --fingerprint '%s'", o->fingerprint);
 		return -1;
 	}
-	if (T.vmode == V_NONE)
-		warnmsg("%s: --insecure: the server's certificate is NOT verified", T.name);
-	return T.vmode == V_CA ? load_ca(o, e) : 0;
+	if (t->vmode == V_NONE)
+		warnmsg("%s: --insecure: the server's certificate is NOT verified", t->name);
+	return t->vmode == V_CA ? load_ca(t, o, e) : 0;
 }
 
-static int setup_conf(struct wb_err *e)
+static int setup_conf(struct tls *t, struct wb_err *e)
 {
-	mbedtls_ssl_config *c = &T.conf;
+	mbedtls_ssl_config *c = &t->conf;
 	static const char pers[] = "wirebox";
 
 	if (wb_crypto_init() != 0 ||
-	    mbedtls_ctr_drbg_seed(&T.drbg, drbg_entropy, NULL,
+	    mbedtls_ctr_drbg_seed(&t->drbg, drbg_entropy, NULL,
 	                          (const unsigned char *)pers, sizeof pers - 1) ||
 	    mbedtls_ssl_config_defaults(c, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
 	                                MBEDTLS_SSL_PRESET_DEFAULT)) {
 		err_set(e, EX_SOFTWARE, "TLS setup failed (random generator)");
 		return -1;
 	}
-	mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &T.drbg);
+	mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &t->drbg);
 	wb_conf_tls12_min(c);
 	mbedtls_ssl_conf_ciphersuites(c, suites);
 	wb_conf_groups(c, groups);
-	mbedtls_ssl_conf_authmode(c, T.vmode == V_CA ? MBEDTLS_SSL_VERIFY_REQUIRED :
-	                          T.vmode == V_PIN ? MBEDTLS_SSL_VERIFY_OPTIONAL :
+	mbedtls_ssl_conf_authmode(c, t->vmode == V_CA ? MBEDTLS_SSL_VERIFY_REQUIRED :
+	                          t->vmode == V_PIN ? MBEDTLS_SSL_VERIFY_OPTIONAL :
 	                          MBEDTLS_SSL_VERIFY_NONE);
-	mbedtls_ssl_conf_verify(c, verify_cb, NULL);
-	if (T.vmode == V_CA)
-		mbedtls_ssl_conf_ca_chain(c, &T.ca, NULL);
+	mbedtls_ssl_conf_verify(c, verify_cb, t);
+	if (t->vmode == V_CA)
+		mbedtls_ssl_conf_ca_chain(c, &t->ca, NULL);
 	return 0;
 }
 
 /* SNI and name check for DNS names; IP literals are checked in verify_cb
  * and never sent as SNI (RFC 6066 section 3) */
-static int setup_ssl(struct wb_err *e)
+static int setup_ssl(struct tls *t, struct wb_err *e)
 {
-	const char *sni = T.iplen ? NULL : T.name;
+	const char *sni = t->iplen ? NULL : t->name;
 
-	if (mbedtls_ssl_setup(&T.ssl, &T.conf) || mbedtls_ssl_set_hostname(&T.ssl, sni)) {
+	if (mbedtls_ssl_setup(&t->ssl, &t->conf) || mbedtls_ssl_set_hostname(&t->ssl, sni)) {
 		err_set(e, EX_SOFTWARE, "TLS setup failed (out of memory?)");
 		return -1;
 	}
-	mbedtls_ssl_set_bio(&T.ssl, &T.fd, bio_send, bio_recv, NULL);
+	mbedtls_ssl_set_bio(&t->ssl, t, bio_send, bio_recv, NULL);
 	return 0;
 }
 
-static int hs_fail(int r, struct wb_err *e)
+static int hs_fail(struct tls *t, int r, struct wb_err *e)
 {
-	uint32_t vr = mbedtls_ssl_get_verify_result(&T.ssl);
+	uint32_t vr = mbedtls_ssl_get_verify_result(&t->ssl);
 
 	if (vr != 0xFFFFFFFF)
-		T.seen.flags |= vr;
-	if (T.seen.pin_bad || r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
-	    (r == WB_ERR_BAD_CERT && T.seen.flags))
-		return tls_verify_words(&T.seen, time(NULL), (time_t)WB_BUILD_EPOCH, e);
+		t->seen.flags |= vr;
+	if (t->seen.pin_bad || r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ||
+	    (r == WB_ERR_BAD_CERT && t->seen.flags))
+		return tls_verify_words(&t->seen, time(NULL), (time_t)WB_BUILD_EPOCH, e);
 	if (r == MBEDTLS_ERR_NET_RECV_FAILED || r == MBEDTLS_ERR_NET_SEND_FAILED) {
-		errno = T.sys_errno;
+		errno = t->sys_errno;
 		err_sys(e, EX_TEMPFAIL, "TLS handshake");
 		return -1;
 	}
 	return tls_hs_words(r, r == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ?
-	                    wb_last_alert(&T.ssl) : 0, e);
+	                    wb_last_alert(&t->ssl) : 0, e);
 }
 
-static int handshake(int timeout_ms, struct wb_err *e)
+/* the whole handshake by the deadline, however the server paces it */
+static int handshake(struct tls *t, int64_t deadline, struct wb_err *e)
 {
-	int64_t deadline = mono_ms() + timeout_ms, left;
+	int64_t left;
 	int r, w;
 
-	while ((r = mbedtls_ssl_handshake(&T.ssl)) != 0) {
+	while ((r = mbedtls_ssl_handshake(&t->ssl)) != 0) {
 		if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE)
-			return hs_fail(r, e);
+			return hs_fail(t, r, e);
 		left = deadline - mono_ms();
-		w = left > 0 ? net_wait(T.fd, r == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT,
-		                        (int)left) : 0;
+		w = left > 0 ? net_wait(t->fd, r == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT,
+		                        left > INT_MAX ? INT_MAX : (int)left) : 0;
 		if (w == 0) {
-			err_set(e, EX_TEMPFAIL, "TLS handshake timed out after %d ms", timeout_ms);
+			err_set(e, EX_TEMPFAIL, "TLS handshake timed out");
 			return -1;
 		}
 		if (w < 0) {
@@ -309,29 +323,50 @@ static void ack_now(int fd)
 #endif
 }
 
-static const char *vmode_words(void)
+static const char *vmode_words(const struct tls *t)
 {
-	return T.vmode == V_CA ? "certificate verified" :
-	       T.vmode == V_PIN ? "certificate pinned by fingerprint" :
+	return t->vmode == V_CA ? "certificate verified" :
+	       t->vmode == V_PIN ? "certificate pinned by fingerprint" :
 	       "NOT VERIFIED (--insecure)";
 }
 
-static void verbose_line(const struct stream *s)
+static void verbose_line(const struct tls *t, const struct stream *s)
 {
 	if (CFG_VERBOSE && s->verbose)
-		fprintf(stderr, "-- TLS %s %s with %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
-		        mbedtls_ssl_get_ciphersuite(&T.ssl), T.name, vmode_words());
+		fprintf(stderr, "-- TLS %s %s with %s, %s\n", mbedtls_ssl_get_version(&t->ssl),
+		        mbedtls_ssl_get_ciphersuite(&t->ssl), t->name, vmode_words(t));
 }
 
-static void free_session(void)
+/* free a session and everything it holds; *tp = NULL */
+static void free_session(struct tls **tp)
 {
-	if (!T.started)
+	struct tls *t = *tp;
+
+	if (!t)
 		return;
-	mbedtls_ssl_free(&T.ssl);
-	mbedtls_ssl_config_free(&T.conf);
-	mbedtls_x509_crt_free(&T.ca);
-	mbedtls_ctr_drbg_free(&T.drbg);
-	T.started = 0;
+	mbedtls_ssl_free(&t->ssl);
+	mbedtls_ssl_config_free(&t->conf);
+	mbedtls_x509_crt_free(&t->ca);
+	mbedtls_ctr_drbg_free(&t->drbg);
+	secure_zero(t, sizeof *t);
+	free(t);
+	*tp = NULL;
+}
+
+static struct tls *new_session(int fd, struct wb_err *e)
+{
+	struct tls *t = calloc(1, sizeof *t);
+
+	if (!t) {
+		err_set(e, EX_OSERR, "TLS setup failed (out of memory)");
+		return NULL;
+	}
+	mbedtls_ssl_init(&t->ssl);
+	mbedtls_ssl_config_init(&t->conf);
+	mbedtls_x509_crt_init(&t->ca);
+	mbedtls_ctr_drbg_init(&t->drbg);
+	t->fd = fd;
+	return t;
 }
 
 /* Bytes from the server before our ClientHello: read into the stream
@@ -357,39 +392,34 @@ static int injected(const struct stream *s, int mode, struct wb_err *e)
 	return -1;
 }
 
-int tls_start(struct stream *s, const struct tls_opts *o, const char *host,
-              struct wb_err *e)
+int tls_start(struct tls **tp, struct stream *s, const struct tls_opts *o,
+              const char *host, int64_t deadline, struct wb_err *e)
 {
 	struct transport xp;
+	struct tls *t;
 
-	if (injected(s, o->mode, e))
+	free_session(tp);       /* a stale session: its fd may be reused by s */
+	if (injected(s, o->mode, e) || !(t = new_session(s->xp.fd, e)))
 		return -1;
-	free_session();         /* a stale session: its fd may be reused by s */
-	memset(&T, 0, sizeof T);
-	mbedtls_ssl_init(&T.ssl);
-	mbedtls_ssl_config_init(&T.conf);
-	mbedtls_x509_crt_init(&T.ca);
-	mbedtls_ctr_drbg_init(&T.drbg);
-	T.started = 1;
-	T.fd = s->xp.fd;
 	/* mbedTLS writes each handshake message on its own: without this,
 	 * Nagle holds the Finished for the server's delayed ACK (40 ms) */
-	setsockopt(T.fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
-	if (setup_verify(o, host, e) || setup_conf(e) || setup_ssl(e) ||
-	    handshake(s->timeout_ms, e)) {
-		free_session();
+	setsockopt(t->fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	if (setup_verify(t, o, host, e) || setup_conf(t, e) || setup_ssl(t, e) ||
+	    handshake(t, deadline, e)) {
+		free_session(&t);
 		return -1;
 	}
-	ack_now(T.fd);
+	ack_now(t->fd);
 	memset(&xp, 0, sizeof xp);
 	xp.read = x_read;
 	xp.write = x_write;
 	xp.pending = x_pending;
 	xp.error = x_error;
-	xp.ctx = &T.ssl;
-	xp.fd = T.fd;
+	xp.ctx = t;
+	xp.fd = t->fd;
 	stream_upgrade(s, &xp);
-	verbose_line(s);
+	verbose_line(t, s);
+	*tp = t;
 	return 0;
 }
 
@@ -415,16 +445,16 @@ static void print_fp(FILE *out, const mbedtls_x509_crt *crt)
 		fprintf(out, "%02X%c", h[i], i < TLS_FP_LEN - 1 ? ':' : '\n');
 }
 
-void tls_info(FILE *out)
+void tls_info(const struct tls *t, FILE *out)
 {
 	const mbedtls_x509_crt *crt;
 	char from[40], to[40];
 
-	if (!T.started)
+	if (!t)
 		return;
-	fprintf(out, "TLS: %s, %s, %s\n", mbedtls_ssl_get_version(&T.ssl),
-	        mbedtls_ssl_get_ciphersuite(&T.ssl), vmode_words());
-	if (!(crt = mbedtls_ssl_get_peer_cert(&T.ssl)))
+	fprintf(out, "TLS: %s, %s, %s\n", mbedtls_ssl_get_version(&t->ssl),
+	        mbedtls_ssl_get_ciphersuite(&t->ssl), vmode_words(t));
+	if (!(crt = mbedtls_ssl_get_peer_cert(&t->ssl)))
 		return;
 	print_dn(out, "subject", &crt->subject);
 	print_dn(out, "issuer", &crt->issuer);
@@ -434,14 +464,14 @@ void tls_info(FILE *out)
 	print_fp(out, crt);
 }
 
-void tls_close(void)
+void tls_close(struct tls **tp)
 {
 	int i;
 
-	if (!T.started)
+	if (!tp || !*tp)
 		return;
 	/* close_notify: a few tries on a non-blocking socket, never blocking */
-	for (i = 0; i < 3 && mbedtls_ssl_close_notify(&T.ssl) == MBEDTLS_ERR_SSL_WANT_WRITE; i++)
-		net_wait(T.fd, POLLOUT, 100);
-	free_session();
+	for (i = 0; i < 3 && mbedtls_ssl_close_notify(&(*tp)->ssl) == MBEDTLS_ERR_SSL_WANT_WRITE; i++)
+		net_wait((*tp)->fd, POLLOUT, 100);
+	free_session(tp);
 }

@@ -71,8 +71,6 @@ static int set_val(struct tls_opts *o, const char *key, const char *val, struct 
 		o->cafile = val;
 	else if (!strcmp(key, "capath"))
 		o->capath = val;
-	else if (!strcmp(key, "tls-name") || !strcmp(key, "tls_name"))
-		o->name = val;
 	else if (!strcmp(key, "fingerprint")) {
 		if (tls_fp_parse(val, fp) < 0) {
 			err_set(e, EX_USAGE, "fingerprint: want a SHA-256 in hex "
@@ -81,28 +79,41 @@ static int set_val(struct tls_opts *o, const char *key, const char *val, struct 
 		}
 		o->fingerprint = val;
 	} else
-		return 0;
+		o->name = val;          /* tls-name */
 	return 1;
+}
+
+static int is_key(const char *key, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(key, *list))
+			return 1;
+	return 0;
 }
 
 int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err *e)
 {
-	int f = -2, r;
+	static const char *const flags[] = { "tls", "starttls", "insecure", NULL };
+	static const char *const vals[] = { "cafile", "capath", "tls-name", "tls_name",
+	                                    "fingerprint", NULL };
+	int f = -2;
 
-	if ((!strcmp(key, "tls") || !strcmp(key, "starttls") || !strcmp(key, "insecure")) &&
-	    parse_flag(key, val, &f, e))
+	if (!is_key(key, vals) && !is_key(key, flags))
+		return 0;
+	if (is_key(key, flags) && parse_flag(key, val, &f, e))
 		return -1;
+	/* a TLS-off build refuses what would ask for TLS ("tls off" is fine) */
+	if (!CFG_TLS && f != 0) {
+		err_set(e, EX_USAGE, "%s: TLS is not compiled in (CONFIG_TLS)", key);
+		return -1;
+	}
 	if (!strcmp(key, "tls"))
 		o->mode = f ? TLS_IMPLICIT : (o->mode == TLS_IMPLICIT ? TLS_OFF : o->mode);
 	else if (!strcmp(key, "starttls"))
 		o->mode = f ? TLS_STARTTLS : (o->mode == TLS_STARTTLS ? TLS_OFF : o->mode);
 	else if (!strcmp(key, "insecure"))
 		o->insecure = f;
-	else if ((r = set_val(o, key, val, e)) <= 0)
-		return r;
-	if (!CFG_TLS && (o->mode != TLS_OFF)) {
-		err_set(e, EX_CONFIG, "%s: TLS is not compiled into this wirebox (CONFIG_TLS)", key);
-		return -1;
-	}
+	else
+		return set_val(o, key, val, e);
 	return 1;
 }

@@ -62,7 +62,7 @@ build tls-unit configs/full_defconfig OPT="-O1 -g" unit
 "$BR/tls-unit/unit"
 if command -v valgrind >/dev/null 2>&1; then
 	CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
-		--errors-for-leak-kinds=definite "$BR/tls-unit/unit" tls tls_opt core_digest
+		--errors-for-leak-kinds=definite "$BR/tls-unit/unit" tls tls_opt core_digest core_conn
 else
 	echo "valgrind missing: skipped"; [ -z "${CI:-}" ] || exit 1
 fi

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "stream.h"
 #include "tls.h"
+#include "conn.h"
 
 /* RFC 2449 allows 512-byte response lines; we accept twice that */
 #define POP3_LINE_MAX 1024
@@ -200,6 +201,7 @@ enum pop3_state {
 
 struct pop3 {
 	const struct pop3cfg *cfg;
+	struct conn *conn;           /* the connection (STLS upgrades it) */
 	struct stream *s;
 	struct dlv *dlv;
 	struct uidl *uidl;

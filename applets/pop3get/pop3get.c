@@ -381,41 +381,36 @@ static void pick_target(struct setup *st, struct dlv *d)
 		dlv_init(d, DLV_STDOUT, NULL);
 }
 
-/* connect (and implicit TLS); the stream is ready for the greeting */
-static int dial(struct setup *st, struct hostport *hp, struct stream *s,
+/* connect (and implicit TLS) within --timeout; the stream is ready for
+ * the greeting */
+static int dial(struct setup *st, struct hostport *hp, struct conn *c,
                 struct pop3 *p, struct wb_err *e)
 {
-	struct transport xp;
-	int fd = net_connect(hp->host, hp->port, st->c.family, st->c.timeout_ms, e);
+	struct conn_params cp = { st->c.family, st->c.timeout_ms, st->c.verbose,
+	                          &st->c.tls };
 
-	if (fd < 0)
+	if (conn_open(c, hp, &cp, e))
 		return -1;
-	xport_plain(&xp, fd);
-	stream_init(s, &xp, st->c.timeout_ms);
-	s->verbose = st->c.verbose;
-	p->loopback = net_peer_is_loopback(fd);
-	if (CFG_TLS && st->c.tls.mode == TLS_IMPLICIT) {
-		if (tls_start(s, &st->c.tls, hp->host, e))
-			return -1;
-		p->tls_on = 1;
-		if (st->c.mode == MODE_INFO)
-			tls_info(stdout);
-	}
+	p->loopback = conn_loopback(c);
+	p->tls_on = conn_tls_active(c);
+	if (p->tls_on && st->c.mode == MODE_INFO)
+		conn_tls_info(c, stdout);
 	return 0;
 }
 
 static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 {
-	static struct stream s;
-	static struct pop3 p;
+	struct conn c;
+	struct pop3 p;
 	struct dlv d;
 	struct uidl u;
 	int r;
 
+	memset(&c, 0, sizeof c);        /* closed: nothing to close yet */
 	memset(&p, 0, sizeof p);
-	s.xp.fd = -1;           /* no connection yet: nothing to close */
 	p.cfg = &st->c;
-	p.s = &s;
+	p.conn = &c;
+	p.s = conn_stream(&c);
 	p.step = "connect";
 	pick_target(st, &d);
 	d.timeout_ms = st->c.timeout_ms;
@@ -430,18 +425,17 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 		}
 		p.uidl = &u;
 	}
-	r = dial(st, hp, &s, &p, e);
+	r = dial(st, hp, &c, &p, e);
 	if (r == 0 && (r = pop3_run(&p, e)) != 0)
 		pop3_abandon(&p);
 	if (CFG_POP3GET_UIDL && p.uidl)
 		uidl_close(p.uidl);
 	dlv_close(&d);
-	if (s.xp.fd >= 0 && r == 0 && st->c.verbose)
+	if (conn_is_open(&c) && r == 0 && st->c.verbose)
 		fprintf(stderr, "%s: %s: %lu fetched, %lu deleted, %lu known, %lu over "
 		        "--max-size\n", wb_applet, hp->host, p.fetched, p.deleted,
 		        p.known, p.skipped);
-	if (s.xp.fd >= 0)
-		close(s.xp.fd);
+	conn_close(&c);
 	return r ? err_report(e, hp->host, p.step) : 0;
 }
 
@@ -453,7 +447,7 @@ int pop3get_main(int argc, char **argv)
 	int r;
 
 	memset(&st, 0, sizeof st);
-	st.c.timeout_ms = 30000;
+	st.c.timeout_ms = CONN_TIMEOUT_DEFAULT_MS;
 	st.c.family = AF_UNSPEC;
 	if (parse(&st, argc, argv, &e) || check(&st, &e)) {
 		if (e.code == EX_USAGE)

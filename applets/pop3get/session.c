@@ -209,13 +209,13 @@ static int st_stls(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STLS", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	p->insync = 0;
-	if (tls_start(p->s, &p->cfg->tls, p->cfg->server, e))
+	if (conn_starttls(p->conn, e))
 		return -1;
 	p->insync = 1;
 	p->tls_on = 1;
 	p->apop_ok = 0;         /* forget everything learned in plain text */
 	if (p->cfg->mode == MODE_INFO)
-		tls_info(stdout);
+		conn_tls_info(p->conn, stdout);
 	p->st = P_CAPA;
 	return 0;
 }
@@ -365,8 +365,6 @@ static int st_quit(struct pop3 *p, struct wb_err *e)
 	if (command(p, "QUIT", (size_t)-1, EX_TEMPFAIL, &text, e))
 		return -1;
 	p->insync = 0;
-	if (CFG_TLS && p->tls_on)
-		tls_close();
 	if (CFG_POP3GET_UIDL && p->uidl && p->complete && uidl_commit(p->uidl, e))
 		return -1;
 	p->st = P_DONE;

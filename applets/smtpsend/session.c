@@ -57,7 +57,7 @@ static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 	const char *t;
 	size_t len;
 	int r, k;
-	int64_t end = mono_ms() + c->s->timeout_ms;
+	int64_t end = stream_deadline(c->s);
 
 	reply_init(&c->r);
 	do {
@@ -465,7 +465,8 @@ static int body_fail(struct smtp *c, int r, struct wb_err *e)
 
 	snprintf(c->step, sizeof c->step, "DATA (message)");
 	io_fail(c, r, e);
-	c->s->timeout_ms = 2000;
+	if (c->s->timeout_ms > 2000)    /* a short wait, never past --timeout */
+		c->s->timeout_ms = 2000;
 	if (get_reply(c, 0, &w) == 0 && c->r.code / 100 >= 4)
 		said(c, e, 0);
 	return -1;

@@ -49,6 +49,7 @@
 #include <unistd.h>
 #include "sysopts.h"
 #include "account.h"
+#include "conn.h"
 #include "net.h"
 #include "opt.h"
 #include "tls.h"
@@ -310,42 +311,51 @@ static void helo_name(struct sendcfg *c, int fd, char *buf, size_t max)
 	snprintf(buf, max, ss.ss_family == AF_INET6 ? "[IPv6:%s]" : "[%s]", a);
 }
 
-static struct tls_opts *tls_o;
-static const char *tls_host;
+/* one run's session: the connection, the dialog and what they point to */
+struct run_state {
+	struct conn conn;
+	struct smtp s;
+	struct hostport hp;
+	char helo[HOST_MAX];
+	char server[HOST_MAX + PORT_MAX + 4];
+};
 
 static int starttls_cb(struct smtp *s, void *ctx, struct wb_err *e)
 {
-	(void)ctx;
-	return tls_start(s->s, tls_o, tls_host, e);
+	(void)s;
+	return conn_starttls(ctx, e);
 }
 
-static int connect_server(struct sendcfg *c, struct smtp *s, struct stream *st,
-                          struct hostport *hp, struct wb_err *e)
+/* no -S and no 'host': say how to name a server (the default is a guess) */
+static void default_hint(const struct sendcfg *c, struct wb_err *e)
 {
-	static char helo[HOST_MAX];
-	int one = 1, fd;
+	char msg[sizeof e->msg];
 
-	fd = net_connect(hp->host, hp->port, c->family,
-	                 c->timeout_ms ? (int)c->timeout_ms : 30000, e);
-	if (fd < 0)
+	if (c->host || e->code != EX_TEMPFAIL)
+		return;
+	strlcopy(msg, e->msg, sizeof msg);
+	err_set(e, e->code, "%s (no server given: use -S HOST[:PORT]%s)", msg,
+	        CFG_SMTPSEND_CONFIG ? " or 'host' in /etc/smtpsend.conf" : "");
+}
+
+/* connect (implicit TLS too) within --timeout; the dialog gets the stream */
+static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err *e)
+{
+	struct conn_params p = { c->family, c->timeout_ms ? (int)c->timeout_ms :
+	                         CONN_TIMEOUT_DEFAULT_MS, c->verbose, &c->tls };
+
+	if (conn_open(&r->conn, &r->hp, &p, e)) {
+		default_hint(c, e);
 		return -1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	xport_plain(&st->xp, fd);
-	stream_init(st, &st->xp, 30000);
-	st->verbose = CFG_VERBOSE && c->verbose;
-	helo_name(c, fd, helo, sizeof helo);
-	s->helo = helo;
-	s->secure = net_peer_is_loopback(fd);
-	if (CFG_TLS && c->tls.mode == TLS_IMPLICIT) {
-		if (tls_start(st, &c->tls, hp->host, e))
-			return -1;
-		s->tls_active = s->secure = 1;
 	}
-	tls_o = &c->tls;
-	tls_host = hp->host;
-	s->starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
-	s->tls = starttls_cb;
-	return fd;
+	helo_name(c, conn_fd(&r->conn), r->helo, sizeof r->helo);
+	r->s.helo = r->helo;
+	r->s.tls_active = conn_tls_active(&r->conn);
+	r->s.secure = r->s.tls_active || conn_loopback(&r->conn);
+	r->s.starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
+	r->s.tls = starttls_cb;
+	r->s.tls_ctx = &r->conn;
+	return 0;
 }
 
 static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
@@ -363,44 +373,40 @@ static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
 
 static int run(struct sendcfg *c, struct msg *m)
 {
-	static struct stream st;
-	static struct smtp s;
-	struct hostport hp;
+	struct run_state r;
 	struct wb_err e = { 0, "" };
-	char server[HOST_MAX + PORT_MAX + 4];
-	int fd, rc;
+	int rc;
 
-	if (server_of(c, &hp, &e))
+	memset(&r, 0, sizeof r);        /* a zeroed conn is closed */
+	if (server_of(c, &r.hp, &e))
 		return err_report(&e, NULL, "server");
-	snprintf(server, sizeof server, strchr(hp.host, ':') ? "[%s]:%s" : "%s:%s",
-	         hp.host, hp.port);
-	smtp_init(&s, &st);
-	s.server = server;
-	s.host = hp.host;
-	s.port = hp.port;
-	s.tmo_ms = c->timeout_ms;
-	s.auth = c->auth;
-	if (CFG_SMTPSEND_AUTH && c->auth.user && get_secret(c, hp.host, &e))
-		return err_report(&e, server, "password");
-	s.auth.secret = c->auth.secret;
+	snprintf(r.server, sizeof r.server, strchr(r.hp.host, ':') ? "[%s]:%s" : "%s:%s",
+	         r.hp.host, r.hp.port);
+	smtp_init(&r.s, conn_stream(&r.conn));
+	r.s.server = r.server;
+	r.s.host = r.hp.host;
+	r.s.port = r.hp.port;
+	r.s.tmo_ms = c->timeout_ms;
+	r.s.auth = c->auth;
+	if (CFG_SMTPSEND_AUTH && c->auth.user && get_secret(c, r.hp.host, &e))
+		return err_report(&e, r.server, "password");
+	r.s.auth.secret = c->auth.secret;
 	if (c->serverinfo) {
-		s.info = stdout;
-		s.info_only = 1;
-		s.auth.user = NULL;
-	} else if (msg_envelope(c, m, &s, &e))
+		r.s.info = stdout;
+		r.s.info_only = 1;
+		r.s.auth.user = NULL;
+	} else if (msg_envelope(c, m, &r.s, &e))
 		return err_report(&e, NULL, "message");
-	if ((fd = connect_server(c, &s, &st, &hp, &e)) < 0)
-		return err_report(&e, server, "connect");
-	rc = smtp_run(&s, &e);
-	if (CFG_TLS && s.tls_active && c->serverinfo)
-		tls_info(stdout);
-	if (CFG_TLS)
-		tls_close();
-	close(fd);
-	if (rc == EX_NOUSER && s.delivered)
-		warnmsg("%s: delivered to %d of %d recipients", server, s.accepted, s.nrcpt);
+	if (connect_server(c, &r, &e))
+		return err_report(&e, r.server, "connect");
+	rc = smtp_run(&r.s, &e);
+	if (CFG_TLS && r.s.tls_active && c->serverinfo)
+		conn_tls_info(&r.conn, stdout);
+	conn_close(&r.conn);
+	if (rc == EX_NOUSER && r.s.delivered)
+		warnmsg("%s: delivered to %d of %d recipients", r.server, r.s.accepted, r.s.nrcpt);
 	else if (rc)
-		err_report(&e, server, s.step);
+		err_report(&e, r.server, r.s.step);
 	return rc;
 }
 

@@ -11,12 +11,30 @@
 smtp() { "$WB" smtpsend "$@"; }
 pop() { "$WB" pop3get "$@"; }
 
+# ---- no server named: the default 127.0.0.1:25, refused, says how to name one
+: > "$T_DIR/empty.conf"; chmod 600 "$T_DIR/empty.conf"
+t_exit 75 "smtpsend without -S: the default 127.0.0.1:25 is refused" smtp -C "$T_DIR/empty.conf" x@example.test </dev/null
+t_grep "default server refused: points to -S and the config file" \
+	"^smtpsend: 127\.0\.0\.1:25: connect: .*Connection refused \(no server given: use -S HOST\[:PORT\] or 'host' in /etc/smtpsend\.conf\)$" "$T_DIR/err"
+t_exit 75 "smtpsend -S 127.0.0.1:1: refused" smtp -C "$T_DIR/empty.conf" -S 127.0.0.1:1 x@example.test </dev/null
+t_nogrep "a server the user named: no hint" 'no server given' "$T_DIR/err"
+
 # ---- a TLS-off build refuses the options in words ----------------------------
 pop --tls -S 127.0.0.1:1 -u x -s --timeout 1 >/dev/null 2>"$T_DIR/err"
 if grep -q "not compiled" "$T_DIR/err"; then
 	t_grep "TLS-off build: pop3get --tls names CONFIG_TLS" "CONFIG_TLS" "$T_DIR/err"
 	smtp --starttls -S 127.0.0.1:1 x@example.test </dev/null >/dev/null 2>"$T_DIR/err"
 	t_grep "TLS-off build: smtpsend --starttls names CONFIG_TLS" "CONFIG_TLS" "$T_DIR/err"
+	# every TLS option, not only --tls/--starttls (a CA or a pin silently
+	# ignored: the user believes the mail goes out verified)
+	fp=$(printf '%064d' 0)
+	for o in "--cafile /x/ca.pem" "--capath /x" "--tls-name mx.example" "--fingerprint $fp" --insecure --tls --starttls; do
+		k=${o%% *}; k=${k#--}
+		t_exit 64 "TLS-off build: smtpsend $k refused" smtp $o -S 127.0.0.1:1 x@example.test </dev/null
+		t_grep "TLS-off build: smtpsend $k: names the option and CONFIG_TLS" "^smtpsend: --$k: TLS is not compiled in \(CONFIG_TLS\)" "$T_DIR/err"
+		t_exit 64 "TLS-off build: pop3get $k refused" pop $o -S 127.0.0.1:1 -u x -s --timeout 1
+		t_grep "TLS-off build: pop3get $k: names the option and CONFIG_TLS" "$k: TLS is not compiled in \(CONFIG_TLS\)" "$T_DIR/err"
+	done
 	echo "(TLS-off build: the TLS tests run from toolchain/tls-check.sh)"
 	finish; exit
 fi
@@ -41,7 +59,7 @@ else fail "Dovecot with STLS and pop3s"; finish; exit; fi
 PP=$(cat "$P/port") PT=$(cat "$P/port-tls")
 
 # fake servers: MODE -> port in $T_DIR/MODE.port, lines received in MODE.log
-for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse; do
+for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse tls-silent smtp-stall pop3-stall; do
 	/usr/bin/python3 "$TOP/tests/tls/fake_starttls.py" $m "$T_DIR/$m.port" "$T_DIR/$m.log" &
 	at_exit "kill $!"
 done
@@ -71,7 +89,7 @@ for c in tls13 cbc; do
 	eval "SS_$c=$p"
 	wait_port "$p" || fail "s_server $c up"
 done
-for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse; do
+for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse tls-silent smtp-stall pop3-stall; do
 	i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 done
 
@@ -102,6 +120,16 @@ t_notdelivered() {
 # nothing sent after the failed upgrade: no AUTH, MAIL, USER, PASS, APOP in the dialog
 t_nothing_sent() { t_nogrep "$1: no AUTH/MAIL/USER/PASS sent" '^C: (AUTH|MAIL|RCPT|USER|PASS|APOP)' "$T_DIR/err"; }
 # t_exit_in "CODES" DESC CMD...: exit status one of CODES (the issue allows 69 or 76)
+# t_quick MAX CODE DESC CMD...: exit CODE in less than MAX seconds (the
+# bound is loose: what it catches is a fixed 30 s wait)
+t_quick() {
+	max=$1 code=$2 name=$3; shift 3
+	t0=$(date +%s)
+	"$@" >"$T_DIR/out" 2>"$T_DIR/err"; rc=$?
+	dt=$(($(date +%s) - t0))
+	if [ "$rc" -eq "$code" ] && [ "$dt" -lt "$max" ]; then pass "$name"
+	else fail "$name" "exit $rc after ${dt}s, want $code within ${max}s: $(tail -n 1 "$T_DIR/err")"; fi
+}
 t_exit_in() {
 	codes=$1 name=$2; shift 2
 	"$@" >"$T_DIR/out" 2>"$T_DIR/err"; rc=$?
@@ -206,6 +234,17 @@ t_nogrep "injection: nothing after STARTTLS received" '^(AUTH|MAIL|RCPT|EHLO.*\n
 [ "$(tail -n 1 "$T_DIR/smtp-inject.log")" = STARTTLS ] && pass "injection: STARTTLS was the last line received" ||
 	fail "injection: STARTTLS was the last line received" "$(tail -n 2 "$T_DIR/smtp-inject.log" | tr '\n' '|')"
 
+# a server that accepts and never answers the handshake: --timeout bounds it
+# (the implicit-TLS handshake waited a fixed 30 s)
+msg
+t_quick 10 75 "smtpsend --tls --timeout 2: a silent TLS server times out within --timeout" \
+	smtp -S 127.0.0.1:$(cat "$T_DIR/tls-silent.port") --tls --timeout 2 $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "silent TLS server: says the handshake timed out" 'TLS handshake timed out' "$T_DIR/err"
+t_quick 10 75 "smtpsend --starttls --timeout 2: no handshake after 220 times out within --timeout" \
+	smtp -S 127.0.0.1:$(cat "$T_DIR/smtp-stall.port") --starttls --timeout 2 $CA $SAUTH bob@example.test < "$T_DIR/msg"
+t_grep "stalled STARTTLS: says the handshake timed out" 'TLS handshake timed out' "$T_DIR/err"
+t_notdelivered "silent TLS servers"
+
 # the queue is empty once the last accepted message is in: none refused came
 msg
 t_exit 0 "smtpsend: a last message" smtp -S localhost:$MTA_TLS_good --tls $CA $SAUTH bob@example.test < "$T_DIR/msg"
@@ -296,5 +335,11 @@ t_exit 76 "pop3get --starttls: data injected after +OK is refused" pop -v -S 127
 t_grep "pop3 injection: says so" 'after its STARTTLS reply.*injection' "$T_DIR/err"
 [ "$(tail -n 1 "$T_DIR/pop3-inject.log")" = STLS ] && pass "pop3 injection: STLS was the last line received" ||
 	fail "pop3 injection: STLS was the last line received" "$(tail -n 2 "$T_DIR/pop3-inject.log" | tr '\n' '|')"
+t_quick 10 75 "pop3get --tls --timeout 2: a silent TLS server times out within --timeout" \
+	pop -S 127.0.0.1:$(cat "$T_DIR/tls-silent.port") --tls --timeout 2 $CA $PAUTH -s
+t_grep "pop3get silent TLS server: says the handshake timed out" 'TLS handshake timed out' "$T_DIR/err"
+t_quick 10 75 "pop3get --starttls --timeout 2: no handshake after +OK times out within --timeout" \
+	pop -S 127.0.0.1:$(cat "$T_DIR/pop3-stall.port") --starttls --timeout 2 $CA $PAUTH -s
+t_grep "pop3get stalled STLS: says the handshake timed out" 'TLS handshake timed out' "$T_DIR/err"
 
 finish

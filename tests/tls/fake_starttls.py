@@ -9,6 +9,10 @@ every line received appended to LOG. MODE:
   pop3-inject   answers STLS with "+OK" plus a forged "+OK" line
   pop3-plain    CAPA without STLS, accepts anything
   pop3-refuse   CAPA with STLS, answers it "-ERR", then accepts anything
+  tls-silent    accepts the connection and never says a word: a TLS
+                handshake (implicit TLS) waits for its ServerHello forever
+  smtp-stall    answers STARTTLS "220", then never answers the handshake
+  pop3-stall    answers STLS "+OK", then never answers the handshake
 """
 import socket
 import sys
@@ -25,6 +29,8 @@ def reply(line):
             return b"250-fake.example\r\n" + ext + b"250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
         if cmd == b"STARTTLS" and mode == "smtp-inject":
             return b"220 2.0.0 go ahead\r\n250 2.0.0 injected\r\n"
+        if cmd == b"STARTTLS" and mode == "smtp-stall":
+            return b"220 2.0.0 go ahead\r\n"
         if cmd == b"STARTTLS" and mode == "smtp-refuse":
             return b"454 4.7.0 TLS not available due to temporary reason\r\n"
         if cmd == b"QUIT":
@@ -37,6 +43,8 @@ def reply(line):
         return b"+OK\r\nUSER\r\nUIDL\r\n" + ext + b".\r\n"
     if cmd == b"STLS" and mode == "pop3-inject":
         return b"+OK begin TLS\r\n+OK injected\r\n"
+    if cmd == b"STLS" and mode == "pop3-stall":
+        return b"+OK begin TLS\r\n"
     if cmd == b"STLS" and mode == "pop3-refuse":
         return b"-ERR TLS not available\r\n"
     if cmd == b"QUIT":
@@ -46,7 +54,15 @@ def reply(line):
     return b"+OK\r\n"
 
 
+def drain(conn):
+    """read until the client gives up, answering nothing"""
+    while conn.recv(4096):
+        pass
+
+
 def serve(conn, log):
+    if mode == "tls-silent":
+        return drain(conn)
     conn.sendall(b"220 fake.example ESMTP\r\n" if smtp else b"+OK fake POP3\r\n")
     buf = b""
     while True:
@@ -64,6 +80,8 @@ def serve(conn, log):
                 conn.sendall(b"221 bye\r\n" if smtp else b"+OK bye\r\n")
                 return
             conn.sendall(r)
+            if mode.endswith("-stall") and line.upper() in (b"STARTTLS", b"STLS"):
+                return drain(conn)
 
 
 def main():
@@ -78,7 +96,7 @@ def main():
     with open(logname, "ab") as log:
         while True:
             conn, _ = s.accept()
-            conn.settimeout(10)
+            conn.settimeout(60)
             try:
                 serve(conn, log)
             except OSError:

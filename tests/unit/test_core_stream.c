@@ -5,6 +5,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +429,151 @@ START_TEST(drip_times_out)
 }
 END_TEST
 
+/* a peer dripping one byte every 60 ms with the socket pair's fd */
+static pid_t dripper(int sv[2], int bytes)
+{
+	pid_t pid = fork();
+	int i;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(sv[0]);
+		for (i = 0; i < bytes; i++) {
+			if (write(sv[1], "x", 1) != 1)
+				_exit(1);
+			usleep(60000);
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	return pid;
+}
+
+/* a step's deadline spans calls: stream_read returns each dripped byte at
+ * once, and the step still ends at its deadline (a timeout restarted by
+ * each call would read all 30 bytes, 1.8 s) */
+START_TEST(step_spans_calls)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[64];
+	size_t len, total = 0;
+	int sv[2], r;
+	int64_t t0, d;
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = dripper(sv, 30);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 300);
+	t0 = mono_ms();
+	d = stream_step(&s);
+	ck_assert(d >= t0 + 300 && d <= mono_ms() + 300);
+	ck_assert(stream_deadline(&s) == d);
+	while ((r = stream_read(&s, buf, sizeof buf, &len)) == IO_OK)
+		total += len;
+	ck_assert_int_eq(r, IO_TIMEOUT);
+	assert_took(t0, 300);
+	ck_assert_uint_gt(total, 0);
+	ck_assert_uint_lt(total, 15);
+	/* back to per call: each call gets timeout_ms from its start */
+	stream_set_deadline(&s, 0);
+	t0 = mono_ms();
+	ck_assert(stream_deadline(&s) >= t0 + 300 && stream_deadline(&s) <= mono_ms() + 300);
+	ck_assert_int_eq(stream_read(&s, buf, sizeof buf, &len), IO_OK);
+	close(sv[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+END_TEST
+
+/* the _by variants take the caller's deadline, whatever the step says */
+START_TEST(read_by_deadline)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	fake_init(&f, &xp, "", 0, 0);
+	f.silent = 1;
+	stream_init(&s, &xp, 10000);
+	stream_step(&s);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_read_by(&s, buf, sizeof buf, &len, t0 + 100), IO_TIMEOUT);
+	assert_took(t0, 100);
+	ck_assert_int_eq(stream_write(&s, "x", 1), IO_OK);
+	f.silent = 0;
+	f.want_write = 1000000;         /* never takes a byte */
+	ck_assert_int_eq(fake_ready(&f, &xp), 0);
+	stream_init(&s, &xp, 10000);
+	ck_assert_int_eq(stream_write(&s, "x", 1), IO_OK);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_flush_by(&s, t0 + 100), IO_TIMEOUT);
+	assert_took(t0, 100);
+	fake_close(&f);
+}
+END_TEST
+
+/* STARTTLS swaps the transport, not the step */
+START_TEST(upgrade_keeps_deadline)
+{
+	static struct fake f, g;
+	static struct stream s;
+	struct transport xp, yp;
+	int64_t d;
+
+	fake_init(&f, &xp, S("x"), 0);
+	stream_init(&s, &xp, 500);
+	d = stream_step(&s);
+	fake_init(&g, &yp, S("y"), 0);
+	stream_upgrade(&s, &yp);
+	ck_assert(s.deadline == d);
+	ck_assert_int_eq(s.timeout_ms, 500);
+}
+END_TEST
+
+/* a peer that reads a little now and then: the write ends at its deadline
+ * (a timeout restarted on each bit of progress would go on for seconds) */
+START_TEST(write_drip_times_out)
+{
+	static struct stream s;
+	static char big[1 << 16];
+	struct transport xp;
+	int sv[2], size = 4096, r;
+	int64_t t0;
+	pid_t pid;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char buf[2048];
+
+		close(sv[0]);
+		while (read(sv[1], buf, sizeof buf) > 0)
+			usleep(50000);
+		_exit(0);
+	}
+	close(sv[1]);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 300);
+	t0 = mono_ms();
+	r = stream_write(&s, big, sizeof big);
+	ck_assert_int_eq(r, IO_TIMEOUT);
+	assert_took(t0, 300);
+	close(sv[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+END_TEST
+
 START_TEST(real_socket_write)
 {
 	static struct stream s;
@@ -733,6 +879,10 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tt, real_socket_times_out);
 	tcase_add_test(tt, write_times_out);
 	tcase_add_test(tt, drip_times_out);
+	tcase_add_test(tt, step_spans_calls);
+	tcase_add_test(tt, read_by_deadline);
+	tcase_add_test(tt, write_drip_times_out);
+	tcase_add_test(tt, upgrade_keeps_deadline);
 	tcase_set_timeout(tt, 20);
 	suite_add_tcase(s, tt);
 	tcase_add_test(tw, write_partial_one_byte);

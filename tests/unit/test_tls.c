@@ -1,6 +1,7 @@
 /* test_tls.c - the mbedTLS layer (TLS builds only): errors in words, the
- * STARTTLS injection check, and real handshakes with tls_start against
- * `openssl s_server` on loopback (certificates made by openssl here). */
+ * STARTTLS injection check, real handshakes with tls_start and conn_open
+ * against `openssl s_server` on loopback (certificates made by openssl
+ * here), and handshake deadlines. */
 #define _DEFAULT_SOURCE
 #include <check.h>
 #include <signal.h>
@@ -23,6 +24,11 @@ Suite *tls_suite(void);
 #if CFG_TLS
 #include "net.h"
 #include "tls_mbedtls.h"
+#include "conn.h"
+#include "util.h"
+
+/* a deadline ms from now */
+#define DL(ms) (mono_ms() + (ms))
 
 /* ---- verification failures in words ---- */
 struct vcase {
@@ -109,6 +115,7 @@ START_TEST(injection_refused)
 	static struct fake f;
 	static struct stream s;
 	struct transport xp;
+	struct tls *t = NULL;
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	char line[128];
@@ -123,7 +130,8 @@ START_TEST(injection_refused)
 	}
 	memset(&o, 0, sizeof o);
 	o.insecure = 1;
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(3000), &e), -1);
+	ck_assert_ptr_eq(t, NULL);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, _i ? "server sent 4 bytes after its STARTTLS reply"
 	                     : "server sent 14 bytes after its STARTTLS reply") != NULL, "%s", e.msg);
@@ -137,6 +145,7 @@ START_TEST(injection_in_socket)
 {
 	static struct stream s;
 	struct transport xp;
+	struct tls *t = NULL;
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	char buf[64];
@@ -150,13 +159,15 @@ START_TEST(injection_in_socket)
 	ck_assert_uint_eq(stream_buffered(&s), 0);
 	memset(&o, 0, sizeof o);
 	o.insecure = 1;
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(3000), &e), -1);
+	ck_assert_ptr_eq(t, NULL);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, "server sent data after its STARTTLS reply") != NULL, "%s", e.msg);
 	ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
 	ck_assert_int_eq(read(sv[1], buf, sizeof buf), -1);     /* no ClientHello */
 	o.mode = TLS_IMPLICIT;          /* implicit TLS: a plain-text server */
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(3000), &e), -1);
+	ck_assert_ptr_eq(t, NULL);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, "does not speak TLS here (it sent plain text first") != NULL, "%s", e.msg);
 	close(sv[0]);
@@ -169,6 +180,7 @@ START_TEST(peer_gone)
 {
 	static struct stream s;
 	struct transport xp;
+	struct tls *t = NULL;
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	void (*old)(int) = signal(SIGPIPE, SIG_DFL);
@@ -181,7 +193,8 @@ START_TEST(peer_gone)
 	stream_init(&s, &xp, 1000);
 	memset(&o, 0, sizeof o);
 	o.insecure = 1;
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(3000), &e), -1);
+	ck_assert_ptr_eq(t, NULL);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
 	ck_assert_msg(strstr(e.msg, "TLS handshake") != NULL, "%s", e.msg);
 	close(sv[0]);
@@ -274,6 +287,7 @@ START_TEST(server_hello_refused)
 	static struct stream s;
 	unsigned char hello[4096];
 	struct transport xp;
+	struct tls *t = NULL;
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	int sv[2], p[2], st;
@@ -295,7 +309,8 @@ START_TEST(server_hello_refused)
 	stream_init(&s, &xp, 3000);
 	memset(&o, 0, sizeof o);
 	o.insecure = 1;                 /* refused before any certificate */
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(3000), &e), -1);
+	ck_assert_ptr_eq(t, NULL);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	ck_assert_msg(strstr(e.msg, hello_cases[_i].want) != NULL, "%s", e.msg);
 	close(sv[0]);
@@ -384,6 +399,7 @@ static void live_teardown(void)
 static int session(const char *host, struct tls_opts *o, struct wb_err *e)
 {
 	static struct stream s;
+	struct tls *t = NULL;
 	struct transport xp;
 	char line[128];
 	size_t len;
@@ -393,7 +409,7 @@ static int session(const char *host, struct tls_opts *o, struct wb_err *e)
 	ck_assert_int_ge(fd, 0);
 	xport_plain(&xp, fd);
 	stream_init(&s, &xp, 3000);
-	r = tls_start(&s, o, host, e);
+	r = tls_start(&t, &s, o, host, DL(3000), e);
 	if (r == 0) {
 		ck_assert_int_eq(line_write(&s, "olleh", (size_t)-1), IO_OK);
 		ck_assert_int_eq(stream_flush(&s), IO_OK);
@@ -401,7 +417,7 @@ static int session(const char *host, struct tls_opts *o, struct wb_err *e)
 		ck_assert_str_eq(line, "hello");
 		ck_assert_uint_eq(stream_buffered(&s), 0);
 	}
-	tls_close();
+	tls_close(&t);
 	close(fd);
 	return r;
 }
@@ -478,6 +494,7 @@ END_TEST
 
 START_TEST(live_info)
 {
+	struct tls *t = NULL;
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	static struct stream s;
@@ -492,14 +509,14 @@ START_TEST(live_info)
 	ck_assert_int_ge(fd, 0);
 	xport_plain(&xp, fd);
 	stream_init(&s, &xp, 3000);
-	ck_assert_msg(tls_start(&s, &o, "localhost", &e) == 0, "%s", e.msg);
+	ck_assert_msg(tls_start(&t, &s, &o, "localhost", DL(3000), &e) == 0, "%s", e.msg);
 	ck_assert_ptr_ne(out = tmpfile(), NULL);
-	tls_info(out);
+	tls_info(t, out);
 	rewind(out);
 	n = fread(buf, 1, sizeof buf - 1, out);
 	buf[n] = 0;
 	fclose(out);
-	tls_close();
+	tls_close(&t);
 	close(fd);
 	ck_assert_msg(strstr(buf, "TLS: TLSv1.2, TLS-ECDHE-ECDSA-WITH-") != NULL, "%s", buf);
 	ck_assert_msg(strstr(buf, "TLS subject: CN=localhost\n") != NULL, "%s", buf);
@@ -509,27 +526,69 @@ START_TEST(live_info)
 }
 END_TEST
 
-/* an applet that forgot tls_close: the next session (likely on the same
- * fd number) must not get the old session's close_notify */
+/* sessions belong to their connections: closing one connection again
+ * while another is live leaves the live one alone (with one process-global
+ * session the second close ended the other's TLS) */
+START_TEST(live_two_sessions)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	static struct conn a, b;
+	struct conn_params p = { AF_INET, 3000, 0, NULL };
+	struct hostport hp;
+	char line[64];
+	size_t len;
+
+	opts(&o, NULL);
+	o.mode = TLS_IMPLICIT;
+	p.tls = &o;
+	ck_assert_int_eq(hostport_parse("localhost", port, &hp, &e), 0);
+	ck_assert_msg(conn_open(&a, &hp, &p, &e) == 0, "%s", e.msg);
+	ck_assert(conn_tls_active(&a));
+	ck_assert_int_eq(conn_loopback(&a), 1);
+	conn_close(&a);         /* s_server takes one client at a time */
+	ck_assert_int_eq(conn_tls_active(&a), 0);
+	ck_assert_int_eq(conn_fd(&a), -1);
+	ck_assert_msg(conn_open(&b, &hp, &p, &e) == 0, "%s", e.msg);
+	conn_close(&a);         /* again, while b is live */
+	ck_assert(conn_tls_active(&b));
+	ck_assert_int_eq(line_write(conn_stream(&b), "cba", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(conn_stream(&b)), IO_OK);
+	ck_assert_int_eq(line_read(conn_stream(&b), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "abc");
+	conn_close(&b);
+	conn_close(&b);         /* twice: nothing */
+}
+END_TEST
+
+/* a session left open when the next one starts on the same pointer is
+ * freed (valgrind: no leak), without close_notify on a reused fd */
 START_TEST(live_stale_session)
 {
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	static struct stream s;
+	struct tls *t = NULL;
 	struct transport xp;
-	int fd, fd2;
+	int fd;
 
 	opts(&o, NULL);
 	fd = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
 	ck_assert_int_ge(fd, 0);
 	xport_plain(&xp, fd);
 	stream_init(&s, &xp, 3000);
-	ck_assert_msg(tls_start(&s, &o, "localhost", &e) == 0, "%s", e.msg);
+	ck_assert_msg(tls_start(&t, &s, &o, "localhost", DL(3000), &e) == 0, "%s", e.msg);
 	close(fd);                      /* no tls_close */
-	fd2 = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
-	ck_assert_int_ge(fd2, 0);
-	close(fd2);
 	ck_assert_msg(session("localhost", &o, &e) == 0, "%s", e.msg);
+	fd = net_connect("127.0.0.1", port, AF_INET, 2000, &e);
+	ck_assert_int_ge(fd, 0);
+	xport_plain(&xp, fd);
+	stream_init(&s, &xp, 3000);
+	ck_assert_msg(tls_start(&t, &s, &o, "localhost", DL(3000), &e) == 0, "%s", e.msg);
+	tls_close(&t);
+	ck_assert_ptr_eq(t, NULL);
+	tls_close(&t);                  /* twice: nothing */
+	close(fd);
 }
 END_TEST
 
@@ -558,19 +617,95 @@ START_TEST(live_timeout)
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 	static struct stream s;
+	struct tls *t = NULL;
 	struct transport xp;
+	int64_t t0;
 	int sv[2];
 
 	/* a peer that accepts and never answers the ClientHello */
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
 	xport_plain(&xp, sv[0]);
-	stream_init(&s, &xp, 200);
+	stream_init(&s, &xp, 30000);    /* the deadline decides, not this */
 	opts(&o, NULL);
-	ck_assert_int_eq(tls_start(&s, &o, "localhost", &e), -1);
+	t0 = mono_ms();
+	ck_assert_int_eq(tls_start(&t, &s, &o, "localhost", DL(200), &e), -1);
+	ck_assert_int_lt(mono_ms() - t0, 2000);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
 	ck_assert_msg(strstr(e.msg, "timed out") != NULL, "%s", e.msg);
 	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* a listener that accepts and never answers the handshake: conn_open
+ * with implicit TLS fails by its one deadline (connect + handshake), not
+ * after a fixed 30 s */
+START_TEST(conn_open_handshake_deadline)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+	static struct conn c;
+	struct conn_params p = { AF_INET, 300, 0, NULL };
+	struct sockaddr_in a;
+	socklen_t l = sizeof a;
+	struct hostport hp;
+	int64_t t0;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);        /* the kernel accepts */
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &l), 0);
+	snprintf(hp.host, sizeof hp.host, "127.0.0.1");
+	snprintf(hp.port, sizeof hp.port, "%d", ntohs(a.sin_port));
+	opts(&o, NULL);
+	o.mode = TLS_IMPLICIT;
+	p.tls = &o;
+	t0 = mono_ms();
+	ck_assert_int_eq(conn_open(&c, &hp, &p, &e), -1);
+	ck_assert_msg(mono_ms() - t0 >= 250 && mono_ms() - t0 < 2000, "took %lld ms",
+	              (long long)(mono_ms() - t0));
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "TLS handshake timed out") != NULL, "%s", e.msg);
+	ck_assert_int_eq(conn_is_open(&c), 0);      /* closed on failure */
+	ck_assert_int_eq(conn_tls_active(&c), 0);
+	conn_close(&c);
+	close(lfd);
+}
+END_TEST
+
+/* conn_starttls: by the stream's deadline, and refused on a closed conn */
+START_TEST(conn_starttls_deadline)
+{
+	struct wb_err e = { 0, "" };
+	static struct conn c;
+	int64_t t0;
+	int sv[2];
+
+	ck_assert_int_eq(conn_starttls(&c, &e), -1);        /* never opened */
+	ck_assert_int_eq(e.code, EX_SOFTWARE);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+	{
+		struct transport xp;
+		static struct tls_opts o;
+
+		xport_plain(&xp, sv[0]);
+		stream_init(&c.st, &xp, 30000);
+		c.open = 1;
+		o.insecure = 1;
+		c.tls_o = &o;
+	}
+	conn_deadline(&c, DL(200));     /* the step's deadline, not 30 s */
+	t0 = mono_ms();
+	ck_assert_int_eq(conn_starttls(&c, &e), -1);
+	ck_assert_int_lt(mono_ms() - t0, 2000);
+	ck_assert_msg(strstr(e.msg, "timed out") != NULL, "%s", e.msg);
+	conn_close(&c);                 /* closes sv[0] */
+	conn_close(&c);
 	close(sv[1]);
 }
 END_TEST
@@ -597,6 +732,9 @@ Suite *tls_suite(void)
 	tcase_add_test(l, live_pin);
 	tcase_add_test(l, live_info);
 	tcase_add_test(l, live_stale_session);
+	tcase_add_test(l, live_two_sessions);
+	tcase_add_test(l, conn_open_handshake_deadline);
+	tcase_add_test(l, conn_starttls_deadline);
 	tcase_add_test(l, san_ip);
 	tcase_add_test(l, live_timeout);
 	suite_add_tcase(s, l);

@@ -61,6 +61,8 @@ START_TEST(opt_keys)
 	struct tls_opts o;
 	struct wb_err e = { 0, "" };
 
+	if (!CFG_TLS)
+		return;                 /* opt_keys_tls_off */
 	memset(&o, 0, sizeof o);
 	ck_assert_int_eq(tls_opt(&o, "fingerprint", "abc", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
@@ -69,25 +71,70 @@ START_TEST(opt_keys)
 	ck_assert_str_eq(o.fingerprint, FP_COLON);
 	ck_assert_int_eq(tls_opt(&o, "tls_name", "mail.example", &e), 1);
 	ck_assert_str_eq(o.name, "mail.example");
+	ck_assert_int_eq(tls_opt(&o, "tls-name", "mx.example", &e), 1);
+	ck_assert_str_eq(o.name, "mx.example");
 	ck_assert_int_eq(tls_opt(&o, "insecure", "maybe", &e), -1);
 	ck_assert_int_eq(tls_opt(&o, "insecure", "yes", &e), 1);
 	ck_assert_int_eq(o.insecure, 1);
 	ck_assert_int_eq(tls_opt(&o, "cafile", "/x/ca.pem", &e), 1);
+	ck_assert_str_eq(o.cafile, "/x/ca.pem");
 	ck_assert_int_eq(tls_opt(&o, "capath", "/x", &e), 1);
+	ck_assert_str_eq(o.capath, "/x");
 	ck_assert_int_eq(tls_opt(&o, "server", "x", &e), 0);
-	ck_assert_int_eq(tls_opt(&o, "starttls", "on", &e), CFG_TLS ? 1 : -1);
-	if (CFG_TLS) {
-		ck_assert_int_eq(o.mode, TLS_STARTTLS);
-		ck_assert_int_eq(tls_opt(&o, "tls", "", &e), 1);
-		ck_assert_int_eq(o.mode, TLS_IMPLICIT);
-		ck_assert_int_eq(tls_opt(&o, "starttls", "off", &e), 1);
-		ck_assert_int_eq(o.mode, TLS_IMPLICIT);   /* only clears its own */
-		ck_assert_int_eq(tls_opt(&o, "tls", "0", &e), 1);
-		ck_assert_int_eq(o.mode, TLS_OFF);
-	} else {
-		ck_assert_int_eq(e.code, EX_CONFIG);
-		ck_assert_ptr_ne(strstr(e.msg, "CONFIG_TLS"), NULL);
-	}
+	ck_assert_int_eq(tls_opt(&o, "starttls", "on", &e), 1);
+	ck_assert_int_eq(o.mode, TLS_STARTTLS);
+	ck_assert_int_eq(tls_opt(&o, "tls", "", &e), 1);
+	ck_assert_int_eq(o.mode, TLS_IMPLICIT);
+	ck_assert_int_eq(tls_opt(&o, "starttls", "off", &e), 1);
+	ck_assert_int_eq(o.mode, TLS_IMPLICIT);   /* only clears its own */
+	ck_assert_int_eq(tls_opt(&o, "tls", "0", &e), 1);
+	ck_assert_int_eq(o.mode, TLS_OFF);
+}
+END_TEST
+
+/* a TLS-off build refuses every TLS option (a CA file or a pin it would
+ * silently ignore is a user who believes the mail goes out verified), with
+ * a usage error naming the option and CONFIG_TLS; "off" values are fine */
+static const struct { const char *key, *val; } off_refused[] = {
+	{ "cafile", "/x/ca.pem" }, { "capath", "/x" }, { "tls-name", "mx.example" },
+	{ "tls_name", "mx.example" }, { "fingerprint", FP_COLON },
+	{ "fingerprint", "abc" }, { "insecure", "" }, { "insecure", "on" },
+	{ "tls", "" }, { "tls", "yes" }, { "starttls", "" }, { "starttls", "1" },
+};
+
+START_TEST(opt_keys_tls_off)
+{
+	struct tls_opts o, zero;
+	struct wb_err e = { 0, "" };
+	char want[64];
+
+	if (CFG_TLS)
+		return;
+	memset(&o, 0, sizeof o);
+	memset(&zero, 0, sizeof zero);
+	e.code = 0;
+	ck_assert_int_eq(tls_opt(&o, off_refused[_i].key, off_refused[_i].val, &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	snprintf(want, sizeof want, "%s: TLS is not compiled in (CONFIG_TLS)", off_refused[_i].key);
+	ck_assert_str_eq(e.msg, want);
+	ck_assert(!memcmp(&o, &zero, sizeof o));        /* nothing set */
+}
+END_TEST
+
+START_TEST(opt_keys_tls_off_allowed)
+{
+	struct tls_opts o;
+	struct wb_err e = { 0, "" };
+
+	if (CFG_TLS)
+		return;
+	memset(&o, 0, sizeof o);
+	ck_assert_int_eq(tls_opt(&o, "tls", "off", &e), 1);
+	ck_assert_int_eq(tls_opt(&o, "starttls", "no", &e), 1);
+	ck_assert_int_eq(tls_opt(&o, "insecure", "0", &e), 1);
+	ck_assert_int_eq(o.mode, TLS_OFF);
+	ck_assert_int_eq(tls_opt(&o, "insecure", "maybe", &e), -1);   /* still checked */
+	ck_assert_int_eq(tls_opt(&o, "server", "x", &e), 0);
 }
 END_TEST
 
@@ -139,6 +186,8 @@ Suite *tls_opt_suite(void)
 	tcase_add_test(t, fp_good);
 	tcase_add_test(t, fp_bad);
 	tcase_add_test(t, opt_keys);
+	tcase_add_loop_test(t, opt_keys_tls_off, 0, sizeof off_refused / sizeof *off_refused);
+	tcase_add_test(t, opt_keys_tls_off_allowed);
 	tcase_add_test(t, ca_pick);
 	suite_add_tcase(s, t);
 	return s;
