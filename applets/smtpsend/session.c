@@ -2,10 +2,12 @@
  * greeting, EHLO (HELO fallback), STARTTLS, AUTH, MAIL/RCPT/DATA (one
  * pipelined group when offered), the body, QUIT. No sockets here: the
  * caller connects and hands over a stream, so tests drive it with bytes. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "text.h"
 #include "util.h"
 #include "smtp.h"
 
@@ -41,12 +43,13 @@ static int io_fail(struct smtp *c, int r, struct wb_err *e)
 	return -1;
 }
 
-/* control bytes of a bad line would reach the terminal: replace them */
-static void clean(char *p)
+/* --serverinfo: a server's line, cleaned (C0/C1 controls escaped) */
+static void info_line(struct smtp *c, const char *line, size_t len)
 {
-	for (; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	char out[4 * SMTP_LINE_MAX];
+
+	text_clean(out, sizeof out, line, len);
+	fprintf(c->info, "%s\n", out);
 }
 
 /* Read one whole reply into c->r; EHLO lines go to caps. The step's
@@ -71,12 +74,11 @@ static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 			return io_fail(c, r, e);
 		k = reply_line(&c->r, line, len, &t);
 		if (k == REPLY_BAD) {
-			clean(line);
 			err_set(e, EX_PROTOCOL, "%s: '%.100s'", c->r.why, line);
 			return -1;
 		}
 		if (c->info)
-			fprintf(c->info, "%s\n", line);
+			info_line(c, line, len);
 		if (ehlo && c->r.nlines > 1)
 			caps_line(&c->caps, t);
 	} while (k == REPLY_MORE);
@@ -275,6 +277,37 @@ static int auth_one(struct smtp *c, unsigned mech, struct wb_err *e)
 	return c->r.code / 100 == 5 && c->r.code != 535 ? 1 : -1;
 }
 
+/* AUTH missing or unusable before TLS on a server that offers STARTTLS:
+ * submission servers (port 587) list AUTH only after it */
+static int auth_after_tls(struct smtp *c, const char *what, struct wb_err *e)
+{
+	if (c->tls_active || !(c->caps.flags & CAP_STARTTLS))
+		return 0;
+	err_set(e, EX_UNAVAILABLE, "server offers %s only after STARTTLS: "
+	        "use --starttls", what);
+	return 1;
+}
+
+/* --auth M: M is the only mechanism tried (no downgrade by a man in the
+ * middle answering 504 or hiding it from the EHLO list) */
+static int auth_forced(struct smtp *c, struct wb_err *e)
+{
+	const char *name = mech_name(c->auth.force);
+	int r;
+
+	if (!(c->caps.mechs & c->auth.force)) {
+		if (!auth_after_tls(c, "AUTH", e))
+			err_set(e, EX_NOPERM, "server does not offer AUTH %s (asked for "
+			        "with --auth); trying no other mechanism", name);
+		return -1;
+	}
+	if ((r = auth_one(c, c->auth.force, e)) <= 0)
+		return r ? -1 : ST_ENVELOPE;
+	err_set(e, EX_NOPERM, "AUTH %s refused (%d %s); trying no other mechanism",
+	        name, c->r.code, c->r.text);
+	return -1;
+}
+
 static int st_auth(struct smtp *c, struct wb_err *e)
 {
 	unsigned tried = 0, m;
@@ -286,16 +319,19 @@ static int st_auth(struct smtp *c, struct wb_err *e)
 		return -1;
 	}
 	if (!(c->caps.flags & CAP_AUTH) || !c->caps.mechs) {
-		err_set(e, EX_UNAVAILABLE, "server offers no AUTH mechanism we know");
+		if (!auth_after_tls(c, "AUTH", e))
+			err_set(e, EX_UNAVAILABLE, "server offers no AUTH mechanism we know");
 		return -1;
 	}
-	while ((m = mech_pick(c->caps.mechs, c->auth.force, c->auth.oauth, tried))) {
+	if (c->auth.force)
+		return auth_forced(c, e);
+	while ((m = mech_pick(c->caps.mechs, 0, c->auth.oauth, tried))) {
 		int r = auth_one(c, m, e);
 		if (r <= 0)
 			return r ? -1 : ST_ENVELOPE;
 		tried |= m;
 	}
-	if (!tried)
+	if (!tried && !auth_after_tls(c, "the AUTH mechanisms we know", e))
 		err_set(e, EX_UNAVAILABLE, "no AUTH mechanism in common with the server");
 	return -1;
 }
@@ -390,13 +426,48 @@ static int rcpt_send(struct smtp *c, int i, struct wb_err *e)
 	return send_cmd(c, cmd, (size_t)-1, e);
 }
 
+/* 1 if the server has sent something we have not read: buffered in the
+ * stream (or TLS), or waiting on the socket */
+static int input_waiting(struct smtp *c)
+{
+	struct pollfd p;
+
+	if (stream_buffered(c->s))
+		return 1;
+	p.fd = c->s->xp.fd;
+	p.events = POLLIN;
+	return p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* A reply before our final dot answers nothing we sent: it never counts
+ * as the reply to the data. A refusal (4xx/5xx) is reported as the
+ * server's word; anything else is a protocol error. */
+static int early_reply(struct smtp *c, struct wb_err *e)
+{
+	struct wb_err w;
+
+	snprintf(c->step, sizeof c->step, "DATA (message)");
+	if (get_reply(c, 0, &w)) {
+		err_set(e, EX_PROTOCOL, "server sent data before the end of the "
+		        "message; not sending the final dot");
+		return -1;
+	}
+	if (c->r.code / 100 >= 4)
+		return said(c, e, 0);
+	err_set(e, EX_PROTOCOL, "server replied '%d %s' before the end of the "
+	        "data; not sending the final dot", c->r.code, c->r.text);
+	return -1;
+}
+
 static int data_reply(struct smtp *c, struct wb_err *e)
 {
 	snprintf(c->step, sizeof c->step, "DATA");
 	tmo(c, 120);
 	if (get_reply(c, 0, e))
 		return -1;
-	return c->r.code == 354 ? 0 : said(c, e, c->r.code / 100 == 2 ? EX_PROTOCOL : 0);
+	if (c->r.code != 354)
+		return said(c, e, c->r.code / 100 == 2 ? EX_PROTOCOL : 0);
+	return input_waiting(c) ? early_reply(c, e) : 0;
 }
 
 static int quit_now(struct smtp *c)
@@ -506,6 +577,8 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 {
 	int r;
 
+	if (input_waiting(c))
+		return early_reply(c, e);
 	if (CFG_VERBOSE && c->s->verbose)
 		fprintf(stderr, "C: [%llu bytes of message]\nC: .\n",
 		        (unsigned long long)dot_size(&c->dot));
