@@ -92,9 +92,13 @@ int hdr_scan(const char *buf, size_t len, int eof, struct hdr_info *h,
 int addr_list(const char *v, size_t n, addr_fn fn, void *ctx, struct wb_err *e);
 /* Remove h's cut ranges from buf in place; returns the new length. */
 size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h);
-/* 1 if addr is safe to put in MAIL/RCPT: no controls, spaces outside
- * quotes, angle brackets; 0 otherwise. *utf8 set if non-ASCII. */
+/* 1 if addr is an RFC 5321 Mailbox for MAIL/RCPT: a Dot-string or a
+ * Quoted-string (quoted-pairs allowed; no controls) local part, '@', and
+ * a domain or an address literal (UTF-8 allowed, RFC 6531); 0 otherwise
+ * ("a@b@c", "@c", "root", '"a"b"@c'). *utf8 set if non-ASCII. */
 int addr_ok(const char *addr, int *utf8);
+/* the '@' after addr's local part (a quoted one may hold '@'), or NULL */
+const char *addr_at(const char *addr);
 /* -F NAME for "From: NAME <addr>": a quoted string, or RFC 2047
  * encoded-words when non-ASCII (the first NAME_RAW_MAX octets) */
 #define NAME_RAW_MAX 180

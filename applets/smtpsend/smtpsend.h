@@ -3,6 +3,7 @@
 #define WB_SMTPSEND_H
 #include <stdint.h>
 #include <sys/types.h>
+#include "net.h"
 #include "tls.h"
 #include "smtp.h"
 
@@ -32,6 +33,7 @@ struct msg {
 	size_t xlen;
 	struct hdr_info h;
 	char from[ADDR_MAX];
+	char domain[HOST_MAX];  /* for an unqualified sender and the Message-ID */
 	char rcpt[RCPT_MAX][ADDR_MAX];
 	int nrcpt;
 	int utf8;
