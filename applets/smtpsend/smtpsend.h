@@ -3,6 +3,7 @@
 #define WB_SMTPSEND_H
 #include <stdint.h>
 #include <sys/types.h>
+#include "account.h"
 #include "net.h"
 #include "tls.h"
 #include "smtp.h"
@@ -22,6 +23,7 @@ struct sendcfg {
 	int nargs;
 	const char *ignored[IGNORED_MAX];
 	int nignored;
+	char secret[SECRET_MAX];        /* from get_secret; wiped after the run */
 };
 
 struct msg {
