@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "text.h"
 #include "base64.h"
 #include "util.h"
 #include "smtp.h"
@@ -25,7 +26,7 @@ static void reset(struct alist *l)
 
 static int add(struct alist *l, char c, struct wb_err *e)
 {
-	if ((unsigned char)c < 0x20 || c == 0x7f) {
+	if (ctl_byte((unsigned char)c)) {
 		err_set(e, EX_DATAERR, "control character in a header address");
 		return -1;
 	}
@@ -417,7 +418,7 @@ static void quote_name(const char *n, char *out, size_t max)
 
 	out[o++] = '"';
 	for (; *n && o + 3 < max; n++) {
-		if ((unsigned char)*n < 0x20 || *n == 0x7f)
+		if (ctl_byte((unsigned char)*n))
 			continue;
 		if (*n == '"' || *n == '\\')
 			out[o++] = '\\';
@@ -439,7 +440,7 @@ static void encode_name(const char *n, char *out, size_t max)
 	size_t len = 0, o = 0, k;
 
 	for (; *n && len < sizeof raw; n++)
-		if ((unsigned char)*n >= 0x20 && *n != 0x7f)
+		if (!ctl_byte((unsigned char)*n))
 			raw[len++] = *n;
 	if (((unsigned char)*n & 0xc0) == 0x80)        /* cut inside a character */
 		while (len && ((unsigned char)raw[--len] & 0xc0) == 0x80)

@@ -88,7 +88,7 @@ int msg_rcpt(void *ctx, const char *addr, struct wb_err *e)
 
 	if (addr_at(addr) || !CFG_SMTPSEND_CONFIG || !m->cfg->aliases)
 		return add_one(m, addr, e);
-	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, e)))
+	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, m->alias_buf, e)))
 		return -1;
 	if ((n = alias_lookup(m->alias_text, addr, alias_target, m, e)) < 0)
 		return -1;

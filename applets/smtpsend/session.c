@@ -198,39 +198,38 @@ static int st_starttls(struct smtp *c, struct wb_err *e)
 
 /* the longest AUTH command line with its initial response (RFC 4954 4) */
 #define AUTH_LINE_MAX (12288 - 2)
-static char abuf[AUTH_BUF];
 
-/* response to the round-th 334 (text t) for mech into abuf; -1: none */
+/* response to the round-th 334 (text t) for mech into c->abuf; -1: none */
 static int auth_step(struct smtp *c, unsigned mech, int round, const char *t)
 {
 	const struct smtp_auth *a = &c->auth;
 
 	if (mech == MECH_LOGIN && round < 2)
-		return auth_b64(round ? a->secret : a->user, abuf, sizeof abuf);
+		return auth_b64(round ? a->secret : a->user, c->abuf, sizeof c->abuf);
 	if (mech == MECH_CRAM_MD5 && round == 0)
-		return auth_cram(a->user, a->secret, t, abuf, sizeof abuf);
+		return auth_cram(a->user, a->secret, t, c->abuf, sizeof c->abuf);
 	if (!CFG_SMTPSEND_OAUTH)
 		return -1;
 	if (mech == MECH_XOAUTH2 && round == 0) {
-		abuf[0] = 0;    /* after the error JSON: empty reply, then 535 */
+		c->abuf[0] = 0;    /* after the error JSON: empty reply, then 535 */
 		return 0;
 	}
 	if (mech == MECH_OAUTHBEARER && round == 0)
-		return strlcopy(abuf, "AQ==", sizeof abuf);
+		return strlcopy(c->abuf, "AQ==", sizeof c->abuf);
 	return -1;
 }
 
-/* initial response for PLAIN/XOAUTH2/OAUTHBEARER into abuf after "AUTH M " */
+/* initial response for PLAIN/XOAUTH2/OAUTHBEARER into c->abuf after "AUTH M " */
 static int auth_initial(struct smtp *c, unsigned mech, size_t off)
 {
 	const struct smtp_auth *a = &c->auth;
-	char *o = abuf + off;
-	size_t max = sizeof abuf - off;
+	char *o = c->abuf + off;
+	size_t max = sizeof c->abuf - off;
 
 	if (mech == MECH_PLAIN)
 		return auth_plain(a->user, a->secret, o, max);
 	if (mech == MECH_LOGIN || mech == MECH_CRAM_MD5) {
-		abuf[off - 1] = 0;
+		c->abuf[off - 1] = 0;
 		return 0;
 	}
 	if (!CFG_SMTPSEND_OAUTH)
@@ -240,7 +239,7 @@ static int auth_initial(struct smtp *c, unsigned mech, size_t off)
 	if (mech == MECH_OAUTHBEARER)
 		return auth_oauthbearer(a->user, c->host ? c->host : "",
 		                        c->port ? c->port : "", a->secret, o, max);
-	abuf[off - 1] = 0;
+	c->abuf[off - 1] = 0;
 	return 0;
 }
 
@@ -251,24 +250,24 @@ static int auth_one(struct smtp *c, unsigned mech, struct wb_err *e)
 	int round, r;
 
 	snprintf(c->step, sizeof c->step, "AUTH %s", mech_name(mech));
-	off = (size_t)snprintf(abuf, sizeof abuf, "AUTH %s ", mech_name(mech));
+	off = (size_t)snprintf(c->abuf, sizeof c->abuf, "AUTH %s ", mech_name(mech));
 	if (auth_initial(c, mech, off)) {
 		err_set(e, EX_DATAERR, "user name or secret cannot be encoded");
 		return -1;
 	}
-	if (strlen(abuf) > AUTH_LINE_MAX) {     /* RFC 4954 4: no initial response */
-		abuf[off - 1] = 0;
-		r = command(c, abuf, (size_t)-1, 120, e);
+	if (strlen(c->abuf) > AUTH_LINE_MAX) {     /* RFC 4954 4: no initial response */
+		c->abuf[off - 1] = 0;
+		r = command(c, c->abuf, (size_t)-1, 120, e);
 		if (!r && c->r.code == 334)
-			r = command(c, abuf + off, 0, 120, e);
+			r = command(c, c->abuf + off, 0, 120, e);
 	} else
-		r = command(c, abuf, off, 120, e);
+		r = command(c, c->abuf, off, 120, e);
 	for (round = 0; !r && c->r.code == 334 && round < 3; round++) {
 		if (auth_step(c, mech, round, c->r.text) < 0)
-			strlcopy(abuf, "*", sizeof abuf);       /* cancel */
-		r = command(c, abuf, 0, 120, e);
+			strlcopy(c->abuf, "*", sizeof c->abuf);       /* cancel */
+		r = command(c, c->abuf, 0, 120, e);
 	}
-	secure_zero(abuf, sizeof abuf);
+	secure_zero(c->abuf, sizeof c->abuf);
 	if (r)
 		return -1;
 	if (c->r.code == 235)
@@ -522,10 +521,6 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 
 /* ---- body ---- */
 
-#define BODY_PIECE 16384
-#define OBUF_MAX (4 * BODY_PIECE + 64)
-static unsigned char obuf[OBUF_MAX];
-static size_t olen;
 
 /* Sending the message failed: a server that refuses it early (552 too
  * big, 554 policy) often says why before closing; report that reply and
@@ -544,9 +539,9 @@ static int body_fail(struct smtp *c, int r, struct wb_err *e)
 
 static int body_out(struct smtp *c, struct wb_err *e)
 {
-	int r = stream_write(c->s, obuf, olen);
+	int r = stream_write(c->s, c->obuf, c->olen);
 
-	olen = 0;
+	c->olen = 0;
 	return r == IO_OK ? 0 : body_fail(c, r, e);
 }
 
@@ -555,16 +550,16 @@ int smtp_body_write(struct smtp *c, const void *p, size_t n, struct wb_err *e)
 	const unsigned char *in = p;
 
 	while (n > 0) {
-		size_t k = n > BODY_PIECE ? BODY_PIECE : n;
+		size_t k = n > SMTP_BODY_PIECE ? SMTP_BODY_PIECE : n;
 
-		if (olen + DOT_OUT(k) > sizeof obuf && body_out(c, e))
+		if (c->olen + DOT_OUT(k) > sizeof c->obuf && body_out(c, e))
 			return -1;
-		olen += dot_feed(&c->dot, in, k, obuf + olen);
+		c->olen += dot_feed(&c->dot, in, k, c->obuf + c->olen);
 		if (c->dot.eightbit && !(c->caps.flags & CAP_8BITMIME) && !c->force8) {
 			snprintf(c->step, sizeof c->step, "DATA (message)");
 			err_set(e, EX_DATAERR, "message has 8-bit data but the server "
 			        "does not offer 8BITMIME: dropped the connection unsent");
-			olen = 0;
+			c->olen = 0;
 			return -1;
 		}
 		in += k;
@@ -582,7 +577,7 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 	if (CFG_VERBOSE && c->s->verbose)
 		fprintf(stderr, "C: [%llu bytes of message]\nC: .\n",
 		        (unsigned long long)dot_size(&c->dot));
-	olen += dot_end(&c->dot, obuf + olen);
+	c->olen += dot_end(&c->dot, c->obuf + c->olen);
 	if (body_out(c, e))
 		return -1;
 	if ((r = stream_flush(c->s)) != IO_OK)
@@ -592,7 +587,7 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 
 static int st_body(struct smtp *c, struct wb_err *e)
 {
-	olen = 0;
+	c->olen = 0;
 	tmo(c, 180);
 	if (c->body(c, c->body_ctx, e))
 		return -1;

@@ -130,8 +130,11 @@ int auth_b64(const char *s, char *out, size_t max);
  * Returns the number of targets, 0 if none, -1 on error. */
 int alias_lookup(const char *text, const char *name, addr_fn fn, void *ctx,
                  struct wb_err *e);
-/* read a whole aliases file (<= 64 KiB) into a static buffer */
-const char *alias_load(const char *path, struct wb_err *e);
+/* read a whole aliases file (< 64 KiB) into text, NUL-terminated;
+ * returns text, or NULL with e filled */
+#define ALIAS_FILE_MAX 65536
+const char *alias_load(const char *path, char text[static ALIAS_FILE_MAX],
+                       struct wb_err *e);
 
 /* ---- session.c: the client state machine ---- */
 #define RCPT_MAX 100
@@ -140,6 +143,9 @@ enum smtp_state {
 	ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_AUTH, ST_ENVELOPE,
 	ST_BODY, ST_QUIT, ST_DONE, ST_NSTATES
 };
+
+#define SMTP_BODY_PIECE 16384
+#define SMTP_OBUF_MAX (4 * SMTP_BODY_PIECE + 64)
 
 struct smtp_auth {
 	const char *user;       /* NULL: no AUTH */
@@ -190,6 +196,9 @@ struct smtp {
 	int delivered;          /* 250 after the final dot */
 	char step[ADDR_MAX + 16];
 	struct dot dot;
+	char abuf[AUTH_BUF];    /* one AUTH line; wiped after each mechanism */
+	unsigned char obuf[SMTP_OBUF_MAX];      /* the stuffed message going out */
+	size_t olen;
 };
 
 void smtp_init(struct smtp *c, struct stream *s);

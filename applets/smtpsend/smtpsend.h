@@ -40,6 +40,7 @@ struct msg {
 	int nrcpt;
 	int utf8;
 	const char *alias_text;
+	char alias_buf[ALIAS_FILE_MAX]; /* the aliases file, read when needed */
 	struct dot d;           /* counts of what is measured so far */
 	uint64_t size;          /* 0: unknown */
 	int eightbit;           /* -1 unknown */

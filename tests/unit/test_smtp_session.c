@@ -509,6 +509,27 @@ START_TEST(serverinfo_only)
 }
 END_TEST
 
+/* C1 controls (raw 0x9b, and U+009B as c2 9b: CSI to a terminal) in a
+ * server's lines never reach --serverinfo output or an error line raw */
+START_TEST(c1_controls_cleaned)
+{
+	char buf[512] = "";
+	FILE *mem = fmemopen(buf, sizeof buf, "w");
+
+	setup("220 fake \x9b[2J\r\n250-fake\r\n250 X-C1 \xc2\x9b[31m\r\n221 bye\r\n", 0, 1);
+	c.info = mem;
+	c.info_only = 1;
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	fclose(mem);
+	ck_assert_ptr_null(strchr(buf, 0x9b));
+	ck_assert_ptr_nonnull(strstr(buf, "220 fake \\x9b[2J\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "250 X-C1 \\xc2\\x9b[31m\n"));
+	setup(EHLO_PIPE "250 ok\r\n550 5.1.1 no \xc2\x9b[2J such\r\n354 go\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), EX_NOUSER);
+	ck_assert_ptr_null(strchr(e.msg, 0x9b));
+}
+END_TEST
+
 START_TEST(state_names)
 {
 	ck_assert_str_eq(smtp_state_name(ST_EHLO), "EHLO");
@@ -552,6 +573,7 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, auth_none_offered);
 	tcase_add_test(tc, starttls_flow);
 	tcase_add_test(tc, serverinfo_only);
+	tcase_add_test(tc, c1_controls_cleaned);
 	tcase_add_test(tc, state_names);
 	suite_add_tcase(s, tc);
 	return s;
