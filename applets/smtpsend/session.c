@@ -302,8 +302,8 @@ static int auth_forced(struct smtp *c, struct wb_err *e)
 	}
 	if ((r = auth_one(c, c->auth.force, e)) <= 0)
 		return r ? -1 : ST_ENVELOPE;
-	err_set(e, EX_NOPERM, "AUTH %s refused (%d %s); trying no other mechanism",
-	        name, c->r.code, c->r.text);
+	err_set(e, EX_NOPERM, "AUTH %s refused (%d %s%s%s); trying no other mechanism",
+	        name, c->r.code, c->r.esc, c->r.esc[0] ? " " : "", c->r.text);
 	return -1;
 }
 
@@ -443,18 +443,14 @@ static int input_waiting(struct smtp *c)
  * server's word; anything else is a protocol error. */
 static int early_reply(struct smtp *c, struct wb_err *e)
 {
-	struct wb_err w;
-
 	snprintf(c->step, sizeof c->step, "DATA (message)");
-	if (get_reply(c, 0, &w)) {
-		err_set(e, EX_PROTOCOL, "server sent data before the end of the "
-		        "message; not sending the final dot");
+	if (get_reply(c, 0, e))         /* closed (75) or garbage (76) */
 		return -1;
-	}
 	if (c->r.code / 100 >= 4)
 		return said(c, e, 0);
-	err_set(e, EX_PROTOCOL, "server replied '%d %s' before the end of the "
-	        "data; not sending the final dot", c->r.code, c->r.text);
+	err_set(e, EX_PROTOCOL, "server replied '%d %s%s%s' before the end of the "
+	        "data; not sending the final dot", c->r.code, c->r.esc,
+	        c->r.esc[0] ? " " : "", c->r.text);
 	return -1;
 }
 
@@ -537,9 +533,16 @@ static int body_fail(struct smtp *c, int r, struct wb_err *e)
 	return -1;
 }
 
+/* the next piece of the message; a reply waiting stops it (early_reply) */
 static int body_out(struct smtp *c, struct wb_err *e)
 {
-	int r = stream_write(c->s, c->obuf, c->olen);
+	int r;
+
+	if (input_waiting(c)) {
+		c->olen = 0;
+		return early_reply(c, e);
+	}
+	r = stream_write(c->s, c->obuf, c->olen);
 
 	c->olen = 0;
 	return r == IO_OK ? 0 : body_fail(c, r, e);

@@ -81,8 +81,8 @@ const char smtpsend_help[] =
 "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n"
 "Exit: 0 sent; 64 usage; 65 bad address or message; 66 input file missing;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
-"70 internal error; 74 I/O error; 75 temporary (retry); 76 protocol error;\n"
-"77 auth; 78 config.\n";
+"70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
+"76 protocol error; 77 auth; 78 config.\n";
 
 enum {
 	O_T, O_F, O_FNAME, O_I, O_OSTAR, O_BSTAR, O_S, O_AU, O_AP, O_AM,

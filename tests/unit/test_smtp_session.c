@@ -358,7 +358,7 @@ START_TEST(auth_forced_refused_no_fallback)
 	ck_assert(out_has("AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\n"));
 	ck_assert(!out_has("AUTH PLAIN"));
 	ck_assert(!out_has("MAIL"));
-	ck_assert_str_eq(e.msg, "AUTH LOGIN refused (504 not now); trying no other mechanism");
+	ck_assert_str_eq(e.msg, "AUTH LOGIN refused (504 5.5.4 not now); trying no other mechanism");
 }
 END_TEST
 
