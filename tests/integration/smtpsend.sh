@@ -450,8 +450,10 @@ while IFS= read -r ex; do
 		if [ ! -x "$TW" ] || [ ! -f "${MTA_CA:-}" ]; then echo "# no TLS build: skipped docs example: $ex"; continue; fi ;;
 	esac
 	ln -sf "$bin" "$T_DIR/sendmail"
-	cmd=$(printf '%s\n' "$ex" | doc_sub | sed -e "s|\(^\|| \)smtpsend |\1'$bin' smtpsend |" \
-	      -e "s|^sendmail |'$T_DIR/sendmail' -C '$conf' |")
+	cmd=$(printf '%s\n' "$ex" | doc_sub | sed -e "s#\(^\|| \)smtpsend #\1'$bin' smtpsend #" \
+	      -e "s#^sendmail #'$T_DIR/sendmail' -C '$conf' #")
+	case $cmd in *"'$bin' smtpsend "*|"'$T_DIR/sendmail' "*) ;;
+	*) fail "docs example runs: $ex" "not a smtpsend/sendmail command: $cmd"; continue ;; esac
 	t_exit 0 "docs example: $ex" sh -c "cd '$T_DIR' && SMTP_PASSWORD= $cmd"
 done < "$T_DIR/examples"
 if [ -x "$TW" ] && [ -f "${MTA_CA:-}" ]; then
