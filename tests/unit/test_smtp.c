@@ -734,6 +734,31 @@ START_TEST(config_keys)
 }
 END_TEST
 
+/* a port is 1-65535 in digits (not 68 "cannot resolve" later); the
+ * messages start with the key, so "--KEY: reason" reads right */
+START_TEST(config_port_and_auth_messages)
+{
+	static struct sendcfg c;
+	static const char *const bad[] = { "abc", "0", "65536", "", "25x", "-1", "0000025000" };
+	struct wb_err e = { 0, "" };
+	size_t i;
+
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(sendcfg_key(&c, "port", bad[i], &e), -1);
+		ck_assert_int_eq(e.code, EX_USAGE);
+	}
+	ck_assert_str_eq(e.msg, "port: want a number 1-65535, not '0000025000'");
+	ck_assert_int_eq(sendcfg_key(&c, "port", "587", &e), 0);
+	ck_assert_str_eq(c.port, "587");
+	ck_assert_int_eq(sendcfg_key(&c, "port", "65535", &e), 0);
+	ck_assert_int_eq(sendcfg_key(&c, "auth", "foo", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_str_eq(e.msg, "auth: unknown mechanism 'foo' (want cram-md5, plain, "
+	                 "login, oauth2, xoauth2, oauthbearer)");
+}
+END_TEST
+
 START_TEST(netrc_smtp)
 {
 	char login[64], pass[64];
@@ -755,6 +780,7 @@ Suite *smtp_auth_suite(void)
 	tcase_add_test(tc, mech_choice);
 	tcase_add_test(tc, alias_files);
 	tcase_add_test(tc, config_keys);
+	tcase_add_test(tc, config_port_and_auth_messages);
 	tcase_add_test(tc, netrc_smtp);
 	suite_add_tcase(s, tc);
 	return s;
