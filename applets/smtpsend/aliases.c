@@ -9,7 +9,7 @@
 #include "util.h"
 #include "smtp.h"
 
-const char *alias_load(const char *path, char text[static ALIAS_FILE_MAX],
+const char *alias_load(const char *path, char *text, size_t max,
                        struct wb_err *e)
 {
 	size_t n = 0;
@@ -20,14 +20,14 @@ const char *alias_load(const char *path, char text[static ALIAS_FILE_MAX],
 		return NULL;
 	}
 	for (;;) {
-		ssize_t r = read(fd, text + n, ALIAS_FILE_MAX - 1 - n);
+		ssize_t r = read(fd, text + n, max - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0 || (n += (size_t)r) == ALIAS_FILE_MAX - 1)
+		if (r <= 0 || (n += (size_t)r) == max - 1)
 			break;
 	}
 	close(fd);
-	if (n == ALIAS_FILE_MAX - 1 || memchr(text, 0, n)) {
+	if (n == max - 1 || memchr(text, 0, n)) {
 		err_set(e, EX_CONFIG, "aliases %s: too large or not text", path);
 		return NULL;
 	}

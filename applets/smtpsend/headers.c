@@ -361,7 +361,7 @@ const char *addr_at(const char *a)
 
 /* a domain name (labels of letters, digits, '-', '_' or UTF-8, joined by
  * single dots) or an address literal "[...]" of printable ASCII */
-static int domain_ok(const unsigned char *d)
+int domain_ok(const unsigned char *d)
 {
 	size_t i = 0;
 

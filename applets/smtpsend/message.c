@@ -88,7 +88,7 @@ int msg_rcpt(void *ctx, const char *addr, struct wb_err *e)
 
 	if (addr_at(addr) || !CFG_SMTPSEND_CONFIG || !m->cfg->aliases)
 		return add_one(m, addr, e);
-	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, m->alias_buf, e)))
+	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, m->alias_buf, sizeof m->alias_buf, e)))
 		return -1;
 	if ((n = alias_lookup(m->alias_text, addr, alias_target, m, e)) < 0)
 		return -1;
@@ -114,9 +114,9 @@ static void mail_domain(const struct sendcfg *c, struct msg *m)
 		strlcopy(m->domain, c->domain, sizeof m->domain);
 		return;
 	}
-	if (gethostname(m->domain, sizeof m->domain) || !m->domain[0])
+	if (gethostname(m->domain, sizeof m->domain) ||
+	    (m->domain[sizeof m->domain - 1] = 0, !domain_ok((unsigned char *)m->domain)))
 		strlcopy(m->domain, "localhost", sizeof m->domain);
-	m->domain[sizeof m->domain - 1] = 0;
 }
 
 /* the login from $LOGNAME (POSIX: set by login and cron) or $USER, or

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "err.h"
 #include "stream.h"
+#include "sysopts.h"
 
 /* ---- reply.c: RFC 5321 4.2 replies, RFC 3463 enhanced codes ---- */
 #define SMTP_LINE_MAX 1024      /* one reply line (RFC says 512; slack) */
@@ -97,6 +98,8 @@ size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h);
  * a domain or an address literal (UTF-8 allowed, RFC 6531); 0 otherwise
  * ("a@b@c", "@c", "root", '"a"b"@c'). *utf8 set if non-ASCII. */
 int addr_ok(const char *addr, int *utf8);
+/* 1 if d is a domain name or an address literal as addr_ok wants it */
+int domain_ok(const unsigned char *d);
 /* the '@' after addr's local part (a quoted one may hold '@'), or NULL */
 const char *addr_at(const char *addr);
 /* -F NAME for "From: NAME <addr>": a quoted string, or RFC 2047
@@ -130,10 +133,10 @@ int auth_b64(const char *s, char *out, size_t max);
  * Returns the number of targets, 0 if none, -1 on error. */
 int alias_lookup(const char *text, const char *name, addr_fn fn, void *ctx,
                  struct wb_err *e);
-/* read a whole aliases file (< 64 KiB) into text, NUL-terminated;
+/* read a whole aliases file (shorter than max) into text, NUL-terminated;
  * returns text, or NULL with e filled */
 #define ALIAS_FILE_MAX 65536
-const char *alias_load(const char *path, char text[static ALIAS_FILE_MAX],
+const char *alias_load(const char *path, char *text, size_t max,
                        struct wb_err *e);
 
 /* ---- session.c: the client state machine ---- */
@@ -196,7 +199,8 @@ struct smtp {
 	int delivered;          /* 250 after the final dot */
 	char step[ADDR_MAX + 16];
 	struct dot dot;
-	char abuf[AUTH_BUF];    /* one AUTH line; wiped after each mechanism */
+	/* one AUTH line; wiped after each mechanism */
+	char abuf[CFG_SMTPSEND_AUTH ? AUTH_BUF : 1];
 	unsigned char obuf[SMTP_OBUF_MAX];      /* the stuffed message going out */
 	size_t olen;
 };

@@ -206,7 +206,13 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 		c->helo = v;
 	}
 	else if (!strcmp(k, "aliases")) c->aliases = v;
-	else if (!strcmp(k, "domain")) c->domain = v;
+	else if (!strcmp(k, "domain")) {
+		if (!domain_ok((const unsigned char *)v)) {
+			err_set(e, EX_USAGE, "domain: want a domain name, not '%.100s'", v);
+			return -1;
+		}
+		c->domain = v;
+	}
 	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH)
 		return set_auth(c, v, e) ? key_error(k, e) : 0;
 	else if (!strcmp(k, "rewrite-from")) return parse_flag(k, v, &c->rewrite_from, e);

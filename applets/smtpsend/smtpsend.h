@@ -23,7 +23,8 @@ struct sendcfg {
 	int nargs;
 	const char *ignored[IGNORED_MAX];
 	int nignored;
-	char secret[SECRET_MAX];        /* from get_secret; wiped after the run */
+	/* from get_secret; wiped after the run */
+	char secret[CFG_SMTPSEND_AUTH ? SECRET_MAX : 1];
 };
 
 struct msg {
@@ -40,7 +41,8 @@ struct msg {
 	int nrcpt;
 	int utf8;
 	const char *alias_text;
-	char alias_buf[ALIAS_FILE_MAX]; /* the aliases file, read when needed */
+	/* the aliases file, read when needed (no room when not compiled in) */
+	char alias_buf[CFG_SMTPSEND_CONFIG ? ALIAS_FILE_MAX : 1];
 	struct dot d;           /* counts of what is measured so far */
 	uint64_t size;          /* 0: unknown */
 	int eightbit;           /* -1 unknown */

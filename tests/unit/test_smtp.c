@@ -752,6 +752,8 @@ START_TEST(config_port_and_auth_messages)
 	ck_assert_int_eq(sendcfg_key(&c, "port", "587", &e), 0);
 	ck_assert_str_eq(c.port, "587");
 	ck_assert_int_eq(sendcfg_key(&c, "port", "65535", &e), 0);
+	ck_assert_int_eq(sendcfg_key(&c, "domain", "x.test\r\nBcc: a@b", &e), -1);
+	ck_assert_int_eq(sendcfg_key(&c, "domain", "wirebox.test", &e), 0);
 	ck_assert_int_eq(sendcfg_key(&c, "auth", "foo", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_str_eq(e.msg, "auth: unknown mechanism 'foo' (want cram-md5, plain, "
