@@ -376,14 +376,15 @@ t_grep "... escaped" 'unknown \\x9b\[2J user \\xc2\\x9b\[2J here' "$T_DIR/err"
 host=$(uname -n)
 na=$(count alice)
 printf 'To: alice@example.test\nSubject: Cron <root@box> run-parts\n\ncron output\n' > "$T_DIR/mcron"
-t_exit 0 "cron: sendmail -FCronDaemon -i -odi -oem -oi -t -f root" "$T_DIR/sendmail" -FCronDaemon -i -odi -oem -oi -t -f root -v $S < "$T_DIR/mcron"
-t_grep "... MAIL FROM:<root@$host>" "C: MAIL FROM:<root@$host>" "$T_DIR/err"
+t_exit 0 "cron: sendmail -FCronDaemon -i -odi -oem -oi -t -f root (and -S for the test server)" "$T_DIR/sendmail" -FCronDaemon -i -odi -oem -oi -t -f root $S < "$T_DIR/mcron"
 if wait_count alice $((na + 1)); then
 	f=$(newest alice)
 	t_grep "... delivered with Return-Path <root@$host>" "^Return-Path: <root@$host>$" "$f"
 	t_grep "... From: \"CronDaemon\" <root@$host>" "^From: \"CronDaemon\" <root@$host>$" "$f"
 	t_grep "... Message-ID in the same domain" "^Message-ID: <[0-9a-f]+@$host>$" "$f"
 else fail "cron message delivered"; fi
+t_exit 0 "-f MAILER-DAEMON" $W smtpsend -v -f MAILER-DAEMON $S alice@example.test < "$T_DIR/m2"
+t_grep "... qualified with the host name" "C: MAIL FROM:<MAILER-DAEMON@$host> " "$T_DIR/err"
 t_exit 0 "-f MAILER-DAEMON with --domain" $W smtpsend -v -f MAILER-DAEMON --domain wirebox.test $S alice@example.test < "$T_DIR/m2"
 t_grep "... qualified with --domain" "C: MAIL FROM:<MAILER-DAEMON@wirebox.test>" "$T_DIR/err"
 t_exit 0 "-f '' stays the null sender" $W smtpsend -v -f '' --domain wirebox.test $S alice@example.test < "$T_DIR/m2"
