@@ -9,11 +9,9 @@
 #include "util.h"
 #include "smtp.h"
 
-#define ALIAS_FILE_MAX 65536
-
-const char *alias_load(const char *path, struct wb_err *e)
+const char *alias_load(const char *path, char *text, size_t max,
+                       struct wb_err *e)
 {
-	static char text[ALIAS_FILE_MAX];
 	size_t n = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -22,14 +20,14 @@ const char *alias_load(const char *path, struct wb_err *e)
 		return NULL;
 	}
 	for (;;) {
-		ssize_t r = read(fd, text + n, sizeof text - 1 - n);
+		ssize_t r = read(fd, text + n, max - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0 || (n += (size_t)r) == sizeof text - 1)
+		if (r <= 0 || (n += (size_t)r) == max - 1)
 			break;
 	}
 	close(fd);
-	if (n == sizeof text - 1 || memchr(text, 0, n)) {
+	if (n == max - 1 || memchr(text, 0, n)) {
 		err_set(e, EX_CONFIG, "aliases %s: too large or not text", path);
 		return NULL;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "text.h"
 #include "base64.h"
 #include "util.h"
 #include "smtp.h"
@@ -25,7 +26,7 @@ static void reset(struct alist *l)
 
 static int add(struct alist *l, char c, struct wb_err *e)
 {
-	if ((unsigned char)c < 0x20 || c == 0x7f) {
+	if (ctl_byte((unsigned char)c)) {
 		err_set(e, EX_DATAERR, "control character in a header address");
 		return -1;
 	}
@@ -234,6 +235,19 @@ static size_t line_end(const char *buf, size_t len, size_t i)
 	return nl ? (size_t)(nl - buf) + 1 : len + 1;
 }
 
+/* 1 if buf[a..b) holds a CR that is not a line end: the sent copy would
+ * turn it into a line break (a new field) that the scan never saw */
+static int bare_cr(const char *buf, size_t a, size_t b)
+{
+	const char *p = buf + a, *end = buf + b;
+
+	while ((p = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (++p < end && *p != '\n')
+			return 1;
+	}
+	return 0;
+}
+
 int hdr_scan(const char *buf, size_t len, int eof, struct hdr_info *h,
              int drop_from, addr_fn fn, void *ctx, struct wb_err *e)
 {
@@ -262,6 +276,12 @@ int hdr_scan(const char *buf, size_t len, int eof, struct hdr_info *h,
 			b = len;
 		if (b == len && !eof)
 			return 0;       /* a continuation may follow */
+		if (bare_cr(buf, a, b)) {
+			err_set(e, EX_DATAERR, "bare CR (not followed by LF) in the header "
+			        "field '%.*s': refusing what servers would read as a line break",
+			        (int)(n < 40 ? n : 40), buf + a);
+			return -1;
+		}
 		if (field(buf, a, b, n, h, drop_from, fn, ctx, e))
 			return -1;
 		i = b;
@@ -285,26 +305,95 @@ size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h)
 	return out;
 }
 
+/* RFC 5321 4.1.2 atext, and any non-ASCII byte (RFC 6531 UTF-8) */
+static int atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c >= 0x80 ||
+	       (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* length of the Quoted-string at a (a[0] == '"'): qtextSMTP and
+ * quoted-pairSMTP (backslash and a printable), or 0 */
+static size_t quoted_local(const unsigned char *a)
+{
+	size_t i;
+
+	for (i = 1; a[i] != '"'; i++) {
+		if (a[i] == '\\')
+			i++;
+		if (a[i] < 0x20 || a[i] == 0x7f)
+			return 0;       /* controls, CR, LF, NUL: end of string */
+	}
+	return i + 1;
+}
+
+/* length of the Dot-string at a: atoms joined by single dots, or 0 */
+static size_t dot_string(const unsigned char *a)
+{
+	size_t i = 0;
+
+	do {
+		size_t s = i;
+		while (atext(a[i]))
+			i++;
+		if (i == s)
+			return 0;       /* empty atom: leading, trailing or ".." */
+	} while (a[i] == '.' && ++i);
+	return i;
+}
+
+static size_t local_part(const char *a)
+{
+	const unsigned char *u = (const unsigned char *)a;
+
+	return u[0] == '"' ? quoted_local(u) : dot_string(u);
+}
+
+const char *addr_at(const char *a)
+{
+	size_t n = a[0] == '"' ? quoted_local((const unsigned char *)a) : 0;
+
+	if (a[0] == '"' && !n)
+		return NULL;
+	return strchr(a + n, '@');
+}
+
+/* a domain name (labels of letters, digits, '-', '_' or UTF-8, joined by
+ * single dots) or an address literal "[...]" of printable ASCII */
+int domain_ok(const unsigned char *d)
+{
+	size_t i = 0;
+
+	if (d[0] == '[') {
+		for (i = 1; d[i] > ' ' && d[i] < 0x7f && !strchr("[]\\", d[i]); i++)
+			;
+		return i > 1 && d[i] == ']' && d[i + 1] == 0;
+	}
+	do {
+		size_t s = i;
+		while ((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= 'A' && d[i] <= 'Z') ||
+		       (d[i] >= '0' && d[i] <= '9') || d[i] == '-' || d[i] == '_' ||
+		       d[i] >= 0x80)
+			i++;
+		if (i == s)
+			return 0;
+	} while (d[i] == '.' && ++i);
+	return d[i] == 0;
+}
+
 int addr_ok(const char *addr, int *utf8)
 {
-	size_t i, n = strlen(addr);
-	int q = 0;
+	size_t i, n = strlen(addr), l;
 
 	*utf8 = 0;
 	if (n == 0 || n >= ADDR_MAX)
 		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)addr[i];
-		if (c < 0x20 || c == 0x7f || c == '<' || c == '>')
-			return 0;
-		if (c >= 0x80)
+	for (i = 0; i < n; i++)
+		if ((unsigned char)addr[i] >= 0x80)
 			*utf8 = 1;
-		if (c == '"')
-			q = !q;
-		if (c == ' ' && !q)
-			return 0;
-	}
-	return !q;
+	l = local_part(addr);
+	return l > 0 && addr[l] == '@' && domain_ok((const unsigned char *)addr + l + 1);
 }
 
 /* RFC 5322 3.3 date in UTC; civil_date, not localtime/strftime, which
@@ -329,7 +418,7 @@ static void quote_name(const char *n, char *out, size_t max)
 
 	out[o++] = '"';
 	for (; *n && o + 3 < max; n++) {
-		if ((unsigned char)*n < 0x20 || *n == 0x7f)
+		if (ctl_byte((unsigned char)*n))
 			continue;
 		if (*n == '"' || *n == '\\')
 			out[o++] = '\\';
@@ -351,7 +440,7 @@ static void encode_name(const char *n, char *out, size_t max)
 	size_t len = 0, o = 0, k;
 
 	for (; *n && len < sizeof raw; n++)
-		if ((unsigned char)*n >= 0x20 && *n != 0x7f)
+		if (!ctl_byte((unsigned char)*n))
 			raw[len++] = *n;
 	if (((unsigned char)*n & 0xc0) == 0x80)        /* cut inside a character */
 		while (len && ((unsigned char)raw[--len] & 0xc0) == 0x80)

@@ -39,7 +39,7 @@ static ssize_t read_full(int fd, void *buf, size_t n)
 static int qualify(const struct sendcfg *c, const char *a, char *out, size_t max,
                    struct wb_err *e)
 {
-	if (strchr(a, '@') || !c->domain)
+	if (addr_at(a) || !c->domain)
 		return strlcopy(out, a, max) ? (err_set(e, EX_USAGE, "address too long"), -1) : 0;
 	if ((size_t)snprintf(out, max, "%s@%s", a, c->domain) >= max) {
 		err_set(e, EX_USAGE, "address too long");
@@ -55,13 +55,13 @@ static int add_one(struct msg *m, const char *a, struct wb_err *e)
 
 	if (qualify(m->cfg, a, q, sizeof q, e))
 		return -1;
-	if (!strchr(q, '@')) {
+	if (!addr_at(q)) {
 		err_set(e, EX_USAGE, "local recipient '%.100s': no alias for it and "
 		        "no --domain; not sending it unqualified", q);
 		return -1;
 	}
 	if (!addr_ok(q, &u)) {
-		err_set(e, EX_DATAERR, "bad recipient address '%.100s'", q);
+		err_set(e, EX_DATAERR, "invalid recipient address '%.100s'", q);
 		return -1;
 	}
 	for (i = 0; i < m->nrcpt; i++)
@@ -86,9 +86,9 @@ int msg_rcpt(void *ctx, const char *addr, struct wb_err *e)
 	struct msg *m = ctx;
 	int n;
 
-	if (strchr(addr, '@') || !CFG_SMTPSEND_CONFIG || !m->cfg->aliases)
+	if (addr_at(addr) || !CFG_SMTPSEND_CONFIG || !m->cfg->aliases)
 		return add_one(m, addr, e);
-	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, e)))
+	if (!m->alias_text && !(m->alias_text = alias_load(m->cfg->aliases, m->alias_buf, sizeof m->alias_buf, e)))
 		return -1;
 	if ((n = alias_lookup(m->alias_text, addr, alias_target, m, e)) < 0)
 		return -1;
@@ -106,13 +106,25 @@ static int first_addr(void *ctx, const char *a, struct wb_err *e)
 	return 0;
 }
 
-/* login@domain (--domain), else login@hostname; the login from $LOGNAME
- * (POSIX: set by login and cron) or $USER, or root for uid 0 (no
- * getpwuid: it pulls stdio and malloc into a static build) */
-static int login_name(const char *domain, char *out, size_t max, struct wb_err *e)
+/* the domain for unqualified senders and the Message-ID: --domain, else
+ * the host name, else "localhost" */
+static void mail_domain(const struct sendcfg *c, struct msg *m)
+{
+	if (c->domain) {
+		strlcopy(m->domain, c->domain, sizeof m->domain);
+		return;
+	}
+	if (gethostname(m->domain, sizeof m->domain) ||
+	    (m->domain[sizeof m->domain - 1] = 0, !domain_ok((unsigned char *)m->domain)))
+		strlcopy(m->domain, "localhost", sizeof m->domain);
+}
+
+/* the login from $LOGNAME (POSIX: set by login and cron) or $USER, or
+ * root for uid 0 (no getpwuid: it pulls stdio and malloc into a static
+ * build) */
+static int login_name(char *out, size_t max, struct wb_err *e)
 {
 	const char *user = getenv("LOGNAME");
-	char host[HOST_MAX] = "localhost";
 
 	if (!user || !*user)
 		user = getenv("USER");
@@ -123,31 +135,34 @@ static int login_name(const char *domain, char *out, size_t max, struct wb_err *
 		        "From, and no $LOGNAME or $USER");
 		return -1;
 	}
-	gethostname(host, sizeof host);
-	host[sizeof host - 1] = 0;
-	snprintf(out, max, "%s@%s", user, domain ? domain : host);
+	strlcopy(out, user, max);
 	return 0;
 }
 
-/* envelope sender: -f, --from, the header From, login@host */
+/* envelope sender: -f, --from, the header From, the login; a name
+ * without a domain (cron's "-f root", MAILER-DAEMON) gets mail_domain */
 static int sender(const struct sendcfg *c, struct msg *m, struct wb_err *e)
 {
 	const char *f = c->env_from ? c->env_from : c->from;
 	char a[ADDR_MAX] = "";
 	int u;
 
+	mail_domain(c, m);
 	if (f && (!strcmp(f, "<>") || !*f))
 		return m->from[0] = 0, 0;       /* null sender (bounces) */
 	if (f && addr_list(f, strlen(f), first_addr, a, e))
 		return -1;
 	if (!a[0] && m->h.from[0])
 		strlcopy(a, m->h.from, sizeof a);
-	if (!a[0] && login_name(c->domain, a, sizeof a, e))
+	if (!a[0] && login_name(a, sizeof a, e))
 		return -1;
-	if (qualify(c, a, m->from, sizeof m->from, e))
+	if (addr_at(a) ? strlcopy(m->from, a, sizeof m->from) :
+	    (size_t)snprintf(m->from, sizeof m->from, "%s@%s", a, m->domain) >= sizeof m->from) {
+		err_set(e, EX_DATAERR, "sender address too long");
 		return -1;
+	}
 	if (!addr_ok(m->from, &u)) {
-		err_set(e, EX_USAGE, "bad sender address '%.100s'", m->from);
+		err_set(e, EX_DATAERR, "invalid sender address '%.100s'", m->from);
 		return -1;
 	}
 	m->utf8 |= u;
@@ -167,7 +182,7 @@ static void added_headers(const struct sendcfg *c, struct msg *m)
 {
 	char buf[NAME_OUT_MAX], id[2 * 12 + 1];
 	unsigned char rnd[12];
-	const char *dom = strchr(m->from, '@');
+	const char *dom = m->from[0] ? addr_at(m->from) : NULL;
 
 	if (!(m->h.seen & HDR_DATE)) {
 		date_utc((int64_t)time(NULL), buf);
@@ -175,7 +190,7 @@ static void added_headers(const struct sendcfg *c, struct msg *m)
 	}
 	if (!(m->h.seen & HDR_MSGID) && !random_bytes(rnd, sizeof rnd)) {
 		hex_encode(rnd, sizeof rnd, id);
-		add_hdr(m, "Message-ID: <%s@%s>\r\n", id, dom ? dom + 1 : "localhost");
+		add_hdr(m, "Message-ID: <%s@%s>\r\n", id, dom ? dom + 1 : m->domain);
 	}
 	if ((!(m->h.seen & HDR_FROM) || c->rewrite_from) && m->from[0]) {
 		if (c->fullname) {

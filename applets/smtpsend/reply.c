@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "text.h"
 #include "util.h"
 #include "smtp.h"
 
@@ -44,15 +45,15 @@ static size_t esc_len(const char *p, size_t n, int cls)
 	return i;
 }
 
+/* no C0 control (but TAB) or DEL; C1 and other bytes are kept, and
+ * text_clean() escapes them wherever the text is shown */
 static int text_ok(const char *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
+	for (i = 0; i < n; i++)
+		if (ctl_byte((unsigned char)p[i]))
 			return 0;
-	}
 	return 1;
 }
 

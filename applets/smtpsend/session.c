@@ -2,10 +2,12 @@
  * greeting, EHLO (HELO fallback), STARTTLS, AUTH, MAIL/RCPT/DATA (one
  * pipelined group when offered), the body, QUIT. No sockets here: the
  * caller connects and hands over a stream, so tests drive it with bytes. */
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "text.h"
 #include "util.h"
 #include "smtp.h"
 
@@ -41,12 +43,13 @@ static int io_fail(struct smtp *c, int r, struct wb_err *e)
 	return -1;
 }
 
-/* control bytes of a bad line would reach the terminal: replace them */
-static void clean(char *p)
+/* --serverinfo: a server's line, cleaned (C0/C1 controls escaped) */
+static void info_line(struct smtp *c, const char *line, size_t len)
 {
-	for (; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	char out[4 * SMTP_LINE_MAX];
+
+	text_clean(out, sizeof out, line, len);
+	fprintf(c->info, "%s\n", out);
 }
 
 /* Read one whole reply into c->r; EHLO lines go to caps. The step's
@@ -71,12 +74,11 @@ static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 			return io_fail(c, r, e);
 		k = reply_line(&c->r, line, len, &t);
 		if (k == REPLY_BAD) {
-			clean(line);
 			err_set(e, EX_PROTOCOL, "%s: '%.100s'", c->r.why, line);
 			return -1;
 		}
 		if (c->info)
-			fprintf(c->info, "%s\n", line);
+			info_line(c, line, len);
 		if (ehlo && c->r.nlines > 1)
 			caps_line(&c->caps, t);
 	} while (k == REPLY_MORE);
@@ -196,39 +198,38 @@ static int st_starttls(struct smtp *c, struct wb_err *e)
 
 /* the longest AUTH command line with its initial response (RFC 4954 4) */
 #define AUTH_LINE_MAX (12288 - 2)
-static char abuf[AUTH_BUF];
 
-/* response to the round-th 334 (text t) for mech into abuf; -1: none */
+/* response to the round-th 334 (text t) for mech into c->abuf; -1: none */
 static int auth_step(struct smtp *c, unsigned mech, int round, const char *t)
 {
 	const struct smtp_auth *a = &c->auth;
 
 	if (mech == MECH_LOGIN && round < 2)
-		return auth_b64(round ? a->secret : a->user, abuf, sizeof abuf);
+		return auth_b64(round ? a->secret : a->user, c->abuf, sizeof c->abuf);
 	if (mech == MECH_CRAM_MD5 && round == 0)
-		return auth_cram(a->user, a->secret, t, abuf, sizeof abuf);
+		return auth_cram(a->user, a->secret, t, c->abuf, sizeof c->abuf);
 	if (!CFG_SMTPSEND_OAUTH)
 		return -1;
 	if (mech == MECH_XOAUTH2 && round == 0) {
-		abuf[0] = 0;    /* after the error JSON: empty reply, then 535 */
+		c->abuf[0] = 0;    /* after the error JSON: empty reply, then 535 */
 		return 0;
 	}
 	if (mech == MECH_OAUTHBEARER && round == 0)
-		return strlcopy(abuf, "AQ==", sizeof abuf);
+		return strlcopy(c->abuf, "AQ==", sizeof c->abuf);
 	return -1;
 }
 
-/* initial response for PLAIN/XOAUTH2/OAUTHBEARER into abuf after "AUTH M " */
+/* initial response for PLAIN/XOAUTH2/OAUTHBEARER into c->abuf after "AUTH M " */
 static int auth_initial(struct smtp *c, unsigned mech, size_t off)
 {
 	const struct smtp_auth *a = &c->auth;
-	char *o = abuf + off;
-	size_t max = sizeof abuf - off;
+	char *o = c->abuf + off;
+	size_t max = sizeof c->abuf - off;
 
 	if (mech == MECH_PLAIN)
 		return auth_plain(a->user, a->secret, o, max);
 	if (mech == MECH_LOGIN || mech == MECH_CRAM_MD5) {
-		abuf[off - 1] = 0;
+		c->abuf[off - 1] = 0;
 		return 0;
 	}
 	if (!CFG_SMTPSEND_OAUTH)
@@ -238,7 +239,7 @@ static int auth_initial(struct smtp *c, unsigned mech, size_t off)
 	if (mech == MECH_OAUTHBEARER)
 		return auth_oauthbearer(a->user, c->host ? c->host : "",
 		                        c->port ? c->port : "", a->secret, o, max);
-	abuf[off - 1] = 0;
+	c->abuf[off - 1] = 0;
 	return 0;
 }
 
@@ -249,30 +250,61 @@ static int auth_one(struct smtp *c, unsigned mech, struct wb_err *e)
 	int round, r;
 
 	snprintf(c->step, sizeof c->step, "AUTH %s", mech_name(mech));
-	off = (size_t)snprintf(abuf, sizeof abuf, "AUTH %s ", mech_name(mech));
+	off = (size_t)snprintf(c->abuf, sizeof c->abuf, "AUTH %s ", mech_name(mech));
 	if (auth_initial(c, mech, off)) {
 		err_set(e, EX_DATAERR, "user name or secret cannot be encoded");
 		return -1;
 	}
-	if (strlen(abuf) > AUTH_LINE_MAX) {     /* RFC 4954 4: no initial response */
-		abuf[off - 1] = 0;
-		r = command(c, abuf, (size_t)-1, 120, e);
+	if (strlen(c->abuf) > AUTH_LINE_MAX) {     /* RFC 4954 4: no initial response */
+		c->abuf[off - 1] = 0;
+		r = command(c, c->abuf, (size_t)-1, 120, e);
 		if (!r && c->r.code == 334)
-			r = command(c, abuf + off, 0, 120, e);
+			r = command(c, c->abuf + off, 0, 120, e);
 	} else
-		r = command(c, abuf, off, 120, e);
+		r = command(c, c->abuf, off, 120, e);
 	for (round = 0; !r && c->r.code == 334 && round < 3; round++) {
 		if (auth_step(c, mech, round, c->r.text) < 0)
-			strlcopy(abuf, "*", sizeof abuf);       /* cancel */
-		r = command(c, abuf, 0, 120, e);
+			strlcopy(c->abuf, "*", sizeof c->abuf);       /* cancel */
+		r = command(c, c->abuf, 0, 120, e);
 	}
-	secure_zero(abuf, sizeof abuf);
+	secure_zero(c->abuf, sizeof c->abuf);
 	if (r)
 		return -1;
 	if (c->r.code == 235)
 		return 0;
 	said(c, e, c->r.code == 535 ? EX_NOPERM : 0);
 	return c->r.code / 100 == 5 && c->r.code != 535 ? 1 : -1;
+}
+
+/* AUTH missing or unusable before TLS on a server that offers STARTTLS:
+ * submission servers (port 587) list AUTH only after it */
+static int auth_after_tls(struct smtp *c, const char *what, struct wb_err *e)
+{
+	if (c->tls_active || !(c->caps.flags & CAP_STARTTLS))
+		return 0;
+	err_set(e, EX_UNAVAILABLE, "server offers %s only after STARTTLS: "
+	        "use --starttls", what);
+	return 1;
+}
+
+/* --auth M: M is the only mechanism tried (no downgrade by a man in the
+ * middle answering 504 or hiding it from the EHLO list) */
+static int auth_forced(struct smtp *c, struct wb_err *e)
+{
+	const char *name = mech_name(c->auth.force);
+	int r;
+
+	if (!(c->caps.mechs & c->auth.force)) {
+		if (!auth_after_tls(c, "AUTH", e))
+			err_set(e, EX_NOPERM, "server does not offer AUTH %s (asked for "
+			        "with --auth); trying no other mechanism", name);
+		return -1;
+	}
+	if ((r = auth_one(c, c->auth.force, e)) <= 0)
+		return r ? -1 : ST_ENVELOPE;
+	err_set(e, EX_NOPERM, "AUTH %s refused (%d %s%s%s); trying no other mechanism",
+	        name, c->r.code, c->r.esc, c->r.esc[0] ? " " : "", c->r.text);
+	return -1;
 }
 
 static int st_auth(struct smtp *c, struct wb_err *e)
@@ -286,16 +318,19 @@ static int st_auth(struct smtp *c, struct wb_err *e)
 		return -1;
 	}
 	if (!(c->caps.flags & CAP_AUTH) || !c->caps.mechs) {
-		err_set(e, EX_UNAVAILABLE, "server offers no AUTH mechanism we know");
+		if (!auth_after_tls(c, "AUTH", e))
+			err_set(e, EX_UNAVAILABLE, "server offers no AUTH mechanism we know");
 		return -1;
 	}
-	while ((m = mech_pick(c->caps.mechs, c->auth.force, c->auth.oauth, tried))) {
+	if (c->auth.force)
+		return auth_forced(c, e);
+	while ((m = mech_pick(c->caps.mechs, 0, c->auth.oauth, tried))) {
 		int r = auth_one(c, m, e);
 		if (r <= 0)
 			return r ? -1 : ST_ENVELOPE;
 		tried |= m;
 	}
-	if (!tried)
+	if (!tried && !auth_after_tls(c, "the AUTH mechanisms we know", e))
 		err_set(e, EX_UNAVAILABLE, "no AUTH mechanism in common with the server");
 	return -1;
 }
@@ -390,13 +425,44 @@ static int rcpt_send(struct smtp *c, int i, struct wb_err *e)
 	return send_cmd(c, cmd, (size_t)-1, e);
 }
 
+/* 1 if the server has sent something we have not read: buffered in the
+ * stream (or TLS), or waiting on the socket */
+static int input_waiting(struct smtp *c)
+{
+	struct pollfd p;
+
+	if (stream_buffered(c->s))
+		return 1;
+	p.fd = c->s->xp.fd;
+	p.events = POLLIN;
+	return p.fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* A reply before our final dot answers nothing we sent: it never counts
+ * as the reply to the data. A refusal (4xx/5xx) is reported as the
+ * server's word; anything else is a protocol error. */
+static int early_reply(struct smtp *c, struct wb_err *e)
+{
+	snprintf(c->step, sizeof c->step, "DATA (message)");
+	if (get_reply(c, 0, e))         /* closed (75) or garbage (76) */
+		return -1;
+	if (c->r.code / 100 >= 4)
+		return said(c, e, 0);
+	err_set(e, EX_PROTOCOL, "server replied '%d %s%s%s' before the end of the "
+	        "data; not sending the final dot", c->r.code, c->r.esc,
+	        c->r.esc[0] ? " " : "", c->r.text);
+	return -1;
+}
+
 static int data_reply(struct smtp *c, struct wb_err *e)
 {
 	snprintf(c->step, sizeof c->step, "DATA");
 	tmo(c, 120);
 	if (get_reply(c, 0, e))
 		return -1;
-	return c->r.code == 354 ? 0 : said(c, e, c->r.code / 100 == 2 ? EX_PROTOCOL : 0);
+	if (c->r.code != 354)
+		return said(c, e, c->r.code / 100 == 2 ? EX_PROTOCOL : 0);
+	return input_waiting(c) ? early_reply(c, e) : 0;
 }
 
 static int quit_now(struct smtp *c)
@@ -451,10 +517,6 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 
 /* ---- body ---- */
 
-#define BODY_PIECE 16384
-#define OBUF_MAX (4 * BODY_PIECE + 64)
-static unsigned char obuf[OBUF_MAX];
-static size_t olen;
 
 /* Sending the message failed: a server that refuses it early (552 too
  * big, 554 policy) often says why before closing; report that reply and
@@ -472,11 +534,18 @@ static int body_fail(struct smtp *c, int r, struct wb_err *e)
 	return -1;
 }
 
+/* the next piece of the message; a reply waiting stops it (early_reply) */
 static int body_out(struct smtp *c, struct wb_err *e)
 {
-	int r = stream_write(c->s, obuf, olen);
+	int r;
 
-	olen = 0;
+	if (input_waiting(c)) {
+		c->olen = 0;
+		return early_reply(c, e);
+	}
+	r = stream_write(c->s, c->obuf, c->olen);
+
+	c->olen = 0;
 	return r == IO_OK ? 0 : body_fail(c, r, e);
 }
 
@@ -485,16 +554,16 @@ int smtp_body_write(struct smtp *c, const void *p, size_t n, struct wb_err *e)
 	const unsigned char *in = p;
 
 	while (n > 0) {
-		size_t k = n > BODY_PIECE ? BODY_PIECE : n;
+		size_t k = n > SMTP_BODY_PIECE ? SMTP_BODY_PIECE : n;
 
-		if (olen + DOT_OUT(k) > sizeof obuf && body_out(c, e))
+		if (c->olen + DOT_OUT(k) > sizeof c->obuf && body_out(c, e))
 			return -1;
-		olen += dot_feed(&c->dot, in, k, obuf + olen);
+		c->olen += dot_feed(&c->dot, in, k, c->obuf + c->olen);
 		if (c->dot.eightbit && !(c->caps.flags & CAP_8BITMIME) && !c->force8) {
 			snprintf(c->step, sizeof c->step, "DATA (message)");
 			err_set(e, EX_DATAERR, "message has 8-bit data but the server "
 			        "does not offer 8BITMIME: dropped the connection unsent");
-			olen = 0;
+			c->olen = 0;
 			return -1;
 		}
 		in += k;
@@ -507,10 +576,12 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 {
 	int r;
 
+	if (input_waiting(c))
+		return early_reply(c, e);
 	if (CFG_VERBOSE && c->s->verbose)
 		fprintf(stderr, "C: [%llu bytes of message]\nC: .\n",
 		        (unsigned long long)dot_size(&c->dot));
-	olen += dot_end(&c->dot, obuf + olen);
+	c->olen += dot_end(&c->dot, c->obuf + c->olen);
 	if (body_out(c, e))
 		return -1;
 	if ((r = stream_flush(c->s)) != IO_OK)
@@ -520,7 +591,7 @@ int smtp_body_end(struct smtp *c, struct wb_err *e)
 
 static int st_body(struct smtp *c, struct wb_err *e)
 {
-	olen = 0;
+	c->olen = 0;
 	tmo(c, 180);
 	if (c->body(c, c->body_ctx, e))
 		return -1;

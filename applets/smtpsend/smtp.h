@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "err.h"
 #include "stream.h"
+#include "sysopts.h"
 
 /* ---- reply.c: RFC 5321 4.2 replies, RFC 3463 enhanced codes ---- */
 #define SMTP_LINE_MAX 1024      /* one reply line (RFC says 512; slack) */
@@ -92,9 +93,15 @@ int hdr_scan(const char *buf, size_t len, int eof, struct hdr_info *h,
 int addr_list(const char *v, size_t n, addr_fn fn, void *ctx, struct wb_err *e);
 /* Remove h's cut ranges from buf in place; returns the new length. */
 size_t hdr_apply(char *buf, size_t len, const struct hdr_info *h);
-/* 1 if addr is safe to put in MAIL/RCPT: no controls, spaces outside
- * quotes, angle brackets; 0 otherwise. *utf8 set if non-ASCII. */
+/* 1 if addr is an RFC 5321 Mailbox for MAIL/RCPT: a Dot-string or a
+ * Quoted-string (quoted-pairs allowed; no controls) local part, '@', and
+ * a domain or an address literal (UTF-8 allowed, RFC 6531); 0 otherwise
+ * ("a@b@c", "@c", "root", '"a"b"@c'). *utf8 set if non-ASCII. */
 int addr_ok(const char *addr, int *utf8);
+/* 1 if d is a domain name or an address literal as addr_ok wants it */
+int domain_ok(const unsigned char *d);
+/* the '@' after addr's local part (a quoted one may hold '@'), or NULL */
+const char *addr_at(const char *addr);
 /* -F NAME for "From: NAME <addr>": a quoted string, or RFC 2047
  * encoded-words when non-ASCII (the first NAME_RAW_MAX octets) */
 #define NAME_RAW_MAX 180
@@ -126,8 +133,11 @@ int auth_b64(const char *s, char *out, size_t max);
  * Returns the number of targets, 0 if none, -1 on error. */
 int alias_lookup(const char *text, const char *name, addr_fn fn, void *ctx,
                  struct wb_err *e);
-/* read a whole aliases file (<= 64 KiB) into a static buffer */
-const char *alias_load(const char *path, struct wb_err *e);
+/* read a whole aliases file (shorter than max) into text, NUL-terminated;
+ * returns text, or NULL with e filled */
+#define ALIAS_FILE_MAX 65536
+const char *alias_load(const char *path, char *text, size_t max,
+                       struct wb_err *e);
 
 /* ---- session.c: the client state machine ---- */
 #define RCPT_MAX 100
@@ -136,6 +146,9 @@ enum smtp_state {
 	ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_AUTH, ST_ENVELOPE,
 	ST_BODY, ST_QUIT, ST_DONE, ST_NSTATES
 };
+
+#define SMTP_BODY_PIECE 16384
+#define SMTP_OBUF_MAX (4 * SMTP_BODY_PIECE + 64)
 
 struct smtp_auth {
 	const char *user;       /* NULL: no AUTH */
@@ -186,6 +199,10 @@ struct smtp {
 	int delivered;          /* 250 after the final dot */
 	char step[ADDR_MAX + 16];
 	struct dot dot;
+	/* one AUTH line; wiped after each mechanism */
+	char abuf[CFG_SMTPSEND_AUTH ? AUTH_BUF : 1];
+	unsigned char obuf[SMTP_OBUF_MAX];      /* the stuffed message going out */
+	size_t olen;
 };
 
 void smtp_init(struct smtp *c, struct stream *s);

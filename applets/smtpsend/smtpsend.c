@@ -62,7 +62,8 @@ const char smtpsend_help[] =
 "Send a message through an SMTP server (also called as sendmail).\n\n"
 "  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N)\n"
 "  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n"
-"  -f ADDR             envelope sender (--from ADDR, config 'from')\n"
+"  -f ADDR, -r ADDR    envelope sender (--from ADDR, config 'from'); a name\n"
+"                      without @ gets --domain, else the host name\n"
 "  -F NAME             full name for an added From: header\n"
 "  --rewrite-from      replace the header From: with the sender\n"
 "  -au USER, --user    authenticate as USER; password from --passfile FILE,\n"
@@ -75,15 +76,18 @@ const char smtpsend_help[] =
 "  --aliases FILE      map local names (root) to addresses; --domain D else\n"
 "  --force-8bit        send 8-bit data to a server without 8BITMIME\n"
 "  -C FILE             config file (default /etc/smtpsend.conf)\n"
-"  --timeout S  -4  -6  -v (dialog on stderr, secrets masked)\n"
+"  --timeout S, -w S   timeout per step; -4  -6  -v (dialog on stderr,\n"
+"                      secrets masked)\n"
 "  --serverinfo        show greeting and capabilities, send nothing\n"
 "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n"
-"Exit: 0 sent; 67 recipients refused; 75 temporary (retry); 69 refused;\n"
-"76 protocol error; 77 auth; 65/66 input; 64 usage; 78 config.\n";
+"Exit: 0 sent; 64 usage; 65 bad address or message; 66 input file missing;\n"
+"67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
+"70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
+"76 protocol error; 77 auth; 78 config.\n";
 
 enum {
 	O_T, O_F, O_FNAME, O_I, O_OSTAR, O_BSTAR, O_S, O_AU, O_AP, O_AM,
-	O_V, O_4, O_6, O_C, O_HELP, O_LONG
+	O_V, O_4, O_6, O_C, O_HELP, O_W, O_R, O_LONG
 };
 
 /* long options: the same names as the config keys */
@@ -92,7 +96,7 @@ static const struct opt opts[] = {
 	{ "-o*", O_OSTAR, 0 }, { "-B*", O_BSTAR, 0 }, { "S", O_S, 1 },
 	{ "-au", O_AU, 1 }, { "-ap", O_AP, 1 }, { "-am", O_AM, 1 },
 	{ "v", O_V, 0 }, { "4", O_4, 0 }, { "6", O_6, 0 }, { "C", O_C, 1 },
-	{ "help", O_HELP, 0 },
+	{ "help", O_HELP, 0 }, { "w", O_W, 1 }, { "r", O_R, 1 },
 	{ "host", O_LONG + 0, 1 }, { "port", O_LONG + 1, 1 }, { "from", O_LONG + 2, 1 },
 	{ "user", O_LONG + 3, 1 }, { "passfile", O_LONG + 4, 1 },
 	{ "passwordeval", O_LONG + 5, 1 }, { "helo", O_LONG + 6, 1 },
@@ -115,13 +119,15 @@ static const char *long_name(int id)
 	return o->name ? o->name : "?";
 }
 
+/* --auth/-am VALUE; e without the option's name (the caller adds it) */
 static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 {
 	c->auth.oauth = 0;
 	c->auth.force = 0;
 	if (!strcmp(v, "oauth2") || !strcmp(v, "xoauth2") || !strcmp(v, "oauthbearer")) {
 		if (!CFG_SMTPSEND_OAUTH) {
-			err_set(e, EX_USAGE, "auth %s: OAuth is not compiled in", v);
+			err_set(e, EX_USAGE, "%s: OAuth is not compiled in "
+			        "(CONFIG_SMTPSEND_OAUTH)", v);
 			return -1;
 		}
 		c->auth.oauth = 1;
@@ -132,10 +138,32 @@ static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 	if (!strcmp(v, "") || !strcmp(v, "on") || !strcmp(v, "auto"))
 		return 0;
 	if ((c->auth.force = mech_bit(v, strlen(v))) == 0) {
-		err_set(e, EX_USAGE, "unknown AUTH mechanism '%s'", v);
+		err_set(e, EX_USAGE, "unknown mechanism '%.100s' (want cram-md5, plain, "
+		        "login, oauth2, xoauth2, oauthbearer)", v);
 		return -1;
 	}
 	return 0;
+}
+
+/* a port: digits, 1-65535 (no service names: nothing to resolve) */
+static int port_ok(const char *v)
+{
+	long n = 0;
+	size_t i;
+
+	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 6; i++)
+		n = n * 10 + (v[i] - '0');
+	return i > 0 && !v[i] && n >= 1 && n <= 65535;
+}
+
+/* "key: " before the reason, as every other key's message has it */
+static int key_error(const char *k, struct wb_err *e)
+{
+	char why[sizeof e->msg];
+
+	strlcopy(why, e->msg, sizeof why);
+	err_set(e, e->code, "%s: %s", k, why);
+	return -1;
 }
 
 /* one word of printable ASCII, at most HOST_MAX - 1 bytes (the EHLO name) */
@@ -159,7 +187,13 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 	if ((r = tls_opt(&c->tls, k, v, e)) != 0)
 		return r < 0 ? -1 : 0;
 	if (!strcmp(k, "host")) c->host = v;
-	else if (!strcmp(k, "port")) c->port = v;
+	else if (!strcmp(k, "port")) {
+		if (!port_ok(v)) {
+			err_set(e, EX_USAGE, "port: want a number 1-65535, not '%.100s'", v);
+			return -1;
+		}
+		c->port = v;
+	}
 	else if (!strcmp(k, "from")) c->from = v;
 	else if (!strcmp(k, "user")) c->auth.user = v;
 	else if (!strcmp(k, "password")) c->password = v;
@@ -173,8 +207,15 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 		c->helo = v;
 	}
 	else if (!strcmp(k, "aliases")) c->aliases = v;
-	else if (!strcmp(k, "domain")) c->domain = v;
-	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH) return set_auth(c, v, e);
+	else if (!strcmp(k, "domain")) {
+		if (!domain_ok((const unsigned char *)v)) {
+			err_set(e, EX_USAGE, "domain: want a domain name, not '%.100s'", v);
+			return -1;
+		}
+		c->domain = v;
+	}
+	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH)
+		return set_auth(c, v, e) ? key_error(k, e) : 0;
 	else if (!strcmp(k, "rewrite-from")) return parse_flag(k, v, &c->rewrite_from, e);
 	else if (!strcmp(k, "auth-plaintext")) return parse_flag(k, v, &c->auth.plaintext_ok, e);
 	else if (!strcmp(k, "force-8bit")) return parse_flag(k, v, &c->force8, e);
@@ -194,9 +235,15 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 
 static int short_opt(struct sendcfg *c, int id, struct optstate *st)
 {
+	struct wb_err e = { 0, "" };
+
 	switch (id) {
 	case O_T: c->t = 1; break;
-	case O_F: c->env_from = st->arg; break;
+	case O_F: case O_R: c->env_from = st->arg; break;
+	case O_W:               /* BusyBox sendmail: the timeout */
+		if (sendcfg_key(c, "timeout", st->arg, &e))
+			return usage_error("-w: %s", e.msg + sizeof "timeout: " - 1);
+		break;
 	case O_FNAME: c->fullname = st->arg; break;
 	case O_I: break;
 	case O_OSTAR: case O_BSTAR:
@@ -240,12 +287,12 @@ static int parse_args(struct sendcfg *c, int argc, char **argv)
 			if (!CFG_SMTPSEND_AUTH)
 				return usage_error("-am: AUTH is not compiled in");
 			if (set_auth(c, st.arg, &e))
-				return usage_error("%s", e.msg);
+				return usage_error("-am: %s", e.msg);
 		} else if (id >= O_LONG) {
 			if (sendcfg_key(c, long_name(id), st.arg ? st.arg : "", &e))
 				return usage_error("--%s", e.msg);
-		} else
-			short_opt(c, id, &st);
+		} else if (short_opt(c, id, &st))
+			return EX_USAGE;
 	}
 	return 0;
 }
@@ -272,12 +319,12 @@ static int read_config(struct sendcfg *c, int argc, char **argv)
 	return 0;
 }
 
+/* the secret into c->secret (wiped by smtpsend_main after the run) */
 static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
 {
-	static char secret[SECRET_MAX];
 	struct secret_src src = { c->passfile, c->passwordeval, "SMTP_PASSWORD",
 	                          host, c->auth.user, c->password };
-	int r = secret_get(&src, secret, sizeof secret, e);
+	int r = secret_get(&src, c->secret, sizeof c->secret, e);
 
 	if (r < 0)
 		return -1;
@@ -286,7 +333,7 @@ static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
 		        "--passwordeval, SMTP_PASSWORD, ~/.netrc)", c->auth.user);
 		return -1;
 	}
-	c->auth.secret = secret;
+	c->auth.secret = c->secret;
 	return 0;
 }
 
@@ -368,6 +415,11 @@ static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
 		err_set(e, EX_USAGE, "bad port '%s'", c->port);
 		return -1;
 	}
+	if (!port_ok(hp->port)) {
+		err_set(e, EX_USAGE, "%s: port: want a number 1-65535, not '%.100s'",
+		        c->host ? c->host : "-S", hp->port);
+		return -1;
+	}
 	return 0;
 }
 
@@ -430,5 +482,7 @@ int smtpsend_main(int argc, char **argv)
 		return usage_error("AUTH is not compiled in (CONFIG_SMTPSEND_AUTH)");
 	if (!c.serverinfo && (rc = msg_prepare(&c, &m)) != 0)
 		return rc;
-	return run(&c, &m);
+	rc = run(&c, &m);
+	secure_zero(c.secret, sizeof c.secret);
+	return rc;
 }

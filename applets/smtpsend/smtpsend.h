@@ -3,6 +3,8 @@
 #define WB_SMTPSEND_H
 #include <stdint.h>
 #include <sys/types.h>
+#include "account.h"
+#include "net.h"
 #include "tls.h"
 #include "smtp.h"
 
@@ -21,6 +23,8 @@ struct sendcfg {
 	int nargs;
 	const char *ignored[IGNORED_MAX];
 	int nignored;
+	/* from get_secret; wiped after the run */
+	char secret[CFG_SMTPSEND_AUTH ? SECRET_MAX : 1];
 };
 
 struct msg {
@@ -32,10 +36,13 @@ struct msg {
 	size_t xlen;
 	struct hdr_info h;
 	char from[ADDR_MAX];
+	char domain[HOST_MAX];  /* for an unqualified sender and the Message-ID */
 	char rcpt[RCPT_MAX][ADDR_MAX];
 	int nrcpt;
 	int utf8;
 	const char *alias_text;
+	/* the aliases file, read when needed (no room when not compiled in) */
+	char alias_buf[CFG_SMTPSEND_CONFIG ? ALIAS_FILE_MAX : 1];
 	struct dot d;           /* counts of what is measured so far */
 	uint64_t size;          /* 0: unknown */
 	int eightbit;           /* -1 unknown */

@@ -1,7 +1,9 @@
 /* fuzz_smtp_headers.c - header scan for -t and Bcc removal. Input: byte 0
  * flags (eof, drop From), the rest a message head. Checks: addresses are
  * bounded and NUL-free, cuts are ordered and inside the header section,
- * hdr_apply only shrinks and keeps the body; display_name (-F) of the
+ * hdr_apply only shrinks and keeps the body; a header section that
+ * passes holds no bare CR (the sent copy would split the field where the
+ * scan did not: "To: a@x\rBcc: s@y"); display_name (-F) of the
  * input stays bounded, with no line break but its own folding. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +63,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (h.cut[k][0] > h.cut[k][1] || h.cut[k][1] > n ||
 		    (k && h.cut[k][0] < h.cut[k - 1][1]) || (h.complete && h.cut[k][1] > h.end))
 			abort();
+	for (k = 0; (size_t)k + 1 < h.end; k++)
+		if (buf[k] == '\r' && buf[k + 1] != '\n')
+			abort();        /* a bare CR got through the scan */
 	if (!h.complete)
 		return 0;
 	out = hdr_apply(buf, n, &h);

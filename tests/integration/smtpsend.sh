@@ -307,6 +307,161 @@ else
 	echo "# no TLS build of wirebox (and no libmbedtls-dev to make one): TLS checks skipped"
 fi
 
+# ---- issue 9: findings in smtpsend
+# nothing reached a fake server: no line at all in its log
+no_conn() { if [ -s "$FL" ] && grep -q "^C: " "$FL"; then fail "$1" "$(head -c 300 "$FL" | tr '\n' '|')"; else pass "$1"; fi; }
+fake val
+printf 'To: alice@example.test\rBcc: carol@example.test\nSubject: bare CR\n\nbody\n' > "$T_DIR/mcr"
+t_exit 65 "-t with a bare CR inside a header (To: a\\\\rBcc: s): refused, exit 65" $W smtpsend -t -S 127.0.0.1:$FP < "$T_DIR/mcr"
+t_grep "... saying why" "message header: bare CR \(not followed by LF\) in the header field 'To'" "$T_DIR/err"
+t_exit 65 "... also without -t (the Bcc line would go out)" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/mcr"
+t_exit 65 "invalid recipient a@b@c: exit 65" $W smtpsend -S 127.0.0.1:$FP 'a@b@c' < "$T_DIR/m2"
+t_grep "... naming it" "invalid recipient address 'a@b@c'" "$T_DIR/err"
+t_exit 65 "invalid recipient @c: exit 65" $W smtpsend -S 127.0.0.1:$FP '@c' < "$T_DIR/m2"
+t_exit 65 "invalid sender -f x@y@z: exit 65" $W smtpsend -S 127.0.0.1:$FP -f 'x@y@z' alice@example.test < "$T_DIR/m2"
+t_grep "... naming it" "invalid sender address 'x@y@z'" "$T_DIR/err"
+t_exit 65 "unbalanced quoted local part refused" $W smtpsend -S 127.0.0.1:$FP '"a"b"@example.test' < "$T_DIR/m2"
+printf 'To: alice@example.test, a@b@c\nSubject: x\n\nbody\n' > "$T_DIR/mbad"
+t_exit 65 "-t with an invalid header address (a@b@c): exit 65" $W smtpsend -t -S 127.0.0.1:$FP < "$T_DIR/mbad"
+t_exit 65 "invalid address with a control character: cleaned in the message" $W smtpsend -S 127.0.0.1:$FP "$(printf 'a\033[2J@b@c')" < "$T_DIR/m2"
+t_nogrep "... no raw escape on stderr" "$(printf '\033')" "$T_DIR/err"
+sleep 0.3
+no_conn "... and none of these reached the server (validated before connecting)"
+t_exit 0 'quoted local part "a\"b"@x with a quoted-pair: sent' $W smtpsend -S 127.0.0.1:$FP '"a\"b"@example.test' < "$T_DIR/m2"
+sleep 0.3
+t_grep "... as RCPT TO:<\"a\\\\\"b\"@example.test>" 'C: RCPT TO:<"a\\"b"@example.test>' "$FL"
+
+fake auth_504_cram
+t_exit 77 "-am cram-md5 --auth-plaintext, server answers 504: exit 77, no fallback" env SMTP_PASSWORD=secret $W smtpsend -am cram-md5 --auth-plaintext -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... naming the mechanism" "AUTH CRAM-MD5: AUTH CRAM-MD5 refused \(504 5.5.4 mechanism not available\); trying no other mechanism" "$T_DIR/err"
+sleep 0.3
+t_nogrep "... AUTH PLAIN never sent (no downgrade)" "C: AUTH (PLAIN|LOGIN)" "$FL"
+fake auth_nocram
+t_exit 77 "-am cram-md5, server does not list CRAM-MD5: exit 77, nothing tried" env SMTP_PASSWORD=secret $W smtpsend -am cram-md5 --auth-plaintext -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... naming the mechanism" "server does not offer AUTH CRAM-MD5" "$T_DIR/err"
+sleep 0.3
+t_nogrep "... no AUTH command at all" "C: AUTH" "$FL"
+t_exit 0 "... without -am the offered PLAIN is used" env SMTP_PASSWORD=secret $W smtpsend -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+
+fake early250
+t_exit 76 "a 250 right after the 354 is not the reply to the data: exit 76" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... saying so" "server replied '250 2.0.0 early, right after the 354' before the end of the data" "$T_DIR/err"
+sleep 0.3
+t_nogrep "... and the final dot was not sent" "^DATA:" "$FL"
+fake early250mid
+head -c 8000000 "$T_DIR/big" > "$T_DIR/big8"
+t_exit 76 "a 250 in the middle of the message is not the reply to the data: exit 76" $W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/big8"
+t_grep "... saying so" "DATA \(message\): server replied '250 2.0.0 early, before the dot' before the end of the data" "$T_DIR/err"
+sleep 0.3
+t_nogrep "... and the final dot was not sent" "^DATA:" "$FL"
+
+fake authafter
+t_exit 69 "AUTH offered only after STARTTLS, no --starttls: says so" env SMTP_PASSWORD=secret $W smtpsend -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_grep "... and suggests --starttls" "AUTH: server offers AUTH only after STARTTLS: use --starttls" "$T_DIR/err"
+if [ -n "${MTA_STARTTLS_PORT:-}" ] && [ -f "${MTA_CA:-}" ]; then
+	t_exit 69 "Postfix submission port (AUTH only after STARTTLS) without --starttls: says so" env SMTP_PASSWORD=secret $W smtpsend -au alice -S 127.0.0.1:$MTA_STARTTLS_PORT alice@example.test < "$T_DIR/m2"
+	t_grep "... suggesting --starttls" "server offers AUTH only after STARTTLS: use --starttls" "$T_DIR/err"
+fi
+
+fake c1
+t_exit 0 "--serverinfo from a server sending C1 controls" $W smtpsend --serverinfo -S 127.0.0.1:$FP
+t_nogrep "... no raw 0x9b on stdout" "$(printf '\233')" "$T_DIR/out"
+t_grep "... escaped instead" 'X-C1 raw \\x9b\[31m and encoded \\xc2\\x9b\[32m' "$T_DIR/out"
+t_exit 67 "C1 controls in a RCPT refusal" $W smtpsend -S 127.0.0.1:$FP bad@example.test < "$T_DIR/m2"
+t_nogrep "... no raw 0x9b in the error line" "$(printf '\233')" "$T_DIR/err"
+t_grep "... escaped" 'unknown \\x9b\[2J user \\xc2\\x9b\[2J here' "$T_DIR/err"
+
+# cron's exact command line: the -f name is qualified, the From and the
+# Message-ID take the same domain (the host name without --domain)
+host=$(uname -n)
+na=$(count alice)
+printf 'To: alice@example.test\nSubject: Cron <root@box> run-parts\n\ncron output\n' > "$T_DIR/mcron"
+t_exit 0 "cron: sendmail -FCronDaemon -i -odi -oem -oi -t -f root (and -S for the test server)" "$T_DIR/sendmail" -FCronDaemon -i -odi -oem -oi -t -f root $S < "$T_DIR/mcron"
+if wait_count alice $((na + 1)); then
+	f=$(newest alice)
+	t_grep "... delivered with Return-Path <root@$host>" "^Return-Path: <root@$host>$" "$f"
+	t_grep "... From: \"CronDaemon\" <root@$host>" "^From: \"CronDaemon\" <root@$host>$" "$f"
+	t_grep "... Message-ID in the same domain" "^Message-ID: <[0-9a-f]+@$host>$" "$f"
+else fail "cron message delivered"; fi
+t_exit 0 "-f MAILER-DAEMON" $W smtpsend -v -f MAILER-DAEMON $S alice@example.test < "$T_DIR/m2"
+t_grep "... qualified with the host name" "C: MAIL FROM:<MAILER-DAEMON@$host> " "$T_DIR/err"
+t_exit 0 "-f MAILER-DAEMON with --domain" $W smtpsend -v -f MAILER-DAEMON --domain wirebox.test $S alice@example.test < "$T_DIR/m2"
+t_grep "... qualified with --domain" "C: MAIL FROM:<MAILER-DAEMON@wirebox.test>" "$T_DIR/err"
+t_exit 0 "-f '' stays the null sender" $W smtpsend -v -f '' --domain wirebox.test $S alice@example.test < "$T_DIR/m2"
+t_grep "... MAIL FROM:<>" "C: MAIL FROM:<> " "$T_DIR/err"
+na=$(count alice)
+printf 'Subject: null\n\nbody\n' | $W smtpsend -f '<>' --domain wirebox.test $S alice@example.test 2>"$T_DIR/err"
+if wait_count alice $((na + 1)); then
+	t_grep "... and the Message-ID takes --domain (not @localhost)" "^Message-ID: <[0-9a-f]+@wirebox.test>$" "$(newest alice)"
+else fail "null-sender message delivered"; fi
+
+# --port: digits 1-65535, else a usage error naming the option
+t_exit 64 "--port abc: exit 64, not 68" $W smtpsend --port abc alice@example.test < "$T_DIR/m2"
+t_grep "... naming the option" "^smtpsend: --port: want a number 1-65535, not 'abc'$" "$T_DIR/err"
+t_exit 64 "--port 0: exit 64" $W smtpsend --port 0 alice@example.test < "$T_DIR/m2"
+t_exit 64 "--port 65536: exit 64" $W smtpsend --port 65536 alice@example.test < "$T_DIR/m2"
+t_exit 64 "-S host:99999: exit 64" $W smtpsend -S 127.0.0.1:99999 alice@example.test < "$T_DIR/m2"
+t_exit 0 "--port overrides the port of -S" $W smtpsend -S 127.0.0.1:1 --port "$MTA_PORT" alice@example.test < "$T_DIR/m2"
+
+# BusyBox -w SECS and sendmail -r ADDR
+t_exit 0 "-w SECS and -r ADDR (BusyBox/sendmail) against Postfix" $W smtpsend -v -w 10 -r rsender@wirebox.test $S alice@example.test < "$T_DIR/m2"
+t_grep "... -r is the envelope sender" "C: MAIL FROM:<rsender@wirebox.test>" "$T_DIR/err"
+t_exit 0 "... as sendmail, glued: -w5 -rADDR" "$T_DIR/sendmail" -v -w5 -rglued-r@wirebox.test $S alice@example.test < "$T_DIR/m2"
+t_grep "... glued -r used" "C: MAIL FROM:<glued-r@wirebox.test>" "$T_DIR/err"
+t_exit 64 "-w x: usage error naming -w" $W smtpsend -w x $S alice@example.test < "$T_DIR/m2"
+t_grep "... naming -w" "^smtpsend: -w: want seconds" "$T_DIR/err"
+fake silent
+t0=$(date +%s)
+t_exit 75 "-w 1 is the timeout (silent server)" $W smtpsend -w 1 -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
+t_true "... within it" [ $(($(date +%s) - t0)) -le 3 ]
+
+# usage errors from long options read "smtpsend: --OPT: reason"
+t_exit 64 "--auth foo: exit 64" $W smtpsend --auth foo alice@example.test < "$T_DIR/m2"
+printf "smtpsend: --auth: unknown mechanism 'foo' (want cram-md5, plain, login, oauth2, xoauth2, oauthbearer)\nTry 'smtpsend --help'.\n" > "$T_DIR/want"
+t_true "... with exactly this stderr" cmp -s "$T_DIR/want" "$T_DIR/err"
+t_exit 64 "-am foo names -am" $W smtpsend -am foo alice@example.test < "$T_DIR/m2"
+t_grep "... naming -am" "^smtpsend: -am: unknown mechanism 'foo'" "$T_DIR/err"
+
+# the exit codes of --help are those of docs/smtpsend.md's table
+$W smtpsend --help | sed -n '/^Exit:/,$p' | grep -oE '(^|[ ;:])[0-9]{1,2} ' | tr -dc '0-9\n ' | tr ' ' '\n' | grep . | sort -n | uniq > "$T_DIR/help.codes"
+sed -n '/^## Exit codes/,/^## /p' "$TOP/docs/smtpsend.md" | grep -oE '^\| [0-9]+ ' | tr -dc '0-9\n' | sort -n | uniq > "$T_DIR/doc.codes"
+t_true "exit codes in --help match docs/smtpsend.md ($(tr '\n' ' ' < "$T_DIR/help.codes"))" cmp -s "$T_DIR/help.codes" "$T_DIR/doc.codes"
+t_true "... and list every code smtpsend returns (64-78)" sh -c "for c in 0 64 65 66 67 68 69 70 71 74 75 76 77 78; do grep -qx \$c '$T_DIR/doc.codes' || exit 1; done"
+
+# ---- every example command in docs/smtpsend.md, against the local Postfix
+doc_sub() {
+	sed -e "s|mail\.example\.net:587 --starttls|127.0.0.1:$MTA_STARTTLS_PORT --starttls --cafile ${MTA_CA:-none}|g" \
+	    -e "s|smtp\.example\.net:587|127.0.0.1:$MTA_STARTTLS_PORT|g" \
+	    -e "s|mail\.example\.net|127.0.0.1:$MTA_PORT|g" \
+	    -e "s|-au router@example\.net|-au alice|g; s|^user router@example\.net|user alice|" \
+	    -e "s|/etc/smtpsend\.pass|$T_DIR/pw|g; s|/etc/smtpsend\.aliases|$T_DIR/aliases|g" \
+	    -e "s|admin@example\.net|alice@example.test|g; s|router@example\.net|router@wirebox.test|g"
+}
+sed -n '/^    # \/etc\/smtpsend.conf/,/^$/p' "$TOP/docs/smtpsend.md" | sed 's/^    //' | doc_sub > "$T_DIR/doc.conf"
+printf 'cafile %s\n' "${MTA_CA:-none}" >> "$T_DIR/doc.conf"
+grep -v '^starttls\|^user\|^passfile\|^cafile' "$T_DIR/doc.conf" | sed "s|^host .*|host 127.0.0.1:$MTA_PORT|" > "$T_DIR/doc-plain.conf"
+chmod 600 "$T_DIR/doc.conf" "$T_DIR/doc-plain.conf"
+printf 'To: admin@example.net\nSubject: a docs example\n\nhello\n' | doc_sub > "$T_DIR/message"
+t_true "docs/smtpsend.md has examples" grep -q '^## Examples' "$TOP/docs/smtpsend.md"
+sed -n '/^## Examples/,/^## /p' "$TOP/docs/smtpsend.md" | sed -n 's/^    //p' > "$T_DIR/examples"
+t_true "... and a config example" grep -q '^host ' "$T_DIR/doc.conf"
+while IFS= read -r ex; do
+	bin=$W conf=$T_DIR/doc-plain.conf
+	case $ex in *--starttls*|*587*) bin=$TW conf=$T_DIR/doc.conf
+		if [ ! -x "$TW" ] || [ ! -f "${MTA_CA:-}" ]; then echo "# no TLS build: skipped docs example: $ex"; continue; fi ;;
+	esac
+	ln -sf "$bin" "$T_DIR/sendmail"
+	cmd=$(printf '%s\n' "$ex" | doc_sub | sed -e "s#\(^\|| \)smtpsend #\1'$bin' smtpsend #" \
+	      -e "s#^sendmail #'$T_DIR/sendmail' -C '$conf' #")
+	case $cmd in *"'$bin' smtpsend "*|"'$T_DIR/sendmail' "*) ;;
+	*) fail "docs example runs: $ex" "not a smtpsend/sendmail command: $cmd"; continue ;; esac
+	t_exit 0 "docs example: $ex" sh -c "cd '$T_DIR' && SMTP_PASSWORD= $cmd"
+done < "$T_DIR/examples"
+if [ -x "$TW" ] && [ -f "${MTA_CA:-}" ]; then
+	t_exit 0 "docs config example (STARTTLS, AUTH, passfile, aliases): sendmail -t" sh -c "cd '$T_DIR' && '$TW' smtpsend -C '$T_DIR/doc.conf' -t < message"
+fi
+ln -sf "$W" "$T_DIR/sendmail"
+
 # a 64-octet label is refused by the resolver itself: no DNS query leaves
 t_exit 68 "unknown host: exit 68 (EX_NOHOST)" $W smtpsend -S nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid alice@example.test < "$T_DIR/m2"
 t_grep "... naming the server and step" "^smtpsend: nosuch-[0-9]+\.invalid:25: connect: cannot resolve" "$T_DIR/err"

@@ -8,7 +8,11 @@ message body (DATA: n bytes, then the raw bytes in LOGFILE.N.eml).
 Modes: greet421 greet554 garbage longline silent noehlo no8bit nopipe
 slowehlo drop_after_dot drop_in_data reject_in_data drop_before_354 temp_rcpt (addresses with 'temp' get 450)
 (addresses with 'bad' always get 550) auth (AUTH PLAIN LOGIN CRAM-MD5 for
-user 'alice' password 'secret'), nostarttls, starttls_bad, inject.
+user 'alice' password 'secret'), nostarttls, starttls_bad, inject,
+auth_nocram (AUTH PLAIN LOGIN only), auth_504_cram (CRAM-MD5 listed, 504),
+early250 (a 250 right after the 354), early250mid (a 250 after the first
+line of the message), authafter (STARTTLS listed, AUTH only after it),
+c1 (C1 controls, raw 0x9b and \xc2\x9b, in EHLO lines and a RCPT refusal).
 """
 import base64, hashlib, hmac, socket, sys, time
 
@@ -30,7 +34,7 @@ class Conn:
         self.s, self.buf = s, b''
 
     def send(self, text):
-        self.s.sendall(text.encode() + b'\r\n')
+        self.s.sendall((text.encode() if isinstance(text, str) else text) + b'\r\n')
 
     def line(self):
         while b'\n' not in self.buf:
@@ -49,11 +53,15 @@ def caps():
     if 'no8bit' not in modes:
         c.append('250-8BITMIME')
     c.append('250-SMTPUTF8')
-    if 'auth' in modes:
+    if 'auth_nocram' in modes:
+        c.append('250-AUTH PLAIN LOGIN')
+    elif 'auth' in modes or 'auth_504_cram' in modes:
         c.append('250-AUTH PLAIN LOGIN CRAM-MD5')
+    if 'c1' in modes:
+        c.append(b'250-X-C1 raw \x9b[31m and encoded \xc2\x9b[32m')
     if 'oauth' in modes:
         c.append('250-AUTH XOAUTH2 OAUTHBEARER')
-    if 'starttls' in modes or 'starttls_bad' in modes or 'inject' in modes:
+    if 'starttls' in modes or 'starttls_bad' in modes or 'inject' in modes or 'authafter' in modes:
         c.append('250-STARTTLS')
     c.append('250 ENHANCEDSTATUSCODES')
     return c
@@ -62,6 +70,9 @@ def caps():
 def do_auth(c, words):
     mech = words[1].upper()
     ok = False
+    if 'auth_504_cram' in modes and mech == 'CRAM-MD5':
+        c.send('504 5.5.4 mechanism not available')
+        return
     if mech == 'PLAIN':
         resp = words[2] if len(words) > 2 else None
         if resp is None:
@@ -106,8 +117,12 @@ def do_auth(c, words):
 def data(c):
     global nmsg
     body = b''
+    first = True
     while True:
         l = c.line()
+        if first and 'early250mid' in modes:
+            c.send('250 2.0.0 early, before the dot')
+        first = False
         if l == b'.':
             break
         body += (l[1:] if l.startswith(b".") else l) + b"\r\n"
@@ -117,10 +132,16 @@ def data(c):
     log.write('DATA: %d bytes\n' % len(body))
     if 'drop_after_dot' in modes:
         raise EOFError
+    if 'early250' in modes or 'early250mid' in modes:
+        c.send('554 5.6.0 refused after all')   # the real reply to the dot
+        return
     c.send('250 2.0.0 queued as FAKE%d' % nmsg)
 
 
 def rcpt(c, arg):
+    if 'c1' in modes and 'bad' in arg:
+        c.send(b'550 5.1.1 unknown \x9b[2J user \xc2\x9b[2J here')
+        return False
     if 'bad' in arg:
         c.send('550 5.1.1 %s: user unknown' % arg)
         return False
@@ -187,6 +208,8 @@ def session(c):
                 c.send('554 5.5.1 no valid recipients')
                 continue
             c.send('354 go ahead')
+            if 'early250' in modes:
+                c.send('250 2.0.0 early, right after the 354')
             if 'drop_in_data' in modes:
                 c.line()
                 raise EOFError

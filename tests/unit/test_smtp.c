@@ -465,6 +465,88 @@ START_TEST(addr_checks)
 }
 END_TEST
 
+/* RFC 5321 Mailbox: quoted local parts with quoted-pairs pass, and
+ * what is not one address (a@b@c, @c, no domain) is refused */
+static const struct { const char *a; int ok; } mbox[] = {
+	{ "\"a\\\"b\"@x.y", 1 }, { "\"a@b\"@x.y", 1 }, { "\"\"@x.y", 1 },
+	{ "\"a\\\\\"@x.y", 1 }, { "first.last+tag@sub.x.y", 1 },
+	{ "a@[192.0.2.1]", 1 }, { "a@[IPv6:2001:db8::1]", 1 },
+	{ "j\303\274rgen@b\303\274.test", 1 }, { "o'brien@x.y", 1 },
+	{ "a@b@c", 0 }, { "@c", 0 }, { "a@", 0 }, { "root", 0 }, { "a@b..c", 0 },
+	{ ".a@b", 0 }, { "a.@b", 0 }, { "a..b@c", 0 }, { "\"a\"b\"@x.y", 0 },
+	{ "\"a\"@", 0 }, { "\"a\rb\"@x.y", 0 }, { "\"a\nb\"@x.y", 0 },
+	{ "\"a\\\n\"@x.y", 0 }, { "\"ab@x.y", 0 }, { "a\"b\"@x.y", 0 },
+	{ "a b@x.y", 0 }, { "a@b c", 0 }, { "a@[1.2.3.4", 0 }, { "a@[1]x", 0 },
+	{ "a@b.test\r\nRSET", 0 }, { "a,b@x.y", 0 }, { "<a@x.y>", 0 },
+	{ "a@b\x01", 0 }, { "\"a\x7f\"@b", 0 },
+};
+
+START_TEST(addr_mailbox)
+{
+	int u;
+
+	ck_assert_msg(addr_ok(mbox[_i].a, &u) == mbox[_i].ok, "'%s' want %d",
+	              mbox[_i].a, mbox[_i].ok);
+}
+END_TEST
+
+START_TEST(addr_at_skips_quotes)
+{
+	const char *a = "\"x@y\"@z.test";
+
+	ck_assert_ptr_eq(addr_at(a), a + 5);
+	ck_assert_ptr_null(addr_at("\"x@y\""));
+	ck_assert_ptr_null(addr_at("root"));
+}
+END_TEST
+
+/* -t and a bare CR inside a field: "To: a@x\rBcc: s@y" would be one
+ * field to the scan and two lines to the server (a Bcc going out) */
+START_TEST(hdr_bare_cr_refused)
+{
+	static const char *const bad[] = {
+		"To: a@x.test\rBcc: s@y.test\n\nbody\n",
+		"Subject: x\rBcc: s@y.test\r\n\r\nbody\r\n",
+		"To: a@x.test,\r\n b@x.test\r\r\n\r\nbody\r\n",
+		"Bcc: s@y.test\rTo: a@x.test\n\n",
+	};
+	struct hdr_info h;
+	struct collect c = { "" };
+	struct wb_err e = { 0, "" };
+
+	ck_assert_int_eq(hdr_scan(bad[_i], strlen(bad[_i]), 1, &h, 0, collect, &c, &e), -1);
+	ck_assert_int_eq(e.code, EX_DATAERR);
+	ck_assert_ptr_nonnull(strstr(e.msg, "bare CR"));
+	/* a bare CR in the body is data: normalised, never refused */
+	ck_assert_int_eq(hdr_scan("To: a@x.test\n\nbo\rdy\n", 20, 1, &h, 0, NULL, NULL, &e), 0);
+}
+END_TEST
+
+/* LF and CRLF mixed: the envelope gets every To/Cc/Bcc address and the
+ * sent copy (Bcc cut, line ends made CRLF) has exactly the other fields */
+START_TEST(hdr_lf_crlf_mix_agrees)
+{
+	char msg[] = "To: a@x.test\r\nCc: b@x.test,\n c@x.test\nBcc: d@x.test,\r\n"
+	             " e@x.test\nSubject: s\r\n\nbody\rline\n";
+	const char *want = "To: a@x.test\r\nCc: b@x.test,\r\n c@x.test\r\n"
+	                   "Subject: s\r\n\r\nbody\r\nline\r\n.\r\n";
+	unsigned char out[DOT_OUT(sizeof msg)];
+	struct hdr_info h;
+	struct collect c = { "" };
+	struct wb_err e = { 0, "" };
+	struct dot d;
+	size_t n, o;
+
+	ck_assert_int_eq(hdr_scan(msg, strlen(msg), 1, &h, 0, collect, &c, &e), 0);
+	ck_assert_str_eq(c.all, "a@x.test|b@x.test|c@x.test|d@x.test|e@x.test");
+	n = hdr_apply(msg, strlen(msg), &h);
+	dot_init(&d);
+	o = dot_feed(&d, (unsigned char *)msg, n, out);
+	o += dot_end(&d, out + o);
+	ck_assert(hex_match("sent copy", out, o, want, strlen(want)));
+}
+END_TEST
+
 /* the added Date: header, in UTC without the C library's time-zone code */
 START_TEST(date_header)
 {
@@ -541,6 +623,10 @@ Suite *smtp_headers_suite(void)
 	tcase_add_test(tc, hdr_rewrite_from);
 	tcase_add_test(tc, hdr_incomplete);
 	tcase_add_test(tc, addr_checks);
+	tcase_add_loop_test(tc, addr_mailbox, 0, sizeof mbox / sizeof mbox[0]);
+	tcase_add_test(tc, addr_at_skips_quotes);
+	tcase_add_loop_test(tc, hdr_bare_cr_refused, 0, 4);
+	tcase_add_test(tc, hdr_lf_crlf_mix_agrees);
 	tcase_add_test(tc, date_header);
 	tcase_add_test(tc, display_names);
 	suite_add_tcase(s, tc);
@@ -648,6 +734,33 @@ START_TEST(config_keys)
 }
 END_TEST
 
+/* a port is 1-65535 in digits (not 68 "cannot resolve" later); the
+ * messages start with the key, so "--KEY: reason" reads right */
+START_TEST(config_port_and_auth_messages)
+{
+	static struct sendcfg c;
+	static const char *const bad[] = { "abc", "0", "65536", "", "25x", "-1", "0000025000" };
+	struct wb_err e = { 0, "" };
+	size_t i;
+
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(sendcfg_key(&c, "port", bad[i], &e), -1);
+		ck_assert_int_eq(e.code, EX_USAGE);
+	}
+	ck_assert_str_eq(e.msg, "port: want a number 1-65535, not '0000025000'");
+	ck_assert_int_eq(sendcfg_key(&c, "port", "587", &e), 0);
+	ck_assert_str_eq(c.port, "587");
+	ck_assert_int_eq(sendcfg_key(&c, "port", "65535", &e), 0);
+	ck_assert_int_eq(sendcfg_key(&c, "domain", "x.test\r\nBcc: a@b", &e), -1);
+	ck_assert_int_eq(sendcfg_key(&c, "domain", "wirebox.test", &e), 0);
+	ck_assert_int_eq(sendcfg_key(&c, "auth", "foo", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_str_eq(e.msg, "auth: unknown mechanism 'foo' (want cram-md5, plain, "
+	                 "login, oauth2, xoauth2, oauthbearer)");
+}
+END_TEST
+
 START_TEST(netrc_smtp)
 {
 	char login[64], pass[64];
@@ -669,6 +782,7 @@ Suite *smtp_auth_suite(void)
 	tcase_add_test(tc, mech_choice);
 	tcase_add_test(tc, alias_files);
 	tcase_add_test(tc, config_keys);
+	tcase_add_test(tc, config_port_and_auth_messages);
 	tcase_add_test(tc, netrc_smtp);
 	suite_add_tcase(s, tc);
 	return s;

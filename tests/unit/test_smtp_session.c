@@ -29,14 +29,44 @@ static int body(struct smtp *s, void *ctx, struct wb_err *err)
 	return smtp_body_end(s, err);
 }
 
+/* the server's early "250" lands in the stream while the body is written */
+static const char *early = "250 2.0.0 early\r\n";
+static int early_body(struct smtp *s, void *ctx, struct wb_err *err)
+{
+	(void)ctx;
+	if (smtp_body_write(s, body_text, strlen(body_text), err))
+		return -1;
+	memcpy(s->s->rbuf + s->s->rlen, early, strlen(early));
+	s->s->rlen += strlen(early);
+	return smtp_body_end(s, err);
+}
+
 static const char *rcpts[] = { "a@x.test", "b@x.test", "c@x.test" };
 
+/* a server answers after it reads our commands: serve at most one line
+ * per read, so nothing is buffered ahead of the reply being read */
+static ssize_t (*fake_read_all)(void *ctx, void *buf, size_t len);
+static ssize_t read_line(void *ctx, void *buf, size_t len)
+{
+	const char *p = f.in + f.inpos, *nl = memchr(p, '\n', f.inlen - f.inpos);
+
+	if (nl && (size_t)(nl - p) + 1 < len)
+		len = (size_t)(nl - p) + 1;
+	return fake_read_all(ctx, buf, len);
+}
+
+/* at most chunk bytes (0: any number) of one line per read;
+ * (size_t)-1: everything at once (a server that sends ahead) */
 static void setup(const char *script, size_t chunk, int nrcpt)
 {
 	struct transport xp;
 	int i;
 
-	fake_init(&f, &xp, script, strlen(script), chunk);
+	fake_init(&f, &xp, script, strlen(script), chunk == (size_t)-1 ? 0 : chunk);
+	if (chunk != (size_t)-1) {
+		fake_read_all = xp.read;
+		xp.read = read_line;
+	}
 	stream_init(&st, &xp, 1000);
 	smtp_init(&c, &st);
 	c.server = "fake:25";
@@ -315,16 +345,83 @@ START_TEST(auth_plain_ok)
 }
 END_TEST
 
-START_TEST(auth_login_and_fallback)
+START_TEST(auth_forced_refused_no_fallback)
 {
-	/* LOGIN forced but refused with 504: PLAIN is tried next */
+	/* LOGIN named with --auth but refused with 504: no other mechanism
+	 * (a man in the middle must not downgrade), exit 77 naming it */
 	setup(EHLO_PIPE "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n504 5.5.4 not now\r\n"
 	      "235 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n221 bye\r\n", 0, 1);
 	c.auth.user = "user";
 	c.auth.secret = "pass";
 	c.auth.force = MECH_LOGIN;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_NOPERM);
+	ck_assert(out_has("AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\n"));
+	ck_assert(!out_has("AUTH PLAIN"));
+	ck_assert(!out_has("MAIL"));
+	ck_assert_str_eq(e.msg, "AUTH LOGIN refused (504 5.5.4 not now); trying no other mechanism");
+}
+END_TEST
+
+START_TEST(auth_forced_not_offered)
+{
+	/* CRAM-MD5 asked for, the server lists PLAIN LOGIN only: nothing sent */
+	setup(EHLO_PIPE "235 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n221 bye\r\n", 0, 1);
+	c.secure = 0;
+	c.auth.plaintext_ok = 1;
+	c.auth.user = "user";
+	c.auth.secret = "pass";
+	c.auth.force = MECH_CRAM_MD5;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_NOPERM);
+	ck_assert(!out_has("AUTH"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "does not offer AUTH CRAM-MD5"));
+}
+END_TEST
+
+START_TEST(auth_unforced_falls_back)
+{
+	/* no --auth: a mechanism refused with 5xx gives way to the next */
+	setup(EHLO_PIPE "504 5.5.4 not now\r\n"
+	      "235 ok\r\n250 ok\r\n250 ok\r\n354 go\r\n250 ok\r\n221 bye\r\n", 0, 1);
+	c.auth.user = "user";
+	c.auth.secret = "pass";
 	ck_assert_int_eq(smtp_run(&c, &e), 0);
-	ck_assert(out_has("AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nAUTH PLAIN AHVzZXIAcGFzcw==\r\n"));
+	ck_assert(out_has("AUTH PLAIN AHVzZXIAcGFzcw==\r\nAUTH LOGIN\r\n") ||
+	          out_has("AUTH PLAIN AHVzZXIAcGFzcw==\r\n"));
+}
+END_TEST
+
+START_TEST(auth_only_after_starttls)
+{
+	/* port 587 without --starttls: STARTTLS offered, AUTH not yet */
+	setup("220 fake\r\n250-fake\r\n250-STARTTLS\r\n250 SIZE\r\n", 0, 1);
+	c.auth.user = "user";
+	c.auth.secret = "pass";
+	ck_assert_int_eq(smtp_run(&c, &e), EX_UNAVAILABLE);
+	ck_assert_str_eq(e.msg, "server offers AUTH only after STARTTLS: use --starttls");
+}
+END_TEST
+
+START_TEST(early_250_after_354)
+{
+	/* a 250 sent right after the 354 is not the reply to the data: the
+	 * final dot is not sent and it is never success */
+	setup(EHLO_PIPE "250 ok\r\n250 ok\r\n354 go\r\n250 2.0.0 early\r\n554 no\r\n", (size_t)-1, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), EX_PROTOCOL);
+	ck_assert_int_eq(c.delivered, 0);
+	ck_assert(!out_has("\r\n.\r\n"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "before the end of the data"));
+}
+END_TEST
+
+START_TEST(early_reply_in_body)
+{
+	/* a 250 that arrives while the message is being written (here: right
+	 * after the 354, read only once the body is written) */
+	setup(EHLO_PIPE "250 ok\r\n250 ok\r\n354 go\r\n", 0, 1);
+	c.body = early_body;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_PROTOCOL);
+	ck_assert_int_eq(c.delivered, 0);
+	ck_assert(!out_has("\r\n.\r\n"));
 }
 END_TEST
 
@@ -412,6 +509,27 @@ START_TEST(serverinfo_only)
 }
 END_TEST
 
+/* C1 controls (raw 0x9b, and U+009B as c2 9b: CSI to a terminal) in a
+ * server's lines never reach --serverinfo output or an error line raw */
+START_TEST(c1_controls_cleaned)
+{
+	char buf[512] = "";
+	FILE *mem = fmemopen(buf, sizeof buf, "w");
+
+	setup("220 fake \x9b[2J\r\n250-fake\r\n250 X-C1 \xc2\x9b[31m\r\n221 bye\r\n", 0, 1);
+	c.info = mem;
+	c.info_only = 1;
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	fclose(mem);
+	ck_assert_ptr_null(strchr(buf, 0x9b));
+	ck_assert_ptr_nonnull(strstr(buf, "220 fake \\x9b[2J\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "250 X-C1 \\xc2\\x9b[31m\n"));
+	setup(EHLO_PIPE "250 ok\r\n550 5.1.1 no \xc2\x9b[2J such\r\n354 go\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), EX_NOUSER);
+	ck_assert_ptr_null(strchr(e.msg, 0x9b));
+}
+END_TEST
+
 START_TEST(state_names)
 {
 	ck_assert_str_eq(smtp_state_name(ST_EHLO), "EHLO");
@@ -444,12 +562,18 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, utf8_address);
 	tcase_add_test(tc, auth_refused_in_plaintext);
 	tcase_add_loop_test(tc, auth_plain_ok, 0, 2);
-	tcase_add_test(tc, auth_login_and_fallback);
+	tcase_add_test(tc, auth_forced_refused_no_fallback);
+	tcase_add_test(tc, auth_forced_not_offered);
+	tcase_add_test(tc, auth_unforced_falls_back);
+	tcase_add_test(tc, auth_only_after_starttls);
+	tcase_add_test(tc, early_250_after_354);
+	tcase_add_test(tc, early_reply_in_body);
 	tcase_add_test(tc, auth_long_token);
 	tcase_add_test(tc, auth_535);
 	tcase_add_test(tc, auth_none_offered);
 	tcase_add_test(tc, starttls_flow);
 	tcase_add_test(tc, serverinfo_only);
+	tcase_add_test(tc, c1_controls_cleaned);
 	tcase_add_test(tc, state_names);
 	suite_add_tcase(s, tc);
 	return s;
