@@ -178,6 +178,8 @@ struct pop3cfg {
 	const char *server, *user, *statefile;
 	char port[8];
 	int family, timeout_ms, verbose;
+	long max_time_ms;        /* --max-time, 0: none */
+	int64_t run_deadline;    /* mono_ms() when the run must end, 0: none */
 	int mode, auth, auth_plaintext, keep, only_new, headers;
 	unsigned long long max_size;
 	char **nums;             /* MSGNUM arguments */
@@ -238,10 +240,28 @@ int pop3_refused(const char *text, int code, struct wb_err *e);
 void pop3_clean(char *out, size_t max, const char *in);
 /* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
-/* read a dot-terminated body into d (NULL: discard); more than limit
- * bytes (0: no limit) is an error. 0, -1 (stream/protocol: out of step)
- * or -2 (d failed; the body was still read to its end) */
-int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e);
+/* a message body's bounds, from the size LIST announced: it must end
+ * within --timeout plus 1 s per POP3_MIN_RATE bytes (a server dripping a
+ * byte at a time cannot hold us), must not grow past the size plus
+ * 1/8 plus POP3_SIZE_SLACK (a RETR that never ends cannot fill the disk),
+ * and must not be under half of it (a cut-off message is not stored) */
+#define POP3_MIN_RATE 8192u
+#define POP3_SIZE_SLACK 65536u
+struct body_io {
+	uint64_t limit;          /* decoded bytes allowed, 0: no limit */
+	int64_t deadline;        /* mono_ms() by which it ends, 0: none */
+	int64_t budget_ms;       /* that deadline as a duration (messages) */
+	uint64_t wire;           /* out: bytes read, terminator included */
+};
+/* the bounds for a message of announced size (--timeout, cfg: --max-time) */
+void body_bounds(const struct pop3cfg *c, int timeout_ms, unsigned long long size,
+                 struct body_io *io);
+/* read a dot-terminated body into d (NULL: discard) within io's bounds.
+ * 0, -1 (stream/protocol: out of step) or -2 (d failed; the body was
+ * still read to its end) */
+int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err *e);
+/* now + ms, but no later than --max-time allows */
+int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms);
 
 /* pop3get.c */
 int pop3get_main(int argc, char **argv);

@@ -143,10 +143,35 @@ static void list_line(const struct pop3msg *m)
 	printf("%lu %llu %s\n", m->num, m->size, m->uid[0] ? m->uid : "-");
 }
 
+void body_bounds(const struct pop3cfg *c, int timeout_ms, unsigned long long size,
+                 struct body_io *io)
+{
+	unsigned long long lim = size + size / 8 + POP3_SIZE_SLACK;
+
+	io->limit = lim;
+	io->budget_ms = (int64_t)timeout_ms + (int64_t)(size / POP3_MIN_RATE) * 1000;
+	io->deadline = pop3_deadline(c, io->budget_ms);
+}
+
+/* a complete message far shorter than LIST announced: a cut-off copy (a
+ * false end, a server that lost part of it) is reported and not stored */
+static int too_short(struct pop3 *p, const struct pop3msg *m, const struct body_io *io,
+                     struct wb_err *e)
+{
+	if (p->cfg->headers || io->wire >= m->size / 2)
+		return 0;
+	err_set(e, EX_PROTOCOL, "message %lu is %llu bytes, LIST announced %llu: "
+	        "not stored (left on the server)", m->num, (unsigned long long)io->wire,
+	        m->size);
+	warnmsg("%s: %s", p->cfg->server, e->msg);
+	return 1;
+}
+
 /* RETR/TOP reply and body into the target; soft failures drain the body */
 static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 {
 	struct dlv *d = p->failed ? NULL : p->dlv;
+	struct body_io io;
 	const char *text;
 	int r = pop3_status(p, p->line, &text, e);
 
@@ -167,7 +192,8 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		soft(p, e, "delivery");
 		d = NULL;
 	}
-	r = pop3_body(p->s, d, p->cfg->max_size ? m->size : 0, e);
+	body_bounds(p->cfg, p->s->timeout_ms, m->size, &io);
+	r = pop3_body(p->s, d, &io, e);
 	if (r == -2) {          /* the target failed; the body was read on */
 		dlv_abort(d);
 		soft(p, e, "delivery");
@@ -178,6 +204,11 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 			dlv_abort(d);
 		p->insync = 0;
 		return -1;
+	}
+	if (d && too_short(p, m, &io, e)) {
+		dlv_abort(d);
+		soft(p, e, p->stepbuf);
+		return 0;
 	}
 	if (d && dlv_end(d, e)) {
 		soft(p, e, "delivery");
@@ -286,7 +317,8 @@ static int info(struct pop3 *p, struct wb_err *e)
 	const struct pop3cfg *c = p->cfg;
 	int uidl = c->only_new || c->mode == MODE_LIST;
 
-	if ((c->max_size || c->mode == MODE_LIST) && phase(p, snd_list, rcv_list, 0, e))
+	/* sizes always: each body's bounds come from them */
+	if (phase(p, snd_list, rcv_list, 0, e))
 		return -1;
 	if (uidl && c->only_new && (p->caps & CAPA_SEEN) && !(p->caps & CAPA_UIDL)) {
 		no_uidl(e);

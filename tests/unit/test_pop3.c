@@ -139,13 +139,26 @@ static const struct { const char *in, *out; size_t rest; } bodies[] = {
 	{ "..dot\r\n.\r\n", ".dot\n", 0 },
 	{ ".\r\n", "", 0 },
 	{ "x\ry\r\n.\r\n", "x\ry\n", 0 },
-	{ "lf only\n.\nX", "lf only\n", 1 },
+	{ "a\n.\nrest\r\n.\r\nX", "a\n.\nrest\n", 1 },  /* bare LF: dot is data */
+	{ "lf only\n.\r\n.\r\n", "lf only\n.\n", 0 },
+	{ "\n..\r\n.\r\n", "\n..\n", 0 },
+	{ ".\nx\r\n.\r\n", "\nx\n", 0 },
 	{ "\r\n\r\n.\r\n+OK", "\n\n", 3 },
 	{ ".x\r\n.\r\n", "x\n", 0 },
 	{ "a\r\n.\rb\r\n.\r\n", "a\n\rb\n", 0 },
 	{ "end.\r\n.\r\n", "end.\n", 0 },
 	{ "\r\r\n.\r\n", "\r\n", 0 },
 };
+
+/* pop3_body with only a size limit (0: none) */
+static int body_lim(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
+{
+	struct body_io io;
+
+	memset(&io, 0, sizeof io);
+	io.limit = limit;
+	return pop3_body(s, d, &io, e);
+}
 
 /* feed the input cut at `cut` into two pieces, then byte by byte */
 static void run_body(const char *in, size_t len, size_t cut, char *out, size_t *outn,
@@ -243,7 +256,7 @@ START_TEST(body_stream_chunks)
 
 		fake_init(&f, &xp, in, sizeof in - 1, chunk);
 		stream_init(&s, &xp, 1000);
-		ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), 0);
+		ck_assert_int_eq(body_lim(&s, NULL, 0, &e), 0);
 		ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
 		ck_assert_str_eq(line, "+OK next");
 	}
@@ -260,7 +273,7 @@ START_TEST(body_stream_drop)
 
 	fake_init(&f, &xp, in, sizeof in - 1, 5);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), -1);
+	ck_assert_int_eq(body_lim(&s, NULL, 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
 }
 END_TEST
@@ -283,7 +296,7 @@ START_TEST(body_target_fails_midline)
 	dlv_init(&d, DLV_RAW, NULL);
 	d.fd = open("/dev/full", O_WRONLY);
 	ck_assert_int_ge(d.fd, 0);
-	ck_assert_int_eq(pop3_body(&s, &d, 0, &e), -2);
+	ck_assert_int_eq(body_lim(&s, &d, 0, &e), -2);
 	ck_assert_int_eq(e.code, EX_IOERR);
 	close(d.fd);
 	ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
@@ -302,11 +315,11 @@ START_TEST(body_stream_limit)
 
 	fake_init(&f, &xp, in, sizeof in - 1, 0);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 5, &e), -1);
+	ck_assert_int_eq(body_lim(&s, NULL, 5, &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	fake_init(&f, &xp, in, sizeof in - 1, 0);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 11, &e), 0);
+	ck_assert_int_eq(body_lim(&s, NULL, 11, &e), 0);
 }
 END_TEST
 
@@ -820,7 +833,7 @@ static const char greet_pipe[] =
 	"+OK ready\r\n"
 	"+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n"
 	"+OK\r\n+OK\r\n"
-	"+OK 2 40\r\n";
+	"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n";
 
 START_TEST(session_fetch_delete)
 {
@@ -836,7 +849,7 @@ START_TEST(session_fetch_delete)
 		         "+OK\r\n+OK\r\n+OK bye\r\n");
 		ck_assert_msg(session(&t, script, chunk) == 0, "%s", t.e.msg);
 		t.f.out[t.f.outlen] = 0;
-		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\n"
+		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\nLIST 1\r\nLIST 2\r\n"
 		                      "RETR 1\r\nRETR 2\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
 		snprintf(buf, sizeof buf, "%s/new", t.md);
 		ck_assert_int_eq(count_dir(buf), 2);
@@ -984,11 +997,11 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 	static struct sess t;
 	static const char script[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
-		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
 		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
 	static const char script_keep[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
-		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
 		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n";
 	struct uidl u;
 	char state[128], buf[256];
@@ -1023,9 +1036,9 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 
 START_TEST(session_only_new)
 {
-	only_new(0, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
+	only_new(0, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\n");
-	only_new(1, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
+	only_new(1, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\nnew\n");
 }
 END_TEST
@@ -1046,6 +1059,224 @@ START_TEST(session_silent_server)
 }
 END_TEST
 
+/* one message behind a pipelined greeting (STAT 1, LIST 1 = size) */
+static void one_msg(char *script, size_t max, unsigned size, const char *retr)
+{
+	snprintf(script, max, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n"
+	         "+OK\r\n+OK\r\n+OK 1 %u\r\n+OK 1 %u\r\n%s", size, size, retr);
+}
+
+/* the file in Maildir new/ (exactly one) into buf */
+static size_t new_file(const char *md, char *buf, size_t max)
+{
+	char dir[256], path[512];
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0;
+
+	snprintf(dir, sizeof dir, "%s/new", md);
+	ck_assert_int_eq(count_dir(dir), 1);
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			n = slurp(path, buf, max);
+		}
+	closedir(d);
+	return n;
+}
+
+/* "a\n.\nrest\r\n.\r\n" is ONE message: a dot after a bare LF is data */
+START_TEST(session_bare_lf_dot_is_one_message)
+{
+	static struct sess t;
+	char script[512], buf[128];
+	size_t n;
+
+	setup_sess(&t);
+	one_msg(script, sizeof script, 12, "+OK\r\na\n.\nrest\r\n.\r\n+OK\r\n+OK bye\r\n");
+	ck_assert_msg(session(&t, script, 3) == 0, "%s", t.e.msg);
+	n = new_file(t.md, buf, sizeof buf);
+	ck_assert(hex_match("stored", buf, n, "a\n.\nrest\n", 9));
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_nonnull(strstr(t.f.out, "DELE 1\r\nQUIT"));
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* a message that ends far below the size LIST announced is reported, not
+ * stored, not recorded in the -n state and not deleted */
+START_TEST(session_short_message_not_stored)
+{
+	static struct sess t;
+	struct uidl u;
+	char script[512], state[128], buf[256];
+	size_t n;
+
+	setup_sess(&t);
+	t.c.only_new = 1;
+	snprintf(state, sizeof state, "%s/state", tdir);
+	ck_assert_int_eq(uidl_open(&u, state, &t.e), 0);
+	t.p.uidl = &u;
+	snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n"
+	         ".\r\n+OK\r\n+OK\r\n+OK 1 5000\r\n+OK 1 5000\r\n+OK 1 u1\r\n"
+	         "+OK\r\nSubject: cut\r\n\r\nshort\r\n.\r\n+OK bye\r\n");
+	fake_init(&t.f, &t.xp, script, strlen(script), 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	t.p.loopback = 1;
+	t.p.dlv = &t.d;
+	ck_assert_int_eq(dlv_open(&t.d, &t.e), 0);
+	stderr_capture();
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	n = stderr_captured(buf, sizeof buf);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(t.e.msg, "LIST announced 5000") != NULL, "%s", t.e.msg);
+	ck_assert_msg(n > 0 && strstr(buf, "LIST announced 5000") != NULL, "%s", buf);
+	uidl_close(&u);
+	dlv_close(&t.d);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	snprintf(buf, sizeof buf, "%s/tmp", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	ck_assert_int_ne(access(state, F_OK), 0);        /* nothing recorded */
+	rmtdir();
+}
+END_TEST
+
+/* a message growing past LIST's size plus the margin is refused (76) even
+ * without --max-size: not stored, nothing deleted */
+START_TEST(session_oversize_refused)
+{
+	static struct sess t;
+	static char script[200000], body[150000];
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i + 101 < sizeof body; i += 100) {
+		memset(body + i, 'y', 98);
+		memcpy(body + i + 98, "\r\n", 2);
+	}
+	body[i] = 0;
+	setup_sess(&t);
+	snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n"
+	         ".\r\n+OK\r\n+OK\r\n+OK 1 100\r\n+OK 1 100\r\n+OK\r\n%s.\r\n+OK bye\r\n", body);
+	ck_assert_int_eq(session(&t, script, 0), -1);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(t.e.msg, "larger than announced") != NULL, "%s", t.e.msg);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	snprintf(buf, sizeof buf, "%s/tmp", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* the body's deadline is absolute: a server gone quiet mid-body ends it
+ * at the deadline, not at the (longer) per-read timeout, and says so */
+START_TEST(body_deadline_absolute)
+{
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct wb_err e;
+	struct body_io io;
+	int64_t t0 = mono_ms();
+
+	fake_init(&f, &xp, "", 0, 0);
+	f.silent = 1;
+	stream_init(&s, &xp, 60000);
+	memset(&io, 0, sizeof io);
+	io.deadline = mono_ms() + 200;
+	io.budget_ms = 200;
+	ck_assert_int_eq(pop3_body(&s, NULL, &io, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "not complete within 200 ms") != NULL, "%s", e.msg);
+	ck_assert_int_lt(mono_ms() - t0, 5000);
+}
+END_TEST
+
+/* the bounds: --timeout plus 1 s per 8 KiB, and the size margin */
+START_TEST(body_bounds_from_list)
+{
+	struct pop3cfg c;
+	struct body_io io;
+
+	memset(&c, 0, sizeof c);
+	body_bounds(&c, 2000, 81920, &io);
+	ck_assert_int_eq(io.budget_ms, 12000);
+	ck_assert_uint_eq(io.limit, 81920 + 10240 + POP3_SIZE_SLACK);
+	c.run_deadline = mono_ms() + 500;
+	body_bounds(&c, 2000, 81920, &io);
+	ck_assert_int_le(io.deadline, c.run_deadline);
+}
+END_TEST
+
+/* --auth apop: only APOP, never USER/PASS or PLAIN instead */
+START_TEST(session_auth_apop_only)
+{
+	static struct sess t;
+
+	setup_sess(&t);
+	t.c.auth = AUTH_APOP;
+	ck_assert_int_eq(session(&t, "+OK hi\r\n+OK\r\nSASL PLAIN\r\nUSER\r\n.\r\n"
+	                         "+OK\r\n+OK\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_UNAVAILABLE);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	ck_assert_ptr_null(strstr(t.f.out, "AUTH"));
+	dlv_close(&t.d);
+	setup_sess(&t);
+	t.c.auth = AUTH_APOP;
+	ck_assert_int_eq(session(&t, "+OK hi <1.2@x>\r\n+OK\r\nSASL PLAIN\r\nUSER\r\n"
+	                         ".\r\n-ERR [AUTH] no\r\n+OK\r\n+OK\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_nonnull(strstr(t.f.out, "APOP alice"));
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	ck_assert_ptr_null(strstr(t.f.out, "AUTH"));
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* no clear-text fallback over an unencrypted non-loopback connection: the
+ * error says why and what to do */
+START_TEST(session_cleartext_skipped_says_why)
+{
+	static struct sess t;
+	static const char refused[] = "+OK hi <1.2@x>\r\n-ERR\r\n-ERR Authentication failed\r\n";
+
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, refused, strlen(refused), 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	ck_assert_msg(strstr(t.e.msg, "Authentication failed") &&
+	              strstr(t.e.msg, "--auth-plaintext"), "%s", t.e.msg);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, "+OK hi\r\n-ERR\r\n", 14, 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_msg(strstr(t.e.msg, "only clear-text login over an unencrypted "
+	              "connection; use --tls/--starttls or --auth-plaintext"), "%s", t.e.msg);
+	rmtdir();
+}
+END_TEST
+
 Suite *pop3_session_suite(void)
 {
 	Suite *s = suite_create("pop3_session");
@@ -1059,6 +1290,13 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, session_plain_challenge);
 	tcase_add_test(tc, session_only_new);
 	tcase_add_test(tc, session_silent_server);
+	tcase_add_test(tc, session_bare_lf_dot_is_one_message);
+	tcase_add_test(tc, session_short_message_not_stored);
+	tcase_add_test(tc, session_oversize_refused);
+	tcase_add_test(tc, body_deadline_absolute);
+	tcase_add_test(tc, body_bounds_from_list);
+	tcase_add_test(tc, session_auth_apop_only);
+	tcase_add_test(tc, session_cleartext_skipped_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }
