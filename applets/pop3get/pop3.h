@@ -236,8 +236,6 @@ int pop3_window(struct pop3 *p, struct wb_err *e);
 int pop3_send(struct pop3 *p, const char *line, struct wb_err *e);
 int pop3_flush(struct pop3 *p, struct wb_err *e);
 int pop3_refused(const char *text, int code, struct wb_err *e);
-/* server text made safe to print: printable ASCII, at most max - 1 bytes */
-void pop3_clean(char *out, size_t max, const char *in);
 /* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
 /* a message body's bounds, from the size LIST announced: it must end

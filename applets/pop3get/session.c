@@ -20,10 +20,6 @@ static const char *const state_name[] = {
 	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
 };
 
-void pop3_clean(char *out, size_t max, const char *in)
-{
-	text_clean(out, max, in, strlen(in));
-}
 
 int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms)
 {
@@ -109,7 +105,7 @@ int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
 		return io_fail(p, r, e);
 	if (strlen(line) != n || (r = resp_status(line, text)) == RESP_BAD) {
 		p->insync = 0;
-		pop3_clean(c, sizeof c, line);
+		text_clean(c, sizeof c, line, strlen(line));
 		err_set(e, EX_PROTOCOL, "not a POP3 reply: '%s'", c);
 		return -1;
 	}
@@ -125,7 +121,7 @@ int pop3_refused(const char *text, int code, struct wb_err *e)
 		code = EX_TEMPFAIL;
 	else if (prefix_icase(text, "[AUTH]"))
 		code = EX_NOPERM;
-	pop3_clean(c, sizeof c, text);
+	text_clean(c, sizeof c, text, strlen(text));
 	err_set(e, code, "server said: -ERR %s", c);
 	return -1;
 }
@@ -233,7 +229,9 @@ static int read_capa(struct pop3 *p, struct wb_err *e)
 			return -1;
 		}
 		if (p->cfg->mode == MODE_INFO) {
-			pop3_clean(c, sizeof c, p->line[0] == '.' ? p->line + 1 : p->line);
+			const char *l = p->line[0] == '.' ? p->line + 1 : p->line;
+
+			text_clean(c, sizeof c, l, strlen(l));
 			printf("capa: %s\n", c);
 		}
 		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);
@@ -252,7 +250,7 @@ static int st_greeting(struct pop3 *p, struct wb_err *e)
 		return pop3_refused(text, EX_UNAVAILABLE, e);
 	p->apop_ok = CFG_POP3GET_APOP && apop_timestamp(text, p->ts);
 	if (p->cfg->mode == MODE_INFO) {
-		pop3_clean(c, sizeof c, text);
+		text_clean(c, sizeof c, text, strlen(text));
 		printf("greeting: +OK %s\napop: %s\n", c, p->apop_ok ? "yes" : "no");
 	}
 	p->st = P_CAPA;
@@ -443,7 +441,7 @@ static int st_stat(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STAT", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	if (resp_stat(text, &p->count, &p->total)) {
-		pop3_clean(c, sizeof c, text);
+		text_clean(c, sizeof c, text, strlen(text));
 		err_set(e, EX_PROTOCOL, "bad STAT reply '%s'", c);
 		return -1;
 	}

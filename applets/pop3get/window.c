@@ -11,6 +11,7 @@
 #include "sysopts.h"
 #include "pop3.h"
 #include "opt.h"
+#include "text.h"
 
 typedef int (*msg_fn)(struct pop3 *p, struct pop3msg *m, struct wb_err *e);
 
@@ -87,7 +88,7 @@ static int bad(struct pop3 *p, const char *what, unsigned long n, struct wb_err 
 {
 	char c[64];
 
-	pop3_clean(c, sizeof c, p->line);
+	text_clean(c, sizeof c, p->line, strlen(p->line));
 	p->insync = 0;
 	err_set(e, EX_PROTOCOL, "bad %s %lu reply '%s'", what, n, c);
 	return -1;
