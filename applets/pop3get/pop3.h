@@ -146,26 +146,31 @@ int write_full(int fd, const char *p, size_t n);
 #define UIDL_MAX_FILE (16L << 20)
 struct uidl {
 	const char *path;
-	int fd;                  /* the state file read at open, -1 if none */
-	const char *map;         /* its contents (mmap) */
-	size_t len;
+	int fd;                  /* the state file (read, appends), -1 if none */
+	const char *map;         /* its contents at open (mmap) */
+	size_t len;              /* bytes of it in use (a torn last line cut) */
+	size_t maplen;           /* bytes mapped */
 	size_t cursor;           /* where the next lookup starts */
-	int prune;               /* fd of the next state being built, -1 */
+	int prune;               /* fd of the compacted state being built, -1 */
 	int lockfd;              /* PATH.lock, fcntl-locked while open */
 	char prune_path[4096];
 };
-/* Lock PATH.lock (another run holds it: EX_TEMPFAIL), open and validate
- * path (missing: empty). -1 with e filled */
+/* Refuse a directory others may write to without the sticky bit, lock
+ * PATH.lock (another run holds it: EX_TEMPFAIL; a symlink or anything but
+ * a plain file: EX_CONFIG), open and validate path (missing: empty; a
+ * symlink: EX_CONFIG). -1 with e filled */
 int uidl_open(struct uidl *u, const char *path, struct wb_err *e);
 /* 1 if uid is recorded */
 int uidl_has(struct uidl *u, const char *uid);
 /* validate state text; returns 0 or the 1-based bad line number */
 size_t uidl_check(const char *p, size_t n);
-/* durably record n new uids: rewrite (temp, fsync, rename) */
+/* durably record n new uids: appended and fsynced (the first ones create
+ * the file by temp file and rename) */
 int uidl_add(struct uidl *u, const char *const *uids, size_t n, struct wb_err *e);
-/* remember a uid still on the server and kept (for the pruned state) */
+/* remember a uid still on the server and kept (for the compacted state) */
 int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e);
-/* after a complete run: replace the state by the kept uids */
+/* after a complete run: replace the state by the kept uids when the file
+ * has grown past twice their size (temp file, fsync, rename) */
 int uidl_commit(struct uidl *u, struct wb_err *e);
 void uidl_close(struct uidl *u);
 

@@ -683,13 +683,14 @@ START_TEST(uidl_round_trip)
 	ck_assert_int_eq(uidl_has(&u, "uid-1"), 1);       /* wraps around */
 	ck_assert_int_eq(uidl_has(&u, "uid-"), 0);
 	ck_assert_int_eq(uidl_has(&u, "uid-3"), 0);
-	/* prune: only what is kept survives the commit */
+	/* compaction: only what is kept survives, once the file holds over
+	 * twice that (uid-2 kept of uid-1 and uid-2 is not enough) */
 	ck_assert_int_eq(uidl_keep(&u, "uid-2", &e), 0);
 	ck_assert_int_eq(uidl_commit(&u, &e), 0);
 	uidl_close(&u);
 	n = slurp(path, buf, sizeof buf - 1);
 	buf[n] = 0;
-	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-2\n");
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-1\nuid-2\n");
 	/* an aborted run leaves no temp file behind */
 	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
 	ck_assert_int_eq(uidl_keep(&u, "uid-9", &e), 0);
@@ -765,6 +766,166 @@ START_TEST(uidl_corruption)
 }
 END_TEST
 
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_ino;
+}
+
+/* each window's UIDLs are appended to the same file (no rewrite: linear
+ * writes), and a run compacts only past twice the live set */
+START_TEST(uidl_appends_between_windows)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], buf[512];
+	const char *w1[] = { "uid-aaaaaaaa-1", "uid-aaaaaaaa-2" }, *w2[] = { "uid-aaaaaaaa-3" };
+	ino_t ino;
+	size_t n;
+	int i;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nold\n");
+	ino = inode_of(path);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_add(&u, w1, 2, &e), 0);
+	ck_assert_int_eq(inode_of(path), ino);
+	ck_assert_int_eq(uidl_add(&u, w2, 1, &e), 0);
+	ck_assert_int_eq(inode_of(path), ino);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nold\nuid-aaaaaaaa-1\nuid-aaaaaaaa-2\n"
+	                 "uid-aaaaaaaa-3\n");
+	/* live set (3 uids kept) over half the file: not rewritten */
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(uidl_keep(&u, w1[0], &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	ck_assert_int_eq(inode_of(path), ino);
+	/* one uid live out of four: compacted to it */
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_keep(&u, "old", &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nold\n");
+	ck_assert_int_eq(count_dir(tdir), 2);             /* state, state.lock */
+	rmtdir();
+}
+END_TEST
+
+/* a crash in an append leaves a torn last line: cut off at the next open,
+ * so the next append starts a line of its own */
+START_TEST(uidl_torn_last_line_cut)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], buf[256];
+	const char *add[] = { "uid-3" };
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nuid-1\nuid-");
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_has(&u, "uid-"), 0);
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-1\nuid-3\n");
+	rmtdir();
+}
+END_TEST
+
+/* symlinks planted where the state's temp files (the old fixed names
+ * STATE.<pid>.tmp / .new) or its lock go: no victim is written or created */
+START_TEST(uidl_symlinks_not_followed)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], victim[128], lk[160], tmp[160], created[128], buf[64];
+	const char *add[] = { "uid-1" };
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	snprintf(victim, sizeof victim, "%s/victim", tdir);
+	write_file(victim, "precious\n");
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	snprintf(tmp, sizeof tmp, "%s.%ld.new", path, (long)getpid());
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);     /* creates the state */
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);     /* appends */
+	ck_assert_int_eq(uidl_keep(&u, "uid-1", &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	/* the lock: a symlink is refused (78), its target never created */
+	snprintf(lk, sizeof lk, "%s.lock", path);
+	snprintf(created, sizeof created, "%s/created", tdir);
+	ck_assert_int_eq(unlink(lk), 0);
+	ck_assert_int_eq(symlink(created, lk), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "symlink") != NULL, "%s", e.msg);
+	uidl_close(&u);
+	ck_assert_int_ne(access(created, F_OK), 0);
+	unlink(lk);
+	ck_assert_int_eq(symlink(victim, lk), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	uidl_close(&u);
+	unlink(lk);
+	/* the state file itself a symlink, or a hard link: refused */
+	unlink(path);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	uidl_close(&u);
+	unlink(path);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	uidl_close(&u);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	rmtdir();
+}
+END_TEST
+
+/* a state directory others may write to is refused unless sticky */
+START_TEST(uidl_world_writable_dir_refused)
+{
+	struct uidl u;
+	struct wb_err e;
+	char dir[128], path[160];
+
+	mktdir();
+	snprintf(dir, sizeof dir, "%s/shared", tdir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	snprintf(path, sizeof path, "%s/state", dir);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "writable by others") != NULL, "%s", e.msg);
+	uidl_close(&u);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(chmod(dir, 01777), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	uidl_close(&u);
+	rmtdir();
+}
+END_TEST
+
 Suite *pop3_store_suite(void)
 {
 	Suite *s = suite_create("pop3_store");
@@ -782,6 +943,10 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, uidl_round_trip);
 	tcase_add_test(tc, uidl_corruption);
 	tcase_add_test(tc, uidl_lock);
+	tcase_add_test(tc, uidl_appends_between_windows);
+	tcase_add_test(tc, uidl_torn_last_line_cut);
+	tcase_add_test(tc, uidl_symlinks_not_followed);
+	tcase_add_test(tc, uidl_world_writable_dir_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1037,7 +1202,7 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 START_TEST(session_only_new)
 {
 	only_new(0, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
-	         "# pop3get uidl 1\nold\n");
+	         "# pop3get uidl 1\nold\nnew\n");     /* compacted only past 2x */
 	only_new(1, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\nnew\n");
 }
