@@ -199,6 +199,8 @@ void dlv_close(struct dlv *d)
 		dlv_abort(d);
 	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
 		maildir_close(d);
+	if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
+		mbox_close(d);
 	if (d->dirfd >= 0)
 		close(d->dirfd);
 	if (d->tmpdirfd >= 0)

@@ -93,6 +93,8 @@ struct dlv {
 	struct mboxrd q;
 	char tmpname[128];
 	char host[64];
+	int dotlocked;           /* mbox: dotlock holds our MBOX.lock */
+	char dotlock[4200];
 	uint64_t written, advised; /* bytes of this message; writeback hint */
 	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
 	int npend;
@@ -129,6 +131,8 @@ int mbox_begin(struct dlv *d, struct wb_err *e);
 int mbox_end(struct dlv *d, struct wb_err *e);
 void mbox_abort(struct dlv *d);
 int mbox_sync(struct dlv *d, struct wb_err *e);
+/* remove the dotlock */
+void mbox_close(struct dlv *d);
 /* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t (UTC) */
 size_t mbox_fromline(char *buf, size_t max, long long t);
 /* that line for now, written to d->fd (mbox, standard output) */

@@ -926,6 +926,103 @@ START_TEST(uidl_world_writable_dir_refused)
 }
 END_TEST
 
+/* deliver one message into the mbox at path: dlv_open's result */
+static int mbox_one(const char *path, struct wb_err *e)
+{
+	struct dlv d;
+	int r;
+
+	dlv_init(&d, DLV_MBOX, path);
+	r = dlv_open(&d, e);
+	if (r == 0 && (dlv_begin(&d, e) || dlv_write(&d, "Subject: n\n\nnew\n", 16, e) ||
+	               dlv_end(&d, e) || dlv_sync(&d, e)))
+		r = -2;
+	dlv_close(&d);
+	return r;
+}
+
+/* -o MBOX never writes through a symlink or a hard link (mail.local) */
+START_TEST(mbox_symlink_and_hardlink_refused)
+{
+	struct wb_err e;
+	char path[128], victim[128], buf[64];
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	snprintf(victim, sizeof victim, "%s/victim", tdir);
+	write_file(victim, "precious\n");
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "symlink") != NULL, "%s", e.msg);
+	unlink(path);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "one link") != NULL, "%s", e.msg);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	rmtdir();
+}
+END_TEST
+
+/* a message always starts after an empty line, whatever the file ends in */
+START_TEST(mbox_blank_line_before_from)
+{
+	static const char *const before[] = { "body", "body\n", "body\n\n", "" };
+	struct wb_err e;
+	char path[128], buf[512];
+	size_t i, n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	for (i = 0; i < sizeof before / sizeof *before; i++) {
+		unlink(path);
+		write_file(path, before[i]);
+		ck_assert_int_eq(mbox_one(path, &e), 0);
+		n = slurp(path, buf, sizeof buf - 1);
+		buf[n] = 0;
+		if (*before[i])
+			ck_assert_msg(!strncmp(buf, "body\n\nFrom MAILER-DAEMON ", 25),
+			              "case %zu: %s", i, buf);
+		else
+			ck_assert_msg(!strncmp(buf, "From MAILER-DAEMON ", 19), "%s", buf);
+	}
+	rmtdir();
+}
+END_TEST
+
+/* a dotlock MBOX.lock is held while writing and removed after; a stale one
+ * (a crashed writer) is broken */
+START_TEST(mbox_dotlock)
+{
+	struct dlv d;
+	struct wb_err e;
+	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+	char path[128], lk[160];
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	snprintf(lk, sizeof lk, "%s.lock", path);
+	dlv_init(&d, DLV_MBOX, path);
+	ck_assert_int_eq(dlv_open(&d, &e), 0);
+	ck_assert_int_eq(access(lk, F_OK), 0);
+	dlv_close(&d);
+	ck_assert_int_ne(access(lk, F_OK), 0);
+	write_file(lk, "");
+	ck_assert_int_eq(utimensat(AT_FDCWD, lk, old, 0), 0);
+	ck_assert_int_eq(mbox_one(path, &e), 0);
+	ck_assert_int_ne(access(lk, F_OK), 0);
+	rmtdir();
+}
+END_TEST
+
 Suite *pop3_store_suite(void)
 {
 	Suite *s = suite_create("pop3_store");
@@ -938,6 +1035,9 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, mbox_delivery);
 	tcase_add_test(tc, mbox_from_line);
 	tcase_add_test(tc, mbox_lock);
+	tcase_add_test(tc, mbox_symlink_and_hardlink_refused);
+	tcase_add_test(tc, mbox_blank_line_before_from);
+	tcase_add_test(tc, mbox_dotlock);
 	tcase_add_test(tc, mda_delivery);
 	tcase_add_test(tc, mda_hung);
 	tcase_add_test(tc, uidl_round_trip);
