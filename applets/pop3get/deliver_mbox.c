@@ -179,6 +179,12 @@ int mbox_end(struct dlv *d, struct wb_err *e)
 	return 0;
 }
 
+/* the last ended message cut off again (no message was begun since) */
+int mbox_unend(struct dlv *d)
+{
+	return ftruncate(d->mboxfd, d->start);
+}
+
 void mbox_abort(struct dlv *d)
 {
 	if (d->fd >= 0) {

@@ -110,6 +110,10 @@ int dlv_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
 int dlv_end(struct dlv *d, struct wb_err *e);
 /* discard the message being written; nothing partial stays visible */
 void dlv_abort(struct dlv *d);
+/* take back the message dlv_end ended last, before dlv_sync (its end was
+ * not followed by a valid reply): Maildir and mbox; 0, or -1 when it is
+ * out already (standard output, MDA) */
+int dlv_unend(struct dlv *d);
 /* make every ended message durable and visible: Maildir: fsync each file,
  * rename it into new/, fsync new/; mbox: fsync */
 int dlv_sync(struct dlv *d, struct wb_err *e);
@@ -123,6 +127,7 @@ void maildir_abort(struct dlv *d);
 int maildir_sync(struct dlv *d, struct wb_err *e);
 /* drop messages not yet synced */
 void maildir_close(struct dlv *d);
+int maildir_unend(struct dlv *d);
 /* unique name "TIME.M<usec>P<pid>Q<seq>.HOST" into buf */
 int maildir_name(char *buf, size_t max, long sec, long usec, long pid,
                  unsigned long seq, const char *host);
@@ -130,6 +135,7 @@ int mbox_open(struct dlv *d, struct wb_err *e);
 int mbox_begin(struct dlv *d, struct wb_err *e);
 int mbox_end(struct dlv *d, struct wb_err *e);
 void mbox_abort(struct dlv *d);
+int mbox_unend(struct dlv *d);
 int mbox_sync(struct dlv *d, struct wb_err *e);
 /* remove the dotlock */
 void mbox_close(struct dlv *d);
@@ -229,6 +235,7 @@ struct pop3 {
 	int insync;                  /* at a reply boundary, nothing outstanding */
 	int complete;                /* every message of the mailbox visited */
 	int failed;                  /* a soft failure in this window */
+	struct pop3msg *unconfirmed; /* stored, no valid reply read after its end */
 	struct wb_err soft;          /* its error */
 	const char *step;            /* for error messages */
 	char stepbuf[32];

@@ -168,6 +168,24 @@ static int too_short(struct pop3 *p, const struct pop3msg *m, const struct body_
 	return 1;
 }
 
+/* a message's end is trusted once a valid reply follows it; garbage there
+ * means the "end" was inside the message: that copy is taken back */
+static void confirm(struct pop3 *p, int r, const struct wb_err *e)
+{
+	struct pop3msg *m = p->unconfirmed;
+	int back;
+
+	p->unconfirmed = NULL;
+	if (!m || r >= 0 || e->code != EX_PROTOCOL)
+		return;
+	back = dlv_unend(p->dlv) == 0;
+	p->fetched -= back;
+	m->stored = 0;
+	warnmsg("%s: message %lu: its end was followed by garbage: %s", p->cfg->server,
+	        m->num, back ? "not stored" : "delivered already, but not recorded "
+	        "or deleted");
+}
+
 /* RETR/TOP reply and body into the target; soft failures drain the body */
 static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 {
@@ -176,6 +194,7 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 	const char *text;
 	int r = pop3_status(p, p->line, &text, e);
 
+	confirm(p, r, e);
 	snprintf(p->stepbuf, sizeof p->stepbuf, "%s %lu",
 	         p->cfg->headers ? "TOP" : "RETR", m->num);
 	p->step = p->stepbuf;
@@ -217,7 +236,25 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 	}
 	m->stored = d != NULL;
 	p->fetched += m->stored;
+	p->unconfirmed = m->stored ? m : NULL;
 	return 0;
+}
+
+/* the window's last message is confirmed by a NOOP's reply (RFC 1939:
+ * always there) before anything is made visible */
+static int confirm_last(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+	int r;
+
+	if (!p->unconfirmed)
+		return 0;
+	p->step = "NOOP";
+	if (pop3_send(p, "NOOP", e) || pop3_flush(p, e))
+		return -1;
+	r = pop3_status(p, p->line, &text, e);
+	confirm(p, r, e);
+	return r < 0 ? -1 : 0;
 }
 
 static int rcv_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
@@ -365,7 +402,8 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 	p->step = "LIST";
 	if (info(p, e) || (!p->failed && choose(p, e)))
 		return -1;
-	if (!p->failed && phase(p, snd_retr, rcv_retr, 1, e)) {
+	p->unconfirmed = NULL;
+	if (!p->failed && (phase(p, snd_retr, rcv_retr, 1, e) || confirm_last(p, e))) {
 		struct wb_err e2;
 
 		make_durable(p, &e2);   /* complete messages stay; none deleted */

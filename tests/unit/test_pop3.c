@@ -1111,11 +1111,11 @@ START_TEST(session_fetch_delete)
 		snprintf(script, sizeof script, "%s%s", greet_pipe,
 		         "+OK\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
 		         "+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n"
-		         "+OK\r\n+OK\r\n+OK bye\r\n");
+		         "+OK\r\n+OK\r\n+OK\r\n+OK bye\r\n");
 		ck_assert_msg(session(&t, script, chunk) == 0, "%s", t.e.msg);
 		t.f.out[t.f.outlen] = 0;
 		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\nLIST 1\r\nLIST 2\r\n"
-		                      "RETR 1\r\nRETR 2\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
+		                      "RETR 1\r\nRETR 2\r\nNOOP\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
 		snprintf(buf, sizeof buf, "%s/new", t.md);
 		ck_assert_int_eq(count_dir(buf), 2);
 		ck_assert_uint_eq(t.p.deleted, 2);
@@ -1263,11 +1263,11 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 	static const char script[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
 		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
-		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n+OK\r\n";
 	static const char script_keep[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
 		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
-		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n";
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
 	struct uidl u;
 	char state[128], buf[256];
 	size_t n;
@@ -1301,9 +1301,9 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 
 START_TEST(session_only_new)
 {
-	only_new(0, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
+	only_new(0, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nNOOP\r\nDELE 2\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\nnew\n");     /* compacted only past 2x */
-	only_new(1, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
+	only_new(1, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nNOOP\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\nnew\n");
 }
 END_TEST
@@ -1359,7 +1359,7 @@ START_TEST(session_bare_lf_dot_is_one_message)
 	size_t n;
 
 	setup_sess(&t);
-	one_msg(script, sizeof script, 12, "+OK\r\na\n.\nrest\r\n.\r\n+OK\r\n+OK bye\r\n");
+	one_msg(script, sizeof script, 12, "+OK\r\na\n.\nrest\r\n.\r\n+OK\r\n+OK\r\n+OK bye\r\n");
 	ck_assert_msg(session(&t, script, 3) == 0, "%s", t.e.msg);
 	n = new_file(t.md, buf, sizeof buf);
 	ck_assert(hex_match("stored", buf, n, "a\n.\nrest\n", 9));
@@ -1542,6 +1542,56 @@ START_TEST(session_cleartext_skipped_says_why)
 }
 END_TEST
 
+/* garbage where the next reply should be: the "end" before it was inside
+ * the message, so that copy is taken back (not visible, not recorded) */
+START_TEST(session_garbage_after_end_not_published)
+{
+	static struct sess t;
+	static const char *const tails[] = {
+		/* pipelined: garbage instead of RETR 2's reply */
+		"+OK\r\nSubject: 1\r\n\r\n.\r\njunk\r\n",
+		/* the window's last message: garbage instead of NOOP's reply */
+		"+OK\r\nSubject: 1\r\n\r\n.\r\n+OK\r\nSubject: 2\r\n\r\n.\r\njunk\r\n",
+	};
+	struct uidl u;
+	char script[512], state[128], buf[128];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		setup_sess(&t);
+		t.c.only_new = 1;
+		snprintf(state, sizeof state, "%s/state", tdir);
+		ck_assert_int_eq(uidl_open(&u, state, &t.e), 0);
+		snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\n"
+		         "USER\r\n.\r\n+OK\r\n+OK\r\n+OK 2 30\r\n+OK 1 15\r\n+OK 2 15\r\n"
+		         "+OK 1 u1\r\n+OK 2 u2\r\n%s", tails[i]);
+		fake_init(&t.f, &t.xp, script, strlen(script), 0);
+		stream_init(&t.s, &t.xp, 1000);
+		t.p.cfg = &t.c;
+		t.p.s = &t.s;
+		t.p.loopback = 1;
+		t.p.dlv = &t.d;
+		t.p.uidl = &u;
+		ck_assert_int_eq(dlv_open(&t.d, &t.e), 0);
+		stderr_capture();
+		ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+		stderr_captured(buf, sizeof buf);
+		ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+		uidl_close(&u);
+		dlv_close(&t.d);
+		snprintf(buf, sizeof buf, "%s/new", t.md);
+		ck_assert_int_eq(count_dir(buf), i);     /* message 1 confirmed in case 2 */
+		snprintf(buf, sizeof buf, "%s/tmp", t.md);
+		ck_assert_int_eq(count_dir(buf), 0);
+		t.f.out[t.f.outlen] = 0;
+		ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+		if (i == 0)
+			ck_assert_int_ne(access(state, F_OK), 0);
+		rmtdir();
+	}
+}
+END_TEST
+
 Suite *pop3_session_suite(void)
 {
 	Suite *s = suite_create("pop3_session");
@@ -1562,6 +1612,7 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, body_bounds_from_list);
 	tcase_add_test(tc, session_auth_apop_only);
 	tcase_add_test(tc, session_cleartext_skipped_says_why);
+	tcase_add_test(tc, session_garbage_after_end_not_published);
 	suite_add_tcase(s, tc);
 	return s;
 }
