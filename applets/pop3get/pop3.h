@@ -276,6 +276,8 @@ void body_bounds(const struct pop3cfg *c, int timeout_ms, unsigned long long siz
 int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err *e);
 /* now + ms, but no later than --max-time allows */
 int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms);
+/* 1 with e set (75, "--max-time ... reached") once --max-time is over */
+int pop3_over(const struct pop3cfg *c, struct wb_err *e);
 
 /* pop3get.c */
 int pop3get_main(int argc, char **argv);

@@ -20,7 +20,6 @@ static const char *const state_name[] = {
 	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
 };
 
-
 int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms)
 {
 	int64_t d = mono_ms() + ms;
@@ -29,7 +28,7 @@ int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms)
 }
 
 /* past --max-time: the reason for the failure whatever the I/O said */
-static int run_over(const struct pop3cfg *c, struct wb_err *e)
+int pop3_over(const struct pop3cfg *c, struct wb_err *e)
 {
 	if (!c->run_deadline || mono_ms() < c->run_deadline)
 		return 0;
@@ -41,7 +40,7 @@ static int run_over(const struct pop3cfg *c, struct wb_err *e)
 static int io_fail(struct pop3 *p, int r, struct wb_err *e)
 {
 	p->insync = 0;
-	if (!run_over(p->cfg, e))
+	if (!pop3_over(p->cfg, e))
 		err_set(e, io_exitcode(r), "%s", io_strerror(p->s, r));
 	return -1;
 }

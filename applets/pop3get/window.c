@@ -223,6 +223,7 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		if (d && d->fd >= 0)
 			dlv_abort(d);
 		p->insync = 0;
+		pop3_over(p->cfg, e);
 		return -1;
 	}
 	if (d && too_short(p, m, &io, e)) {
