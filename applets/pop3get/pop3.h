@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "account.h"
+#include "base64.h"
 #include "err.h"
 #include "stream.h"
 #include "tls.h"
@@ -241,6 +243,14 @@ struct pop3 {
 	char stepbuf[32];
 	char softstep[32];
 	char line[POP3_LINE_MAX + 1];
+	/* the login lines being built (wiped after use) */
+	union {
+		struct {
+			char raw[SECRET_MAX + 600];
+			char line[BASE64_LEN(SECRET_MAX + 600) + 16];
+		} plain;
+		char user[SECRET_MAX + 16];
+	} authbuf;
 };
 
 int pop3_run(struct pop3 *p, struct wb_err *e);

@@ -339,12 +339,12 @@ static void no_fallback(struct wb_err *e)
 
 static int auth_plain(struct pop3 *p, struct wb_err *e)
 {
-	static char raw[SECRET_MAX + 600], line[BASE64_LEN(sizeof raw) + 16];
+	char *raw = p->authbuf.plain.raw, *line = p->authbuf.plain.line;
 	const char *text;
 	size_t u = strlen(p->cfg->user), s = strlen(p->cfg->secret);
 	int r;
 
-	if (u * 2 + s + 2 > sizeof raw) {
+	if (u * 2 + s + 2 > sizeof p->authbuf.plain.raw) {
 		err_set(e, EX_USAGE, "user name or password too long");
 		return -1;
 	}
@@ -353,10 +353,10 @@ static int auth_plain(struct pop3 *p, struct wb_err *e)
 	raw[u + 1] = 0;
 	memcpy(raw + u + 2, p->cfg->secret, s);
 	memcpy(line, "AUTH PLAIN ", 11);
-	base64_encode(raw, u + s + 2, line + 11, sizeof line - 11);
-	secure_zero(raw, sizeof raw);
+	base64_encode(raw, u + s + 2, line + 11, sizeof p->authbuf.plain.line - 11);
+	secure_zero(raw, sizeof p->authbuf.plain.raw);
 	r = command(p, line, 11, EX_NOPERM, &text, e);
-	secure_zero(line, sizeof line);
+	secure_zero(line, sizeof p->authbuf.plain.line);
 	/* a "+ " challenge: the server ignored the initial response (RFC 5034
 	 * requires it to take one); the session is out of step and dropped */
 	if (r && e->code == EX_PROTOCOL && p->line[0] == '+' &&
@@ -383,17 +383,18 @@ static int auth_apop(struct pop3 *p, struct wb_err *e)
 
 static int auth_user(struct pop3 *p, struct wb_err *e)
 {
-	static char line[SECRET_MAX + 16];
+	char *line = p->authbuf.user;
+	size_t max = sizeof p->authbuf.user;
 	const char *text;
 	int r;
 
-	snprintf(line, sizeof line, "USER %s", p->cfg->user);
+	snprintf(line, max, "USER %s", p->cfg->user);
 	r = command(p, line, (size_t)-1, EX_NOPERM, &text, e);
 	if (r == 0) {
-		snprintf(line, sizeof line, "PASS %s", p->cfg->secret);
+		snprintf(line, max, "PASS %s", p->cfg->secret);
 		r = command(p, line, 5, EX_NOPERM, &text, e);
 	}
-	secure_zero(line, sizeof line);
+	secure_zero(line, max);
 	return r;
 }
 

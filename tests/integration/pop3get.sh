@@ -172,6 +172,19 @@ t_grep "-n locked: says why" 'in use by another run' "$T_DIR/err"
 kill "$lpid"; wait "$lpid" 2>/dev/null
 t_true "-n locked: nothing fetched" [ "$(ls "$T_DIR/md3/new" | wc -l)" = $((NSRC + 1)) ]
 t_true "-n locked: nothing deleted" [ "$(on_server)" = $((NSRC + 1)) ]
+# the state, its lock and temp files follow no symlink; no unsafe directory
+mkdir -p "$T_DIR/shared"; chmod 777 "$T_DIR/shared"
+t_exit 78 "-n state in a directory writable by others, not sticky: 78" pg -n -k --state "$T_DIR/shared/state" -m "$T_DIR/mdsh"
+t_grep "-n unsafe directory: says why" 'writable by others and not sticky' "$T_DIR/err"
+chmod 1777 "$T_DIR/shared"
+t_exit 0 "-n state in a sticky shared directory (like /tmp)" pg -n -k --state "$T_DIR/shared/state" -m "$T_DIR/mdsh"
+ln -s "$T_DIR/created-by-root" "$T_DIR/st2.lock"
+t_exit 78 "-n lock path a symlink: refused, 78" pg -n -k --state "$T_DIR/st2" -m "$T_DIR/mdsh"
+t_true "-n lock symlink: its target not created" [ ! -e "$T_DIR/created-by-root" ]
+printf 'precious\n' > "$T_DIR/victim2"
+ln -s "$T_DIR/victim2" "$T_DIR/st3"
+t_exit 78 "-n state file a symlink: refused, 78" pg -n -k --state "$T_DIR/st3" -m "$T_DIR/mdsh"
+t_true "-n state symlink: the victim untouched" [ "$(cat "$T_DIR/victim2")" = precious ]
 printf 'garbage\n' > "$T_DIR/badstate"
 t_exit 78 "corrupt state file: 78" pg -n -k --state "$T_DIR/badstate"
 t_grep "corrupt state named" 'badstate: corrupt at line 1' "$T_DIR/err"
