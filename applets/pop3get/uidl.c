@@ -362,8 +362,14 @@ int uidl_commit(struct uidl *u, struct wb_err *e)
 {
 	off_t live;
 
-	if (u->prune < 0 && uidl_keep(u, "x", e))   /* nothing kept: empty */
-		return -1;
+	if (u->prune < 0) {     /* nothing kept: an empty state */
+		if (uidl_keep(u, "x", e))
+			return -1;
+		if (ftruncate(u->prune, (off_t)HDR) != 0) {
+			err_sys(e, EX_IOERR, "writing %s", u->prune_path);
+			return -1;
+		}
+	}
 	if (u->prune >= 0 && u->fd < 0)
 		return 0;       /* no state: nothing to compact (close drops it) */
 	live = lseek(u->prune, 0, SEEK_END);

@@ -813,6 +813,14 @@ START_TEST(uidl_appends_between_windows)
 	n = slurp(path, buf, sizeof buf - 1);
 	buf[n] = 0;
 	ck_assert_str_eq(buf, "# pop3get uidl 1\nold\n");
+	/* nothing kept (every message deleted): compacted to the header */
+	write_file(path, "# pop3get uidl 1\nuid-aaaaaaaa-1\nuid-aaaaaaaa-2\n");
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\n");
 	ck_assert_int_eq(count_dir(tdir), 2);             /* state, state.lock */
 	rmtdir();
 }
