@@ -164,7 +164,8 @@ static int too_short(struct pop3 *p, const struct pop3msg *m, const struct body_
 	err_set(e, EX_PROTOCOL, "message %lu is %llu bytes, LIST announced %llu: "
 	        "not stored (left on the server)", m->num, (unsigned long long)io->wire,
 	        m->size);
-	warnmsg("%s: %s", p->cfg->server, e->msg);
+	if (p->failed)          /* the first one is the run's error line */
+		warnmsg("%s: %s", p->cfg->server, e->msg);
 	return 1;
 }
 
