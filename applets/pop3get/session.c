@@ -86,13 +86,6 @@ static int flush(struct pop3 *p, struct wb_err *e)
 	return r == IO_OK ? 0 : io_fail(p, r, e);
 }
 
-/* one line by --timeout (and --max-time) */
-static int read_line(struct pop3 *p, size_t *n)
-{
-	return line_read_by(p->s, p->line, POP3_LINE_MAX, n,
-	                    pop3_deadline(p->cfg, p->s->timeout_ms));
-}
-
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
 {
 	char c[128];
@@ -210,15 +203,17 @@ int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err
 	return 0;
 }
 
-/* a CAPA listing line by line (bounded lines, at most 200 of them) */
+/* a CAPA listing line by line (bounded lines, at most 200 of them, all
+ * within one --timeout: a dripping server cannot stretch it) */
 static int read_capa(struct pop3 *p, struct wb_err *e)
 {
 	char c[POP3_LINE_MAX + 1];
+	int64_t by = pop3_deadline(p->cfg, p->s->timeout_ms);
 	size_t n;
 	int r, lines;
 
 	for (lines = 0;; lines++) {
-		if ((r = read_line(p, &n)) != IO_OK)
+		if ((r = line_read_by(p->s, p->line, POP3_LINE_MAX, &n, by)) != IO_OK)
 			return io_fail(p, r, e);
 		if (!strcmp(p->line, "."))
 			return 0;

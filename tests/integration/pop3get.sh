@@ -336,6 +336,12 @@ t_grep "drip: says why" 'not complete within' "$T_DIR/err"
 t_true "drip: the complete message 1 stored, not the dripping one" [ "$(ls "$T_DIR/mddrip/new" | wc -l)" = 1 ]
 t_nogrep "drip: nothing deleted" 'COMMITTED' "$T_DIR/flog"
 unfake
+# a CAPA listing dripping a line every 0.5 s: one --timeout for all of it
+fake capadrip
+t0=$(date +%s)
+t_exit 75 "dripping CAPA listing: 75 within one --timeout" "$WB" pop3get -S "$FSRV" -u u --timeout 2 -s
+t_true "dripping CAPA: given up within 6 s (not 10+)" [ $(($(date +%s) - t0)) -lt 6 ]
+unfake
 # --max-time bounds the whole run: 75, nothing half-stored, nothing deleted
 fake slow
 t0=$(date +%s)

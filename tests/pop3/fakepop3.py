@@ -17,6 +17,7 @@ MODE:
            a CAPA line and the -ERR answering PASS
   drip     message 2 comes one byte every 0.5 s (LIST says its real size)
   slow     every reply after STAT waits 0.4 s (a run that is slow, not stuck)
+  capadrip a CAPA line every 0.5 s (20 of them)
   endless  LIST 1 says 100 bytes; RETR 1 sends data without end
   barelf   message 1 holds "a\n.\nrest": a dot after a bare LF is data
   short    LIST 1 says 5000 bytes; RETR 1 ends after 20
@@ -84,6 +85,12 @@ def answer(conn, mode, cmd, arg, dele, f):
         conn.sendall(b"-ERR \x9b31mraw \xc2\x9b32mencoded\r\n")
     elif mode == "apop" and cmd == "APOP":
         conn.sendall(b"-ERR [AUTH] APOP refused\r\n")
+    elif cmd == "CAPA" and mode == "capadrip":
+        conn.sendall(b"+OK\r\n")
+        for i in range(20):
+            conn.sendall(b"X-%d\r\n" % i)
+            time.sleep(0.5)
+        conn.sendall(b"USER\r\n.\r\n")
     elif cmd == "CAPA":
         caps = b"USER\r\nPIPELINING\r\n" + (b"" if mode == "nouidl" else b"UIDL\r\n")
         if mode == "escape":
