@@ -1,8 +1,11 @@
 /* body.c - the dot-terminated multi-line reader (RFC 1939 section 3) as a
  * chunk-fed state machine: removes the byte-stuffed leading dot, turns
  * CRLF into LF and finds the terminating "." line wherever the reads
- * split the input. A bare LF also ends a line (lenient); a lone CR in a
- * line is kept. */
+ * split the input. Lines end in CRLF (RFC 1939): only CRLF "." CRLF ends
+ * the body and only a dot after CRLF (or first in the body) is unstuffed.
+ * A bare LF is data (stored as LF) and a dot after it stays: a server that
+ * passes stored bytes raw does not stuff it, so "a\n.\nrest" is one line
+ * of the message, not its end. A lone CR in a line is kept. */
 #include <string.h>
 #include "pop3.h"
 
@@ -43,9 +46,6 @@ size_t body_feed(struct body *b, const char *in, size_t n, char *out, size_t *ou
 			if (c == '\r') {
 				b->st = B_DOTCR;
 				i++;
-			} else if (c == '\n') {
-				b->st = B_DONE;
-				i++;
 			} else {
 				b->st = B_MID;      /* stuffed dot removed */
 			}
@@ -63,8 +63,7 @@ size_t body_feed(struct body *b, const char *in, size_t n, char *out, size_t *ou
 				b->st = B_CR;
 				i++;
 			} else if (c == '\n') {
-				out[o++] = '\n';
-				b->st = B_BOL;
+				out[o++] = '\n';   /* bare LF: data, no line start */
 				i++;
 			} else {
 				k = run(in + i, n - i);

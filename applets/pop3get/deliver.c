@@ -172,6 +172,19 @@ void dlv_abort(struct dlv *d)
 	}
 }
 
+int dlv_unend(struct dlv *d)
+{
+	int r = -1;
+
+	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
+		r = maildir_unend(d);
+	else if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
+		r = mbox_unend(d);
+	if (r == 0)
+		d->unsynced--;
+	return r;
+}
+
 int dlv_sync(struct dlv *d, struct wb_err *e)
 {
 	struct stat st;
@@ -199,6 +212,8 @@ void dlv_close(struct dlv *d)
 		dlv_abort(d);
 	if (CFG_POP3GET_MAILDIR && d->kind == DLV_MAILDIR)
 		maildir_close(d);
+	if (CFG_POP3GET_MBOX && d->kind == DLV_MBOX)
+		mbox_close(d);
 	if (d->dirfd >= 0)
 		close(d->dirfd);
 	if (d->tmpdirfd >= 0)

@@ -113,6 +113,17 @@ int maildir_end(struct dlv *d, struct wb_err *e)
 	return 0;
 }
 
+/* the last ended message, not yet visible, dropped */
+int maildir_unend(struct dlv *d)
+{
+	if (d->npend == 0)
+		return -1;
+	d->npend--;
+	close(d->pend_fd[d->npend]);
+	unlinkat(d->tmpdirfd, d->pend_name[d->npend], 0);
+	return 0;
+}
+
 void maildir_abort(struct dlv *d)
 {
 	if (d->fd >= 0) {

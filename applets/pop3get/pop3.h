@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "account.h"
+#include "base64.h"
 #include "err.h"
 #include "stream.h"
 #include "tls.h"
@@ -94,6 +96,8 @@ struct dlv {
 	struct mboxrd q;
 	char tmpname[128];
 	char host[64];
+	int dotlocked;           /* mbox: dotlock holds our MBOX.lock */
+	char dotlock[4200];
 	uint64_t written, advised; /* bytes of this message; writeback hint */
 	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
 	int npend;
@@ -109,6 +113,10 @@ int dlv_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
 int dlv_end(struct dlv *d, struct wb_err *e);
 /* discard the message being written; nothing partial stays visible */
 void dlv_abort(struct dlv *d);
+/* take back the message dlv_end ended last, before dlv_sync (its end was
+ * not followed by a valid reply): Maildir and mbox; 0, or -1 when it is
+ * out already (standard output, MDA) */
+int dlv_unend(struct dlv *d);
 /* make every ended message durable and visible: Maildir: fsync each file,
  * rename it into new/, fsync new/; mbox: fsync */
 int dlv_sync(struct dlv *d, struct wb_err *e);
@@ -122,6 +130,7 @@ void maildir_abort(struct dlv *d);
 int maildir_sync(struct dlv *d, struct wb_err *e);
 /* drop messages not yet synced */
 void maildir_close(struct dlv *d);
+int maildir_unend(struct dlv *d);
 /* unique name "TIME.M<usec>P<pid>Q<seq>.HOST" into buf */
 int maildir_name(char *buf, size_t max, long sec, long usec, long pid,
                  unsigned long seq, const char *host);
@@ -129,7 +138,10 @@ int mbox_open(struct dlv *d, struct wb_err *e);
 int mbox_begin(struct dlv *d, struct wb_err *e);
 int mbox_end(struct dlv *d, struct wb_err *e);
 void mbox_abort(struct dlv *d);
+int mbox_unend(struct dlv *d);
 int mbox_sync(struct dlv *d, struct wb_err *e);
+/* remove the dotlock */
+void mbox_close(struct dlv *d);
 /* "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" for time t (UTC) */
 size_t mbox_fromline(char *buf, size_t max, long long t);
 /* that line for now, written to d->fd (mbox, standard output) */
@@ -147,26 +159,31 @@ int write_full(int fd, const char *p, size_t n);
 #define UIDL_MAX_FILE (16L << 20)
 struct uidl {
 	const char *path;
-	int fd;                  /* the state file read at open, -1 if none */
-	const char *map;         /* its contents (mmap) */
-	size_t len;
+	int fd;                  /* the state file (read, appends), -1 if none */
+	const char *map;         /* its contents at open (mmap) */
+	size_t len;              /* bytes of it in use (a torn last line cut) */
+	size_t maplen;           /* bytes mapped */
 	size_t cursor;           /* where the next lookup starts */
-	int prune;               /* fd of the next state being built, -1 */
+	int prune;               /* fd of the compacted state being built, -1 */
 	int lockfd;              /* PATH.lock, fcntl-locked while open */
 	char prune_path[4096];
 };
-/* Lock PATH.lock (another run holds it: EX_TEMPFAIL), open and validate
- * path (missing: empty). -1 with e filled */
+/* Refuse a directory others may write to without the sticky bit, lock
+ * PATH.lock (another run holds it: EX_TEMPFAIL; a symlink or anything but
+ * a plain file: EX_CONFIG), open and validate path (missing: empty; a
+ * symlink: EX_CONFIG). -1 with e filled */
 int uidl_open(struct uidl *u, const char *path, struct wb_err *e);
 /* 1 if uid is recorded */
 int uidl_has(struct uidl *u, const char *uid);
 /* validate state text; returns 0 or the 1-based bad line number */
 size_t uidl_check(const char *p, size_t n);
-/* durably record n new uids: rewrite (temp, fsync, rename) */
+/* durably record n new uids: appended and fsynced (the first ones create
+ * the file by temp file and rename) */
 int uidl_add(struct uidl *u, const char *const *uids, size_t n, struct wb_err *e);
-/* remember a uid still on the server and kept (for the pruned state) */
+/* remember a uid still on the server and kept (for the compacted state) */
 int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e);
-/* after a complete run: replace the state by the kept uids */
+/* after a complete run: replace the state by the kept uids when the file
+ * has grown past twice their size (temp file, fsync, rename) */
 int uidl_commit(struct uidl *u, struct wb_err *e);
 void uidl_close(struct uidl *u);
 
@@ -179,6 +196,8 @@ struct pop3cfg {
 	const char *server, *user, *statefile;
 	char port[8];
 	int family, timeout_ms, verbose;
+	long max_time_ms;        /* --max-time, 0: none */
+	int64_t run_deadline;    /* mono_ms() when the run must end, 0: none */
 	int mode, auth, auth_plaintext, keep, only_new, headers;
 	unsigned long long max_size;
 	char **nums;             /* MSGNUM arguments */
@@ -220,11 +239,20 @@ struct pop3 {
 	int insync;                  /* at a reply boundary, nothing outstanding */
 	int complete;                /* every message of the mailbox visited */
 	int failed;                  /* a soft failure in this window */
+	struct pop3msg *unconfirmed; /* stored, no valid reply read after its end */
 	struct wb_err soft;          /* its error */
 	const char *step;            /* for error messages */
 	char stepbuf[32];
 	char softstep[32];
 	char line[POP3_LINE_MAX + 1];
+	/* the login lines being built (wiped after use) */
+	union {
+		struct {
+			char raw[SECRET_MAX + 600];
+			char line[BASE64_LEN(SECRET_MAX + 600) + 16];
+		} plain;
+		char user[SECRET_MAX + 16];
+	} authbuf;
 };
 
 int pop3_run(struct pop3 *p, struct wb_err *e);
@@ -236,14 +264,32 @@ int pop3_window(struct pop3 *p, struct wb_err *e);
 int pop3_send(struct pop3 *p, const char *line, struct wb_err *e);
 int pop3_flush(struct pop3 *p, struct wb_err *e);
 int pop3_refused(const char *text, int code, struct wb_err *e);
-/* server text made safe to print: printable ASCII, at most max - 1 bytes */
-void pop3_clean(char *out, size_t max, const char *in);
 /* read one status line; RESP_OK / RESP_ERR or -1 with e (I/O, garbage) */
 int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e);
-/* read a dot-terminated body into d (NULL: discard); more than limit
- * bytes (0: no limit) is an error. 0, -1 (stream/protocol: out of step)
- * or -2 (d failed; the body was still read to its end) */
-int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e);
+/* a message body's bounds, from the size LIST announced: it must end
+ * within --timeout plus 1 s per POP3_MIN_RATE bytes (a server dripping a
+ * byte at a time cannot hold us), must not grow past the size plus
+ * 1/8 plus POP3_SIZE_SLACK (a RETR that never ends cannot fill the disk),
+ * and must not be under half of it (a cut-off message is not stored) */
+#define POP3_MIN_RATE 8192u
+#define POP3_SIZE_SLACK 65536u
+struct body_io {
+	uint64_t limit;          /* decoded bytes allowed, 0: no limit */
+	int64_t deadline;        /* mono_ms() by which it ends, 0: none */
+	int64_t budget_ms;       /* that deadline as a duration (messages) */
+	uint64_t wire;           /* out: bytes read, terminator included */
+};
+/* the bounds for a message of announced size (--timeout, cfg: --max-time) */
+void body_bounds(const struct pop3cfg *c, int timeout_ms, unsigned long long size,
+                 struct body_io *io);
+/* read a dot-terminated body into d (NULL: discard) within io's bounds.
+ * 0, -1 (stream/protocol: out of step) or -2 (d failed; the body was
+ * still read to its end) */
+int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err *e);
+/* now + ms, but no later than --max-time allows */
+int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms);
+/* 1 with e set (75, "--max-time ... reached") once --max-time is over */
+int pop3_over(const struct pop3cfg *c, struct wb_err *e);
 
 /* pop3get.c */
 int pop3get_main(int argc, char **argv);

@@ -78,17 +78,19 @@ const char pop3get_help[] =
 "  --insecure    TLS options (implicit TLS: default port 995)\n"
 "  --serverinfo  print the greeting, CAPA and APOP availability\n"
 "  --timeout S   per-read timeout, also for -x CMD to read and exit\n"
-"                (default 30)   -4 / -6  address family\n"
-"  --port P      port when -S has none (default 110, 995 with --tls)\n"
+"                (default 30); a message gets S plus 1 s per 8 KiB\n"
+"  --max-time S  end the whole run after S seconds (exit 75)\n"
+"  -4 / -6       address family\n"
+"  --port P      port, overriding -S HOST:PORT (default 110, 995 with --tls)\n"
 "  -v            show the dialog on stderr (passwords masked)\n"
-"Exit: 0 ok, 64 usage, 69 unavailable, 74 local I/O, 75 temporary,\n"
-"76 protocol, 77 authentication, 78 config.\n";
+"Exit: 0 ok, 64 usage, 68 unknown host, 69 unavailable, 70 internal,\n"
+"74 local I/O, 75 temporary, 76 protocol, 77 authentication, 78 config.\n";
 
 enum {
 	O_SERVER, O_USER, O_STAT, O_LIST, O_MAILDIR, O_MBOX, O_MDA, O_KEEP, O_NEW,
 	O_STATE, O_MAXSIZE, O_HEADERS, O_VERBOSE, O_TIMEOUT, O_4, O_6, O_INFO,
 	O_CONF, O_PASSFILE, O_PASSEVAL, O_PASSWORD, O_AUTH, O_PLAINTEXT,
-	O_PORT, O_TLS, O_STARTTLS, O_CAFILE, O_CAPATH, O_TLSNAME, O_FPR, O_INSECURE,
+	O_PORT, O_MAXTIME, O_TLS, O_STARTTLS, O_CAFILE, O_CAPATH, O_TLSNAME, O_FPR, O_INSECURE,
 };
 
 /* config keys (named like the long options), by id */
@@ -96,7 +98,7 @@ static const char *const keys[] = {
 	"server", "user", "stat", "list", "maildir", "mbox", "mda", "keep", "new",
 	"state", "max-size", "headers", "verbose", "timeout", "ipv4", "ipv6",
 	"serverinfo", "config", "passfile", "passwordeval", "password", "auth",
-	"auth-plaintext", "port", "tls", "starttls", "cafile", "capath", "tls-name",
+	"auth-plaintext", "port", "max-time", "tls", "starttls", "cafile", "capath", "tls-name",
 	"fingerprint", "insecure",
 };
 
@@ -118,7 +120,7 @@ static const struct opt opts[] = {
 	{ "starttls", O_STARTTLS, 0 }, { "cafile", O_CAFILE, 1 },
 	{ "capath", O_CAPATH, 1 }, { "tls-name", O_TLSNAME, 1 },
 	{ "fingerprint", O_FPR, 1 }, { "insecure", O_INSECURE, 0 },
-	{ "port", O_PORT, 1 }, { NULL, 0, 0 },
+	{ "port", O_PORT, 1 }, { "max-time", O_MAXTIME, 1 }, { NULL, 0, 0 },
 };
 
 struct setup {
@@ -186,6 +188,11 @@ static int set_value(struct setup *st, int id, const char *v, struct wb_err *e)
 			goto bad;
 		st->c.timeout_ms = (int)n;
 		break;
+	case O_MAXTIME:
+		if (parse_ms(v, 1, 86400000L * 7, &n))
+			goto bad;
+		st->c.max_time_ms = n;
+		break;
 	default:
 		err_set(e, EX_USAGE, "%s: unknown key", keys[id]);
 		return -1;
@@ -217,10 +224,22 @@ static int set(struct setup *st, int id, const char *v, struct wb_err *e)
 	return set_value(st, id, v, e);
 }
 
+/* actions and -C itself belong on the command line, not in a config file */
+static int cmdline_only(int id)
+{
+	return id == O_STAT || id == O_LIST || id == O_INFO || id == O_CONF;
+}
+
 static int conf_line(void *ctx, const char *key, const char *val, struct wb_err *e)
 {
 	size_t i;
 
+	for (i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (!strcmp(key, keys[i]) && cmdline_only((int)i)) {
+			err_set(e, EX_CONFIG, "'%s' is a command-line option, not a config "
+			        "key", key);
+			return -1;
+		}
 	for (i = 0; i < sizeof keys / sizeof *keys; i++)
 		if (!strcmp(key, keys[i]) || (!strcmp(key, "tls_name") && i == O_TLSNAME) ||
 		    (!strcmp(key, "host") && i == O_SERVER))
@@ -367,6 +386,23 @@ static int get_secret(struct setup *st, const char *host, struct wb_err *e)
 	return r == 1 ? 0 : -1;
 }
 
+/* -S HOST[:PORT]; --port overrides the port there (as in smtpsend) */
+static int server_of(struct setup *st, struct hostport *hp, struct wb_err *e)
+{
+	long n = 0;
+
+	if (st->port && parse_long(st->port, 1, 65535, &n)) {
+		err_set(e, EX_USAGE, "--port: not a port number (1-65535): '%s'", st->port);
+		return -1;
+	}
+	if (hostport_parse(st->c.server, st->c.tls.mode == TLS_IMPLICIT ? "995" : "110",
+	                   hp, e))
+		return -1;
+	if (st->port)
+		snprintf(hp->port, sizeof hp->port, "%ld", n);
+	return 0;
+}
+
 static void pick_target(struct setup *st, struct dlv *d)
 {
 	if (st->c.mode == MODE_LIST)
@@ -454,10 +490,11 @@ int pop3get_main(int argc, char **argv)
 			return usage_error("%s", e.msg);
 		return err_report(&e, NULL, NULL);
 	}
-	if (hostport_parse(st.c.server, st.port ? st.port :
-	                   st.c.tls.mode == TLS_IMPLICIT ? "995" : "110", &hp, &e))
+	if (server_of(&st, &hp, &e))
 		return usage_error("%s", e.msg);
 	st.c.server = hp.host;
+	if (st.c.max_time_ms)
+		st.c.run_deadline = mono_ms() + st.c.max_time_ms;
 	if (st.c.mode != MODE_INFO && get_secret(&st, hp.host, &e))
 		return err_report(&e, NULL, NULL);
 	signal(SIGPIPE, SIG_IGN);

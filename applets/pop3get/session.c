@@ -13,38 +13,75 @@
 #include "pop3.h"
 #include "account.h"
 #include "base64.h"
+#include "text.h"
 #include "util.h"
 
 static const char *const state_name[] = {
 	"greeting", "CAPA", "STLS", "auth", "STAT", "window", "QUIT", "done",
 };
 
-void pop3_clean(char *out, size_t max, const char *in)
+int64_t pop3_deadline(const struct pop3cfg *c, int64_t ms)
 {
-	size_t i, o = 0;
+	int64_t d = mono_ms() + ms;
 
-	for (i = 0; in[i] && o + 1 < max; i++)
-		out[o++] = (in[i] >= 0x20 && in[i] < 0x7f) ? in[i] : '?';
-	out[o] = 0;
+	return c->run_deadline && c->run_deadline < d ? c->run_deadline : d;
+}
+
+/* past --max-time: the reason for the failure whatever the I/O said */
+int pop3_over(const struct pop3cfg *c, struct wb_err *e)
+{
+	if (!c->run_deadline || mono_ms() < c->run_deadline)
+		return 0;
+	err_set(e, EX_TEMPFAIL, "--max-time of %ld s reached (nothing unstored "
+	        "deleted; run again to go on)", c->max_time_ms / 1000);
+	return 1;
 }
 
 static int io_fail(struct pop3 *p, int r, struct wb_err *e)
 {
 	p->insync = 0;
-	err_set(e, io_exitcode(r), "%s", io_strerror(p->s, r));
+	if (!pop3_over(p->cfg, e))
+		err_set(e, io_exitcode(r), "%s", io_strerror(p->s, r));
 	return -1;
+}
+
+/* a write bounded by --timeout and by --max-time */
+static int bounded(struct pop3 *p, int (*fn)(struct stream *s, const char *l, size_t n),
+                   const char *line, size_t show)
+{
+	int saved = p->s->timeout_ms, r;
+	int64_t left = pop3_deadline(p->cfg, saved) - mono_ms();
+
+	if (left <= 0)
+		return IO_TIMEOUT;
+	p->s->timeout_ms = (int)left;
+	r = fn(p->s, line, show);
+	p->s->timeout_ms = saved;
+	return r;
+}
+
+static int do_write(struct stream *s, const char *line, size_t show)
+{
+	return line_write(s, line, show);
+}
+
+static int do_flush(struct stream *s, const char *line, size_t show)
+{
+	(void)line;
+	(void)show;
+	return stream_flush(s);
 }
 
 static int send_line(struct pop3 *p, const char *line, size_t show, struct wb_err *e)
 {
-	int r = line_write(p->s, line, show);
+	int r = bounded(p, do_write, line, show);
 
 	return r == IO_OK ? 0 : io_fail(p, r, e);
 }
 
 static int flush(struct pop3 *p, struct wb_err *e)
 {
-	int r = stream_flush(p->s);
+	int r = bounded(p, do_flush, NULL, 0);
 
 	return r == IO_OK ? 0 : io_fail(p, r, e);
 }
@@ -53,13 +90,14 @@ int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
 {
 	char c[128];
 	size_t n;
-	int r = line_read(p->s, line, POP3_LINE_MAX, &n);
+	int r = line_read_by(p->s, line, POP3_LINE_MAX, &n,
+	                     pop3_deadline(p->cfg, p->s->timeout_ms));
 
 	if (r != IO_OK)
 		return io_fail(p, r, e);
 	if (strlen(line) != n || (r = resp_status(line, text)) == RESP_BAD) {
 		p->insync = 0;
-		pop3_clean(c, sizeof c, line);
+		text_clean(c, sizeof c, line, strlen(line));
 		err_set(e, EX_PROTOCOL, "not a POP3 reply: '%s'", c);
 		return -1;
 	}
@@ -75,7 +113,7 @@ int pop3_refused(const char *text, int code, struct wb_err *e)
 		code = EX_TEMPFAIL;
 	else if (prefix_icase(text, "[AUTH]"))
 		code = EX_NOPERM;
-	pop3_clean(c, sizeof c, text);
+	text_clean(c, sizeof c, text, strlen(text));
 	err_set(e, code, "server said: -ERR %s", c);
 	return -1;
 }
@@ -93,9 +131,40 @@ static int command(struct pop3 *p, const char *cmd, size_t show, int code,
 	return r == RESP_OK ? 0 : pop3_refused(*text, code, e);
 }
 
+/* stream_read by an absolute deadline (the stream's own wait is
+ * relative, restarted on every read) */
+static int read_by(struct stream *s, char *buf, size_t max, size_t *got,
+                   int64_t deadline)
+{
+	int saved = s->timeout_ms, r;
+	int64_t left = deadline - mono_ms();
+
+	if (left <= 0)
+		return IO_TIMEOUT;
+	if (left < saved)
+		s->timeout_ms = (int)left;
+	r = stream_read(s, buf, max, got);
+	s->timeout_ms = saved;
+	return r;
+}
+
+static int body_io_fail(struct stream *s, const struct body_io *io, int r,
+                        struct wb_err *e)
+{
+	if (r == IO_TIMEOUT && io->deadline && mono_ms() >= io->deadline)
+		err_set(e, EX_TEMPFAIL, "message not complete within %lld ms (--timeout "
+		        "plus 1 s per %u bytes announced)", (long long)io->budget_ms,
+		        POP3_MIN_RATE);
+	else
+		err_set(e, io_exitcode(r), "%s in the middle of a message",
+		        io_strerror(s, r));
+	return -1;
+}
+
 /* the body of a multi-line reply, decoded, into d (NULL: discarded); a
- * body growing past limit bytes (0: none) is a lying server */
-int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
+ * body growing past io->limit bytes (0: none) is a lying server, one
+ * still going at io->deadline (0: none) a dripping one */
+int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err *e)
 {
 	char in[STREAM_RBUF], out[STREAM_RBUF + 1];
 	struct wb_err failed = { 0, "" };
@@ -104,21 +173,22 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 	int r;
 
 	body_init(&b);
+	io->wire = 0;
 	while (b.st != B_DONE) {
-		if ((r = stream_read(s, in, sizeof in, &got)) != IO_OK) {
-			err_set(e, io_exitcode(r), "%s in the middle of a message",
-			        io_strerror(s, r));
-			return -1;
-		}
+		r = io->deadline ? read_by(s, in, sizeof in, &got, io->deadline) :
+		    stream_read(s, in, sizeof in, &got);
+		if (r != IO_OK)
+			return body_io_fail(s, io, r, e);
 		used = body_feed(&b, in, got, out, &n);
+		io->wire += used;
 		/* the rest is the next reply: give it back to the stream */
 		if (stream_unread(s, got - used)) {
 			err_set(e, EX_SOFTWARE, "cannot give back %zu bytes", got - used);
 			return -1;
 		}
-		if (limit && b.bytes > limit) {
-			err_set(e, EX_PROTOCOL, "message larger than the %llu bytes "
-			        "announced", (unsigned long long)limit);
+		if (io->limit && b.bytes > io->limit) {
+			err_set(e, EX_PROTOCOL, "message larger than announced (over %llu "
+			        "bytes): refused", (unsigned long long)io->limit);
 			return -1;
 		}
 		if (n && d && dlv_write(d, out, n, e)) {
@@ -133,15 +203,17 @@ int pop3_body(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
 	return 0;
 }
 
-/* a CAPA listing line by line (bounded lines, at most 200 of them) */
+/* a CAPA listing line by line (bounded lines, at most 200 of them, all
+ * within one --timeout: a dripping server cannot stretch it) */
 static int read_capa(struct pop3 *p, struct wb_err *e)
 {
 	char c[POP3_LINE_MAX + 1];
+	int64_t by = pop3_deadline(p->cfg, p->s->timeout_ms);
 	size_t n;
 	int r, lines;
 
 	for (lines = 0;; lines++) {
-		if ((r = line_read(p->s, p->line, POP3_LINE_MAX, &n)) != IO_OK)
+		if ((r = line_read_by(p->s, p->line, POP3_LINE_MAX, &n, by)) != IO_OK)
 			return io_fail(p, r, e);
 		if (!strcmp(p->line, "."))
 			return 0;
@@ -151,7 +223,9 @@ static int read_capa(struct pop3 *p, struct wb_err *e)
 			return -1;
 		}
 		if (p->cfg->mode == MODE_INFO) {
-			pop3_clean(c, sizeof c, p->line[0] == '.' ? p->line + 1 : p->line);
+			const char *l = p->line[0] == '.' ? p->line + 1 : p->line;
+
+			text_clean(c, sizeof c, l, strlen(l));
 			printf("capa: %s\n", c);
 		}
 		resp_capa(p->line[0] == '.' ? p->line + 1 : p->line, &p->caps);
@@ -170,7 +244,7 @@ static int st_greeting(struct pop3 *p, struct wb_err *e)
 		return pop3_refused(text, EX_UNAVAILABLE, e);
 	p->apop_ok = CFG_POP3GET_APOP && apop_timestamp(text, p->ts);
 	if (p->cfg->mode == MODE_INFO) {
-		pop3_clean(c, sizeof c, text);
+		text_clean(c, sizeof c, text, strlen(text));
 		printf("greeting: +OK %s\napop: %s\n", c, p->apop_ok ? "yes" : "no");
 	}
 	p->st = P_CAPA;
@@ -238,21 +312,34 @@ static int pick_auth(struct pop3 *p, struct wb_err *e)
 		return -1;
 	}
 	if (a != AUTH_APOP && !cleartext_ok(p)) {
-		err_set(e, EX_NOPERM, "refusing to send a password in clear text without "
-		        "TLS (--auth-plaintext allows it; or use APOP)");
+		err_set(e, EX_NOPERM, "%s; use --tls/--starttls or --auth-plaintext",
+		        p->cfg->auth == AUTH_AUTO ? "server offers only clear-text login "
+		        "over an unencrypted connection" : "refusing to send a password in "
+		        "clear text over an unencrypted connection");
 		return -1;
 	}
 	return a;
 }
 
+/* APOP refused under --auth auto and no clear-text fallback allowed here:
+ * say why nothing else was tried */
+static void no_fallback(struct wb_err *e)
+{
+	char why[sizeof e->msg];
+
+	snprintf(why, sizeof why, "%s", e->msg);
+	err_set(e, EX_NOPERM, "%.120s; no clear-text login tried over an unencrypted "
+	        "connection (use --tls/--starttls or --auth-plaintext)", why);
+}
+
 static int auth_plain(struct pop3 *p, struct wb_err *e)
 {
-	static char raw[SECRET_MAX + 600], line[BASE64_LEN(sizeof raw) + 16];
+	char *raw = p->authbuf.plain.raw, *line = p->authbuf.plain.line;
 	const char *text;
 	size_t u = strlen(p->cfg->user), s = strlen(p->cfg->secret);
 	int r;
 
-	if (u * 2 + s + 2 > sizeof raw) {
+	if (u * 2 + s + 2 > sizeof p->authbuf.plain.raw) {
 		err_set(e, EX_USAGE, "user name or password too long");
 		return -1;
 	}
@@ -261,10 +348,10 @@ static int auth_plain(struct pop3 *p, struct wb_err *e)
 	raw[u + 1] = 0;
 	memcpy(raw + u + 2, p->cfg->secret, s);
 	memcpy(line, "AUTH PLAIN ", 11);
-	base64_encode(raw, u + s + 2, line + 11, sizeof line - 11);
-	secure_zero(raw, sizeof raw);
+	base64_encode(raw, u + s + 2, line + 11, sizeof p->authbuf.plain.line - 11);
+	secure_zero(raw, sizeof p->authbuf.plain.raw);
 	r = command(p, line, 11, EX_NOPERM, &text, e);
-	secure_zero(line, sizeof line);
+	secure_zero(line, sizeof p->authbuf.plain.line);
 	/* a "+ " challenge: the server ignored the initial response (RFC 5034
 	 * requires it to take one); the session is out of step and dropped */
 	if (r && e->code == EX_PROTOCOL && p->line[0] == '+' &&
@@ -291,26 +378,28 @@ static int auth_apop(struct pop3 *p, struct wb_err *e)
 
 static int auth_user(struct pop3 *p, struct wb_err *e)
 {
-	static char line[SECRET_MAX + 16];
+	char *line = p->authbuf.user;
+	size_t max = sizeof p->authbuf.user;
 	const char *text;
 	int r;
 
-	snprintf(line, sizeof line, "USER %s", p->cfg->user);
+	snprintf(line, max, "USER %s", p->cfg->user);
 	r = command(p, line, (size_t)-1, EX_NOPERM, &text, e);
 	if (r == 0) {
-		snprintf(line, sizeof line, "PASS %s", p->cfg->secret);
+		snprintf(line, max, "PASS %s", p->cfg->secret);
 		r = command(p, line, 5, EX_NOPERM, &text, e);
 	}
-	secure_zero(line, sizeof line);
+	secure_zero(line, max);
 	return r;
 }
 
+/* exactly the mechanism a: never another one in its place */
 static int auth(struct pop3 *p, int a, struct wb_err *e)
 {
 	if (a == AUTH_PLAIN)
 		return auth_plain(p, e);
-	if (CFG_POP3GET_APOP && a == AUTH_APOP)
-		return auth_apop(p, e);
+	if (a == AUTH_APOP)
+		return CFG_POP3GET_APOP ? auth_apop(p, e) : -1;
 	return auth_user(p, e);
 }
 
@@ -325,7 +414,10 @@ static int st_auth(struct pop3 *p, struct wb_err *e)
 		return -1;
 	r = auth(p, a, e);
 	if (r && a == AUTH_APOP && p->cfg->auth == AUTH_AUTO && p->insync &&
-	    e->code == EX_NOPERM && cleartext_ok(p)) {
+	    e->code == EX_NOPERM && !cleartext_ok(p))
+		no_fallback(e);
+	else if (r && a == AUTH_APOP && p->cfg->auth == AUTH_AUTO && p->insync &&
+	    e->code == EX_NOPERM) {
 		if (p->s->verbose)
 			fprintf(stderr, "%s: APOP refused, trying %s\n", wb_applet,
 			        p->caps & CAPA_SASL_PLAIN ? "AUTH PLAIN" : "USER/PASS");
@@ -344,7 +436,7 @@ static int st_stat(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STAT", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	if (resp_stat(text, &p->count, &p->total)) {
-		pop3_clean(c, sizeof c, text);
+		text_clean(c, sizeof c, text, strlen(text));
 		err_set(e, EX_PROTOCOL, "bad STAT reply '%s'", c);
 		return -1;
 	}

@@ -1,11 +1,19 @@
 /* uidl.c - the -n state file: a header line, then one UIDL per line, in
  * server order. Read once (mmap, bounded size) and validated; lookups
  * start where the last one matched, so a run over a mailbox in its usual
- * order is linear. Every change is a new file written in full, fsynced
- * and renamed over the old one (then the directory is fsynced), so a
- * crash leaves the old or the new state, never a mix. */
+ * order is linear. Each window's new UIDLs are appended and fsynced before
+ * its DELEs (a torn last line from a crash is cut off at the next open:
+ * its message was not deleted yet). After a complete run the file is
+ * compacted to the UIDLs still on the server only when it has grown past
+ * twice that (temp file, fsync, rename, fsync of the directory), so the
+ * writes stay linear in the mailbox. Nothing here follows a symlink or
+ * truncates a file it did not create: temp files come from mkstemp in the
+ * same directory, the state and lock files are opened O_NOFOLLOW and must
+ * be regular files with one link, and a directory others may write to
+ * without the sticky bit is refused (anyone there could swap the files). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +43,63 @@ size_t uidl_check(const char *p, size_t n)
 	return 0;
 }
 
+/* a regular file with a single link (not a device, FIFO or a hard link
+ * someone made to a file of ours) */
+static int plain_file(int fd, const char *path, const char *what, struct wb_err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		err_sys(e, EX_IOERR, "%s %s", what, path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		err_set(e, EX_CONFIG, "%s %s is not a regular file with one link: refused",
+		        what, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* the directory of path into dir */
+static int dir_of(const char *path, char *dir, size_t max)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strlcopy(dir, ".", max);
+	if (slash == path)
+		return strlcopy(dir, "/", max);
+	if ((size_t)(slash - path) >= max)
+		return -1;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = 0;
+	return 0;
+}
+
+/* others may create and replace names in a directory writable by them
+ * unless it is sticky (/tmp): the state cannot be kept safely there */
+static int safe_dir(const char *path, struct wb_err *e)
+{
+	char dir[4096];
+	struct stat st;
+
+	if (dir_of(path, dir, sizeof dir)) {
+		err_set(e, EX_USAGE, "state file name too long");
+		return -1;
+	}
+	if (stat(dir, &st) != 0) {
+		err_sys(e, EX_IOERR, "state directory %s", dir);
+		return -1;
+	}
+	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)) {
+		err_set(e, EX_CONFIG, "state directory %s is writable by others and not "
+		        "sticky: refused (anyone could replace the state or its lock)", dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* one run at a time per state file: two overlapping runs (a slow cron
  * job and the next one) would each fetch the same new messages and
  * overwrite each other's state. The state file is replaced by rename, so
@@ -49,11 +114,17 @@ static int lock(struct uidl *u, struct wb_err *e)
 		err_set(e, EX_USAGE, "state file name too long");
 		return -1;
 	}
-	u->lockfd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	u->lockfd = open(lk, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (u->lockfd < 0 && errno == ELOOP) {
+		err_set(e, EX_CONFIG, "state lock %s is a symlink: refused", lk);
+		return -1;
+	}
 	if (u->lockfd < 0) {
 		err_sys(e, EX_IOERR, "state lock %s", lk);
 		return -1;
 	}
+	if (plain_file(u->lockfd, lk, "state lock", e))
+		return -1;
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
@@ -67,29 +138,61 @@ static int lock(struct uidl *u, struct wb_err *e)
 	return -1;
 }
 
-int uidl_open(struct uidl *u, const char *path, struct wb_err *e)
+/* the state file, read-write for appends (missing: fd -1, empty) */
+static int open_state(struct uidl *u, struct wb_err *e)
 {
 	struct stat st;
+
+	u->fd = open(u->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (u->fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP)
+			err_set(e, EX_CONFIG, "state file %s is a symlink: refused", u->path);
+		else
+			err_sys(e, EX_IOERR, "state file %s", u->path);
+		return -1;
+	}
+	if (plain_file(u->fd, u->path, "state file", e))
+		return -1;
+	if (fstat(u->fd, &st) != 0 || st.st_size > UIDL_MAX_FILE) {
+		err_set(e, EX_CONFIG, "state file %s: unreadable or larger than %ld bytes",
+		        u->path, UIDL_MAX_FILE);
+		return -1;
+	}
+	u->len = (size_t)st.st_size;
+	return 0;
+}
+
+/* a last line without its newline is a crash in an append: cut it off (its
+ * message was never deleted), so the next append starts a clean line */
+static int cut_torn(struct uidl *u, struct wb_err *e)
+{
+	size_t good = u->len;
+
+	while (good > 0 && u->map[good - 1] != '\n')
+		good--;
+	if (good == u->len || good < HDR)
+		return 0;
+	if (ftruncate(u->fd, (off_t)good) != 0 || fsync(u->fd) != 0) {
+		err_sys(e, EX_IOERR, "state file %s: cutting a torn last line", u->path);
+		return -1;
+	}
+	u->len = good;
+	return 0;
+}
+
+int uidl_open(struct uidl *u, const char *path, struct wb_err *e)
+{
 	size_t bad;
 
 	memset(u, 0, sizeof *u);
 	u->path = path;
 	u->fd = u->prune = u->lockfd = -1;
-	if (lock(u, e))
+	if (safe_dir(path, e) || lock(u, e) || open_state(u, e))
 		return -1;
-	u->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (u->fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		err_sys(e, EX_IOERR, "state file %s", path);
-		return -1;
-	}
-	if (fstat(u->fd, &st) != 0 || st.st_size > UIDL_MAX_FILE) {
-		err_set(e, EX_CONFIG, "state file %s: unreadable or larger than %ld bytes",
-		        path, UIDL_MAX_FILE);
-		return -1;
-	}
-	u->len = (size_t)st.st_size;
+	if (u->fd < 0)
+		return 0;
 	if (u->len) {
 		u->map = mmap(NULL, u->len, PROT_READ, MAP_PRIVATE, u->fd, 0);
 		if (u->map == MAP_FAILED) {
@@ -98,6 +201,9 @@ int uidl_open(struct uidl *u, const char *path, struct wb_err *e)
 			return -1;
 		}
 	}
+	u->maplen = u->len;
+	if (u->map && cut_torn(u, e))
+		return -1;
 	if ((bad = uidl_check(u->map ? u->map : "", u->len)) != 0) {
 		err_set(e, EX_CONFIG, "state file %s: corrupt at line %zu (remove it "
 		        "to fetch every message again)", path, bad);
@@ -136,28 +242,32 @@ int uidl_has(struct uidl *u, const char *uid)
 	return at != 0;
 }
 
-static int tmpname(char *buf, size_t max, const char *path, const char *ext)
+/* a new temp file beside path (mkstemp: O_EXCL, never a symlink's
+ * target); its name into buf */
+static int tmpfile_beside(char *buf, size_t max, const char *path)
 {
-	int n = snprintf(buf, max, "%s.%ld.%s", path, (long)getpid(), ext);
+	int n = snprintf(buf, max, "%s.XXXXXX", path), fd;
 
-	return n < 0 || (size_t)n >= max ? -1 : 0;
+	if (n < 0 || (size_t)n >= max) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkstemp(buf);
+	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+		close(fd);
+		unlink(buf);
+		return -1;
+	}
+	return fd;
 }
 
 /* fsync the directory holding path */
 static int sync_dir(const char *path)
 {
 	char dir[4096];
-	const char *slash = strrchr(path, '/');
 	int fd, r;
 
-	if (!slash)
-		strlcopy(dir, ".", sizeof dir);
-	else if (slash == path)
-		strlcopy(dir, "/", sizeof dir);
-	else if ((size_t)(slash - path) < sizeof dir) {
-		memcpy(dir, path, (size_t)(slash - path));
-		dir[slash - path] = 0;
-	} else
+	if (dir_of(path, dir, sizeof dir))
 		return -1;
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return -1;
@@ -166,29 +276,11 @@ static int sync_dir(const char *path)
 	return r;
 }
 
-/* copy the current state file (or just the header) to fd */
-static int copy_current(const char *path, int fd)
-{
-	char buf[8192];
-	int in = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (in < 0)
-		return errno == ENOENT ? write_full(fd, header, HDR) : -1;
-	while ((r = read(in, buf, sizeof buf)) > 0)
-		if (write_full(fd, buf, (size_t)r))
-			break;
-	close(in);
-	return r == 0 ? 0 : -1;
-}
-
-/* fsync fd, close it, rename tmp over path, fsync the directory */
+/* fsync fd, rename tmp over path, fsync the directory; fd stays open */
 static int install(int fd, const char *tmp, const char *path)
 {
 	int r = fsync(fd);
 
-	if (close(fd) != 0)
-		r = -1;
 	if (r == 0)
 		r = rename(tmp, path);
 	if (r == 0)
@@ -196,44 +288,56 @@ static int install(int fd, const char *tmp, const char *path)
 	return r;
 }
 
-int uidl_add(struct uidl *u, const char *const *uids, size_t n, struct wb_err *e)
+static int put_uids(int fd, const char *const *uids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (write_full(fd, uids[i], strlen(uids[i])) || write_full(fd, "\n", 1))
+			return -1;
+	return 0;
+}
+
+/* no state file yet: create it whole (header and uids) by rename */
+static int create_state(struct uidl *u, const char *const *uids, size_t n)
 {
 	char tmp[4200];
-	size_t i;
-	int fd, r;
+	int fd = tmpfile_beside(tmp, sizeof tmp, u->path);
+
+	if (fd < 0)
+		return -1;
+	if (write_full(fd, header, HDR) || put_uids(fd, uids, n) ||
+	    install(fd, tmp, u->path)) {
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	u->fd = fd;             /* now the state file: later windows append */
+	return 0;
+}
+
+int uidl_add(struct uidl *u, const char *const *uids, size_t n, struct wb_err *e)
+{
+	int r;
 
 	if (n == 0)
 		return 0;
-	if (tmpname(tmp, sizeof tmp, u->path, "tmp")) {
-		err_set(e, EX_USAGE, "state file name too long");
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	r = fd < 0 ? -1 : copy_current(u->path, fd);
-	for (i = 0; r == 0 && i < n; i++)
-		if (write_full(fd, uids[i], strlen(uids[i])) || write_full(fd, "\n", 1))
-			r = -1;
-	if (r == 0)
-		r = install(fd, tmp, u->path);
-	else if (fd >= 0)
-		close(fd);
-	if (r != 0) {
+	if (u->fd < 0)
+		r = create_state(u, uids, n);
+	else
+		r = lseek(u->fd, 0, SEEK_END) < 0 || put_uids(u->fd, uids, n) ||
+		    fsync(u->fd) != 0 ? -1 : 0;
+	if (r != 0)
 		err_sys(e, EX_IOERR, "updating state file %s", u->path);
-		unlink(tmp);
-	}
 	return r;
 }
 
 int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e)
 {
 	if (u->prune < 0) {
-		if (tmpname(u->prune_path, sizeof u->prune_path, u->path, "new")) {
-			err_set(e, EX_USAGE, "state file name too long");
-			return -1;
-		}
-		u->prune = open(u->prune_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		u->prune = tmpfile_beside(u->prune_path, sizeof u->prune_path, u->path);
 		if (u->prune < 0 || write_full(u->prune, header, HDR)) {
-			err_sys(e, EX_IOERR, "writing %s", u->prune_path);
+			err_sys(e, EX_IOERR, "writing a temp file beside %s", u->path);
 			return -1;
 		}
 	}
@@ -244,32 +348,46 @@ int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e)
 	return 0;
 }
 
+/* compacting pays once the file holds more than twice the live set */
+static int worth_compacting(const struct uidl *u, off_t live)
+{
+	struct stat st;
+
+	if (u->fd < 0 || fstat(u->fd, &st) != 0)
+		return u->fd >= 0;
+	return st.st_size > 2 * live;
+}
+
 int uidl_commit(struct uidl *u, struct wb_err *e)
 {
-	int fd = u->prune;
+	off_t live;
 
-	if (fd < 0) {           /* nothing kept: an empty state */
+	if (u->prune < 0) {     /* nothing kept: an empty state */
 		if (uidl_keep(u, "x", e))
 			return -1;
-		fd = u->prune;
-		if (ftruncate(fd, (off_t)HDR) != 0 || lseek(fd, 0, SEEK_END) < 0) {
+		if (ftruncate(u->prune, (off_t)HDR) != 0) {
 			err_sys(e, EX_IOERR, "writing %s", u->prune_path);
 			return -1;
 		}
 	}
-	u->prune = -1;
-	if (install(fd, u->prune_path, u->path) != 0) {
-		err_sys(e, EX_IOERR, "updating state file %s", u->path);
-		unlink(u->prune_path);
+	if (u->prune >= 0 && u->fd < 0)
+		return 0;       /* no state: nothing to compact (close drops it) */
+	live = lseek(u->prune, 0, SEEK_END);
+	if (live < 0 || !worth_compacting(u, live))
+		return 0;
+	if (install(u->prune, u->prune_path, u->path)) {
+		err_sys(e, EX_IOERR, "compacting state file %s", u->path);
 		return -1;
 	}
+	close(u->prune);
+	u->prune = -1;
 	return 0;
 }
 
 void uidl_close(struct uidl *u)
 {
 	if (u->map)
-		munmap((void *)u->map, u->len);
+		munmap((void *)u->map, u->maplen);
 	if (u->fd >= 0)
 		close(u->fd);
 	if (u->prune >= 0) {

@@ -11,6 +11,7 @@
 #include "sysopts.h"
 #include "pop3.h"
 #include "opt.h"
+#include "text.h"
 
 typedef int (*msg_fn)(struct pop3 *p, struct pop3msg *m, struct wb_err *e);
 
@@ -87,7 +88,7 @@ static int bad(struct pop3 *p, const char *what, unsigned long n, struct wb_err 
 {
 	char c[64];
 
-	pop3_clean(c, sizeof c, p->line);
+	text_clean(c, sizeof c, p->line, strlen(p->line));
 	p->insync = 0;
 	err_set(e, EX_PROTOCOL, "bad %s %lu reply '%s'", what, n, c);
 	return -1;
@@ -143,13 +144,58 @@ static void list_line(const struct pop3msg *m)
 	printf("%lu %llu %s\n", m->num, m->size, m->uid[0] ? m->uid : "-");
 }
 
+void body_bounds(const struct pop3cfg *c, int timeout_ms, unsigned long long size,
+                 struct body_io *io)
+{
+	unsigned long long lim = size + size / 8 + POP3_SIZE_SLACK;
+
+	io->limit = lim;
+	io->budget_ms = (int64_t)timeout_ms + (int64_t)(size / POP3_MIN_RATE) * 1000;
+	io->deadline = pop3_deadline(c, io->budget_ms);
+}
+
+/* a complete message far shorter than LIST announced: a cut-off copy (a
+ * false end, a server that lost part of it) is reported and not stored */
+static int too_short(struct pop3 *p, const struct pop3msg *m, const struct body_io *io,
+                     struct wb_err *e)
+{
+	if (p->cfg->headers || io->wire >= m->size / 2)
+		return 0;
+	err_set(e, EX_PROTOCOL, "message %lu is %llu bytes, LIST announced %llu: "
+	        "not stored (left on the server)", m->num, (unsigned long long)io->wire,
+	        m->size);
+	if (p->failed)          /* the first one is the run's error line */
+		warnmsg("%s: %s", p->cfg->server, e->msg);
+	return 1;
+}
+
+/* a message's end is trusted once a valid reply follows it; garbage there
+ * means the "end" was inside the message: that copy is taken back */
+static void confirm(struct pop3 *p, int r, const struct wb_err *e)
+{
+	struct pop3msg *m = p->unconfirmed;
+	int back;
+
+	p->unconfirmed = NULL;
+	if (!m || r >= 0 || e->code != EX_PROTOCOL)
+		return;
+	back = dlv_unend(p->dlv) == 0;
+	p->fetched -= back;
+	m->stored = 0;
+	warnmsg("%s: message %lu: its end was followed by garbage: %s", p->cfg->server,
+	        m->num, back ? "not stored" : "delivered already, but not recorded "
+	        "or deleted");
+}
+
 /* RETR/TOP reply and body into the target; soft failures drain the body */
 static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 {
 	struct dlv *d = p->failed ? NULL : p->dlv;
+	struct body_io io;
 	const char *text;
 	int r = pop3_status(p, p->line, &text, e);
 
+	confirm(p, r, e);
 	snprintf(p->stepbuf, sizeof p->stepbuf, "%s %lu",
 	         p->cfg->headers ? "TOP" : "RETR", m->num);
 	p->step = p->stepbuf;
@@ -167,7 +213,8 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		soft(p, e, "delivery");
 		d = NULL;
 	}
-	r = pop3_body(p->s, d, p->cfg->max_size ? m->size : 0, e);
+	body_bounds(p->cfg, p->s->timeout_ms, m->size, &io);
+	r = pop3_body(p->s, d, &io, e);
 	if (r == -2) {          /* the target failed; the body was read on */
 		dlv_abort(d);
 		soft(p, e, "delivery");
@@ -177,7 +224,13 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		if (d && d->fd >= 0)
 			dlv_abort(d);
 		p->insync = 0;
+		pop3_over(p->cfg, e);
 		return -1;
+	}
+	if (d && too_short(p, m, &io, e)) {
+		dlv_abort(d);
+		soft(p, e, p->stepbuf);
+		return 0;
 	}
 	if (d && dlv_end(d, e)) {
 		soft(p, e, "delivery");
@@ -185,7 +238,25 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 	}
 	m->stored = d != NULL;
 	p->fetched += m->stored;
+	p->unconfirmed = m->stored ? m : NULL;
 	return 0;
+}
+
+/* the window's last message is confirmed by a NOOP's reply (RFC 1939:
+ * always there) before anything is made visible */
+static int confirm_last(struct pop3 *p, struct wb_err *e)
+{
+	const char *text;
+	int r;
+
+	if (!p->unconfirmed)
+		return 0;
+	p->step = "NOOP";
+	if (pop3_send(p, "NOOP", e) || pop3_flush(p, e))
+		return -1;
+	r = pop3_status(p, p->line, &text, e);
+	confirm(p, r, e);
+	return r < 0 ? -1 : 0;
 }
 
 static int rcv_dele(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
@@ -286,7 +357,8 @@ static int info(struct pop3 *p, struct wb_err *e)
 	const struct pop3cfg *c = p->cfg;
 	int uidl = c->only_new || c->mode == MODE_LIST;
 
-	if ((c->max_size || c->mode == MODE_LIST) && phase(p, snd_list, rcv_list, 0, e))
+	/* sizes always: each body's bounds come from them */
+	if (phase(p, snd_list, rcv_list, 0, e))
 		return -1;
 	if (uidl && c->only_new && (p->caps & CAPA_SEEN) && !(p->caps & CAPA_UIDL)) {
 		no_uidl(e);
@@ -332,7 +404,8 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 	p->step = "LIST";
 	if (info(p, e) || (!p->failed && choose(p, e)))
 		return -1;
-	if (!p->failed && phase(p, snd_retr, rcv_retr, 1, e)) {
+	p->unconfirmed = NULL;
+	if (!p->failed && (phase(p, snd_retr, rcv_retr, 1, e) || confirm_last(p, e))) {
 		struct wb_err e2;
 
 		make_durable(p, &e2);   /* complete messages stay; none deleted */

@@ -1,7 +1,8 @@
 /* fuzz_pop3_body.c - the dot-terminated body decoder and mboxrd quoting.
  * Byte 0 picks a split point: the input decoded in two pieces must give
  * the same output and end as in one piece (and byte by byte), output never
- * exceeds input + 1, and mboxrd quoting is the same split or not. */
+ * exceeds input + 1, and mboxrd quoting is the same split or not. Only
+ * CRLF "." CRLF (or "." CRLF first) ends a body: never a bare LF's dot. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	na = decode(in, n, n, a, &ua, &da);
 	nb = decode(in, n, cut, b, &ub, &db);
 	if (na != nb || ua != ub || da != db || memcmp(a, b, na) || na > n + 1)
+		abort();
+	if (da && !(ua == 3 && !memcmp(in, ".\r\n", 3)) &&
+	    !(ua >= 5 && !memcmp(in + ua - 5, "\r\n.\r\n", 5)))
 		abort();
 	nb = bytewise(in, n, b, &ub, &db);
 	if (na != nb || ua != ub || da != db || memcmp(a, b, na))

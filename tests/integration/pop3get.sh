@@ -75,6 +75,17 @@ t_exit 78 "config file with a password readable by others: 78" env -u POP3_PASSW
 printf 'server %s\nbogus-key 1\n' "$SRV" > "$T_DIR/conf2"
 t_exit 78 "unknown config key: 78" "$WB" pop3get -C "$T_DIR/conf2" -u alice -s
 t_grep "unknown key named with file and line" 'conf2.*2.*bogus-key' "$T_DIR/err"
+# --port overrides the port of -S HOST:PORT (as in smtpsend)
+t_exit 0 "--port overrides -S HOST:PORT" "$WB" pop3get -S 127.0.0.1:1 --port "$PORT" -u alice -s
+t_exit 64 "--port abc: usage error 64" "$WB" pop3get -S 127.0.0.1 --port abc -u alice -s
+t_grep "--port abc: says so" 'port: not a port number' "$T_DIR/err"
+t_exit 64 "--port 0: usage error 64" "$WB" pop3get -S 127.0.0.1 --port 0 -u alice -s
+# actions and -C are command-line only: refused in a config file
+for k in stat list serverinfo config; do
+	printf 'server %s\n%s on\n' "$SRV" "$k" > "$T_DIR/conf3"
+	t_exit 78 "config key '$k' refused (command-line only): 78" "$WB" pop3get -C "$T_DIR/conf3" -u alice
+	t_grep "config key '$k': file, line and key named" "conf3:2: .*'$k' is a command-line option" "$T_DIR/err"
+done
 t_exit 78 "no password anywhere: 78" env -u POP3_PASSWORD HOME=$T_DIR "$WB" pop3get -S "$SRV" -u alice -s
 
 # ---- mbox, stdout, MDA, -t, MSGNUM, --max-size
@@ -105,8 +116,25 @@ t_exit 74 "hung MDA: killed after --timeout, 74" pg --timeout 1 -x "sleep 60"
 t_true "hung MDA: given up within seconds" [ $(($(date +%s) - t0)) -lt 20 ]
 t_grep "hung MDA: says so" "did not exit within 1000 ms|took no input" "$T_DIR/err"
 t_true "hung MDA: nothing deleted" [ "$(on_server)" = "$NSRC" ]
-t_exit 74 "mbox on a full disk (/dev/full): 74" pg -o /dev/full
+# a full disk: a file size limit (SIGXFSZ ignored, so write fails EFBIG);
+# /dev/full is no mbox (not a regular file: refused with 78)
+t_exit 74 "mbox on a full disk (ulimit -f): 74" sh -c 'ulimit -f 64; trap "" XFSZ; exec "$@"' sh \
+	"$WB" pop3get -S "$SRV" -u alice --timeout 10 -o "$T_DIR/fullbox"
 t_true "full disk: nothing deleted" [ "$(on_server)" = "$NSRC" ]
+t_exit 78 "-o /dev/full (not a regular file): refused, 78" pg -o /dev/full
+# -o never writes through a symlink or a hard link planted beside it
+printf 'precious\n' > "$T_DIR/victim"
+ln -s "$T_DIR/victim" "$T_DIR/symbox"
+t_exit 78 "-o through a symlink: refused, 78" pg -k -o "$T_DIR/symbox"
+t_grep "-o symlink: says why" 'symlink: refused' "$T_DIR/err"
+ln "$T_DIR/victim" "$T_DIR/hardbox"
+t_exit 78 "-o to a hard link: refused, 78" pg -k -o "$T_DIR/hardbox"
+t_true "-o symlink/hard link: the victim untouched" [ "$(cat "$T_DIR/victim")" = precious ]
+printf 'From old\n\nno final newline' > "$T_DIR/oldbox"
+t_exit 0 "-o after a mbox without a final newline" pg -k -o "$T_DIR/oldbox" 1
+t_grep "-o: an empty line before the From_ line" '^$' "$T_DIR/oldbox"
+t_true "-o: From_ line after the empty line" [ "$(sed -n 3,5p "$T_DIR/oldbox" | cut -c1-5 | tr '\n' '|')" = "no fi||From |" ]
+t_true "-o: the dotlock removed afterwards" [ ! -e "$T_DIR/oldbox.lock" ]
 mkdir -p "$T_DIR/ro/new" "$T_DIR/ro/cur" "$T_DIR/ro/tmp"
 chmod 555 "$T_DIR/ro/tmp"
 if [ "$(id -u)" = 0 ]; then
@@ -144,6 +172,19 @@ t_grep "-n locked: says why" 'in use by another run' "$T_DIR/err"
 kill "$lpid"; wait "$lpid" 2>/dev/null
 t_true "-n locked: nothing fetched" [ "$(ls "$T_DIR/md3/new" | wc -l)" = $((NSRC + 1)) ]
 t_true "-n locked: nothing deleted" [ "$(on_server)" = $((NSRC + 1)) ]
+# the state, its lock and temp files follow no symlink; no unsafe directory
+mkdir -p "$T_DIR/shared"; chmod 777 "$T_DIR/shared"
+t_exit 78 "-n state in a directory writable by others, not sticky: 78" pg -n -k --state "$T_DIR/shared/state" -m "$T_DIR/mdsh"
+t_grep "-n unsafe directory: says why" 'writable by others and not sticky' "$T_DIR/err"
+chmod 1777 "$T_DIR/shared"
+t_exit 0 "-n state in a sticky shared directory (like /tmp)" pg -n -k --state "$T_DIR/shared/state" -m "$T_DIR/mdsh"
+ln -s "$T_DIR/created-by-root" "$T_DIR/st2.lock"
+t_exit 78 "-n lock path a symlink: refused, 78" pg -n -k --state "$T_DIR/st2" -m "$T_DIR/mdsh"
+t_true "-n lock symlink: its target not created" [ ! -e "$T_DIR/created-by-root" ]
+printf 'precious\n' > "$T_DIR/victim2"
+ln -s "$T_DIR/victim2" "$T_DIR/st3"
+t_exit 78 "-n state file a symlink: refused, 78" pg -n -k --state "$T_DIR/st3" -m "$T_DIR/mdsh"
+t_true "-n state symlink: the victim untouched" [ "$(cat "$T_DIR/victim2")" = precious ]
 printf 'garbage\n' > "$T_DIR/badstate"
 t_exit 78 "corrupt state file: 78" pg -n -k --state "$T_DIR/badstate"
 t_grep "corrupt state named" 'badstate: corrupt at line 1' "$T_DIR/err"
@@ -187,6 +228,39 @@ if [ "$(sumdir "$T_DIR/md5/new")" = "$(sumdir "$T_DIR/small")" ]; then
 	pass "1,000 messages byte-exact"; else fail "1,000 messages byte-exact"; fi
 t_true "1,000 messages: server empty" [ "$(on_server)" = 0 ]
 
+# ---- the exit codes in --help are the table of docs/pop3get.md
+"$WB" pop3get --help 2>&1 | sed -n '/^Exit:/,$p' | grep -oE '(^|[ ,:])[0-9]+ ' | tr -dc '0-9\n ' |
+	tr ' ' '\n' | grep . | sort -n | uniq > "$T_DIR/help-codes"
+sed -n '/^## Exit codes/,/^## /p' "$TOP/docs/pop3get.md" | grep -oE '^\| [0-9]+ \|' | tr -dc '0-9\n' |
+	sort -n | uniq > "$T_DIR/doc-codes"
+if [ -s "$T_DIR/doc-codes" ] && cmp -s "$T_DIR/help-codes" "$T_DIR/doc-codes"; then
+	pass "--help exit codes = docs/pop3get.md exit table ($(tr '\n' ' ' < "$T_DIR/doc-codes"))"
+else fail "--help exit codes = docs table" "help: $(tr '\n' ' ' < "$T_DIR/help-codes"); docs: $(tr '\n' ' ' < "$T_DIR/doc-codes")"; fi
+t_grep "exit table lists 68 (unknown host)" '^68$' "$T_DIR/doc-codes"
+
+# ---- every example command of docs/pop3get.md, against this Dovecot (host,
+# user, paths substituted; the TLS example on the plain port: tls.sh runs
+# it with --tls; procmail is a stand-in on PATH that stores its input)
+mkdir -p "$T_DIR/exbin"
+printf '#!/bin/sh\n[ "$1 $2" = "-d alice" ] || exit 64\ncat >> "%s/procmail.out"\n' "$T_DIR" > "$T_DIR/exbin/procmail"
+chmod 755 "$T_DIR/exbin/procmail"
+sed -n '/^## Examples/,/^## /p' "$TOP/docs/pop3get.md" | grep '^    pop3get\|^    POP3_PASSWORD' |
+	sed 's/^    //; s/  *# .*$//' > "$T_DIR/examples"
+t_true "docs/pop3get.md has examples" [ "$(wc -l < "$T_DIR/examples")" -ge 5 ]
+i=0
+while IFS= read -r ex <&3; do
+	i=$((i + 1))
+	printf 'Subject: example %d\n\nbody\n' "$i" > "$T_DIR/ex$i"
+	sh "$P3/dovecot.sh" add "$D" alice "$T_DIR/ex$i"
+	cmd=$(printf '%s\n' "$ex" | sed -e "s|-S pop.example.org:995 --tls|-S $SRV|" \
+		-e "s|-S mail |-S $SRV |; s|-S 127.0.0.1 |-S $SRV |; s|-u me|-u alice|; s|-u alerts|-u alice|" \
+		-e "s|procmail -d me|procmail -d alice|; s|/etc/pw|$T_DIR/pw|; s|~/Maildir|$T_DIR/exmd|" \
+		-e "s|/var/mail/alerts|$T_DIR/exalerts|; s|POP3_PASSWORD=\\.\\.\\.|POP3_PASSWORD=alice-secret|" \
+		-e "s|^\\(\\([A-Z0-9_]*=[^ ]* \\)*\\)pop3get |\\1\"\$WB\" pop3get |")
+	t_exit 0 "docs example $i: $ex" env WB="$WB" PATH="$T_DIR/exbin:$PATH" sh -c "$cmd"
+done 3< "$T_DIR/examples"
+t_grep "docs example: -x 'procmail -d me' delivered" '^Subject: example' "$T_DIR/procmail.out"
+
 # ---- scripted fault servers
 fake() {
 	rm -f "$T_DIR/fport" "$T_DIR/flog"
@@ -224,11 +298,77 @@ t_grep "silent: timed out" 'greeting: timed out' "$T_DIR/err"
 unfake
 fake escape
 t_exit 0 "--serverinfo from a server sending escape sequences" "$WB" pop3get -S "$FSRV" --serverinfo
-t_grep "escape: CAPA still shown" '^capa: X-\?\[2JCLEAR$' "$T_DIR/out"
+t_grep "escape: CAPA still shown" '^capa: X-\\x1b\[2JCLEAR$' "$T_DIR/out"
 t_nogrep "escape: no control character reaches the terminal" "$(printf '[\001-\010\016-\037\177]')" "$T_DIR/out"
 unfake
 fake longline
 t_exit 76 "over-long greeting: 76" "$WB" pop3get -S "$FSRV" -u u -s
+unfake
+# a dot after a bare LF is data: one message, stored whole
+fake barelf
+t_exit 0 "bare-LF dot: fetched" "$WB" pop3get -S "$FSRV" -u u -m "$T_DIR/mdbare"
+t_true "bare-LF dot: two messages stored" [ "$(ls "$T_DIR/mdbare/new" | wc -l)" = 2 ]
+t_true "bare-LF dot: message 1 whole (the dot line and 'rest' kept)" \
+	grep -qx rest $(grep -l '^Subject: bare' "$T_DIR/mdbare/new"/*)
+t_grep "bare-LF dot: both deleted" '^COMMITTED 2$' "$T_DIR/flog"
+unfake
+# a copy far shorter than LIST announced: reported, not stored or deleted
+fake short
+t_exit 76 "short message: 76" "$WB" pop3get -S "$FSRV" -u u -n --state "$T_DIR/shortstate" -m "$T_DIR/mdshort"
+t_grep "short message: reported" 'LIST announced 5000' "$T_DIR/err"
+t_true "short message: not stored" [ -z "$(ls "$T_DIR/mdshort/new")" ]
+t_true "short message: not recorded in the -n state" [ ! -s "$T_DIR/shortstate" ]
+t_nogrep "short message: nothing deleted" 'COMMITTED' "$T_DIR/flog"
+unfake
+# more than LIST announced (plus the margin), without --max-size: refused
+fake endless
+t_exit 76 "RETR without end: refused, 76" "$WB" pop3get -S "$FSRV" -u u -m "$T_DIR/mdendless"
+t_grep "RETR without end: says why" 'larger than announced' "$T_DIR/err"
+t_true "RETR without end: nothing stored" [ -z "$(ls "$T_DIR/mdendless/new")$(ls "$T_DIR/mdendless/tmp")" ]
+t_nogrep "RETR without end: nothing deleted" 'COMMITTED' "$T_DIR/flog"
+unfake
+# a byte every 0.5 s: the message's deadline (--timeout + 1 s per 8 KiB)
+fake drip
+t0=$(date +%s)
+t_exit 75 "drip: 75 at the message's deadline" "$WB" pop3get -S "$FSRV" -u u --timeout 2 -m "$T_DIR/mddrip"
+t_true "drip: given up within 10 s (not 30+)" [ $(($(date +%s) - t0)) -lt 10 ]
+t_grep "drip: says why" 'not complete within' "$T_DIR/err"
+t_true "drip: the complete message 1 stored, not the dripping one" [ "$(ls "$T_DIR/mddrip/new" | wc -l)" = 1 ]
+t_nogrep "drip: nothing deleted" 'COMMITTED' "$T_DIR/flog"
+unfake
+# a CAPA listing dripping a line every 0.5 s: one --timeout for all of it
+fake capadrip
+t0=$(date +%s)
+t_exit 75 "dripping CAPA listing: 75 within one --timeout" "$WB" pop3get -S "$FSRV" -u u --timeout 2 -s
+t_true "dripping CAPA: given up within 6 s (not 10+)" [ $(($(date +%s) - t0)) -lt 6 ]
+unfake
+# --max-time bounds the whole run: 75, nothing half-stored, nothing deleted
+fake slow
+t0=$(date +%s)
+t_exit 75 "--max-time 1 over a slow server: 75" "$WB" pop3get -S "$FSRV" -u u --max-time 1 -m "$T_DIR/mdslow"
+t_true "--max-time: ended within 4 s" [ $(($(date +%s) - t0)) -lt 4 ]
+t_grep "--max-time: says so" 'max-time of 1 s reached' "$T_DIR/err"
+t_true "--max-time: nothing partial in tmp/" [ -z "$(ls "$T_DIR/mdslow/tmp")" ]
+t_nogrep "--max-time: nothing deleted" 'COMMITTED' "$T_DIR/flog"
+printf 'server %s\nuser u\npassword p\nmax-time 1\n' "$FSRV" > "$T_DIR/conf-mt"
+chmod 600 "$T_DIR/conf-mt"
+t_exit 75 "config key max-time" "$WB" pop3get -C "$T_DIR/conf-mt" -m "$T_DIR/mdslow"
+t_exit 0 "--max-time long enough: 0" "$WB" pop3get -S "$FSRV" -u u --max-time 20 -k -m "$T_DIR/mdslow2"
+unfake
+# C1 controls (raw 0x9b, U+009B as 0xc2 0x9b) never reach the terminal raw
+fake c1
+t_exit 0 "--serverinfo from a server sending C1 controls" "$WB" pop3get -S "$FSRV" --serverinfo
+t_nogrep "C1: no raw 0x9b in --serverinfo" "$(printf '\233')" "$T_DIR/out"
+t_grep "C1: escaped in the greeting" '^greeting: \+OK \\x9b31mraw \\xc2\\x9b32mencoded ready$' "$T_DIR/out"
+t_grep "C1: escaped in CAPA" '^capa: X-\\x9b2J-\\xc2\\x9b2J$' "$T_DIR/out"
+t_exit 77 "C1 in -ERR: 77" "$WB" pop3get -S "$FSRV" -u u -s
+t_nogrep "C1: no raw 0x9b in the error line" "$(printf '\233')" "$T_DIR/err"
+t_grep "C1: error line escaped" 'x9b31mraw' "$T_DIR/err"
+unfake
+# --auth apop: APOP only, never USER/PASS when it is refused
+fake apop
+t_exit 77 "--auth apop refused: 77" "$WB" pop3get -S "$FSRV" -u u --auth apop -s
+t_nogrep "--auth apop: no USER/PASS fallback" '^(USER|PASS|AUTH)' "$T_DIR/flog"
 unfake
 t_exit 75 "nothing listening: 75" "$WB" pop3get -S "127.0.0.1:$(free_port)" -u u -s
 finish

@@ -13,10 +13,30 @@ MODE:
   silent   accepts, never says anything
   longline a greeting of 5000 bytes without a line end
   escape   terminal escape sequences in the greeting and a CAPA line
+  c1       C1 controls (raw 0x9b, and U+009B as 0xc2 0x9b) in the greeting,
+           a CAPA line and the -ERR answering PASS
+  drip     message 2 comes one byte every 0.5 s (LIST says its real size)
+  slow     every reply after STAT waits 0.4 s (a run that is slow, not stuck)
+  capadrip a CAPA line every 0.5 s (20 of them)
+  endless  LIST 1 says 100 bytes; RETR 1 sends data without end
+  barelf   message 1 holds "a\n.\nrest": a dot after a bare LF is data
+  short    LIST 1 says 5000 bytes; RETR 1 ends after 20
+  apop     a greeting with an APOP timestamp; APOP is refused, USER/PASS
+           would be accepted (and logged)
 """
 import socket, sys, time
 
 MSGS = [b"Subject: one\r\n\r\nfirst\r\n", b"Subject: two\r\n\r\n" + b"x" * 5000 + b"\r\n"]
+
+def msgs(mode):
+    if mode == "barelf":
+        return [b"Subject: bare\r\n\r\na\n.\nrest\r\n", MSGS[1]]
+    if mode == "drip":
+        return [MSGS[0], b"Subject: drip\r\n\r\n" + b"d" * 60 + b"\r\n"]
+    return MSGS
+
+def size(mode, n):
+    return {"endless": 100, "short": 5000}.get(mode if n == 1 else "", len(msgs(mode)[n - 1]))
 
 def log(f, line):
     f.write(line + "\n")
@@ -34,7 +54,23 @@ def lines(conn):
         yield line.rstrip(b"\r").decode("latin-1")
 
 def retr(conn, mode, n):
-    body = MSGS[n - 1]
+    body = msgs(mode)[n - 1]
+    if mode == "drip" and n == 2:
+        conn.sendall(b"+OK\r\n")
+        for i in range(len(body)):
+            conn.sendall(body[i:i + 1])
+            time.sleep(0.5)
+        conn.sendall(b".\r\n")
+        return True
+    if mode == "endless" and n == 1:
+        conn.sendall(b"+OK\r\n")
+        line = b"y" * 1022 + b"\r\n"
+        for i in range(100000):
+            conn.sendall(line)
+        return False
+    if mode == "short" and n == 1:
+        conn.sendall(b"+OK\r\nSubject: cut\r\n\r\nx\r\n.\r\n")
+        return True
     if mode == "drop" and n == 2:
         conn.sendall(b"+OK\r\n" + body[:len(body) // 2])
         time.sleep(0.2)
@@ -43,10 +79,24 @@ def retr(conn, mode, n):
     return True
 
 def answer(conn, mode, cmd, arg, dele, f):
-    if cmd == "CAPA":
+    if mode == "slow" and cmd not in ("CAPA", "USER", "PASS", "STAT"):
+        time.sleep(0.4)
+    if mode == "c1" and cmd == "PASS":
+        conn.sendall(b"-ERR \x9b31mraw \xc2\x9b32mencoded\r\n")
+    elif mode == "apop" and cmd == "APOP":
+        conn.sendall(b"-ERR [AUTH] APOP refused\r\n")
+    elif cmd == "CAPA" and mode == "capadrip":
+        conn.sendall(b"+OK\r\n")
+        for i in range(20):
+            conn.sendall(b"X-%d\r\n" % i)
+            time.sleep(0.5)
+        conn.sendall(b"USER\r\n.\r\n")
+    elif cmd == "CAPA":
         caps = b"USER\r\nPIPELINING\r\n" + (b"" if mode == "nouidl" else b"UIDL\r\n")
         if mode == "escape":
             caps += b"X-\x1b[2JCLEAR\r\n"
+        if mode == "c1":
+            caps += b"X-\x9b2J-\xc2\x9b2J\r\n"
         conn.sendall(b"+OK\r\n" + caps + b".\r\n")
     elif cmd in ("USER", "PASS", "NOOP", "RSET"):
         conn.sendall(b"+OK\r\n")
@@ -54,9 +104,9 @@ def answer(conn, mode, cmd, arg, dele, f):
         if mode == "garbage":
             conn.sendall(b"+OK lots of mail\r\n")
         else:
-            conn.sendall(b"+OK %d %d\r\n" % (len(MSGS), sum(map(len, MSGS))))
+            conn.sendall(b"+OK %d %d\r\n" % (len(MSGS), sum(map(len, msgs(mode)))))
     elif cmd == "LIST" and arg:
-        conn.sendall(b"+OK %s %d\r\n" % (arg.encode(), len(MSGS[int(arg) - 1])))
+        conn.sendall(b"+OK %s %d\r\n" % (arg.encode(), size(mode, int(arg))))
     elif cmd == "UIDL" and arg and mode != "nouidl":
         conn.sendall(b"+OK %s uid-%s\r\n" % (arg.encode(), arg.encode()))
     elif cmd == "RETR":
@@ -83,6 +133,10 @@ def serve(conn, mode, f):
         return
     if mode == "escape":
         conn.sendall(b"+OK \x1b]0;pwned\x07fake ready\r\n")
+    elif mode == "c1":
+        conn.sendall(b"+OK \x9b31mraw \xc2\x9b32mencoded ready\r\n")
+    elif mode == "apop":
+        conn.sendall(b"+OK fake ready <1.2@fake>\r\n")
     else:
         conn.sendall(b"+OK fake ready\r\n")
     dele = []

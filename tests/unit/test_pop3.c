@@ -139,13 +139,26 @@ static const struct { const char *in, *out; size_t rest; } bodies[] = {
 	{ "..dot\r\n.\r\n", ".dot\n", 0 },
 	{ ".\r\n", "", 0 },
 	{ "x\ry\r\n.\r\n", "x\ry\n", 0 },
-	{ "lf only\n.\nX", "lf only\n", 1 },
+	{ "a\n.\nrest\r\n.\r\nX", "a\n.\nrest\n", 1 },  /* bare LF: dot is data */
+	{ "lf only\n.\r\n.\r\n", "lf only\n.\n", 0 },
+	{ "\n..\r\n.\r\n", "\n..\n", 0 },
+	{ ".\nx\r\n.\r\n", "\nx\n", 0 },
 	{ "\r\n\r\n.\r\n+OK", "\n\n", 3 },
 	{ ".x\r\n.\r\n", "x\n", 0 },
 	{ "a\r\n.\rb\r\n.\r\n", "a\n\rb\n", 0 },
 	{ "end.\r\n.\r\n", "end.\n", 0 },
 	{ "\r\r\n.\r\n", "\r\n", 0 },
 };
+
+/* pop3_body with only a size limit (0: none) */
+static int body_lim(struct stream *s, struct dlv *d, uint64_t limit, struct wb_err *e)
+{
+	struct body_io io;
+
+	memset(&io, 0, sizeof io);
+	io.limit = limit;
+	return pop3_body(s, d, &io, e);
+}
 
 /* feed the input cut at `cut` into two pieces, then byte by byte */
 static void run_body(const char *in, size_t len, size_t cut, char *out, size_t *outn,
@@ -243,7 +256,7 @@ START_TEST(body_stream_chunks)
 
 		fake_init(&f, &xp, in, sizeof in - 1, chunk);
 		stream_init(&s, &xp, 1000);
-		ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), 0);
+		ck_assert_int_eq(body_lim(&s, NULL, 0, &e), 0);
 		ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
 		ck_assert_str_eq(line, "+OK next");
 	}
@@ -260,7 +273,7 @@ START_TEST(body_stream_drop)
 
 	fake_init(&f, &xp, in, sizeof in - 1, 5);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 0, &e), -1);
+	ck_assert_int_eq(body_lim(&s, NULL, 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
 }
 END_TEST
@@ -283,7 +296,7 @@ START_TEST(body_target_fails_midline)
 	dlv_init(&d, DLV_RAW, NULL);
 	d.fd = open("/dev/full", O_WRONLY);
 	ck_assert_int_ge(d.fd, 0);
-	ck_assert_int_eq(pop3_body(&s, &d, 0, &e), -2);
+	ck_assert_int_eq(body_lim(&s, &d, 0, &e), -2);
 	ck_assert_int_eq(e.code, EX_IOERR);
 	close(d.fd);
 	ck_assert_int_eq(line_read(&s, line, sizeof line, &n), IO_OK);
@@ -302,11 +315,11 @@ START_TEST(body_stream_limit)
 
 	fake_init(&f, &xp, in, sizeof in - 1, 0);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 5, &e), -1);
+	ck_assert_int_eq(body_lim(&s, NULL, 5, &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	fake_init(&f, &xp, in, sizeof in - 1, 0);
 	stream_init(&s, &xp, 1000);
-	ck_assert_int_eq(pop3_body(&s, NULL, 11, &e), 0);
+	ck_assert_int_eq(body_lim(&s, NULL, 11, &e), 0);
 }
 END_TEST
 
@@ -670,13 +683,14 @@ START_TEST(uidl_round_trip)
 	ck_assert_int_eq(uidl_has(&u, "uid-1"), 1);       /* wraps around */
 	ck_assert_int_eq(uidl_has(&u, "uid-"), 0);
 	ck_assert_int_eq(uidl_has(&u, "uid-3"), 0);
-	/* prune: only what is kept survives the commit */
+	/* compaction: only what is kept survives, once the file holds over
+	 * twice that (uid-2 kept of uid-1 and uid-2 is not enough) */
 	ck_assert_int_eq(uidl_keep(&u, "uid-2", &e), 0);
 	ck_assert_int_eq(uidl_commit(&u, &e), 0);
 	uidl_close(&u);
 	n = slurp(path, buf, sizeof buf - 1);
 	buf[n] = 0;
-	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-2\n");
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-1\nuid-2\n");
 	/* an aborted run leaves no temp file behind */
 	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
 	ck_assert_int_eq(uidl_keep(&u, "uid-9", &e), 0);
@@ -752,6 +766,271 @@ START_TEST(uidl_corruption)
 }
 END_TEST
 
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_ino;
+}
+
+/* each window's UIDLs are appended to the same file (no rewrite: linear
+ * writes), and a run compacts only past twice the live set */
+START_TEST(uidl_appends_between_windows)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], buf[512];
+	const char *w1[] = { "uid-aaaaaaaa-1", "uid-aaaaaaaa-2" }, *w2[] = { "uid-aaaaaaaa-3" };
+	ino_t ino;
+	size_t n;
+	int i;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nold\n");
+	ino = inode_of(path);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_add(&u, w1, 2, &e), 0);
+	ck_assert_int_eq(inode_of(path), ino);
+	ck_assert_int_eq(uidl_add(&u, w2, 1, &e), 0);
+	ck_assert_int_eq(inode_of(path), ino);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nold\nuid-aaaaaaaa-1\nuid-aaaaaaaa-2\n"
+	                 "uid-aaaaaaaa-3\n");
+	/* live set (3 uids kept) over half the file: not rewritten */
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(uidl_keep(&u, w1[0], &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	ck_assert_int_eq(inode_of(path), ino);
+	/* one uid live out of four: compacted to it */
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_keep(&u, "old", &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nold\n");
+	/* nothing kept (every message deleted): compacted to the header */
+	write_file(path, "# pop3get uidl 1\nuid-aaaaaaaa-1\nuid-aaaaaaaa-2\n");
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\n");
+	ck_assert_int_eq(count_dir(tdir), 2);             /* state, state.lock */
+	rmtdir();
+}
+END_TEST
+
+/* a crash in an append leaves a torn last line: cut off at the next open,
+ * so the next append starts a line of its own */
+START_TEST(uidl_torn_last_line_cut)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], buf[256];
+	const char *add[] = { "uid-3" };
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nuid-1\nuid-");
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_has(&u, "uid-"), 0);
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);
+	uidl_close(&u);
+	n = slurp(path, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "# pop3get uidl 1\nuid-1\nuid-3\n");
+	rmtdir();
+}
+END_TEST
+
+/* symlinks planted where the state's temp files (the old fixed names
+ * STATE.<pid>.tmp / .new) or its lock go: no victim is written or created */
+START_TEST(uidl_symlinks_not_followed)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], victim[128], lk[160], tmp[160], created[128], buf[64];
+	const char *add[] = { "uid-1" };
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	snprintf(victim, sizeof victim, "%s/victim", tdir);
+	write_file(victim, "precious\n");
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	snprintf(tmp, sizeof tmp, "%s.%ld.new", path, (long)getpid());
+	ck_assert_int_eq(symlink(victim, tmp), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);     /* creates the state */
+	ck_assert_int_eq(uidl_add(&u, add, 1, &e), 0);     /* appends */
+	ck_assert_int_eq(uidl_keep(&u, "uid-1", &e), 0);
+	ck_assert_int_eq(uidl_commit(&u, &e), 0);
+	uidl_close(&u);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	/* the lock: a symlink is refused (78), its target never created */
+	snprintf(lk, sizeof lk, "%s.lock", path);
+	snprintf(created, sizeof created, "%s/created", tdir);
+	ck_assert_int_eq(unlink(lk), 0);
+	ck_assert_int_eq(symlink(created, lk), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "symlink") != NULL, "%s", e.msg);
+	uidl_close(&u);
+	ck_assert_int_ne(access(created, F_OK), 0);
+	unlink(lk);
+	ck_assert_int_eq(symlink(victim, lk), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	uidl_close(&u);
+	unlink(lk);
+	/* the state file itself a symlink, or a hard link: refused */
+	unlink(path);
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	uidl_close(&u);
+	unlink(path);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	uidl_close(&u);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	rmtdir();
+}
+END_TEST
+
+/* a state directory others may write to is refused unless sticky */
+START_TEST(uidl_world_writable_dir_refused)
+{
+	struct uidl u;
+	struct wb_err e;
+	char dir[128], path[160];
+
+	mktdir();
+	snprintf(dir, sizeof dir, "%s/shared", tdir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	snprintf(path, sizeof path, "%s/state", dir);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "writable by others") != NULL, "%s", e.msg);
+	uidl_close(&u);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(chmod(dir, 01777), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), 0);
+	uidl_close(&u);
+	rmtdir();
+}
+END_TEST
+
+/* deliver one message into the mbox at path: dlv_open's result */
+static int mbox_one(const char *path, struct wb_err *e)
+{
+	struct dlv d;
+	int r;
+
+	dlv_init(&d, DLV_MBOX, path);
+	r = dlv_open(&d, e);
+	if (r == 0 && (dlv_begin(&d, e) || dlv_write(&d, "Subject: n\n\nnew\n", 16, e) ||
+	               dlv_end(&d, e) || dlv_sync(&d, e)))
+		r = -2;
+	dlv_close(&d);
+	return r;
+}
+
+/* -o MBOX never writes through a symlink or a hard link (mail.local) */
+START_TEST(mbox_symlink_and_hardlink_refused)
+{
+	struct wb_err e;
+	char path[128], victim[128], buf[64];
+	size_t n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	snprintf(victim, sizeof victim, "%s/victim", tdir);
+	write_file(victim, "precious\n");
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "symlink") != NULL, "%s", e.msg);
+	unlink(path);
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "one link") != NULL, "%s", e.msg);
+	n = slurp(victim, buf, sizeof buf - 1);
+	buf[n] = 0;
+	ck_assert_str_eq(buf, "precious\n");
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(mbox_one(path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	rmtdir();
+}
+END_TEST
+
+/* a message always starts after an empty line, whatever the file ends in */
+START_TEST(mbox_blank_line_before_from)
+{
+	static const char *const before[] = { "body", "body\n", "body\n\n", "" };
+	struct wb_err e;
+	char path[128], buf[512];
+	size_t i, n;
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	for (i = 0; i < sizeof before / sizeof *before; i++) {
+		unlink(path);
+		write_file(path, before[i]);
+		ck_assert_int_eq(mbox_one(path, &e), 0);
+		n = slurp(path, buf, sizeof buf - 1);
+		buf[n] = 0;
+		if (*before[i])
+			ck_assert_msg(!strncmp(buf, "body\n\nFrom MAILER-DAEMON ", 25),
+			              "case %zu: %s", i, buf);
+		else
+			ck_assert_msg(!strncmp(buf, "From MAILER-DAEMON ", 19), "%s", buf);
+	}
+	rmtdir();
+}
+END_TEST
+
+/* a dotlock MBOX.lock is held while writing and removed after; a stale one
+ * (a crashed writer) is broken */
+START_TEST(mbox_dotlock)
+{
+	struct dlv d;
+	struct wb_err e;
+	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+	char path[128], lk[160];
+
+	mktdir();
+	snprintf(path, sizeof path, "%s/mbox", tdir);
+	snprintf(lk, sizeof lk, "%s.lock", path);
+	dlv_init(&d, DLV_MBOX, path);
+	ck_assert_int_eq(dlv_open(&d, &e), 0);
+	ck_assert_int_eq(access(lk, F_OK), 0);
+	dlv_close(&d);
+	ck_assert_int_ne(access(lk, F_OK), 0);
+	write_file(lk, "");
+	ck_assert_int_eq(utimensat(AT_FDCWD, lk, old, 0), 0);
+	ck_assert_int_eq(mbox_one(path, &e), 0);
+	ck_assert_int_ne(access(lk, F_OK), 0);
+	rmtdir();
+}
+END_TEST
+
 Suite *pop3_store_suite(void)
 {
 	Suite *s = suite_create("pop3_store");
@@ -764,11 +1043,18 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, mbox_delivery);
 	tcase_add_test(tc, mbox_from_line);
 	tcase_add_test(tc, mbox_lock);
+	tcase_add_test(tc, mbox_symlink_and_hardlink_refused);
+	tcase_add_test(tc, mbox_blank_line_before_from);
+	tcase_add_test(tc, mbox_dotlock);
 	tcase_add_test(tc, mda_delivery);
 	tcase_add_test(tc, mda_hung);
 	tcase_add_test(tc, uidl_round_trip);
 	tcase_add_test(tc, uidl_corruption);
 	tcase_add_test(tc, uidl_lock);
+	tcase_add_test(tc, uidl_appends_between_windows);
+	tcase_add_test(tc, uidl_torn_last_line_cut);
+	tcase_add_test(tc, uidl_symlinks_not_followed);
+	tcase_add_test(tc, uidl_world_writable_dir_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -820,7 +1106,7 @@ static const char greet_pipe[] =
 	"+OK ready\r\n"
 	"+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n"
 	"+OK\r\n+OK\r\n"
-	"+OK 2 40\r\n";
+	"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n";
 
 START_TEST(session_fetch_delete)
 {
@@ -833,11 +1119,11 @@ START_TEST(session_fetch_delete)
 		snprintf(script, sizeof script, "%s%s", greet_pipe,
 		         "+OK\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
 		         "+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n"
-		         "+OK\r\n+OK\r\n+OK bye\r\n");
+		         "+OK\r\n+OK\r\n+OK\r\n+OK bye\r\n");
 		ck_assert_msg(session(&t, script, chunk) == 0, "%s", t.e.msg);
 		t.f.out[t.f.outlen] = 0;
-		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\n"
-		                      "RETR 1\r\nRETR 2\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
+		ck_assert_ptr_nonnull(strstr(t.f.out, "USER alice\r\nPASS pw\r\nSTAT\r\nLIST 1\r\nLIST 2\r\n"
+		                      "RETR 1\r\nRETR 2\r\nNOOP\r\nDELE 1\r\nDELE 2\r\nQUIT\r\n"));
 		snprintf(buf, sizeof buf, "%s/new", t.md);
 		ck_assert_int_eq(count_dir(buf), 2);
 		ck_assert_uint_eq(t.p.deleted, 2);
@@ -984,12 +1270,12 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 	static struct sess t;
 	static const char script[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
-		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
-		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
+		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n+OK\r\n";
 	static const char script_keep[] =
 		"+OK hi\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n+OK\r\n+OK\r\n"
-		"+OK 2 40\r\n+OK 1 old\r\n+OK 2 new\r\n"
-		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n";
+		"+OK 2 40\r\n+OK 1 20\r\n+OK 2 20\r\n+OK 1 old\r\n+OK 2 new\r\n"
+		"+OK\r\nSubject: 2\r\n\r\ntwo\r\n.\r\n+OK\r\n+OK\r\n";
 	struct uidl u;
 	char state[128], buf[256];
 	size_t n;
@@ -1023,9 +1309,9 @@ static void only_new(int keep, const char *want_cmds, const char *want_state)
 
 START_TEST(session_only_new)
 {
-	only_new(0, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nDELE 2\r\nQUIT\r\n",
-	         "# pop3get uidl 1\nold\n");
-	only_new(1, "STAT\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nQUIT\r\n",
+	only_new(0, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nNOOP\r\nDELE 2\r\nQUIT\r\n",
+	         "# pop3get uidl 1\nold\nnew\n");     /* compacted only past 2x */
+	only_new(1, "STAT\r\nLIST 1\r\nLIST 2\r\nUIDL 1\r\nUIDL 2\r\nRETR 2\r\nNOOP\r\nQUIT\r\n",
 	         "# pop3get uidl 1\nold\nnew\n");
 }
 END_TEST
@@ -1046,6 +1332,274 @@ START_TEST(session_silent_server)
 }
 END_TEST
 
+/* one message behind a pipelined greeting (STAT 1, LIST 1 = size) */
+static void one_msg(char *script, size_t max, unsigned size, const char *retr)
+{
+	snprintf(script, max, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n"
+	         "+OK\r\n+OK\r\n+OK 1 %u\r\n+OK 1 %u\r\n%s", size, size, retr);
+}
+
+/* the file in Maildir new/ (exactly one) into buf */
+static size_t new_file(const char *md, char *buf, size_t max)
+{
+	char dir[256], path[512];
+	DIR *d;
+	struct dirent *de;
+	size_t n = 0;
+
+	snprintf(dir, sizeof dir, "%s/new", md);
+	ck_assert_int_eq(count_dir(dir), 1);
+	ck_assert_ptr_nonnull(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+			n = slurp(path, buf, max);
+		}
+	closedir(d);
+	return n;
+}
+
+/* "a\n.\nrest\r\n.\r\n" is ONE message: a dot after a bare LF is data */
+START_TEST(session_bare_lf_dot_is_one_message)
+{
+	static struct sess t;
+	char script[512], buf[128];
+	size_t n;
+
+	setup_sess(&t);
+	one_msg(script, sizeof script, 12, "+OK\r\na\n.\nrest\r\n.\r\n+OK\r\n+OK\r\n+OK bye\r\n");
+	ck_assert_msg(session(&t, script, 3) == 0, "%s", t.e.msg);
+	n = new_file(t.md, buf, sizeof buf);
+	ck_assert(hex_match("stored", buf, n, "a\n.\nrest\n", 9));
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_nonnull(strstr(t.f.out, "DELE 1\r\nQUIT"));
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* a message that ends far below the size LIST announced is reported, not
+ * stored, not recorded in the -n state and not deleted */
+START_TEST(session_short_message_not_stored)
+{
+	static struct sess t;
+	struct uidl u;
+	char script[512], state[128], buf[256];
+	size_t n;
+
+	setup_sess(&t);
+	t.c.only_new = 1;
+	snprintf(state, sizeof state, "%s/state", tdir);
+	ck_assert_int_eq(uidl_open(&u, state, &t.e), 0);
+	t.p.uidl = &u;
+	snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n"
+	         ".\r\n+OK\r\n+OK\r\n+OK 1 5000\r\n+OK 1 5000\r\n+OK 1 u1\r\n"
+	         "+OK\r\nSubject: cut\r\n\r\nshort\r\n.\r\n+OK bye\r\n");
+	fake_init(&t.f, &t.xp, script, strlen(script), 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	t.p.loopback = 1;
+	t.p.dlv = &t.d;
+	ck_assert_int_eq(dlv_open(&t.d, &t.e), 0);
+	stderr_capture();
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	n = stderr_captured(buf, sizeof buf);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(t.e.msg, "LIST announced 5000") != NULL, "%s", t.e.msg);
+	ck_assert_msg(n == 0, "reported twice: %s", buf);
+	uidl_close(&u);
+	dlv_close(&t.d);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	snprintf(buf, sizeof buf, "%s/tmp", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	ck_assert_int_ne(access(state, F_OK), 0);        /* nothing recorded */
+	rmtdir();
+}
+END_TEST
+
+/* a message growing past LIST's size plus the margin is refused (76) even
+ * without --max-size: not stored, nothing deleted */
+START_TEST(session_oversize_refused)
+{
+	static struct sess t;
+	static char script[200000], body[150000];
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i + 101 < sizeof body; i += 100) {
+		memset(body + i, 'y', 98);
+		memcpy(body + i + 98, "\r\n", 2);
+	}
+	body[i] = 0;
+	setup_sess(&t);
+	snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n"
+	         ".\r\n+OK\r\n+OK\r\n+OK 1 100\r\n+OK 1 100\r\n+OK\r\n%s.\r\n+OK bye\r\n", body);
+	ck_assert_int_eq(session(&t, script, 0), -1);
+	ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(t.e.msg, "larger than announced") != NULL, "%s", t.e.msg);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+	snprintf(buf, sizeof buf, "%s/new", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	snprintf(buf, sizeof buf, "%s/tmp", t.md);
+	ck_assert_int_eq(count_dir(buf), 0);
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* the body's deadline is absolute: a server gone quiet mid-body ends it
+ * at the deadline, not at the (longer) per-read timeout, and says so */
+START_TEST(body_deadline_absolute)
+{
+	struct fake f;
+	struct transport xp;
+	struct stream s;
+	struct wb_err e;
+	struct body_io io;
+	int64_t t0 = mono_ms();
+
+	fake_init(&f, &xp, "", 0, 0);
+	f.silent = 1;
+	stream_init(&s, &xp, 60000);
+	memset(&io, 0, sizeof io);
+	io.deadline = mono_ms() + 200;
+	io.budget_ms = 200;
+	ck_assert_int_eq(pop3_body(&s, NULL, &io, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "not complete within 200 ms") != NULL, "%s", e.msg);
+	ck_assert_int_lt(mono_ms() - t0, 5000);
+}
+END_TEST
+
+/* the bounds: --timeout plus 1 s per 8 KiB, and the size margin */
+START_TEST(body_bounds_from_list)
+{
+	struct pop3cfg c;
+	struct body_io io;
+
+	memset(&c, 0, sizeof c);
+	body_bounds(&c, 2000, 81920, &io);
+	ck_assert_int_eq(io.budget_ms, 12000);
+	ck_assert_uint_eq(io.limit, 81920 + 10240 + POP3_SIZE_SLACK);
+	c.run_deadline = mono_ms() + 500;
+	body_bounds(&c, 2000, 81920, &io);
+	ck_assert_int_le(io.deadline, c.run_deadline);
+}
+END_TEST
+
+/* --auth apop: only APOP, never USER/PASS or PLAIN instead */
+START_TEST(session_auth_apop_only)
+{
+	static struct sess t;
+
+	setup_sess(&t);
+	t.c.auth = AUTH_APOP;
+	ck_assert_int_eq(session(&t, "+OK hi\r\n+OK\r\nSASL PLAIN\r\nUSER\r\n.\r\n"
+	                         "+OK\r\n+OK\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_UNAVAILABLE);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	ck_assert_ptr_null(strstr(t.f.out, "AUTH"));
+	dlv_close(&t.d);
+	setup_sess(&t);
+	t.c.auth = AUTH_APOP;
+	ck_assert_int_eq(session(&t, "+OK hi <1.2@x>\r\n+OK\r\nSASL PLAIN\r\nUSER\r\n"
+	                         ".\r\n-ERR [AUTH] no\r\n+OK\r\n+OK\r\n", 0), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_nonnull(strstr(t.f.out, "APOP alice"));
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	ck_assert_ptr_null(strstr(t.f.out, "AUTH"));
+	dlv_close(&t.d);
+	rmtdir();
+}
+END_TEST
+
+/* no clear-text fallback over an unencrypted non-loopback connection: the
+ * error says why and what to do */
+START_TEST(session_cleartext_skipped_says_why)
+{
+	static struct sess t;
+	static const char refused[] = "+OK hi <1.2@x>\r\n-ERR\r\n-ERR Authentication failed\r\n";
+
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, refused, strlen(refused), 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_int_eq(t.e.code, EX_NOPERM);
+	ck_assert_msg(strstr(t.e.msg, "Authentication failed") &&
+	              strstr(t.e.msg, "--auth-plaintext"), "%s", t.e.msg);
+	t.f.out[t.f.outlen] = 0;
+	ck_assert_ptr_null(strstr(t.f.out, "USER"));
+	setup_sess(&t);
+	fake_init(&t.f, &t.xp, "+OK hi\r\n-ERR\r\n", 14, 0);
+	stream_init(&t.s, &t.xp, 1000);
+	t.p.cfg = &t.c;
+	t.p.s = &t.s;
+	ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+	ck_assert_msg(strstr(t.e.msg, "only clear-text login over an unencrypted "
+	              "connection; use --tls/--starttls or --auth-plaintext"), "%s", t.e.msg);
+	rmtdir();
+}
+END_TEST
+
+/* garbage where the next reply should be: the "end" before it was inside
+ * the message, so that copy is taken back (not visible, not recorded) */
+START_TEST(session_garbage_after_end_not_published)
+{
+	static struct sess t;
+	static const char *const tails[] = {
+		/* pipelined: garbage instead of RETR 2's reply */
+		"+OK\r\nSubject: 1\r\n\r\n.\r\njunk\r\n",
+		/* the window's last message: garbage instead of NOOP's reply */
+		"+OK\r\nSubject: 1\r\n\r\n.\r\n+OK\r\nSubject: 2\r\n\r\n.\r\njunk\r\n",
+	};
+	struct uidl u;
+	char script[512], state[128], buf[128];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		setup_sess(&t);
+		t.c.only_new = 1;
+		snprintf(state, sizeof state, "%s/state", tdir);
+		ck_assert_int_eq(uidl_open(&u, state, &t.e), 0);
+		snprintf(script, sizeof script, "+OK ready\r\n+OK\r\nUIDL\r\nPIPELINING\r\n"
+		         "USER\r\n.\r\n+OK\r\n+OK\r\n+OK 2 30\r\n+OK 1 15\r\n+OK 2 15\r\n"
+		         "+OK 1 u1\r\n+OK 2 u2\r\n%s", tails[i]);
+		fake_init(&t.f, &t.xp, script, strlen(script), 0);
+		stream_init(&t.s, &t.xp, 1000);
+		t.p.cfg = &t.c;
+		t.p.s = &t.s;
+		t.p.loopback = 1;
+		t.p.dlv = &t.d;
+		t.p.uidl = &u;
+		ck_assert_int_eq(dlv_open(&t.d, &t.e), 0);
+		stderr_capture();
+		ck_assert_int_eq(pop3_run(&t.p, &t.e), -1);
+		stderr_captured(buf, sizeof buf);
+		ck_assert_int_eq(t.e.code, EX_PROTOCOL);
+		uidl_close(&u);
+		dlv_close(&t.d);
+		snprintf(buf, sizeof buf, "%s/new", t.md);
+		ck_assert_int_eq(count_dir(buf), i);     /* message 1 confirmed in case 2 */
+		snprintf(buf, sizeof buf, "%s/tmp", t.md);
+		ck_assert_int_eq(count_dir(buf), 0);
+		t.f.out[t.f.outlen] = 0;
+		ck_assert_ptr_null(strstr(t.f.out, "DELE"));
+		if (i == 0)
+			ck_assert_int_ne(access(state, F_OK), 0);
+		rmtdir();
+	}
+}
+END_TEST
+
 Suite *pop3_session_suite(void)
 {
 	Suite *s = suite_create("pop3_session");
@@ -1059,6 +1613,14 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, session_plain_challenge);
 	tcase_add_test(tc, session_only_new);
 	tcase_add_test(tc, session_silent_server);
+	tcase_add_test(tc, session_bare_lf_dot_is_one_message);
+	tcase_add_test(tc, session_short_message_not_stored);
+	tcase_add_test(tc, session_oversize_refused);
+	tcase_add_test(tc, body_deadline_absolute);
+	tcase_add_test(tc, body_bounds_from_list);
+	tcase_add_test(tc, session_auth_apop_only);
+	tcase_add_test(tc, session_cleartext_skipped_says_why);
+	tcase_add_test(tc, session_garbage_after_end_not_published);
 	suite_add_tcase(s, tc);
 	return s;
 }
