@@ -45,10 +45,10 @@ static size_t name_is(const char *s, size_t n, int by, const char *w, size_t wn)
 	return n <= wn && !memcmp(s, w, n) ? n + 1 : 0;
 }
 
-/* the entry answering to w; for BY_DASH the longest matching name, whose
- * length goes to *dash */
+/* the entry answering to w; BY_DASH: the one with the longest matching
+ * name. *which (when not NULL) is the name that matched. */
 static const struct optdef *find(const struct optab *t, int by, const char *w,
-                                 size_t wn, size_t *dash)
+                                 size_t wn, const char **which)
 {
 	const struct optdef *best = NULL;
 	size_t bl = 0, n, m;
@@ -61,13 +61,13 @@ static const struct optdef *find(const struct optab *t, int by, const char *w,
 			if ((m = name_is(s, n, by, w, wn)) > bl) {
 				best = &t->opt[i];
 				bl = m;
+				if (which)
+					*which = s;
 				if (by != BY_DASH)
 					return best;
 			}
 		}
 	}
-	if (dash)
-		*dash = bl ? bl - 1 : 0;
 	return best;
 }
 
@@ -99,37 +99,33 @@ static long type_max(unsigned size)
 	return size == sizeof(int) ? INT_MAX : LONG_MAX;
 }
 
-/* "1", "0.25", "3600" */
-static const char *secs(long ms, char *buf, size_t max)
+/* "64", or for milliseconds seconds: "1", "0.25", "3600" */
+static void num_str(long v, int ms, char *buf, size_t max)
 {
-	int n = snprintf(buf, max, "%ld.%03ld", ms / 1000, ms % 1000);
+	int n = ms ? snprintf(buf, max, "%ld.%03ld", v / 1000, v % 1000)
+	           : snprintf(buf, max, "%ld", v);
 
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = 0;
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = 0;
-	return buf;
+	while (ms && n > 0 && (buf[n - 1] == '0' || buf[n - 1] == '.'))
+		if (buf[--n] == '.')
+			ms = 0;
+	if (n >= 0 && (size_t)n < max)
+		buf[n] = 0;
 }
 
 static int bad_number(const struct optdef *o, const char *shown, const char *v,
                       struct wb_err *e)
 {
-	char a[32], b[32];
+	char a[24], b[24], range[56];
 	int ms = kind(o) == OT_MS;
 
-	if (ms) {
-		secs(o->min, a, sizeof a);
-		secs(o->max, b, sizeof b);
-	} else {
-		snprintf(a, sizeof a, "%d", o->min);
-		snprintf(b, sizeof b, "%d", o->max);
-	}
+	num_str(o->min, ms, a, sizeof a);
+	num_str(o->max, ms, b, sizeof b);
 	if (o->max == INT_MAX)
-		err_set(e, EX_USAGE, "%s: want %s (at least %s), not '%s'", shown,
-		        ms ? "seconds" : "a number", a, v);
+		snprintf(range, sizeof range, "at least %s", a);
 	else
-		err_set(e, EX_USAGE, "%s: want %s (%s-%s), not '%s'", shown,
-		        ms ? "seconds" : "a number", a, b, v);
+		snprintf(range, sizeof range, "%s-%s", a, b);
+	err_set(e, EX_USAGE, "%s: want %s (%s), not '%s'", shown,
+	        ms ? "seconds" : "a number", range, v);
 	return -1;
 }
 
@@ -150,22 +146,19 @@ static int number(char *p, const struct optdef *o, const char *shown, const char
 static int word(char *p, const struct optdef *o, const char *shown, const char *v,
                 struct wb_err *e)
 {
-	const char *w = strchr(o->names, ':');
-	char list[160];
-	size_t n, len = 0;
-	int i;
+	const char *words = strchr(o->names, ':'), *w;
+	size_t n, len = strlen(v);
+	long i;
 
-	for (i = 0; w && *w; i++, w += n) {
-		n = strcspn(++w, "|");
-		if (n == strlen(v) && !memcmp(w, v, n)) {
-			store(p, o->size, (long)o->min + i);
+	words = words ? words + 1 : "";
+	for (i = 0, w = words; *w; i++, w += n + !!w[n]) {
+		n = strcspn(w, "|");
+		if (n == len && !memcmp(w, v, n)) {
+			store(p, o->size, o->min + i);
 			return 0;
 		}
-		if (len < sizeof list)
-			len += (size_t)snprintf(list + len, sizeof list - len, "%s%.*s",
-			                        !i ? "" : w[n] ? ", " : " or ", (int)n, w);
 	}
-	err_set(e, EX_USAGE, "%s: want %s, not '%s'", shown, i ? list : "?", v);
+	err_set(e, EX_USAGE, "%s: want %s, not '%s'", shown, words, v);
 	return -1;
 }
 
@@ -210,10 +203,6 @@ static int call(const struct optab *t, void *cfg, const struct optdef *o,
 {
 	char why[sizeof e->msg];
 
-	if (!t->call) {
-		err_set(e, EX_SOFTWARE, "%s: no setter", shown ? shown : "arguments");
-		return -1;
-	}
 	if (t->call(cfg, o, v, e) == 0)
 		return 0;
 	if (shown) {
@@ -323,17 +312,15 @@ static int cluster(struct scan *s, const char *w)
 	return 0;
 }
 
-/* -au USER, -auUSER, -oi */
-static int dash_word(struct scan *s, const struct optdef *o, const char *w, size_t n)
+/* -au USER, -auUSER, -oi: name is the one of o that matched */
+static int dash_word(struct scan *s, const struct optdef *o, const char *name,
+                     const char *w)
 {
+	size_t n = strcspn(name, " :*");
 	char shown[64];
-	const char *p = o->names, *name;
-	size_t len;
 
-	while ((name = name_next(&p, &len)) != NULL && name_is(name, len, BY_DASH, w, strlen(w)) != n + 1)
-		;
 	snprintf(shown, sizeof shown, "%.*s", (int)n, w);
-	if (name && name[len - 1] == '*')   /* a prefix: the rest is the argument */
+	if (name[n] == '*')             /* a prefix: the rest is the argument */
 		return take(s, o, shown, w + n);
 	if (w[n] && !takes_arg(o)) {
 		err_set(s->e, EX_USAGE, "%s: takes no argument", shown);
@@ -364,7 +351,7 @@ static int word_at(struct scan *s, int *only_args)
 {
 	const char *w = s->argv[s->ind++];
 	const struct optdef *o;
-	size_t n;
+	const char *name;
 
 	if (*only_args || w[0] != '-' || w[1] == 0)
 		return operand(s, w);
@@ -372,8 +359,8 @@ static int word_at(struct scan *s, int *only_args)
 		return *only_args = 1, 0;
 	if (w[1] == '-')
 		return long_word(s, w);
-	if ((o = find(s->t, BY_DASH, w, strlen(w), &n)) != NULL)
-		return dash_word(s, o, w, n);
+	if ((o = find(s->t, BY_DASH, w, strlen(w), &name)) != NULL)
+		return dash_word(s, o, name, w);
 	return cluster(s, w);
 }
 
@@ -443,7 +430,7 @@ static int clash(const struct optab *t, const struct optdef *o, const char *s, s
 
 	for (i = 0; i < sizeof by / sizeof *by; i++) {
 		const char *w = s;
-		size_t wn = n, d;
+		size_t wn = n;
 		const struct optdef *f;
 
 		if (by[i] == BY_LONG && n > 2 && s[0] == '-' && s[1] == '-')
@@ -454,8 +441,7 @@ static int clash(const struct optab *t, const struct optdef *o, const char *s, s
 			wn--;
 		if (!name_is(s, n, by[i], w, wn))
 			continue;
-		f = find(t, by[i], w, wn, &d);
-		if (f && f != o && (by[i] != BY_DASH || d == wn))
+		if ((f = find(t, by[i], w, wn, NULL)) != NULL && f != o)
 			return 1;
 	}
 	return 0;
@@ -470,7 +456,8 @@ int opt_check(const struct optab *t, char *why, size_t max)
 		const char *p = o->names, *s;
 		size_t n;
 
-		if (!size_ok(o) || (kind(o) == OT_ENUM) != (strchr(o->names, ':') != NULL))
+		if (!size_ok(o) || (kind(o) == OT_ENUM) != (strchr(o->names, ':') != NULL) ||
+		    ((kind(o) == OT_CALL || kind(o) == OT_CALL0) && !t->call))
 			return snprintf(why, max, "entry %u '%s': kind and destination differ",
 			                i, o->names), -1;
 		if (!name_next(&p, &n) && operands++ == 0 && kind(o) != OT_STR &&

@@ -30,9 +30,16 @@
  *   static const struct optab foo_tab = { foo_opt, OPT_COUNT(foo_opt),
  *                                         foo_call };
  *
+ * With a config file, two passes: -C FILE first, then the file, then the
+ * whole command line over it:
+ *
+ *   struct optconf oc = { &foo_tab, &args };
+ *   opt_argv(&foo_tab, &args, argc, argv, OPT_EARLY, &e);  (never fails)
+ *   if (conf_read(args.conf ? args.conf : "/etc/foo.conf", args.conf != NULL,
+ *                 opt_conf, &oc, &e))               -> exit 78, e names file:line
  *   r = opt_argv(&foo_tab, &args, argc, argv, 0, &e);
- *   if (r == OPT_HELP) -> print foo_help, exit 0
- *   if (r < 0)         -> usage_error("%s", e.msg), exit 64
+ *   if (r == OPT_HELP_ASKED) -> fputs(foo_help, stdout), exit 0
+ *   if (r < 0)               -> usage_error("%s", e.msg), exit 64
  *
  * names: blank-separated spellings of one option
  *   "d"        -d: short, clusters (-qd), argument attached (-c3) or next

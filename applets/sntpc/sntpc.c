@@ -137,6 +137,7 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 }
 
 static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
+extern const struct optab sntpc_optab;  /* the unit tests check it */
 const struct optab sntpc_optab = { sntpc_opt, OPT_COUNT(sntpc_opt), set_special };
 
 static void defaults(struct args *a)
