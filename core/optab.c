@@ -183,18 +183,14 @@ static int append(char *cfg, const struct optdef *o, const char *shown, const ch
 	return 0;
 }
 
-/* OT_FLAG/OT_SET: on the command line (v NULL) or "on"/"off" */
-static int flag(char *p, const struct optdef *o, const char *shown, const char *v,
-                struct wb_err *e)
+/* OT_FLAG/OT_SET: on (the command line, or "on" in a config file) or off */
+static void flag(char *p, const struct optdef *o, int b)
 {
 	long on = kind(o) == OT_SET ? o->min : 1;
-	int b = 1, cur;
+	int cur;
 
-	if (v && parse_flag(shown, v, &b, e))
-		return -1;
 	memcpy(&cur, p, sizeof cur);
 	store(p, o->size, b ? on : cur == on ? 0 : cur);
-	return 0;
 }
 
 /* OT_CALL, OT_CALL0: the reason the call gives, after the spelling */
@@ -212,8 +208,8 @@ static int call(const struct optab *t, void *cfg, const struct optdef *o,
 	return -1;
 }
 
-/* give entry o the value v (NULL: a no-argument option on the command
- * line); shown is the spelling for messages */
+/* give entry o the value v (an OT_FLAG/OT_SET: on); shown is the
+ * spelling for messages */
 static int set(const struct optab *t, void *cfg, const struct optdef *o,
                const char *shown, const char *v, struct wb_err *e)
 {
@@ -221,7 +217,8 @@ static int set(const struct optab *t, void *cfg, const struct optdef *o,
 
 	switch (kind(o)) {
 	case OT_FLAG: case OT_SET:
-		return flag(p, o, shown, v, e);
+		flag(p, o, 1);
+		return 0;
 	case OT_STR:
 		memcpy(p, &v, sizeof v);
 		return 0;
@@ -257,10 +254,10 @@ static int take(struct scan *s, const struct optdef *o, const char *shown,
 		}
 		arg = s->argv[s->ind++];
 	}
-	if (s->early && (!(o->kind & OPT_EARLY) || o->off))
+	if (s->early && (o->kind & (OPT_EARLY | OPT_OFF)) != OPT_EARLY)
 		return 0;
-	if (o->off) {
-		err_set(s->e, EX_USAGE, "%s: not compiled in (%s)", shown, o->off);
+	if (o->kind & OPT_OFF) {
+		err_set(s->e, EX_USAGE, "%s: not compiled in (%s)", shown, opt_off(o));
 		return -1;
 	}
 	return set(s->t, s->cfg, o, shown, takes_arg(o) ? arg : NULL, s->e);
@@ -387,9 +384,17 @@ int opt_key(const struct optab *t, void *cfg, const char *key, const char *val,
 		err_set(e, EX_CONFIG, "unknown key '%s'", key);
 		return -1;
 	}
-	if (o->off) {
-		err_set(e, EX_CONFIG, "%s: not compiled in (%s)", key, o->off);
+	if (o->kind & OPT_OFF) {
+		err_set(e, EX_CONFIG, "%s: not compiled in (%s)", key, opt_off(o));
 		return -1;
+	}
+	if (kind(o) == OT_FLAG || kind(o) == OT_SET) {   /* "key on|off" */
+		int b;
+
+		if (parse_flag(key, val, &b, e))
+			return -1;
+		flag((char *)cfg + o->at, o, b);
+		return 0;
 	}
 	return set(t, cfg, o, key, val, e);
 }

@@ -67,6 +67,7 @@
  *            by OPT_ID(); OT_CALL0 the same without an argument (NULL on
  *            the command line, the value in a config file)
  *   | OPT_EARLY  also set in the first pass (-C FILE before the config)
+ *   (OPT_OFF is OPT_ENTRY's: the feature is compiled out, see opt_off())
  * max INT_MAX means no bound but the destination type's.
  * FEATURE: the Kconfig symbol without CONFIG_ (CFG_FEATURE 0/1), or ANY.
  *
@@ -78,6 +79,7 @@
 #define WB_OPTAB_H
 #include <limits.h>
 #include <stddef.h>
+#include <string.h>
 #include "sysopts.h"
 #include "err.h"
 
@@ -85,16 +87,22 @@ enum opt_kind {
 	OT_FLAG, OT_SET, OT_STR, OT_NUM, OT_MS, OT_ENUM, OT_LIST, OT_CALL, OT_CALL0
 };
 #define OPT_KIND 0x0f
+#define OPT_OFF 0x40            /* compiled out: "CONFIG_X" follows names' NUL */
 #define OPT_EARLY 0x80
 
 struct optdef {
 	const char *names;      /* spellings (see above) */
-	unsigned char kind;     /* enum opt_kind, | OPT_EARLY */
+	unsigned char kind;     /* enum opt_kind, | OPT_EARLY, OPT_OFF */
 	unsigned short at;      /* offsetof the destination; OT_CALL: the id */
 	unsigned short size;    /* sizeof the destination */
 	int min, max;           /* range; OT_SET/OT_ENUM value; OT_LIST count */
-	const char *off;        /* "CONFIG_X" when its feature is compiled out */
 };
+
+/* "CONFIG_X" when o's feature is compiled out, else NULL */
+static inline const char *opt_off(const struct optdef *o)
+{
+	return o->kind & OPT_OFF ? o->names + strlen(o->names) + 1 : NULL;
+}
 
 struct optab {
 	const struct optdef *opt;
@@ -109,8 +117,10 @@ struct optab {
 #define OPT_COUNT(arr) (unsigned)(sizeof (arr) / sizeof *(arr))
 #define CFG_ANY 1
 
+/* a feature compiled out adds OPT_OFF and its symbol after the names */
 #define OPT_ENTRY(names, kind, dest, min, max, feat, help) \
-	{ names, kind, dest, min, max, OPT_OFF_(CFG_##feat, "CONFIG_" #feat) },
+	{ OPT_NAMES_(CFG_##feat, names, "CONFIG_" #feat), \
+	  (kind) | OPT_OFF_(CFG_##feat), dest, min, max },
 #define OPT_HELP(names, kind, dest, min, max, feat, help) OPT_IF_(CFG_##feat, help)
 /* OPT_IF(FEATURE, "text"): the text only when FEATURE is built in */
 #define OPT_IF(feat, text) OPT_IF_(CFG_##feat, text)
@@ -118,10 +128,14 @@ struct optab {
 #define OPT_IF__(v, text) OPT_IF_##v(text)
 #define OPT_IF_0(text) ""
 #define OPT_IF_1(text) text
-#define OPT_OFF_(v, sym) OPT_OFF__(v, sym)
-#define OPT_OFF__(v, sym) OPT_OFF_##v(sym)
-#define OPT_OFF_0(sym) sym
-#define OPT_OFF_1(sym) NULL
+#define OPT_NAMES_(v, names, sym) OPT_NAMES__(v, names, sym)
+#define OPT_NAMES__(v, names, sym) OPT_NAMES_##v(names, sym)
+#define OPT_NAMES_0(names, sym) names "\0" sym
+#define OPT_NAMES_1(names, sym) names
+#define OPT_OFF_(v) OPT_OFF__(v)
+#define OPT_OFF__(v) OPT_OFF_##v
+#define OPT_OFF_0 OPT_OFF
+#define OPT_OFF_1 0
 
 enum { OPT_HELP_ASKED = 1 };
 

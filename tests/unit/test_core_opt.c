@@ -478,9 +478,9 @@ START_TEST(optab_help_follows_build)
 	ck_assert_ptr_null(strstr(thelp, "-d"));
 	ck_assert_ptr_null(strstr(thelp, "PROG"));
 	ck_assert_str_eq(OPT_IF(TESTON, "on") OPT_IF(TESTOFF, "off"), "on");
-	ck_assert_ptr_null(topt[1].off);                  /* -v: TESTON */
+	ck_assert_ptr_null(opt_off(&topt[1]));            /* -v: TESTON */
 	ck_assert_str_eq(topt[14].names, "d daemon");
-	ck_assert_str_eq(topt[14].off, "CONFIG_TESTOFF");
+	ck_assert_str_eq(opt_off(&topt[14]), "CONFIG_TESTOFF");
 }
 END_TEST
 
@@ -490,29 +490,29 @@ extern const struct optab sntpc_optab;
 START_TEST(optab_self_check)
 {
 	static const struct optdef dup[] = {
-		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0, NULL },
-		{ "v quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0, NULL },
+		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
+		{ "v quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0 },
 	};
 	static const struct optdef dupkey[] = {
-		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0, NULL },
-		{ "=quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0, NULL },
+		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
+		{ "=quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0 },
 	};
 	static const struct optdef dupdash[] = {
-		{ "-o*", OT_STR, OPT_AT(struct tcfg, file), 0, 0, NULL },
-		{ "-o", OT_STR, OPT_AT(struct tcfg, user), 0, 0, NULL },
+		{ "-o*", OT_STR, OPT_AT(struct tcfg, file), 0, 0 },
+		{ "-o", OT_STR, OPT_AT(struct tcfg, user), 0, 0 },
 	};
 	static const struct optdef size[] = {
-		{ "f", OT_STR, OPT_AT(struct tcfg, quiet), 0, 0, NULL },
+		{ "f", OT_STR, OPT_AT(struct tcfg, quiet), 0, 0 },
 	};
 	static const struct optdef noword[] = {
-		{ "auth", OT_ENUM, OPT_AT(struct tcfg, auth), 0, 0, NULL },
+		{ "auth", OT_ENUM, OPT_AT(struct tcfg, auth), 0, 0 },
 	};
 	static const struct optdef badname[] = {
-		{ "-", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0, NULL },
+		{ "-", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
 	};
 	static const struct optdef twoops[] = {
-		{ "", OT_STR, OPT_AT(struct tcfg, file), 0, 0, NULL },
-		{ " ", OT_STR, OPT_AT(struct tcfg, user), 0, 0, NULL },
+		{ "", OT_STR, OPT_AT(struct tcfg, file), 0, 0 },
+		{ " ", OT_STR, OPT_AT(struct tcfg, user), 0, 0 },
 	};
 	const struct optab bad[] = {
 		{ dup, 2, NULL }, { dupkey, 2, NULL }, { dupdash, 2, NULL }, { size, 1, NULL },
