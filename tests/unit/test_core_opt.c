@@ -485,6 +485,34 @@ START_TEST(optab_help_follows_build)
 END_TEST
 
 extern const struct optab sntpc_optab;
+extern const char sntpc_help[];
+
+/* every option built in shows in --help (its first spelling starts a line
+ * or follows ", "), every one compiled out does not */
+static void help_lists(const struct optab *t, const char *help)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		const char *names = t->opt[i].names;
+		size_t n = strcspn(names, " :");
+		char want[40];
+
+		if (n == 0)
+			continue;
+		snprintf(want, sizeof want, "%s%.*s ", n == 1 ? "-" :
+		         names[0] == '-' ? "" : "--", (int)n, names);
+		ck_assert_msg((strstr(help, want) != NULL) == !opt_off(&t->opt[i]),
+		              "'%s' in --help: %d, compiled out: %d", want,
+		              strstr(help, want) != NULL, opt_off(&t->opt[i]) != NULL);
+	}
+}
+
+START_TEST(optab_help_lists_options)
+{
+	help_lists(&sntpc_optab, sntpc_help);
+}
+END_TEST
 
 /* every applet's table passes the self-check; broken tables do not */
 START_TEST(optab_self_check)
@@ -544,6 +572,7 @@ Suite *core_opt_suite(void)
 	tcase_add_loop_test(tt, optab_keys, 0, sizeof keys / sizeof *keys);
 	tcase_add_test(tt, optab_help_follows_build);
 	tcase_add_test(tt, optab_self_check);
+	tcase_add_test(tt, optab_help_lists_options);
 	suite_add_tcase(s, tt);
 	return s;
 }
