@@ -31,14 +31,67 @@
 #include <string.h>
 #include "sysopts.h"
 #include "opt.h"
+#include "optab.h"
 #include "sntpc.h"
 #include "util.h"
 
-/* HELP_IF(CFG_X, "text"): the text only when the feature is built in */
-#define HELP_IF(cfg, text) HELP_IF_(cfg, text)
-#define HELP_IF_(cfg, text) HELP_IF_##cfg(text)
-#define HELP_IF_0(text) ""
-#define HELP_IF_1(text) text
+struct args {
+	struct sntpc_opts o;
+	const char *names[SNTPC_MAX_SERVERS];
+	int n, family, daemon;
+	long step_ms, panic_ms;         /* panic_ms 0: not given */
+	const char *port;
+};
+
+enum { S_POLL };
+
+/* sntpc's options, one X line each (core/optab.h):
+ * X(names, kind, destination, min, max, feature, --help lines) */
+#define AT(m) OPT_AT(struct args, m)
+#define SNTPC_OPTS(X) \
+X("s", OT_SET, AT(o.pol.mode), CLK_STEP, 0, ANY, \
+  "  -s            step the clock (clock_settime)\n") \
+X("a", OT_SET, AT(o.pol.mode), CLK_ADJUST, 0, ANY, \
+  "  -a            adjust: slew below the step threshold, step above it\n") \
+/* below it adjtime slews, and libc's adjtime takes at most 1000 s */ \
+X("step-threshold", OT_MS, AT(step_ms), 0, 1000000, ANY, \
+  "  --step-threshold S  slew/step boundary for -a (default 0.128, max 1000)\n") \
+X("panic", OT_MS, AT(panic_ms), 1, 2000000000, ANY, \
+  "  --panic S     refuse corrections of S seconds or more\n") \
+X("c", OT_NUM, AT(o.q.samples), 1, 64, ANY, \
+  "  -c N          samples per server, keep the smallest delay (default 1)\n") \
+X("p", OT_STR, AT(port), 0, 0, ANY, \
+  "  -p PORT       default port (123)\n") \
+X("4", OT_SET, AT(family), AF_INET, 0, ANY, \
+  "  -4            IPv4 only\n") \
+X("6", OT_SET, AT(family), AF_INET6, 0, IPV6, \
+  "  -6            IPv6 only\n") \
+X("timeout", OT_MS, AT(o.q.timeout_ms), 10, 60000, ANY, \
+  "  --timeout S   seconds per request (default 1)\n") \
+X("r", OT_NUM, AT(o.q.retries), 0, 64, ANY, \
+  "  -r N          retries per server (default 2)\n") \
+X("q", OT_FLAG, AT(o.quiet), 0, 0, ANY, \
+  "  -q            quiet: no output on stdout\n") \
+X("v", OT_FLAG, AT(o.q.verbose), 0, 0, VERBOSE, \
+  "  -v            show every packet's fields on stderr\n") \
+X("e", OT_FLAG, AT(o.eval), 0, 0, SNTPC_EVAL, \
+  "  -e            print shell variables SNTP_* for eval\n") \
+X("l", OT_FLAG, AT(o.table), 0, 0, SNTPC_TABLE, \
+  "  -l            print an association table\n") \
+X("d", OT_FLAG, AT(daemon), 0, 0, SNTPC_DAEMON, \
+  "  -d            daemon: keep the clock disciplined (-a semantics)\n") \
+X("b", OT_FLAG, AT(o.background), 0, 0, SNTPC_DAEMON, \
+  "  -b            daemon in the background\n") \
+X("poll", OT_CALL, OPT_ID(S_POLL), 0, 0, SNTPC_DAEMON, \
+  "  --poll MIN,MAX  daemon poll interval bounds in seconds (64,1024)\n") \
+X("g", OT_FLAG, AT(o.any_panic), 0, 0, SNTPC_DAEMON, \
+  "  -g            daemon: allow corrections above the panic threshold\n" \
+  "                (default 1000 s after the first one)\n") \
+X("x", OT_STR, AT(o.prog), 0, 0, SNTPC_DAEMON, \
+  "  -x PROG       daemon: run PROG with the SNTP_* variables after a step\n") \
+X("L", OT_FLAG, AT(o.use_syslog), 0, 0, SNTPC_DAEMON, \
+  "  -L            daemon: log to syslog instead of stderr\n") \
+X("", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, "")
 
 const char sntpc_help[] =
 "Usage: sntpc [OPTIONS] SERVER[:PORT]...\n"
@@ -46,54 +99,12 @@ const char sntpc_help[] =
 "correct it. SERVER may be [IPv6]:PORT. The best sane reply wins (smallest\n"
 "delay, then lowest stratum).\n"
 "\n"
-"  -s            step the clock (clock_settime)\n"
-"  -a            adjust: slew below the step threshold, step above it\n"
-"  --step-threshold S  slew/step boundary for -a (default 0.128, max 1000)\n"
-"  --panic S     refuse corrections of S seconds or more\n"
-"  -c N          samples per server, keep the smallest delay (default 1)\n"
-"  -p PORT       default port (123)\n"
-"  -4" HELP_IF(CFG_IPV6, ", -6") "        IPv4" HELP_IF(CFG_IPV6, " or IPv6") " only\n"
-"  --timeout S   seconds per request (default 1)\n"
-"  -r N          retries per server (default 2)\n"
-"  -q            quiet: no output on stdout\n"
-HELP_IF(CFG_VERBOSE, "  -v            show every packet's fields on stderr\n")
-HELP_IF(CFG_SNTPC_EVAL, "  -e            print shell variables SNTP_* for eval\n")
-HELP_IF(CFG_SNTPC_TABLE, "  -l            print an association table\n")
-HELP_IF(CFG_SNTPC_DAEMON,
-"  -d            daemon: keep the clock disciplined (-a semantics)\n"
-"  -b            daemon in the background\n"
-"  --poll MIN,MAX  daemon poll interval bounds in seconds (64,1024)\n"
-"  -g            daemon: allow corrections above the panic threshold\n"
-"                (default 1000 s after the first one)\n"
-"  -x PROG       daemon: run PROG with the SNTP_* variables after a step\n"
-"  -L            daemon: log to syslog instead of stderr\n")
+SNTPC_OPTS(OPT_HELP)
 "\n"
 "Exit: 0 ok, 64 usage, 69 no server answered, 71 clock call failed,\n"
 "75 rate limited or DNS temporary failure, 76 no usable reply (only\n"
 "unusable replies) or offset above --panic, 77 denied or no permission\n"
 "to set the clock (needs root or CAP_SYS_TIME).\n";
-
-enum {
-	O_S, O_A, O_C, O_P, O_4, O_6, O_TIMEOUT, O_R, O_Q, O_V, O_E, O_L, O_D,
-	O_B, O_POLL, O_X, O_SYSLOG, O_G, O_PANIC, O_STEP
-};
-
-static const struct opt opts[] = {
-	{ "s", O_S, 0 }, { "a", O_A, 0 }, { "c", O_C, 1 }, { "p", O_P, 1 },
-	{ "4", O_4, 0 }, { "6", O_6, 0 }, { "timeout", O_TIMEOUT, 1 },
-	{ "r", O_R, 1 }, { "q", O_Q, 0 }, { "v", O_V, 0 }, { "e", O_E, 0 },
-	{ "l", O_L, 0 }, { "d", O_D, 0 }, { "b", O_B, 0 }, { "poll", O_POLL, 1 },
-	{ "x", O_X, 1 }, { "L", O_SYSLOG, 0 }, { "g", O_G, 0 },
-	{ "panic", O_PANIC, 1 }, { "step-threshold", O_STEP, 1 },
-	{ NULL, 0, 0 }
-};
-
-struct args {
-	struct sntpc_opts o;
-	const char *names[SNTPC_MAX_SERVERS];
-	int n, family, daemon, panic_set;
-	const char *port;
-};
 
 static int poll_arg(struct sntpc_opts *o, const char *s)
 {
@@ -112,63 +123,23 @@ static int poll_arg(struct sntpc_opts *o, const char *s)
 	return 0;
 }
 
-static int feature(int on, const char *opt)
+/* the OT_CALL options: --poll */
+static int set_special(void *cfg, const struct optdef *o, const char *arg,
+                       struct wb_err *e)
 {
-	return on ? 0 : usage_error("%s is not compiled in", opt);
+	struct args *a = cfg;
+
+	(void)o;
+	if (poll_arg(&a->o, arg) == 0)
+		return 0;
+	err_set(e, EX_USAGE, "want MIN,MAX seconds (1-%u, MIN <= MAX), not '%s'",
+	        POLL_LIMIT, arg);
+	return -1;
 }
 
-/* one option; 0 or an exit code */
-static int option(struct args *a, int id, const char *arg)
-{
-	struct sntpc_opts *o = &a->o;
-	long v;
-
-	switch (id) {
-	case O_S: o->pol.mode = CLK_STEP; return 0;
-	case O_A: o->pol.mode = CLK_ADJUST; return 0;
-	case O_Q: o->quiet = 1; return 0;
-	case O_V: o->q.verbose = 1; return feature(CFG_VERBOSE, "-v");
-	case O_E: o->eval = 1; return feature(CFG_SNTPC_EVAL, "-e");
-	case O_L: o->table = 1; return feature(CFG_SNTPC_TABLE, "-l");
-	case O_D: a->daemon = 1; return feature(CFG_SNTPC_DAEMON, "-d");
-	case O_B: o->background = 1; return 0;
-	case O_SYSLOG: o->use_syslog = 1; return 0;
-	case O_G: o->any_panic = 1; return 0;
-	case O_X: o->prog = arg; return 0;
-	case O_4: a->family = AF_INET; return 0;
-	case O_6: a->family = AF_INET6; return 0;
-	case O_P: a->port = arg; return 0;
-	case O_C:
-		if (parse_long(arg, 1, 64, &v))
-			return usage_error("bad -c '%s' (1..64)", arg);
-		o->q.samples = (int)v;
-		return 0;
-	case O_R:
-		if (parse_long(arg, 0, 64, &v))
-			return usage_error("bad -r '%s' (0..64)", arg);
-		o->q.retries = (int)v;
-		return 0;
-	case O_TIMEOUT:
-		if (parse_ms(arg, 10, 60000, &o->q.timeout_ms))
-			return usage_error("bad --timeout '%s' (0.01..60 s)", arg);
-		return 0;
-	case O_POLL:
-		return poll_arg(o, arg) ? usage_error("bad --poll '%s' (MIN,MAX seconds)", arg) : 0;
-	case O_PANIC:
-		if (parse_ms(arg, 1, 2000000000, &v))
-			return usage_error("bad --panic '%s' (0.001..2000000 s)", arg);
-		o->pol.panic = ntp_fix_from_ms(v);
-		a->panic_set = 1;
-		return 0;
-	case O_STEP:
-		/* below it adjtime slews, and libc's adjtime takes at most 1000 s */
-		if (parse_ms(arg, 0, 1000000, &v))
-			return usage_error("bad --step-threshold '%s' (0..1000 s)", arg);
-		o->pol.step_thr = ntp_fix_from_ms(v);
-		return 0;
-	}
-	return usage_error("internal: option %d", id);
-}
+static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
+extern const struct optab sntpc_optab;  /* the unit tests check it */
+const struct optab sntpc_optab = { sntpc_opt, OPT_COUNT(sntpc_opt), set_special };
 
 static void defaults(struct args *a)
 {
@@ -177,31 +148,22 @@ static void defaults(struct args *a)
 	a->o.q.retries = 2;
 	a->o.q.timeout_ms = 1000;
 	a->o.pol.mode = CLK_QUERY;
-	a->o.pol.step_thr = ntp_fix_from_ms(128);
+	a->step_ms = 128;
 	a->o.poll_min = 64;
 	a->o.poll_max = 1024;
 	a->family = AF_UNSPEC;
 	a->port = "123";
 }
 
+/* 0, -1 for --help, or an exit code */
 static int parse_args(struct args *a, int argc, char **argv)
 {
-	struct optstate st;
-	int id, rc;
+	struct wb_err e;
+	int r;
 
 	defaults(a);
-	opt_init(&st, argc, argv);
-	while ((id = opt_next(&st, opts)) != OPT_END) {
-		if (id == OPT_ERR)
-			return usage_error("%s", st.err);
-		if (id == OPT_ARG) {
-			if (a->n == SNTPC_MAX_SERVERS)
-				return usage_error("at most %d servers", SNTPC_MAX_SERVERS);
-			a->names[a->n++] = st.arg;
-		} else if ((rc = option(a, id, st.arg)) != 0) {
-			return rc;
-		}
-	}
+	if ((r = opt_argv(&sntpc_optab, a, argc, argv, 0, &e)) != 0)
+		return r == OPT_HELP_ASKED ? -1 : usage_error("%s", e.msg);
 	if (a->n == 0)
 		return usage_error("no server given");
 	if (a->o.eval + a->o.table > 1)
@@ -210,8 +172,9 @@ static int parse_args(struct args *a, int argc, char **argv)
 		return usage_error("-b, -g, -L and -x need -d");
 	if (a->daemon && a->o.pol.mode == CLK_QUERY)
 		a->o.pol.mode = CLK_ADJUST;
-	if (a->daemon && !a->panic_set)
-		a->o.pol.panic = ntp_fix_from_ms(1000000);
+	a->o.pol.step_thr = ntp_fix_from_ms(a->step_ms);
+	if (a->panic_ms || a->daemon)
+		a->o.pol.panic = ntp_fix_from_ms(a->panic_ms ? a->panic_ms : 1000000);
 	return 0;
 }
 
@@ -336,8 +299,12 @@ int sntpc_main(int argc, char **argv)
 	struct args a;
 	int rc;
 
-	if ((rc = parse_args(&a, argc, argv)) != 0)
-		return rc;
+	if ((rc = parse_args(&a, argc, argv)) != 0) {
+		if (rc > 0)
+			return rc;
+		fputs(sntpc_help, stdout);
+		return fflush(stdout) ? EX_IOERR : 0;
+	}
 	if ((rc = resolve(&a, srv)) != 0)
 		return rc;
 	a.o.q.srv = srv;

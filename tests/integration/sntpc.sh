@@ -534,4 +534,35 @@ t_exit 64 "unknown option" sn --bogus "$C"
 t_grep "usage errors say what and how to get help" "^Try 'sntpc --help'" "$T_DIR/err"
 t_exit 0 "--help" sn --help
 t_grep "--help shows the usage" "^Usage: sntpc \\[OPTIONS\\] SERVER\\[:PORT\\]" "$T_DIR/out"
+
+# ---- the option table: one error style, --help and refusals follow the build --
+t_exit 64 "--timeout abc: usage error" sn --timeout abc "$C"
+t_grep "--timeout abc: the message names the option, the range and the value" \
+	"^sntpc: --timeout: want seconds \\(0\\.01-60\\), not 'abc'$" "$T_DIR/err"
+t_exit 0 "--help after another option (parsed by sntpc itself)" sn -q --help
+cp "$T_DIR/out" "$T_DIR/help-late"
+sn --help >"$T_DIR/help-first" 2>&1
+t_true "--help gives the same text in either place" cmp -s "$T_DIR/help-first" "$T_DIR/help-late"
+t_grep "--help of a full build lists -d" "^  -d  " "$T_DIR/help-late"
+# a build without CONFIG_SNTPC_DAEMON (defconfig with that symbol off)
+ND=${BUILDROOT:-$TOP/build}/sntpc-nodaemon
+mkdir -p "$ND"
+{ cat "$TOP/configs/defconfig"; echo "# CONFIG_SNTPC_DAEMON is not set"; } > "$ND/.config"
+if (cd "$TOP" && make -s BUILD="$ND" KCONFIG_CONFIG="$ND/.config" olddefconfig &&
+    make -s BUILD="$ND" KCONFIG_CONFIG="$ND/.config" OUT="$ND/wirebox") >"$ND/log" 2>&1 &&
+   grep -q '^# CONFIG_SNTPC_DAEMON is not set' "$ND/.config"; then
+	pass "a build without CONFIG_SNTPC_DAEMON"
+	t_exit 0 "no-daemon build: --help" "$ND/wirebox" sntpc --help
+	t_nogrep "no-daemon build: --help hides -d" "^  -d " "$T_DIR/out"
+	t_nogrep "no-daemon build: --help hides -b, --poll, -g, -x, -L" "^  (-b|--poll|-g|-x|-L) " "$T_DIR/out"
+	t_grep "no-daemon build: --help still lists -s and -c" "^  -c N " "$T_DIR/out"
+	t_exit 64 "no-daemon build: -d is a usage error" "$ND/wirebox" sntpc -d "$C"
+	t_grep "no-daemon build: -d refused naming -d and CONFIG_SNTPC_DAEMON" \
+		"^sntpc: -d: not compiled in \\(CONFIG_SNTPC_DAEMON\\)$" "$T_DIR/err"
+	t_exit 64 "no-daemon build: --poll is a usage error" "$ND/wirebox" sntpc --poll 1,1 "$C"
+	t_grep "no-daemon build: --poll refused naming --poll and CONFIG_SNTPC_DAEMON" \
+		"^sntpc: --poll: not compiled in \\(CONFIG_SNTPC_DAEMON\\)$" "$T_DIR/err"
+else
+	fail "a build without CONFIG_SNTPC_DAEMON" "$(tail -5 "$ND/log" | tr '\n' '|')"
+fi
 finish

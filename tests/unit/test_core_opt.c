@@ -1,11 +1,17 @@
 /* test_core_opt.c - option parsing: clusters, attached/separate arguments,
  * long options, BusyBox "-au" words, "-o*" prefixes, "--", errors,
- * interleaved operands; parse_long / parse_ms edges. */
+ * interleaved operands; parse_long / parse_ms edges. The option table
+ * (optab.h): the same cases through opt_argv, aliases, config keys, range
+ * and feature-off messages, the first pass, help that follows the build,
+ * and the self-check of every applet's table. */
 #include <check.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sysexits.h>
 #include "opt.h"
+#include "optab.h"
+
 
 Suite *core_opt_suite(void);
 
@@ -210,15 +216,363 @@ START_TEST(parse_ms_edges)
 }
 END_TEST
 
+/* ---- the option table ---------------------------------------------------- */
+
+#define CFG_TESTON 1
+#define CFG_TESTOFF 0
+
+struct tcfg {
+	int quiet, verbose, mode, fam, auth, daemon, count, info;
+	long timeout_ms;
+	long long big;
+	const char *file, *user, *host, *prog, *conf, *poll;
+	const char *o[3];
+	int no;
+	const char *ops[4];
+	int nops;
+};
+
+enum { T_POLL = 7, T_INFO };
+
+#define T(m) OPT_AT(struct tcfg, m)
+#define TEST_OPTS(X) \
+X("q quiet", OT_FLAG, T(quiet), 0, 0, ANY, "  -q, --quiet\n") \
+X("v", OT_FLAG, T(verbose), 0, 0, TESTON, "  -v\n") \
+X("s", OT_SET, T(mode), 2, 0, ANY, "  -s\n") \
+X("a", OT_SET, T(mode), 3, 0, ANY, "  -a\n") \
+X("4 ipv4", OT_SET, T(fam), 4, 0, ANY, "  -4\n") \
+X("timeout", OT_MS, T(timeout_ms), 1, 3600000, ANY, "  --timeout S\n") \
+X("wait", OT_MS, T(timeout_ms), 1, 3600000, ANY, "") \
+X("c count", OT_NUM, T(count), 1, 64, ANY, "  -c N\n") \
+X("max-size", OT_NUM, T(big), 1, INT_MAX, ANY, "  --max-size N\n") \
+X("f", OT_STR, T(file), 0, 0, ANY, "  -f ADDR\n") \
+X("-au user", OT_STR, T(user), 0, 0, ANY, "  -au USER\n") \
+X("=host --server", OT_STR, T(host), 0, 0, ANY, "  --server HOST\n") \
+X("-o*", OT_LIST, T(o), offsetof(struct tcfg, no), 0, ANY, "  -o*\n") \
+X("auth:apop|plain|user|auto", OT_ENUM, T(auth), 10, 0, ANY, "  --auth M\n") \
+X("d daemon", OT_FLAG, T(daemon), 0, 0, TESTOFF, "  -d, --daemon\n") \
+X("x", OT_STR, T(prog), 0, 0, TESTOFF, "  -x PROG\n") \
+X("C", OT_STR | OPT_EARLY, T(conf), 0, 0, ANY, "  -C FILE\n") \
+X("poll", OT_CALL, OPT_ID(T_POLL), 0, 0, ANY, "  --poll A,B\n") \
+X("--info", OT_CALL0, OPT_ID(T_INFO), 0, 0, ANY, "  --info\n") \
+X("", OT_LIST, T(ops), offsetof(struct tcfg, nops), 0, ANY, "")
+
+static const struct optdef topt[] = { TEST_OPTS(OPT_ENTRY) };
+static const char thelp[] = "Usage: test\n" TEST_OPTS(OPT_HELP) "Exit: 0\n";
+
+static int tcall(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
+{
+	struct tcfg *c = cfg;
+
+	if (o->at == T_INFO)
+		return c->info = 1, 0;
+	if (!strchr(arg, ','))
+		return err_set(e, EX_USAGE, "want A,B, not '%s'", arg), -1;
+	c->poll = arg;
+	return 0;
+}
+
+static const struct optab ttab = { topt, OPT_COUNT(topt), tcall };
+
+static size_t list(char *out, size_t max, const char *name, const char *const *v, int n)
+{
+	size_t len = (size_t)snprintf(out, max, "%s=[", name);
+	int i;
+
+	for (i = 0; i < n && len < max; i++)
+		len += (size_t)snprintf(out + len, max - len, "%s%s", i ? "," : "", v[i]);
+	return len < max ? len + (size_t)snprintf(out + len, max - len, "] ") : len;
+}
+
+/* what the parse set, as "name=value ..." (fields left at zero are not shown) */
+static void show(const struct tcfg *c, char *out, size_t max)
+{
+	size_t n = 0;
+
+#define I(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%lld ", (long long)c->f)
+#define S(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%s ", c->f)
+	I(quiet); I(verbose); I(mode); I(fam); I(auth); I(daemon); I(count); I(info);
+	I(timeout_ms); I(big);
+	S(file); S(user); S(host); S(prog); S(conf); S(poll);
+#undef I
+#undef S
+	if (c->no && n < max)
+		n += list(out + n, max - n, "o", c->o, c->no);
+	if (c->nops && n < max)
+		n += list(out + n, max - n, "ops", c->ops, c->nops);
+	while (n > 0 && n < max && out[n - 1] == ' ')
+		out[--n] = 0;
+}
+
+static void run_argv(const char *const *args, int early, char *out, size_t max)
+{
+	char *argv[16];
+	struct tcfg c;
+	struct wb_err e = { 0, "" };
+	int argc, r;
+
+	for (argc = 0; args[argc]; argc++)
+		argv[argc] = (char *)args[argc];
+	argv[argc] = NULL;
+	memset(&c, 0, sizeof c);
+	out[0] = 0;
+	r = opt_argv(&ttab, &c, argc, argv, early, &e);
+	if (r == OPT_HELP_ASKED)
+		snprintf(out, max, "HELP");
+	else if (r)
+		snprintf(out, max, "ERR(%d:%s)", e.code, e.msg);
+	else
+		show(&c, out, max);
+}
+
+static const struct { const char *argv[8]; const char *want; } tcases[] = {
+	{ A("-qv"), "quiet=1 verbose=1" },
+	{ A("-q", "-v"), "quiet=1 verbose=1" },
+	{ A("-qc3"), "quiet=1 count=3" },
+	{ A("-qc", "3"), "quiet=1 count=3" },
+	{ A("-c", "-q"), "ERR(64:-c: want a number (1-64), not '-q')" },
+	{ A("-fADDR", "-f", "B"), "file=B" },
+	{ A("--count=5"), "count=5" },
+	{ A("--count", "5", "-c7"), "count=7" },
+	{ A("--quiet"), "quiet=1" },
+	{ A("--quiet=1"), "ERR(64:--quiet: takes no argument)" },
+	{ A("--timeout=1.5"), "timeout_ms=1500" },
+	{ A("--timeout", "0.001"), "timeout_ms=1" },
+	{ A("--wait", "2"), "timeout_ms=2000" },                    /* an alias line */
+	{ A("--timeout"), "ERR(64:--timeout: needs an argument)" },
+	{ A("--timeout", "abc"), "ERR(64:--timeout: want seconds (0.001-3600), not 'abc')" },
+	{ A("--wait=0"), "ERR(64:--wait: want seconds (0.001-3600), not '0')" },
+	{ A("--timeout", "3600.001"), "ERR(64:--timeout: want seconds (0.001-3600), not '3600.001')" },
+	{ A("-c", "65"), "ERR(64:-c: want a number (1-64), not '65')" },
+	{ A("--count="), "ERR(64:--count: want a number (1-64), not '')" },
+	{ A("--max-size", "3000000000"), "big=3000000000" },
+	{ A("--max-size", "0"), "ERR(64:--max-size: want a number (at least 1), not '0')" },
+	{ A("--bogus"), "ERR(64:--bogus: unknown option)" },
+	{ A("--bogus=1"), "ERR(64:--bogus: unknown option)" },
+	{ A("--time", "5"), "ERR(64:--time: unknown option)" },     /* no abbreviations */
+	{ A("--q"), "ERR(64:--q: unknown option)" },                /* short names are not long */
+	{ A("--host", "h"), "ERR(64:--host: unknown option)" },     /* a config key only */
+	{ A("--au", "me"), "ERR(64:--au: unknown option)" },
+	{ A("-z"), "ERR(64:-z: unknown option)" },
+	{ A("-qz"), "ERR(64:-z: unknown option)" },
+	{ A("--server", "h", "--user=me"), "user=me host=h" },
+	{ A("-au", "me"), "user=me" },
+	{ A("-aume"), "user=me" },
+	{ A("-au"), "ERR(64:-au: needs an argument)" },
+	{ A("-oi", "-oem", "-o"), "o=[i,em,]" },
+	{ A("-oi", "-oa", "-ob", "-oc"), "ERR(64:-o: at most 3)" },
+	{ A("-s", "-a"), "mode=3" },
+	{ A("-a", "-s"), "mode=2" },
+	{ A("--auth", "plain"), "auth=11" },
+	{ A("--auth=auto"), "auth=13" },
+	{ A("--auth=foo"), "ERR(64:--auth: want apop|plain|user|auto, not 'foo')" },
+	{ A("-d"), "ERR(64:-d: not compiled in (CONFIG_TESTOFF))" },
+	{ A("-qd"), "ERR(64:-d: not compiled in (CONFIG_TESTOFF))" },
+	{ A("--daemon"), "ERR(64:--daemon: not compiled in (CONFIG_TESTOFF))" },
+	{ A("-x", "prog"), "ERR(64:-x: not compiled in (CONFIG_TESTOFF))" },
+	{ A("-xprog"), "ERR(64:-x: not compiled in (CONFIG_TESTOFF))" },
+	{ A("--poll", "1,2"), "poll=1,2" },
+	{ A("--poll", "12"), "ERR(64:--poll: want A,B, not '12')" },
+	{ A("--info"), "info=1" },
+	{ A("--info=1"), "ERR(64:--info: takes no argument)" },
+	{ A("-C", "f"), "conf=f" },
+	{ A("--", "-q", "x"), "ops=[-q,x]" },
+	{ A("-v", "--", "--"), "verbose=1 ops=[--]" },
+	{ A("a", "-q", "b", "--count=1", "c"), "quiet=1 count=1 ops=[a,b,c]" },
+	{ A("-"), "ops=[-]" },
+	{ A(""), "ops=[]" },
+	{ A("a", "b", "c", "d", "e"), "ERR(64:more than 4 arguments)" },
+	{ A("--help"), "HELP" },
+	{ A("-q", "--help", "x"), "HELP" },
+	{ A("--help=1"), "ERR(64:--help: unknown option)" },
+	{ { "prog", NULL }, "" },
+};
+
+START_TEST(optab_argv)
+{
+	char got[256];
+
+	run_argv(tcases[_i].argv, 0, got, sizeof got);
+	ck_assert_msg(!strcmp(got, tcases[_i].want), "case %d: got \"%s\" want \"%s\"",
+	              _i, got, tcases[_i].want);
+}
+END_TEST
+
+/* the first pass sets only -C, reads words exactly as the full pass does
+ * and stops at nothing */
+static const struct { const char *argv[8]; const char *want; } early[] = {
+	{ A("-q", "-C", "f", "x"), "conf=f" },
+	{ A("--bogus", "-zC", "f", "-Cg"), "conf=g" },
+	{ A("-c", "-C", "f"), "" },             /* -C is -c's argument */
+	{ A("--", "-C", "f"), "" },
+	{ A("-d", "--help", "-x", "-C"), "" },
+	{ A("-C"), "" },
+};
+
+START_TEST(optab_early)
+{
+	char got[256];
+
+	run_argv(early[_i].argv, OPT_EARLY, got, sizeof got);
+	ck_assert_msg(!strcmp(got, early[_i].want), "case %d: got \"%s\" want \"%s\"",
+	              _i, got, early[_i].want);
+}
+END_TEST
+
+/* config-file lines: keys are the long names (and "=key" names), not the
+ * short or the command-line-only ones */
+static const struct { const char *kv[4]; const char *want; } keys[] = {
+	{ { "quiet", "" }, "quiet=1" },
+	{ { "quiet", "on", "quiet", "off" }, "" },
+	{ { "quiet", "maybe" }, "ERR(64:quiet: want on or off, not 'maybe')" },
+	{ { "ipv4", "yes" }, "fam=4" },
+	{ { "ipv4", "1", "ipv4", "0" }, "" },
+	{ { "timeout", "2.5" }, "timeout_ms=2500" },
+	{ { "wait", "2" }, "timeout_ms=2000" },
+	{ { "timeout", "abc" }, "ERR(64:timeout: want seconds (0.001-3600), not 'abc')" },
+	{ { "count", "64" }, "count=64" },
+	{ { "count", "0" }, "ERR(64:count: want a number (1-64), not '0')" },
+	{ { "host", "mail.example" }, "host=mail.example" },
+	{ { "user", "me" }, "user=me" },
+	{ { "auth", "user" }, "auth=12" },
+	{ { "auth", "" }, "ERR(64:auth: want apop|plain|user|auto, not '')" },
+	{ { "poll", "1,2" }, "poll=1,2" },
+	{ { "poll", "x" }, "ERR(64:poll: want A,B, not 'x')" },
+	{ { "daemon", "on" }, "ERR(78:daemon: not compiled in (CONFIG_TESTOFF))" },
+	{ { "server", "h" }, "ERR(78:unknown key 'server')" },
+	{ { "info", "" }, "ERR(78:unknown key 'info')" },
+	{ { "q", "" }, "ERR(78:unknown key 'q')" },
+	{ { "au", "me" }, "ERR(78:unknown key 'au')" },
+	{ { "o", "i" }, "ERR(78:unknown key 'o')" },
+	{ { "", "" }, "ERR(78:unknown key '')" },
+	{ { "C", "f" }, "ERR(78:unknown key 'C')" },
+};
+
+START_TEST(optab_keys)
+{
+	struct tcfg c;
+	struct wb_err e = { 0, "" };
+	struct optconf oc = { &ttab, &c };
+	char got[256];
+	int i, r = 0;
+
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < 4 && keys[_i].kv[i] && r == 0; i += 2)
+		r = opt_conf(&oc, keys[_i].kv[i], keys[_i].kv[i + 1], &e);
+	if (r)
+		snprintf(got, sizeof got, "ERR(%d:%s)", e.code, e.msg);
+	else
+		show(&c, got, sizeof got);
+	ck_assert_msg(!strcmp(got, keys[_i].want), "case %d: got \"%s\" want \"%s\"",
+	              _i, got, keys[_i].want);
+}
+END_TEST
+
+/* --help holds the lines of the options built in, and only those */
+START_TEST(optab_help_follows_build)
+{
+	ck_assert_str_eq(thelp, "Usage: test\n  -q, --quiet\n  -v\n  -s\n  -a\n  -4\n"
+	                 "  --timeout S\n  -c N\n  --max-size N\n  -f ADDR\n  -au USER\n"
+	                 "  --server HOST\n  -o*\n  --auth M\n  -C FILE\n  --poll A,B\n"
+	                 "  --info\nExit: 0\n");
+	ck_assert_ptr_null(strstr(thelp, "-d"));
+	ck_assert_ptr_null(strstr(thelp, "PROG"));
+	ck_assert_str_eq(OPT_IF(TESTON, "on") OPT_IF(TESTOFF, "off"), "on");
+	ck_assert_ptr_null(opt_off(&topt[1]));            /* -v: TESTON */
+	ck_assert_str_eq(topt[14].names, "d daemon");
+	ck_assert_str_eq(opt_off(&topt[14]), "CONFIG_TESTOFF");
+}
+END_TEST
+
+extern const struct optab sntpc_optab;
+extern const char sntpc_help[];
+
+/* every option built in shows in --help (its first spelling starts a line
+ * or follows ", "), every one compiled out does not */
+static void help_lists(const struct optab *t, const char *help)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		const char *names = t->opt[i].names;
+		size_t n = strcspn(names, " :");
+		char want[40];
+
+		if (n == 0)
+			continue;
+		snprintf(want, sizeof want, "%s%.*s ", n == 1 ? "-" :
+		         names[0] == '-' ? "" : "--", (int)n, names);
+		ck_assert_msg((strstr(help, want) != NULL) == !opt_off(&t->opt[i]),
+		              "'%s' in --help: %d, compiled out: %d", want,
+		              strstr(help, want) != NULL, opt_off(&t->opt[i]) != NULL);
+	}
+}
+
+START_TEST(optab_help_lists_options)
+{
+	help_lists(&sntpc_optab, sntpc_help);
+}
+END_TEST
+
+/* every applet's table passes the self-check; broken tables do not */
+START_TEST(optab_self_check)
+{
+	static const struct optdef dup[] = {
+		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
+		{ "v quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0 },
+	};
+	static const struct optdef dupkey[] = {
+		{ "q quiet", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
+		{ "=quiet", OT_FLAG, OPT_AT(struct tcfg, verbose), 0, 0 },
+	};
+	static const struct optdef dupdash[] = {
+		{ "-o*", OT_STR, OPT_AT(struct tcfg, file), 0, 0 },
+		{ "-o", OT_STR, OPT_AT(struct tcfg, user), 0, 0 },
+	};
+	static const struct optdef size[] = {
+		{ "f", OT_STR, OPT_AT(struct tcfg, quiet), 0, 0 },
+	};
+	static const struct optdef noword[] = {
+		{ "auth", OT_ENUM, OPT_AT(struct tcfg, auth), 0, 0 },
+	};
+	static const struct optdef badname[] = {
+		{ "-", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
+	};
+	static const struct optdef twoops[] = {
+		{ "", OT_STR, OPT_AT(struct tcfg, file), 0, 0 },
+		{ " ", OT_STR, OPT_AT(struct tcfg, user), 0, 0 },
+	};
+	const struct optab bad[] = {
+		{ dup, 2, NULL }, { dupkey, 2, NULL }, { dupdash, 2, NULL }, { size, 1, NULL },
+		{ noword, 1, NULL }, { badname, 1, NULL }, { twoops, 2, NULL },
+	};
+	char why[160] = "";
+	unsigned i;
+
+	ck_assert_msg(opt_check(&ttab, why, sizeof why) == 0, "test table: %s", why);
+	ck_assert_msg(opt_check(&sntpc_optab, why, sizeof why) == 0, "sntpc: %s", why);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		ck_assert_msg(opt_check(&bad[i], why, sizeof why) == -1, "bad table %u passes", i);
+}
+END_TEST
+
 Suite *core_opt_suite(void)
 {
 	Suite *s = suite_create("core_opt");
 	TCase *tc = tcase_create("opt");
+	TCase *tt = tcase_create("optab");
 
 	tcase_add_loop_test(tc, table, 0, sizeof cases / sizeof *cases);
 	tcase_add_test(tc, continue_after_error);
 	tcase_add_loop_test(tc, parse_long_edges, 0, sizeof longs / sizeof *longs);
 	tcase_add_loop_test(tc, parse_ms_edges, 0, sizeof mss / sizeof *mss);
 	suite_add_tcase(s, tc);
+	tcase_add_loop_test(tt, optab_argv, 0, sizeof tcases / sizeof *tcases);
+	tcase_add_loop_test(tt, optab_early, 0, sizeof early / sizeof *early);
+	tcase_add_loop_test(tt, optab_keys, 0, sizeof keys / sizeof *keys);
+	tcase_add_test(tt, optab_help_follows_build);
+	tcase_add_test(tt, optab_self_check);
+	tcase_add_test(tt, optab_help_lists_options);
+	suite_add_tcase(s, tt);
 	return s;
 }
