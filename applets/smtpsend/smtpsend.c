@@ -275,7 +275,7 @@ static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
 {
 	static char secret[SECRET_MAX];
 	struct secret_src src = { c->passfile, c->passwordeval, "SMTP_PASSWORD",
-	                          host, c->auth.user, c->password };
+	                          host, c->auth.user, c->password, (int)c->timeout_ms };
 	int r = secret_get(&src, secret, sizeof secret, e);
 
 	if (r < 0)
