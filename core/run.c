@@ -382,11 +382,8 @@ int run_wait(struct run *r, int64_t deadline)
 
 void run_abort(struct run *r)
 {
-	if (r->pid <= 0) {
-		close_fd(&r->in);
-		close_fd(&r->out);
-		return;
-	}
+	if (r->pid <= 0)
+		return;         /* never started, or reaped: nothing is open */
 	kill(-r->pid, SIGTERM);         /* before it can take EOF for the end */
 	close_fd(&r->in);
 	run_wait(r, mono_ms() + RUN_GRACE_MS);

@@ -70,7 +70,8 @@ ssize_t run_read_all(struct run *r, char *buf, size_t max, int *more, int64_t de
 int run_wait(struct run *r, int64_t deadline);
 /* Abort: SIGTERM to the group before its input is closed (so it cannot
  * take end of file for the end of its data), then as run_wait with a
- * deadline of RUN_GRACE_MS. Safe on a struct run with no helper. */
+ * deadline of RUN_GRACE_MS. Does nothing when pid <= 0 (never started,
+ * or reaped: every descriptor is closed then). */
 void run_abort(struct run *r);
 
 #endif

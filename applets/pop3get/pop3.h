@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "err.h"
+#include "run.h"
 #include "stream.h"
 #include "tls.h"
 
@@ -85,7 +86,7 @@ struct dlv {
 	int tmpdirfd;            /* Maildir: tmp/ */
 	int mboxfd;              /* mbox: the locked file */
 	off_t start;             /* mbox: size before the message */
-	pid_t pid;               /* MDA child */
+	struct run mda;          /* -x: the MDA (d->fd is its input) */
 	int timeout_ms;          /* MDA: longest wait for it to read or exit */
 	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */
