@@ -313,9 +313,12 @@ t_grep "... naming the server and step" "^smtpsend: nosuch-[0-9]+\.invalid:25: c
 port=$(free_port)
 t_exit 75 "connection refused: exit 75" $W smtpsend -S 127.0.0.1:$port alice@example.test < "$T_DIR/m2"
 # ---- helper commands (core/run) and config files (issue 9; kept together at the end)
-printf 'X-Wirebox-Test: pweval\nSubject: stdin is the message\n\nbody line kept\n' > "$T_DIR/m-pw"
+# past the 64 KiB smtpsend reads before it asks for the password
+{ printf 'X-Wirebox-Test: pweval\nSubject: stdin is the message\n\n'
+  i=0; while [ $i -lt 2000 ]; do echo "filler line $i ......................................"; i=$((i + 1)); done
+  echo 'body line kept'; } > "$T_DIR/m-pw"
 nb=$(count bob)
-t_exit 0 "--passwordeval reading stdin: exit 0" $W smtpsend --passwordeval 'cat >/dev/null; echo "x$SMTP_PASSWORD" > '"'$T_DIR/pw.env'"'; echo secret' $A bob@example.test < "$T_DIR/m-pw"
+t_exit 0 "--passwordeval reading stdin: exit 0" env SMTP_PASSWORD=secret $W smtpsend --passwordeval 'cat >/dev/null; echo "x$SMTP_PASSWORD" > '"'$T_DIR/pw.env'"'; echo secret' $A bob@example.test < "$T_DIR/m-pw"
 if wait_count bob $((nb + 1)) && grep -q '^body line kept' "$(newest bob)"; then
 	pass "--passwordeval reading stdin: the message is not eaten (stdin /dev/null)"
 else fail "--passwordeval reading stdin: the message is not eaten" "$(from_marker "$(newest bob)" | head -5 | tr '\n' '|')"; fi
