@@ -285,9 +285,7 @@ static int take(struct run *r, char *buf, size_t max, size_t *n, int *more)
 	ssize_t k;
 
 	for (;;) {
-		k = *n < max ? read(r->out, buf + *n, max - *n) : read(r->out, sink, sizeof sink);
-		if (k < 0 && errno == EINTR)
-			continue;
+		k = *n < max ? fd_read(r->out, buf + *n, max - *n) : fd_read(r->out, sink, sizeof sink);
 		if (k < 0)
 			return errno == EAGAIN ? 1 : -1;
 		if (k == 0)
