@@ -147,7 +147,9 @@ int sntpc_setenv(const struct server *s)
  * here, so SIGCHLD is back to its default meanwhile (the daemon ignores it) */
 static void run_prog(const char *prog, const struct server *s)
 {
-	static const char exec_prog[] = "exec \"$0\" step";
+	/* $0 is PROG, an argument (no quoting needed); a name without a slash stays a
+	 * file in the current directory (as execl ran it), not a $PATH search */
+	const char *exec_prog = strchr(prog, '/') ? "exec \"$0\" step" : "exec \"./$0\" step";
 	const char *args[] = { prog, NULL };
 	void (*old)(int) = signal(SIGCHLD, SIG_DFL);
 	struct run r;
