@@ -3,6 +3,9 @@
 #define WB_UTIL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+#include "err.h"
 
 /* milliseconds on CLOCK_MONOTONIC */
 int64_t mono_ms(void);
@@ -16,6 +19,21 @@ const char *base_name(const char *path);
 int prefix_icase(const char *s, const char *p);
 /* wipe a secret so the compiler cannot drop the store */
 void secure_zero(void *p, size_t n);
+
+/* The one EINTR loop. fd_read: one read(2), repeated while it is
+ * interrupted; fd_read_full: reads until n bytes or end of file and
+ * returns the count (short only at EOF); fd_write_all: every byte, 0 or -1
+ * (errno; a write of 0 counts as EIO). -1 with errno on an error. */
+ssize_t fd_read(int fd, void *buf, size_t n);
+ssize_t fd_read_full(int fd, void *buf, size_t n);
+int fd_write_all(int fd, const void *buf, size_t n);
+
+/* A whole small text file into buf, NUL-terminated (at most max-1 bytes),
+ * opened O_CLOEXEC, its fstat in *st. Returns the length, or -1 with e
+ * filled: EX_NOINPUT missing, EX_CONFIG unreadable or a directory, too
+ * large or holding a NUL byte, EX_IOERR a read error; messages name path. */
+ssize_t file_read_small(const char *path, char *buf, size_t max, struct stat *st,
+                        struct wb_err *e);
 
 /* days since 1970-01-01 (negative too) to a proleptic Gregorian date, by
  * era arithmetic over 400-year cycles (H. Hinnant's civil_from_days);

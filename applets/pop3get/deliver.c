@@ -34,7 +34,7 @@ void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path)
 	d->kind = kind;
 	d->path = path;
 	d->fd = d->dirfd = d->tmpdirfd = d->mboxfd = -1;
-	d->pid = -1;
+	d->mda.pid = -1;
 	d->timeout_ms = 30000;
 	mboxrd_init(&d->q);
 }

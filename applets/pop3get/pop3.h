@@ -10,6 +10,7 @@
 #include "account.h"
 #include "base64.h"
 #include "err.h"
+#include "run.h"
 #include "stream.h"
 #include "tls.h"
 #include "conn.h"
@@ -88,7 +89,7 @@ struct dlv {
 	int tmpdirfd;            /* Maildir: tmp/ */
 	int mboxfd;              /* mbox: the locked file */
 	off_t start;             /* mbox: size before the message */
-	pid_t pid;               /* MDA child */
+	struct run mda;          /* -x: the MDA (d->fd is its input) */
 	int timeout_ms;          /* MDA: longest wait for it to read or exit */
 	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */

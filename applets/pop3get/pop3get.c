@@ -374,6 +374,7 @@ static int get_secret(struct setup *st, const char *host, struct wb_err *e)
 	src.netrc_host = host;
 	src.user = st->c.user;
 	src.literal = st->password;
+	src.timeout_ms = st->c.timeout_ms;
 	r = secret_get(&src, st->secret, sizeof st->secret, e);
 	if (r == 0)
 		err_set(e, EX_CONFIG, "no password: use --passfile, --passwordeval, "

@@ -323,7 +323,7 @@ static int read_config(struct sendcfg *c, int argc, char **argv)
 static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
 {
 	struct secret_src src = { c->passfile, c->passwordeval, "SMTP_PASSWORD",
-	                          host, c->auth.user, c->password };
+	                          host, c->auth.user, c->password, (int)c->timeout_ms };
 	int r = secret_get(&src, c->secret, sizeof c->secret, e);
 
 	if (r < 0)

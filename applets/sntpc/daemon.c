@@ -13,8 +13,10 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include "sysopts.h"
 #include "sntpc.h"
+#include "run.h"
 #include "util.h"
 
 static int to_syslog, log_fd = -1;      /* -L: datagram socket to /dev/log */
@@ -139,21 +141,35 @@ int sntpc_setenv(const struct server *s)
 	return rc ? -1 : 0;
 }
 
-/* run PROG step with the SNTP_* variables; not waited for (SIGCHLD ignored) */
+/* run PROG step with the SNTP_* variables, through core/run like every
+ * helper: stdin /dev/null, no descriptor of ours, its own process group,
+ * killed (the group) if it has not exited within RUN_DEFAULT_MS; waited for
+ * here, so SIGCHLD is back to its default meanwhile (the daemon ignores it) */
 static void run_prog(const char *prog, const struct server *s)
 {
-	pid_t pid = fork();
+	/* $0 is PROG, an argument (no quoting needed); a name without a slash stays a
+	 * file in the current directory (as execl ran it), not a $PATH search */
+	const char *exec_prog = strchr(prog, '/') ? "exec \"$0\" step" : "exec \"./$0\" step";
+	const char *args[] = { prog, NULL };
+	void (*old)(int) = signal(SIGCHLD, SIG_DFL);
+	struct run r;
+	int st;
 
-	if (pid < 0) {
-		dlog(LOG_ERR, "-x %s: fork: %s", prog, strerror(errno));
+	if (sntpc_setenv(s) || run_start(&r, exec_prog, args, RUN_FORWARD)) {
+		dlog(LOG_ERR, "-x %s: %s", prog, strerror(errno));
+		signal(SIGCHLD, old);
 		return;
 	}
-	if (pid > 0)
-		return;
-	signal(SIGCHLD, SIG_DFL);
-	if (sntpc_setenv(s) == 0)
-		execl(prog, prog, "step", (char *)NULL);
-	_exit(127);
+	st = run_wait(&r, mono_ms() + RUN_DEFAULT_MS);
+	signal(SIGCHLD, old);
+	if (st == RUN_TIMEOUT)
+		dlog(LOG_ERR, "-x %s: still running after %d s: killed", prog,
+		     RUN_DEFAULT_MS / 1000);
+	else if (st < 0)
+		dlog(LOG_ERR, "-x %s: %s", prog, strerror(errno));
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		dlog(LOG_WARNING, "-x %s: exit status %d", prog,
+		     WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 /* apply the selected sample; returns the poll event, or -1 to stop */

@@ -1,5 +1,6 @@
 /* fuzz_netrc.c - netrc_parse on any text, with roomy and with tiny output
- * buffers: results are always terminated and within bounds. */
+ * buffers: results are always terminated and within bounds; a word that
+ * does not fit is an error (-1), never a cut password. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@ static void one(const char *text, const char *host, const char *user,
 	memset(login, 'L', sizeof login);
 	memset(pass, 'P', sizeof pass);
 	r = netrc_parse(text, host, user, login, lmax, pass, pmax);
-	if (r != 0 && r != 1)
+	if (r != 0 && r != 1 && r != -1)
+		abort();
+	if (r == -1 && pass[0])         /* nothing of a secret left behind */
 		abort();
 	if (r == 1) {
 		if (strlen(login) >= lmax || strlen(pass) >= pmax || !pass[0])

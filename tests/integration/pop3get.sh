@@ -60,7 +60,7 @@ t_grep "auth error names server and step" "^pop3get: 127.0.0.1: auth: " "$T_DIR/
 t_exit 77 "wrong password with --auth user: 77" env POP3_PASSWORD=nope "$WB" pop3get -S "$SRV" -u alice --auth user -s
 t_exit 0 "hashed-password user: APOP refused, falls back" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob -s
 t_exit 77 "hashed-password user with --auth apop: 77" env POP3_PASSWORD=bob-secret "$WB" pop3get -S "$SRV" -u bob --auth apop -s
-printf 'alice-secret\n' > "$T_DIR/pw"
+printf 'alice-secret\n' > "$T_DIR/pw"; chmod 600 "$T_DIR/pw"
 t_exit 0 "--passfile" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/pw" -s
 t_exit 0 "--passwordeval" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passwordeval 'echo alice-secret' -s
 mkdir -p "$T_DIR/home"
@@ -371,4 +371,77 @@ t_exit 77 "--auth apop refused: 77" "$WB" pop3get -S "$FSRV" -u u --auth apop -s
 t_nogrep "--auth apop: no USER/PASS fallback" '^(USER|PASS|AUTH)' "$T_DIR/flog"
 unfake
 t_exit 75 "nothing listening: 75" "$WB" pop3get -S "127.0.0.1:$(free_port)" -u u -s
+
+# ---- helper commands (core/run): -x MDA and --passwordeval, config and
+# password file safety (issue 9; kept together at the end)
+mkdir -p "$T_DIR/one"
+printf 'Subject: helper run\n\nhi\n' > "$T_DIR/one/wbtest-run"
+sh "$P3/dovecot.sh" add "$D" alice "$T_DIR/one/wbtest-run"
+t_exit 0 "-x MDA: no \$POP3_PASSWORD in its environment" pg -k 1 -x "env > '$T_DIR/mda.env'"
+t_grep "-x MDA: its environment was written" '^PATH=' "$T_DIR/mda.env"
+t_nogrep "-x MDA: POP3_PASSWORD not passed on" 'POP3_PASSWORD|alice-secret' "$T_DIR/mda.env"
+# live (not zombie) processes running "sleep 1009"
+sleepers() { ps -eo stat=,args= | awk '$1 !~ /^Z/ && $2 == "sleep" && $3 == "1009"' | wc -l; }
+t0=$(date +%s)
+t_exit 74 "hung MDA with a background child: 74" pg -k --timeout 1 1 -x "sleep 1009 & sleep 1009"
+t_true "hung MDA: given up within seconds" [ $(($(date +%s) - t0)) -lt 10 ]
+t_true "hung MDA: its whole process group was killed (no sleep left)" [ "$(sleepers)" = 0 ]
+ps -eo pid=,stat=,args= | awk '$2 !~ /^Z/ && $3 == "sleep" && $4 == "1009" { print $1 }' | xargs -r kill -9
+t_exit 0 "-x MDA gets no descriptor of ours" pg -k 1 -x "cat >/dev/null; ls /proc/self/fd > '$T_DIR/mda.fds'"
+t_true "-x MDA: only 0 1 2 (and ls's own)" [ "$(tr '\n' ' ' < "$T_DIR/mda.fds")" = "0 1 2 3 " ]
+t_exit 0 "--passwordeval reading stdin gets /dev/null" sh -c "echo data | env -u POP3_PASSWORD '$WB' pop3get -S '$SRV' -u alice --passwordeval 'cat; echo alice-secret' -s"
+t0=$(date +%s)
+t_exit 75 "--passwordeval that hangs: 75 after --timeout" timeout 30 env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --timeout 1 --passwordeval 'sleep 1008' -s
+t_true "--passwordeval that hangs: given up within seconds" [ $(($(date +%s) - t0)) -lt 10 ]
+t_grep "--passwordeval that hangs: says so" 'passwordeval.*1000 ms' "$T_DIR/err"
+printf 'server %s\nuser alice\nmda cat\n' "$SRV" > "$T_DIR/conf-w"; chmod 666 "$T_DIR/conf-w"
+t_exit 78 "config naming an mda that others may write: 78" pg -C "$T_DIR/conf-w" -k 1
+t_grep "... says why" 'conf-w: names a command.*others can write' "$T_DIR/err"
+printf 'server %s\nuser alice\npasswordeval echo alice-secret\n' "$SRV" > "$T_DIR/conf-w2"; chmod 620 "$T_DIR/conf-w2"
+t_exit 78 "config with a passwordeval the group may write: 78" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf-w2" -s
+chmod 600 "$T_DIR/conf-w2"; chown nobody "$T_DIR/conf-w2" 2>/dev/null &&
+t_exit 78 "config with a passwordeval owned by another user: 78" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf-w2" -s
+printf 'server %s\nuser alice\npassword alice-secret\n' "$SRV" > "$T_DIR/conf-g"; chmod 640 "$T_DIR/conf-g"
+t_exit 78 "config with a password the group may read: 78" env -u POP3_PASSWORD "$WB" pop3get -C "$T_DIR/conf-g" -s
+printf 'server %s\ntimeout abc\n' "$SRV" > "$T_DIR/conf-v"
+t_exit 78 "bad value in a config file: 78, not 64" pg -C "$T_DIR/conf-v" -s
+t_grep "... names file and line" 'conf-v:2: ' "$T_DIR/err"
+t_nogrep "... no 'Try --help'" 'Try ' "$T_DIR/err"
+printf 'alice-secret\n' > "$T_DIR/pw644"; chmod 644 "$T_DIR/pw644"
+t_exit 78 "--passfile readable by others: 78" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/pw644" -s
+t_exit 78 "missing --passfile: 78, not 66" env -u POP3_PASSWORD "$WB" pop3get -S "$SRV" -u alice --passfile "$T_DIR/nopw" -s
+t_grep "... names the file" 'nopw' "$T_DIR/err"
+{ printf 'machine 127.0.0.1 login alice password '; head -c 17000 /dev/zero | tr '\0' x; echo; } > "$T_DIR/netrc-long"; chmod 600 "$T_DIR/netrc-long"
+t_exit 78 "~/.netrc with a password over 16 KiB: 78, not cut" env -u POP3_PASSWORD NETRC="$T_DIR/netrc-long" "$WB" pop3get -S "$SRV" -u alice -s
+# the terminal prompt: a pty as the controlling terminal (and stderr)
+cat > "$T_DIR/ptyrun.py" <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+end = time.time() + 10
+try:
+    while b"Password for alice@127.0.0.1: " not in out and time.time() < end:
+        out += os.read(fd, 1024)
+except OSError:
+    pass
+time.sleep(0.2)
+os.write(fd, b"alice-secret\n")
+try:
+    while True:
+        b = os.read(fd, 1024)
+        if not b:
+            break
+        out += b
+except OSError:
+    pass
+st = os.waitpid(pid, 0)[1]
+sys.stdout.write(out.decode("utf-8", "replace"))
+sys.exit(os.waitstatus_to_exitcode(st))
+PY
+t_exit 0 "no password source, on a terminal: asks for it (echo off) and logs in" env -u POP3_PASSWORD -u NETRC HOME="$T_DIR" /usr/bin/python3 "$T_DIR/ptyrun.py" "$WB" pop3get -S "$SRV" -u alice -s
+t_grep "... the prompt" 'Password for alice@127.0.0.1: ' "$T_DIR/out"
+t_nogrep "... the password not echoed" 'alice-secret' "$T_DIR/out"
+t_grep "... then the answer" '^[0-9]+ [0-9]+' "$T_DIR/out"
 finish

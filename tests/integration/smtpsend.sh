@@ -467,4 +467,29 @@ t_exit 68 "unknown host: exit 68 (EX_NOHOST)" $W smtpsend -S nosuch-012345678901
 t_grep "... naming the server and step" "^smtpsend: nosuch-[0-9]+\.invalid:25: connect: cannot resolve" "$T_DIR/err"
 port=$(free_port)
 t_exit 75 "connection refused: exit 75" $W smtpsend -S 127.0.0.1:$port alice@example.test < "$T_DIR/m2"
+# ---- helper commands (core/run) and config files (issue 9; kept together at the end)
+# past the 64 KiB smtpsend reads before it asks for the password
+{ printf 'X-Wirebox-Test: pweval\nSubject: stdin is the message\n\n'
+  i=0; while [ $i -lt 2000 ]; do echo "filler line $i ......................................"; i=$((i + 1)); done
+  echo 'body line kept'; } > "$T_DIR/m-pw"
+nb=$(count bob)
+t_exit 0 "--passwordeval reading stdin: exit 0" env SMTP_PASSWORD=secret $W smtpsend --passwordeval 'cat >/dev/null; echo "x$SMTP_PASSWORD" > '"'$T_DIR/pw.env'"'; echo secret' $A bob@example.test < "$T_DIR/m-pw"
+if wait_count bob $((nb + 1)) && grep -q '^body line kept' "$(newest bob)"; then
+	pass "--passwordeval reading stdin: the message is not eaten (stdin /dev/null)"
+else fail "--passwordeval reading stdin: the message is not eaten" "$(from_marker "$(newest bob)" | head -5 | tr '\n' '|')"; fi
+t_grep "--passwordeval: no \$SMTP_PASSWORD in its environment" '^x$' "$T_DIR/pw.env"
+t0=$(date +%s)
+t_exit 75 "--passwordeval that hangs: 75 after --timeout" timeout 30 $W smtpsend --timeout 1 --passwordeval 'sleep 1007' $A bob@example.test < "$T_DIR/m2"
+t_true "--passwordeval that hangs: given up within seconds" [ $(($(date +%s) - t0)) -lt 10 ]
+t_exit 0 "--passwordeval leaving a child in the background: not held" timeout 30 $W smtpsend --passwordeval 'sleep 20 & echo secret' $A bob@example.test < "$T_DIR/m2"
+t_true "... done within seconds" [ $(($(date +%s) - t0)) -lt 15 ]
+printf 'host 127.0.0.1\n\ntimeout abc\n' > "$T_DIR/conf-v"
+t_exit 78 "bad value in a config file: 78, not 64" $W smtpsend -C "$T_DIR/conf-v" alice@example.test < "$T_DIR/m2"
+t_grep "... names file and line" "conf-v:3: timeout" "$T_DIR/err"
+t_nogrep "... no 'Try --help'" 'Try ' "$T_DIR/err"
+printf 'host 127.0.0.1\npasswordeval echo secret\n' > "$T_DIR/conf-w"; chmod 666 "$T_DIR/conf-w"
+t_exit 78 "config with a passwordeval others may write: 78" $W smtpsend -C "$T_DIR/conf-w" alice@example.test < "$T_DIR/m2"
+printf 'secret\n' > "$T_DIR/pw640"; chmod 640 "$T_DIR/pw640"
+t_exit 78 "--passfile the group may read: 78" $W smtpsend --passfile "$T_DIR/pw640" $A bob@example.test < "$T_DIR/m2"
+t_exit 78 "missing --passfile: 78, not 66" $W smtpsend --passfile "$T_DIR/nopw" $A bob@example.test < "$T_DIR/m2"
 finish

@@ -565,4 +565,19 @@ if (cd "$TOP" && make -s BUILD="$ND" KCONFIG_CONFIG="$ND/.config" olddefconfig &
 else
 	fail "a build without CONFIG_SNTPC_DAEMON" "$(tail -5 "$ND/log" | tr '\n' '|')"
 fi
+# ---- -x PROG runs through core/run (issue 9; kept together at the end)
+responder offset:2000
+cat >"$T_DIR/hook3" <<EOH
+#!/bin/sh
+ls /proc/self/fd | tr '\n' ' ' >"$T_DIR/hook3.fds"
+cat >"$T_DIR/hook3.stdin"
+echo "\$1" >>"$T_DIR/hook3.log"
+EOH
+chmod +x "$T_DIR/hook3"
+reset
+echo "our standard input" | CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
+	"$WB" sntpc -d --poll 1,1 -x "$T_DIR/hook3" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
+t_grep "daemon: -x PROG ran (PROG step)" "^step$" "$T_DIR/hook3.log"
+t_true "daemon: -x PROG's stdin is /dev/null, not ours" [ -f "$T_DIR/hook3.stdin" ] && [ ! -s "$T_DIR/hook3.stdin" ]
+t_true "daemon: -x PROG gets no descriptor of ours" [ "$(cat "$T_DIR/hook3.fds")" = "0 1 2 3 " ]
 finish

@@ -96,6 +96,7 @@ done
 CA="--cafile $C/ca.pem"
 printf 'secret\n' > "$T_DIR/smtp.pass"
 printf 'alice-secret\n' > "$T_DIR/pop.pass"
+chmod 600 "$T_DIR/smtp.pass" "$T_DIR/pop.pass"   # a password file must be private
 SAUTH="-au alice --passfile $T_DIR/smtp.pass -f alice@example.test"
 N=0
 # msg: a fresh message with a unique subject in $T_DIR/msg, subject in $SUBJ

@@ -1,19 +1,40 @@
 /* test_core_account.c - config files, netrc parsing and the password
  * sources in their order. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE     /* posix_openpt and friends (XSI) */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <termios.h>
+#include <time.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include "account.h"
+#include "run.h"
+#include "util.h"
 #include "unit/fake_xport.h"
 
 Suite *core_account_suite(void);
 
 static char dir[] = "/tmp/wb-account-XXXXXX";
 static char saved_home[512];
+
+/* run without a controlling terminal: "no password" must not turn into a
+ * prompt when the suite runs from a terminal */
+static void no_tty(void)
+{
+	int t;
+
+	if (setsid() < 0 && (t = open("/dev/tty", O_RDWR | O_CLOEXEC)) >= 0) {
+		ioctl(t, TIOCNOTTY);
+		close(t);
+	}
+}
 
 static void setup(void)
 {
@@ -24,6 +45,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	unsetenv("NETRC");
 	unsetenv("WB_TEST_PW");
+	no_tty();
 }
 
 static void teardown(void)
@@ -151,7 +173,8 @@ START_TEST(conf_callback_error)
 	ck_assert_int_eq(conf_read(p, 1, collect, &s, &e), -1);
 	snprintf(want, sizeof want, "%s:4: unknown key 'bogus'", p);
 	ck_assert_str_eq(e.msg, want);
-	ck_assert_int_eq(e.code, EX_USAGE);
+	/* a bad value in a file is a config error (78), not usage (64, "Try --help") */
+	ck_assert_int_eq(e.code, EX_CONFIG);
 	ck_assert_str_eq(s.all, "host=h|");     /* stopped there */
 	s.fail_code = 0;                        /* no code: EX_CONFIG */
 	s.n = 0;
@@ -315,12 +338,12 @@ START_TEST(secret_passfile)
 	src.passfile = dir;                     /* a directory: read fails */
 	src.literal = "never";
 	ck_assert_int_eq(get(&src, &e), -1);
-	ck_assert_int_eq(e.code, EX_NOINPUT);
+	ck_assert_int_eq(e.code, EX_CONFIG);
 	snprintf(p, sizeof p, "%s/missing", dir);
 	src.passfile = p;
 	src.literal = "never";
 	ck_assert_int_eq(get(&src, &e), -1);    /* configured but missing: no fallback */
-	ck_assert_int_eq(e.code, EX_NOINPUT);
+	ck_assert_int_eq(e.code, EX_CONFIG);    /* a config error (78), not 66 */
 	ck_assert_ptr_nonnull(strstr(e.msg, p));
 }
 END_TEST
@@ -417,6 +440,353 @@ START_TEST(secret_too_long)
 }
 END_TEST
 
+/* ---- file checks: secrets and commands ---------------------------------- */
+
+static int kinds(void *ctx, const char *key, const char *val, struct wb_err *e)
+{
+	(void)val;
+	(void)e;
+	*(int *)ctx += 1;
+	if (!strcmp(key, "exec"))
+		return CONF_COMMAND;
+	if (!strcmp(key, "token"))
+		return CONF_SECRET;
+	return 0;
+}
+
+static int conf_code(const char *name, const char *text, mode_t mode, uid_t uid,
+                     int *calls, struct wb_err *e)
+{
+	const char *p = put(name, text, strlen(text), mode);
+
+	ck_assert_int_eq(chown(p, uid, (gid_t)-1), 0);
+	*calls = 0;
+	e->code = 0;
+	e->msg[0] = 0;
+	return conf_read(p, 1, kinds, calls, e) ? e->code : 0;
+}
+
+START_TEST(conf_command_keys_need_a_safe_file)
+{
+	static const char *const cmds[] = { "passwordeval echo pw\n", "mda cat >> /tmp/x\n",
+	                                    "passfile /etc/shadow\n", "exec rm -rf /\n" };
+	struct wb_err e;
+	size_t i;
+	int calls;
+
+	for (i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+		/* others or the group may write it: refused before the command is taken */
+		ck_assert_int_eq(conf_code("w", cmds[i], 0666, 0, &calls, &e), EX_CONFIG);
+		ck_assert_ptr_nonnull(strstr(e.msg, "write"));
+		ck_assert_int_eq(conf_code("g", cmds[i], 0620, 0, &calls, &e), EX_CONFIG);
+		/* owned by another user (not root) */
+		ck_assert_int_eq(conf_code("o", cmds[i], 0644, 65534, &calls, &e), EX_CONFIG);
+		ck_assert_ptr_nonnull(strstr(e.msg, "65534"));
+		/* readable is fine for a command */
+		ck_assert_int_eq(conf_code("ok", cmds[i], 0644, 0, &calls, &e), 0);
+		ck_assert_int_eq(calls, 1);
+	}
+	/* nothing secret: any mode, any owner */
+	ck_assert_int_eq(conf_code("plain", "host a\nport 25\n", 0666, 65534, &calls, &e), 0);
+	ck_assert_int_eq(calls, 2);
+}
+END_TEST
+
+START_TEST(conf_secret_keys_need_a_private_file)
+{
+	static const char *const secrets[] = { "password pw\n", "token abc\n" };
+	struct wb_err e;
+	size_t i;
+	int calls;
+
+	for (i = 0; i < sizeof secrets / sizeof *secrets; i++) {
+		ck_assert_int_eq(conf_code("a", secrets[i], 0640, 0, &calls, &e), EX_CONFIG);
+		ck_assert_ptr_nonnull(strstr(e.msg, "read"));
+		ck_assert_ptr_null(strstr(e.msg, "pw"));
+		ck_assert_ptr_null(strstr(e.msg, "abc"));
+		ck_assert_int_eq(conf_code("b", secrets[i], 0604, 0, &calls, &e), EX_CONFIG);
+		ck_assert_int_eq(conf_code("c", secrets[i], 0600, 65534, &calls, &e), EX_CONFIG);
+		ck_assert_int_eq(conf_code("d", secrets[i], 0600, 0, &calls, &e), 0);
+		ck_assert_int_eq(conf_code("e", secrets[i], 0400, 0, &calls, &e), 0);
+	}
+}
+END_TEST
+
+START_TEST(secret_passfile_must_be_private)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+
+	src.passfile = PUT("pw644", "pw\n", 0644);
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_ptr_nonnull(strstr(e.msg, src.passfile));
+	src.passfile = PUT("pw640", "pw\n", 0640);
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	src.passfile = PUT("pw602", "pw\n", 0602);
+	ck_assert_int_eq(get(&src, &e), -1);
+	src.passfile = PUT("pwnobody", "pw\n", 0600);
+	ck_assert_int_eq(chown(src.passfile, 65534, (gid_t)-1), 0);
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	src.passfile = PUT("pw600", "pw\n", 0600);
+	ck_assert_int_eq(get(&src, &e), 1);
+	ck_assert_str_eq(buf, "pw");
+}
+END_TEST
+
+START_TEST(netrc_long_token_refused)
+{
+	static char text[SECRET_MAX + 200];
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+	char login[64], pass[64];
+	size_t n;
+
+	n = (size_t)snprintf(text, sizeof text, "machine h login u password ");
+	memset(text + n, 'P', SECRET_MAX + 1);
+	text[n + SECRET_MAX + 1] = 0;
+	ck_assert_int_eq(netrc_parse(text, "h", NULL, login, sizeof login,
+	                             buf, sizeof buf), -1);
+	/* exactly SECRET_MAX fits */
+	text[n + SECRET_MAX] = 0;
+	ck_assert_int_eq(netrc_parse(text, "h", NULL, login, sizeof login,
+	                             buf, sizeof buf), 1);
+	ck_assert_uint_eq(strlen(buf), SECRET_MAX);
+	/* a match that does not fit the caller's buffer is no cut password */
+	ck_assert_int_eq(netrc_parse("machine h login u password 0123456789", "h", NULL,
+	                             login, sizeof login, pass, 8), -1);
+	/* in a password lookup: exit 78 with the file named */
+	text[n + SECRET_MAX] = 'P';
+	setenv("NETRC", put("longnetrc", text, strlen(text), 0600), 1);
+	src.netrc_host = "h";
+	src.literal = "never";
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_ptr_nonnull(strstr(e.msg, "longnetrc"));
+}
+END_TEST
+
+/* ---- --passwordeval runs like every helper ------------------------------- */
+
+START_TEST(passwordeval_does_not_eat_stdin)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+	char mail[64];
+	int fd[2];
+
+	/* our standard input is the message */
+	ck_assert_int_eq(pipe(fd), 0);
+	ck_assert_int_eq(write(fd[1], "Subject: x\n\nbody\n", 17), 17);
+	close(fd[1]);
+	ck_assert_int_eq(dup2(fd[0], 0), 0);
+	close(fd[0]);
+	src.passwordeval = "cat >/dev/null; echo pw";
+	ck_assert_int_eq(get(&src, &e), 1);
+	ck_assert_str_eq(buf, "pw");
+	ck_assert_int_eq(read(0, mail, sizeof mail), 17);       /* all still there */
+}
+END_TEST
+
+START_TEST(passwordeval_background_child_does_not_hold)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+	int64_t t0 = mono_ms();
+
+	src.passwordeval = "sleep 3 & echo pw";
+	ck_assert_int_eq(get(&src, &e), 1);
+	ck_assert_str_eq(buf, "pw");
+	ck_assert_int_lt(mono_ms() - t0, 2000);
+}
+END_TEST
+
+START_TEST(passwordeval_hung_helper_killed_at_deadline)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+	int64_t t0 = mono_ms();
+
+	src.passwordeval = "echo partial; sleep 100";
+	src.timeout_ms = 300;
+	ck_assert_int_eq(get(&src, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_ptr_nonnull(strstr(e.msg, "300 ms"));
+	ck_assert_ptr_null(strstr(e.msg, "partial"));
+	ck_assert_int_lt(mono_ms() - t0, 300 + RUN_GRACE_MS + 1500);
+}
+END_TEST
+
+START_TEST(passwordeval_gets_no_secret_env_nor_fds)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+	int fd = open("/dev/null", O_RDONLY);
+
+	ck_assert_int_eq(dup2(fd, 40), 40);     /* not close-on-exec */
+	setenv("SMTP_PASSWORD", "s", 1);
+	setenv("POP3_PASSWORD", "p", 1);
+	src.passwordeval = "[ -e /dev/fd/40 ] && echo leak; echo \"x$SMTP_PASSWORD$POP3_PASSWORD\"";
+	ck_assert_int_eq(get(&src, &e), 1);
+	ck_assert_str_eq(buf, "x");
+	unsetenv("SMTP_PASSWORD");
+	unsetenv("POP3_PASSWORD");
+	close(40);
+	close(fd);
+}
+END_TEST
+
+/* ---- the terminal prompt -------------------------------------------------- */
+
+static int pty_open(char *slave, size_t max)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+
+	ck_assert_int_ge(m, 0);
+	ck_assert_int_eq(grantpt(m), 0);
+	ck_assert_int_eq(unlockpt(m), 0);
+	ck_assert_int_eq(strlcopy(slave, ptsname(m), max), 0);
+	return m;
+}
+
+/* in a new session with the pty as its terminal (and stderr): secret_get
+ * with user ann and a buffer of max; writes "RESULT|PASSWORD|ECHO" to out */
+static pid_t pty_child(const char *slave, int out, size_t max)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct secret_src src = { 0 };
+		struct wb_err e = { 0, "" };
+		struct termios t;
+		char res[128];
+		int s, r, n;
+
+		signal(SIGINT, SIG_DFL);
+		setsid();
+		s = open(slave, O_RDWR);        /* our controlling terminal now */
+		dup2(s, 2);
+		src.user = "ann";
+		src.netrc_host = "mail.example";
+		r = secret_get(&src, buf, max, &e);
+		tcgetattr(s, &t);
+		n = snprintf(res, sizeof res, "%d|%s|%d", r, r == 1 ? buf : e.msg,
+		             !!(t.c_lflag & ECHO));
+		if (write(out, res, (size_t)n) != n)
+			_exit(2);
+		_exit(0);
+	}
+	return pid;
+}
+
+/* read the master until want appears (or 5 s); what was read into got */
+static int pty_expect(int m, const char *want, char *got, size_t max)
+{
+	int64_t end = mono_ms() + 5000;
+	size_t n = 0;
+
+	got[0] = 0;
+	while (!strstr(got, want) && mono_ms() < end && n + 1 < max) {
+		ssize_t r;
+		fcntl(m, F_SETFL, O_NONBLOCK);
+		r = read(m, got + n, max - 1 - n);
+		if (r > 0) {
+			n += (size_t)r;
+			got[n] = 0;
+		} else
+			usleep(10000);
+	}
+	return strstr(got, want) != NULL;
+}
+
+START_TEST(tty_prompt_reads_with_echo_off)
+{
+	char slave[64], seen[512], res[256] = "";
+	int m = pty_open(slave, sizeof slave), p[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = pty_child(slave, p[1], sizeof buf);
+	close(p[1]);
+	ck_assert_msg(pty_expect(m, "Password for ann@mail.example: ", seen, sizeof seen),
+	              "no prompt: '%s'", seen);
+	usleep(100000);                 /* let it turn the echo off */
+	ck_assert_int_eq(write(m, "hunter2\n", 8), 8);
+	n = read(p[0], res, sizeof res - 1);
+	ck_assert_int_gt(n, 0);
+	res[n] = 0;
+	ck_assert_str_eq(res, "1|hunter2|1");   /* found, the password, echo back on */
+	pty_expect(m, "\n", seen, sizeof seen);
+	ck_assert_ptr_null(strstr(seen, "hunter2"));    /* never echoed */
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(p[0]);
+	close(m);
+}
+END_TEST
+
+START_TEST(tty_prompt_ctrl_c_restores_echo)
+{
+	char slave[64], seen[512];
+	struct termios t;
+	int m = pty_open(slave, sizeof slave), p[2], st;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = pty_child(slave, p[1], sizeof buf);
+	close(p[1]);
+	ck_assert(pty_expect(m, "Password for ann@", seen, sizeof seen));
+	usleep(100000);
+	ck_assert_int_eq(tcgetattr(m, &t), 0);
+	ck_assert_int_eq(t.c_lflag & ECHO, 0);  /* off while asking */
+	ck_assert_int_eq(write(m, "hun\003", 4), 4);    /* ^C */
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT);  /* it still stops us */
+	ck_assert_int_eq(tcgetattr(m, &t), 0);
+	ck_assert(t.c_lflag & ECHO);            /* and the echo is back */
+	close(p[0]);
+	close(m);
+}
+END_TEST
+
+START_TEST(tty_prompt_too_long_refused)
+{
+	char slave[64], seen[512], res[256] = "";
+	int m = pty_open(slave, sizeof slave), p[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = pty_child(slave, p[1], 8);
+	close(p[1]);
+	ck_assert(pty_expect(m, "Password for ann@", seen, sizeof seen));
+	usleep(100000);
+	ck_assert_int_eq(write(m, "0123456789\n", 11), 11);
+	n = read(p[0], res, sizeof res - 1);
+	ck_assert_int_gt(n, 0);
+	res[n] = 0;
+	ck_assert_str_eq(res, "-1|password longer than 7 bytes|1");
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(p[0]);
+	close(m);
+}
+END_TEST
+
+START_TEST(tty_none_no_prompt)
+{
+	struct wb_err e = { 0, "" };
+	struct secret_src src = { 0 };
+
+	src.user = "ann";               /* no terminal (setup): none configured */
+	src.netrc_host = "h";
+	ck_assert_int_eq(get(&src, &e), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 Suite *core_account_suite(void)
 {
 	Suite *s = suite_create("core_account");
@@ -430,6 +800,8 @@ Suite *core_account_suite(void)
 	tcase_add_test(tc, conf_password_perms);
 	tcase_add_test(tc, conf_callback_error);
 	tcase_add_test(tc, conf_bad_files);
+	tcase_add_test(tc, conf_command_keys_need_a_safe_file);
+	tcase_add_test(tc, conf_secret_keys_need_a_private_file);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tn, netrc_table, 0, sizeof nrc / sizeof *nrc);
 	suite_add_tcase(s, tn);
@@ -439,6 +811,17 @@ Suite *core_account_suite(void)
 	tcase_add_test(ts, secret_passwordeval);
 	tcase_add_test(ts, secret_netrc_perms);
 	tcase_add_test(ts, secret_too_long);
+	tcase_add_test(ts, secret_passfile_must_be_private);
+	tcase_add_test(ts, netrc_long_token_refused);
+	tcase_add_test(ts, passwordeval_does_not_eat_stdin);
+	tcase_add_test(ts, passwordeval_background_child_does_not_hold);
+	tcase_add_test(ts, passwordeval_hung_helper_killed_at_deadline);
+	tcase_add_test(ts, passwordeval_gets_no_secret_env_nor_fds);
+	tcase_add_test(ts, tty_prompt_reads_with_echo_off);
+	tcase_add_test(ts, tty_prompt_ctrl_c_restores_echo);
+	tcase_add_test(ts, tty_prompt_too_long_refused);
+	tcase_add_test(ts, tty_none_no_prompt);
+	tcase_set_timeout(ts, 20);
 	suite_add_tcase(s, ts);
 	return s;
 }

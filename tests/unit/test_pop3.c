@@ -639,7 +639,7 @@ START_TEST(mda_hung)
 	ck_assert_int_eq(e.code, EX_IOERR);
 	ck_assert_msg(strstr(e.msg, "took no input") != NULL, "%s", e.msg);
 	dlv_abort(&d);
-	ck_assert_int_eq(d.pid, -1);
+	ck_assert_int_eq(d.mda.pid, -1);
 	ck_assert_int_lt(mono_ms() - t0, 3000);
 
 	dlv_init(&d, DLV_MDA, "cat >/dev/null; trap '' TERM; exec sleep 10");
@@ -650,7 +650,7 @@ START_TEST(mda_hung)
 	ck_assert_int_eq(dlv_end(&d, &e), -1);
 	ck_assert_int_eq(e.code, EX_IOERR);
 	ck_assert_msg(strstr(e.msg, "did not exit within 300 ms") != NULL, "%s", e.msg);
-	ck_assert_int_eq(d.pid, -1);
+	ck_assert_int_eq(d.mda.pid, -1);
 	ck_assert_int_lt(mono_ms() - t0, 3000);
 }
 END_TEST
