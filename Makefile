@@ -61,6 +61,16 @@ ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
 endif
 
+# The applet sources, and a file whose date changes when that list does: a
+# renamed or removed source keeps (or takes away) its date, so without it the
+# generated source list would still name the old file and one make would fail
+# with "No rule to make target"; with it the list is regenerated first.
+APPLET_FILES := $(sort $(wildcard applets/*.c applets/*/*.c))
+APPLET_LIST := build/applets.list
+ifneq ($(APPLET_FILES),$(shell cat $(APPLET_LIST) 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' '$(APPLET_FILES)' > $(APPLET_LIST).$$$$ && mv -f $(APPLET_LIST).$$$$ $(APPLET_LIST))
+endif
+
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
@@ -80,7 +90,7 @@ $(KCONFIG_CONFIG):
 	@echo "  no $(KCONFIG_CONFIG): using configs/defconfig (run 'make menuconfig' to choose)"
 	$(Q)cp configs/defconfig $@
 
-$(KCONFIG_APPLETS): $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+$(KCONFIG_APPLETS): $(APPLET_FILES) $(APPLET_LIST) scripts/kconfig.sh
 	$(Q)mkdir -p build && sh scripts/kconfig.sh applets $@
 
 # like kbuild's syncconfig: symbols added since .config was written get
@@ -92,7 +102,7 @@ $(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 	$(Q)sh scripts/kconfig.sh header $(KCONFIG_CONFIG) $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
-$(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+$(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(APPLET_FILES) $(APPLET_LIST) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
 
 $(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags

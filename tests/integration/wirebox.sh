@@ -41,6 +41,23 @@ rm -f "$D/sntpc"; ln -s /bin/true "$D/sntpc"
 t_exit 73 "--install refuses a symlink to something else" "$D/wirebox" --install "$D"
 t_true "that symlink is untouched" [ "$(readlink "$D/sntpc")" = /bin/true ]
 
+# one make after renaming an applet source (and a header, with its #includes):
+# a renamed file keeps its date, and the generated source list named the old
+# file, so the first make failed with "No rule to make target"
+R=$T_DIR/rename
+mkdir -p "$R"
+tar -C "$TOP" --exclude=./build --exclude=./toolchain/out --exclude=./.git \
+	--exclude=./wirebox --exclude=./.config -cf - . | tar -C "$R" -xpf -
+t_exit 0 "a copy of the tree builds" make -s -C "$R" defconfig all
+t_exit 0 "and a second make has nothing to do" make -s -C "$R"
+mv "$R/applets/sntpc/output.c" "$R/applets/sntpc/print.c"
+t_exit 0 "one make after renaming an applet source" make -s -C "$R"
+t_true "the renamed source was built" [ -f "$R/build/obj/applets/sntpc/print.o" ]
+mv "$R/applets/sntpc/ntp.h" "$R/applets/sntpc/ntp_wire.h"
+sed -i 's/"ntp\.h"/"ntp_wire.h"/' "$R"/applets/sntpc/*.c "$R"/applets/sntpc/*.h "$R"/tests/unit/*.c
+t_exit 0 "one make after renaming an applet header" make -s -C "$R"
+t_exit 0 "the renamed build runs" "$R/wirebox" sntpc --help
+
 # make install: stripped binary and links under DESTDIR, from a separate build
 B=$T_DIR/build
 t_exit 0 "make install DESTDIR=... PREFIX=/usr" make -s BUILD="$B" KCONFIG_CONFIG="$B.config" \
