@@ -2,6 +2,7 @@
 #   make [X_]defconfig | oldconfig | menuconfig     choose features (.config)
 #   make [STATIC=1] [CROSS_COMPILE=pfx-] [V=1]      build ./wirebox
 #   make check | size | demo | install              test, measure, show, install
+#   make analyze                                     clang --analyze, any finding fails
 VERSION := 0.1.0
 
 ifeq ($(V),1)
@@ -81,7 +82,7 @@ GEN := $(BUILD)/config.h $(BUILD)/applets.h
 
 .PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
 	check check-unit check-sanitize check-valgrind check-integration \
-	check-kconfig size demo install unit FORCE
+	check-kconfig size demo install unit analyze FORCE
 .SUFFIXES:
 
 all: $(OUT)
@@ -159,6 +160,29 @@ demo: $(OUT)
 
 check: FORCE
 	$(Q)sh tests/run.sh
+
+# make analyze: clang's static analyzer over this .config's sources with the
+# build's defines and include paths; every finding is an error. One report
+# per source under $(BUILD)/analyze/ (redone when the source or a header it
+# includes changes), all of them in $(BUILD)/analyze.txt.
+ANALYZER ?= clang
+ANALYZE_OUT := $(SRCS:%.c=$(BUILD)/analyze/%.txt)
+
+$(BUILD)/analyze/%.txt: %.c $(GEN) $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ANALYZE $<")
+	$(Q)$(ANALYZER) --analyze -Xanalyzer -analyzer-werror -std=c99 $(CPPFLAGS_WB) $(CPPFLAGS) \
+	 -MMD -MP -MF $@.d -MT $@ -o /dev/null $< >$@.tmp 2>&1 || [ -s $@.tmp ] || \
+	 echo "$<: $(ANALYZER) --analyze failed" >$@.tmp; mv $@.tmp $@
+
+analyze: $(ANALYZE_OUT)
+	$(Q)cat $(ANALYZE_OUT) > $(BUILD)/analyze.txt; \
+	n=$$(grep -cE '^[^ :]+:[0-9]+:[0-9]+: (error|warning)' $(BUILD)/analyze.txt); \
+	if [ -s $(BUILD)/analyze.txt ]; then cat $(BUILD)/analyze.txt; \
+		echo "analyze: $$n finding(s) ($(if $(HAVE_TLS),TLS on,TLS off)); list in $(BUILD)/analyze.txt"; exit 1; \
+	else echo "  analyze: $(words $(SRCS)) sources ($(if $(HAVE_TLS),TLS on,TLS off)), no findings"; fi
+
+-include $(ANALYZE_OUT:=.d)
 
 clean:
 	rm -rf $(BUILD) $(OUT)
