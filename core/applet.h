@@ -10,10 +10,14 @@ struct applet {
 	int (*main)(int argc, char **argv);
 	const char *help;
 	int alias;      /* another name for an applet: installed, not listed */
+	const char *features;  /* its options that are on: "SYM_X SYM_Y" */
 };
 
 /* Run the applet named by basename(argv[0]), or handle "wirebox [--list|
- * --install [-s] DIR|--help|--version|APPLET ARGS]". Returns the exit code. */
+ * --install [-s] DIR|--help|--version|APPLET ARGS]". Returns the exit code.
+ * --version prints the version, the core's options and each applet's
+ * (WB_FEATURES_CORE and .features) and "TLS: on (LIBRARY VERSION)" or
+ * "TLS: off". */
 int multicall(const struct applet *tab, size_t n, int argc, char **argv);
 
 /* Create links to self (path of the wirebox binary) in dir for each entry;

@@ -9,6 +9,18 @@ t_true "--list names the applets, one per line, no alias" \
 	[ "$(tr '\n' ' ' < "$T_DIR/out")" = "pop3get smtpsend sntpc " ]
 t_exit 0 "--version" "$WB" --version
 t_grep "--version says wirebox and a version" '^wirebox [0-9]+\.[0-9]+' "$T_DIR/out"
+t_grep "--version: a TLS-off build says TLS: off" '^TLS: off$' "$T_DIR/out"
+t_grep "--version lists the core's options" '^core: .*VERBOSE' "$T_DIR/out"
+t_grep "--version lists each applet's options" '^smtpsend \(also sendmail\): .*SMTPSEND_HEADERS' "$T_DIR/out"
+t_grep "--version: sntpc's options" '^sntpc: .*SNTPC_DAEMON' "$T_DIR/out"
+t_grep "--version: pop3get's options" '^pop3get: .*POP3GET_UIDL' "$T_DIR/out"
+# the TLS builds of toolchain/tls-check.sh (when make check built them)
+for b in tls-dyn tls-static; do
+	tb=$TOP/${BUILDROOT:-build}/$b/wirebox
+	[ -x "$tb" ] || continue
+	t_exit 0 "--version of the $b build" "$tb" --version
+	t_grep "--version of the $b build names mbedTLS and its version" '^TLS: on \(mbed TLS [0-9]+\.[0-9]+' "$T_DIR/out"
+done
 t_exit 0 "--help" "$WB" --help
 t_grep "--help shows usage and applets" 'Applets: .*sntpc' "$T_DIR/out"
 t_exit 64 "no arguments is a usage error" "$WB"
@@ -31,6 +43,29 @@ t_exit 0 "called through a link: sntpc --help" "$D/sntpc" --help
 t_grep "sntpc help" 'Usage: sntpc' "$T_DIR/out"
 ln -s wirebox "$D/frobnicate"
 t_exit 127 "called through a link with an unknown name: 127" "$D/frobnicate"
+
+# wirebox found in $PATH (argv[0] without a slash): links to the binary that
+# runs, by its absolute path (BusyBox takes /proc/self/exe), not to ./wirebox
+P=$T_DIR/pathbin L=$T_DIR/pathlinks
+mkdir -p "$P" "$L"
+cp "$WB" "$P/wirebox"
+t_exit 0 "--install -s by a wirebox found in PATH" sh -c "cd '$T_DIR' && PATH='$P':\$PATH exec wirebox --install -s '$L'"
+t_true "its symlinks point at that binary, by absolute path" [ "$(readlink "$L/sntpc")" = "$P/wirebox" ]
+t_exit 0 "and they work" "$L/sntpc" --help
+
+# across filesystems a hard link fails: say why and what to do, once
+if [ "$(stat -c %d /dev/shm 2>/dev/null)" != "$(stat -c %d "$T_DIR")" ] && [ -w /dev/shm ]; then
+	X=$(mktemp -d /dev/shm/wirebox-test.XXXXXX)
+	at_exit "rm -rf '$X'"
+	t_exit 73 "--install across filesystems fails" "$P/wirebox" --install "$X"
+	t_grep "and says hard links cannot cross filesystems" 'hard links cannot cross filesystems.*install the binary .*first.*-s' "$T_DIR/err"
+	t_true "once, not for every applet" [ "$(grep -c 'cross filesystems' "$T_DIR/err")" = 1 ]
+	t_nogrep "no bare errno text" 'Invalid cross-device link' "$T_DIR/err"
+	t_exit 0 "--install -s across filesystems works" "$P/wirebox" --install -s "$X"
+	t_true "symlink across filesystems" [ "$X/pop3get" -ef "$P/wirebox" ]
+else
+	echo "# /dev/shm is not another filesystem here: cross-device --install not tested"
+fi
 
 rm -f "$D/pop3get"
 echo "precious" > "$D/pop3get"
@@ -58,6 +93,29 @@ mv "$R/applets/sntpc/ntp.h" "$R/applets/sntpc/ntp_wire.h"
 sed -i 's/"ntp\.h"/"ntp_wire.h"/' "$R"/applets/sntpc/*.c "$R"/applets/sntpc/*.h "$R"/tests/unit/*.c
 t_exit 0 "one make after renaming an applet header" make -s -C "$R"
 t_exit 0 "the renamed build runs" "$R/wirebox" sntpc --help
+
+# --install of a build output inside its source tree: works (as BusyBox's),
+# but warns that make clean / a rebuild breaks the links
+mkdir -p "$T_DIR/fromtree"
+t_exit 0 "--install -s from the build tree works" "$R/wirebox" --install -s "$T_DIR/fromtree"
+t_grep "and warns that the links point into the build tree" 'build output in its source tree.*dangling.*make install' "$T_DIR/err"
+t_true "the symlinks are absolute" [ "$(readlink "$T_DIR/fromtree/sntpc")" = "$R/wirebox" ]
+
+# tiny_defconfig, the smallest useful build, has sendmail -t (cron uses it)
+Y=$T_DIR/tiny
+mkdir -p "$Y"
+cp configs/tiny_defconfig "$Y/.config"
+t_exit 0 "tiny_defconfig builds" make -s BUILD="$Y" KCONFIG_CONFIG="$Y/.config" OUT="$Y/wirebox"
+t_exit 0 "tiny --version" "$Y/wirebox" --version
+t_grep "tiny --version: TLS off" '^TLS: off$' "$T_DIR/out"
+t_grep "tiny --version: sntpc has no options" '^sntpc: -$' "$T_DIR/out"
+t_grep "tiny --version: sendmail -t is in" '^smtpsend \(also sendmail\): SMTPSEND_HEADERS$' "$T_DIR/out"
+printf 'To: root@example.net\nSubject: cron\n\nhello\n' > "$T_DIR/cronmail"
+port=$(free_port)
+"$Y/wirebox" sendmail -S "127.0.0.1:$port" -i -t < "$T_DIR/cronmail" >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+t_true "tiny sendmail -t is not refused as not compiled in (exit $rc)" [ "$rc" != 64 ]
+t_nogrep "tiny sendmail -t: no 'not compiled in'" 'not compiled in' "$T_DIR/err"
 
 # make install: stripped binary and links under DESTDIR, from a separate build
 B=$T_DIR/build
