@@ -117,6 +117,28 @@ rc=$?
 t_true "tiny sendmail -t is not refused as not compiled in (exit $rc)" [ "$rc" != 64 ]
 t_nogrep "tiny sendmail -t: no 'not compiled in'" 'not compiled in' "$T_DIR/err"
 
+# scripts/install-deps.sh leaves the system's chrony, Postfix and Dovecot
+# running; the test chronyd must then not take (and on exit remove) the
+# system chronyd's command socket. In a mount namespace with a private /run.
+if unshare -m true 2>/dev/null && command -v chronyd >/dev/null 2>&1 && id _chrony >/dev/null 2>&1; then
+	C=$T_DIR/chrony
+	mkdir -p "$C" && chmod 755 "$C" "$T_DIR"
+	cport=$(free_port udp)
+	unshare -m sh -c '
+		mount -t tmpfs tmpfs /run && mkdir -m 750 /run/chrony && chown _chrony: /run/chrony || exit 2
+		echo system > /run/chrony/chronyd.sock
+		. tests/sntp/chronyd.sh
+		chronyd_start "$1" "$2" || exit 3
+		pid=$(cat "$1/chronyd.bgpid"); chronyd_stop "$1"
+		i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+		[ "$(cat /run/chrony/chronyd.sock 2>/dev/null)" = system ]' sh "$C" "$cport" >"$T_DIR/out" 2>"$T_DIR/err"
+	rc=$?
+	t_true "the test chronyd leaves /run/chrony/chronyd.sock alone (exit $rc)" [ $rc = 0 ]
+else
+	echo "# no mount namespace or chronyd: chronyd socket check skipped"
+fi
+t_nogrep "install-deps.sh stops no service" '^[^#]*(service|systemctl|invoke-rc\.d)[^#]* (stop|restart)' scripts/install-deps.sh
+
 # make install: stripped binary and links under DESTDIR, from a separate build
 B=$T_DIR/build
 t_exit 0 "make install DESTDIR=... PREFIX=/usr" make -s BUILD="$B" KCONFIG_CONFIG="$B.config" \
