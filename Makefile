@@ -153,7 +153,7 @@ install: $(OUT)
 	$(Q)sh scripts/install-links.sh $(DESTDIR)$(BINDIR) $(BUILD)/applets.h
 
 size: FORCE
-	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)"
+	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
 
 demo: $(OUT)
 	$(Q)sh scripts/demo.sh

@@ -68,6 +68,16 @@ static int version(const struct applet *tab, size_t n)
 	return 0;
 }
 
+/* an unknown name: say which applets this build has (a single-applet or
+ * tiny build may lack one that another build has) */
+static int not_found(const struct applet *tab, size_t n, const char *name)
+{
+	fprintf(stderr, "wirebox: %s: applet not found; this build has: ", name);
+	list(tab, n, stderr, " ");
+	fputc('\n', stderr);
+	return WB_EX_NOTFOUND;
+}
+
 static int run(const struct applet *a, int argc, char **argv)
 {
 	wb_applet = a->name;
@@ -201,11 +211,7 @@ int multicall(const struct applet *tab, size_t n, int argc, char **argv)
 
 	if (strncmp(name, "wirebox", 7)) {
 		a = applet_find(tab, n, name);
-		if (!a) {
-			fprintf(stderr, "wirebox: %s: applet not found\n", name);
-			return WB_EX_NOTFOUND;
-		}
-		return run(a, argc, argv);
+		return a ? run(a, argc, argv) : not_found(tab, n, name);
 	}
 	if (argc < 2)
 		return usage(tab, n, stderr), EX_USAGE;
@@ -222,9 +228,5 @@ int multicall(const struct applet *tab, size_t n, int argc, char **argv)
 		return EX_USAGE;
 	}
 	a = applet_find(tab, n, argv[1]);
-	if (!a) {
-		fprintf(stderr, "wirebox: %s: applet not found\n", argv[1]);
-		return WB_EX_NOTFOUND;
-	}
-	return run(a, argc - 1, argv + 1);
+	return a ? run(a, argc - 1, argv + 1) : not_found(tab, n, argv[1]);
 }

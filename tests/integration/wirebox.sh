@@ -27,6 +27,7 @@ t_exit 64 "no arguments is a usage error" "$WB"
 t_exit 64 "unknown option is a usage error" "$WB" --frobnicate
 t_exit 127 "unknown applet as argument: 127" "$WB" nosuchapplet
 t_grep "unknown applet is named" 'nosuchapplet: applet not found' "$T_DIR/err"
+t_grep "unknown applet: the applets this build has are named" 'applet not found; this build has: pop3get smtpsend sntpc' "$T_DIR/err"
 
 D=$T_DIR/bin
 mkdir -p "$D"
