@@ -46,7 +46,6 @@ static int usage(const struct applet *tab, size_t n, FILE *f)
 /* "NAME (also ALIAS...): FEATURES" for each applet, then TLS on or off */
 static int version(const struct applet *tab, size_t n)
 {
-	const char *tls = tls_lib_version();
 	size_t i, j;
 
 	printf("wirebox %s\ncore: %s\n", WIREBOX_VERSION,
@@ -61,8 +60,8 @@ static int version(const struct applet *tab, size_t n)
 		printf(": %s\n", tab[i].features && tab[i].features[0] ?
 		       tab[i].features : "-");
 	}
-	if (CFG_TLS && tls)
-		printf("TLS: on (%s)\n", tls);
+	if (CFG_TLS && tls_lib_version())
+		printf("TLS: on (%s)\n", tls_lib_version());
 	else
 		printf("TLS: off\n");
 	return 0;
