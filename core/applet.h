@@ -20,9 +20,12 @@ struct applet {
  * "TLS: off". */
 int multicall(const struct applet *tab, size_t n, int argc, char **argv);
 
-/* Create links to self (path of the wirebox binary) in dir for each entry;
- * symbolic when sym. Refuses to replace anything that is not already a link
- * to self. Returns 0 or an exit code after printing why. */
+/* Create links to self (path of the wirebox binary, made absolute) in dir
+ * for each entry; symbolic when sym. Refuses to replace anything that is not
+ * already a link to self. Warns when self is a build output in its source
+ * tree; a hard link across filesystems stops at the first name with a hint
+ * (install the binary there first, or -s). Returns 0 or an exit code after
+ * printing why. */
 int applets_install(const struct applet *tab, size_t n, const char *self,
                     const char *dir, int sym);
 
