@@ -2,6 +2,7 @@
 #   make [X_]defconfig | oldconfig | menuconfig     choose features (.config)
 #   make [STATIC=1] [CROSS_COMPILE=pfx-] [V=1]      build ./wirebox
 #   make check | size | demo | install              test, measure, show, install
+#   make analyze                                     clang --analyze, any finding fails
 VERSION := 0.1.0
 
 ifeq ($(V),1)
@@ -61,6 +62,16 @@ ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
 endif
 
+# The applet sources, and a file whose date changes when that list does: a
+# renamed or removed source keeps (or takes away) its date, so without it the
+# generated source list would still name the old file and one make would fail
+# with "No rule to make target"; with it the list is regenerated first.
+APPLET_FILES := $(sort $(wildcard applets/*.c applets/*/*.c))
+APPLET_LIST := build/applets.list
+ifneq ($(APPLET_FILES),$(shell cat $(APPLET_LIST) 2>/dev/null))
+$(shell mkdir -p build && printf '%s\n' '$(APPLET_FILES)' > $(APPLET_LIST).$$$$ && mv -f $(APPLET_LIST).$$$$ $(APPLET_LIST))
+endif
+
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
@@ -71,7 +82,7 @@ GEN := $(BUILD)/config.h $(BUILD)/applets.h
 
 .PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
 	check check-unit check-sanitize check-valgrind check-integration \
-	check-kconfig size demo install unit FORCE
+	check-kconfig size demo install unit analyze FORCE
 .SUFFIXES:
 
 all: $(OUT)
@@ -80,7 +91,7 @@ $(KCONFIG_CONFIG):
 	@echo "  no $(KCONFIG_CONFIG): using configs/defconfig (run 'make menuconfig' to choose)"
 	$(Q)cp configs/defconfig $@
 
-$(KCONFIG_APPLETS): $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+$(KCONFIG_APPLETS): $(APPLET_FILES) $(APPLET_LIST) scripts/kconfig.sh
 	$(Q)mkdir -p build && sh scripts/kconfig.sh applets $@
 
 # like kbuild's syncconfig: symbols added since .config was written get
@@ -92,7 +103,7 @@ $(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 	$(Q)sh scripts/kconfig.sh header $(KCONFIG_CONFIG) $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
-$(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(wildcard applets/*.c applets/*/*.c) scripts/kconfig.sh
+$(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(APPLET_FILES) $(APPLET_LIST) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
 
 $(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags
@@ -142,13 +153,36 @@ install: $(OUT)
 	$(Q)sh scripts/install-links.sh $(DESTDIR)$(BINDIR) $(BUILD)/applets.h
 
 size: FORCE
-	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)"
+	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
 
 demo: $(OUT)
 	$(Q)sh scripts/demo.sh
 
 check: FORCE
 	$(Q)sh tests/run.sh
+
+# make analyze: clang's static analyzer over this .config's sources with the
+# build's defines and include paths; every finding is an error. One report
+# per source under $(BUILD)/analyze/ (redone when the source or a header it
+# includes changes), all of them in $(BUILD)/analyze.txt.
+ANALYZER ?= clang
+ANALYZE_OUT := $(SRCS:%.c=$(BUILD)/analyze/%.txt)
+
+$(BUILD)/analyze/%.txt: %.c $(GEN) $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ANALYZE $<")
+	$(Q)$(ANALYZER) --analyze -Xanalyzer -analyzer-werror -std=c99 $(CPPFLAGS_WB) $(CPPFLAGS) \
+	 -MMD -MP -MF $@.d -MT $@ -o /dev/null $< >$@.tmp 2>&1 || [ -s $@.tmp ] || \
+	 echo "$<: $(ANALYZER) --analyze failed" >$@.tmp; mv $@.tmp $@
+
+analyze: $(ANALYZE_OUT)
+	$(Q)cat $(ANALYZE_OUT) > $(BUILD)/analyze.txt; \
+	n=$$(grep -cE '^[^ :]+:[0-9]+:[0-9]+: (error|warning)' $(BUILD)/analyze.txt); \
+	if [ -s $(BUILD)/analyze.txt ]; then cat $(BUILD)/analyze.txt; \
+		echo "analyze: $$n finding(s) ($(if $(HAVE_TLS),TLS on,TLS off)); list in $(BUILD)/analyze.txt"; exit 1; \
+	else echo "  analyze: $(words $(SRCS)) sources ($(if $(HAVE_TLS),TLS on,TLS off)), no findings"; fi
+
+-include $(ANALYZE_OUT:=.d)
 
 clean:
 	rm -rf $(BUILD) $(OUT)

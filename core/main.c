@@ -3,16 +3,16 @@
 #include "sysopts.h"
 #include "applet.h"
 
-#define APPLET(name, fn, help, alias) \
+#define APPLET(name, fn, help, alias, features) \
 	extern int fn(int, char **); extern const char help[];
 #include "applets.h"
 #undef APPLET
 
 static const struct applet table[] = {
-#define APPLET(name, fn, help, alias) { name, fn, help, alias },
+#define APPLET(name, fn, help, alias, features) { name, fn, help, alias, features },
 #include "applets.h"
 #undef APPLET
-	{ NULL, NULL, NULL, 0 }
+	{ NULL, NULL, NULL, 0, NULL }
 };
 
 int main(int argc, char **argv)

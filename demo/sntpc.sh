@@ -20,5 +20,9 @@ echo "# a private chronyd (local stratum 8) serves on 127.0.0.1:$PORT"
 show "$WB" sntpc 127.0.0.1:"$PORT"
 show "$WB" sntpc -l -c 4 127.0.0.1:"$PORT" 127.0.0.1:1
 show "$WB" sntpc -e 127.0.0.1:"$PORT"
-echo "\$ eval \"\$($WB sntpc -e 127.0.0.1:$PORT)\"; echo \"offset \$SNTP_OFFSET s from stratum \$SNTP_STRATUM\""
-eval "$("$WB" sntpc -e 127.0.0.1:"$PORT")"; echo "offset $SNTP_OFFSET s from stratum $SNTP_STRATUM"
+# keep sntpc's status: eval "$(sntpc -e ...)" would run (status 0) on empty output
+echo "\$ v=\$($WB sntpc -e 127.0.0.1:$PORT) && eval \"\$v\" && echo \"offset \$SNTP_OFFSET s from stratum \$SNTP_STRATUM\""
+v=$("$WB" sntpc -e 127.0.0.1:"$PORT") && eval "$v" && echo "offset $SNTP_OFFSET s from stratum $SNTP_STRATUM"
+echo
+echo "\$ v=\$($WB sntpc --timeout 0.3 -r 0 -e 127.0.0.1:1) && eval \"\$v\" || echo \"no server answered (exit \$?)\""
+v=$("$WB" sntpc --timeout 0.3 -r 0 -e 127.0.0.1:1) && eval "$v" || echo "no server answered (exit $?)"

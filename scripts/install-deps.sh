@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh - the Debian 12 packages that make check and make demo use
 # (compiler, Check, valgrind, musl, kconfiglib, and the real servers the tests
-# start privately on loopback: chrony, Postfix, Dovecot). Idempotent; needs root.
+# start privately on loopback: chrony, Postfix, Dovecot). Idempotent; needs root
+# to install; it does not stop, start or restart any service.
 set -eu
 PKGS="build-essential pkg-config check valgrind musl-tools file python3 python3-kconfiglib
  chrony dovecot-core dovecot-pop3d postfix openssl libmbedtls-dev dpkg-dev socat util-linux
@@ -17,7 +18,8 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing
 fi
-# the packages' own services are not used: tests and demo start private instances
-for s in postfix dovecot chrony; do
-	service "$s" stop >/dev/null 2>&1 || :
-done
+# The packages' own services are left as they are (running or not): tests and
+# demo start private instances with their own configuration, free high ports
+# on 127.0.0.1 (the tests in network namespaces of their own), and their own
+# pid files, queues and sockets (chronyd without a command socket), so they
+# neither need the system's services stopped nor disturb them.

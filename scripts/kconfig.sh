@@ -64,7 +64,11 @@ olddefconfig)
 	if cmp -s "$cfg.tmp" "$cfg"; then rm -f "$cfg.tmp"; else mv "$cfg.tmp" "$cfg"; fi ;;
 header)
 	cfg=$2; out=$3
-	symbols | awk -v cfg="$cfg" '
+	# the core's symbols (of ./Kconfig) that are on, for --version (TLS has its own line)
+	core=$(sed -n 's/^config[ \t]\{1,\}\([A-Z0-9_]*\).*/\1/p' Kconfig | while read -r c; do
+		if [ "$c" != TLS ] && grep -q "^CONFIG_$c=y" "$cfg"; then printf '%s ' "$c"; fi
+	done)
+	symbols | awk -v cfg="$cfg" -v core="${core% }" '
 	BEGIN {
 		while ((getline l < cfg) > 0)
 			if (l ~ /^CONFIG_[A-Za-z0-9_]+=/) { k = l; sub(/=.*/, "", k); v = l; sub(/^[^=]*=/, "", v); val[k] = v }
@@ -77,7 +81,7 @@ header)
 		else if (v == "") v = ($2 == "string") ? "\"\"" : 0
 		print "#define CFG_" $1 " " v
 	}
-	END { print "#endif" }' > "$out.tmp"
+	END { print "#define WB_FEATURES_CORE \"" core "\""; print "#endif" }' > "$out.tmp"
 	mv "$out.tmp" "$out" ;;
 table)
 	cfg=$2; h=$3; mk=$4
@@ -85,8 +89,10 @@ table)
 	for f in $(applet_files); do
 		sed -n 's|^//applet:||p' "$f" | while read -r name sym fn help kind; do
 			grep -q "^CONFIG_$sym=y" "$cfg" || continue
-			alias=0; [ "${kind:-}" = alias ] && alias=1
-			echo "APPLET(\"$name\", $fn, $help, $alias)" >> "$h.tmp"
+			alias=0 feat=""; [ "${kind:-}" = alias ] && alias=1
+			# the applet's enabled options (CONFIG_SYM_X=y), for --version
+			[ $alias = 1 ] || feat=$(sed -n "s/^CONFIG_\(${sym}_[A-Z0-9_]*\)=y\$/\1/p" "$cfg" | tr '\n' ' ')
+			echo "APPLET(\"$name\", $fn, $help, $alias, \"${feat% }\")" >> "$h.tmp"
 		done
 		sym=$(sed -n 's|^//applet:[^ ]* \([A-Z0-9_]*\) .*|\1|p' "$f" | head -n 1)
 		grep -q "^CONFIG_$sym=y" "$cfg" || continue

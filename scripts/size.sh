@@ -1,10 +1,16 @@
 #!/bin/sh
 # make size: stripped sizes of ./wirebox, of the shipped configs, of the core
 # alone and what each applet adds to it (each applet alone on tiny_defconfig).
-# Usage: size.sh MAKE STATIC   (STATIC=1: static musl builds, as shipped)
+# Usage: size.sh MAKE STATIC [FORMAT]   (STATIC=1: static musl builds, as
+# shipped; FORMAT=md: a Markdown table with the date, commit and compiler, to
+# paste into docs as it is: 'make size STATIC=1 FORMAT=md')
+# Sizes in the docs come from this output, not from memory: docs/tls.md
+# (TLS cost), docs/pop3get.md (pop3get alone, core alone), configs/tiny_defconfig
+# (what sendmail -t costs). toolchain/README.md's per-module mbedTLS figures
+# come from a linker map (-Wl,-Map), rounded.
 set -eu
 cd "$(dirname "$0")/.."
-MAKE=${1:-make} STATIC=${2:-}
+MAKE=${1:-make} STATIC=${2:-} FORMAT=${3:-}
 SD=build/size${STATIC:+-static}
 STRIP=${STRIP:-strip}
 mkdir -p "$SD"
@@ -29,11 +35,30 @@ build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 applet_syms() {  # "name SYMBOL" of every applet (not aliases)
 	sed -n 's|^//applet:\([^ ]*\) \([A-Z0-9_]*\) [^ ]* [^ ]*$|\1 \2|p' applets/*.c applets/*/*.c 2>/dev/null | sort -u
 }
-row() { printf '  %-30s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"; }
+commas() {     # 1234567 -> 1,234,567 (signs and "-" kept)
+	echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
+}
+row() {
+	if [ "$FORMAT" = md ]; then
+		set -- "$1" $2 "${3:-}" "${4:-}"
+		echo "| $1 | $(commas "$2") | $(commas "${3:--}") | $(commas "${4:-}") | $(commas "${5:-}") |"
+	else
+		printf '  %-30s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"
+	fi
+}
 
 if [ -n "$STATIC" ]; then kind="static musl"; else kind="dynamic; 'make size STATIC=1' for static musl"; fi
-echo "wirebox sizes, stripped bytes ($kind)"
-row "build" "file text+data" "file+" "text+data+"
+if [ "$FORMAT" = md ]; then
+	cc=$(${CC:-$([ -n "$STATIC" ] && echo musl-gcc || echo gcc)} --version 2>/dev/null | head -n 1)
+	echo "Stripped sizes in bytes, ${STATIC:+static musl, }$(uname -m), \`make size${STATIC:+ STATIC=1} FORMAT=md\`"
+	echo "on $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $cc:"
+	echo
+	echo "| build | file | text+data | file +/- | text+data +/- |"
+	echo "|---|---:|---:|---:|---:|"
+else
+	echo "wirebox sizes, stripped bytes ($kind)"
+	row "build" "file text+data" "file+" "text+data+"
+fi
 [ -f wirebox ] && row "./wirebox (your .config)" "$(stripped wirebox)"
 for c in tiny defconfig full; do
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
@@ -61,6 +86,7 @@ applet_syms | while read -r name sym; do
 	if [ "$1" = - ] || [ "$3" = - ]; then row "$name alone (tiny)" "$sz"
 	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
+[ "$FORMAT" = md ] && echo
 echo "  full_defconfig without TLS: its negative columns are what TLS (mbedTLS) costs"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"

@@ -2,14 +2,15 @@
 # tests/run.sh - everything 'make check' runs, in order:
 #   1. Kconfig files validated with kconfiglib (when installed)
 #   2. builds: tiny, default, single-applet, static (musl), TLS (when possible)
-#   3. unit suites (Check), then under valgrind
-#   4. fuzz targets over their corpora, integration tests against real servers on loopback (tests/integration/*.sh)
-#   5. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
+#   3. static analysis (clang --analyze; fails only with ANALYZE_STRICT=1 for now)
+#   4. unit suites (Check), then under valgrind
+#   5. fuzz targets over their corpora, integration tests against real servers on loopback (tests/integration/*.sh)
+#   6. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
 # ONLY="unit integration ..." runs a subset; INTEGRATION="sntpc ..." picks scripts.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
-ONLY=${ONLY:-"kconfig builds unit valgrind fuzz integration sanitize"}
+ONLY=${ONLY:-"kconfig builds analyze unit valgrind fuzz integration sanitize"}
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 step() { echo; echo "=== $* ==="; }
 
@@ -76,6 +77,32 @@ fi
 { cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > $BR/full-notls.cfg
 build check $BR/full-notls.cfg
 export WIREBOX="$PWD/$BR/check/wirebox"
+
+if want analyze; then
+	step "static analysis (clang --analyze)"
+	# the full configuration, TLS off and (with the system's mbedTLS headers) on
+	if command -v clang >/dev/null 2>&1; then
+		an_rc=0
+		mkdir -p $BR/analyze $BR/analyze-tls
+		cp $BR/full-notls.cfg $BR/analyze/.config
+		$MAKE -s BUILD=$BR/analyze KCONFIG_CONFIG=$BR/analyze/.config olddefconfig
+		$MAKE -s -j2 BUILD=$BR/analyze KCONFIG_CONFIG=$BR/analyze/.config analyze || an_rc=1
+		if [ -f /usr/include/mbedtls/version.h ]; then
+			cp configs/full_defconfig $BR/analyze-tls/.config
+			$MAKE -s BUILD=$BR/analyze-tls KCONFIG_CONFIG=$BR/analyze-tls/.config olddefconfig
+			$MAKE -s -j2 BUILD=$BR/analyze-tls KCONFIG_CONFIG=$BR/analyze-tls/.config analyze || an_rc=1
+		else
+			echo "mbedTLS headers missing (apt-get install libmbedtls-dev): TLS sources not analyzed"
+		fi
+		if [ $an_rc != 0 ]; then
+			# strict once the code is clean; until then the findings are shown only
+			[ "${ANALYZE_STRICT:-}" != 1 ] || { echo "static analysis found problems"; exit 1; }
+			echo "static analysis found problems (not failing: ANALYZE_STRICT=1 makes them fatal)"
+		fi
+	else
+		echo "clang missing (apt-get install clang): skipped"; [ -z "${CI:-}" ] || exit 1
+	fi
+fi
 
 if want unit; then
 	step "unit suites"

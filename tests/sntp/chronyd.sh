@@ -1,6 +1,8 @@
 #!/bin/sh
 # tests/sntp/chronyd.sh - a private chronyd on loopback that never touches
-# the machine clock (-x), for the sntpc test, demo and benchmark.
+# the machine clock (-x), for the sntpc test, demo and benchmark. No command
+# socket ("bindcmdaddress /"): the default /run/chrony/chronyd.sock is the
+# system chronyd's, which a test instance would replace and then remove.
 #   . tests/sntp/chronyd.sh; chronyd_start DIR PORT   (0 ok, 1 failed)
 #   chronyd_stop DIR
 # chronyd serves with "local stratum 8" on 127.0.0.1:PORT; its pid is in
@@ -15,6 +17,7 @@ bindaddress 127.0.0.1
 local stratum 8
 allow 127.0.0.1
 cmdport 0
+bindcmdaddress /
 pidfile $_d/chronyd.pid
 driftfile $_d/chrony.drift
 EOC

@@ -22,8 +22,8 @@ static int hello_main(int argc, char **argv)
 }
 
 static const struct applet tab[] = {
-	{ "hello", hello_main, "usage: hello\n", 0 },
-	{ "hi", hello_main, "usage: hello\n", 1 },
+	{ "hello", hello_main, "usage: hello\n", 0, "HELLO_LOUD HELLO_TWICE" },
+	{ "hi", hello_main, "usage: hello\n", 1, "" },
 };
 
 static int call(int argc, const char *const *args)
