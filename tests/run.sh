@@ -2,7 +2,7 @@
 # tests/run.sh - everything 'make check' runs, in order:
 #   1. Kconfig files validated with kconfiglib (when installed)
 #   2. builds: tiny, default, single-applet, static (musl), TLS (when possible)
-#   3. static analysis (clang --analyze; fails only with ANALYZE_STRICT=1 for now)
+#   3. static analysis (clang --analyze; any finding fails the run)
 #   4. unit suites (Check), then under valgrind
 #   5. fuzz targets over their corpora, integration tests against real servers on loopback (tests/integration/*.sh)
 #   6. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
@@ -94,11 +94,7 @@ if want analyze; then
 		else
 			echo "mbedTLS headers missing (apt-get install libmbedtls-dev): TLS sources not analyzed"
 		fi
-		if [ $an_rc != 0 ]; then
-			# strict once the code is clean; until then the findings are shown only
-			[ "${ANALYZE_STRICT:-}" != 1 ] || { echo "static analysis found problems"; exit 1; }
-			echo "static analysis found problems (not failing: ANALYZE_STRICT=1 makes them fatal)"
-		fi
+		[ $an_rc = 0 ] || { echo "static analysis found problems"; exit 1; }
 	else
 		echo "clang missing (apt-get install clang): skipped"; [ -z "${CI:-}" ] || exit 1
 	fi
