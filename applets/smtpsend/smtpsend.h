@@ -15,6 +15,7 @@ struct sendcfg {
 	const char *host, *port, *from, *env_from, *fullname, *helo;
 	const char *password, *passfile, *passwordeval;
 	const char *aliases, *domain;
+	const char *via;        /* -H 'PROG ARGS': SMTP through its stdin/stdout (BusyBox) */
 	long timeout_ms;
 	int family, verbose, t, rewrite_from, force8, serverinfo;
 	struct smtp_auth auth;
