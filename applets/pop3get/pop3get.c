@@ -84,7 +84,8 @@ const char pop3get_help[] =
 "  --port P      port, overriding -S HOST:PORT (default 110, 995 with --tls)\n"
 "  -v            show the dialog on stderr (passwords masked)\n"
 "Exit: 0 ok, 64 usage, 68 unknown host, 69 unavailable, 70 internal,\n"
-"74 local I/O, 75 temporary, 76 protocol, 77 authentication, 78 config.\n";
+"71 system error, 74 local I/O, 75 temporary, 76 protocol, 77 authentication,\n"
+"78 config.\n";
 
 enum {
 	O_SERVER, O_USER, O_STAT, O_LIST, O_MAILDIR, O_MBOX, O_MDA, O_KEEP, O_NEW,

@@ -80,7 +80,7 @@ const char smtpsend_help[] =
 "                      secrets masked)\n"
 "  --serverinfo        show greeting and capabilities, send nothing\n"
 "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n"
-"Exit: 0 sent; 64 usage; 65 bad address or message; 66 input file missing;\n"
+"Exit: 0 sent; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
 "76 protocol error; 77 auth; 78 config.\n";

@@ -102,9 +102,9 @@ const char sntpc_help[] =
 SNTPC_OPTS(OPT_HELP)
 "\n"
 "Exit: 0 ok, 64 usage, 69 no server answered, 71 clock call failed,\n"
-"75 rate limited or DNS temporary failure, 76 no usable reply (only\n"
-"unusable replies) or offset above --panic, 77 denied or no permission\n"
-"to set the clock (needs root or CAP_SYS_TIME).\n";
+"74 output not written, 75 rate limited or DNS temporary failure,\n"
+"76 no usable reply (only unusable replies) or offset above --panic,\n"
+"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME).\n";
 
 static int poll_arg(struct sntpc_opts *o, const char *s)
 {

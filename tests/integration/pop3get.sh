@@ -237,6 +237,12 @@ if [ -s "$T_DIR/doc-codes" ] && cmp -s "$T_DIR/help-codes" "$T_DIR/doc-codes"; t
 	pass "--help exit codes = docs/pop3get.md exit table ($(tr '\n' ' ' < "$T_DIR/doc-codes"))"
 else fail "--help exit codes = docs table" "help: $(tr '\n' ' ' < "$T_DIR/help-codes"); docs: $(tr '\n' ' ' < "$T_DIR/doc-codes")"; fi
 t_grep "exit table lists 68 (unknown host)" '^68$' "$T_DIR/doc-codes"
+# every sysexits name in pop3get's own sources is in --help (so in the table)
+for n in $(cat "$TOP"/applets/pop3get/*.c | grep -oE '\bEX_[A-Z]+' | sort -u); do
+	sed -n "s/^#define[[:space:]]*$n[[:space:]]*\\([0-9]*\\).*/\\1/p" /usr/include/sysexits.h
+done | sort -un > "$T_DIR/src-codes"
+t_true "every exit code of applets/pop3get/*.c is in --help and the docs ($(tr '\n' ' ' < "$T_DIR/src-codes"))" \
+	sh -c "while read -r c; do grep -qx \"\$c\" '$T_DIR/help-codes' || exit 1; done < '$T_DIR/src-codes'"
 
 # ---- every example command of docs/pop3get.md, against this Dovecot (host,
 # user, paths substituted; the TLS example on the plain port: tls.sh runs

@@ -426,7 +426,7 @@ t_grep "... naming -am" "^smtpsend: -am: unknown mechanism 'foo'" "$T_DIR/err"
 $W smtpsend --help | sed -n '/^Exit:/,$p' | grep -oE '(^|[ ;:])[0-9]{1,2} ' | tr -dc '0-9\n ' | tr ' ' '\n' | grep . | sort -n | uniq > "$T_DIR/help.codes"
 sed -n '/^## Exit codes/,/^## /p' "$TOP/docs/smtpsend.md" | grep -oE '^\| [0-9]+ ' | tr -dc '0-9\n' | sort -n | uniq > "$T_DIR/doc.codes"
 t_true "exit codes in --help match docs/smtpsend.md ($(tr '\n' ' ' < "$T_DIR/help.codes"))" cmp -s "$T_DIR/help.codes" "$T_DIR/doc.codes"
-t_true "... and list every code smtpsend returns (64-78)" sh -c "for c in 0 64 65 66 67 68 69 70 71 74 75 76 77 78; do grep -qx \$c '$T_DIR/doc.codes' || exit 1; done"
+t_true "... and list exactly the codes smtpsend returns (no 66: a missing --passfile is 78)" sh -c "printf '%s\\n' 0 64 65 67 68 69 70 71 74 75 76 77 78 | cmp -s - '$T_DIR/doc.codes'"
 
 # ---- every example command in docs/smtpsend.md, against the local Postfix
 doc_sub() {
