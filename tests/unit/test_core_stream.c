@@ -857,6 +857,124 @@ START_TEST(transcript_escapes)
 }
 END_TEST
 
+/* the stream's limit (pop3get --max-time) ends every wait, whatever
+ * deadline the call has: per call, a step, a *_by deadline */
+START_TEST(limit_bounds_every_wait)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.silent = 1;
+	s.timeout_ms = 30000;
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_le(stream_deadline(&s), t0 + 200);
+	ck_assert_int_le(stream_step(&s), t0 + 200);
+	stream_set_deadline(&s, 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 200);
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_eq(stream_read_by(&s, buf, sizeof buf, &len, t0 + 30000), IO_TIMEOUT);
+	assert_took(t0, 200);
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_eq(line_read_by(&s, buf, sizeof buf, &len, t0 + 30000), IO_TIMEOUT);
+	assert_took(t0, 200);
+}
+END_TEST
+
+/* past the limit nothing more is read or written, even what would not
+ * wait; the limit survives a STARTTLS upgrade */
+START_TEST(limit_past_nothing_moves)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("+OK\r\n"), 0);
+	stream_set_limit(&s, mono_ms() - 1);
+	stream_upgrade(&s, &xp);
+	ck_assert_int_ne(s.limit, 0);
+	ck_assert_int_eq(line_write(&s, "QUIT", (size_t)-1), IO_OK);  /* buffered */
+	ck_assert_int_eq(stream_flush(&s), IO_TIMEOUT);
+	ck_assert_uint_eq(f.outlen, 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	ck_assert_int_eq(f.nreads, 0);
+	stream_set_limit(&s, 0);        /* none */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "+OK");
+}
+END_TEST
+
+/* "has the peer said something?": a descriptor that polls readable for a
+ * record without data (a TLS session ticket: the transport says
+ * WANT_READ) is not input; data is, and stays for the next read; so do
+ * bytes already buffered and the end of the stream */
+START_TEST(peek_ready_asks_the_transport)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	fake_init(&f, &xp, S("a\r\nb\r\n"), 0);
+	f.want_read = 1;                /* one record without data first */
+	ck_assert_int_eq(fake_ready(&f, &xp), 0);
+	stream_init(&s, &xp, 2000);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_lt(mono_ms() - t0, 100);  /* never waits */
+	ck_assert_int_eq(f.nreads, 1);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);
+	ck_assert_int_eq(f.nreads, 2);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "a");
+	ck_assert_int_eq(stream_peek_ready(&s), 1);     /* "b" buffered */
+	ck_assert_int_eq(f.nreads, 2);
+	fake_close(&f);
+	/* a descriptor that never polls ready: no read is tried */
+	fake_init(&f, &xp, S("x\r\n"), 0);
+	stream_init(&s, &xp, 2000);
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_eq(f.nreads, 0);
+}
+END_TEST
+
+START_TEST(peek_ready_real_socket)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 2000);
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_eq(write(sv[1], "250 x\r\n", 7), 7);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "250 x");
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	close(sv[1]);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);     /* the end: say so */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_EOF);
+	close(sv[0]);
+}
+END_TEST
+
 Suite *core_stream_suite(void)
 {
 	Suite *s = suite_create("core_stream");
@@ -883,6 +1001,10 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tt, read_by_deadline);
 	tcase_add_test(tt, write_drip_times_out);
 	tcase_add_test(tt, upgrade_keeps_deadline);
+	tcase_add_test(tt, limit_bounds_every_wait);
+	tcase_add_test(tt, limit_past_nothing_moves);
+	tcase_add_test(tt, peek_ready_asks_the_transport);
+	tcase_add_test(tt, peek_ready_real_socket);
 	tcase_set_timeout(tt, 20);
 	suite_add_tcase(s, tt);
 	tcase_add_test(tw, write_partial_one_byte);
