@@ -239,8 +239,10 @@ static int st_stls(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STLS", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	p->insync = 0;
-	if (conn_starttls(p->conn, e))
+	if (conn_starttls(p->conn, e)) {        /* by the stream's deadline */
+		pop3_over(p->cfg, e);   /* the reason, when --max-time ended it */
 		return -1;
+	}
 	p->insync = 1;
 	p->tls_on = 1;
 	p->apop_ok = 0;         /* forget everything learned in plain text */
