@@ -4,9 +4,9 @@
  * $POP3_PASSWORD, its own process group. It is bounded: it gets
  * timeout_ms to take each piece of the message and timeout_ms to exit
  * after the end (never past run_deadline: --max-time), else its whole
- * group is killed (what it started in the
- * background too) and the message counts as not delivered (a hung MDA
- * must not hang a cron job, nor keep the server's mailbox locked).
+ * group is killed (what it started in the background too) and the
+ * message counts as not delivered (a hung MDA must not hang a cron job,
+ * nor keep the server's mailbox locked).
  *
  * A cut-off message must never look whole to it. Its own group does not
  * get the terminal's ^C, so RUN_FORWARD passes our SIGINT, SIGTERM, SIGHUP
