@@ -45,6 +45,7 @@ void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
 		s->xp.ctx = &s->xp.fd;
 	s->timeout_ms = timeout_ms;
 	s->deadline = 0;
+	s->limit = 0;
 	s->verbose = 0;
 	s->err_errno = 0;
 	s->err_text = NULL;
@@ -54,16 +55,29 @@ void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
 void stream_upgrade(struct stream *s, const struct transport *xp)
 {
 	int t = s->timeout_ms, v = s->verbose;
-	int64_t d = s->deadline;
+	int64_t d = s->deadline, l = s->limit;
 
 	stream_init(s, xp, t);
 	s->verbose = v;
 	s->deadline = d;
+	s->limit = l;
+}
+
+/* d, but no later than the stream's limit */
+static int64_t capped(const struct stream *s, int64_t d)
+{
+	return s->limit && d > s->limit ? s->limit : d;
+}
+
+/* past the limit: nothing more goes in or out */
+static int over(const struct stream *s)
+{
+	return s->limit && mono_ms() >= s->limit;
 }
 
 int64_t stream_step(struct stream *s)
 {
-	return s->deadline = mono_ms() + s->timeout_ms;
+	return s->deadline = capped(s, mono_ms() + s->timeout_ms);
 }
 
 void stream_set_deadline(struct stream *s, int64_t deadline)
@@ -71,9 +85,14 @@ void stream_set_deadline(struct stream *s, int64_t deadline)
 	s->deadline = deadline;
 }
 
+void stream_set_limit(struct stream *s, int64_t limit)
+{
+	s->limit = limit;
+}
+
 int64_t stream_deadline(const struct stream *s)
 {
-	return s->deadline ? s->deadline : mono_ms() + s->timeout_ms;
+	return capped(s, s->deadline ? s->deadline : mono_ms() + s->timeout_ms);
 }
 
 size_t stream_buffered(const struct stream *s)
@@ -95,7 +114,7 @@ static int set_error(struct stream *s)
 /* Wait for want (XPORT_WANT_*) until deadline. */
 static int wait_io(struct stream *s, ssize_t want, int64_t deadline)
 {
-	int64_t left = deadline - mono_ms();
+	int64_t left = capped(s, deadline) - mono_ms();
 	int r;
 
 	if (left <= 0)
@@ -111,6 +130,8 @@ static int wait_io(struct stream *s, ssize_t want, int64_t deadline)
 static int fill_by(struct stream *s, int64_t deadline)
 {
 	s->rpos = s->rlen = 0;
+	if (over(s))
+		return IO_TIMEOUT;
 	for (;;) {
 		ssize_t r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
 		int w;
@@ -126,6 +147,23 @@ static int fill_by(struct stream *s, int64_t deadline)
 		if ((w = wait_io(s, r, deadline)) != IO_OK)
 			return w;
 	}
+}
+
+int stream_peek_ready(struct stream *s)
+{
+	ssize_t r;
+
+	if (stream_buffered(s))
+		return 1;
+	if (s->xp.fd < 0 || net_wait(s->xp.fd, POLLIN, 0) <= 0)
+		return 0;
+	/* readable: but is it data? one attempt through the transport, which
+	 * says WANT_READ when the record it took held none */
+	s->rpos = s->rlen = 0;
+	r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
+	if (r > 0)
+		s->rlen = (size_t)r;
+	return r != XPORT_WANT_READ && r != XPORT_WANT_WRITE;
 }
 
 /* One transcript line, written in as few writes as possible (stderr is
@@ -243,6 +281,8 @@ int stream_unread(struct stream *s, size_t n)
 static int write_all(struct stream *s, const unsigned char *p, size_t n,
                      int64_t deadline)
 {
+	if (n > 0 && over(s))
+		return IO_TIMEOUT;
 	while (n > 0) {
 		ssize_t r = s->xp.write(s->xp.ctx, p, n);
 		int w;

@@ -8,7 +8,10 @@
  * time (mono_ms()), so bytes that drip in cannot stretch an operation. The
  * *_by functions take that deadline; the others use stream_deadline(): the
  * step's deadline when one is set (stream_step, stream_set_deadline), else
- * timeout_ms from the start of that call (never restarted on progress). */
+ * timeout_ms from the start of that call (never restarted on progress).
+ * No wait of any kind goes past the stream's limit (stream_set_limit: the
+ * end of a whole run, pop3get --max-time). Nothing rewrites timeout_ms to
+ * emulate a deadline: pass one. */
 #ifndef WB_STREAM_H
 #define WB_STREAM_H
 #include <stddef.h>
@@ -47,6 +50,7 @@ struct stream {
 	struct transport xp;
 	int timeout_ms;         /* one step: --timeout */
 	int64_t deadline;       /* end of the current step; 0: per call */
+	int64_t limit;          /* no wait goes past it (a run's end); 0: none */
 	int verbose;            /* transcript lines on stderr (CFG_VERBOSE) */
 	int err_errno;          /* errno of the last IO_ERROR */
 	const char *err_text;   /* transport's text for the last IO_ERROR */
@@ -66,14 +70,28 @@ int64_t stream_step(struct stream *s);
 /* Set the step's deadline (CLOCK_MONOTONIC ms; e.g. a body's deadline
  * proportional to its size); 0: each call gets timeout_ms from its start. */
 void stream_set_deadline(struct stream *s, int64_t deadline);
-/* The deadline a call starting now obeys. */
+/* The deadline a call starting now obeys (never past the limit). */
 int64_t stream_deadline(const struct stream *s);
+/* The end of everything on this stream (CLOCK_MONOTONIC ms; 0: none):
+ * every wait, whatever deadline it was given (the *_by functions, a step,
+ * a TLS handshake by stream_deadline), ends by it; once it is past,
+ * nothing more is read from or written to the transport (IO_TIMEOUT).
+ * Kept by stream_upgrade, cleared by stream_init. */
+void stream_set_limit(struct stream *s, int64_t limit);
 
 /* replace the transport, keeping no buffered input: the caller must check
  * stream_buffered() == 0 first (STARTTLS injection) */
 void stream_upgrade(struct stream *s, const struct transport *xp);
 /* unread input bytes held in the stream (and in the transport) */
 size_t stream_buffered(const struct stream *s);
+/* 1 if a read now would return at once: input buffered (stream or
+ * transport), or the transport gives bytes, end of stream or an error to
+ * one read attempt made without waiting (its bytes are kept for the next
+ * read). 0 if no data is waiting, even when the descriptor polled
+ * readable for a record that holds none (TLS: a session ticket, a
+ * renegotiation request, an empty record): "has the peer said something?"
+ * asked properly. Needs an empty read buffer or data in it; never waits. */
+int stream_peek_ready(struct stream *s);
 
 /* Read one line into buf (at most max-1 bytes plus NUL), line end removed.
  * Ends at LF; a CR right before it is removed too, a lone CR is kept.

@@ -96,10 +96,28 @@ static ssize_t xerr(struct tls *t, int r)
 	return XPORT_ERROR;
 }
 
+/* A record without application data (a TLS 1.2 HelloRequest, an empty
+ * record) makes mbedtls_ssl_read say WANT_READ with a non-blocking socket,
+ * and so does this transport: stream_peek_ready() relies on it. mbedTLS
+ * 3.6 may report a TLS 1.3 session ticket as an error of its own; that is
+ * no data either, and the next record may already be here: read on. */
+static int ssl_read(struct tls *t, void *buf, size_t len)
+{
+	int r = mbedtls_ssl_read(&t->ssl, buf, len);
+
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+	for (int i = 0; r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET && i < 16; i++)
+		r = mbedtls_ssl_read(&t->ssl, buf, len);
+	if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+		r = MBEDTLS_ERR_SSL_WANT_READ;
+#endif
+	return r;
+}
+
 static ssize_t x_read(void *ctx, void *buf, size_t len)
 {
 	struct tls *t = ctx;
-	int r = mbedtls_ssl_read(&t->ssl, buf, len);
+	int r = ssl_read(t, buf, len);
 
 	if (r >= 0)
 		return r;

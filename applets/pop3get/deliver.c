@@ -1,7 +1,6 @@
 /* deliver.c - the delivery target interface: dispatch to Maildir, mbox or
  * MDA, and standard output in mboxrd form (for pipelines). */
 #define _DEFAULT_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
@@ -9,24 +8,7 @@
 #include <sys/stat.h>
 #include "sysopts.h"
 #include "pop3.h"
-
-int write_full(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
+#include "util.h"
 
 void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path)
 {
@@ -35,7 +17,7 @@ void dlv_init(struct dlv *d, enum dlv_kind kind, const char *path)
 	d->path = path;
 	d->fd = d->dirfd = d->tmpdirfd = d->mboxfd = -1;
 	d->mda.pid = -1;
-	d->timeout_ms = 30000;
+	d->timeout_ms = CONN_TIMEOUT_DEFAULT_MS;       /* fetch() sets --timeout */
 	mboxrd_init(&d->q);
 }
 
@@ -54,7 +36,7 @@ int dlv_fromline(struct dlv *d, struct wb_err *e)
 	char buf[64];
 	size_t n = mbox_fromline(buf, sizeof buf, (long long)time(NULL));
 
-	if (write_full(d->fd, buf, n)) {
+	if (fd_write_all(d->fd, buf, n)) {
 		err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_MBOX ? d->path :
 		        "standard output");
 		return -1;
@@ -96,7 +78,7 @@ static int put(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 			d->advised = d->written;
 		}
 	}
-	if (write_full(d->fd, p, n)) {
+	if (fd_write_all(d->fd, p, n)) {
 		err_sys(e, EX_IOERR, "writing %s", d->kind == DLV_STDOUT ||
 		        d->kind == DLV_RAW ? "standard output" : d->path);
 		return -1;

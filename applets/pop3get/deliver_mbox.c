@@ -150,7 +150,7 @@ static int separate(struct dlv *d, struct wb_err *e)
 		return -1;
 	}
 	k = end[1] != '\n' ? 2 : end[0] != '\n' ? 1 : 0;
-	if (k && write_full(d->mboxfd, "\n\n", k)) {
+	if (k && fd_write_all(d->mboxfd, "\n\n", k)) {
 		err_sys(e, EX_IOERR, "writing %s", d->path);
 		return -1;
 	}

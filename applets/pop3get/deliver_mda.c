@@ -3,9 +3,10 @@
  * through core/run: standard input the message, no descriptor of ours, no
  * $POP3_PASSWORD, its own process group. It is bounded: it gets
  * timeout_ms to take each piece of the message and timeout_ms to exit
- * after the end, else its whole group is killed (what it started in the
- * background too) and the message counts as not delivered (a hung MDA
- * must not hang a cron job, nor keep the server's mailbox locked).
+ * after the end (never past run_deadline: --max-time), else its whole
+ * group is killed (what it started in the background too) and the
+ * message counts as not delivered (a hung MDA must not hang a cron job,
+ * nor keep the server's mailbox locked).
  *
  * A cut-off message must never look whole to it. Its own group does not
  * get the terminal's ^C, so RUN_FORWARD passes our SIGINT, SIGTERM, SIGHUP
@@ -29,11 +30,31 @@ int mda_begin(struct dlv *d, struct wb_err *e)
 	return 0;
 }
 
+/* now + timeout_ms, but no later than --max-time allows */
+static int64_t mda_deadline(const struct dlv *d)
+{
+	int64_t t = mono_ms() + d->timeout_ms;
+
+	return d->run_deadline && d->run_deadline < t ? d->run_deadline : t;
+}
+
+/* the deadline that passed: --max-time's, or the MDA's own */
+static int run_over(const struct dlv *d, struct wb_err *e)
+{
+	if (!d->run_deadline || mono_ms() < d->run_deadline)
+		return 0;
+	err_set(e, EX_TEMPFAIL, "--max-time reached while '%s' ran: killed, not "
+	        "delivered", d->path);
+	return 1;
+}
+
 /* every byte into the pipe, waiting at most timeout_ms for room each time */
 int mda_write(struct dlv *d, const char *p, size_t n, struct wb_err *e)
 {
-	int r = run_write(&d->mda, p, n, mono_ms() + d->timeout_ms);
+	int r = run_write(&d->mda, p, n, mda_deadline(d));
 
+	if (r == RUN_TIMEOUT && run_over(d, e))
+		return -1;
 	if (r == RUN_TIMEOUT)
 		err_set(e, EX_IOERR, "'%s' took no input for %d ms: not delivered",
 		        d->path, d->timeout_ms);
@@ -48,9 +69,11 @@ int mda_end(struct dlv *d, struct wb_err *e)
 
 	d->fd = -1;
 	run_close_in(&d->mda);
-	st = run_wait(&d->mda, mono_ms() + d->timeout_ms);
+	st = run_wait(&d->mda, mda_deadline(d));
 	if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
+	if (st == RUN_TIMEOUT && run_over(d, e))
+		return -1;
 	if (st >= 0 && WIFEXITED(st))
 		err_set(e, EX_IOERR, "'%s' exited with %d: not delivered", d->path,
 		        WEXITSTATUS(st));

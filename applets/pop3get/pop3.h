@@ -91,6 +91,7 @@ struct dlv {
 	off_t start;             /* mbox: size before the message */
 	struct run mda;          /* -x: the MDA (d->fd is its input) */
 	int timeout_ms;          /* MDA: longest wait for it to read or exit */
+	int64_t run_deadline;    /* MDA: no wait past it (--max-time), 0: none */
 	pid_t mypid;             /* Maildir names */
 	int unsynced;            /* messages ended but not yet durable */
 	unsigned long seq;       /* Maildir names: count in this process */
@@ -148,13 +149,11 @@ size_t mbox_fromline(char *buf, size_t max, long long t);
 /* that line for now, written to d->fd (mbox, standard output) */
 int dlv_fromline(struct dlv *d, struct wb_err *e);
 /* the MDA gets timeout_ms to take each piece of the message and again to
- * exit; after that it is killed (not delivered) */
+ * exit, never past run_deadline; after that it is killed (not delivered) */
 int mda_begin(struct dlv *d, struct wb_err *e);
 int mda_write(struct dlv *d, const char *p, size_t n, struct wb_err *e);
 int mda_end(struct dlv *d, struct wb_err *e);
 void mda_abort(struct dlv *d);
-/* write all of p to fd; 0 or -1 (errno) */
-int write_full(int fd, const char *p, size_t n);
 
 /* ---- uidl.c: the -n state file ---------------------------------------- */
 #define UIDL_MAX_FILE (16L << 20)

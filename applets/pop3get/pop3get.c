@@ -419,16 +419,22 @@ static void pick_target(struct setup *st, struct dlv *d)
 		dlv_init(d, DLV_STDOUT, NULL);
 }
 
-/* connect (and implicit TLS) within --timeout; the stream is ready for
- * the greeting */
+/* connect (and implicit TLS) by one deadline: --timeout from now, but no
+ * later than --max-time allows; the stream is ready for the greeting */
 static int dial(struct setup *st, struct hostport *hp, struct conn *c,
                 struct pop3 *p, struct wb_err *e)
 {
-	struct conn_params cp = { st->c.family, st->c.timeout_ms, st->c.verbose,
-	                          &st->c.tls };
+	int64_t left = pop3_deadline(&st->c, st->c.timeout_ms) - mono_ms();
+	struct conn_params cp = { st->c.family, (int)left, st->c.verbose, &st->c.tls };
 
-	if (conn_open(c, hp, &cp, e))
+	if (pop3_over(&st->c, e))
 		return -1;
+	if (cp.timeout_ms < 1)
+		cp.timeout_ms = 1;
+	if (conn_open(c, hp, &cp, e)) {
+		pop3_over(&st->c, e);   /* the reason, when --max-time ended it */
+		return -1;
+	}
 	p->loopback = conn_loopback(c);
 	p->tls_on = conn_tls_active(c);
 	if (p->tls_on && st->c.mode == MODE_INFO)
@@ -452,6 +458,7 @@ static int fetch(struct setup *st, struct hostport *hp, struct wb_err *e)
 	p.step = "connect";
 	pick_target(st, &d);
 	d.timeout_ms = st->c.timeout_ms;
+	d.run_deadline = st->c.run_deadline;    /* -x: waits end by --max-time */
 	if (st->c.mode == MODE_FETCH || st->c.mode == MODE_LIST)
 		p.dlv = &d;
 	if (p.dlv && st->c.mode == MODE_FETCH && dlv_open(&d, e))

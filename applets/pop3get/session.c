@@ -45,43 +45,17 @@ static int io_fail(struct pop3 *p, int r, struct wb_err *e)
 	return -1;
 }
 
-/* a write bounded by --timeout and by --max-time */
-static int bounded(struct pop3 *p, int (*fn)(struct stream *s, const char *l, size_t n),
-                   const char *line, size_t show)
-{
-	int saved = p->s->timeout_ms, r;
-	int64_t left = pop3_deadline(p->cfg, saved) - mono_ms();
-
-	if (left <= 0)
-		return IO_TIMEOUT;
-	p->s->timeout_ms = (int)left;
-	r = fn(p->s, line, show);
-	p->s->timeout_ms = saved;
-	return r;
-}
-
-static int do_write(struct stream *s, const char *line, size_t show)
-{
-	return line_write(s, line, show);
-}
-
-static int do_flush(struct stream *s, const char *line, size_t show)
-{
-	(void)line;
-	(void)show;
-	return stream_flush(s);
-}
-
+/* every wait ends by --max-time too: the stream's limit (pop3_run) */
 static int send_line(struct pop3 *p, const char *line, size_t show, struct wb_err *e)
 {
-	int r = bounded(p, do_write, line, show);
+	int r = line_write(p->s, line, show);
 
 	return r == IO_OK ? 0 : io_fail(p, r, e);
 }
 
 static int flush(struct pop3 *p, struct wb_err *e)
 {
-	int r = bounded(p, do_flush, NULL, 0);
+	int r = stream_flush(p->s);
 
 	return r == IO_OK ? 0 : io_fail(p, r, e);
 }
@@ -90,8 +64,7 @@ int pop3_status(struct pop3 *p, char *line, const char **text, struct wb_err *e)
 {
 	char c[128];
 	size_t n;
-	int r = line_read_by(p->s, line, POP3_LINE_MAX, &n,
-	                     pop3_deadline(p->cfg, p->s->timeout_ms));
+	int r = line_read(p->s, line, POP3_LINE_MAX, &n);
 
 	if (r != IO_OK)
 		return io_fail(p, r, e);
@@ -131,23 +104,6 @@ static int command(struct pop3 *p, const char *cmd, size_t show, int code,
 	return r == RESP_OK ? 0 : pop3_refused(*text, code, e);
 }
 
-/* stream_read by an absolute deadline (the stream's own wait is
- * relative, restarted on every read) */
-static int read_by(struct stream *s, char *buf, size_t max, size_t *got,
-                   int64_t deadline)
-{
-	int saved = s->timeout_ms, r;
-	int64_t left = deadline - mono_ms();
-
-	if (left <= 0)
-		return IO_TIMEOUT;
-	if (left < saved)
-		s->timeout_ms = (int)left;
-	r = stream_read(s, buf, max, got);
-	s->timeout_ms = saved;
-	return r;
-}
-
 static int body_io_fail(struct stream *s, const struct body_io *io, int r,
                         struct wb_err *e)
 {
@@ -175,7 +131,7 @@ int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err
 	body_init(&b);
 	io->wire = 0;
 	while (b.st != B_DONE) {
-		r = io->deadline ? read_by(s, in, sizeof in, &got, io->deadline) :
+		r = io->deadline ? stream_read_by(s, in, sizeof in, &got, io->deadline) :
 		    stream_read(s, in, sizeof in, &got);
 		if (r != IO_OK)
 			return body_io_fail(s, io, r, e);
@@ -208,7 +164,7 @@ int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err
 static int read_capa(struct pop3 *p, struct wb_err *e)
 {
 	char c[POP3_LINE_MAX + 1];
-	int64_t by = pop3_deadline(p->cfg, p->s->timeout_ms);
+	int64_t by = stream_deadline(p->s);
 	size_t n;
 	int r, lines;
 
@@ -283,8 +239,10 @@ static int st_stls(struct pop3 *p, struct wb_err *e)
 	if (command(p, "STLS", (size_t)-1, EX_PROTOCOL, &text, e))
 		return -1;
 	p->insync = 0;
-	if (conn_starttls(p->conn, e))
+	if (conn_starttls(p->conn, e)) {        /* by the stream's deadline */
+		pop3_over(p->cfg, e);   /* the reason, when --max-time ended it */
 		return -1;
+	}
 	p->insync = 1;
 	p->tls_on = 1;
 	p->apop_ok = 0;         /* forget everything learned in plain text */
@@ -475,6 +433,7 @@ int pop3_run(struct pop3 *p, struct wb_err *e)
 	int r = 0;
 
 	p->insync = 1;
+	stream_set_limit(p->s, p->cfg->run_deadline);   /* --max-time: every wait */
 	while (r == 0 && p->st != P_DONE) {
 		set_step(p);
 		switch (p->st) {

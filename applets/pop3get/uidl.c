@@ -293,7 +293,7 @@ static int put_uids(int fd, const char *const *uids, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (write_full(fd, uids[i], strlen(uids[i])) || write_full(fd, "\n", 1))
+		if (fd_write_all(fd, uids[i], strlen(uids[i])) || fd_write_all(fd, "\n", 1))
 			return -1;
 	return 0;
 }
@@ -306,7 +306,7 @@ static int create_state(struct uidl *u, const char *const *uids, size_t n)
 
 	if (fd < 0)
 		return -1;
-	if (write_full(fd, header, HDR) || put_uids(fd, uids, n) ||
+	if (fd_write_all(fd, header, HDR) || put_uids(fd, uids, n) ||
 	    install(fd, tmp, u->path)) {
 		close(fd);
 		unlink(tmp);
@@ -336,12 +336,12 @@ int uidl_keep(struct uidl *u, const char *uid, struct wb_err *e)
 {
 	if (u->prune < 0) {
 		u->prune = tmpfile_beside(u->prune_path, sizeof u->prune_path, u->path);
-		if (u->prune < 0 || write_full(u->prune, header, HDR)) {
+		if (u->prune < 0 || fd_write_all(u->prune, header, HDR)) {
 			err_sys(e, EX_IOERR, "writing a temp file beside %s", u->path);
 			return -1;
 		}
 	}
-	if (write_full(u->prune, uid, strlen(uid)) || write_full(u->prune, "\n", 1)) {
+	if (fd_write_all(u->prune, uid, strlen(uid)) || fd_write_all(u->prune, "\n", 1)) {
 		err_sys(e, EX_IOERR, "writing %s", u->prune_path);
 		return -1;
 	}

@@ -1,37 +1,26 @@
 /* aliases.c - local recipients ("root", "admin") through an aliases file:
  * "name: addr, addr" lines, '#' comments, a "default:" entry. */
-#include <errno.h>
-#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include "sysopts.h"
 #include "util.h"
 #include "smtp.h"
 
+/* a missing or bad aliases file is a configuration error (78) */
 const char *alias_load(const char *path, char *text, size_t max,
                        struct wb_err *e)
 {
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 
-	if (fd < 0) {
-		err_sys(e, EX_CONFIG, "aliases %s", path);
+	if (file_read_small(path, text, max, &st, e) < 0) {
+		char why[sizeof e->msg];
+
+		snprintf(why, sizeof why, "%s", e->msg);
+		err_set(e, EX_CONFIG, "aliases %.200s", why);
 		return NULL;
 	}
-	for (;;) {
-		ssize_t r = read(fd, text + n, max - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || (n += (size_t)r) == max - 1)
-			break;
-	}
-	close(fd);
-	if (n == max - 1 || memchr(text, 0, n)) {
-		err_set(e, EX_CONFIG, "aliases %s: too large or not text", path);
-		return NULL;
-	}
-	text[n] = 0;
 	return text;
 }
 

@@ -2,7 +2,6 @@
  * connecting (for -t and the added headers), sender and recipients, the
  * exact SIZE when known, and the body streamed in fixed chunks. */
 #define _DEFAULT_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +17,6 @@
 #define CHUNK 65536
 static unsigned char chunk[CHUNK];
 static unsigned char scratch[DOT_OUT(CHUNK / 4)];
-
-static ssize_t read_full(int fd, void *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, (char *)buf + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
 
 static int qualify(const struct sendcfg *c, const char *a, char *out, size_t max,
                    struct wb_err *e)
@@ -217,20 +199,17 @@ static void count(struct dot *d, const void *p, size_t n)
 }
 
 /* the rest of a regular file through the counting scan, with pread so
- * the offset stays for the body; -1 if it cannot be read */
+ * the offset stays for the body; -1 if it cannot be read (then no SIZE is
+ * declared: an interrupted pread needs no retry loop of its own) */
 static int scan_file(struct dot *d, off_t off)
 {
 	ssize_t r;
 
-	while ((r = pread(0, chunk, sizeof chunk, off)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
+	while ((r = pread(0, chunk, sizeof chunk, off)) > 0) {
 		dot_scan(d, chunk, (size_t)r);
 		off += r;
 	}
-	return 0;
+	return r == 0 ? 0 : -1;
 }
 
 /* SIZE and 8-bit of what is in memory; exact when that is all of it */
@@ -271,7 +250,7 @@ int msg_prepare(const struct sendcfg *c, struct msg *m)
 	int i;
 
 	m->cfg = c;
-	if ((n = read_full(0, m->head, sizeof m->head)) < 0) {
+	if ((n = fd_read_full(0, m->head, sizeof m->head)) < 0) {
 		err_sys(&e, EX_IOERR, "standard input");
 		return err_report(&e, NULL, "message");
 	}
@@ -310,9 +289,7 @@ static int body(struct smtp *s, void *ctx, struct wb_err *e)
 	    smtp_body_write(s, m->head, m->hlen, e))
 		return -1;
 	while (!m->eof) {
-		if ((r = read(0, chunk, sizeof chunk)) < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
+		if ((r = fd_read(0, chunk, sizeof chunk)) < 0) {
 			err_sys(e, EX_IOERR, "reading the message: dropped the connection unsent");
 			return -1;
 		}

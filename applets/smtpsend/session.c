@@ -2,7 +2,6 @@
  * greeting, EHLO (HELO fallback), STARTTLS, AUTH, MAIL/RCPT/DATA (one
  * pipelined group when offered), the body, QUIT. No sockets here: the
  * caller connects and hands over a stream, so tests drive it with bytes. */
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
@@ -52,15 +51,14 @@ static void info_line(struct smtp *c, const char *line, size_t len)
 	fprintf(c->info, "%s\n", out);
 }
 
-/* Read one whole reply into c->r; EHLO lines go to caps. The step's
- * timeout bounds the whole reply, not each of its lines. */
-static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
+/* Read one whole reply into c->r by the deadline end (it bounds the
+ * whole reply, not each of its lines); EHLO lines go to caps. */
+static int get_reply_by(struct smtp *c, int ehlo, int64_t end, struct wb_err *e)
 {
 	char line[SMTP_LINE_MAX];
 	const char *t;
 	size_t len;
 	int r, k;
-	int64_t end = stream_deadline(c->s);
 
 	reply_init(&c->r);
 	do {
@@ -83,6 +81,12 @@ static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
 			caps_line(&c->caps, t);
 	} while (k == REPLY_MORE);
 	return 0;
+}
+
+/* one whole reply within the step's timeout */
+static int get_reply(struct smtp *c, int ehlo, struct wb_err *e)
+{
+	return get_reply_by(c, ehlo, stream_deadline(c->s), e);
 }
 
 /* e from the reply: "550 5.1.1 text" with the reply's exit code */
@@ -426,16 +430,11 @@ static int rcpt_send(struct smtp *c, int i, struct wb_err *e)
 }
 
 /* 1 if the server has sent something we have not read: buffered in the
- * stream (or TLS), or waiting on the socket */
+ * stream (or TLS), or data waiting on the socket (a readable socket alone
+ * is not enough: under TLS it may hold a session ticket and no reply) */
 static int input_waiting(struct smtp *c)
 {
-	struct pollfd p;
-
-	if (stream_buffered(c->s))
-		return 1;
-	p.fd = c->s->xp.fd;
-	p.events = POLLIN;
-	return p.fd >= 0 && poll(&p, 1, 0) > 0;
+	return stream_peek_ready(c->s);
 }
 
 /* A reply before our final dot answers nothing we sent: it never counts
@@ -524,12 +523,12 @@ static int st_envelope(struct smtp *c, struct wb_err *e)
 static int body_fail(struct smtp *c, int r, struct wb_err *e)
 {
 	struct wb_err w;
+	int64_t end = stream_deadline(c->s), soon = mono_ms() + 2000;
 
 	snprintf(c->step, sizeof c->step, "DATA (message)");
 	io_fail(c, r, e);
-	if (c->s->timeout_ms > 2000)    /* a short wait, never past --timeout */
-		c->s->timeout_ms = 2000;
-	if (get_reply(c, 0, &w) == 0 && c->r.code / 100 >= 4)
+	/* a short wait, never past --timeout */
+	if (get_reply_by(c, 0, soon < end ? soon : end, &w) == 0 && c->r.code / 100 >= 4)
 		said(c, e, 0);
 	return -1;
 }

@@ -450,4 +450,63 @@ t_exit 0 "no password source, on a terminal: asks for it (echo off) and logs in"
 t_grep "... the prompt" 'Password for alice@127.0.0.1: ' "$T_DIR/out"
 t_nogrep "... the password not echoed" 'alice-secret' "$T_DIR/out"
 t_grep "... then the answer" '^[0-9]+ [0-9]+' "$T_DIR/out"
+# ---- --max-time bounds every wait: connect, greeting, TLS handshakes, -x ----
+# (round 2, deadlines: each of these waited its own --timeout, 30 s, before)
+cat > "$T_DIR/fullq.py" <<'PY'
+import os, socket, sys, time
+# a listener that never accepts, its accept queue full: the kernel drops
+# our SYN, so connect() hangs
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+fill = []
+for i in range(4):
+    c = socket.socket()
+    c.setblocking(False)
+    c.connect_ex(s.getsockname())
+    fill.append(c)
+    time.sleep(0.05)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(120)
+PY
+rm -f "$T_DIR/qport"
+/usr/bin/python3 "$T_DIR/fullq.py" "$T_DIR/qport" &
+qpid=$!
+at_exit "kill $qpid"
+i=0; while [ ! -s "$T_DIR/qport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+t0=$(date +%s)
+t_exit 75 "--max-time 2, connect never completes: 75" "$WB" pop3get -S "127.0.0.1:$(cat "$T_DIR/qport")" -u u --max-time 2 -s
+t_true "--max-time bounds connect: ended within 4 s (not --timeout's 30)" [ $(($(date +%s) - t0)) -lt 4 ]
+t_grep "--max-time in connect: says so" 'max-time of 2 s reached' "$T_DIR/err"
+kill $qpid 2>/dev/null
+fake silent
+t0=$(date +%s)
+t_exit 75 "--max-time 2, no greeting: 75" "$WB" pop3get -S "$FSRV" -u u --max-time 2 -s
+t_true "--max-time bounds the greeting: ended within 4 s" [ $(($(date +%s) - t0)) -lt 4 ]
+unfake
+# a hung -x MDA is killed at --max-time, not after --timeout
+fake plain
+t0=$(date +%s)
+t_exit 75 "--max-time 2, -x hangs: 75" "$WB" pop3get -S "$FSRV" -u u --max-time 2 -x 'cat >/dev/null; exec sleep 30'
+t_true "--max-time bounds -x: ended within 5 s (not --timeout's 30)" [ $(($(date +%s) - t0)) -lt 5 ]
+t_grep "--max-time in -x: says so" 'max-time' "$T_DIR/err"
+t_nogrep "--max-time in -x: nothing deleted" 'COMMITTED' "$T_DIR/flog"
+unfake
+# the TLS handshakes (implicit and after STLS): with a TLS build only
+if ! "$WB" pop3get --tls -S 127.0.0.1:1 -u x -s --timeout 1 2>&1 | grep -q 'not compiled'; then
+	for m in tls-silent pop3-stall; do
+		rm -f "$T_DIR/$m.port"
+		/usr/bin/python3 "$TOP/tests/tls/fake_starttls.py" $m "$T_DIR/$m.port" "$T_DIR/$m.log" &
+		at_exit "kill $!"
+		i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	done
+	t0=$(date +%s)
+	t_exit 75 "--max-time 2, implicit TLS handshake never answered: 75" "$WB" pop3get --tls --insecure -S "127.0.0.1:$(cat "$T_DIR/tls-silent.port")" -u u --max-time 2 -s
+	t_true "--max-time bounds the TLS handshake: within 4 s" [ $(($(date +%s) - t0)) -lt 4 ]
+	t_grep "--max-time in the TLS handshake: says so" 'max-time of 2 s reached' "$T_DIR/err"
+	t0=$(date +%s)
+	t_exit 75 "--max-time 2, STLS handshake never answered: 75" "$WB" pop3get --starttls --insecure -S "127.0.0.1:$(cat "$T_DIR/pop3-stall.port")" -u u --max-time 2 -s
+	t_true "--max-time bounds the STLS handshake: within 4 s" [ $(($(date +%s) - t0)) -lt 4 ]
+fi
 finish

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,12 @@
 #include <sysexits.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include "sysopts.h"
 #include "stream.h"
+#include "net.h"
+#include "tls.h"
 #include "util.h"
 #include "unit/fake_xport.h"
 
@@ -857,6 +862,227 @@ START_TEST(transcript_escapes)
 }
 END_TEST
 
+/* the stream's limit (pop3get --max-time) ends every wait, whatever
+ * deadline the call has: per call, a step, a *_by deadline */
+START_TEST(limit_bounds_every_wait)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	stream_on(&s, &f, &xp, "", 0, 0);
+	f.silent = 1;
+	s.timeout_ms = 30000;
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_le(stream_deadline(&s), t0 + 200);
+	ck_assert_int_le(stream_step(&s), t0 + 200);
+	stream_set_deadline(&s, 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	assert_took(t0, 200);
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_eq(stream_read_by(&s, buf, sizeof buf, &len, t0 + 30000), IO_TIMEOUT);
+	assert_took(t0, 200);
+	t0 = mono_ms();
+	stream_set_limit(&s, t0 + 200);
+	ck_assert_int_eq(line_read_by(&s, buf, sizeof buf, &len, t0 + 30000), IO_TIMEOUT);
+	assert_took(t0, 200);
+}
+END_TEST
+
+/* past the limit nothing more is read or written, even what would not
+ * wait; the limit survives a STARTTLS upgrade */
+START_TEST(limit_past_nothing_moves)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+
+	stream_on(&s, &f, &xp, S("+OK\r\n"), 0);
+	stream_set_limit(&s, mono_ms() - 1);
+	stream_upgrade(&s, &xp);
+	ck_assert_int_ne(s.limit, 0);
+	ck_assert_int_eq(line_write(&s, "QUIT", (size_t)-1), IO_OK);  /* buffered */
+	ck_assert_int_eq(stream_flush(&s), IO_TIMEOUT);
+	ck_assert_uint_eq(f.outlen, 0);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_TIMEOUT);
+	ck_assert_int_eq(f.nreads, 0);
+	stream_set_limit(&s, 0);        /* none */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "+OK");
+}
+END_TEST
+
+/* "has the peer said something?": a descriptor that polls readable for a
+ * record without data (a TLS session ticket: the transport says
+ * WANT_READ) is not input; data is, and stays for the next read; so do
+ * bytes already buffered and the end of the stream */
+START_TEST(peek_ready_asks_the_transport)
+{
+	static struct fake f;
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int64_t t0;
+
+	fake_init(&f, &xp, S("a\r\nb\r\n"), 0);
+	f.want_read = 1;                /* one record without data first */
+	ck_assert_int_eq(fake_ready(&f, &xp), 0);
+	stream_init(&s, &xp, 2000);
+	t0 = mono_ms();
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_lt(mono_ms() - t0, 100);  /* never waits */
+	ck_assert_int_eq(f.nreads, 1);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);
+	ck_assert_int_eq(f.nreads, 2);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "a");
+	ck_assert_int_eq(stream_peek_ready(&s), 1);     /* "b" buffered */
+	ck_assert_int_eq(f.nreads, 2);
+	fake_close(&f);
+	/* a descriptor that never polls ready: no read is tried */
+	fake_init(&f, &xp, S("x\r\n"), 0);
+	stream_init(&s, &xp, 2000);
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_eq(f.nreads, 0);
+}
+END_TEST
+
+START_TEST(peek_ready_real_socket)
+{
+	static struct stream s;
+	struct transport xp;
+	char buf[16];
+	size_t len;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	xport_plain(&xp, sv[0]);
+	stream_init(&s, &xp, 2000);
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	ck_assert_int_eq(write(sv[1], "250 x\r\n", 7), 7);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_OK);
+	ck_assert_str_eq(buf, "250 x");
+	ck_assert_int_eq(stream_peek_ready(&s), 0);
+	close(sv[1]);
+	ck_assert_int_eq(stream_peek_ready(&s), 1);     /* the end: say so */
+	ck_assert_int_eq(line_read(&s, buf, sizeof buf, &len), IO_EOF);
+	close(sv[0]);
+}
+END_TEST
+
+#if CFG_TLS
+/* TLS for real: openssl s_server -tls1_2 sends a HelloRequest ("r" on its
+ * standard input) after the handshake: the socket polls readable, but no
+ * application data came (as with a TLS 1.3 session ticket), so
+ * stream_peek_ready() says 0 at once; the old poll-only check said 1 and
+ * smtpsend waited for an "early reply" that never came */
+static char peek_dir[] = "/tmp/wb-peek.XXXXXX";
+
+static int peek_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t l = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &l), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static pid_t peek_server(int port, int *cmd)
+{
+	char p[8];
+	int in[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(in), 0);
+	snprintf(p, sizeof p, "%d", port);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (dup2(in[0], 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+		    chdir(peek_dir))
+			_exit(127);
+		close(in[1]);
+		execlp("openssl", "openssl", "s_server", "-tls1_2", "-accept", p, "-cert",
+		       "cert.pem", "-key", "key.pem", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	*cmd = in[1];                   /* closing it ends the server */
+	return pid;
+}
+
+START_TEST(peek_ready_tls_record_without_data)
+{
+	char cmd[512], port[8];
+	static struct stream s;
+	static struct tls_opts o;
+	struct tls *t = NULL;
+	struct transport xp;
+	struct wb_err e = { 0, "" };
+	int fd = -1, in, i;
+	int64_t t0;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(mkdtemp(peek_dir));
+	snprintf(cmd, sizeof cmd, "cd %s && openssl req -x509 -newkey ec -pkeyopt "
+	         "ec_paramgen_curve:P-256 -nodes -days 2 -keyout key.pem -out cert.pem "
+	         "-subj /CN=localhost 2>/dev/null >/dev/null", peek_dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(port, sizeof port, "%d", peek_port());
+	pid = peek_server(atoi(port), &in);
+	for (i = 0; i < 100 && fd < 0; i++) {
+		usleep(50000);
+		fd = net_connect("127.0.0.1", port, AF_INET, 1000, &e);
+	}
+	ck_assert_int_ge(fd, 0);
+	xport_plain(&xp, fd);
+	stream_init(&s, &xp, 3000);
+	o.insecure = 1;
+	stderr_capture();               /* the --insecure warning */
+	i = tls_start(&t, &s, &o, "localhost", mono_ms() + 3000, &e);
+	stderr_captured(cmd, sizeof cmd);
+	ck_assert_msg(i == 0, "%s", e.msg);
+	ck_assert_int_eq(stream_peek_ready(&s), 0);     /* nothing yet */
+	ck_assert_int_eq(write(in, "r\n", 2), 2);       /* renegotiate: HelloRequest */
+	ck_assert_int_eq(net_wait(fd, POLLIN, 3000), 1);        /* poll: readable */
+	/* OpenSSL answers our no_renegotiation warning with a fatal alert,
+	 * which mbedTLS would read on into: hold the server still */
+	kill(pid, SIGSTOP);
+	t0 = mono_ms();
+	i = stream_peek_ready(&s);      /* but no data */
+	t0 = mono_ms() - t0;
+	tls_close(&t);
+	close(fd);
+	close(in);
+	kill(pid, SIGKILL);             /* before any assertion can end us */
+	waitpid(pid, NULL, 0);
+	ck_assert_int_eq(i, 0);
+	ck_assert_int_lt(t0, 500);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", peek_dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+#endif
+
 Suite *core_stream_suite(void)
 {
 	Suite *s = suite_create("core_stream");
@@ -883,6 +1109,13 @@ Suite *core_stream_suite(void)
 	tcase_add_test(tt, read_by_deadline);
 	tcase_add_test(tt, write_drip_times_out);
 	tcase_add_test(tt, upgrade_keeps_deadline);
+	tcase_add_test(tt, limit_bounds_every_wait);
+	tcase_add_test(tt, limit_past_nothing_moves);
+	tcase_add_test(tt, peek_ready_asks_the_transport);
+	tcase_add_test(tt, peek_ready_real_socket);
+#if CFG_TLS
+	tcase_add_test(tt, peek_ready_tls_record_without_data);
+#endif
 	tcase_set_timeout(tt, 20);
 	suite_add_tcase(s, tt);
 	tcase_add_test(tw, write_partial_one_byte);

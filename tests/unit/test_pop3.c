@@ -655,6 +655,41 @@ START_TEST(mda_hung)
 }
 END_TEST
 
+/* --max-time bounds the MDA's waits too: a hung -x command is killed at
+ * the run's deadline, not after its own (30 s) timeout */
+START_TEST(mda_bounded_by_run_deadline)
+{
+	static char big[256 * 1024];
+	struct dlv d;
+	struct wb_err e;
+	int64_t t0;
+
+	memset(big, 'x', sizeof big);
+	dlv_init(&d, DLV_MDA, "sleep 10");
+	d.timeout_ms = 30000;
+	t0 = mono_ms();
+	d.run_deadline = t0 + 300;
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, big, sizeof big, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "--max-time") != NULL, "%s", e.msg);
+	dlv_abort(&d);
+	ck_assert_int_lt(mono_ms() - t0, 3000);
+
+	dlv_init(&d, DLV_MDA, "cat >/dev/null; trap '' TERM; exec sleep 10");
+	d.timeout_ms = 30000;
+	t0 = mono_ms();
+	d.run_deadline = t0 + 300;
+	ck_assert_int_eq(dlv_begin(&d, &e), 0);
+	ck_assert_int_eq(dlv_write(&d, "hello\n", 6, &e), 0);
+	ck_assert_int_eq(dlv_end(&d, &e), -1);
+	ck_assert_int_eq(e.code, EX_TEMPFAIL);
+	ck_assert_msg(strstr(e.msg, "--max-time") != NULL, "%s", e.msg);
+	ck_assert_int_eq(d.mda.pid, -1);
+	ck_assert_int_lt(mono_ms() - t0, 3000);
+}
+END_TEST
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -1048,6 +1083,7 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, mbox_dotlock);
 	tcase_add_test(tc, mda_delivery);
 	tcase_add_test(tc, mda_hung);
+	tcase_add_test(tc, mda_bounded_by_run_deadline);
 	tcase_add_test(tc, uidl_round_trip);
 	tcase_add_test(tc, uidl_corruption);
 	tcase_add_test(tc, uidl_lock);

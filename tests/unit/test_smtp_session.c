@@ -3,10 +3,12 @@
  * commands sent, the pipelined group in one write, the recipient policy,
  * AUTH, STARTTLS, errors and their exit codes. */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
 #include "sysopts.h"
+#include "util.h"
 #include "applets/smtpsend/smtp.h"
 #include "unit/fake_xport.h"
 
@@ -425,6 +427,68 @@ START_TEST(early_reply_in_body)
 }
 END_TEST
 
+/* a socket that polls readable for a record without data (a TLS 1.3
+ * session ticket after the handshake: the transport says WANT_READ) is
+ * no early reply: the body goes out and the real reply is read after the
+ * final dot. (Before: poll said readable, early_reply waited for a reply
+ * that never came and the send failed with a timeout.) */
+static size_t gate;             /* offset of the reply to the final dot */
+static ssize_t gated_read(void *ctx, void *buf, size_t len)
+{
+	int dot_sent = f.outlen >= 5 && !memcmp(f.out + f.outlen - 5, "\r\n.\r\n", 5);
+
+	if (f.inpos == gate && !dot_sent)
+		return XPORT_WANT_READ;         /* a ticket: no data */
+	return read_line(ctx, buf, len);
+}
+
+START_TEST(readable_without_data_is_no_early_reply)
+{
+	const char *script = EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n221 bye\r\n";
+
+	setup(script, 0, 1);
+	gate = (size_t)(strstr(script, "250 queued") - script);
+	ck_assert_int_eq(fake_ready(&f, &st.xp), 0);  /* always polls readable */
+	st.xp.read = gated_read;
+	c.tmo_ms = 300;
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	ck_assert_int_eq(c.delivered, 1);
+	ck_assert(out_has("..dot\r\n.\r\nQUIT\r\n"));
+	fake_close(&f);
+}
+END_TEST
+
+/* the message cannot be sent (the peer is gone for writing): a reply
+ * saying why is waited for briefly, never past --timeout (a deadline,
+ * no rewritten timeout) */
+static ssize_t (*fake_write_all)(void *ctx, const void *buf, size_t len);
+static ssize_t body_write_fails(void *ctx, const void *buf, size_t len)
+{
+	if (out_has("DATA\r\n") && f.inpos == f.inlen) {
+		f.silent = 1;           /* and says nothing more */
+		errno = EPIPE;
+		return XPORT_ERROR;
+	}
+	return fake_write_all(ctx, buf, len);
+}
+
+START_TEST(body_write_fails_short_wait)
+{
+	int64_t t0;
+
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n", 0, 1);
+	fake_write_all = st.xp.write;
+	st.xp.write = body_write_fails;
+	c.tmo_ms = 400;
+	t0 = mono_ms();
+	ck_assert_int_eq(smtp_run(&c, &e), EX_TEMPFAIL);
+	ck_assert_int_ge(mono_ms() - t0, 350);
+	ck_assert_int_lt(mono_ms() - t0, 1500);
+	ck_assert_str_eq(c.step, "DATA (message)");
+	ck_assert_msg(strstr(e.msg, "Broken pipe") != NULL, "%s", e.msg);
+}
+END_TEST
+
 START_TEST(auth_long_token)
 {
 	static char tok[13000];
@@ -568,6 +632,8 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, auth_only_after_starttls);
 	tcase_add_test(tc, early_250_after_354);
 	tcase_add_test(tc, early_reply_in_body);
+	tcase_add_test(tc, readable_without_data_is_no_early_reply);
+	tcase_add_test(tc, body_write_fails_short_wait);
 	tcase_add_test(tc, auth_long_token);
 	tcase_add_test(tc, auth_535);
 	tcase_add_test(tc, auth_none_offered);
