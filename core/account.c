@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include "sysopts.h"
 #include "account.h"
+#include "text.h"
 #include "run.h"
 #include "util.h"
 
@@ -31,7 +32,7 @@ static char *trim(char *s)
 static int has_ctl(const char *s)
 {
 	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+		if (ctl_byte((unsigned char)*s))
 			return 1;
 	return 0;
 }
