@@ -462,6 +462,8 @@ static void via_name(const char *cmd, char *buf, size_t max)
 	size_t n;
 
 	cmd += strspn(cmd, " \t");
+	if (!strncmp(cmd, "exec ", 5))
+		cmd += 5 + strspn(cmd + 5, " \t");
 	n = strcspn(cmd, " \t");
 	memcpy(buf, "-H ", 3);
 	text_clean(buf + 3, max - 3, cmd, n);
