@@ -56,6 +56,20 @@ int conn_open_cmd(struct conn *c, const char *cmd, const struct conn_params *p,
 	return 0;
 }
 
+int conn_prepend(struct conn *c, const char *text, size_t n)
+{
+	struct stream *s = &c->st;
+	size_t have = s->rlen - s->rpos;
+
+	if (n > sizeof s->rbuf - have)
+		return -1;
+	memmove(s->rbuf + n, s->rbuf + s->rpos, have);
+	memcpy(s->rbuf, text, n);
+	s->rpos = 0;
+	s->rlen = n + have;
+	return 0;
+}
+
 int conn_starttls(struct conn *c, struct wb_err *e)
 {
 	static const struct tls_opts defaults;  /* verify against the system CAs */

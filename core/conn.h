@@ -62,6 +62,10 @@ int conn_open(struct conn *c, const struct hostport *hp, const struct conn_param
  * c is then closed. */
 int conn_open_cmd(struct conn *c, const char *cmd, const struct conn_params *p,
                   struct wb_err *e);
+/* Put n bytes before what the stream reads next (a reply a helper took
+ * on our behalf, e.g. the greeting that openssl s_client -starttls smtp
+ * reads itself). 0, or -1 when they do not fit in the read buffer. */
+int conn_prepend(struct conn *c, const char *text, size_t n);
 /* Upgrade to TLS after the server's go-ahead to STARTTLS / STLS (refused
  * when plaintext is waiting: injection), by the stream's deadline.
  * 0, or -1 with e filled (the connection is then unusable). */

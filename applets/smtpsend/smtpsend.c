@@ -396,6 +396,54 @@ static void default_hint(const struct sendcfg *c, struct wb_err *e)
 	        CFG_SMTPSEND_CONFIG ? " or 'host' in /etc/smtpsend.conf" : "");
 }
 
+/* 1 if the -H command has the word -starttls: the program (openssl
+ * s_client -starttls smtp, BusyBox's first example) reads the greeting
+ * and does EHLO and STARTTLS itself before the session is ours */
+static int via_starttls(const char *cmd)
+{
+	const char *p;
+
+	for (p = cmd; (p = strstr(p, "-starttls")) != NULL; p++)
+		if ((p == cmd || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[9] == 0 || p[9] == ' ' || p[9] == '\t'))
+			return 1;
+	return 0;
+}
+
+/* as BusyBox: a NOOP; its 250 (after the greeting, if the program left
+ * that to us) says the session is ours; then the dialog starts as after
+ * a greeting */
+static int took_greeting(struct run_state *r, struct wb_err *e)
+{
+	static const char hi[] = "220 greeting read by the -H program\r\n";
+	struct stream *s = conn_stream(&r->conn);
+	char line[SMTP_LINE_MAX];
+	size_t len;
+	int io, greeted = 0;
+
+	snprintf(r->s.step, sizeof r->s.step, "NOOP");
+	conn_step(&r->conn);
+	if ((io = line_write(s, "NOOP", (size_t)-1)) == IO_OK)
+		io = stream_flush(s);
+	while (io == IO_OK && (io = line_read(s, line, sizeof line, &len)) == IO_OK) {
+		if (len >= 4 && line[3] == '-')
+			continue;               /* more lines of the same reply */
+		if (!greeted && !strncmp(line, "220 ", 4)) {
+			greeted = 1;            /* the greeting, then our NOOP's 250 */
+			continue;
+		}
+		if (strncmp(line, "250 ", 4))
+			break;
+		conn_deadline(&r->conn, 0);
+		return conn_prepend(&r->conn, hi, sizeof hi - 1);
+	}
+	if (io != IO_OK)
+		err_set(e, io_exitcode(io), "%s", io_strerror(s, io));
+	else
+		err_set(e, EX_PROTOCOL, "not ready after the program's STARTTLS: '%.100s'", line);
+	return -1;
+}
+
 /* connect (implicit TLS too) within --timeout, or start -H's program;
  * the dialog gets the stream */
 static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err *e)
@@ -409,7 +457,8 @@ static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err 
 		 * let AUTH through it as through TLS (docs/smtpsend.md) */
 		warnmsg("-H: the program carries the connection; TLS and certificates "
 		        "are up to it, not verified by smtpsend");
-		if (conn_open_cmd(&r->conn, c->via, &p, e))
+		if (conn_open_cmd(&r->conn, c->via, &p, e) ||
+		    (via_starttls(c->via) && took_greeting(r, e)))
 			return -1;
 	} else if (conn_open(&r->conn, &r->hp, &p, e)) {
 		default_hint(c, e);
@@ -498,8 +547,10 @@ static int run(struct sendcfg *c, struct msg *m)
 		r.s.auth.user = NULL;
 	} else if (msg_envelope(c, m, &r.s, &e))
 		return err_report(&e, NULL, "message");
-	if (connect_server(c, &r, &e))
-		return err_report(&e, r.server, "connect");
+	if (connect_server(c, &r, &e)) {
+		conn_close(&r.conn);    /* -H: the program goes too */
+		return err_report(&e, r.server, r.s.step[0] ? r.s.step : "connect");
+	}
 	rc = smtp_run(&r.s, &e);
 	if (CFG_TLS && r.s.tls_active && c->serverinfo)
 		conn_tls_info(&r.conn, stdout);

@@ -101,6 +101,17 @@ if [ -n "${MTA_SMTPS_PORT:-}" ] && command -v openssl >/dev/null 2>&1; then
 	SMTP_PASSWORD=secret t_exit 0 "... with AUTH PLAIN through it (BusyBox's use: AUTH over s_client)" \
 		$W smtpsend -w 10 -au alice -H "openssl s_client -quiet -connect 127.0.0.1:$MTA_SMTPS_PORT" bob@example.test < "$T_DIR/m1"
 	wait_count bob $((n + 1)) && pass "... delivered" || fail "... delivered"
+	# BusyBox's first -H example: s_client does EHLO and STARTTLS itself and
+	# eats the greeting; a NOOP tells us the session is ours (AUTH offered
+	# only after STARTTLS on this port: seen only if the TLS is real)
+	n=$(count bob)
+	SMTP_PASSWORD=secret t_exit 0 "-H 'openssl s_client -quiet -starttls smtp -connect' (the program took the greeting) with AUTH" \
+		$W smtpsend -v -w 10 -au alice -H "openssl s_client -quiet -starttls smtp -connect 127.0.0.1:$MTA_STARTTLS_PORT" bob@example.test < "$T_DIR/m1"
+	wait_count bob $((n + 1)) && pass "... delivered" || fail "... delivered"
+	t_grep "... a NOOP stood for the greeting" "C: NOOP" "$T_DIR/err"
+	t_exit 75 "-starttls program that gets no answer: 75 naming NOOP" \
+		$W smtpsend -w 1 -H "sleep 30 # -starttls" bob@example.test < "$T_DIR/m1"
+	t_grep "... naming the NOOP step" "^smtpsend: -H sleep: NOOP: timed out" "$T_DIR/err"
 else
 	fail "implicit-TLS Postfix port for the s_client test" "mta.sh gave no MTA_SMTPS_PORT"
 fi
@@ -178,6 +189,16 @@ n=$(count carol)
 both "AUTH over -H" -w 5 -f alice@example.test -aualice -apsecret -amPLAIN -H "socat - TCP:127.0.0.1:$MTA_AUTH_PORT" carol@example.test
 both_ok "-au -ap -amPLAIN -H 'socat - TCP:AUTH-PORT'"
 same_delivery "AUTH over -H" carol "$n"
+
+if [ -n "${MTA_STARTTLS_PORT:-}" ]; then
+	for port in "-starttls smtp -connect 127.0.0.1:$MTA_STARTTLS_PORT" "-connect 127.0.0.1:$MTA_SMTPS_PORT"; do
+		n=$(count carol)
+		both "s_client $port" -w 10 -f alice@example.test -aualice -apsecret -amLOGIN \
+			-H "openssl s_client -quiet $port" carol@example.test
+		both_ok "-au -ap -amLOGIN -H 'openssl s_client -quiet $port'"
+		same_delivery "AUTH over s_client $port" carol "$n"
+	done
+fi
 
 both "wrong password" -w 5 -f alice@example.test -S "127.0.0.1:$MTA_AUTH_PORT" -aualice -apwrong -amPLAIN carol@example.test
 both_fail "AUTH refused (535)"

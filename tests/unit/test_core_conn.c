@@ -299,6 +299,27 @@ START_TEST(cmd_starttls_refused)
 }
 END_TEST
 
+/* conn_prepend: a reply the helper took is read first, then the rest */
+START_TEST(cmd_prepend_then_stream)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 2000, 0, NULL };
+	struct wb_err e = { 0, "" };
+	static char big[STREAM_RBUF + 1];
+	char line[32];
+	size_t len;
+
+	ck_assert_msg(conn_open_cmd(&c, "printf '250 ok\\r\\n'", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(conn_prepend(&c, "220 hi\r\n", 8), 0);
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "220 hi");
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "250 ok");
+	ck_assert_int_eq(conn_prepend(&c, big, sizeof big), -1);       /* no room */
+	conn_close(&c);
+}
+END_TEST
+
 Suite *core_conn_suite(void)
 {
 	Suite *s = suite_create("core_conn");
@@ -313,6 +334,7 @@ Suite *core_conn_suite(void)
 	tcase_add_test(t, cmd_exit_is_eof);
 	tcase_add_test(t, cmd_deadline_then_close_kills_group);
 	tcase_add_test(t, cmd_starttls_refused);
+	tcase_add_test(t, cmd_prepend_then_stream);
 	tcase_set_timeout(t, 20);
 	suite_add_tcase(s, t);
 	return s;
