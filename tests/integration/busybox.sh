@@ -112,6 +112,20 @@ if [ -n "${MTA_SMTPS_PORT:-}" ] && command -v openssl >/dev/null 2>&1; then
 	t_exit 75 "-starttls program that gets no answer: 75 naming NOOP" \
 		$W smtpsend -w 1 -H "sleep 30 # -starttls" bob@example.test < "$T_DIR/m1"
 	t_grep "... naming the NOOP step" "^smtpsend: -H sleep: NOOP: timed out" "$T_DIR/err"
+	# the examples of docs/smtpsend.md's -H section, as written there
+	sed -n "/^## Through a program: \`-H/,/^## /p" "$TOP/docs/smtpsend.md" | sed -n 's/^    //p' > "$T_DIR/doc.ex"
+	t_true "docs/smtpsend.md's -H section has examples" [ -s "$T_DIR/doc.ex" ]
+	printf 'To: admin@example.net\nSubject: -H docs example\n\nhi\n' > "$T_DIR/message"
+	ln -sf "$W" "$T_DIR/sendmail"
+	while IFS= read -r ex; do
+		cmd=$(printf '%s\n' "$ex" | sed -e "s|mail\.example\.net:465|127.0.0.1:$MTA_SMTPS_PORT|g" \
+			-e "s|mail\.example\.net:587|127.0.0.1:$MTA_STARTTLS_PORT|g" \
+			-e "s|-au me@example\.net|-au alice|; s|admin@example\.net|bob@example.test|" \
+			-e "s|^sendmail |'$T_DIR/sendmail' -C /dev/null |")
+		n=$(count bob)
+		t_exit 0 "docs example: $ex" sh -c "cd '$T_DIR' && SMTP_PASSWORD=secret $cmd"
+		wait_count bob $((n + 1)) && pass "... delivered" || fail "... delivered"
+	done < "$T_DIR/doc.ex"
 else
 	fail "implicit-TLS Postfix port for the s_client test" "mta.sh gave no MTA_SMTPS_PORT"
 fi
