@@ -480,6 +480,10 @@ static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
 {
 	const char *def = CFG_TLS && c->tls.mode == TLS_IMPLICIT ? "465" : "25";
 
+	if (c->via && !c->via[strspn(c->via, " \t")]) {
+		err_set(e, EX_USAGE, "-H: want a command ('PROG ARGS')");
+		return -1;
+	}
 	if (c->via && c->tls.mode != TLS_OFF) {
 		err_set(e, EX_USAGE, "-H: the program does TLS (openssl s_client); "
 		        "--tls and --starttls do not go with it");

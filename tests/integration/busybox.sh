@@ -61,6 +61,10 @@ t_true "... not the message itself (it comes only inside DATA)" \
 $W smtpsend -w 2 -H "exec ls /proc/self/fd > $T_DIR/probe.fds" alice@example.test < "$T_DIR/m1" 7<"$T_DIR/m1" 2>/dev/null
 t_true "the program holds only descriptors 0 1 2 of ours (not even one we inherited)" [ "$(tr '\n' ' ' < "$T_DIR/probe.fds")" = "0 1 2 3 " ]
 
+t_exit 0 "--serverinfo through -H" $W smtpsend --serverinfo -H "$SOCAT"
+t_grep "... shows the capabilities" "PIPELINING" "$T_DIR/out"
+t_exit 64 "-H '' (no command): usage error" $W smtpsend -H " " alice@example.test < "$T_DIR/m1"
+
 t_exit 64 "-H with --starttls: usage error (the program does TLS)" \
 	$W smtpsend --starttls -H "$SOCAT" alice@example.test < "$T_DIR/m1"
 t_grep "... saying so (or that TLS is not built in)" "-H: the program does TLS|TLS is not compiled in" "$T_DIR/err"
