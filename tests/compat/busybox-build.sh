@@ -25,15 +25,18 @@ log="$cache/build.log"
 say() { echo "busybox-build: $*" >&2; }
 src=$(ls -d "$cache"/src/busybox-*/ 2>/dev/null | head -n 1 || :)
 if [ -z "$src" ]; then
-	rm -rf "$cache/src"
-	mkdir -p "$cache/src"
+	# into src.new, renamed when complete: a cut-off fetch is not a source
+	rm -rf "$cache/src" "$cache/src.new"
+	mkdir -p "$cache/src.new"
 	say "fetching Debian's busybox source (apt-get source busybox)"
-	if ! (cd "$cache/src" && apt-get source -qq busybox) >"$log" 2>&1; then
+	if ! (cd "$cache/src.new" && apt-get source -qq busybox) >"$log" 2>&1 ||
+	   ! ls -d "$cache"/src.new/busybox-*/ >/dev/null 2>&1; then
 		cat "$log" >&2
 		say "cannot fetch BusyBox's source: add a deb-src entry" \
 		    "(sudo sh scripts/install-deps.sh), apt-get update, and check the mirror"
 		exit 1
 	fi
+	mv "$cache/src.new" "$cache/src"
 	src=$(ls -d "$cache"/src/busybox-*/ | head -n 1)
 fi
 src=${src%/}
