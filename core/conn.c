@@ -1,4 +1,5 @@
 /* conn.c - one client connection: connect, stream, TLS, deadlines. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -36,12 +37,45 @@ int conn_open(struct conn *c, const struct hostport *hp, const struct conn_param
 	return 0;
 }
 
+int conn_open_cmd(struct conn *c, const char *cmd, const struct conn_params *p,
+                  struct wb_err *e)
+{
+	struct transport xp;
+
+	conn_close(c);
+	memset(c, 0, sizeof *c);
+	if (run_start(&c->run, cmd, NULL, RUN_SOCK | RUN_FORWARD)) {
+		err_set(e, EX_OSERR, "cannot run the helper: %s", strerror(errno));
+		return -1;
+	}
+	c->cmd = 1;
+	xport_plain(&xp, c->run.sock);
+	stream_init(&c->st, &xp, p->timeout_ms);
+	c->st.verbose = CFG_VERBOSE && p->verbose;
+	c->open = 1;
+	return 0;
+}
+
+int conn_prepend(struct conn *c, const char *text, size_t n)
+{
+	struct stream *s = &c->st;
+	size_t have = s->rlen - s->rpos;
+
+	if (n > sizeof s->rbuf - have)
+		return -1;
+	memmove(s->rbuf + n, s->rbuf + s->rpos, have);
+	memcpy(s->rbuf, text, n);
+	s->rpos = 0;
+	s->rlen = n + have;
+	return 0;
+}
+
 int conn_starttls(struct conn *c, struct wb_err *e)
 {
 	static const struct tls_opts defaults;  /* verify against the system CAs */
 
-	if (!c || !c->open) {
-		err_set(e, EX_SOFTWARE, "STARTTLS without a connection");
+	if (!c || !c->open || c->cmd) {
+		err_set(e, EX_SOFTWARE, "STARTTLS without a connection of our own");
 		return -1;
 	}
 	return tls_start(&c->tls, &c->st, c->tls_o ? c->tls_o : &defaults, c->host,
@@ -63,8 +97,11 @@ void conn_close(struct conn *c)
 	if (CFG_TLS)
 		tls_close(&c->tls);
 	c->tls = NULL;
-	if (c->open)
+	if (c->cmd)
+		run_end(&c->run, mono_ms() + RUN_GRACE_MS);     /* closes the socket */
+	else if (c->open)
 		close(c->st.xp.fd);
+	c->cmd = 0;
 	c->open = 0;
 	c->loopback = 0;
 	c->st.xp.fd = -1;

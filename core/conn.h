@@ -11,13 +11,22 @@
  * deadline with conn_deadline(); a dripping peer cannot stretch it.
  *
  * A zeroed struct conn is closed: conn_close() on it does nothing, and
- * conn_close() may be called twice. Nothing here prints or exits. */
+ * conn_close() may be called twice. Nothing here prints or exits.
+ *
+ * conn_open_cmd() speaks through a helper program instead of a socket of
+ * our own (BusyBox sendmail's -H 'PROG ARGS', e.g. openssl s_client): the
+ * helper runs as core/run.h runs every helper (/bin/sh -c, its own process
+ * group, no descriptor of ours, no secrets in its environment), with one
+ * end of a socketpair as its standard input and output, and the stream
+ * reads and writes the other end, by the same deadlines. conn_close() ends
+ * it (RUN_GRACE_MS to exit, then its group is killed). */
 #ifndef WB_CONN_H
 #define WB_CONN_H
 #include <stdint.h>
 #include <stdio.h>
 #include "err.h"
 #include "net.h"
+#include "run.h"
 #include "stream.h"
 #include "tls.h"
 
@@ -38,6 +47,8 @@ struct conn {
 	int open;                       /* a socket is held */
 	int loopback;                   /* the peer is a loopback address */
 	char host[HOST_MAX];            /* the name TLS verifies (unless --tls-name) */
+	int cmd;                        /* through a helper: run */
+	struct run run;                 /* conn_open_cmd's helper */
 };
 
 /* Connect to hp (and with o->tls->mode TLS_IMPLICIT complete the TLS
@@ -45,6 +56,16 @@ struct conn {
  * (net_connect_by's and tls_start's codes); c is then closed. */
 int conn_open(struct conn *c, const struct hostport *hp, const struct conn_params *p,
               struct wb_err *e);
+/* Start cmd (/bin/sh -c cmd) and speak through its standard input and
+ * output (see above); nothing of p->tls is used (the helper does TLS or
+ * not; we verify nothing). Returns 0, or -1 with e filled (EX_OSERR);
+ * c is then closed. */
+int conn_open_cmd(struct conn *c, const char *cmd, const struct conn_params *p,
+                  struct wb_err *e);
+/* Put n bytes before what the stream reads next (a reply a helper took
+ * on our behalf, e.g. the greeting that openssl s_client -starttls smtp
+ * reads itself). 0, or -1 when they do not fit in the read buffer. */
+int conn_prepend(struct conn *c, const char *text, size_t n);
 /* Upgrade to TLS after the server's go-ahead to STARTTLS / STLS (refused
  * when plaintext is waiting: injection), by the stream's deadline.
  * 0, or -1 with e filled (the connection is then unusable). */
@@ -62,6 +83,7 @@ void conn_close(struct conn *c);
 static inline struct stream *conn_stream(struct conn *c) { return &c->st; }
 static inline int conn_is_open(const struct conn *c) { return c->open; }
 static inline int conn_loopback(const struct conn *c) { return c->loopback; }
+static inline int conn_is_cmd(const struct conn *c) { return c->cmd; }
 static inline int conn_tls_active(const struct conn *c) { return c->tls != NULL; }
 static inline int conn_fd(const struct conn *c) { return c->open ? c->st.xp.fd : -1; }
 /* TLS version, suite, certificate (nothing when plain) */

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "run.h"
@@ -180,15 +181,25 @@ static void child_exec(const struct run *r, int in, int out, const char *cmd,
 
 int run_start(struct run *r, const char *cmd, const char *const *args, int flags)
 {
-	int ip[2] = { -1, -1 }, op[2] = { -1, -1 }, saved;
+	int ip[2] = { -1, -1 }, op[2] = { -1, -1 }, sp[2] = { -1, -1 }, saved;
 	sigset_t old;
 
 	r->pid = -1;
-	r->in = r->out = r->tty = -1;
+	r->in = r->out = r->tty = r->sock = -1;
 	r->flags = flags;
 	r->status = 0;
+	if ((flags & RUN_SOCK) && (flags & (RUN_IN | RUN_OUT))) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (((flags & RUN_IN) && cloexec_pipe(ip)) || ((flags & RUN_OUT) && cloexec_pipe(op)))
 		goto fail;
+	if ((flags & RUN_SOCK) && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
+		goto fail;
+	if (flags & RUN_SOCK) {
+		ip[0] = sp[1];          /* the child's stdin and stdout */
+		op[1] = sp[1];
+	}
 	if (flags & RUN_TTY)
 		r->tty = tty_ours();
 	fwd_mask(SIG_BLOCK, &old);      /* no signal between fork and forward_on */
@@ -208,11 +219,14 @@ int run_start(struct run *r, const char *cmd, const char *const *args, int flags
 	if (r->pid < 0)
 		goto fail;
 	close_fd(&ip[0]);
-	close_fd(&op[1]);
+	if (op[1] != sp[1])
+		close_fd(&op[1]);
 	r->in = ip[1];
 	r->out = op[0];
+	r->sock = sp[0];
 	if ((r->in >= 0 && fcntl(r->in, F_SETFL, O_NONBLOCK)) ||
-	    (r->out >= 0 && fcntl(r->out, F_SETFL, O_NONBLOCK))) {
+	    (r->out >= 0 && fcntl(r->out, F_SETFL, O_NONBLOCK)) ||
+	    (r->sock >= 0 && fcntl(r->sock, F_SETFL, O_NONBLOCK))) {
 		saved = errno;
 		run_abort(r);
 		errno = saved;
@@ -221,10 +235,14 @@ int run_start(struct run *r, const char *cmd, const char *const *args, int flags
 	return 0;
 fail:
 	saved = errno;
+	if (op[1] == sp[1])
+		op[1] = -1;     /* the same descriptor as ip[0] */
 	close_fd(&ip[0]);
 	close_fd(&ip[1]);
 	close_fd(&op[0]);
 	close_fd(&op[1]);
+	close_fd(&sp[0]);
+	r->sock = -1;
 	close_fd(&r->tty);
 	errno = saved;
 	return -1;
@@ -337,6 +355,7 @@ static int reaped(struct run *r, int st)
 	close_fd(&r->tty);
 	close_fd(&r->in);
 	close_fd(&r->out);
+	close_fd(&r->sock);
 	if (r->flags & RUN_FORWARD)
 		forward_off();
 	r->pid = -1;
@@ -360,14 +379,15 @@ static int kill_group(struct run *r)
 	return RUN_TIMEOUT;
 }
 
-int run_wait(struct run *r, int64_t deadline)
+/* close our ends, wait until it has exited (0, not reaped) or, at the
+ * deadline, kill its group (RUN_TIMEOUT, reaped) */
+static int wait_exit(struct run *r, int64_t deadline)
 {
 	struct timespec nap = { 0, 100000 };
 
-	if (r->pid <= 0)
-		return -1;
 	close_fd(&r->in);
 	close_fd(&r->out);
+	close_fd(&r->sock);
 	while (!exited(r)) {
 		if (mono_ms() >= deadline)
 			return kill_group(r);
@@ -375,6 +395,25 @@ int run_wait(struct run *r, int64_t deadline)
 		if (nap.tv_nsec < 20000000)
 			nap.tv_nsec *= 2;
 	}
+	return 0;
+}
+
+int run_wait(struct run *r, int64_t deadline)
+{
+	if (r->pid <= 0)
+		return -1;
+	if (wait_exit(r, deadline) == RUN_TIMEOUT)
+		return RUN_TIMEOUT;
+	return reaped(r, 0);
+}
+
+int run_end(struct run *r, int64_t deadline)
+{
+	if (r->pid <= 0)
+		return -1;
+	if (wait_exit(r, deadline) == RUN_TIMEOUT)
+		return RUN_TIMEOUT;
+	kill(-r->pid, SIGKILL);         /* its leftovers: its zombie holds the group id */
 	return reaped(r, 0);
 }
 

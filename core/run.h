@@ -34,6 +34,10 @@
  * ^C reaches it; we take the terminal back afterwards. Only when we are
  * in the foreground ourselves. */
 #define RUN_TTY  8
+/* Standard input and output: one end of a socketpair (AF_UNIX, stream),
+ * the other end r->sock ours (non-blocking): a conversation with one
+ * pollable descriptor (smtpsend -H 'PROG ARGS'). Not with RUN_IN/RUN_OUT. */
+#define RUN_SOCK 16
 
 #define RUN_TIMEOUT (-2)
 #define RUN_GRACE_MS 500        /* between SIGTERM and SIGKILL */
@@ -43,6 +47,7 @@
 struct run {
 	pid_t pid;              /* the helper and its process group; -1: none */
 	int in, out;            /* our pipe ends, -1 when not used or closed */
+	int sock;               /* RUN_SOCK: our end, -1 when not used or closed */
 	int flags;
 	int tty;                /* RUN_TTY: the terminal we handed over, or -1 */
 	int status;             /* wait status once reaped */
@@ -73,5 +78,10 @@ int run_wait(struct run *r, int64_t deadline);
  * deadline of RUN_GRACE_MS. Does nothing when pid <= 0 (never started,
  * or reaped: every descriptor is closed then). */
 void run_abort(struct run *r);
+/* The end of a conversation (RUN_SOCK): close our ends (it sees end of
+ * file), let it exit by the deadline, else kill its group as at a
+ * deadline; what it left running in its group is killed too. Returns as
+ * run_wait; does nothing (-1) when pid <= 0. */
+int run_end(struct run *r, int64_t deadline);
 
 #endif

@@ -52,6 +52,7 @@
 #include "conn.h"
 #include "net.h"
 #include "opt.h"
+#include "text.h"
 #include "tls.h"
 #include "util.h"
 #include "smtp.h"
@@ -87,7 +88,7 @@ const char smtpsend_help[] =
 
 enum {
 	O_T, O_F, O_FNAME, O_I, O_OSTAR, O_BSTAR, O_S, O_AU, O_AP, O_AM,
-	O_V, O_4, O_6, O_C, O_HELP, O_W, O_R, O_LONG
+	O_V, O_4, O_6, O_C, O_HELP, O_W, O_R, O_H, O_LONG
 };
 
 /* long options: the same names as the config keys */
@@ -96,7 +97,7 @@ static const struct opt opts[] = {
 	{ "-o*", O_OSTAR, 0 }, { "-B*", O_BSTAR, 0 }, { "S", O_S, 1 },
 	{ "-au", O_AU, 1 }, { "-ap", O_AP, 1 }, { "-am", O_AM, 1 },
 	{ "v", O_V, 0 }, { "4", O_4, 0 }, { "6", O_6, 0 }, { "C", O_C, 1 },
-	{ "help", O_HELP, 0 }, { "w", O_W, 1 }, { "r", O_R, 1 },
+	{ "help", O_HELP, 0 }, { "w", O_W, 1 }, { "r", O_R, 1 }, { "H", O_H, 1 },
 	{ "host", O_LONG + 0, 1 }, { "port", O_LONG + 1, 1 }, { "from", O_LONG + 2, 1 },
 	{ "user", O_LONG + 3, 1 }, { "passfile", O_LONG + 4, 1 },
 	{ "passwordeval", O_LONG + 5, 1 }, { "helo", O_LONG + 6, 1 },
@@ -245,6 +246,7 @@ static int short_opt(struct sendcfg *c, int id, struct optstate *st)
 			return usage_error("-w: %s", e.msg + sizeof "timeout: " - 1);
 		break;
 	case O_FNAME: c->fullname = st->arg; break;
+	case O_H: c->via = st->arg; break;
 	case O_I: break;
 	case O_OSTAR: case O_BSTAR:
 		if (c->nignored < IGNORED_MAX)
@@ -337,21 +339,26 @@ static int get_secret(struct sendcfg *c, const char *host, struct wb_err *e)
 	return 0;
 }
 
-/* HELO name: --helo, else a host name with a dot, else "[address]" */
+/* HELO name: --helo, else a host name with a dot, else "[address]";
+ * through -H (no address of ours) the host name as it is, as BusyBox */
 static void helo_name(struct sendcfg *c, int fd, char *buf, size_t max)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	char a[ADDRSTR_MAX];
+	int named;
 
 	if (c->helo) {
 		strlcopy(buf, c->helo, max);
 		return;
 	}
-	if (!gethostname(buf, max) && (buf[max - 1] = 0, strchr(buf, '.')))
+	named = !gethostname(buf, max) && (buf[max - 1] = 0, word_ok(buf));
+	if (named && strchr(buf, '.'))
 		return;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len)) {
-		strlcopy(buf, "localhost", max);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)) {
+		if (!named)
+			strlcopy(buf, "localhost", max);
 		return;
 	}
 	net_addr_str((struct sockaddr *)&ss, 0, a, sizeof a);
@@ -370,6 +377,10 @@ struct run_state {
 static int starttls_cb(struct smtp *s, void *ctx, struct wb_err *e)
 {
 	(void)s;
+	if (conn_is_cmd(ctx)) {         /* not reached: run() refuses the pair */
+		err_set(e, EX_USAGE, "-H: the program does TLS, not --starttls");
+		return -1;
+	}
 	return conn_starttls(ctx, e);
 }
 
@@ -378,36 +389,111 @@ static void default_hint(const struct sendcfg *c, struct wb_err *e)
 {
 	char msg[sizeof e->msg];
 
-	if (c->host || e->code != EX_TEMPFAIL)
+	if (c->host || c->via || e->code != EX_TEMPFAIL)
 		return;
 	strlcopy(msg, e->msg, sizeof msg);
 	err_set(e, e->code, "%s (no server given: use -S HOST[:PORT]%s)", msg,
 	        CFG_SMTPSEND_CONFIG ? " or 'host' in /etc/smtpsend.conf" : "");
 }
 
-/* connect (implicit TLS too) within --timeout; the dialog gets the stream */
+/* 1 if the -H command has the word -starttls: the program (openssl
+ * s_client -starttls smtp, BusyBox's first example) reads the greeting
+ * and does EHLO and STARTTLS itself before the session is ours */
+static int via_starttls(const char *cmd)
+{
+	const char *p;
+
+	for (p = cmd; (p = strstr(p, "-starttls")) != NULL; p++)
+		if ((p == cmd || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[9] == 0 || p[9] == ' ' || p[9] == '\t'))
+			return 1;
+	return 0;
+}
+
+/* as BusyBox: a NOOP; its 250 (after the greeting, if the program left
+ * that to us) says the session is ours; then the dialog starts as after
+ * a greeting */
+static int took_greeting(struct run_state *r, struct wb_err *e)
+{
+	static const char hi[] = "220 greeting read by the -H program\r\n";
+	struct stream *s = conn_stream(&r->conn);
+	char line[SMTP_LINE_MAX];
+	size_t len;
+	int io, greeted = 0;
+
+	snprintf(r->s.step, sizeof r->s.step, "NOOP");
+	conn_step(&r->conn);
+	if ((io = line_write(s, "NOOP", (size_t)-1)) == IO_OK)
+		io = stream_flush(s);
+	while (io == IO_OK && (io = line_read(s, line, sizeof line, &len)) == IO_OK) {
+		if (len >= 4 && line[3] == '-')
+			continue;               /* more lines of the same reply */
+		if (!greeted && !strncmp(line, "220 ", 4)) {
+			greeted = 1;            /* the greeting, then our NOOP's 250 */
+			continue;
+		}
+		if (strncmp(line, "250 ", 4))
+			break;
+		conn_deadline(&r->conn, 0);
+		return conn_prepend(&r->conn, hi, sizeof hi - 1);
+	}
+	if (io != IO_OK)
+		err_set(e, io_exitcode(io), "%s", io_strerror(s, io));
+	else
+		err_set(e, EX_PROTOCOL, "not ready after the program's STARTTLS: '%.100s'", line);
+	return -1;
+}
+
+/* connect (implicit TLS too) within --timeout, or start -H's program;
+ * the dialog gets the stream */
 static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err *e)
 {
 	struct conn_params p = { c->family, c->timeout_ms ? (int)c->timeout_ms :
 	                         CONN_TIMEOUT_DEFAULT_MS, c->verbose, &c->tls };
 
-	if (conn_open(&r->conn, &r->hp, &p, e)) {
+	if (c->via) {
+		/* BusyBox's way to a TLS port (openssl s_client): the user chose
+		 * the program; what it does is out of our sight, so say so, and
+		 * let AUTH through it as through TLS (docs/smtpsend.md) */
+		warnmsg("-H: the program carries the connection; TLS and certificates "
+		        "are up to it, not verified by smtpsend");
+		if (conn_open_cmd(&r->conn, c->via, &p, e) ||
+		    (via_starttls(c->via) && took_greeting(r, e)))
+			return -1;
+	} else if (conn_open(&r->conn, &r->hp, &p, e)) {
 		default_hint(c, e);
 		return -1;
 	}
 	helo_name(c, conn_fd(&r->conn), r->helo, sizeof r->helo);
 	r->s.helo = r->helo;
 	r->s.tls_active = conn_tls_active(&r->conn);
-	r->s.secure = r->s.tls_active || conn_loopback(&r->conn);
+	r->s.secure = r->s.tls_active || conn_loopback(&r->conn) || conn_is_cmd(&r->conn);
 	r->s.starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
 	r->s.tls = starttls_cb;
 	r->s.tls_ctx = &r->conn;
 	return 0;
 }
 
+/* the server (-S, --port); with -H the program is the server and -S, if
+ * given, only names it (~/.netrc, OAUTHBEARER) */
 static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
 {
 	const char *def = CFG_TLS && c->tls.mode == TLS_IMPLICIT ? "465" : "25";
+
+	if (c->via && !c->via[strspn(c->via, " \t")]) {
+		err_set(e, EX_USAGE, "-H: want a command ('PROG ARGS')");
+		return -1;
+	}
+	if (c->via && c->tls.mode != TLS_OFF) {
+		err_set(e, EX_USAGE, "-H: the program does TLS (openssl s_client); "
+		        "--tls and --starttls do not go with it");
+		return -1;
+	}
+	if (c->via && !c->host) {
+		hp->host[0] = 0;
+		strlcopy(hp->port, c->port ? c->port : def, sizeof hp->port);
+		return 0;
+	}
 
 	if (hostport_parse(c->host ? c->host : "127.0.0.1", def, hp, e))
 		return -1;
@@ -423,6 +509,19 @@ static int server_of(struct sendcfg *c, struct hostport *hp, struct wb_err *e)
 	return 0;
 }
 
+/* "-H PROG": the first word of the command, cleaned, for messages */
+static void via_name(const char *cmd, char *buf, size_t max)
+{
+	size_t n;
+
+	cmd += strspn(cmd, " \t");
+	if (!strncmp(cmd, "exec ", 5))
+		cmd += 5 + strspn(cmd + 5, " \t");
+	n = strcspn(cmd, " \t");
+	memcpy(buf, "-H ", 3);
+	text_clean(buf + 3, max - 3, cmd, n);
+}
+
 static int run(struct sendcfg *c, struct msg *m)
 {
 	struct run_state r;
@@ -432,8 +531,11 @@ static int run(struct sendcfg *c, struct msg *m)
 	memset(&r, 0, sizeof r);        /* a zeroed conn is closed */
 	if (server_of(c, &r.hp, &e))
 		return err_report(&e, NULL, "server");
-	snprintf(r.server, sizeof r.server, strchr(r.hp.host, ':') ? "[%s]:%s" : "%s:%s",
-	         r.hp.host, r.hp.port);
+	if (c->via)     /* "-H PROG": the program's name stands for the server */
+		via_name(c->via, r.server, sizeof r.server);
+	else
+		snprintf(r.server, sizeof r.server, strchr(r.hp.host, ':') ? "[%s]:%s" : "%s:%s",
+		         r.hp.host, r.hp.port);
 	smtp_init(&r.s, conn_stream(&r.conn));
 	r.s.server = r.server;
 	r.s.host = r.hp.host;
@@ -449,8 +551,10 @@ static int run(struct sendcfg *c, struct msg *m)
 		r.s.auth.user = NULL;
 	} else if (msg_envelope(c, m, &r.s, &e))
 		return err_report(&e, NULL, "message");
-	if (connect_server(c, &r, &e))
-		return err_report(&e, r.server, "connect");
+	if (connect_server(c, &r, &e)) {
+		conn_close(&r.conn);    /* -H: the program goes too */
+		return err_report(&e, r.server, r.s.step[0] ? r.s.step : "connect");
+	}
 	rc = smtp_run(&r.s, &e);
 	if (CFG_TLS && r.s.tls_active && c->serverinfo)
 		conn_tls_info(&r.conn, stdout);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -174,6 +175,151 @@ START_TEST(starttls_refused)
 }
 END_TEST
 
+/* conn_open_cmd: the stream reads and writes through the helper */
+START_TEST(cmd_echo_through_cat)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 2000, 0, NULL };
+	struct wb_err e = { 0, "" };
+	char line[32];
+	size_t len;
+	pid_t pid;
+
+	ck_assert_msg(conn_open_cmd(&c, "cat", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(conn_is_open(&c), 1);
+	ck_assert_int_eq(conn_is_cmd(&c), 1);
+	ck_assert_int_eq(conn_loopback(&c), 0);
+	ck_assert_int_eq(conn_tls_active(&c), 0);
+	ck_assert_int_eq(conn_stream(&c)->timeout_ms, 2000);
+	ck_assert_int_eq(conn_fd(&c), c.run.sock);
+	ck_assert_int_eq(line_write(conn_stream(&c), "EHLO x", (size_t)-1), IO_OK);
+	ck_assert_int_eq(stream_flush(conn_stream(&c)), IO_OK);
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "EHLO x");
+	pid = c.run.pid;
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(getpgid(pid), pid);            /* its own group */
+	conn_close(&c);                                 /* cat sees EOF and goes */
+	ck_assert_int_eq(c.run.pid, -1);
+	ck_assert(WIFEXITED(c.run.status) && WEXITSTATUS(c.run.status) == 0);
+	ck_assert_int_eq(conn_is_open(&c), 0);
+	ck_assert_int_eq(conn_is_cmd(&c), 0);
+	conn_close(&c);                                 /* twice: nothing */
+}
+END_TEST
+
+/* the helper's exit is the end of the stream: IO_EOF, a temporary failure */
+START_TEST(cmd_exit_is_eof)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 2000, 0, NULL };
+	struct wb_err e = { 0, "" };
+	char line[32];
+	size_t len;
+	int r;
+
+	ck_assert_msg(conn_open_cmd(&c, "printf '220 hi\\r\\n'", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "220 hi");
+	r = line_read(conn_stream(&c), line, sizeof line, &len);
+	ck_assert_int_eq(r, IO_EOF);
+	ck_assert_int_eq(io_exitcode(r), EX_TEMPFAIL);
+	/* writing to it now is an error, not our death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	usleep(100000);
+	line_write(conn_stream(&c), "EHLO x", (size_t)-1);
+	r = stream_flush(conn_stream(&c));
+	ck_assert_int_eq(r, IO_ERROR);
+	ck_assert_int_eq(io_exitcode(r), EX_TEMPFAIL);
+	conn_close(&c);
+	signal(SIGPIPE, SIG_DFL);
+}
+END_TEST
+
+/* a process of the group left alive (zombies, unreaped orphans, do not count) */
+static int alive(pid_t pid)
+{
+	char p[64], b[256], *s;
+	FILE *f;
+	int live;
+
+	snprintf(p, sizeof p, "/proc/%ld/stat", (long)pid);
+	if (!(f = fopen(p, "r")))
+		return 0;
+	s = fgets(b, sizeof b, f) ? strrchr(b, ')') : NULL;
+	fclose(f);
+	live = s && s[1] == ' ' && s[2] != 'Z';
+	return live;
+}
+
+/* a hung helper: the step's deadline ends the read; conn_close kills its
+ * group, what it started in the background too */
+START_TEST(cmd_deadline_then_close_kills_group)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 300, 0, NULL };
+	struct wb_err e = { 0, "" };
+	char line[32], path[] = "/tmp/wb-conn-XXXXXX", cmd[128];
+	size_t len;
+	int64_t t0;
+	int fd = mkstemp(path), i;
+	long bg = 0;
+	FILE *f;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof cmd, "trap '' TERM; sleep 100 & echo $! > %s; sleep 100", path);
+	ck_assert_msg(conn_open_cmd(&c, cmd, &p, &e) == 0, "%s", e.msg);
+	t0 = mono_ms();
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_TIMEOUT);
+	ck_assert_int_lt(mono_ms() - t0, 1300);
+	conn_close(&c);
+	ck_assert_int_lt(mono_ms() - t0, 300 + 2 * RUN_GRACE_MS + 1500);
+	ck_assert(WIFSIGNALED(c.run.status) && WTERMSIG(c.run.status) == SIGKILL);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%ld", &bg), 1);
+	fclose(f);
+	unlink(path);
+	for (i = 0; i < 100 && alive((pid_t)bg); i++)
+		usleep(10000);
+	ck_assert_msg(!alive((pid_t)bg), "the background sleep %ld survived", bg);
+}
+END_TEST
+
+START_TEST(cmd_starttls_refused)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 2000, 0, NULL };
+	struct wb_err e = { 0, "" };
+
+	ck_assert_msg(conn_open_cmd(&c, "cat", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(conn_starttls(&c, &e), -1);
+	conn_close(&c);
+}
+END_TEST
+
+/* conn_prepend: a reply the helper took is read first, then the rest */
+START_TEST(cmd_prepend_then_stream)
+{
+	static struct conn c;
+	struct conn_params p = { AF_UNSPEC, 2000, 0, NULL };
+	struct wb_err e = { 0, "" };
+	static char big[STREAM_RBUF + 1];
+	char line[32];
+	size_t len;
+
+	ck_assert_msg(conn_open_cmd(&c, "printf '250 ok\\r\\n'", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(conn_prepend(&c, "220 hi\r\n", 8), 0);
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "220 hi");
+	ck_assert_int_eq(line_read(conn_stream(&c), line, sizeof line, &len), IO_OK);
+	ck_assert_str_eq(line, "250 ok");
+	ck_assert_int_eq(conn_prepend(&c, big, sizeof big), -1);       /* no room */
+	conn_close(&c);
+}
+END_TEST
+
 Suite *core_conn_suite(void)
 {
 	Suite *s = suite_create("core_conn");
@@ -184,6 +330,11 @@ Suite *core_conn_suite(void)
 	tcase_add_test(t, open_refused_is_closed);
 	tcase_add_test(t, step_deadline_with_drip);
 	tcase_add_test(t, starttls_refused);
+	tcase_add_test(t, cmd_echo_through_cat);
+	tcase_add_test(t, cmd_exit_is_eof);
+	tcase_add_test(t, cmd_deadline_then_close_kills_group);
+	tcase_add_test(t, cmd_starttls_refused);
+	tcase_add_test(t, cmd_prepend_then_stream);
 	tcase_set_timeout(t, 20);
 	suite_add_tcase(s, t);
 	return s;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include "run.h"
 #include "util.h"
@@ -317,6 +318,116 @@ START_TEST(run_write_deadline)
 }
 END_TEST
 
+/* RUN_SOCK: one socket as the helper's stdin and stdout; all it reads is
+ * what we write there; our end is one pollable descriptor */
+START_TEST(run_sock_echo_through_cat)
+{
+	char out[64];
+	struct run r;
+	size_t n = 0;
+	ssize_t k;
+
+	ck_assert_int_eq(run_start(&r, "cat", NULL, RUN_SOCK), 0);
+	ck_assert_int_ge(r.sock, 0);
+	ck_assert_int_eq(r.in, -1);
+	ck_assert_int_eq(r.out, -1);
+	ck_assert(fcntl(r.sock, F_GETFL) & O_NONBLOCK);
+	ck_assert(fcntl(r.sock, F_GETFD) & FD_CLOEXEC);
+	ck_assert_int_eq(write(r.sock, "EHLO x\r\n", 8), 8);
+	ck_assert_int_eq(shutdown(r.sock, SHUT_WR), 0);         /* cat sees EOF */
+	while (n < 8) {
+		k = read(r.sock, out + n, sizeof out - n);
+		if (k < 0 && errno == EAGAIN) {
+			usleep(10000);
+			continue;
+		}
+		ck_assert_int_gt(k, 0);
+		n += (size_t)k;
+	}
+	ck_assert_int_eq(memcmp(out, "EHLO x\r\n", 8), 0);
+	ck_assert_int_eq(run_end(&r, mono_ms() + 5000), 0);    /* exit 0 */
+	ck_assert_int_eq(r.pid, -1);
+	ck_assert_int_eq(r.sock, -1);
+	ck_assert_int_eq(run_end(&r, mono_ms() + 5000), -1);   /* twice: nothing */
+}
+END_TEST
+
+/* the helper's descriptors: the socket as 0 and 1, our stderr, nothing else */
+START_TEST(run_sock_no_descriptor_leaks)
+{
+	char out[64];
+	struct run r;
+	size_t n = 0;
+	ssize_t k;
+	int64_t end = mono_ms() + 5000;
+	int fd = open("/dev/null", O_RDONLY);   /* without O_CLOEXEC, as a bug would */
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(dup2(fd, 50), 50);
+	ck_assert_int_eq(run_start(&r, "[ /proc/self/fd/0 -ef /proc/self/fd/1 ] && echo same; "
+	                           "ls /proc/self/fd", NULL, RUN_SOCK), 0);
+	while ((k = read(r.sock, out + n, sizeof out - 1 - n)) != 0 && mono_ms() < end)
+		if (k > 0)
+			n += (size_t)k;
+		else
+			usleep(10000);
+	out[n] = 0;
+	ck_assert_str_eq(out, "same\n0\n1\n2\n3\n");
+	ck_assert_int_eq(run_end(&r, mono_ms() + 5000), 0);
+	close(50);
+	close(fd);
+}
+END_TEST
+
+START_TEST(run_sock_not_with_pipes)
+{
+	struct run r;
+
+	errno = 0;
+	ck_assert_int_eq(run_start(&r, "true", NULL, RUN_SOCK | RUN_IN), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(r.pid, -1);
+}
+END_TEST
+
+/* run_end after a good exit: what the helper left running in its group
+ * (a background child holding nothing of ours) is killed too */
+START_TEST(run_end_kills_leftovers)
+{
+	char cmd[256];
+	struct run r;
+	pid_t pg;
+
+	snprintf(cmd, sizeof cmd, "echo $$ > %s/pid; sleep 100 & exit 0", dir);
+	ck_assert_int_eq(run_start(&r, cmd, NULL, RUN_SOCK), 0);
+	usleep(200000);
+	ck_assert_int_eq(run_end(&r, mono_ms() + 2000), 0);
+	pg = pid_in("pid");
+	ck_assert_msg(group_gone(pg), "the sleep of group %ld is still running", (long)pg);
+}
+END_TEST
+
+/* run_end at its deadline: a helper that does not go when its input ends
+ * (and ignores SIGTERM) is killed with its group */
+START_TEST(run_end_deadline_kills)
+{
+	char cmd[256];
+	struct run r;
+	int64_t t0;
+	pid_t pg;
+
+	snprintf(cmd, sizeof cmd, "trap '' TERM; echo $$ > %s/pid; sleep 100 & sleep 100", dir);
+	ck_assert_int_eq(run_start(&r, cmd, NULL, RUN_SOCK), 0);
+	usleep(200000);
+	t0 = mono_ms();
+	ck_assert_int_eq(run_end(&r, mono_ms() + 100), RUN_TIMEOUT);
+	ck_assert_int_lt(mono_ms() - t0, 100 + RUN_GRACE_MS + 1500);
+	ck_assert_int_eq(r.pid, -1);
+	pg = pid_in("pid");
+	ck_assert(group_gone(pg));
+}
+END_TEST
+
 Suite *core_run_suite(void)
 {
 	Suite *s = suite_create("core_run");
@@ -337,6 +448,11 @@ Suite *core_run_suite(void)
 	tcase_add_test(tc, run_forward_signal_before_eof);
 	tcase_add_test(tc, run_abort_signals_first);
 	tcase_add_test(tc, run_write_deadline);
+	tcase_add_test(tc, run_sock_echo_through_cat);
+	tcase_add_test(tc, run_sock_no_descriptor_leaks);
+	tcase_add_test(tc, run_sock_not_with_pipes);
+	tcase_add_test(tc, run_end_kills_leftovers);
+	tcase_add_test(tc, run_end_deadline_kills);
 	suite_add_tcase(s, tc);
 	return s;
 }
