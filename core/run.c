@@ -423,5 +423,5 @@ void run_abort(struct run *r)
 		return;         /* never started, or reaped: nothing is open */
 	kill(-r->pid, SIGTERM);         /* before it can take EOF for the end */
 	close_fd(&r->in);
-	run_wait(r, mono_ms() + RUN_GRACE_MS);
+	run_end(r, mono_ms() + RUN_GRACE_MS);   /* what it left running: SIGKILL */
 }

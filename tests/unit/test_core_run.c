@@ -306,6 +306,24 @@ START_TEST(run_abort_signals_first)
 }
 END_TEST
 
+/* run_abort: what the helper left running and that ignores SIGTERM is
+ * killed with the group, also when the helper itself goes at once */
+START_TEST(run_abort_kills_leftovers)
+{
+	char cmd[256];
+	struct run r;
+	pid_t pg;
+
+	snprintf(cmd, sizeof cmd, "echo $$ > %s/pid; (trap '' TERM; sleep 100) & cat > /dev/null", dir);
+	ck_assert_int_eq(run_start(&r, cmd, NULL, RUN_IN), 0);
+	usleep(200000);
+	run_abort(&r);
+	ck_assert_int_eq(r.pid, -1);
+	pg = pid_in("pid");
+	ck_assert_msg(group_gone(pg), "the sleep of group %ld is still running", (long)pg);
+}
+END_TEST
+
 START_TEST(run_write_deadline)
 {
 	static char big[1 << 17];
@@ -447,6 +465,7 @@ Suite *core_run_suite(void)
 	tcase_add_test(tc, run_output_bounded);
 	tcase_add_test(tc, run_forward_signal_before_eof);
 	tcase_add_test(tc, run_abort_signals_first);
+	tcase_add_test(tc, run_abort_kills_leftovers);
 	tcase_add_test(tc, run_write_deadline);
 	tcase_add_test(tc, run_sock_echo_through_cat);
 	tcase_add_test(tc, run_sock_no_descriptor_leaks);
