@@ -354,6 +354,16 @@ t_exit 76 "a 250 in the middle of the message is not the reply to the data: exit
 t_grep "... saying so" "DATA \(message\): server replied '250 2.0.0 early, before the dot' before the end of the data" "$T_DIR/err"
 sleep 0.3
 t_nogrep "... and the final dot was not sent" "^DATA:" "$FL"
+# a small message: the early 250 may reach us only after our dot (then the
+# real 554 answers our QUIT), or before it (not sending the dot): never 0
+head -c 4000 "$T_DIR/big" > "$T_DIR/small4k"
+fake early250mid
+for k in 1 2 3; do
+	$W smtpsend -S 127.0.0.1:$FP alice@example.test < "$T_DIR/small4k" >"$T_DIR/out" 2>"$T_DIR/err"
+	rc=$?
+	t_true "an early 250 with a 4 KB message is never success (run $k: exit $rc)" [ $rc = 69 -o $rc = 76 ]
+done
+t_grep "... the last run names the server's real word or the early reply" "refused after all|before the end of the data" "$T_DIR/err"
 
 fake authafter
 t_exit 69 "AUTH offered only after STARTTLS, no --starttls: says so" env SMTP_PASSWORD=secret $W smtpsend -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"

@@ -458,6 +458,41 @@ START_TEST(readable_without_data_is_no_early_reply)
 }
 END_TEST
 
+/* a 250 sent early that reaches us only after our final dot is gone (no
+ * check before the dot could see it) is taken as the dot's reply; the real
+ * reply, a 554, then answers our QUIT: never success */
+START_TEST(early_250_seen_after_dot_is_no_success)
+{
+	const char *script = EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n"
+	                     "250 2.0.0 early\r\n554 5.6.0 refused after all\r\n221 bye\r\n";
+
+	setup(script, 0, 1);
+	gate = (size_t)(strstr(script, "250 2.0.0 early") - script);
+	ck_assert_int_eq(fake_ready(&f, &st.xp), 0);
+	st.xp.read = gated_read;
+	c.tmo_ms = 300;
+	ck_assert_int_eq(smtp_run(&c, &e), EX_UNAVAILABLE);
+	ck_assert_int_eq(c.delivered, 0);
+	ck_assert_ptr_nonnull(strstr(e.msg, "refused after all"));
+	fake_close(&f);
+}
+END_TEST
+
+/* a QUIT answered with 221, or not at all, after the 250 is success; a
+ * 2xx other than 221 there is a protocol error */
+START_TEST(quit_reply_after_delivery)
+{
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), 0);          /* closed: the mail is in */
+	ck_assert_int_eq(c.delivered, 1);
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n421 closing\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 early\r\n250 queued\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), EX_PROTOCOL);
+	ck_assert_int_eq(c.delivered, 0);
+}
+END_TEST
+
 /* the message cannot be sent (the peer is gone for writing): a reply
  * saying why is waited for briefly, never past --timeout (a deadline,
  * no rewritten timeout) */
@@ -633,6 +668,8 @@ Suite *smtp_session_suite(void)
 	tcase_add_test(tc, early_250_after_354);
 	tcase_add_test(tc, early_reply_in_body);
 	tcase_add_test(tc, readable_without_data_is_no_early_reply);
+	tcase_add_test(tc, early_250_seen_after_dot_is_no_success);
+	tcase_add_test(tc, quit_reply_after_delivery);
 	tcase_add_test(tc, body_write_fails_short_wait);
 	tcase_add_test(tc, auth_long_token);
 	tcase_add_test(tc, auth_535);
