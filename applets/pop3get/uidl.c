@@ -58,6 +58,13 @@ static int plain_file(int fd, const char *path, const char *what, struct wb_err 
 		        what, path);
 		return -1;
 	}
+	/* another user's file in a shared sticky directory (/tmp) would let
+	 * that user say what was fetched, or hold the lock for ever */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		err_set(e, EX_CONFIG, "%s %s belongs to uid %ld, not to us: refused",
+		        what, path, (long)st.st_uid);
+		return -1;
+	}
 	return 0;
 }
 

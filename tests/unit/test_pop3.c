@@ -887,6 +887,34 @@ END_TEST
 
 /* symlinks planted where the state's temp files (the old fixed names
  * STATE.<pid>.tmp / .new) or its lock go: no victim is written or created */
+/* a state file or lock of another user (planted in a sticky /tmp) is
+ * refused: it could say every message was fetched, or hold the lock */
+START_TEST(uidl_other_users_files_refused)
+{
+	struct uidl u;
+	struct wb_err e;
+	char path[128], lk[160];
+
+	if (geteuid() != 0)
+		return;                 /* chown to another user needs root */
+	mktdir();
+	snprintf(path, sizeof path, "%s/state", tdir);
+	write_file(path, "# pop3get uidl 1\nuid-1\n");
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, "belongs to uid 65534") != NULL, "%s", e.msg);
+	uidl_close(&u);
+	unlink(path);
+	snprintf(lk, sizeof lk, "%s.lock", path);
+	write_file(lk, "");
+	ck_assert_int_eq(chown(lk, 65534, 65534), 0);
+	ck_assert_int_eq(uidl_open(&u, path, &e), -1);
+	ck_assert_msg(strstr(e.msg, "state lock") != NULL, "%s", e.msg);
+	uidl_close(&u);
+}
+END_TEST
+
 START_TEST(uidl_symlinks_not_followed)
 {
 	struct uidl u;
@@ -1091,6 +1119,7 @@ Suite *pop3_store_suite(void)
 	tcase_add_test(tc, uidl_torn_last_line_cut);
 	tcase_add_test(tc, uidl_symlinks_not_followed);
 	tcase_add_test(tc, uidl_world_writable_dir_refused);
+	tcase_add_test(tc, uidl_other_users_files_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
