@@ -542,7 +542,7 @@ static int run(struct sendcfg *c, struct msg *m)
 	r.s.port = r.hp.port;
 	r.s.tmo_ms = c->timeout_ms;
 	r.s.auth = c->auth;
-	if (CFG_SMTPSEND_AUTH && c->auth.user && get_secret(c, r.hp.host, &e))
+	if (CFG_SMTPSEND_AUTH && c->auth.user && !c->serverinfo && get_secret(c, r.hp.host, &e))
 		return err_report(&e, r.server, "password");
 	r.s.auth.secret = c->auth.secret;
 	if (c->serverinfo) {

@@ -254,6 +254,9 @@ t_grep "... greeting" "^220 ready" "$T_DIR/out"
 t_grep "... AUTH line" "^250-AUTH PLAIN LOGIN CRAM-MD5" "$T_DIR/out"
 sleep 0.2
 t_nogrep "... and sends no mail" "C: MAIL" "$FL"
+t_exit 0 "--serverinfo with -au and no password source asks for none" env -u SMTP_PASSWORD $W smtpsend --serverinfo -au alice -S 127.0.0.1:$FP
+t_exit 0 "--serverinfo with -au does not run --passwordeval" $W smtpsend --serverinfo -au alice --passwordeval "touch $T_DIR/pwe-ran; echo pw" -S 127.0.0.1:$FP
+t_true "... (the helper never ran)" [ ! -e "$T_DIR/pwe-ran" ]
 fake auth,auth_refuse_cram
 t_exit 0 "a refused mechanism falls back to the next offered" env SMTP_PASSWORD=secret $W smtpsend -v -au alice -S 127.0.0.1:$FP alice@example.test < "$T_DIR/m2"
 t_grep "... CRAM-MD5 then PLAIN" "AUTH PLAIN" "$T_DIR/err"
