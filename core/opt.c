@@ -70,9 +70,10 @@ int parse_flag(const char *key, const char *v, int *out, struct wb_err *e)
 int port_ok(const char *v)
 {
 	long n = 0;
-	size_t i;
 
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 6; i++)
-		n = n * 10 + (v[i] - '0');
-	return i > 0 && !v[i] && n >= 1 && n <= 65535;
+	if (!*v || strlen(v) > 5 || v[strspn(v, "0123456789")])
+		return 0;
+	while (*v)
+		n = n * 10 + (*v++ - '0');
+	return n >= 1 && n <= 65535;
 }

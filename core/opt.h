@@ -12,8 +12,8 @@ int parse_long(const char *s, long min, long max, long *out);
 /* An on/off value: "", on, yes, 1 / off, no, 0 into *out. Returns 0, or
  * -1 with e filled (EX_USAGE, "key: want on or off, not 'v'"). */
 int parse_flag(const char *key, const char *v, int *out, struct wb_err *e);
-/* A port: 1 to 5 digits, 1-65535 (no service names: nothing to resolve).
- * 1 good, 0 not. */
+/* A port: 1 to 5 digits, 1-65535 (no service names: nothing to resolve;
+ * hostport_parse checks -S HOST:PORT alike). 1 good, 0 not. */
 int port_ok(const char *v);
 /* the reason port_ok's callers give (after "KEY: ") */
 #define PORT_WANT "want a number 1-65535"

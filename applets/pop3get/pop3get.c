@@ -244,8 +244,8 @@ static int get_secret(struct setup *st, const char *host, struct wb_err *e)
 	return r == 1 ? 0 : -1;
 }
 
-/* -S HOST[:PORT]; --port (checked when parsed) overrides the port there,
- * as in smtpsend */
+/* -S HOST[:PORT] (hostport_parse checks its port); --port (checked when
+ * parsed) overrides the port there, as in smtpsend */
 static int server_of(struct setup *st, struct hostport *hp, struct wb_err *e)
 {
 	if (hostport_parse(st->c.server, st->c.tls.mode == TLS_IMPLICIT ? "995" : "110",
@@ -253,10 +253,7 @@ static int server_of(struct setup *st, struct hostport *hp, struct wb_err *e)
 		return -1;
 	if (st->port)
 		strlcopy(hp->port, st->port, sizeof hp->port);
-	if (port_ok(hp->port))
-		return 0;
-	err_set(e, EX_USAGE, "%s: port: " PORT_WANT ", not '%.100s'", st->c.server, hp->port);
-	return -1;
+	return 0;
 }
 
 static void pick_target(struct setup *st, struct dlv *d)

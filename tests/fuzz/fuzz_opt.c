@@ -76,7 +76,7 @@ static void numbers(const char *s)
 		abort();
 	if (parse_ms(s, 1, 3600000, &v) == 0 && (v < 1 || v > 3600000))
 		abort();
-	if (port_ok(s) && (parse_long(s, 1, 65535, &v) || strlen(s) > 6))
+	if (port_ok(s) && (parse_long(s, 1, 65535, &v) || strlen(s) > 5))
 		abort();
 }
 

@@ -89,7 +89,7 @@ static const struct { const char *s; long min, max, want; int ok; } mss[] = {
 START_TEST(port_edges)
 {
 	static const char *const good[] = { "1", "25", "65535", "00025" };
-	static const char *const bad[] = { "", "0", "65536", "99999", "0000025", "+25",
+	static const char *const bad[] = { "", "0", "65536", "99999", "000025", "+25",
 	                                   "-1", "25x", " 25", "smtp" };
 	size_t i;
 
