@@ -191,6 +191,8 @@ static void show(const struct tcfg *c, char *out, size_t max)
 {
 	size_t n = 0;
 
+	out[0] = 0;             /* nothing set: "" */
+
 #define I(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%lld ", (long long)c->f)
 #define S(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%s ", c->f)
 	I(quiet); I(verbose); I(mode); I(fam); I(auth); I(daemon); I(count); I(info);
