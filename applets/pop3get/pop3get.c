@@ -74,25 +74,25 @@ X("S server =host", OT_STR, AT(c.server), 0, 0, ANY, \
   "  -S HOST[:PORT]      server (port 110, 995 with --tls; --port P wins)\n") \
 X("port", OT_CALL, OPT_ID(P_PORT), 0, 0, ANY, "") \
 X("u user", OT_STR, AT(c.user), 0, 0, ANY, \
-  "  -u USER             log in as USER\n") \
+  "  -u, --user USER     log in as USER\n") \
 X("s --stat", OT_SET, AT(c.mode), MODE_STAT, 0, ANY, \
-  "  -s                  print COUNT SIZE (STAT)\n") \
+  "  -s, --stat          print COUNT SIZE (STAT)\n") \
 X("l --list", OT_SET, AT(c.mode), MODE_LIST, 0, ANY, \
-  "  -l                  list NUM SIZE UIDL, one line per message\n") \
+  "  -l, --list          list NUM SIZE UIDL, one line per message\n") \
 X("m maildir", OT_STR, AT(maildir), 0, 0, POP3GET_MAILDIR, \
-  "  -m DIR              deliver into Maildir DIR\n") \
+  "  -m, --maildir DIR   deliver into Maildir DIR\n") \
 X("o mbox", OT_STR, AT(mbox), 0, 0, POP3GET_MBOX, \
-  "  -o FILE             append to mbox FILE (mboxrd, locked)\n") \
+  "  -o, --mbox FILE     append to mbox FILE (mboxrd, locked)\n") \
 X("x mda", OT_STR | OPT_COMMAND, AT(mda), 0, 0, POP3GET_MDA, \
-  "  -x CMD              pipe each message to /bin/sh -c CMD (exit 0: delivered)\n") \
+  "  -x, --mda CMD       pipe each message to /bin/sh -c CMD (exit 0: delivered)\n") \
 X("k keep", OT_FLAG, AT(c.keep), 0, 0, ANY, \
-  "  -k                  keep messages on the server\n") \
+  "  -k, --keep          keep messages on the server\n") \
 X("n new", OT_FLAG, AT(c.only_new), 0, 0, POP3GET_UIDL, \
-  "  -n                  only new messages (UIDL state file --state FILE" \
+  "  -n, --new           only new messages (UIDL state file --state FILE" \
   OPT_IF(POP3GET_MAILDIR, ",\n                      with -m by default DIR/.pop3get-uidl") ")\n") \
 X("state", OT_STR, AT(c.statefile), 0, 0, POP3GET_UIDL, "") \
 X("t headers", OT_FLAG, AT(c.headers), 0, 0, ANY, \
-  "  -t                  headers only (TOP n 0; with -l or standard output; keeps)\n") \
+  "  -t, --headers       headers only (TOP n 0; with -l or standard output; keeps)\n") \
 X("max-size", OT_NUM, AT(c.max_size), 1, INT_MAX, ANY, \
   "  --max-size N        leave messages over N bytes on the server\n") \
 X("auth:auto|apop|plain|user", OT_ENUM, AT(c.auth), AUTH_AUTO, 0, ANY, \
@@ -107,7 +107,7 @@ X("passfile", OT_STR | OPT_COMMAND, AT(passfile), 0, 0, ANY, \
 X("passwordeval", OT_STR | OPT_COMMAND, AT(passeval), 0, 0, ANY, "") \
 X("=password", OT_STR | OPT_SECRET, AT(password), 0, 0, ANY, "") \
 X("C --config", OT_STR | OPT_EARLY, AT(conf), 0, 0, ANY, \
-  "  -C FILE             config file (default /etc/pop3get.conf), key value lines\n") \
+  "  -C, --config FILE   config file (default /etc/pop3get.conf), key value lines\n") \
 TLS_OPTS(X, TLS_AT, P_FP, "995") \
 X("--serverinfo", OT_SET, AT(c.mode), MODE_INFO, 0, ANY, \
   "  --serverinfo        print the greeting, CAPA and APOP availability\n") \

@@ -102,7 +102,7 @@ X("domain", OT_CALL, OPT_ID(P_DOMAIN), 0, 0, ANY, \
 X("force-8bit", OT_FLAG, AT(force8), 0, 0, ANY, \
   "  --force-8bit        send 8-bit data to a server without 8BITMIME\n") \
 X("C --config", OT_STR | OPT_EARLY, AT(conf), 0, 0, SMTPSEND_CONFIG, \
-  "  -C FILE             config file (default /etc/smtpsend.conf)\n") \
+  "  -C, --config FILE   config file (default /etc/smtpsend.conf)\n") \
 X("timeout w", OT_MS, AT(timeout_ms), 1, 3600000, ANY, \
   "  --timeout S, -w S   timeout per step (default 30)\n") \
 X("4", OT_SET, AT(family), AF_INET, 0, ANY, "  -4, -6              IPv4 or IPv6 only\n") \

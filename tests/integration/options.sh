@@ -36,10 +36,10 @@ refused() {
 
 SMTP_OPTS="-S --port -H -t -f -r --from -F --rewrite-from -au --user --passfile
 	--passwordeval -ap -am --auth --auth-plaintext --helo --aliases --domain
-	--force-8bit -C --timeout -w -4 -6 -v --serverinfo -i -oi -o* -B*"
-POP_OPTS="-S --port -u -s -l -m -o -x -k -n --state -t --max-size --auth
-	--auth-plaintext --passfile --passwordeval -C --serverinfo --timeout
-	--max-time -4 -6 -v"
+	--force-8bit -C --config --timeout -w -4 -6 -v --serverinfo -i -oi -o* -B*"
+POP_OPTS="-S --port -u --user -s --stat -l --list -m --maildir -o --mbox -x --mda
+	-k --keep -n --new --state -t --headers --max-size --auth --auth-plaintext
+	--passfile --passwordeval -C --config --serverinfo --timeout --max-time -4 -6 -v"
 TLS_OPTS="--tls --starttls --cafile --tls-trust-file --capath --tls-name
 	--fingerprint --tls-fingerprint --insecure"
 
@@ -141,7 +141,8 @@ if (cd "$TOP" && make -s BUILD="$TB" KCONFIG_CONFIG="$TB/.config" olddefconfig &
 	pass "a tiny_defconfig build"
 	"$TB/wirebox" pop3get --help > "$T_DIR/tpop.help" 2>&1
 	"$TB/wirebox" smtpsend --help > "$T_DIR/tsmtp.help" 2>&1
-	help_hides "tiny pop3get --help: no -m -o -x -n --state" "$T_DIR/tpop.help" -m -o -x -n --state
+	help_hides "tiny pop3get --help: no -m -o -x -n --state" "$T_DIR/tpop.help" -m -o -x -n --state \
+		--maildir --mbox --mda --new
 	t_nogrep "tiny pop3get --help: nothing about Maildir, mbox or MDA" 'Maildir|mbox FILE|-x CMD|\.pop3get-uidl' "$T_DIR/tpop.help"
 	# shellcheck disable=SC2086
 	help_hides "tiny pop3get --help: no TLS option" "$T_DIR/tpop.help" $TLS_OPTS
@@ -185,12 +186,13 @@ while True: c.append(s.accept()[0])' "$LP" &
 	at_exit "kill $!"
 	wait_port "$LP" || fail "listener on $LP"
 	for a in smtpsend pop3get; do
+		args="a@b.test"; [ $a = smtpsend ] || args="-u x -s"
 		for o in --cafile --tls-trust-file; do
 			t_exit 78 "TLS build: $a $o that does not exist: 78" \
-				"$TW" $a --tls $o "$T_DIR/none.pem" -S 127.0.0.1:$LP -u x --timeout 5 a@b.test
+				"$TW" $a --tls $o "$T_DIR/none.pem" -S 127.0.0.1:$LP --timeout 5 $args
 			t_grep "... $o is the CA file" "cannot load CA certificates from $T_DIR/none.pem" "$T_DIR/err"
 		done
-		t_exit 64 "TLS build: $a --tls-fingerprint abc: 64" "$TW" $a --tls-fingerprint abc -S 127.0.0.1:1 -u x
+		t_exit 64 "TLS build: $a --tls-fingerprint abc: 64" "$TW" $a --tls-fingerprint abc -S 127.0.0.1:1 $args
 		t_grep "... checked as --fingerprint is" "^$a: --tls-fingerprint: want a SHA-256 in hex" "$T_DIR/err"
 	done
 else
