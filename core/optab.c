@@ -1,8 +1,13 @@
 /* optab.c - the option-table parser: command line, config keys (optab.h). */
 #include <stdio.h>
 #include <string.h>
+#include "account.h"
 #include "opt.h"
 #include "optab.h"
+
+/* opt_key returns the guard kind of OPT_SECRET/OPT_COMMAND as is */
+typedef char opt_guard_kinds[OPT_SECRET >> 4 == CONF_SECRET &&
+                             OPT_COMMAND >> 4 == CONF_COMMAND ? 1 : -1];
 
 /* how a name is looked up */
 enum { BY_SHORT, BY_LONG, BY_KEY, BY_DASH };
@@ -375,28 +380,41 @@ int opt_argv(const struct optab *t, void *cfg, int argc, char **argv,
 
 /* ---- config files -------------------------------------------------------- */
 
+/* no entry has key: a command-line option (a "--name"), or unknown */
+static int no_key(const struct optab *t, const char *key, size_t n, struct wb_err *e)
+{
+	const char *w = NULL;
+
+	if (find(t, BY_LONG, key, n, &w) && *w == '-')
+		err_set(e, EX_CONFIG, "'%s' is a command-line option, not a config key", key);
+	else
+		err_set(e, EX_CONFIG, "unknown key '%s'", key);
+	return -1;
+}
+
 int opt_key(const struct optab *t, void *cfg, const char *key, const char *val,
             struct wb_err *e)
 {
-	const struct optdef *o = find(t, BY_KEY, key, strlen(key), NULL);
+	size_t n = strlen(key);
+	const struct optdef *o = find(t, BY_KEY, key, n, NULL);
+	int on = 1, isflag;
 
-	if (!o) {
-		err_set(e, EX_CONFIG, "unknown key '%s'", key);
+	if (!o)
+		return no_key(t, key, n, e);
+	isflag = kind(o) == OT_FLAG || kind(o) == OT_SET;
+	if (isflag && parse_flag(key, val, &on, e))     /* "key on|off" */
 		return -1;
-	}
 	if (o->kind & OPT_OFF) {
+		if (!on)                /* off is what a build without it does */
+			return 0;
 		err_set(e, EX_CONFIG, "%s: not compiled in (%s)", key, opt_off(o));
 		return -1;
 	}
-	if (kind(o) == OT_FLAG || kind(o) == OT_SET) {   /* "key on|off" */
-		int b;
-
-		if (parse_flag(key, val, &b, e))
-			return -1;
-		flag((char *)cfg + o->at, o, b);
-		return 0;
-	}
-	return set(t, cfg, o, key, val, e);
+	if (isflag)
+		flag((char *)cfg + o->at, o, on);
+	else if (set(t, cfg, o, key, val, e))
+		return -1;
+	return (o->kind >> 4) & 3;      /* 0, CONF_SECRET or CONF_COMMAND */
 }
 
 int opt_conf(void *ctx, const char *key, const char *val, struct wb_err *e)
@@ -462,7 +480,8 @@ int opt_check(const struct optab *t, char *why, size_t max)
 		size_t n;
 
 		if (!size_ok(o) || (kind(o) == OT_ENUM) != (strchr(o->names, ':') != NULL) ||
-		    ((kind(o) == OT_CALL || kind(o) == OT_CALL0) && !t->call))
+		    ((kind(o) == OT_CALL || kind(o) == OT_CALL0) && !t->call) ||
+		    (o->kind & OPT_SECRET && o->kind & OPT_COMMAND))
 			return snprintf(why, max, "entry %u '%s': kind and destination differ",
 			                i, o->names), -1;
 		if (!name_next(&p, &n) && operands++ == 0 && kind(o) != OT_STR &&

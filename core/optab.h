@@ -67,6 +67,10 @@
  *            by OPT_ID(); OT_CALL0 the same without an argument (NULL on
  *            the command line, the value in a config file)
  *   | OPT_EARLY  also set in the first pass (-C FILE before the config)
+ *   | OPT_SECRET   the config value is a secret, | OPT_COMMAND a command
+ *                we run or a file a secret is read from: opt_key returns
+ *                CONF_SECRET / CONF_COMMAND (account.h), so conf_read
+ *                guards the file (password, passwordeval, passfile, mda)
  *   (OPT_OFF is OPT_ENTRY's: the feature is compiled out, see opt_off())
  * max INT_MAX means no bound but the destination type's.
  * FEATURE: the Kconfig symbol without CONFIG_ (CFG_FEATURE 0/1), or ANY.
@@ -74,7 +78,10 @@
  * Errors name the spelling used: "--timeout: want seconds (0.001-3600),
  * not 'abc'", "-d: not compiled in (CONFIG_SNTPC_DAEMON)", in a config
  * file the key ("timeout: ..."). A call fills e with the reason only
- * ("want MIN,MAX, not 'x'"); the parser puts the spelling in front. */
+ * ("want MIN,MAX, not 'x'"); the parser puts the spelling in front.
+ * A config key that is a "--name" (command line only) is refused as one
+ * ("'stat' is a command-line option, not a config key"); a flag of a
+ * feature compiled out may be turned off ("tls off" in a TLS-off build). */
 #ifndef WB_OPTAB_H
 #define WB_OPTAB_H
 #include <limits.h>
@@ -87,6 +94,8 @@ enum opt_kind {
 	OT_FLAG, OT_SET, OT_STR, OT_NUM, OT_MS, OT_ENUM, OT_LIST, OT_CALL, OT_CALL0
 };
 #define OPT_KIND 0x0f
+#define OPT_SECRET 0x10         /* CONF_SECRET << 4 */
+#define OPT_COMMAND 0x20        /* CONF_COMMAND << 4 */
 #define OPT_OFF 0x40            /* compiled out: "CONFIG_X" follows names' NUL */
 #define OPT_EARLY 0x80
 
@@ -146,9 +155,11 @@ enum { OPT_HELP_ASKED = 1 };
 int opt_argv(const struct optab *t, void *cfg, int argc, char **argv,
              int early, struct wb_err *e);
 
-/* One "key value" of a config file. Returns 0, or -1 with e filled:
- * EX_CONFIG for an unknown key or a feature compiled out, EX_USAGE for a
- * bad value ("timeout: want seconds (0.001-3600), not 'abc'"). */
+/* One "key value" of a config file. Returns 0, CONF_SECRET or
+ * CONF_COMMAND for an OPT_SECRET or OPT_COMMAND entry (a conf_fn's
+ * answer, account.h), or -1 with e filled: EX_CONFIG for an unknown key,
+ * a command-line option or a feature compiled out, EX_USAGE for a bad
+ * value ("timeout: want seconds (0.001-3600), not 'abc'"). */
 int opt_key(const struct optab *t, void *cfg, const char *key, const char *val,
             struct wb_err *e);
 /* the same as a conf_fn for conf_read(): ctx is a struct optconf */

@@ -20,11 +20,33 @@ struct tls_opts {
 	int insecure;             /* --insecure: no verification (warns) */
 };
 
-/* Option and config-file keys shared by the mail applets: "tls", "starttls",
- * "cafile", "capath", "tls-name"/"tls_name", "fingerprint", "insecure"
- * (flags take "", "on", "yes", "1", "off", "no", "0").
- * Returns 1 handled, 0 not a TLS key, -1 bad value (e filled, EX_USAGE). */
-int tls_opt(struct tls_opts *o, const char *key, const char *val, struct wb_err *e);
+/* The TLS options of a mail applet's option table (core/optab.h), one X
+ * line each, feature TLS: a TLS-off build leaves them out of --help and
+ * refuses them naming CONFIG_TLS (a CA file or a pin silently ignored is
+ * a user who believes the mail goes out verified; "tls off" in a config
+ * file is fine). TAT(m) is the OPT_AT() of struct tls_opts member m in the
+ * applet's settings, FP the OT_CALL id of --fingerprint (the applet's call
+ * passes it to tls_opt_fp), PORT the default port of --tls as a string.
+ * msmtp's spellings are aliases: --tls-trust-file, --tls-fingerprint. */
+#define TLS_OPTS(X, TAT, FP, PORT) \
+X("tls", OT_SET, TAT(mode), TLS_IMPLICIT, 0, TLS, \
+  "  --tls --starttls    TLS from the start (port " PORT ") or after STARTTLS\n") \
+X("starttls", OT_SET, TAT(mode), TLS_STARTTLS, 0, TLS, "") \
+X("cafile tls-trust-file", OT_STR, TAT(cafile), 0, 0, TLS, \
+  "  --cafile F          trusted CAs (default: the system's; also\n" \
+  "                      --tls-trust-file F); --capath D: a directory\n") \
+X("capath", OT_STR, TAT(capath), 0, 0, TLS, "") \
+X("tls-name =tls_name", OT_STR, TAT(name), 0, 0, TLS, \
+  "  --tls-name N        name to verify and send as SNI (default: the host)\n") \
+X("fingerprint tls-fingerprint", OT_CALL, OPT_ID(FP), 0, 0, TLS, \
+  "  --fingerprint H     accept only the certificate with this SHA-256 (hex;\n" \
+  "                      also --tls-fingerprint H)\n") \
+X("insecure", OT_FLAG, TAT(insecure), 0, 0, TLS, \
+  "  --insecure          verify nothing (warns)\n")
+
+/* --fingerprint H into o->fingerprint: 0, or -1 with the reason in e
+ * (EX_USAGE, "want a SHA-256 in hex (64 digits, colons allowed), not 'x'") */
+int tls_opt_fp(struct tls_opts *o, const char *arg, struct wb_err *e);
 
 #define TLS_FP_LEN 32     /* SHA-256 */
 /* Parse a --fingerprint: 64 hex digits, plain or as 32 colon-separated

@@ -20,6 +20,7 @@
 #define POP3_UID_MAX 70          /* RFC 1939: 1 to 70 chars 0x21..0x7E */
 #define POP3_TS_MAX 256          /* APOP timestamp "<...>" */
 #define POP3_NUM_MAX 100000000UL /* message numbers we accept */
+#define POP3_NUMS_MAX 1024       /* MSGNUM arguments */
 #define POP3_SIZE_MAX (1ULL << 53)
 
 /* ---- resp.c: response lines ------------------------------------------ */
@@ -200,7 +201,7 @@ struct pop3cfg {
 	int64_t run_deadline;    /* mono_ms() when the run must end, 0: none */
 	int mode, auth, auth_plaintext, keep, only_new, headers;
 	unsigned long long max_size;
-	char **nums;             /* MSGNUM arguments */
+	const char *nums[POP3_NUMS_MAX]; /* MSGNUM arguments */
 	int nnums;
 	struct tls_opts tls;
 	const char *secret;      /* password */

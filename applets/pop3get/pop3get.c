@@ -51,78 +51,8 @@
 #include "account.h"
 #include "net.h"
 #include "opt.h"
+#include "optab.h"
 #include "util.h"
-
-const char pop3get_help[] =
-"usage: pop3get [OPTIONS] -S HOST[:PORT] -u USER [MSGNUM...]\n"
-"Fetch mail by POP3; a message is deleted only once stored durably.\n"
-"  -s            print COUNT SIZE (STAT)\n"
-"  -l            list NUM SIZE UIDL, one line per message\n"
-"  -m DIR        deliver into Maildir DIR\n"
-"  -o FILE       append to mbox FILE (mboxrd, locked)\n"
-"  -x CMD        pipe each message to /bin/sh -c CMD (exit 0 = delivered)\n"
-"                default: standard output in mboxrd form\n"
-"  -k            keep messages on the server\n"
-"  -n            only new messages (UIDL state file, --state FILE;\n"
-"                default DIR/.pop3get-uidl with -m)\n"
-"  -t            headers only (TOP n 0; with -l or standard output; keeps)\n"
-"  --max-size N  leave messages over N bytes on the server\n"
-"  --auth M      apop, plain or user (default: APOP if offered, else\n"
-"                SASL PLAIN if offered, else USER/PASS)\n"
-"  --auth-plaintext  allow a clear-text password to a non-loopback\n"
-"                server without TLS\n"
-"  --passfile F  password: first line of F; or --passwordeval CMD, or\n"
-"                $POP3_PASSWORD, or ~/.netrc\n"
-"  -C FILE       config file (default /etc/pop3get.conf), key value lines\n"
-"  --tls --starttls --cafile F --capath D --tls-name N --fingerprint H\n"
-"  --insecure    TLS options (implicit TLS: default port 995)\n"
-"  --serverinfo  print the greeting, CAPA and APOP availability\n"
-"  --timeout S   per-read timeout, also for -x CMD to read and exit\n"
-"                (default 30); a message gets S plus 1 s per 8 KiB\n"
-"  --max-time S  end the whole run after S seconds (exit 75)\n"
-"  -4 / -6       address family\n"
-"  --port P      port, overriding -S HOST:PORT (default 110, 995 with --tls)\n"
-"  -v            show the dialog on stderr (passwords masked)\n"
-"Exit: 0 ok, 64 usage, 68 unknown host, 69 unavailable, 70 internal,\n"
-"71 system error, 74 local I/O, 75 temporary, 76 protocol, 77 authentication,\n"
-"78 config.\n";
-
-enum {
-	O_SERVER, O_USER, O_STAT, O_LIST, O_MAILDIR, O_MBOX, O_MDA, O_KEEP, O_NEW,
-	O_STATE, O_MAXSIZE, O_HEADERS, O_VERBOSE, O_TIMEOUT, O_4, O_6, O_INFO,
-	O_CONF, O_PASSFILE, O_PASSEVAL, O_PASSWORD, O_AUTH, O_PLAINTEXT,
-	O_PORT, O_MAXTIME, O_TLS, O_STARTTLS, O_CAFILE, O_CAPATH, O_TLSNAME, O_FPR, O_INSECURE,
-};
-
-/* config keys (named like the long options), by id */
-static const char *const keys[] = {
-	"server", "user", "stat", "list", "maildir", "mbox", "mda", "keep", "new",
-	"state", "max-size", "headers", "verbose", "timeout", "ipv4", "ipv6",
-	"serverinfo", "config", "passfile", "passwordeval", "password", "auth",
-	"auth-plaintext", "port", "max-time", "tls", "starttls", "cafile", "capath", "tls-name",
-	"fingerprint", "insecure",
-};
-
-/* one key per option id */
-typedef char keys_match_ids[sizeof keys / sizeof *keys == O_INSECURE + 1 ? 1 : -1];
-
-static const struct opt opts[] = {
-	{ "S", O_SERVER, 1 }, { "server", O_SERVER, 1 }, { "u", O_USER, 1 },
-	{ "user", O_USER, 1 }, { "s", O_STAT, 0 }, { "l", O_LIST, 0 },
-	{ "m", O_MAILDIR, 1 }, { "maildir", O_MAILDIR, 1 }, { "o", O_MBOX, 1 },
-	{ "mbox", O_MBOX, 1 }, { "x", O_MDA, 1 }, { "mda", O_MDA, 1 },
-	{ "k", O_KEEP, 0 }, { "keep", O_KEEP, 0 }, { "n", O_NEW, 0 },
-	{ "new", O_NEW, 0 }, { "state", O_STATE, 1 }, { "max-size", O_MAXSIZE, 1 },
-	{ "t", O_HEADERS, 0 }, { "headers", O_HEADERS, 0 }, { "v", O_VERBOSE, 0 },
-	{ "timeout", O_TIMEOUT, 1 }, { "4", O_4, 0 }, { "6", O_6, 0 },
-	{ "serverinfo", O_INFO, 0 }, { "C", O_CONF, 1 }, { "passfile", O_PASSFILE, 1 },
-	{ "passwordeval", O_PASSEVAL, 1 }, { "auth", O_AUTH, 1 },
-	{ "auth-plaintext", O_PLAINTEXT, 0 }, { "tls", O_TLS, 0 },
-	{ "starttls", O_STARTTLS, 0 }, { "cafile", O_CAFILE, 1 },
-	{ "capath", O_CAPATH, 1 }, { "tls-name", O_TLSNAME, 1 },
-	{ "fingerprint", O_FPR, 1 }, { "insecure", O_INSECURE, 0 },
-	{ "port", O_PORT, 1 }, { "max-time", O_MAXTIME, 1 }, { NULL, 0, 0 },
-};
 
 struct setup {
 	struct pop3cfg c;
@@ -132,174 +62,106 @@ struct setup {
 	char secret[SECRET_MAX];
 };
 
-static int set_auth(struct pop3cfg *c, const char *v, struct wb_err *e)
+/* what an OT_CALL entry is (optab.h) */
+enum { P_PORT, P_FP };
+
+/* pop3get's options, one X line each (core/optab.h):
+ * X(names, kind, destination, min, max, feature, --help lines) */
+#define AT(m) OPT_AT(struct setup, m)
+#define TLS_AT(m) AT(c.tls.m)
+#define POP3GET_OPTS(X) \
+X("S server =host", OT_STR, AT(c.server), 0, 0, ANY, \
+  "  -S HOST[:PORT]      server (port 110, 995 with --tls; --port P wins)\n") \
+X("port", OT_CALL, OPT_ID(P_PORT), 0, 0, ANY, "") \
+X("u user", OT_STR, AT(c.user), 0, 0, ANY, \
+  "  -u, --user USER     log in as USER\n") \
+X("s --stat", OT_SET, AT(c.mode), MODE_STAT, 0, ANY, \
+  "  -s, --stat          print COUNT SIZE (STAT)\n") \
+X("l --list", OT_SET, AT(c.mode), MODE_LIST, 0, ANY, \
+  "  -l, --list          list NUM SIZE UIDL, one line per message\n") \
+X("m maildir", OT_STR, AT(maildir), 0, 0, POP3GET_MAILDIR, \
+  "  -m, --maildir DIR   deliver into Maildir DIR\n") \
+X("o mbox", OT_STR, AT(mbox), 0, 0, POP3GET_MBOX, \
+  "  -o, --mbox FILE     append to mbox FILE (mboxrd, locked)\n") \
+X("x mda", OT_STR | OPT_COMMAND, AT(mda), 0, 0, POP3GET_MDA, \
+  "  -x, --mda CMD       pipe each message to /bin/sh -c CMD (exit 0: delivered)\n") \
+X("k keep", OT_FLAG, AT(c.keep), 0, 0, ANY, \
+  "  -k, --keep          keep messages on the server\n") \
+X("n new", OT_FLAG, AT(c.only_new), 0, 0, POP3GET_UIDL, \
+  "  -n, --new           only new messages (UIDL state file --state FILE" \
+  OPT_IF(POP3GET_MAILDIR, ",\n                      with -m by default DIR/.pop3get-uidl") ")\n") \
+X("state", OT_STR, AT(c.statefile), 0, 0, POP3GET_UIDL, "") \
+X("t headers", OT_FLAG, AT(c.headers), 0, 0, ANY, \
+  "  -t, --headers       headers only (TOP n 0; with -l or standard output; keeps)\n") \
+X("max-size", OT_NUM, AT(c.max_size), 1, INT_MAX, ANY, \
+  "  --max-size N        leave messages over N bytes on the server\n") \
+X("auth:auto|apop|plain|user", OT_ENUM, AT(c.auth), AUTH_AUTO, 0, ANY, \
+  "  --auth M            apop, plain or user (default: APOP if offered, else\n" \
+  "                      SASL PLAIN if offered, else USER/PASS)\n") \
+X("auth-plaintext", OT_FLAG, AT(c.auth_plaintext), 0, 0, ANY, \
+  "  --auth-plaintext    allow a clear-text password to a non-loopback server\n" \
+  "                      without TLS\n") \
+X("passfile", OT_STR | OPT_COMMAND, AT(passfile), 0, 0, ANY, \
+  "  --passfile F        password: first line of F; or --passwordeval CMD,\n" \
+  "                      $POP3_PASSWORD, ~/.netrc\n") \
+X("passwordeval", OT_STR | OPT_COMMAND, AT(passeval), 0, 0, ANY, "") \
+X("=password", OT_STR | OPT_SECRET, AT(password), 0, 0, ANY, "") \
+X("C --config", OT_STR | OPT_EARLY, AT(conf), 0, 0, ANY, \
+  "  -C, --config FILE   config file (default /etc/pop3get.conf), key value lines\n") \
+TLS_OPTS(X, TLS_AT, P_FP, "995") \
+X("--serverinfo", OT_SET, AT(c.mode), MODE_INFO, 0, ANY, \
+  "  --serverinfo        print the greeting, CAPA and APOP availability\n") \
+X("timeout", OT_MS, AT(c.timeout_ms), 1, 3600000, ANY, \
+  "  --timeout S         per-read timeout (default 30); a message gets S plus\n" \
+  "                      1 s per 8 KiB" OPT_IF(POP3GET_MDA, "; -x CMD gets S to read and exit") \
+  "\n") \
+X("max-time", OT_MS, AT(c.max_time_ms), 1, 7 * 86400000, ANY, \
+  "  --max-time S        end the whole run after S seconds (exit 75)\n") \
+X("4 =ipv4", OT_SET, AT(c.family), AF_INET, 0, ANY, \
+  "  -4, -6              IPv4 or IPv6 only\n") \
+X("6 =ipv6", OT_SET, AT(c.family), AF_INET6, 0, ANY, "") \
+X("v =verbose", OT_FLAG, AT(c.verbose), 0, 0, ANY, \
+  "  -v                  show the dialog on stderr (passwords masked)\n") \
+X("", OT_LIST, AT(c.nums), offsetof(struct setup, c.nnums), 0, ANY, "")
+
+const char pop3get_help[] =
+"usage: pop3get [OPTIONS] -S HOST[:PORT] -u USER [MSGNUM...]\n"
+"Fetch mail by POP3 (to standard output in mboxrd form by default);\n"
+"a message is deleted only once stored durably.\n\n"
+POP3GET_OPTS(OPT_HELP)
+"Exit: 0 ok, 64 usage, 68 unknown host, 69 unavailable, 70 internal,\n"
+"71 system error, 74 local I/O, 75 temporary, 76 protocol, 77 authentication,\n"
+"78 config.\n";
+
+/* the OT_CALL entries; e gets the reason, the parser names the option */
+static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
 {
-	if (!strcmp(v, "apop"))
-		c->auth = AUTH_APOP;
-	else if (!strcmp(v, "plain"))
-		c->auth = AUTH_PLAIN;
-	else if (!strcmp(v, "user"))
-		c->auth = AUTH_USER;
-	else if (!strcmp(v, "auto"))
-		c->auth = AUTH_AUTO;
-	else {
-		err_set(e, EX_USAGE, "auth: want apop, plain, user or auto, not '%s'", v);
-		return -1;
-	}
-	return 0;
-}
+	struct setup *st = cfg;
 
-/* flags: their int in the config, by id */
-static int *flag_ptr(struct setup *st, int id)
-{
-	switch (id) {
-	case O_KEEP: return &st->c.keep;
-	case O_NEW: return &st->c.only_new;
-	case O_HEADERS: return &st->c.headers;
-	case O_VERBOSE: return &st->c.verbose;
-	case O_PLAINTEXT: return &st->c.auth_plaintext;
-	}
-	return NULL;
-}
-
-static int set_value(struct setup *st, int id, const char *v, struct wb_err *e)
-{
-	long n;
-
-	switch (id) {
-	case O_SERVER: st->c.server = v; break;
-	case O_USER: st->c.user = v; break;
-	case O_MAILDIR: st->maildir = v; break;
-	case O_MBOX: st->mbox = v; break;
-	case O_MDA: st->mda = v; break;
-	case O_STATE: st->c.statefile = v; break;
-	case O_PASSFILE: st->passfile = v; break;
-	case O_PASSEVAL: st->passeval = v; break;
-	case O_PASSWORD: st->password = v; break;
-	case O_CONF: st->conf = v; break;
-	case O_PORT: st->port = v; break;
-	case O_AUTH: return set_auth(&st->c, v, e);
-	case O_MAXSIZE:
-		if (parse_long(v, 1, LONG_MAX, &n))
-			goto bad;
-		st->c.max_size = (unsigned long long)n;
-		break;
-	case O_TIMEOUT:
-		if (parse_ms(v, 1, 3600000, &n))
-			goto bad;
-		st->c.timeout_ms = (int)n;
-		break;
-	case O_MAXTIME:
-		if (parse_ms(v, 1, 86400000L * 7, &n))
-			goto bad;
-		st->c.max_time_ms = n;
-		break;
-	default:
-		err_set(e, EX_USAGE, "%s: unknown key", keys[id]);
-		return -1;
-	}
-	return 0;
-bad:
-	err_set(e, EX_USAGE, "%s: bad value '%s'", keys[id], v);
-	return -1;
-}
-
-/* one setting, from the command line or the config file */
-static int set(struct setup *st, int id, const char *v, struct wb_err *e)
-{
-	int *f = flag_ptr(st, id), b;
-
-	if (id >= O_TLS)
-		return tls_opt(&st->c.tls, keys[id], v, e) < 0 ? -1 : 0;
-	if (f || id == O_STAT || id == O_LIST || id == O_INFO || id == O_4 || id == O_6) {
-		if (parse_flag(keys[id], v, &b, e))
-			return -1;
-		if (f)
-			*f = b;
-		else if (id == O_4 || id == O_6)
-			st->c.family = b ? (id == O_4 ? AF_INET : AF_INET6) : AF_UNSPEC;
-		else if (b)
-			st->c.mode = id == O_STAT ? MODE_STAT : id == O_LIST ? MODE_LIST : MODE_INFO;
+	if (CFG_TLS && o->at == P_FP)
+		return tls_opt_fp(&st->c.tls, arg, e);
+	st->port = arg;
+	if (port_ok(arg))
 		return 0;
-	}
-	return set_value(st, id, v, e);
-}
-
-/* actions and -C itself belong on the command line, not in a config file */
-static int cmdline_only(int id)
-{
-	return id == O_STAT || id == O_LIST || id == O_INFO || id == O_CONF;
-}
-
-static int conf_line(void *ctx, const char *key, const char *val, struct wb_err *e)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof keys / sizeof *keys; i++)
-		if (!strcmp(key, keys[i]) && cmdline_only((int)i)) {
-			err_set(e, EX_CONFIG, "'%s' is a command-line option, not a config "
-			        "key", key);
-			return -1;
-		}
-	for (i = 0; i < sizeof keys / sizeof *keys; i++)
-		if (!strcmp(key, keys[i]) || (!strcmp(key, "tls_name") && i == O_TLSNAME) ||
-		    (!strcmp(key, "host") && i == O_SERVER))
-			return set(ctx, (int)i, val, e);
-	err_set(e, EX_CONFIG, "unknown key '%s'", key);
+	err_set(e, EX_USAGE, PORT_WANT ", not '%.100s'", arg);
 	return -1;
 }
 
-/* the -C FILE argument, looked for before the real parse */
-static const char *conf_path(int argc, char **argv, int *given)
-{
-	struct optstate o;
-	int id;
+static const struct optdef pop3get_opt[] = { POP3GET_OPTS(OPT_ENTRY) };
+extern const struct optab pop3get_optab;        /* the unit tests check it */
+const struct optab pop3get_optab = { pop3get_opt, OPT_COUNT(pop3get_opt), call };
 
-	*given = 0;
-	opt_init(&o, argc, argv);
-	while ((id = opt_next(&o, opts)) != OPT_END && id != OPT_ERR)
-		if (id == O_CONF) {
-			*given = 1;
-			return o.arg;
-		}
-	return "/etc/pop3get.conf";
-}
-
+/* -C FILE (first pass), the config file, then the whole command line over
+ * it: 0, OPT_HELP_ASKED, or -1 with e filled */
 static int parse(struct setup *st, int argc, char **argv, struct wb_err *e)
 {
-	struct optstate o;
-	int id, given;
-	const char *conf = conf_path(argc, argv, &given);
+	struct optconf oc = { &pop3get_optab, st };
 
-	if (conf_read(conf, given, conf_line, st, e))
+	opt_argv(&pop3get_optab, st, argc, argv, OPT_EARLY, e);
+	if (conf_read(st->conf ? st->conf : "/etc/pop3get.conf", st->conf != NULL,
+	              opt_conf, &oc, e))
 		return -1;
-	opt_init(&o, argc, argv);
-	st->c.nums = argv + argc;
-	while ((id = opt_next(&o, opts)) != OPT_END) {
-		if (id == OPT_ERR) {
-			err_set(e, EX_USAGE, "%s", o.err);
-			return -1;
-		}
-		if (id == OPT_ARG) {
-			long n;
-
-			if (parse_long(o.arg, 1, (long)POP3_NUM_MAX, &n)) {
-				err_set(e, EX_USAGE, "not a message number: '%s'", o.arg);
-				return -1;
-			}
-			if (st->c.nnums == 0)
-				st->c.nums = argv + o.ind - 1;
-			else if (st->c.nums + st->c.nnums != argv + o.ind - 1) {
-				err_set(e, EX_USAGE, "message numbers go after the options");
-				return -1;
-			}
-			st->c.nnums++;
-			continue;
-		}
-		if (set(st, id, o.arg ? o.arg : "", e))
-			return -1;
-	}
-	return 0;
+	return opt_argv(&pop3get_optab, st, argc, argv, 0, e);
 }
 
 /* printable, no blanks: safe inside a POP3 command */
@@ -311,21 +173,19 @@ static int clean_word(const char *s)
 	return 1;
 }
 
-/* each MSGNUM once: a repeat would be delivered twice and its second DELE
- * refused after the first was accepted */
-static int unique_nums(const struct pop3cfg *c, struct wb_err *e)
+/* each MSGNUM a number, and once: a repeat would be delivered twice and
+ * its second DELE refused after the first was accepted */
+static int check_nums(const struct pop3cfg *c, struct wb_err *e)
 {
 	long a, b;
 	int i, j;
 
-	for (i = 1; i < c->nnums; i++) {
+	for (i = 0; i < c->nnums; i++) {
 		if (parse_long(c->nums[i], 1, (long)POP3_NUM_MAX, &a))
-			continue;       /* not reached: parse() checked them */
+			return err_set(e, EX_USAGE, "not a message number: '%s'", c->nums[i]), -1;
 		for (j = 0; j < i; j++)
-			if (parse_long(c->nums[j], 1, (long)POP3_NUM_MAX, &b) == 0 && a == b) {
-				err_set(e, EX_USAGE, "message %ld given twice", a);
-				return -1;
-			}
+			if (parse_long(c->nums[j], 1, (long)POP3_NUM_MAX, &b) == 0 && a == b)
+				return err_set(e, EX_USAGE, "message %ld given twice", a), -1;
 	}
 	return 0;
 }
@@ -335,23 +195,20 @@ static int check(struct setup *st, struct wb_err *e)
 	struct pop3cfg *c = &st->c;
 	int targets = !!st->maildir + !!st->mbox + !!st->mda;
 
+	if (check_nums(c, e))
+		return -1;
 	if (!c->server)
 		return err_set(e, EX_USAGE, "no server (-S HOST[:PORT])"), -1;
 	if (c->mode != MODE_INFO && (!c->user || !*c->user || !clean_word(c->user)))
 		return err_set(e, EX_USAGE, "no user (-u USER) or one with blanks"), -1;
 	if (targets > 1)
 		return err_set(e, EX_USAGE, "-m, -o and -x exclude each other"), -1;
-	if ((st->maildir && !CFG_POP3GET_MAILDIR) || (st->mbox && !CFG_POP3GET_MBOX) ||
-	    (st->mda && !CFG_POP3GET_MDA) || (c->only_new && !CFG_POP3GET_UIDL))
-		return err_set(e, EX_USAGE, "that option is not compiled in"), -1;
 	if (c->headers && targets)
 		return err_set(e, EX_USAGE, "-t goes with -l or standard output"), -1;
 	if (c->only_new && !c->statefile && !st->maildir)
 		return err_set(e, EX_USAGE, "-n needs --state FILE (or -m DIR)"), -1;
 	if (c->mode != MODE_FETCH && c->mode != MODE_LIST && c->nnums)
 		return err_set(e, EX_USAGE, "message numbers go with fetching or -l"), -1;
-	if (unique_nums(c, e))
-		return -1;
 	if (c->only_new && !c->statefile) {
 		int n = snprintf(st->statebuf, sizeof st->statebuf, "%s/.pop3get-uidl",
 		                 st->maildir);
@@ -388,20 +245,15 @@ static int get_secret(struct setup *st, const char *host, struct wb_err *e)
 	return r == 1 ? 0 : -1;
 }
 
-/* -S HOST[:PORT]; --port overrides the port there (as in smtpsend) */
+/* -S HOST[:PORT] (hostport_parse checks its port); --port (checked when
+ * parsed) overrides the port there, as in smtpsend */
 static int server_of(struct setup *st, struct hostport *hp, struct wb_err *e)
 {
-	long n = 0;
-
-	if (st->port && parse_long(st->port, 1, 65535, &n)) {
-		err_set(e, EX_USAGE, "--port: not a port number (1-65535): '%s'", st->port);
-		return -1;
-	}
 	if (hostport_parse(st->c.server, st->c.tls.mode == TLS_IMPLICIT ? "995" : "110",
 	                   hp, e))
 		return -1;
 	if (st->port)
-		snprintf(hp->port, sizeof hp->port, "%ld", n);
+		strlcopy(hp->port, st->port, sizeof hp->port);
 	return 0;
 }
 
@@ -494,7 +346,11 @@ int pop3get_main(int argc, char **argv)
 	memset(&st, 0, sizeof st);
 	st.c.timeout_ms = CONN_TIMEOUT_DEFAULT_MS;
 	st.c.family = AF_UNSPEC;
-	if (parse(&st, argc, argv, &e) || check(&st, &e)) {
+	if ((r = parse(&st, argc, argv, &e)) == OPT_HELP_ASKED) {
+		fputs(pop3get_help, stdout);
+		return 0;
+	}
+	if (r || check(&st, &e)) {
 		if (e.code == EX_USAGE)
 			return usage_error("%s", e.msg);
 		return err_report(&e, NULL, NULL);

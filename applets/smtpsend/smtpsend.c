@@ -52,83 +52,89 @@
 #include "conn.h"
 #include "net.h"
 #include "opt.h"
+#include "optab.h"
 #include "text.h"
 #include "tls.h"
 #include "util.h"
 #include "smtp.h"
 #include "smtpsend.h"
 
+/* what an OT_CALL entry is (optab.h) */
+enum { P_AUTH, P_AP, P_PORT, P_HELO, P_DOMAIN, P_COMPAT, P_FP };
+
+/* smtpsend's options, one X line each (core/optab.h):
+ * X(names, kind, destination, min, max, feature, --help lines) */
+#define AT(m) OPT_AT(struct sendcfg, m)
+#define TLS_AT(m) AT(tls.m)
+#define SMTPSEND_OPTS(X) \
+X("S host", OT_STR, AT(host), 0, 0, ANY, \
+  "  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N)\n") \
+X("port", OT_CALL, OPT_ID(P_PORT), 0, 0, ANY, "") \
+X("H", OT_STR, AT(via), 0, 0, ANY, \
+  "  -H 'PROG ARGS'   speak SMTP through PROG's stdin/stdout (BusyBox; PROG must do any TLS: nothing is verified by us)\n") \
+X("t", OT_FLAG, AT(t), 0, 0, SMTPSEND_HEADERS, \
+  "  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n") \
+X("f r", OT_STR, AT(env_from), 0, 0, ANY, \
+  "  -f ADDR, -r ADDR    envelope sender (--from ADDR, config 'from'); a name\n" \
+  "                      without @ gets --domain, else the host name\n") \
+X("from", OT_STR, AT(from), 0, 0, ANY, "") \
+X("F", OT_STR, AT(fullname), 0, 0, ANY, \
+  "  -F NAME             full name for an added From: header\n") \
+X("rewrite-from", OT_FLAG, AT(rewrite_from), 0, 0, SMTPSEND_HEADERS, \
+  "  --rewrite-from      replace the header From: with the sender\n") \
+X("-au user", OT_STR, AT(auth.user), 0, 0, SMTPSEND_AUTH, \
+  "  -au USER, --user    authenticate as USER; password from --passfile FILE,\n" \
+  "                      --passwordeval CMD, $SMTP_PASSWORD, ~/.netrc, -ap PASS\n") \
+X("passfile", OT_STR | OPT_COMMAND, AT(passfile), 0, 0, SMTPSEND_AUTH, "") \
+X("passwordeval", OT_STR | OPT_COMMAND, AT(passwordeval), 0, 0, SMTPSEND_AUTH, "") \
+X("=password", OT_STR | OPT_SECRET, AT(password), 0, 0, SMTPSEND_AUTH, "") \
+X("-ap", OT_CALL, OPT_ID(P_AP), 0, 0, SMTPSEND_AUTH, "") \
+X("-am auth", OT_CALL, OPT_ID(P_AUTH), 0, 0, SMTPSEND_AUTH, \
+  "  -am M, --auth M     mechanism: cram-md5 plain login oauth2 xoauth2 oauthbearer\n") \
+X("auth-plaintext", OT_FLAG, AT(auth.plaintext_ok), 0, 0, SMTPSEND_AUTH, \
+  "  --auth-plaintext    allow AUTH without TLS to a non-loopback server\n") \
+TLS_OPTS(X, TLS_AT, P_FP, "465") \
+X("helo", OT_CALL, OPT_ID(P_HELO), 0, 0, ANY, \
+  "  --helo NAME         EHLO name (default: host name or address literal)\n") \
+X("aliases", OT_STR, AT(aliases), 0, 0, SMTPSEND_CONFIG, \
+  "  --aliases FILE      map local names (root) to addresses\n") \
+X("domain", OT_CALL, OPT_ID(P_DOMAIN), 0, 0, ANY, \
+  "  --domain D          domain of the other local names and of the sender\n") \
+X("force-8bit", OT_FLAG, AT(force8), 0, 0, ANY, \
+  "  --force-8bit        send 8-bit data to a server without 8BITMIME\n") \
+X("C --config", OT_STR | OPT_EARLY, AT(conf), 0, 0, SMTPSEND_CONFIG, \
+  "  -C, --config FILE   config file (default /etc/smtpsend.conf)\n") \
+X("timeout w", OT_MS, AT(timeout_ms), 1, 3600000, ANY, \
+  "  --timeout S, -w S   timeout per step (default 30)\n") \
+X("4", OT_SET, AT(family), AF_INET, 0, ANY, "  -4, -6              IPv4 or IPv6 only\n") \
+X("6", OT_SET, AT(family), AF_INET6, 0, ANY, "") \
+X("v", OT_FLAG, AT(verbose), 0, 0, ANY, \
+  "  -v                  dialog on stderr (secrets masked)\n") \
+X("serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, \
+  "  --serverinfo        show greeting and capabilities, send nothing\n") \
+X("i", OT_CALL0, OPT_ID(P_COMPAT), 0, 0, ANY, \
+  "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n") \
+X("-o*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
+X("-B*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
+X("", OT_LIST, AT(args), offsetof(struct sendcfg, nargs), 0, ANY, "")
+
 const char smtpsend_help[] =
 "usage: smtpsend [OPTIONS] [RECIPIENT...] < message\n"
 "Send a message through an SMTP server (also called as sendmail).\n\n"
-"  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N)\n"
-"  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n"
-"  -f ADDR, -r ADDR    envelope sender (--from ADDR, config 'from'); a name\n"
-"                      without @ gets --domain, else the host name\n"
-"  -F NAME             full name for an added From: header\n"
-"  --rewrite-from      replace the header From: with the sender\n"
-"  -au USER, --user    authenticate as USER; password from --passfile FILE,\n"
-"                      --passwordeval CMD, $SMTP_PASSWORD, ~/.netrc, -ap PASS\n"
-"  -am M, --auth M     mechanism: cram-md5 plain login oauth2 xoauth2 oauthbearer\n"
-"  --auth-plaintext    allow AUTH without TLS to a non-loopback server\n"
-"  --tls, --starttls   TLS (port 465) or STARTTLS; --cafile F --capath D\n"
-"                      --tls-name N --fingerprint SHA256 --insecure\n"
-"  --helo NAME         EHLO name (default: host name or address literal)\n"
-"  --aliases FILE      map local names (root) to addresses; --domain D else\n"
-"  --force-8bit        send 8-bit data to a server without 8BITMIME\n"
-"  -C FILE             config file (default /etc/smtpsend.conf)\n"
-"  --timeout S, -w S   timeout per step; -4  -6  -v (dialog on stderr,\n"
-"                      secrets masked)\n"
-"  --serverinfo        show greeting and capabilities, send nothing\n"
-"  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n"
+SMTPSEND_OPTS(OPT_HELP)
 "Exit: 0 sent; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
 "76 protocol error; 77 auth; 78 config.\n";
 
-enum {
-	O_T, O_F, O_FNAME, O_I, O_OSTAR, O_BSTAR, O_S, O_AU, O_AP, O_AM,
-	O_V, O_4, O_6, O_C, O_HELP, O_W, O_R, O_H, O_LONG
-};
-
-/* long options: the same names as the config keys */
-static const struct opt opts[] = {
-	{ "t", O_T, 0 }, { "f", O_F, 1 }, { "F", O_FNAME, 1 }, { "i", O_I, 0 },
-	{ "-o*", O_OSTAR, 0 }, { "-B*", O_BSTAR, 0 }, { "S", O_S, 1 },
-	{ "-au", O_AU, 1 }, { "-ap", O_AP, 1 }, { "-am", O_AM, 1 },
-	{ "v", O_V, 0 }, { "4", O_4, 0 }, { "6", O_6, 0 }, { "C", O_C, 1 },
-	{ "help", O_HELP, 0 }, { "w", O_W, 1 }, { "r", O_R, 1 }, { "H", O_H, 1 },
-	{ "host", O_LONG + 0, 1 }, { "port", O_LONG + 1, 1 }, { "from", O_LONG + 2, 1 },
-	{ "user", O_LONG + 3, 1 }, { "passfile", O_LONG + 4, 1 },
-	{ "passwordeval", O_LONG + 5, 1 }, { "helo", O_LONG + 6, 1 },
-	{ "timeout", O_LONG + 7, 1 }, { "aliases", O_LONG + 8, 1 },
-	{ "domain", O_LONG + 9, 1 }, { "auth", O_LONG + 10, 1 },
-	{ "rewrite-from", O_LONG + 11, 0 }, { "auth-plaintext", O_LONG + 12, 0 },
-	{ "force-8bit", O_LONG + 13, 0 }, { "serverinfo", O_LONG + 14, 0 },
-	{ "tls", O_LONG + 15, 0 }, { "starttls", O_LONG + 16, 0 }, { "insecure", O_LONG + 17, 0 },
-	{ "cafile", O_LONG + 18, 1 }, { "capath", O_LONG + 19, 1 }, { "tls-name", O_LONG + 20, 1 },
-	{ "fingerprint", O_LONG + 21, 1 },
-	{ NULL, 0, 0 }
-};
-
-static const char *long_name(int id)
-{
-	const struct opt *o;
-
-	for (o = opts; o->name && o->id != id; o++)
-		;
-	return o->name ? o->name : "?";
-}
-
-/* --auth/-am VALUE; e without the option's name (the caller adds it) */
+/* --auth/-am VALUE; e without the option's name (the parser adds it) */
 static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 {
 	c->auth.oauth = 0;
 	c->auth.force = 0;
 	if (!strcmp(v, "oauth2") || !strcmp(v, "xoauth2") || !strcmp(v, "oauthbearer")) {
 		if (!CFG_SMTPSEND_OAUTH) {
-			err_set(e, EX_USAGE, "%s: OAuth is not compiled in "
-			        "(CONFIG_SMTPSEND_OAUTH)", v);
+			err_set(e, EX_USAGE, "%s: not compiled in (CONFIG_SMTPSEND_OAUTH)", v);
 			return -1;
 		}
 		c->auth.oauth = 1;
@@ -146,27 +152,6 @@ static int set_auth(struct sendcfg *c, const char *v, struct wb_err *e)
 	return 0;
 }
 
-/* a port: digits, 1-65535 (no service names: nothing to resolve) */
-static int port_ok(const char *v)
-{
-	long n = 0;
-	size_t i;
-
-	for (i = 0; v[i] >= '0' && v[i] <= '9' && i < 6; i++)
-		n = n * 10 + (v[i] - '0');
-	return i > 0 && !v[i] && n >= 1 && n <= 65535;
-}
-
-/* "key: " before the reason, as every other key's message has it */
-static int key_error(const char *k, struct wb_err *e)
-{
-	char why[sizeof e->msg];
-
-	strlcopy(why, e->msg, sizeof why);
-	err_set(e, e->code, "%s: %s", k, why);
-	return -1;
-}
-
 /* one word of printable ASCII, at most HOST_MAX - 1 bytes (the EHLO name) */
 static int word_ok(const char *v)
 {
@@ -178,147 +163,76 @@ static int word_ok(const char *v)
 	return i > 0 && i < HOST_MAX;
 }
 
-/* one "key value" from the config file or a long option */
+/* -i, -o*, -B*: noted for -v ("-oi": the letter is the entry's) */
+static void compat(struct sendcfg *c, const struct optdef *o, const char *arg)
+{
+	if (arg && c->nignored < IGNORED_MAX) {
+		c->ignored_by[c->nignored] = o->names[1];
+		c->ignored[c->nignored++] = arg;
+	}
+}
+
+static int bad(struct wb_err *e, const char *want, const char *v)
+{
+	err_set(e, EX_USAGE, "%s, not '%.100s'", want, v);
+	return -1;
+}
+
+/* the OT_CALL entries; e gets the reason, the parser names the option */
+static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
+{
+	struct sendcfg *c = cfg;
+
+	switch (o->at) {
+	case P_AUTH:
+		return set_auth(c, arg, e);
+	case P_AP:
+		c->password = arg;
+		warnmsg("-ap shows the password in ps; prefer --passfile, SMTP_PASSWORD or ~/.netrc");
+		return 0;
+	case P_PORT:
+		c->port = arg;
+		return port_ok(arg) ? 0 : bad(e, PORT_WANT, arg);
+	case P_HELO:
+		c->helo = arg;
+		return word_ok(arg) ? 0 : bad(e, "want a host name or [address]", arg);
+	case P_DOMAIN:
+		c->domain = arg;
+		return domain_ok((const unsigned char *)arg) ? 0 : bad(e, "want a domain name", arg);
+	case P_FP:
+		return CFG_TLS ? tls_opt_fp(&c->tls, arg, e) : -1;
+	}
+	compat(c, o, arg);
+	return 0;
+}
+
+static const struct optdef smtpsend_opt[] = { SMTPSEND_OPTS(OPT_ENTRY) };
+extern const struct optab smtpsend_optab;       /* the unit tests check it */
+const struct optab smtpsend_optab = { smtpsend_opt, OPT_COUNT(smtpsend_opt), call };
+
+/* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 {
-	struct sendcfg *c = ctx;
-	long ms;
+	return opt_key(&smtpsend_optab, ctx, k, v, e);
+}
+
+/* -C FILE (first pass), the config file, then the whole command line over
+ * it: 0, -1 after --help, or an exit code */
+static int parse(struct sendcfg *c, int argc, char **argv)
+{
+	struct optconf oc = { &smtpsend_optab, c };
+	struct wb_err e = { 0, "" };
 	int r;
 
-	if ((r = tls_opt(&c->tls, k, v, e)) != 0)
-		return r < 0 ? -1 : 0;
-	if (!strcmp(k, "host")) c->host = v;
-	else if (!strcmp(k, "port")) {
-		if (!port_ok(v)) {
-			err_set(e, EX_USAGE, "port: want a number 1-65535, not '%.100s'", v);
-			return -1;
-		}
-		c->port = v;
-	}
-	else if (!strcmp(k, "from")) c->from = v;
-	else if (!strcmp(k, "user")) c->auth.user = v;
-	else if (!strcmp(k, "password")) c->password = v;
-	else if (!strcmp(k, "passfile")) c->passfile = v;
-	else if (!strcmp(k, "passwordeval")) c->passwordeval = v;
-	else if (!strcmp(k, "helo")) {
-		if (!word_ok(v)) {
-			err_set(e, EX_USAGE, "helo: want a host name or [address], not '%.100s'", v);
-			return -1;
-		}
-		c->helo = v;
-	}
-	else if (!strcmp(k, "aliases")) c->aliases = v;
-	else if (!strcmp(k, "domain")) {
-		if (!domain_ok((const unsigned char *)v)) {
-			err_set(e, EX_USAGE, "domain: want a domain name, not '%.100s'", v);
-			return -1;
-		}
-		c->domain = v;
-	}
-	else if (!strcmp(k, "auth") && CFG_SMTPSEND_AUTH)
-		return set_auth(c, v, e) ? key_error(k, e) : 0;
-	else if (!strcmp(k, "rewrite-from")) return parse_flag(k, v, &c->rewrite_from, e);
-	else if (!strcmp(k, "auth-plaintext")) return parse_flag(k, v, &c->auth.plaintext_ok, e);
-	else if (!strcmp(k, "force-8bit")) return parse_flag(k, v, &c->force8, e);
-	else if (!strcmp(k, "serverinfo")) return parse_flag(k, v, &c->serverinfo, e);
-	else if (!strcmp(k, "timeout")) {
-		if (parse_ms(v, 1, 3600000, &ms)) {
-			err_set(e, EX_USAGE, "timeout: want seconds (0.001-3600), not '%s'", v);
-			return -1;
-		}
-		c->timeout_ms = ms;
-	} else {
-		err_set(e, EX_CONFIG, "unknown key '%s'", k);
+	opt_argv(&smtpsend_optab, c, argc, argv, OPT_EARLY, &e);
+	if (CFG_SMTPSEND_CONFIG && conf_read(c->conf ? c->conf : "/etc/smtpsend.conf",
+	                                     c->conf != NULL, opt_conf, &oc, &e))
+		return err_report(&e, NULL, "config");
+	if ((r = opt_argv(&smtpsend_optab, c, argc, argv, 0, &e)) == OPT_HELP_ASKED) {
+		fputs(smtpsend_help, stdout);
 		return -1;
 	}
-	return 0;
-}
-
-static int short_opt(struct sendcfg *c, int id, struct optstate *st)
-{
-	struct wb_err e = { 0, "" };
-
-	switch (id) {
-	case O_T: c->t = 1; break;
-	case O_F: case O_R: c->env_from = st->arg; break;
-	case O_W:               /* BusyBox sendmail: the timeout */
-		if (sendcfg_key(c, "timeout", st->arg, &e))
-			return usage_error("-w: %s", e.msg + sizeof "timeout: " - 1);
-		break;
-	case O_FNAME: c->fullname = st->arg; break;
-	case O_H: c->via = st->arg; break;
-	case O_I: break;
-	case O_OSTAR: case O_BSTAR:
-		if (c->nignored < IGNORED_MAX)
-			c->ignored[c->nignored++] = st->argv[st->ind - 1];
-		break;
-	case O_S: c->host = st->arg; break;
-	case O_AU: c->auth.user = st->arg; break;
-	case O_AP:
-		c->password = st->arg;
-		warnmsg("-ap shows the password in ps; prefer --passfile, SMTP_PASSWORD or ~/.netrc");
-		break;
-	case O_V: c->verbose = 1; break;
-	case O_4: c->family = AF_INET; break;
-	case O_6: c->family = AF_INET6; break;
-	case O_C: break;        /* read in the first pass */
-	}
-	return 0;
-}
-
-/* second pass over argv: options override the config file */
-static int parse_args(struct sendcfg *c, int argc, char **argv)
-{
-	struct optstate st;
-	struct wb_err e = { 0, "" };
-	int id;
-
-	opt_init(&st, argc, argv);
-	while ((id = opt_next(&st, opts)) != OPT_END) {
-		if (id == OPT_ERR)
-			return usage_error("%s", st.err);
-		if (id == O_HELP) {
-			fputs(smtpsend_help, stdout);
-			return -1;
-		}
-		if (id == OPT_ARG) {
-			if (c->nargs >= RCPT_MAX)
-				return usage_error("more than %d recipients", RCPT_MAX);
-			c->args[c->nargs++] = st.arg;
-		} else if (id == O_AM) {
-			if (!CFG_SMTPSEND_AUTH)
-				return usage_error("-am: AUTH is not compiled in");
-			if (set_auth(c, st.arg, &e))
-				return usage_error("-am: %s", e.msg);
-		} else if (id >= O_LONG) {
-			if (sendcfg_key(c, long_name(id), st.arg ? st.arg : "", &e))
-				return usage_error("--%s", e.msg);
-		} else if (short_opt(c, id, &st))
-			return EX_USAGE;
-	}
-	return 0;
-}
-
-/* first pass: only -C FILE; then the config file */
-static int read_config(struct sendcfg *c, int argc, char **argv)
-{
-	struct optstate st;
-	struct wb_err e = { 0, "" };
-	const char *path = NULL;
-	int id;
-
-	opt_init(&st, argc, argv);
-	while ((id = opt_next(&st, opts)) != OPT_END && id != OPT_ERR)
-		if (id == O_C)
-			path = st.arg;
-	if (!CFG_SMTPSEND_CONFIG) {
-		if (path)
-			return usage_error("-C: config files are not compiled in");
-		return 0;
-	}
-	if (conf_read(path ? path : "/etc/smtpsend.conf", path != NULL, sendcfg_key, c, &e))
-		return err_report(&e, NULL, "config");
-	return 0;
+	return r ? usage_error("%s", e.msg) : 0;
 }
 
 /* the secret into c->secret (wiped by smtpsend_main after the run) */
@@ -574,16 +488,10 @@ int smtpsend_main(int argc, char **argv)
 
 	memset(&c, 0, sizeof c);
 	signal(SIGPIPE, SIG_IGN);       /* a closed connection is an error, not death */
-	if ((rc = read_config(&c, argc, argv)) != 0)
-		return rc;
-	if ((rc = parse_args(&c, argc, argv)) != 0)
+	if ((rc = parse(&c, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
 	for (i = 0; CFG_VERBOSE && c.verbose && i < c.nignored; i++)
-		warnmsg("ignoring sendmail option %s", c.ignored[i]);
-	if (c.t && !CFG_SMTPSEND_HEADERS)
-		return usage_error("-t is not compiled in (CONFIG_SMTPSEND_HEADERS)");
-	if (c.auth.user && !CFG_SMTPSEND_AUTH)
-		return usage_error("AUTH is not compiled in (CONFIG_SMTPSEND_AUTH)");
+		warnmsg("ignoring sendmail option -%c%s", c.ignored_by[i], c.ignored[i]);
 	if (!c.serverinfo && (rc = msg_prepare(&c, &m)) != 0)
 		return rc;
 	rc = run(&c, &m);

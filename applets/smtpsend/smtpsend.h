@@ -22,8 +22,10 @@ struct sendcfg {
 	struct tls_opts tls;
 	char *args[RCPT_MAX];
 	int nargs;
-	const char *ignored[IGNORED_MAX];
+	const char *ignored[IGNORED_MAX];       /* -o*, -B*: the rest of the word */
+	char ignored_by[IGNORED_MAX];           /* 'o' or 'B' */
 	int nignored;
+	const char *conf;                       /* -C FILE */
 	/* from get_secret; wiped after the run */
 	char secret[CFG_SMTPSEND_AUTH ? SECRET_MAX : 1];
 };
@@ -58,7 +60,7 @@ int msg_envelope(const struct sendcfg *c, struct msg *m, struct smtp *s,
 /* add one recipient (aliases, --domain, checks, no duplicates) */
 int msg_rcpt(void *ctx, const char *addr, struct wb_err *e);
 
-/* one config key or long option into the struct sendcfg at ctx (conf_fn) */
+/* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *key, const char *val, struct wb_err *e);
 int smtpsend_main(int argc, char **argv);
 extern const char smtpsend_help[];

@@ -1,7 +1,8 @@
-/* fuzz_opt.c - opt_next over any argv (words separated by NUL bytes),
- * parse_long and parse_ms on any text; the option table (optab.h): the
- * same argv through opt_argv, its first pass, each word as a config line
- * ("key value") through opt_key, and sntpc's own table. */
+/* fuzz_opt.c - parse_long, parse_ms and port_ok on any text; the option
+ * table (optab.h) over any argv (words separated by NUL bytes): opt_argv,
+ * its first pass, each word as a config line ("key value") through
+ * opt_key; and the applets' own tables (sntpc, smtpsend, pop3get) on the
+ * same argv and lines. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,12 +11,6 @@
 #include "optab.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const struct opt tab[] = {
-	{ "q", 'q', 0 }, { "v", 'v', 0 }, { "f", 'f', 1 },
-	{ "timeout", 1000, 1 }, { "help", 1001, 0 },
-	{ "-au", 1002, 1 }, { "-o*", 1003, 0 }, { NULL, 0, 0 },
-};
 
 /* ---- a table with every kind ---- */
 #define CFG_FZON 1
@@ -68,7 +63,6 @@ static int fcall(void *cfg, const struct optdef *o, const char *arg, struct wb_e
 }
 
 static const struct optab ftab = { fopt, OPT_COUNT(fopt), fcall };
-extern const struct optab sntpc_optab;
 
 static void numbers(const char *s)
 {
@@ -82,25 +76,8 @@ static void numbers(const char *s)
 		abort();
 	if (parse_ms(s, 1, 3600000, &v) == 0 && (v < 1 || v > 3600000))
 		abort();
-}
-
-static void old_parser(int argc, char **argv)
-{
-	struct optstate st;
-	int id, steps = 0;
-
-	opt_init(&st, argc, argv);
-	while ((id = opt_next(&st, tab)) != OPT_END) {
-		if (id == OPT_ERR && (!st.err[0] || strlen(st.err) >= sizeof st.err))
-			abort();
-		if (id == OPT_ARG && !st.arg)
-			abort();
-		if (id == 'f' || id == 1000 || id == 1002 || id == 1003)
-			if (!st.arg)
-				abort();
-		if (st.ind > argc || ++steps > 4096)
-			abort();
-	}
+	if (port_ok(s) && (parse_long(s, 1, 65535, &v) || strlen(s) > 5))
+		abort();
 }
 
 static void check_err(const struct wb_err *e, int code2)
@@ -172,7 +149,7 @@ static void config_lines(int argc, char **argv)
 			continue;
 		memcpy(line, argv[i], strlen(argv[i]) + 1);
 		line[sp - argv[i]] = 0;
-		if (opt_key(&ftab, &c, line, line + (sp - argv[i]) + 1, &e))
+		if (opt_key(&ftab, &c, line, line + (sp - argv[i]) + 1, &e) < 0)
 			check_err(&e, EX_CONFIG);
 	}
 	if (c.no || c.nops)     /* lists and operands are not config keys */
@@ -181,21 +158,56 @@ static void config_lines(int argc, char **argv)
 	check_cfg(&c);
 }
 
-/* sntpc's table into a buffer larger than its struct args */
-static void sntpc_table(int argc, char **argv)
-{
-	static union { long l; void *p; char b[8192]; } cfg;
-	struct wb_err e = { 0, "" };
-	unsigned i;
+extern const struct optab sntpc_optab, smtpsend_optab, pop3get_optab;
 
-	for (i = 0; i < sntpc_optab.n; i++) {
-		const struct optdef *o = &sntpc_optab.opt[i];
+/* room for any applet's settings */
+static union { long long l; void *p; char b[1 << 16]; } cfg;
+
+/* an applet's table over argv, then each word with a blank as a config
+ * line: errors are usage (64) or config (78) errors in words, a config
+ * answer is 0, CONF_SECRET or CONF_COMMAND */
+static void applet_table(const struct optab *t, int argc, char **argv)
+{
+	struct wb_err e = { 0, "" };
+	char line[256];
+	unsigned i;
+	int r, k;
+
+	for (i = 0; i < t->n; i++) {
+		const struct optdef *o = &t->opt[i];
 		if ((size_t)o->at + o->size > sizeof cfg.b || (size_t)o->min > sizeof cfg.b)
 			abort();
 	}
 	memset(&cfg, 0, sizeof cfg);
-	if (opt_argv(&sntpc_optab, &cfg, argc, argv, 0, &e) == -1)
+	if (opt_argv(t, &cfg, argc, argv, OPT_EARLY, &e) != 0)
+		abort();
+	if (opt_argv(t, &cfg, argc, argv, 0, &e) == -1)
 		check_err(&e, EX_USAGE);
+	memset(&cfg, 0, sizeof cfg);
+	for (k = 1; k < argc; k++) {
+		char *sp = strchr(argv[k], ' ');
+
+		if (!sp || strlen(argv[k]) >= sizeof line)
+			continue;
+		memcpy(line, argv[k], strlen(argv[k]) + 1);
+		line[sp - argv[k]] = 0;
+		r = opt_key(t, &cfg, line, line + (sp - argv[k]) + 1, &e);
+		if (r < 0)
+			check_err(&e, EX_CONFIG);
+		else if (r > 2)
+			abort();
+	}
+}
+
+/* smtpsend's -ap warns on stderr: left out, so that the output stays quiet */
+static int has_ap(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "-ap", 3))
+			return 1;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -214,9 +226,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	for (i = 1; i < (size_t)argc; i++)
 		numbers(argv[i]);
-	old_parser(argc, argv);
 	new_parser(argc, argv);
 	config_lines(argc, argv);
-	sntpc_table(argc, argv);
+	applet_table(&sntpc_optab, argc, argv);
+	if (!has_ap(argc, argv))
+		applet_table(&smtpsend_optab, argc, argv);
+	applet_table(&pop3get_optab, argc, argv);
 	return 0;
 }

@@ -199,7 +199,7 @@ t_grep "... -v notes the ignored options" "ignoring sendmail option -odb" "$T_DI
 t_exit 0 "-fADDR (sender glued to -f)" $W smtpsend -v -fglued@wirebox.test $S alice@example.test < "$T_DIR/m2"
 t_grep "... used as the envelope sender" "C: MAIL FROM:<glued@wirebox.test>" "$T_DIR/err"
 t_exit 64 "101 recipients: usage error (RFC 5321 4.5.3.1.8 guarantees 100)" $W smtpsend $S $(i=0; while [ $i -le 100 ]; do printf 'r%d@example.test ' $i; i=$((i + 1)); done) < "$T_DIR/m2"
-t_grep "... saying so" "more than 100 recipients" "$T_DIR/err"
+t_grep "... saying so" "more than 100 arguments" "$T_DIR/err"
 t_exit 64 "unknown option: exit 64" $W smtpsend -Q $S alice@example.test < "$T_DIR/m2"
 t_exit 64 "--helo with a line break refused (no command injection)" $W smtpsend --helo "$(printf 'x.test\r\nRSET')" $S alice@example.test < "$T_DIR/m2"
 t_exit 64 "bad --timeout: exit 64" $W smtpsend --timeout x $S alice@example.test < "$T_DIR/m2"

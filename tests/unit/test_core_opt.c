@@ -1,136 +1,22 @@
-/* test_core_opt.c - option parsing: clusters, attached/separate arguments,
- * long options, BusyBox "-au" words, "-o*" prefixes, "--", errors,
- * interleaved operands; parse_long / parse_ms edges. The option table
- * (optab.h): the same cases through opt_argv, aliases, config keys, range
- * and feature-off messages, the first pass, help that follows the build,
- * and the self-check of every applet's table. */
+/* test_core_opt.c - parse_long / parse_ms / port_ok edges. The option
+ * table (optab.h): clusters, attached/separate arguments, long options,
+ * BusyBox "-au" words, "-o*" prefixes, "--", errors, interleaved operands
+ * through opt_argv; aliases, config keys (guarded ones, command-line-only
+ * ones, feature-off flags turned off), range and feature-off messages, the
+ * first pass, help that follows the build; every applet's table: the
+ * self-check, --help lists it, its secret and command keys are guarded,
+ * msmtp's spellings land where ours do. */
 #include <check.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sysexits.h>
+#include "account.h"
 #include "opt.h"
 #include "optab.h"
 
 
 Suite *core_opt_suite(void);
-
-enum { O_TIMEOUT = 1000, O_HELP, O_AU, O_AP, O_O, O_OX };
-static const struct opt tab[] = {
-	{ "q", 'q', 0 }, { "v", 'v', 0 }, { "4", '4', 0 },
-	{ "f", 'f', 1 }, { "t", 't', 1 },
-	{ "timeout", O_TIMEOUT, 1 }, { "help", O_HELP, 0 },
-	{ "-au", O_AU, 1 }, { "-ap", O_AP, 1 },
-	{ "-o*", O_O, 0 }, { "-ox*", O_OX, 0 },
-	{ NULL, 0, 0 },
-};
-
-static const char *name(int id)
-{
-	static const char *const n[] = { "timeout", "help", "au", "ap", "o", "ox" };
-	static char c[2];
-
-	if (id >= O_TIMEOUT)
-		return n[id - O_TIMEOUT];
-	c[0] = (char)id;
-	return c;
-}
-
-/* run opt_next over argv and render what it returns */
-static void render(const char *const *args, char *out, size_t max)
-{
-	char *argv[16];
-	struct optstate st;
-	size_t n = 0;
-	int argc, id;
-
-	for (argc = 0; args[argc]; argc++)
-		argv[argc] = (char *)args[argc];
-	argv[argc] = NULL;
-	out[0] = 0;
-	opt_init(&st, argc, argv);
-	do {
-		id = opt_next(&st, tab);
-		if (id == OPT_END)
-			n += (size_t)snprintf(out + n, max - n, "END");
-		else if (id == OPT_ERR)
-			n += (size_t)snprintf(out + n, max - n, "ERR(%s)", st.err);
-		else if (id == OPT_ARG)
-			n += (size_t)snprintf(out + n, max - n, "[%s] ", st.arg);
-		else if (st.arg)
-			n += (size_t)snprintf(out + n, max - n, "%s(%s) ", name(id), st.arg);
-		else
-			n += (size_t)snprintf(out + n, max - n, "%s ", name(id));
-		ck_assert(n < max);
-	} while (id != OPT_END && id != OPT_ERR);
-}
-
-#define A(...) { "prog", __VA_ARGS__, NULL }
-static const struct { const char *argv[8]; const char *want; } cases[] = {
-	{ A("-qv"), "q v END" },
-	{ A("-q", "-v"), "q v END" },
-	{ A("-fADDR"), "f(ADDR) END" },
-	{ A("-f", "ADDR"), "f(ADDR) END" },
-	{ A("-f", "-q"), "f(-q) END" },                 /* the next word, whatever it is */
-	{ A("-qfADDR", "rest"), "q f(ADDR) [rest] END" },
-	{ A("-qf", "ADDR"), "q f(ADDR) END" },
-	{ A("-4qt5", "-t", "6"), "4 q t(5) t(6) END" },
-	{ A("--timeout", "5"), "timeout(5) END" },
-	{ A("--timeout=5"), "timeout(5) END" },
-	{ A("--timeout="), "timeout() END" },
-	{ A("--timeout=a=b"), "timeout(a=b) END" },
-	{ A("--timeout"), "ERR(option --timeout needs an argument)" },
-	{ A("--bogus"), "ERR(unknown option --bogus)" },
-	{ A("--bogus=1"), "ERR(unknown option --bogus)" },
-	{ A("--time", "5"), "ERR(unknown option --time)" },       /* no abbreviations */
-	{ A("--timeoutx", "5"), "ERR(unknown option --timeoutx)" },
-	{ A("--help"), "help END" },
-	{ A("--help=1"), "ERR(option --help=1 takes no argument)" },
-	{ A("--q"), "ERR(unknown option --q)" },                   /* short names are not long */
-	{ A("--au", "x"), "ERR(unknown option --au)" },
-	{ A("-au", "USER"), "au(USER) END" },
-	{ A("-auUSER"), "au(USER) END" },
-	{ A("-au"), "ERR(option -au needs an argument)" },
-	{ A("-ap", "s3cr3t", "-au", "me"), "ap(s3cr3t) au(me) END" },
-	{ A("-a"), "ERR(unknown option -a)" },
-	{ A("-oi", "-oem"), "o(i) o(em) END" },
-	{ A("-oxyz"), "ox(yz) END" },                   /* longest prefix wins */
-	{ A("-o"), "o() END" },
-	{ A("--", "-q", "x"), "[-q] [x] END" },
-	{ A("-v", "--", "--"), "v [--] END" },
-	{ A("a", "-q", "b", "--timeout=1", "c"), "[a] q [b] timeout(1) [c] END" },
-	{ A("-"), "[-] END" },
-	{ A(""), "[] END" },
-	{ A("-z"), "ERR(unknown option -z)" },
-	{ A("-qz"), "q ERR(unknown option -z)" },
-	{ A("-f"), "ERR(option -f needs an argument)" },
-	{ A("-qf"), "q ERR(option -f needs an argument)" },
-	{ { "prog", NULL }, "END" },
-};
-
-START_TEST(table)
-{
-	char got[256];
-
-	render(cases[_i].argv, got, sizeof got);
-	ck_assert_msg(!strcmp(got, cases[_i].want), "case %d: got \"%s\" want \"%s\"",
-	              _i, got, cases[_i].want);
-}
-END_TEST
-
-/* after an error in a cluster the parser can go on with the next word */
-START_TEST(continue_after_error)
-{
-	char *argv[] = { "prog", "-zq", "-v", NULL };
-	struct optstate st;
-
-	opt_init(&st, 3, argv);
-	ck_assert_int_eq(opt_next(&st, tab), OPT_ERR);
-	ck_assert_int_eq(opt_next(&st, tab), 'v');
-	ck_assert_int_eq(opt_next(&st, tab), OPT_END);
-	ck_assert_int_eq(opt_next(&st, tab), OPT_END);
-}
-END_TEST
 
 static const struct { const char *s; long min, max, want; int ok; } longs[] = {
 	{ "0", 0, 10, 0, 1 },
@@ -200,6 +86,20 @@ static const struct { const char *s; long min, max, want; int ok; } mss[] = {
 	{ "9223372036854776", 0, LONG_MAX, 0, 0 },
 };
 
+START_TEST(port_edges)
+{
+	static const char *const good[] = { "1", "25", "65535", "00025" };
+	static const char *const bad[] = { "", "0", "65536", "99999", "000025", "+25",
+	                                   "-1", "25x", " 25", "smtp" };
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof *good; i++)
+		ck_assert_msg(port_ok(good[i]), "'%s' refused", good[i]);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++)
+		ck_assert_msg(!port_ok(bad[i]), "'%s' accepted", bad[i]);
+}
+END_TEST
+
 START_TEST(parse_ms_edges)
 {
 	long v = 12345;
@@ -225,7 +125,7 @@ struct tcfg {
 	int quiet, verbose, mode, fam, auth, daemon, count, info;
 	long timeout_ms;
 	long long big;
-	const char *file, *user, *host, *prog, *conf, *poll;
+	const char *file, *user, *host, *prog, *conf, *poll, *secret, *cmd;
 	const char *o[3];
 	int no;
 	const char *ops[4];
@@ -255,6 +155,8 @@ X("x", OT_STR, T(prog), 0, 0, TESTOFF, "  -x PROG\n") \
 X("C", OT_STR | OPT_EARLY, T(conf), 0, 0, ANY, "  -C FILE\n") \
 X("poll", OT_CALL, OPT_ID(T_POLL), 0, 0, ANY, "  --poll A,B\n") \
 X("--info", OT_CALL0, OPT_ID(T_INFO), 0, 0, ANY, "  --info\n") \
+X("=secret", OT_STR | OPT_SECRET, T(secret), 0, 0, ANY, "") \
+X("cmd", OT_STR | OPT_COMMAND, T(cmd), 0, 0, ANY, "  --cmd CMD\n") \
 X("", OT_LIST, T(ops), offsetof(struct tcfg, nops), 0, ANY, "")
 
 static const struct optdef topt[] = { TEST_OPTS(OPT_ENTRY) };
@@ -289,12 +191,13 @@ static void show(const struct tcfg *c, char *out, size_t max)
 {
 	size_t n = 0;
 
-	out[0] = 0;
+	out[0] = 0;             /* nothing set: "" */
+
 #define I(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%lld ", (long long)c->f)
 #define S(f) if (c->f && n < max) n += (size_t)snprintf(out + n, max - n, #f "=%s ", c->f)
 	I(quiet); I(verbose); I(mode); I(fam); I(auth); I(daemon); I(count); I(info);
 	I(timeout_ms); I(big);
-	S(file); S(user); S(host); S(prog); S(conf); S(poll);
+	S(file); S(user); S(host); S(prog); S(conf); S(poll); S(secret); S(cmd);
 #undef I
 #undef S
 	if (c->no && n < max)
@@ -326,8 +229,13 @@ static void run_argv(const char *const *args, int early, char *out, size_t max)
 		show(&c, out, max);
 }
 
+#define A(...) { "prog", __VA_ARGS__, NULL }
 static const struct { const char *argv[8]; const char *want; } tcases[] = {
 	{ A("-qv"), "quiet=1 verbose=1" },
+	{ A("-qfADDR", "rest"), "quiet=1 file=ADDR ops=[rest]" },
+	{ A("-qf"), "ERR(64:-f: needs an argument)" },
+	{ A("-f", "-q"), "file=-q" },                   /* the next word, whatever it is */
+	{ A("--timeout=a=b"), "ERR(64:--timeout: want seconds (0.001-3600), not 'a=b')" },
 	{ A("-q", "-v"), "quiet=1 verbose=1" },
 	{ A("-qc3"), "quiet=1 count=3" },
 	{ A("-qc", "3"), "quiet=1 count=3" },
@@ -440,8 +348,14 @@ static const struct { const char *kv[4]; const char *want; } keys[] = {
 	{ { "poll", "1,2" }, "poll=1,2" },
 	{ { "poll", "x" }, "ERR(64:poll: want A,B, not 'x')" },
 	{ { "daemon", "on" }, "ERR(78:daemon: not compiled in (CONFIG_TESTOFF))" },
-	{ { "server", "h" }, "ERR(78:unknown key 'server')" },
-	{ { "info", "" }, "ERR(78:unknown key 'info')" },
+	{ { "daemon", "" }, "ERR(78:daemon: not compiled in (CONFIG_TESTOFF))" },
+	{ { "daemon", "off", "daemon", "no" }, "" },        /* off is what the build does */
+	{ { "daemon", "maybe" }, "ERR(64:daemon: want on or off, not 'maybe')" },
+	{ { "x", "prog" }, "ERR(78:unknown key 'x')" },
+	{ { "server", "h" }, "ERR(78:'server' is a command-line option, not a config key)" },
+	{ { "info", "" }, "ERR(78:'info' is a command-line option, not a config key)" },
+	{ { "secret", "pw", "cmd", "c" }, "secret=pw cmd=c" },
+	{ { "password", "pw" }, "ERR(78:unknown key 'password')" },
 	{ { "q", "" }, "ERR(78:unknown key 'q')" },
 	{ { "au", "me" }, "ERR(78:unknown key 'au')" },
 	{ { "o", "i" }, "ERR(78:unknown key 'o')" },
@@ -458,9 +372,9 @@ START_TEST(optab_keys)
 	int i, r = 0;
 
 	memset(&c, 0, sizeof c);
-	for (i = 0; i < 4 && keys[_i].kv[i] && r == 0; i += 2)
+	for (i = 0; i < 4 && keys[_i].kv[i] && r >= 0; i += 2)
 		r = opt_conf(&oc, keys[_i].kv[i], keys[_i].kv[i + 1], &e);
-	if (r)
+	if (r < 0)
 		snprintf(got, sizeof got, "ERR(%d:%s)", e.code, e.msg);
 	else
 		show(&c, got, sizeof got);
@@ -475,7 +389,7 @@ START_TEST(optab_help_follows_build)
 	ck_assert_str_eq(thelp, "Usage: test\n  -q, --quiet\n  -v\n  -s\n  -a\n  -4\n"
 	                 "  --timeout S\n  -c N\n  --max-size N\n  -f ADDR\n  -au USER\n"
 	                 "  --server HOST\n  -o*\n  --auth M\n  -C FILE\n  --poll A,B\n"
-	                 "  --info\nExit: 0\n");
+	                 "  --info\n  --cmd CMD\nExit: 0\n");
 	ck_assert_ptr_null(strstr(thelp, "-d"));
 	ck_assert_ptr_null(strstr(thelp, "PROG"));
 	ck_assert_str_eq(OPT_IF(TESTON, "on") OPT_IF(TESTOFF, "off"), "on");
@@ -485,13 +399,33 @@ START_TEST(optab_help_follows_build)
 }
 END_TEST
 
-extern const struct optab sntpc_optab;
-extern const char sntpc_help[];
+extern const struct optab sntpc_optab, smtpsend_optab, pop3get_optab;
+extern const char sntpc_help[], smtpsend_help[], pop3get_help[];
 
-/* every option built in shows in --help (its first spelling starts a line
- * or follows ", "), every one compiled out does not */
-static void help_lists(const struct optab *t, const char *help)
+static const struct { const char *name; const struct optab *t; const char *help; } applets[] = {
+	{ "sntpc", &sntpc_optab, sntpc_help },
+	{ "smtpsend", &smtpsend_optab, smtpsend_help },
+	{ "pop3get", &pop3get_optab, pop3get_help },
+};
+
+/* help holds what (followed by a blank or a comma) */
+static int shows(const char *help, const char *what)
 {
+	size_t n = strlen(what);
+	const char *p;
+
+	for (p = help; (p = strstr(p, what)) != NULL; p += n)
+		if (p[n] == ' ' || p[n] == ',')
+			return 1;
+	return 0;
+}
+
+/* every option built in shows in --help (its first spelling, followed by
+ * a blank or a comma), every one compiled out does not; a config-only
+ * key ("=password") is not an option */
+START_TEST(optab_help_lists_options)
+{
+	const struct optab *t = applets[_i].t;
 	unsigned i;
 
 	for (i = 0; i < t->n; i++) {
@@ -499,19 +433,163 @@ static void help_lists(const struct optab *t, const char *help)
 		size_t n = strcspn(names, " :");
 		char want[40];
 
-		if (n == 0)
+		if (n == 0 || names[0] == '=')
 			continue;
-		snprintf(want, sizeof want, "%s%.*s ", n == 1 ? "-" :
+		snprintf(want, sizeof want, "%s%.*s", n == 1 ? "-" :
 		         names[0] == '-' ? "" : "--", (int)n, names);
-		ck_assert_msg((strstr(help, want) != NULL) == !opt_off(&t->opt[i]),
-		              "'%s' in --help: %d, compiled out: %d", want,
-		              strstr(help, want) != NULL, opt_off(&t->opt[i]) != NULL);
+		ck_assert_msg(shows(applets[_i].help, want) == !opt_off(&t->opt[i]),
+		              "%s: '%s' in --help: %d, compiled out: %d", applets[_i].name,
+		              want, shows(applets[_i].help, want), opt_off(&t->opt[i]) != NULL);
 	}
 }
+END_TEST
 
-START_TEST(optab_help_lists_options)
+/* room for any applet's settings */
+static union { long long l; void *p; char b[1 << 16]; } cfg1, cfg2;
+
+static void fits(const struct optab *t)
 {
-	help_lists(&sntpc_optab, sntpc_help);
+	unsigned i;
+
+	for (i = 0; i < t->n; i++)
+		ck_assert((size_t)t->opt[i].at + t->opt[i].size <= sizeof cfg1.b &&
+		          (size_t)t->opt[i].min <= sizeof cfg1.b);
+}
+
+/* argv words (NULL-terminated) into cfg from zero: opt_argv's result */
+static int argv_into(const struct optab *t, void *cfg, const char *const *w, struct wb_err *e)
+{
+	char *argv[8] = { "prog" };
+	int argc = 1;
+
+	while (*w && argc < 7)
+		argv[argc++] = (char *)*w++;
+	argv[argc] = NULL;
+	memset(cfg, 0, sizeof cfg1);
+	return opt_argv(t, cfg, argc, argv, 0, e);
+}
+
+#define FP64 "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+/* msmtp's and BusyBox's spellings are one more name: they land where ours
+ * do (or are refused alike when their feature is compiled out) */
+static const struct { int app; const char *a[3], *b[3]; } same[] = {
+	{ 1, { "--tls-trust-file", "/ca.pem" }, { "--cafile", "/ca.pem" } },
+	{ 2, { "--tls-trust-file", "/ca.pem" }, { "--cafile", "/ca.pem" } },
+	{ 1, { "--tls-fingerprint", FP64 }, { "--fingerprint", FP64 } },
+	{ 2, { "--tls-fingerprint", FP64 }, { "--fingerprint", FP64 } },
+	{ 1, { "-r", "a@b.c" }, { "-f", "a@b.c" } },
+	{ 1, { "-w", "5" }, { "--timeout", "5" } },
+	{ 1, { "-w5" }, { "--timeout=5" } },
+	{ 1, { "-au", "me" }, { "--user", "me" } },
+	{ 1, { "-am", "login" }, { "--auth", "login" } },
+	{ 2, { "--server", "h" }, { "-S", "h" } },
+	{ 2, { "--stat" }, { "-s" } },
+};
+
+START_TEST(applet_alias_spellings)
+{
+	const struct optab *t = applets[same[_i].app].t;
+	struct wb_err e1 = { 0, "" }, e2 = { 0, "" };
+	int r1, r2;
+
+	fits(t);
+	r1 = argv_into(t, &cfg1, same[_i].a, &e1);
+	r2 = argv_into(t, &cfg2, same[_i].b, &e2);
+	ck_assert_msg(r1 == r2, "%s: %d, %s: %d (%s)", same[_i].a[0], r1, same[_i].b[0], r2,
+	              e1.msg);
+	if (r1 == 0)
+		ck_assert_msg(!memcmp(cfg1.b, cfg2.b, sizeof cfg1.b), "%s differs from %s",
+		              same[_i].a[0], same[_i].b[0]);
+	else
+		ck_assert_msg(strstr(e1.msg, same[_i].a[0]) == e1.msg &&
+		              !strcmp(strchr(e1.msg, ':'), strchr(e2.msg, ':')),
+		              "'%s' / '%s'", e1.msg, e2.msg);
+}
+END_TEST
+
+/* config keys: a secret or a command is guarded (conf_read checks the file
+ * then, account.h), the aliases are the same key, the command-line-only
+ * options are refused as such (exit 78) */
+static const struct { int app; const char *key, *val; int want; const char *err; } ckeys[] = {
+	{ 1, "password", "pw", CONF_SECRET, NULL },
+	{ 1, "passwordeval", "echo pw", CONF_COMMAND, NULL },
+	{ 1, "passfile", "/pw", CONF_COMMAND, NULL },
+	{ 1, "user", "me", 0, NULL },
+	{ 1, "host", "h", 0, NULL },
+	{ 1, "timeout", "abc", -1, "timeout: want seconds (0.001-3600), not 'abc'" },
+	{ 1, "port", "0", -1, "port: want a number 1-65535, not '0'" },
+	{ 1, "au", "me", -1, "unknown key 'au'" },
+	{ 2, "password", "pw", CONF_SECRET, NULL },
+	{ 2, "passwordeval", "echo pw", CONF_COMMAND, NULL },
+	{ 2, "passfile", "/pw", CONF_COMMAND, NULL },
+	{ 2, "mda", "procmail", CONF_COMMAND, NULL },
+	{ 2, "host", "h", 0, NULL },
+	{ 2, "server", "h", 0, NULL },
+	{ 2, "ipv4", "on", 0, NULL },
+	{ 2, "verbose", "on", 0, NULL },
+	{ 2, "stat", "on", -1, "'stat' is a command-line option, not a config key" },
+	{ 2, "list", "", -1, "'list' is a command-line option, not a config key" },
+	{ 2, "serverinfo", "on", -1, "'serverinfo' is a command-line option, not a config key" },
+	{ 2, "config", "/f", -1, "'config' is a command-line option, not a config key" },
+	{ 2, "max-time", "x", -1, "max-time: want seconds (0.001-604800), not 'x'" },
+	{ 2, "auth", "foo", -1, "auth: want auto|apop|plain|user, not 'foo'" },
+	{ 2, "port", "abc", -1, "port: want a number 1-65535, not 'abc'" },
+};
+
+START_TEST(applet_config_keys)
+{
+	const struct optab *t = applets[ckeys[_i].app].t;
+	struct wb_err e = { 0, "" };
+	int r;
+
+	fits(t);
+	memset(&cfg1, 0, sizeof cfg1);
+	r = opt_key(t, &cfg1, ckeys[_i].key, ckeys[_i].val, &e);
+	ck_assert_msg(r == ckeys[_i].want, "%s: %d, want %d (%s)", ckeys[_i].key, r,
+	              ckeys[_i].want, r < 0 ? e.msg : "");
+	if (r < 0) {
+		ck_assert_str_eq(e.msg, ckeys[_i].err);
+		ck_assert_int_eq(e.code, ckeys[_i].err[0] == 'u' || ckeys[_i].err[0] == '\'' ?
+		                 EX_CONFIG : EX_USAGE);
+	}
+}
+END_TEST
+
+/* the TLS block of both mail applets: a build without TLS refuses each
+ * option naming it and CONFIG_TLS, and lets a config file turn it off */
+START_TEST(applet_tls_block)
+{
+	static const char *const opts[] = { "--tls", "--starttls", "--insecure", "--cafile",
+	                                    "--capath", "--tls-name", "--fingerprint" };
+	const struct optab *t = applets[1 + _i].t;
+	struct wb_err e = { 0, "" };
+	char want[80];
+	size_t i;
+
+	for (i = 0; i < sizeof opts / sizeof *opts; i++) {
+		const char *w[] = { opts[i], FP64, NULL };
+		int r = argv_into(t, &cfg1, w, &e);
+
+		if (CFG_TLS) {
+			ck_assert_msg(r == 0 || (i < 3 && r == -1), "%s: %s", opts[i], e.msg);
+			continue;
+		}
+		snprintf(want, sizeof want, "%s: not compiled in (CONFIG_TLS)", opts[i]);
+		ck_assert_int_eq(r, -1);
+		ck_assert_str_eq(e.msg, want);
+		ck_assert_int_eq(e.code, EX_USAGE);
+	}
+	ck_assert_int_eq(opt_key(t, &cfg1, "tls", "off", &e), 0);
+	ck_assert_int_eq(opt_key(t, &cfg1, "starttls", "no", &e), 0);
+	ck_assert_int_eq(opt_key(t, &cfg1, "insecure", "0", &e), 0);
+	ck_assert_int_eq(opt_key(t, &cfg1, "tls", "on", &e), CFG_TLS ? 0 : -1);
+	ck_assert_int_eq(opt_key(t, &cfg1, "tls_name", "mx", &e), CFG_TLS ? 0 : -1);
+	ck_assert_int_eq(opt_key(t, &cfg1, "fingerprint", "abc", &e), -1);
+	if (CFG_TLS)
+		ck_assert_str_eq(e.msg, "fingerprint: want a SHA-256 in hex (64 digits, "
+		                 "colons allowed), not 'abc'");
+	else
+		ck_assert_str_eq(e.msg, "fingerprint: not compiled in (CONFIG_TLS)");
 }
 END_TEST
 
@@ -539,19 +617,24 @@ START_TEST(optab_self_check)
 	static const struct optdef badname[] = {
 		{ "-", OT_FLAG, OPT_AT(struct tcfg, quiet), 0, 0 },
 	};
+	static const struct optdef both[] = {
+		{ "x", OT_STR | OPT_SECRET | OPT_COMMAND, OPT_AT(struct tcfg, file), 0, 0 },
+	};
 	static const struct optdef twoops[] = {
 		{ "", OT_STR, OPT_AT(struct tcfg, file), 0, 0 },
 		{ " ", OT_STR, OPT_AT(struct tcfg, user), 0, 0 },
 	};
 	const struct optab bad[] = {
 		{ dup, 2, NULL }, { dupkey, 2, NULL }, { dupdash, 2, NULL }, { size, 1, NULL },
-		{ noword, 1, NULL }, { badname, 1, NULL }, { twoops, 2, NULL },
+		{ noword, 1, NULL }, { badname, 1, NULL }, { twoops, 2, NULL }, { both, 1, NULL },
 	};
 	char why[160] = "";
 	unsigned i;
 
 	ck_assert_msg(opt_check(&ttab, why, sizeof why) == 0, "test table: %s", why);
-	ck_assert_msg(opt_check(&sntpc_optab, why, sizeof why) == 0, "sntpc: %s", why);
+	for (i = 0; i < sizeof applets / sizeof *applets; i++)
+		ck_assert_msg(opt_check(applets[i].t, why, sizeof why) == 0, "%s: %s",
+		              applets[i].name, why);
 	for (i = 0; i < sizeof bad / sizeof *bad; i++)
 		ck_assert_msg(opt_check(&bad[i], why, sizeof why) == -1, "bad table %u passes", i);
 }
@@ -563,8 +646,7 @@ Suite *core_opt_suite(void)
 	TCase *tc = tcase_create("opt");
 	TCase *tt = tcase_create("optab");
 
-	tcase_add_loop_test(tc, table, 0, sizeof cases / sizeof *cases);
-	tcase_add_test(tc, continue_after_error);
+	tcase_add_test(tc, port_edges);
 	tcase_add_loop_test(tc, parse_long_edges, 0, sizeof longs / sizeof *longs);
 	tcase_add_loop_test(tc, parse_ms_edges, 0, sizeof mss / sizeof *mss);
 	suite_add_tcase(s, tc);
@@ -573,7 +655,10 @@ Suite *core_opt_suite(void)
 	tcase_add_loop_test(tt, optab_keys, 0, sizeof keys / sizeof *keys);
 	tcase_add_test(tt, optab_help_follows_build);
 	tcase_add_test(tt, optab_self_check);
-	tcase_add_test(tt, optab_help_lists_options);
+	tcase_add_loop_test(tt, optab_help_lists_options, 0, sizeof applets / sizeof *applets);
+	tcase_add_loop_test(tt, applet_alias_spellings, 0, sizeof same / sizeof *same);
+	tcase_add_loop_test(tt, applet_config_keys, 0, sizeof ckeys / sizeof *ckeys);
+	tcase_add_loop_test(tt, applet_tls_block, 0, 2);
 	suite_add_tcase(s, tt);
 	return s;
 }

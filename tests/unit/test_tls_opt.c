@@ -1,5 +1,6 @@
-/* test_tls_opt.c - TLS option keys, --fingerprint parsing and the CA bundle
- * search (core/tls_opt.c; built with and without CONFIG_TLS). */
+/* test_tls_opt.c - the TLS option block (TLS_OPTS) and its keys,
+ * --fingerprint parsing and the CA bundle search (core/tls_opt.c; built
+ * with and without CONFIG_TLS). */
 #define _DEFAULT_SOURCE
 #include <check.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "sysopts.h"
+#include "optab.h"
 #include "tls.h"
 #include "unit/fake_xport.h"
 
@@ -56,85 +58,148 @@ START_TEST(fp_bad)
 }
 END_TEST
 
+/* the TLS block (TLS_OPTS) in a table of its own, as the applets use it */
+struct tcfg {
+	int other;
+	struct tls_opts tls;
+};
+enum { T_FP = 3 };
+#define TAT(m) OPT_AT(struct tcfg, tls.m)
+static const struct optdef topt[] = { TLS_OPTS(OPT_ENTRY, TAT, T_FP, "465") };
+
+static int tcall(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
+{
+	struct tcfg *c = cfg;
+
+	ck_assert_int_eq(o->at, T_FP);
+	return tls_opt_fp(&c->tls, arg, e);
+}
+
+static const struct optab ttab = { topt, OPT_COUNT(topt), tcall };
+
+static int key(struct tcfg *c, const char *k, const char *v, struct wb_err *e)
+{
+	return opt_key(&ttab, c, k, v, e);
+}
+
 START_TEST(opt_keys)
 {
-	struct tls_opts o;
+	struct tcfg c;
 	struct wb_err e = { 0, "" };
+	char why[120];
 
+	ck_assert_msg(opt_check(&ttab, why, sizeof why) == 0, "%s", why);
 	if (!CFG_TLS)
 		return;                 /* opt_keys_tls_off */
-	memset(&o, 0, sizeof o);
-	ck_assert_int_eq(tls_opt(&o, "fingerprint", "abc", &e), -1);
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(key(&c, "fingerprint", "abc", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
-	ck_assert_ptr_eq(o.fingerprint, NULL);
-	ck_assert_int_eq(tls_opt(&o, "fingerprint", FP_COLON, &e), 1);
-	ck_assert_str_eq(o.fingerprint, FP_COLON);
-	ck_assert_int_eq(tls_opt(&o, "tls_name", "mail.example", &e), 1);
-	ck_assert_str_eq(o.name, "mail.example");
-	ck_assert_int_eq(tls_opt(&o, "tls-name", "mx.example", &e), 1);
-	ck_assert_str_eq(o.name, "mx.example");
-	ck_assert_int_eq(tls_opt(&o, "insecure", "maybe", &e), -1);
-	ck_assert_int_eq(tls_opt(&o, "insecure", "yes", &e), 1);
-	ck_assert_int_eq(o.insecure, 1);
-	ck_assert_int_eq(tls_opt(&o, "cafile", "/x/ca.pem", &e), 1);
-	ck_assert_str_eq(o.cafile, "/x/ca.pem");
-	ck_assert_int_eq(tls_opt(&o, "capath", "/x", &e), 1);
-	ck_assert_str_eq(o.capath, "/x");
-	ck_assert_int_eq(tls_opt(&o, "server", "x", &e), 0);
-	ck_assert_int_eq(tls_opt(&o, "starttls", "on", &e), 1);
-	ck_assert_int_eq(o.mode, TLS_STARTTLS);
-	ck_assert_int_eq(tls_opt(&o, "tls", "", &e), 1);
-	ck_assert_int_eq(o.mode, TLS_IMPLICIT);
-	ck_assert_int_eq(tls_opt(&o, "starttls", "off", &e), 1);
-	ck_assert_int_eq(o.mode, TLS_IMPLICIT);   /* only clears its own */
-	ck_assert_int_eq(tls_opt(&o, "tls", "0", &e), 1);
-	ck_assert_int_eq(o.mode, TLS_OFF);
+	ck_assert_str_eq(e.msg, "fingerprint: want a SHA-256 in hex (64 digits, colons "
+	                 "allowed), not 'abc'");
+	ck_assert_ptr_eq(c.tls.fingerprint, NULL);
+	ck_assert_int_eq(key(&c, "fingerprint", FP_COLON, &e), 0);
+	ck_assert_str_eq(c.tls.fingerprint, FP_COLON);
+	ck_assert_int_eq(key(&c, "tls-fingerprint", FP_PLAIN, &e), 0);    /* msmtp's */
+	ck_assert_str_eq(c.tls.fingerprint, FP_PLAIN);
+	ck_assert_int_eq(key(&c, "tls_name", "mail.example", &e), 0);
+	ck_assert_str_eq(c.tls.name, "mail.example");
+	ck_assert_int_eq(key(&c, "tls-name", "mx.example", &e), 0);
+	ck_assert_str_eq(c.tls.name, "mx.example");
+	ck_assert_int_eq(key(&c, "insecure", "maybe", &e), -1);
+	ck_assert_int_eq(key(&c, "insecure", "yes", &e), 0);
+	ck_assert_int_eq(c.tls.insecure, 1);
+	ck_assert_int_eq(key(&c, "cafile", "/x/ca.pem", &e), 0);
+	ck_assert_str_eq(c.tls.cafile, "/x/ca.pem");
+	ck_assert_int_eq(key(&c, "tls-trust-file", "/y/ca.pem", &e), 0);  /* msmtp's */
+	ck_assert_str_eq(c.tls.cafile, "/y/ca.pem");
+	ck_assert_int_eq(key(&c, "capath", "/x", &e), 0);
+	ck_assert_str_eq(c.tls.capath, "/x");
+	ck_assert_int_eq(key(&c, "server", "x", &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_int_eq(key(&c, "starttls", "on", &e), 0);
+	ck_assert_int_eq(c.tls.mode, TLS_STARTTLS);
+	ck_assert_int_eq(key(&c, "tls", "", &e), 0);
+	ck_assert_int_eq(c.tls.mode, TLS_IMPLICIT);
+	ck_assert_int_eq(key(&c, "starttls", "off", &e), 0);
+	ck_assert_int_eq(c.tls.mode, TLS_IMPLICIT);   /* only clears its own */
+	ck_assert_int_eq(key(&c, "tls", "0", &e), 0);
+	ck_assert_int_eq(c.tls.mode, TLS_OFF);
+	ck_assert_int_eq(c.other, 0);
 }
 END_TEST
 
 /* a TLS-off build refuses every TLS option (a CA file or a pin it would
- * silently ignore is a user who believes the mail goes out verified), with
- * a usage error naming the option and CONFIG_TLS; "off" values are fine */
+ * silently ignore is a user who believes the mail goes out verified),
+ * naming the option and CONFIG_TLS: 64 on the command line, 78 in a config
+ * file; "off" values are fine */
 static const struct { const char *key, *val; } off_refused[] = {
 	{ "cafile", "/x/ca.pem" }, { "capath", "/x" }, { "tls-name", "mx.example" },
 	{ "tls_name", "mx.example" }, { "fingerprint", FP_COLON },
 	{ "fingerprint", "abc" }, { "insecure", "" }, { "insecure", "on" },
 	{ "tls", "" }, { "tls", "yes" }, { "starttls", "" }, { "starttls", "1" },
+	{ "tls-trust-file", "/x/ca.pem" }, { "tls-fingerprint", FP_PLAIN },
 };
 
 START_TEST(opt_keys_tls_off)
 {
-	struct tls_opts o, zero;
+	struct tcfg c, zero;
 	struct wb_err e = { 0, "" };
-	char want[64];
+	char want[64], opt[40], *argv[] = { "prog", opt, NULL };
 
 	if (CFG_TLS)
 		return;
-	memset(&o, 0, sizeof o);
+	memset(&c, 0, sizeof c);
 	memset(&zero, 0, sizeof zero);
-	e.code = 0;
-	ck_assert_int_eq(tls_opt(&o, off_refused[_i].key, off_refused[_i].val, &e), -1);
-	ck_assert_int_eq(e.code, EX_USAGE);
-	snprintf(want, sizeof want, "%s: TLS is not compiled in (CONFIG_TLS)", off_refused[_i].key);
+	ck_assert_int_eq(key(&c, off_refused[_i].key, off_refused[_i].val, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	snprintf(want, sizeof want, "%s: not compiled in (CONFIG_TLS)", off_refused[_i].key);
 	ck_assert_str_eq(e.msg, want);
-	ck_assert(!memcmp(&o, &zero, sizeof o));        /* nothing set */
+	ck_assert(!memcmp(&c, &zero, sizeof c));        /* nothing set */
+	snprintf(opt, sizeof opt, "--%s=%s", off_refused[_i].key, off_refused[_i].val);
+	if (!strchr(off_refused[_i].key, '_') && off_refused[_i].val[0] &&
+	    strcmp(off_refused[_i].key, "tls") && strcmp(off_refused[_i].key, "starttls") &&
+	    strcmp(off_refused[_i].key, "insecure")) {
+		ck_assert_int_eq(opt_argv(&ttab, &c, 2, argv, 0, &e), -1);
+		ck_assert_int_eq(e.code, EX_USAGE);
+		snprintf(want, sizeof want, "--%s: not compiled in (CONFIG_TLS)",
+		         off_refused[_i].key);
+		ck_assert_str_eq(e.msg, want);
+		ck_assert(!memcmp(&c, &zero, sizeof c));
+	}
 }
 END_TEST
 
 START_TEST(opt_keys_tls_off_allowed)
 {
-	struct tls_opts o;
+	struct tcfg c;
 	struct wb_err e = { 0, "" };
 
 	if (CFG_TLS)
 		return;
-	memset(&o, 0, sizeof o);
-	ck_assert_int_eq(tls_opt(&o, "tls", "off", &e), 1);
-	ck_assert_int_eq(tls_opt(&o, "starttls", "no", &e), 1);
-	ck_assert_int_eq(tls_opt(&o, "insecure", "0", &e), 1);
-	ck_assert_int_eq(o.mode, TLS_OFF);
-	ck_assert_int_eq(tls_opt(&o, "insecure", "maybe", &e), -1);   /* still checked */
-	ck_assert_int_eq(tls_opt(&o, "server", "x", &e), 0);
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(key(&c, "tls", "off", &e), 0);
+	ck_assert_int_eq(key(&c, "starttls", "no", &e), 0);
+	ck_assert_int_eq(key(&c, "insecure", "0", &e), 0);
+	ck_assert_int_eq(c.tls.mode, TLS_OFF);
+	ck_assert_int_eq(key(&c, "insecure", "maybe", &e), -1);   /* still checked */
+	ck_assert_int_eq(key(&c, "server", "x", &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+}
+END_TEST
+
+/* --help shows the block exactly when TLS is built in */
+START_TEST(opt_help)
+{
+	static const char help[] = TLS_OPTS(OPT_HELP, TAT, T_FP, "465");
+
+	if (CFG_TLS) {
+		ck_assert_ptr_nonnull(strstr(help, "--tls --starttls "));
+		ck_assert_ptr_nonnull(strstr(help, "(port 465)"));
+		ck_assert_ptr_nonnull(strstr(help, "--tls-trust-file "));
+		ck_assert_ptr_nonnull(strstr(help, "--insecure "));
+	} else {
+		ck_assert_str_eq(help, "");
+	}
 }
 END_TEST
 
@@ -188,6 +253,7 @@ Suite *tls_opt_suite(void)
 	tcase_add_test(t, opt_keys);
 	tcase_add_loop_test(t, opt_keys_tls_off, 0, sizeof off_refused / sizeof *off_refused);
 	tcase_add_test(t, opt_keys_tls_off_allowed);
+	tcase_add_test(t, opt_help);
 	tcase_add_test(t, ca_pick);
 	suite_add_tcase(s, t);
 	return s;
