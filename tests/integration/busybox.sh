@@ -67,7 +67,7 @@ t_exit 64 "-H '' (no command): usage error" $W smtpsend -H " " alice@example.tes
 
 t_exit 64 "-H with --starttls: usage error (the program does TLS)" \
 	$W smtpsend --starttls -H "$SOCAT" alice@example.test < "$T_DIR/m1"
-t_grep "... saying so (or that TLS is not built in)" "-H: the program does TLS|TLS is not compiled in" "$T_DIR/err"
+t_grep "... saying so (or that TLS is not built in)" "-H: the program does TLS|not compiled in \\(CONFIG_TLS\\)" "$T_DIR/err"
 t_exit 64 "-H with --tls: usage error" $W smtpsend --tls -H "$SOCAT" alice@example.test < "$T_DIR/m1"
 
 t_exit 75 "a program that exits at once: temporary failure 75" \
