@@ -149,6 +149,28 @@ static int high_fd(int fd)
 	return fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
 
+/* the secret names out of our environment (a copy: we are the child);
+ * in place, since unsetenv would pull in libc's realloc */
+extern char **environ;
+
+static void drop_secret_env(void)
+{
+	char **rd, **wr;
+	size_t i, n;
+
+	for (rd = wr = environ; rd && *rd; rd++) {
+		for (i = 0; run_secret_env[i]; i++) {
+			n = strlen(run_secret_env[i]);
+			if (!strncmp(*rd, run_secret_env[i], n) && (*rd)[n] == '=')
+				break;
+		}
+		if (!run_secret_env[i])
+			*wr++ = *rd;
+	}
+	if (wr)
+		*wr = NULL;
+}
+
 static void child_exec(const struct run *r, int in, int out, const char *cmd,
                        const char *const *args)
 {
@@ -167,8 +189,7 @@ static void child_exec(const struct run *r, int in, int out, const char *cmd,
 	if (move_fd(in, 0) || (out >= 0 && move_fd(out, 1)))
 		_exit(127);
 	close_from3();
-	for (i = 0; run_secret_env[i]; i++)
-		unsetenv(run_secret_env[i]);
+	drop_secret_env();
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&none);
