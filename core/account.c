@@ -223,7 +223,7 @@ static int first_line(char *buf, size_t n, size_t max, const char *what,
 
 	if (!nl && n >= max - 1) {
 		secure_zero(buf, n);
-		err_set(e, EX_CONFIG, "%s: secret longer than %d bytes", what, SECRET_MAX);
+		err_set(e, EX_CONFIG, "%s: secret longer than %d bytes", what, SECRET_MAX - 1);
 		return -1;
 	}
 	if (nl)
@@ -322,7 +322,7 @@ static int from_netrc(const struct secret_src *src, char *buf, size_t max,
 	else if ((found = netrc_parse(text, src->netrc_host, src->user, login,
 	                              sizeof login, buf, max)) < 0)
 		err_set(e, EX_CONFIG, "%s: a word longer than %d bytes (or than the "
-		        "room for it)", path, SECRET_MAX);
+		        "room for it)", path, SECRET_MAX - 1);
 	secure_zero(text, sizeof text);
 	return found;
 }
