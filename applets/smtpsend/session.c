@@ -608,19 +608,20 @@ static int st_body(struct smtp *c, struct wb_err *e)
  * that: a closed connection or a timeout here is no failure. But a server
  * that sent a 250 early, just before our dot reached it (no check before
  * the dot can see that one), answers the dot with its real reply, which
- * then stands where the reply to QUIT should be: a 5xx, or a 2xx that is
- * not 221, means the 250 we counted answered nothing we sent. */
+ * then stands where the reply to QUIT should be: any reply but 221 means
+ * the 250 we counted answered nothing we sent. A 4xx there is a retry
+ * (75): a duplicate at worst, never a lost message. */
 static int st_quit(struct smtp *c, struct wb_err *e)
 {
 	struct wb_err ignore;
 
 	snprintf(c->step, sizeof c->step, "QUIT");
 	if (command(c, "QUIT", (size_t)-1, 30, &ignore) || !c->delivered ||
-	    c->r.code == 221 || c->r.code / 100 == 4)
+	    c->r.code == 221)
 		return ST_DONE;
 	c->delivered = 0;
 	snprintf(c->step, sizeof c->step, "end of data");
-	if (c->r.code / 100 == 5)
+	if (c->r.code / 100 == 4 || c->r.code / 100 == 5)
 		return said(c, e, 0);
 	err_set(e, EX_PROTOCOL, "server answered QUIT with '%d %s': its 250 came "
 	        "before our final dot and answered nothing", c->r.code, c->r.text);

@@ -71,7 +71,8 @@ X("S host", OT_STR, AT(host), 0, 0, ANY, \
   "  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N)\n") \
 X("port", OT_CALL, OPT_ID(P_PORT), 0, 0, ANY, "") \
 X("H", OT_STR, AT(via), 0, 0, ANY, \
-  "  -H 'PROG ARGS'   speak SMTP through PROG's stdin/stdout (BusyBox; PROG must do any TLS: nothing is verified by us)\n") \
+  "  -H 'PROG ARGS'      speak SMTP through PROG's stdin/stdout (BusyBox);\n" \
+  "                      PROG does any TLS: we verify nothing\n") \
 X("t", OT_FLAG, AT(t), 0, 0, SMTPSEND_HEADERS, \
   "  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n") \
 X("f r", OT_STR, AT(env_from), 0, 0, ANY, \
@@ -105,12 +106,13 @@ X("force-8bit", OT_FLAG, AT(force8), 0, 0, ANY, \
 X("C --config", OT_STR | OPT_EARLY, AT(conf), 0, 0, SMTPSEND_CONFIG, \
   "  -C, --config FILE   config file (default /etc/smtpsend.conf)\n") \
 X("timeout w", OT_MS, AT(timeout_ms), 1, 3600000, ANY, \
-  "  --timeout S, -w S   timeout per step (default 30)\n") \
+  "  --timeout S, -w S   per step (default: 30 to connect, then RFC 5321's\n" \
+  "                      2-10 minutes for each reply)\n") \
 X("4", OT_SET, AT(family), AF_INET, 0, ANY, "  -4, -6              IPv4 or IPv6 only\n") \
 X("6", OT_SET, AT(family), AF_INET6, 0, ANY, "") \
 X("v", OT_FLAG, AT(verbose), 0, 0, ANY, \
   "  -v                  dialog on stderr (secrets masked)\n") \
-X("serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, \
+X("--serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, \
   "  --serverinfo        show greeting and capabilities, send nothing\n") \
 X("i", OT_CALL0, OPT_ID(P_COMPAT), 0, 0, ANY, \
   "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n") \

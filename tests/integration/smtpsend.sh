@@ -505,4 +505,9 @@ t_exit 78 "config with a passwordeval others may write: 78" $W smtpsend -C "$T_D
 printf 'secret\n' > "$T_DIR/pw640"; chmod 640 "$T_DIR/pw640"
 t_exit 78 "--passfile the group may read: 78" $W smtpsend --passfile "$T_DIR/pw640" $A bob@example.test < "$T_DIR/m2"
 t_exit 78 "missing --passfile: 78, not 66" $W smtpsend --passfile "$T_DIR/nopw" $A bob@example.test < "$T_DIR/m2"
+# serverinfo is a command-line action: as a config key it made every
+# sendmail -t print capabilities and exit 0 with the mail unsent
+printf 'host 127.0.0.1\nserverinfo on\n' > "$T_DIR/conf-si"
+t_exit 78 "serverinfo in a config file: 78, no mail silently dropped" $W smtpsend -C "$T_DIR/conf-si" alice@example.test < "$T_DIR/m2"
+t_grep "... names file and line" "conf-si:2: .*serverinfo" "$T_DIR/err"
 finish

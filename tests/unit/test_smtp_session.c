@@ -479,14 +479,18 @@ START_TEST(early_250_seen_after_dot_is_no_success)
 END_TEST
 
 /* a QUIT answered with 221, or not at all, after the 250 is success; a
- * 2xx other than 221 there is a protocol error */
+ * 4xx there (the dot's real reply after an early 250) is a retry, a 2xx
+ * other than 221 a protocol error */
 START_TEST(quit_reply_after_delivery)
 {
 	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n", 0, 1);
 	ck_assert_int_eq(smtp_run(&c, &e), 0);          /* closed: the mail is in */
 	ck_assert_int_eq(c.delivered, 1);
-	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n421 closing\r\n", 0, 1);
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n221 bye\r\n", 0, 1);
 	ck_assert_int_eq(smtp_run(&c, &e), 0);
+	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 early\r\n452 4.3.0 not accepted\r\n", 0, 1);
+	ck_assert_int_eq(smtp_run(&c, &e), EX_TEMPFAIL);
+	ck_assert_int_eq(c.delivered, 0);
 	setup(EHLO_LOCK "250 ok\r\n250 ok\r\n354 go\r\n250 early\r\n250 queued\r\n", 0, 1);
 	ck_assert_int_eq(smtp_run(&c, &e), EX_PROTOCOL);
 	ck_assert_int_eq(c.delivered, 0);
