@@ -137,6 +137,12 @@ struct optab {
 #define OPT_IF__(v, text) OPT_IF_##v(text)
 #define OPT_IF_0(text) ""
 #define OPT_IF_1(text) text
+/* OPT_IF_NOT(FEATURE, "text"): the text only when FEATURE is compiled out */
+#define OPT_IF_NOT(feat, text) OPT_IF_NOT_(CFG_##feat, text)
+#define OPT_IF_NOT_(v, text) OPT_IF_NOT__(v, text)
+#define OPT_IF_NOT__(v, text) OPT_IF_##v##_NOT(text)
+#define OPT_IF_0_NOT(text) text
+#define OPT_IF_1_NOT(text) ""
 #define OPT_NAMES_(v, names, sym) OPT_NAMES__(v, names, sym)
 #define OPT_NAMES__(v, names, sym) OPT_NAMES_##v(names, sym)
 #define OPT_NAMES_0(names, sym) names "\0" sym

@@ -96,8 +96,12 @@ X("t headers", OT_FLAG, AT(c.headers), 0, 0, ANY, \
 X("max-size", OT_NUM, AT(c.max_size), 1, INT_MAX, ANY, \
   "  --max-size N        leave messages over N bytes on the server\n") \
 X("auth:auto|apop|plain|user", OT_ENUM, AT(c.auth), AUTH_AUTO, 0, ANY, \
+  OPT_IF(POP3GET_APOP, \
   "  --auth M            apop, plain or user (default: APOP if offered, else\n" \
   "                      SASL PLAIN if offered, else USER/PASS)\n") \
+  OPT_IF_NOT(POP3GET_APOP, \
+  "  --auth M            plain or user (default: SASL PLAIN if offered,\n" \
+  "                      else USER/PASS)\n")) \
 X("auth-plaintext", OT_FLAG, AT(c.auth_plaintext), 0, 0, ANY, \
   "  --auth-plaintext    allow a clear-text password to a non-loopback server\n" \
   "                      without TLS\n") \
@@ -203,6 +207,8 @@ static int check(struct setup *st, struct wb_err *e)
 		return err_set(e, EX_USAGE, "no user (-u USER) or one with blanks"), -1;
 	if (targets > 1)
 		return err_set(e, EX_USAGE, "-m, -o and -x exclude each other"), -1;
+	if (c->auth == AUTH_APOP && !CFG_POP3GET_APOP)
+		return err_set(e, EX_USAGE, "--auth: apop: not compiled in (CONFIG_POP3GET_APOP)"), -1;
 	if (c->headers && targets)
 		return err_set(e, EX_USAGE, "-t goes with -l or standard output"), -1;
 	if (c->only_new && !c->statefile && !st->maildir)

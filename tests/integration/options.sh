@@ -160,6 +160,8 @@ if (cd "$TOP" && make -s BUILD="$TB" KCONFIG_CONFIG="$TB/.config" olddefconfig &
 	refused "tiny pop3get --tls-trust-file (msmtp's spelling)" CONFIG_TLS "pop3get: --tls-trust-file" "$TB/wirebox" pop3get --tls-trust-file /x -S 127.0.0.1:1 -u x -s
 	refused "tiny smtpsend --cafile" CONFIG_TLS "smtpsend: --cafile" "$TB/wirebox" smtpsend --cafile /x a@b.test
 	refused "tiny smtpsend --tls" CONFIG_TLS "smtpsend: --tls" "$TB/wirebox" smtpsend --tls a@b.test
+	refused "tiny pop3get --auth apop" CONFIG_POP3GET_APOP "pop3get: --auth: apop" "$TB/wirebox" pop3get --auth apop -S 127.0.0.1:1 -u x -s
+	t_nogrep "tiny pop3get --help: --auth offers no apop" "apop" "$T_DIR/tpop.help"
 	refused "tiny smtpsend -au" CONFIG_SMTPSEND_AUTH "smtpsend: -au" "$TB/wirebox" smtpsend -au me a@b.test
 	refused "tiny smtpsend -C" CONFIG_SMTPSEND_CONFIG "smtpsend: -C" "$TB/wirebox" smtpsend -C /x a@b.test
 	printf 'server 127.0.0.1:1\nmaildir /x\n' > "$T_DIR/tiny.conf"
