@@ -11,18 +11,8 @@
 #include <netinet/in.h>
 #include "sysopts.h"
 #include "net.h"
+#include "opt.h"
 #include "util.h"
-
-static int port_ok(const char *p)
-{
-	long v = 0;
-
-	if (!p || !*p || strlen(p) > 5 || p[strspn(p, "0123456789")])
-		return 0;
-	while (*p)
-		v = v * 10 + (*p++ - '0');
-	return v > 0 && v < 65536;
-}
 
 int hostport_parse(const char *s, const char *defport, struct hostport *hp,
                    struct wb_err *e)
@@ -44,7 +34,7 @@ int hostport_parse(const char *s, const char *defport, struct hostport *hp,
 	} else {
 		hlen = strlen(s);       /* no port, or a bare IPv6 literal */
 	}
-	if (hlen == 0 || hlen >= sizeof hp->host || !port_ok(port))
+	if (hlen == 0 || hlen >= sizeof hp->host || !port || !port_ok(port))
 		goto bad;
 	memcpy(hp->host, host, hlen);
 	hp->host[hlen] = 0;
