@@ -205,6 +205,8 @@ static void log_failures(const struct query *q, int *rate, int *alive)
 	*rate = *alive = 0;
 	for (i = 0; i < q->n; i++) {
 		const struct server *s = &q->srv[i];
+		if (!s->used)
+			continue;
 		*rate |= s->fail == FAIL_RATE;
 		*alive += !s->denied;
 		if (s->state == SRV_FAIL && s->fail != FAIL_RESOLVE)
@@ -217,21 +219,22 @@ static void log_failures(const struct query *q, int *rate, int *alive)
 static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
 {
 	int i, best, rate, alive, ev = POLL_KEEP;
+	struct sel_out so;
 
-	for (i = 0; i < o->q.n; i++) {
-		struct server *s = &o->q.srv[i];
+	for (i = 0; i < o->q.nsrc; i++) {
 		struct wb_err e;
-		if (!s->naddr && query_resolve(s, &e))
-			dlog(LOG_WARNING, "%s: resolve: %s", s->name, e.msg);
-		query_reset(s);
+		if (!o->q.src[i].naddr && query_resolve(&o->q, i, &e))
+			dlog(LOG_WARNING, "%s: resolve: %s", o->q.src[i].name, e.msg);
 	}
+	for (i = 0; i < o->q.n; i++)
+		query_reset(&o->q, &o->q.srv[i]);
 	query_run(&o->q);
 	log_failures(&o->q, &rate, &alive);
 	if (!alive) {
 		dlog(LOG_ERR, "every server denied access: giving up");
 		return EX_NOPERM;
 	}
-	best = select_best(o->q.srv, o->q.n);
+	best = select_servers(o->q.srv, o->q.n, -1, mono_ms(), &so);
 	if (best >= 0 && (ev = correct(o, &o->q.srv[best], first)) < 0)
 		return EX_NOPERM;
 	*poll = poll_update(*poll, o->poll_min, o->poll_max,

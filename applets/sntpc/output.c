@@ -121,7 +121,7 @@ static void row(FILE *f, const struct server *s, int sel, int64_t now_ms)
 {
 	char ref[24], d[24], o[24], r[24];
 
-	if (!s->have) {
+	if (!s->usable) {
 		fprintf(f, "%c%-23s %-15s %2d %5s %5u %5o %8s %8s %8s\n", sel ? '*' : ' ',
 		        s->addr, fail_code(s), 16, "-", s->poll, s->reach & 0377, "-", "-", "-");
 		return;
@@ -141,7 +141,8 @@ void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_m
 	fprintf(f, " %-23s %-15s %2s %5s %5s %5s %8s %8s %8s\n", "address", "ref clock",
 	        "st", "when", "poll", "reach", "delay", "offset", "disp");
 	for (i = 0; i < n; i++)
-		row(f, &srv[i], i == best, now_ms);
+		if (srv[i].used)
+			row(f, &srv[i], i == best, now_ms);
 }
 
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p)

@@ -19,6 +19,8 @@
 
 /* datagrams read per wakeup */
 #define RECV_BATCH 16
+/* our clock's precision (log2 s): reading it takes well under 1 us */
+#define CLIENT_PREC (-20)
 
 static void stamp(uint64_t *ntp, int64_t *mono_ns)
 {
@@ -40,35 +42,81 @@ static void srv_close(struct server *s)
 	s->fd = -1;
 }
 
-static void use_addr(struct server *s, int i)
+static int same_addr(const struct server *s, const struct sockaddr_storage *sa, socklen_t len)
 {
-	s->cur = i;
-	s->sa = s->sas[i];
-	s->salen = s->lens[i];
-	net_addr_str((struct sockaddr *)&s->sa, 1, s->addr, sizeof s->addr);
+	return s->used && s->fail != FAIL_RESOLVE && s->salen == len && !memcmp(&s->sa, sa, len);
 }
 
-int query_resolve(struct server *s, struct wb_err *e)
+static void slot_init(struct query *q, int i, int k, const struct sockaddr_storage *sa,
+                      socklen_t len)
 {
-	int n = net_resolve_udp(s->hp.host, s->hp.port, s->family, s->sas, s->lens,
-	                        SNTPC_MAX_ADDRS, e);
+	struct server *s = &q->srv[i * SNTPC_MAX_ADDRS + k];
 
-	s->naddr = n > 0 ? n : 0;
-	if (n <= 0)
+	if (s->fd >= 0 && s->used)
+		srv_close(s);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	s->used = 1;
+	s->name = q->src[i].name;
+	s->state = SRV_IDLE;
+	if (sa) {
+		s->sa = *sa;
+		s->salen = len;
+		net_addr_str((struct sockaddr *)&s->sa, 1, s->addr, sizeof s->addr);
+	} else {
+		snprintf(s->addr, sizeof s->addr, "%s", s->name);
+		s->state = SRV_FAIL;
+		s->fail = FAIL_RESOLVE;
+	}
+}
+
+int query_resolve(struct query *q, int i, struct wb_err *e)
+{
+	struct source *src = &q->src[i];
+	struct server *base = &q->srv[i * SNTPC_MAX_ADDRS];
+	struct sockaddr_storage sas[SNTPC_MAX_ADDRS];
+	socklen_t lens[SNTPC_MAX_ADDRS];
+	unsigned char keep[SNTPC_MAX_ADDRS] = { 0 }, taken[SNTPC_MAX_ADDRS] = { 0 };
+	int n = net_resolve_udp(src->hp.host, src->hp.port, src->family, sas, lens,
+	                        SNTPC_MAX_ADDRS, e), j, k;
+
+	src->resolved_ms = mono_ms();
+	if (n <= 0) {
+		if (!src->naddr)        /* never resolved: one slot says so */
+			slot_init(q, i, 0, NULL, 0);
 		return -1;
-	use_addr(s, 0);
+	}
+	/* addresses already held keep their slot (and samples) */
+	for (k = 0; k < SNTPC_MAX_ADDRS; k++)
+		for (j = 0; j < n; j++)
+			if (same_addr(&base[k], &sas[j], lens[j]))
+				keep[k] = taken[j] = 1;
+	for (k = 0; k < SNTPC_MAX_ADDRS; k++)
+		if (!keep[k] && base[k].used) {
+			srv_close(&base[k]);
+			base[k].used = 0;
+		}
+	for (j = 0, k = 0; j < n; j++) {
+		if (taken[j])
+			continue;
+		while (base[k].used)    /* n <= SNTPC_MAX_ADDRS: a slot is free */
+			k++;
+		slot_init(q, i, k, &sas[j], lens[j]);
+	}
+	src->naddr = n;
 	return 0;
 }
 
-void query_reset(struct server *s)
+void query_reset(const struct query *q, struct server *s)
 {
+	if (!s->used)
+		return;
 	srv_close(s);
-	s->state = s->denied || !s->naddr ? SRV_FAIL : SRV_SEND;
-	if (!s->naddr)
-		s->fail = FAIL_RESOLVE;
-	else if (!s->denied)
+	s->state = s->denied || s->fail == FAIL_RESOLVE ? SRV_FAIL : SRV_SEND;
+	if (!s->denied && s->fail != FAIL_RESOLVE)
 		s->fail = FAIL_NONE;
 	s->tries = s->samples = s->have = s->err = 0;
+	s->max_tries = q->samples + q->retries;
 	s->foreign = 0;
 	memset(s->drops, 0, sizeof s->drops);
 }
@@ -140,15 +188,16 @@ static void drop(struct query *q, struct server *s, enum ntp_verdict why)
 static void take_sample(struct query *q, struct server *s, const struct ntp_pkt *p,
                         const struct ntp_result *r, uint64_t t4, int64_t mono4)
 {
-	struct sample sm;
+	struct fsample sm;
 
 	sm.offset = r->offset;
 	sm.delay = r->delay;
+	sm.disp = sample_disp(p->precision, CLIENT_PREC, r->delay);
 	sm.era = r->era;
-	sm.pkt = *p;
+	sm.mono_ms = mono4 / 1000000;
 	sm.t4 = ntp_to_time(t4);
-	if (!s->have || sm.delay < s->best.delay)
-		s->best = sm;
+	filter_add(&s->filt, &sm);
+	s->pkt = *p;
 	s->have = 1;
 	s->samples++;
 	s->reach = s->reach << 1 | 1;
@@ -304,9 +353,7 @@ static void timeout(struct query *q, struct server *s)
 		fprintf(stderr, "%s: %s: no usable reply to request %d within %ld ms\n",
 		        wb_applet, s->addr, s->tries, q->timeout_ms);
 	srv_close(s);
-	if (s->tries < q->samples + q->retries && s->samples < q->samples) {
-		if (!s->have && s->naddr > 1)   /* try the name's next address */
-			use_addr(s, (s->cur + 1) % s->naddr);
+	if (s->tries < s->max_tries && s->samples < q->samples) {
 		s->state = SRV_SEND;
 		return;
 	}
@@ -334,6 +381,7 @@ static void advance(struct query *q, struct server *s, int64_t now)
 		return;
 	case SRV_DONE:
 	case SRV_FAIL:
+	case SRV_IDLE:
 		return;
 	}
 	srv_close(s);                   /* impossible state: never use it */
@@ -351,6 +399,8 @@ static int prepare(struct query *q, struct pollfd *pfd, int *idx, int64_t *wait_
 
 	for (i = 0; i < q->n; i++) {
 		struct server *s = &q->srv[i];
+		if (!s->used)
+			continue;
 		advance(q, s, now);
 		if (s->state != SRV_WAIT)
 			continue;
@@ -383,14 +433,17 @@ void query_run(struct query *q)
 
 int query_exit_code(const struct server *srv, int n)
 {
-	int i, denied = 0, garbage = 0, rate = 0;
+	int i, used = 0, denied = 0, garbage = 0, rate = 0;
 
 	for (i = 0; i < n; i++) {
+		if (!srv[i].used)
+			continue;
+		used++;
 		denied += srv[i].fail == FAIL_DENY || srv[i].fail == FAIL_RSTR;
 		garbage += srv[i].fail == FAIL_GARBAGE;
 		rate += srv[i].fail == FAIL_RATE;
 	}
-	if (n > 0 && denied == n)
+	if (used > 0 && denied == used)
 		return EX_NOPERM;
 	if (garbage)
 		return EX_PROTOCOL;

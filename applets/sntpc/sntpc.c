@@ -37,7 +37,7 @@
 
 struct args {
 	struct sntpc_opts o;
-	const char *names[SNTPC_MAX_SERVERS];
+	const char *names[SNTPC_MAX_NAMES];
 	int n, family, daemon;
 	long step_ms, panic_ms;         /* panic_ms 0: not given */
 	const char *port;
@@ -180,29 +180,30 @@ static int parse_args(struct args *a, int argc, char **argv)
 
 /* resolve every name; servers that fail are marked and reported. The
  * daemon keeps going without any (DNS may come up after boot). */
-static int resolve(struct args *a, struct server *srv)
+static int resolve(struct args *a, struct query *q)
 {
-	int i, ok = 0, code = EX_UNAVAILABLE;
+	int i, k, ok = 0, code = EX_UNAVAILABLE;
 
+	for (i = 0; i < q->n; i++) {
+		q->srv[i].used = 0;
+		q->srv[i].fd = -1;
+	}
 	for (i = 0; i < a->n; i++) {
-		struct server *s = &srv[i];
+		struct source *src = &q->src[i];
 		struct wb_err e;
 
-		memset(s, 0, sizeof *s);
-		s->name = a->names[i];
-		s->fd = -1;
-		s->family = a->family;
-		s->poll = a->daemon ? a->o.poll_min : 0;
-		if (hostport_parse(s->name, a->port, &s->hp, &e))
+		memset(src, 0, sizeof *src);
+		src->name = a->names[i];
+		src->family = a->family;
+		if (hostport_parse(src->name, a->port, &src->hp, &e))
 			return err_report(&e, NULL, NULL);
-		snprintf(s->addr, sizeof s->addr, "%s", s->name);
-		if (query_resolve(s, &e) == 0) {
+		if (query_resolve(q, i, &e) == 0) {
 			ok++;
+			for (k = 0; k < SNTPC_MAX_ADDRS; k++)
+				q->srv[i * SNTPC_MAX_ADDRS + k].poll = a->daemon ? a->o.poll_min : 0;
 			continue;
 		}
-		err_report(&e, s->name, "resolve");
-		s->state = SRV_FAIL;
-		s->fail = FAIL_RESOLVE;
+		err_report(&e, src->name, "resolve");
 		if (e.code == EX_TEMPFAIL)
 			code = EX_TEMPFAIL;
 	}
@@ -225,7 +226,7 @@ static void report_failures(const struct server *srv, int n)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		if (srv[i].state != SRV_FAIL || srv[i].fail == FAIL_RESOLVE)
+		if (!srv[i].used || srv[i].state != SRV_FAIL || srv[i].fail == FAIL_RESOLVE)
 			continue;
 		e.code = 0;
 		snprintf(e.msg, sizeof e.msg, "%s", srv_fail_str(&srv[i], why, sizeof why));
@@ -240,7 +241,7 @@ static void report_drops(const struct server *srv, int n)
 
 	for (i = 0; i < n; i++) {
 		unsigned d = query_drops(&srv[i]);
-		if (srv[i].fail == FAIL_RESOLVE)
+		if (!srv[i].used || srv[i].fail == FAIL_RESOLVE)
 			continue;
 		fprintf(stderr, "%s: %s: %u repl%s dropped, %u from another address or port\n",
 		        wb_applet, srv[i].addr, d, d == 1 ? "y" : "ies", srv[i].foreign);
@@ -263,15 +264,18 @@ static void print_result(const struct sntpc_opts *o, const struct server *srv,
 static int oneshot(struct sntpc_opts *o)
 {
 	const struct server *b;
+	struct sel_out so;
 	struct wb_err e;
 	enum clock_act act;
-	int best;
+	int i, best;
 
+	for (i = 0; i < o->q.n; i++)
+		query_reset(&o->q, &o->q.srv[i]);
 	query_run(&o->q);
 	if (CFG_VERBOSE && o->q.verbose)
 		report_drops(o->q.srv, o->q.n);
 	report_failures(o->q.srv, o->q.n);
-	best = select_best(o->q.srv, o->q.n);
+	best = select_servers(o->q.srv, o->q.n, -1, mono_ms(), &so);
 	if (best < 0) {
 		if (CFG_SNTPC_TABLE && o->table && !o->quiet)
 			out_table(stdout, o->q.srv, o->q.n, -1, mono_ms());
@@ -295,7 +299,8 @@ static int oneshot(struct sntpc_opts *o)
 
 int sntpc_main(int argc, char **argv)
 {
-	struct server srv[SNTPC_MAX_SERVERS];
+	static struct server srv[SNTPC_MAX_SERVERS];
+	struct source src[SNTPC_MAX_NAMES];
 	struct args a;
 	int rc;
 
@@ -305,10 +310,12 @@ int sntpc_main(int argc, char **argv)
 		fputs(sntpc_help, stdout);
 		return fflush(stdout) ? EX_IOERR : 0;
 	}
-	if ((rc = resolve(&a, srv)) != 0)
-		return rc;
+	a.o.q.src = src;
+	a.o.q.nsrc = a.n;
 	a.o.q.srv = srv;
-	a.o.q.n = a.n;
+	a.o.q.n = a.n * SNTPC_MAX_ADDRS;
+	if ((rc = resolve(&a, &a.o.q)) != 0)
+		return rc;
 	if (CFG_SNTPC_DAEMON && a.daemon)
 		return sntpc_daemon(&a.o);
 	return oneshot(&a.o);

@@ -9,16 +9,24 @@
 #include "net.h"
 #include "ntp.h"
 
-#define SNTPC_MAX_SERVERS 16
+#include "select.h"
+
+/* Each name given may resolve to several addresses (a pool): each address
+ * is a server of its own, up to SNTPC_MAX_ADDRS per name, in the name's
+ * fixed slots srv[i * SNTPC_MAX_ADDRS + k]. */
+#define SNTPC_MAX_NAMES 16
+#define SNTPC_MAX_ADDRS 4
+#define SNTPC_MAX_SERVERS (SNTPC_MAX_NAMES * SNTPC_MAX_ADDRS)
 
 /* ---- one server's query state (query.c) ---- */
-enum srv_state { SRV_SEND, SRV_WAIT, SRV_DONE, SRV_FAIL };
+enum srv_state { SRV_SEND, SRV_WAIT, SRV_DONE, SRV_FAIL, SRV_IDLE };
 enum srv_fail {
 	FAIL_NONE, FAIL_RESOLVE, FAIL_TIMEOUT, FAIL_NET, FAIL_GARBAGE,
 	FAIL_RATE, FAIL_DENY, FAIL_RSTR
 };
 
-/* made only from a reply that passed ntp_reply() */
+/* what is shown and applied of a server: the clock filter's choice with
+ * the header of the packet it came in */
 struct sample {
 	ntp_fix offset, delay;
 	int64_t era;            /* seconds to add to offset (ntp_era_fix) */
@@ -26,34 +34,46 @@ struct sample {
 	struct ntp_time t4;     /* local receive time */
 };
 
-#define SNTPC_MAX_ADDRS 4
-
-struct server {
-	const char *name;               /* as given on the command line */
+/* one name from the command line */
+struct source {
+	const char *name;               /* as given */
 	struct hostport hp;             /* what to resolve */
 	int family;                     /* -4/-6 or AF_UNSPEC */
-	struct sockaddr_storage sas[SNTPC_MAX_ADDRS];
-	socklen_t lens[SNTPC_MAX_ADDRS];
-	int naddr, cur;                 /* resolved addresses; the one in use */
-	struct sockaddr_storage sa;     /* = sas[cur] */
+	int naddr;                      /* slots in use (0: not resolved) */
+	int64_t resolved_ms;            /* mono ms of the last resolution */
+};
+
+/* one address of a name: an association */
+struct server {
+	const char *name;               /* its source's name */
+	int used;                       /* this slot holds a server */
+	struct sockaddr_storage sa;
 	socklen_t salen;
-	char addr[ADDRSTR_MAX];         /* "1.2.3.4:123" */
+	char addr[ADDRSTR_MAX];         /* "1.2.3.4:123", or the name unresolved */
 	enum srv_state state;
 	enum srv_fail fail;
-	int fd, tries, samples, err;
+	int fd, tries, max_tries, samples, err;
 	uint64_t xmt, t1;               /* random transmit ts; local send time */
 	int64_t mono1, deadline;        /* ns; ms on CLOCK_MONOTONIC */
 	unsigned reach;
 	unsigned drops[NTP_NVERDICT], foreign;
 	int denied;                     /* DENY/RSTR seen: never ask again */
-	int have;
-	struct sample best;
+	int have;                       /* a sample this round (query_run) */
+	struct ntp_pkt pkt;             /* the latest usable reply's header */
+	struct filter filt;             /* the recent samples (select.h) */
+	/* select_servers(): the clock filter and the selection */
+	int usable;                     /* the filter has a sample */
+	struct sample best;             /* the filter's choice */
+	ntp_fix jitter, disp, dist;     /* peer jitter, dispersion, root distance */
+	enum sel_why why;               /* kept or dropped, and why */
 	int64_t last_ok;                /* mono ms of the last good sample */
 	unsigned poll;                  /* seconds, for -l and the daemon */
 };
 
 struct query {
-	struct server *srv;
+	struct source *src;
+	int nsrc;
+	struct server *srv;             /* nsrc * SNTPC_MAX_ADDRS slots */
 	int n;
 	int samples, retries;           /* -c, -r */
 	long timeout_ms;
@@ -63,20 +83,28 @@ struct query {
 /* one round: every usable server gets fresh requests; returns when all
  * are done or failed, within (samples + retries) * timeout */
 void query_run(struct query *q);
-void query_reset(struct server *s);
-/* resolve s->hp (up to SNTPC_MAX_ADDRS addresses; a server that does not
- * answer moves on to the next); 0, or -1 with e filled */
-int query_resolve(struct server *s, struct wb_err *e);
+/* ready s for a round: SRV_SEND with max_tries = samples + retries
+ * (SRV_FAIL if denied or unresolved; unused slots stay as they are) */
+void query_reset(const struct query *q, struct server *s);
+/* resolve source i into its slots (up to SNTPC_MAX_ADDRS addresses, each
+ * a server). An address already held keeps its slot and samples; a new
+ * one gets a fresh slot; slots whose address is gone are freed. 0, or -1
+ * with e filled (then the first slot is kept as a FAIL_RESOLVE server
+ * named after the source, unless the source still has addresses). */
+int query_resolve(struct query *q, int i, struct wb_err *e);
 /* sysexits code for a round in which no server succeeded */
 int query_exit_code(const struct server *srv, int n);
 /* replies dropped this round, for every reason */
 unsigned query_drops(const struct server *s);
 const char *srv_fail_str(const struct server *s, char *buf, size_t max);
 
-/* ---- select.c ---- */
-/* index of the best server: a sample, smallest delay, then lowest
- * stratum, then command-line order; -1 if none */
+/* ---- select.c / servers.c ---- */
+/* old rule, until sel_run is used: smallest delay, then lowest stratum */
 int select_best(const struct server *srv, int n);
+/* the clock filter of every used server at now_ms, then sel_run over
+ * them: fills usable, best, jitter, disp, dist and why of each; returns
+ * the system peer's index (prev: the last one, for hysteresis) or -1 */
+int select_servers(struct server *srv, int n, int prev, int64_t now_ms, struct sel_out *o);
 
 /* ---- poll.c: daemon poll interval, jitter, KoD (all pure) ---- */
 enum poll_event { POLL_STABLE, POLL_UNSTABLE, POLL_KEEP, POLL_RATE };

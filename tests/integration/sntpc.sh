@@ -1,29 +1,13 @@
 #!/bin/sh
 # tests/integration/sntpc.sh - sntpc against a private chronyd and a
-# misbehaving responder on loopback. Every sntpc run is without
+# misbehaving responder on loopback (one-shot runs; the daemon is
+# tests/integration/sntpc_daemon.sh). Every sntpc run is without
 # CAP_SYS_TIME (setpriv) and under an LD_PRELOAD shim that blocks and logs
 # every clock-setting call, so the machine clock can never change.
 # Needs: chrony, util-linux (setpriv, unshare), python3, cc, busybox (syslogd).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/sntp/chronyd.sh"
-SHIM=$T_DIR/clockshim.so
-SLOG=$T_DIR/shim.log
-cc -shared -fPIC -o "$SHIM" "$TOP/tests/sntp/clockshim.c" -ldl || { fail "build clock shim"; finish; exit; }
-
-nocap() { setpriv --bounding-set -sys_time --inh-caps -sys_time "$@"; }
-# sntpc ARGS: no CAP_SYS_TIME, clock calls blocked and logged to $SLOG
-sn() { CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM nocap "$WB" sntpc "$@"; }
-noclock() { if [ -s "$SLOG" ]; then fail "$1: clock untouched" "$(cat "$SLOG")"; else pass "$1: clock untouched"; fi; }
-reset() { rm -f "$SLOG"; }
-
-# the safety net first: without CAP_SYS_TIME or no test runs at all
-if nocap /usr/bin/python3 -c 'import sys
-c = [int(l.split()[1], 16) for l in open("/proc/self/status") if l.startswith(("CapEff", "CapBnd"))]
-sys.exit(len(c) != 2 or any(v >> 25 & 1 for v in c))'; then
-	pass "setpriv drops CAP_SYS_TIME"
-else
-	fail "setpriv drops CAP_SYS_TIME"; finish; exit
-fi
+. "$TOP/tests/sntp/common.sh"
 
 # ---- chronyd ---------------------------------------------------------------
 CP=$(free_port udp)
@@ -89,20 +73,6 @@ CLOCKSHIM_EPERM=1 t_exit 77 "-a refused by the setter (EPERM): exit 77" sn -a "$
 t_grep "slew permission error" "set clock: cannot (slew|step) the clock: Operation not permitted \\(needs root or CAP_SYS_TIME\\)$" "$T_DIR/err"
 
 # ---- the misbehaving responder -------------------------------------------
-# responder MODE [v6]: start one, set RP to its address, RLOG to its request log
-n=0
-responder() {
-	n=$((n + 1))
-	RLOG=$T_DIR/r$n.log
-	: >"$RLOG"
-	/usr/bin/python3 "$TOP/tests/sntp/responder.py" "$T_DIR/r$n.port" "$RLOG" "$@" &
-	at_exit "kill $!"
-	i=0
-	while [ ! -s "$T_DIR/r$n.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	RP=127.0.0.1:$(cat "$T_DIR/r$n.port")
-	[ "${2:-}" != v6 ] || RP=[::1]:$(cat "$T_DIR/r$n.port")
-}
-reqs() { wc -l <"$RLOG" | tr -d ' '; }
 
 responder good
 reset
@@ -301,91 +271,6 @@ for at in 2208988800 4000000000; do
 	t_grep "1970 router, $at: clock_settime to $at" "^clock_settime 0 $at\\." "$SLOG"
 done
 
-# ---- daemon ----------------------------------------------------------------
-responder offset:2000
-cat >"$T_DIR/hook" <<EOH
-#!/bin/sh
-echo "\$1 \$SNTP_SERVER \$SNTP_STRATUM \$SNTP_OFFSET" >>"$T_DIR/hook.log"
-env | grep '^SNTP_' >"$T_DIR/hook.env"
-EOH
-chmod +x "$T_DIR/hook"
-reset
-CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
-	"$WB" sntpc -d --poll 1,1 -x "$T_DIR/hook" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
-t_true "daemon: first 2000 s correction stepped exactly once" [ "$(grep -c clock_settime "$SLOG")" = 1 ]
-t_grep "daemon: later 2000 s offsets refused (panic)" "above the panic threshold" "$T_DIR/err"
-t_grep "daemon: -x PROG ran with the -e variables" "^step $RP 2 \\+(1999\\.9[0-9]{5}|2000\\.[0-9]{6})$" "$T_DIR/hook.log"
-t_true "daemon: -x PROG's environment has exactly the nine -e keys" sh -c "sed 's/=.*//' '$T_DIR/hook.env' | sort |
-	tr '\n' ' ' | grep -qx 'SNTP_ADDRESS SNTP_DELAY SNTP_DISPERSION SNTP_LEAP SNTP_OFFSET SNTP_REFID SNTP_SERVER SNTP_STRATUM SNTP_TIME '"
-t_grep "daemon: -x PROG's SNTP_TIME in -e form" "^SNTP_TIME=[0-9]+\\.[0-9]{6}$" "$T_DIR/hook.env"
-t_true "daemon: polled again within its 1 s interval" [ "$(reqs)" -ge 2 ]
-reset
-CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
-	"$WB" sntpc -d -g --poll 1,1 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
-t_true "daemon -g: every 2000 s offset stepped" [ "$(grep -c clock_settime "$SLOG")" -ge 2 ]
-cat >"$T_DIR/hook2" <<EOH
-#!/bin/sh
-echo "\$1 \$SNTP_OFFSET" >>"$T_DIR/hook2.log"
-EOH
-chmod +x "$T_DIR/hook2"
-reset
-CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM t_exit 0 "daemon -b: the foreground process returns at once" \
-	timeout 2 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -b --poll 1,1 -x "$T_DIR/hook2" "$RP"
-i=0
-while [ ! -s "$T_DIR/hook2.log" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-t_grep "daemon -b: the background daemon stepped and ran -x" "^step \\+(1999\\.9|2000\\.)" "$T_DIR/hook2.log"
-for p in /proc/[0-9]*; do      # stop exactly the daemon started above
-	if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -q -- "-x $T_DIR/hook2 "; then kill "${p#/proc/}"; fi
-done
-# -L: syslog to /dev/log, seen in a private mount namespace with its own
-# /dev (the machine's /dev/log, if any, is not touched)
-if unshare -m --propagation private true 2>/dev/null; then
-	touch "$T_DIR/null"
-	CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM unshare -m --propagation private sh -c '
-		T=$1 WB=$2 RP=$3 TOP=$4
-		mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
-		touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
-		timeout 1.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L \
-			--poll 1,1 "$RP" 2>"$T/nolog"
-		/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/syslog" &
-		i=0; while [ ! -e "$T/syslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		timeout 2.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L --poll 1,1 "$RP"
-		kill $!; wait $! 2>/dev/null; rm -f /dev/log
-		busybox syslogd -n -O "$T/bbsyslog" &
-		i=0; while [ ! -S /dev/log ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-		timeout 1.5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d -L --poll 1,1 "$RP"
-		kill $!' sh "$T_DIR" "$WB" "$RP" "$TOP" >"$T_DIR/out" 2>"$T_DIR/err"
-	t_grep "daemon -L: step logged to syslog (daemon.info)" "^<30>.*sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+(1999\\.9|2000\\.)[0-9]+ delay [0-9.]+: stepped$" "$T_DIR/syslog"
-	t_grep "daemon -L: panic refusal logged (daemon.err)" "^<27>.*sntpc\\[[0-9]+\\]: .*above the panic threshold" "$T_DIR/syslog"
-	t_nogrep "daemon -L: nothing on stderr" "." "$T_DIR/err"
-	command -v busybox >/dev/null || fail "BusyBox syslogd" "busybox is not installed (apt-get install busybox)"
-	t_grep "daemon -L: BusyBox syslogd files it as daemon.info with a timestamp" "^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} [^ ]+ daemon\\.info sntpc\\[[0-9]+\\]: $RP stratum 2 offset \\+(1999\\.9|2000\\.)[0-9]+ .*: stepped$" "$T_DIR/bbsyslog"
-	t_grep "daemon -L without a syslogd: says so" "^sntpc: /dev/log: .*logging to stderr" "$T_DIR/nolog"
-	t_grep "daemon -L without a syslogd: logs to stderr instead" "^sntpc: $RP stratum 2 offset \\+(1999\\.9|2000\\.)[0-9]+ .*: stepped$" "$T_DIR/nolog"
-else
-	echo "# unshare -m not permitted here: -L syslog check skipped"
-fi
-CLOCKSHIM_EPERM=1 CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM t_exit 77 "daemon without permission to set the clock: exit 77" \
-	timeout 5 setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"
-t_grep "daemon: the permission error is logged" "cannot step the clock: Operation not permitted" "$T_DIR/err"
-t_exit 124 "daemon: a name that does not resolve (yet) does not stop it" timeout 2.5 setpriv \
-	--bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d --poll 1,1 nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid
-t_true "daemon: resolution retried every poll" [ "$(grep -c 'nosuch-0123456789012345678901234567890123456789012345678901234567890.invalid: resolve' "$T_DIR/err")" -ge 2 ]
-# the daemon's first correction (which may be of any size) passes the same
-# test: a server sending rec=0 never moves the clock
-for mode in rec0 "t3<t2" proc; do
-	responder "$mode"
-	reset
-	CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 2.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
-		"$WB" sntpc -d --poll 1,1 --timeout 0.3 -r 0 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
-	noclock "daemon, $mode: first correction"
-	t_grep "daemon, $mode: the unusable replies are logged" "^sntpc: $RP: 1 unusable reply \\(" "$T_DIR/err"
-	t_nogrep "daemon, $mode: nothing stepped or slewed" "stepped|slewed" "$T_DIR/err"
-done
-responder deny
-t_exit 77 "daemon: every server denied, gives up with 77" timeout 5 setpriv --bounding-set -sys_time \
-	--inh-caps -sys_time "$WB" sntpc -d --poll 1,1 "$RP"
-
 # ---- every example in docs/sntpc.md, against the local servers ------------
 # The code blocks of "## Examples" run as written, host names replaced by
 # local servers (and, for the "down" runs, by a port nobody listens on),
@@ -457,6 +342,7 @@ while [ $i -lt "$ndoc" ]; do
 	*"sntpc -d -L "*)
 		if unshare -m --propagation private true 2>/dev/null; then
 			{ cat "$T_DIR/docprelude"; docsub UP <"$T_DIR/doc.$i"; } >"$T_DIR/docrun.sh"
+			touch "$T_DIR/null"
 			reset
 			DOC_TIMEOUT=6 unshare -m --propagation private sh -c '
 				T=$1 TOP=$2
@@ -566,19 +452,4 @@ if (cd "$TOP" && make -s BUILD="$ND" KCONFIG_CONFIG="$ND/.config" olddefconfig &
 else
 	fail "a build without CONFIG_SNTPC_DAEMON" "$(tail -5 "$ND/log" | tr '\n' '|')"
 fi
-# ---- -x PROG runs through core/run (issue 9; kept together at the end)
-responder offset:2000
-cat >"$T_DIR/hook3" <<EOH
-#!/bin/sh
-ls /proc/self/fd | tr '\n' ' ' >"$T_DIR/hook3.fds"
-cat >"$T_DIR/hook3.stdin"
-echo "\$1" >>"$T_DIR/hook3.log"
-EOH
-chmod +x "$T_DIR/hook3"
-reset
-echo "our standard input" | CLOCKSHIM_LOG=$SLOG LD_PRELOAD=$SHIM timeout 3.5 setpriv --bounding-set -sys_time --inh-caps -sys_time \
-	"$WB" sntpc -d --poll 1,1 -x "$T_DIR/hook3" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
-t_grep "daemon: -x PROG ran (PROG step)" "^step$" "$T_DIR/hook3.log"
-t_true "daemon: -x PROG's stdin is /dev/null, not ours" [ -f "$T_DIR/hook3.stdin" ] && [ ! -s "$T_DIR/hook3.stdin" ]
-t_true "daemon: -x PROG gets no descriptor of ours" [ "$(cat "$T_DIR/hook3.fds")" = "0 1 2 3 " ]
 finish

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """tests/sntp/responder.py - a misbehaving SNTP server for the sntpc tests.
 
-    responder.py PORTFILE LOG MODE [v6]
+    responder.py PORTFILE LOG MODE [v6|ADDRESS]
 
-Binds 127.0.0.1 (or ::1 with v6) on a free UDP port, writes the port to PORTFILE, and answers
+Binds 127.0.0.1 (or ::1 with v6, or the IPv4/IPv6 ADDRESS given, e.g. 127.0.0.2: every
+127.x address is loopback) on a free UDP port, writes the port to PORTFILE, and answers
 every request according to MODE; each request is logged to LOG as
-"req SRCPORT HEX48". MODE is one of:
+"req SRCPORT HEX48". MODE may be A@N:B: the first N requests as mode A, the rest as B
+(a server that turns into a falseticker: good@5:offset:1000). MODE is one of:
   good            a correct stratum 2 reply
   offset:S        a correct reply from a clock S seconds ahead (may be < 0)
   at:UNIX         a correct reply claiming the time UNIX (e.g. 2100000000)
@@ -92,8 +94,15 @@ def reply(req, mode, rx):
 
 def main():
     portfile, log, mode = sys.argv[1:4]
-    v6 = len(sys.argv) > 4 and sys.argv[4] == "v6"
-    fam, host = (socket.AF_INET6, "::1") if v6 else (socket.AF_INET, "127.0.0.1")
+    where = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
+    if where == "v6":
+        where = "::1"
+    fam, host = (socket.AF_INET6 if ":" in where else socket.AF_INET), where
+    first_mode, switch_after, later_mode = mode, None, None
+    if "@" in mode:
+        first_mode, rest = mode.split("@", 1)
+        n, later_mode = rest.split(":", 1)
+        switch_after = int(n)
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((host, 0))
     other = socket.socket(fam, socket.SOCK_DGRAM)
@@ -103,8 +112,11 @@ def main():
     os.rename(portfile + ".tmp", portfile)
     lf = open(log, "a", buffering=1)
     first = True
+    count = 0
     while True:
         req, peer = s.recvfrom(2048)
+        count += 1
+        mode = first_mode if switch_after is None or count <= switch_after else later_mode
         rx = ntp_now()
         lf.write("req %d %s\n" % (peer[1], req.hex()))
         if mode == "silent" or len(req) < 48:

@@ -599,6 +599,7 @@ START_TEST(exit_codes)
 	struct server s[3];
 
 	memset(s, 0, sizeof s);
+	s[0].used = s[1].used = s[2].used = 1;
 	s[0].fail = s[1].fail = FAIL_DENY;
 	s[2].fail = FAIL_RSTR;
 	ck_assert_int_eq(query_exit_code(s, 3), EX_NOPERM);
@@ -807,7 +808,7 @@ static void sample_server(struct server *s, const char *name)
 	s->salen = sizeof *in;
 	snprintf(s->addr, sizeof s->addr, "192.0.2.1:123");
 	s->state = SRV_DONE;
-	s->have = 1;
+	s->used = s->usable = s->have = 1;
 	s->reach = 3;
 	s->poll = 64;
 	s->last_ok = 1000;
@@ -870,7 +871,7 @@ START_TEST(format_table)
 
 	sample_server(&s[0], "a");
 	sample_server(&s[1], "b");
-	s[1].have = 0;
+	s[1].have = s[1].usable = 0;
 	s[1].state = SRV_FAIL;
 	s[1].fail = FAIL_DENY;
 	s[1].reach = 0;
