@@ -83,6 +83,16 @@ void out_vars(const struct server *s, out_var_fn *fn, void *ctx)
 	fn(ctx, "TIME", b, 0);
 }
 
+void out_sel_vars(const struct sel_out *so, out_var_fn *fn, void *ctx)
+{
+	char b[16];
+
+	snprintf(b, sizeof b, "%d", so->nusable);
+	fn(ctx, "SERVERS", b, 0);
+	snprintf(b, sizeof b, "%d", so->nkept);
+	fn(ctx, "CANDIDATES", b, 0);
+}
+
 static void print_var(void *f, const char *key, const char *val, int text)
 {
 	fprintf(f, "SNTP_%s=", key);

@@ -147,6 +147,8 @@ void out_eval(FILE *f, const struct server *s);
  * "+0.000012", text) for each, text set for the values -e quotes */
 typedef void out_var_fn(void *ctx, const char *key, const char *val, int text);
 void out_vars(const struct server *s, out_var_fn *fn, void *ctx);
+/* the selection's variables, after out_vars: SERVERS (answered), CANDIDATES (kept) */
+void out_sel_vars(const struct sel_out *so, out_var_fn *fn, void *ctx);
 void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms);
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p);
 /* shell single-quoted value */

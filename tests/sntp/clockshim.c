@@ -6,7 +6,9 @@
  * with CLOCKSHIM_JUMP_AFTER=N adds S more to every read after the Nth (a
  * clock stepped by someone else in the middle of a request).
  * The name "two.sntp.test" resolves to 127.0.0.2 then 127.0.0.1 (a server
- * name with a dead first address).
+ * name with a dead first address); CLOCKSHIM_HOSTS=FILE names more, one
+ * "NAME ADDR..." a line (a pool; rewrite the file to move a name; a name
+ * listed without addresses does not resolve).
  *   cc -shared -fPIC -o clockshim.so clockshim.c -ldl */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -108,29 +110,67 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 	return r;
 }
 
+/* the addresses of node: from $CLOCKSHIM_HOSTS (lines "NAME ADDR ADDR...",
+ * read at every call so a test can move a name), or two.sntp.test's;
+ * 0 if node is not a test name */
+static int test_addrs(const char *node, char addrs[8][64])
+{
+	const char *path = getenv("CLOCKSHIM_HOSTS");
+	char line[600], name[128];
+	FILE *f;
+	int n = 0, off, k;
+
+	if (!strcmp(node, "two.sntp.test")) {
+		snprintf(addrs[0], 64, "127.0.0.2");
+		snprintf(addrs[1], 64, "127.0.0.1");
+		return 2;
+	}
+	if (!path || !(f = fopen(path, "r")))
+		return 0;
+	while (!n && fgets(line, sizeof line, f)) {
+		const char *p = line;
+		if (sscanf(p, "%127s%n", name, &off) != 1 || strcmp(name, node))
+			continue;
+		for (p += off; n < 8 && sscanf(p, "%63s%n", addrs[n], &k) == 1; p += k)
+			n++;
+		if (!n)
+			n = -1;         /* listed without addresses: does not resolve */
+	}
+	fclose(f);
+	return n;
+}
+
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                 struct addrinfo **res)
 {
 	static int (*real)(const char *, const char *, const struct addrinfo *,
 	                   struct addrinfo **);
-	struct addrinfo *a, *b, *t;
-	int r;
+	struct addrinfo *head = NULL, **tail = &head, *a;
+	char addrs[8][64];
+	int i, n, r;
 
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "getaddrinfo");
 	if (!real)
 		return EAI_SYSTEM;
-	if (!node || strcmp(node, "two.sntp.test"))
+	if (!node || (n = test_addrs(node, addrs)) == 0)
 		return real(node, service, hints, res);
-	if ((r = real("127.0.0.2", service, hints, &a)) != 0)
-		return r;
-	if ((r = real("127.0.0.1", service, hints, &b)) != 0) {
-		freeaddrinfo(a);
-		return r;
+	if (n < 0)
+		return EAI_NONAME;
+	for (i = 0; i < n; i++) {
+		if ((r = real(addrs[i], service, hints, &a)) != 0) {
+			if (r == EAI_ADDRFAMILY || r == EAI_FAMILY || r == EAI_NONAME)
+				continue;       /* e.g. an IPv6 address under -4 */
+			if (head)
+				freeaddrinfo(head);
+			return r;
+		}
+		*tail = a;      /* glibc frees node by node: a chain is fine */
+		while (*tail)
+			tail = &(*tail)->ai_next;
 	}
-	for (t = a; t->ai_next; t = t->ai_next)
-		;
-	t->ai_next = b;         /* glibc frees node by node: a chain is fine */
-	*res = a;
+	if (!head)
+		return EAI_NONAME;
+	*res = head;
 	return 0;
 }
