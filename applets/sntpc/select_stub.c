@@ -54,5 +54,12 @@ int sel_run(struct cand *c, int n, int prev, struct sel_out *o)
 	o->ntrue = o->nkept = o->nusable;
 	return o->sys;
 }
-char sel_tally(enum sel_why w) { return w == SEL_SYS ? '*' : w == SEL_CAND ? '+' : ' '; }
-const char *sel_why_str(enum sel_why w) { (void)w; return "?"; }
+/* the marks and words as select.c has them (so output.c can be tested) */
+char sel_tally(enum sel_why w) { return (unsigned)w > SEL_SYS ? ' ' : " xx-#+*"[w ? w - 1 : 0]; }
+const char *sel_why_str(enum sel_why w)
+{
+	static const char *const s[] = { "no usable reply", "root distance above 1.5 s",
+		"no majority", "falseticker", "outlier (cluster step)", "backup (beyond the 6 used)",
+		"candidate", "system peer" };
+	return (unsigned)w > SEL_SYS ? "?" : s[w];
+}

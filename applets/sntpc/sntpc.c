@@ -248,19 +248,66 @@ static void report_drops(const struct server *srv, int n)
 	}
 }
 
+/* -v: why each server that answered was kept or dropped */
+static void report_why(const struct server *srv, int n, const struct sel_out *so)
+{
+	char line[ADDRSTR_MAX + 200];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!srv[i].used || !srv[i].usable)
+			continue;
+		out_why(line, sizeof line, &srv[i], so);
+		fprintf(stderr, "%s: %s\n", wb_applet, line);
+	}
+	if (so->nusable == 1)
+		fprintf(stderr, "%s: one server only: its time cannot be checked against another\n",
+		        wb_applet);
+}
+
+/* no system peer: no majority (75), only servers too far to trust (76),
+ * or no usable reply at all (query_exit_code). Nothing is printed as an
+ * offset and the clock is left alone; -l still shows the table. */
+static int no_choice(const struct sntpc_opts *o, const struct sel_out *so)
+{
+	const struct server *srv = o->q.srv;
+	char msg[1024], d[32];
+	int i, far = 0;
+
+	if (CFG_SNTPC_TABLE && o->table && !o->quiet)
+		out_table(stdout, srv, o->q.n, mono_ms());
+	if (so->nusable > 1) {
+		out_nomaj(msg, sizeof msg, srv, o->q.n);
+		warnmsg("%s", msg);
+		return EX_TEMPFAIL;
+	}
+	for (i = 0; i < o->q.n; i++) {
+		if (!srv[i].used || !srv[i].usable || srv[i].why != SEL_FAR)
+			continue;
+		far++;
+		warnmsg("%s: select: root distance %s s above 1.5 s: not trusted", srv[i].addr,
+		        ntp_fix_str(srv[i].dist, 0, d, sizeof d));
+	}
+	return far ? EX_PROTOCOL : query_exit_code(srv, o->q.n);
+}
+
 static void print_result(const struct sntpc_opts *o, const struct server *srv,
-                         int n, int best)
+                         int n, int best, const struct sel_out *so)
 {
 	if (o->quiet)
 		return;
-	if (CFG_SNTPC_TABLE && o->table)
-		out_table(stdout, srv, n, best, mono_ms());
-	else if (CFG_SNTPC_EVAL && o->eval)
+	if (CFG_SNTPC_TABLE && o->table) {
+		out_table(stdout, srv, n, mono_ms());
+	} else if (CFG_SNTPC_EVAL && o->eval) {
 		out_eval(stdout, &srv[best]);
-	else
+		out_eval_sel(stdout, so);
+	} else {
 		out_line(stdout, &srv[best]);
+	}
 }
 
+/* query every server, select (RFC 5905: the system peer's offset is the
+ * one printed and applied, and only a majority gives one) */
 static int oneshot(struct sntpc_opts *o)
 {
 	const struct server *b;
@@ -276,13 +323,12 @@ static int oneshot(struct sntpc_opts *o)
 		report_drops(o->q.srv, o->q.n);
 	report_failures(o->q.srv, o->q.n);
 	best = select_servers(o->q.srv, o->q.n, -1, mono_ms(), &so);
-	if (best < 0) {
-		if (CFG_SNTPC_TABLE && o->table && !o->quiet)
-			out_table(stdout, o->q.srv, o->q.n, -1, mono_ms());
-		return query_exit_code(o->q.srv, o->q.n);
-	}
+	if (CFG_VERBOSE && o->q.verbose)
+		report_why(o->q.srv, o->q.n, &so);
+	if (best < 0)
+		return no_choice(o, &so);
 	b = &o->q.srv[best];
-	print_result(o, o->q.srv, o->q.n, best);
+	print_result(o, o->q.srv, o->q.n, best, &so);
 	act = clock_decide(&o->pol, ntp_fix_sat(b->best.offset, b->best.era));
 	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
 		char name[HOST_MAX + ADDRSTR_MAX + 4];
