@@ -73,11 +73,12 @@ X("r", OT_NUM, AT(o.q.retries), 0, 64, ANY, \
 X("q", OT_FLAG, AT(o.quiet), 0, 0, ANY, \
   "  -q            quiet: no output on stdout\n") \
 X("v", OT_FLAG, AT(o.q.verbose), 0, 0, VERBOSE, \
-  "  -v            show every packet's fields on stderr\n") \
+  "  -v            show every packet's fields on stderr, and why each server\n" \
+  "                was kept or dropped\n") \
 X("e", OT_FLAG, AT(o.eval), 0, 0, SNTPC_EVAL, \
   "  -e            print shell variables SNTP_* for eval\n") \
 X("l", OT_FLAG, AT(o.table), 0, 0, SNTPC_TABLE, \
-  "  -l            print an association table\n") \
+  "  -l            print an association table (ntpq's tally marks)\n") \
 X("d", OT_FLAG, AT(daemon), 0, 0, SNTPC_DAEMON, \
   "  -d            daemon: keep the clock disciplined (-a semantics)\n") \
 X("b", OT_FLAG, AT(o.background), 0, 0, SNTPC_DAEMON, \
@@ -96,13 +97,15 @@ X("", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, "")
 const char sntpc_help[] =
 "Usage: sntpc [OPTIONS] SERVER[:PORT]...\n"
 "Query SNTP servers and print the offset of the local clock; with -s or -a\n"
-"correct it. SERVER may be [IPv6]:PORT. The best sane reply wins (smallest\n"
-"delay, then lowest stratum).\n"
+"correct it. SERVER may be [IPv6]:PORT; each of a name's addresses (up to 4)\n"
+"is a server. The servers are weighed as NTP does (RFC 5905): falsetickers\n"
+"are dropped and the time used is the best of a majority that agrees.\n"
 "\n"
 SNTPC_OPTS(OPT_HELP)
 "\n"
 "Exit: 0 ok, 64 usage, 69 no server answered, 71 clock call failed,\n"
-"74 output not written, 75 rate limited or DNS temporary failure,\n"
+"74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
+"of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
 "77 denied or no permission to set the clock (needs root or CAP_SYS_TIME).\n";
 

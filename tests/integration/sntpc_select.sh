@@ -104,7 +104,8 @@ t_grep "three that disagree: the line names all three" \
 noclock "three that disagree"
 
 # ---- (c) four servers, one a falseticker, under -s ------------------------
-responder good 127.0.0.4; G4=$RP
+# the falseticker again the fastest (the old rule, smallest delay, took it)
+responder slow 127.0.0.4; G4=$RP
 reset
 t_exit 0 "four servers, one falseticker: -s -e" sn -s -e "$F" "$S2" "$S3" "$G4"
 stepped "four servers: exactly one clock_settime, to the majority's time" 0
