@@ -6,7 +6,7 @@
 #include "select.h"
 
 #define CLAMP_US 1000000000LL           /* differences beyond 1000 s count as 1000 s */
-#define FIX_CAP ((ntp_fix)1 << 62)      /* +-2^30 s: keeps a - b in range */
+#define FIX_CAP ((ntp_fix)1 << 61)      /* +-2^29 s: keeps a - b in range */
 #define AGE_CAP ((int64_t)1 << 40)      /* ms (35 years): PHI * age fits */
 #define TERM_CAP ((ntp_fix)1 << 48)     /* 2^16 s: root_dist terms */
 

@@ -387,6 +387,18 @@ START_TEST(filter_era)
 	filter_add(&f, &s);
 	ck_assert_int_eq(filter_run(&f, 0, 0, &o), 0);
 	ck_assert_int_eq(o.jitter, S(1000));
+	/* best one era behind, another one ahead: the widest difference
+	 * (it overflowed before the operands were capped at 2^29 s) */
+	filter_clear(&f);
+	s = fs(0, MS(1), 0, 0);
+	s.era = -NTP_ERA;
+	filter_add(&f, &s);
+	s = fs(0, MS(2), 0, 0);
+	s.era = NTP_ERA;
+	filter_add(&f, &s);
+	ck_assert_int_eq(filter_run(&f, 0, 0, &o), 0);
+	ck_assert_int_eq(o.best.era, -NTP_ERA);
+	ck_assert_int_eq(o.jitter, S(1000));
 }
 END_TEST
 
