@@ -242,6 +242,8 @@ int sel_run(struct cand *c, int n, int prev, struct sel_out *o)
 	k = by_merit(c, n, v);
 	k = cluster(c, v, k);
 	o->nkept = k;
+	if (k <= 0)                     /* cannot be: ntrue >= nusable - f >= 1 */
+		return -1;
 	o->sys = pick(c, n, v, k, prev);
 	return o->sys;
 }
