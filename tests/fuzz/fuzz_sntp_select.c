@@ -11,7 +11,8 @@
  * among the usable ones, its offset in [low, high], the counts agree with
  * the marks, prev fed back keeps the system peer; the filter's best has
  * the lowest delay, its jitter is at least prec, its dispersion bounded.
- * Overflow is caught by UBSan. */
+ * sel_run's interval is the one RFC 5905 A.5.5.1's loops find over a
+ * sorted tuple list (a reference copy below). Overflow is caught by UBSan. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,65 @@ static void check_marks(const struct cand *c, int n, int r, const struct sel_out
 			abort();
 }
 
+/* RFC 5905 A.5.5.1's loops as written, over a sorted tuple list (lower
+ * -1, middle 0, upper +1; on equal edges in that order): 0 with [l, u],
+ * or -1 (no majority) */
+struct tuple {
+	ntp_fix edge;
+	int type;
+};
+
+static int ref_intersect(const struct cand *c, int n, ntp_fix *lo, ntp_fix *hi)
+{
+	struct tuple t[3 * NCAND], x;
+	int m = 0, k = 0, i, j, f, d, chime;
+
+	for (i = 0; i < n; i++) {
+		ntp_fix dd = c[i].dist < 0 ? 0 : c[i].dist;
+
+		if (!c[i].usable || c[i].dist > SEL_MAXDIST)
+			continue;
+		m++;
+		for (j = -1; j <= 1; j++) {
+			x.edge = capped(c[i].offset) + j * dd;
+			x.type = j;
+			for (k = 3 * (m - 1) + j + 1; k > 0 && (t[k - 1].edge > x.edge ||
+			     (t[k - 1].edge == x.edge && t[k - 1].type > x.type)); k--)
+				t[k] = t[k - 1];
+			t[k] = x;
+		}
+	}
+	if (m == 1) {
+		*lo = t[0].edge;
+		*hi = t[2].edge;
+		return 0;
+	}
+	for (f = 0; 2 * f < m; f++) {
+		d = 0;
+		for (chime = 0, i = 0; i < 3 * m; i++) {
+			chime -= t[i].type;
+			if (chime >= m - f)
+				break;
+			d += t[i].type == 0;
+		}
+		if (i == 3 * m)
+			continue;
+		*lo = t[i].edge;
+		for (chime = 0, i = 3 * m - 1; i >= 0; i--) {
+			chime += t[i].type;
+			if (chime >= m - f)
+				break;
+			d += t[i].type == 0;
+		}
+		if (i < 0)
+			continue;
+		*hi = t[i].edge;
+		if (d <= f && *lo < *hi)
+			return 0;
+	}
+	return -1;
+}
+
 static void fuzz_select(const uint8_t *d, size_t size, size_t *used)
 {
 	struct cand c[NCAND], again[NCAND];
@@ -115,6 +175,13 @@ static void fuzz_select(const uint8_t *d, size_t size, size_t *used)
 	*used = load(d, size, c, &n);
 	r = sel_run(c, n, prev, &o);
 	check_marks(c, n, r, &o);
+	if (o.nusable > 0) {            /* the same interval as the RFC's loops */
+		ntp_fix lo = 0, hi = 0;
+
+		if ((ref_intersect(c, n, &lo, &hi) < 0) != (r < 0) ||
+		    (r >= 0 && (lo != o.low || hi != o.high)))
+			abort();
+	}
 	if (r < 0)
 		return;
 	/* the system peer fed back as prev stays */
