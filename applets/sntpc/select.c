@@ -3,34 +3,10 @@
  * (outliers) and the system peer with hysteresis. The rules are spelled
  * out in select.h above sel_run. Pure functions, integers only. */
 #include <string.h>
-#include "sntpc.h"
 #include "select.h"
 
 #define OFF_CAP ((ntp_fix)1 << 62)      /* +-2^30 s: offset +- dist fits */
 #define STRAT_CAP 16u
-
-/* old: removed when sntpc.c uses sel_run */
-/* 1 if a is a better choice than b */
-static int better(const struct server *a, const struct server *b)
-{
-	if (a->best.delay != b->best.delay)
-		return a->best.delay < b->best.delay;
-	return a->best.pkt.stratum < b->best.pkt.stratum;
-}
-
-/* old: removed when sntpc.c uses sel_run */
-int select_best(const struct server *srv, int n)
-{
-	int i, best = -1;
-
-	for (i = 0; i < n; i++) {
-		if (srv[i].state != SRV_DONE || !srv[i].have)
-			continue;
-		if (best < 0 || better(&srv[i], &srv[best]))
-			best = i;
-	}
-	return best;
-}
 
 /* ---- RFC 5905 selection ---- */
 

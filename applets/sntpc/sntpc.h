@@ -98,10 +98,7 @@ int query_exit_code(const struct server *srv, int n);
 unsigned query_drops(const struct server *s);
 const char *srv_fail_str(const struct server *s, char *buf, size_t max);
 
-/* ---- select.c / servers.c ---- */
-/* old rule, no longer called (sntpc.c uses select_servers): smallest
- * delay, then lowest stratum; goes with select.c's copy */
-int select_best(const struct server *srv, int n);
+/* ---- servers.c (the selection itself: select.h) ---- */
 /* the clock filter of every used server at now_ms, then sel_run over
  * them: fills usable, best, jitter, disp, dist and why of each; returns
  * the system peer's index (prev: the last one, for hysteresis) or -1 */
