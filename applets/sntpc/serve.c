@@ -9,6 +9,7 @@
 //config:	  RFC 5905), as BusyBox ntpd -l does; -I IFACE binds it to one
 //config:	  interface. Only client requests are answered, never larger than
 //config:	  the request, with a per-client rate limit (RATE kiss-o'-death).
+#define _DEFAULT_SOURCE         /* SO_BINDTODEVICE, SCM_TIMESTAMPNS (Linux) */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
