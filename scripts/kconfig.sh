@@ -7,7 +7,8 @@
 #
 # An applet file declares itself with lines like
 #   //applet:NAME SYMBOL MAIN_FN HELP_VAR [alias]
-#   //config:config SYMBOL ...   (a Kconfig block, one line each)
+#   //config:config SYMBOL ...   (a Kconfig block, one line each; any file
+#                                of an applet's folder may hold some)
 # A file in a folder applets/X/ brings every .c file of that folder.
 set -eu
 KCONFIGS="Kconfig build/Kconfig.applets"
@@ -37,6 +38,10 @@ applets)
 	  for f in $(applet_files); do
 		echo; echo "# $f"
 		sed -n 's|^//config:||p' "$f"
+		# the folder's other files (after the applet file: their symbols depend on its)
+		case "$f" in applets/*/*) for g in "$(dirname "$f")"/*.c; do
+			[ "$g" = "$f" ] || ! grep -q '^//config:' "$g" || { echo "# $g"; sed -n 's|^//config:||p' "$g"; }
+		done ;; esac
 	  done; } > "$out.tmp"
 	mv "$out.tmp" "$out" ;;
 olddefconfig)
