@@ -319,6 +319,8 @@ int sntpc_daemon(struct sntpc_opts *o)
 	d.o = o;
 	d.sys = -1;
 	d.first = 1;
+	for (rc = 0; rc < o->q.nsrc; rc++)     /* sntpc.c said so already */
+		d.unresolved[rc] = !o->q.src[rc].naddr;
 	if (hook_init(&d.hook, o->prog, &e))
 		return err_report(&e, NULL, NULL);
 	if ((pidfd = pidfile_open(o->pidfile)) == -2) {

@@ -17,7 +17,8 @@
  * CLOCK_REALTIME stays real (responders use real time).
  * CLOCKSHIM_EFFECT=1: clock_settime(CLOCK_REALTIME), settimeofday and
  * adjtime (at once) move this process's CLOCK_REALTIME reads; without it
- * they have no effect at all.
+ * they have no effect at all. CLOCKSHIM_SENDS=FILE: a line "send MS" per
+ * send() (MS: CLOCK_MONOTONIC, virtual), to time the polls.
  *   cc -shared -fPIC -o clockshim.so clockshim.c -ldl */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -355,4 +356,24 @@ int poll(struct pollfd *fds, nfds_t n, int ms)
 	r = real(fds, n, (int)(ms / speed()) + 1);
 	slept((long long)ms * 1000000, start);
 	return r;
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	static ssize_t (*real)(int, const void *, size_t, int);
+	const char *path = getenv("CLOCKSHIM_SENDS");
+	struct timespec t;
+	char line[48];
+	int lfd, n;
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "send");
+	if (path && clock_gettime(CLOCK_MONOTONIC, &t) == 0 &&
+	    (lfd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0) {
+		n = snprintf(line, sizeof line, "send %lld\n", ts_ns(&t) / 1000000);
+		if (write(lfd, line, (size_t)n) < 0)
+			n = 0;
+		close(lfd);
+	}
+	return real(fd, buf, len, flags);
 }
