@@ -19,15 +19,17 @@ snd() {
 steps() { grep -c clock_settime "$SLOG" 2>/dev/null || true; }
 # wait_file FILE: up to 5 s for it to exist
 wait_file() { i=0; while [ ! -s "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; }
+# within N LO HI: LO <= N <= HI (t_true takes one command)
+within() { [ "${1:-0}" -ge "$2" ] && [ "${1:-0}" -le "$3" ]; }
 # wait_gone FILE: up to 5 s for it to go
 wait_gone() { i=0; while [ -e "$1" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done; }
 
 # ---- 10: usage ---------------------------------------------------------------
 for o in -q -l -e; do
-	t_exit 64 "usage: -d $o is refused" "$WB" sntpc -d $o 127.0.0.1
+	t_exit 64 "usage: -d $o is refused" timeout 5 "$WB" sntpc -d $o 127.0.0.1
 done
 for p in 1,1 15,64 16,131073 64,16 16; do
-	t_exit 64 "usage: --poll $p is refused" "$WB" sntpc -d --poll "$p" 127.0.0.1
+	t_exit 64 "usage: --poll $p is refused" timeout 5 "$WB" sntpc -d --poll "$p" 127.0.0.1
 done
 t_grep "usage: --poll names the range" "16 <= MIN <= MAX <= 131072" "$T_DIR/err"
 t_exit 0 "usage: --poll 16,131072 is the widest range" "$WB" sntpc -d --poll 16,131072 --help
@@ -49,7 +51,7 @@ chmod +x "$T_DIR/hook"
 reset
 snd 4 --poll 16,64 -x "$T_DIR/hook" "$R5" >"$T_DIR/out" 2>"$T_DIR/err"
 t_true "step budget: 5 s ahead, clock calls without effect, 4 min: 1-3 steps ($(steps))" \
-	[ "$(steps)" -ge 1 ] && [ "$(steps)" -le 3 ]
+	within "$(steps)" 1 3
 t_true "step budget: at most 3 hook runs ($(wc -l <"$T_DIR/hook.log"))" [ "$(wc -l <"$T_DIR/hook.log")" -le 3 ]
 t_true "step budget: the step that had no effect is logged once" \
 	[ "$(grep -c 'had no effect' "$T_DIR/err")" = 1 ]
@@ -74,7 +76,7 @@ rm -f "$T_DIR/sends"
 CLOCKSHIM_SENDS=$T_DIR/sends snd 2 --poll 16,1024 "$RG" >"$T_DIR/out" 2>"$T_DIR/err"
 gap=$(awk 'NR == 1 { a = $2 } NR == 2 { print $2 - a }' "$T_DIR/sends")
 t_true "schedule: the second poll follows the first after MIN -+1/8 (${gap} ms)" \
-	[ "${gap:-0}" -ge 14000 ] && [ "${gap:-0}" -le 18000 ]
+	within "$gap" 14000 18000
 t_true "schedule: the first polls all stay at MIN (4 polls in 64 s)" [ "$(wc -l <"$T_DIR/sends")" -ge 5 ]
 
 # ---- 3: a hook that hangs ------------------------------------------------------
@@ -89,7 +91,7 @@ chmod +x "$T_DIR/hang"
 snd 4 --poll 16,64 -x "$T_DIR/hang" "$R5" >"$T_DIR/out" 2>"$T_DIR/err"
 t_nogrep "hook that hangs: never two at a time" "overlap" "$T_DIR/hang.log"
 t_true "hook that hangs: the steps meanwhile coalesced ($(grep -c step "$T_DIR/hang.log") runs)" \
-	[ "$(grep -c step "$T_DIR/hang.log")" -le 3 ] && [ "$(grep -c step "$T_DIR/hang.log")" -ge 2 ]
+	within "$(grep -c step "$T_DIR/hang.log")" 2 3
 t_grep "hook that hangs: killed at the limit, logged" "-x .*hang: still running after 60 s: killed" "$T_DIR/err"
 t_true "hook that hangs: nothing of it left after the daemon's exit" \
 	sh -c "! grep -l '$T_DIR/[h]ang' /proc/[0-9]*/cmdline 2>/dev/null | grep -q ."
@@ -182,7 +184,7 @@ nd=$(wc -l <"$RD_LOG")
 sleep 1
 t_true "a name that did not resolve: used once it does" [ "$(wc -l <"$RD_LOG")" -gt "$nd" ]
 kill "$(cat "$T_DIR/pid")"; wait $job
-t_true "a name that did not resolve: logged once" [ "$(grep -c 'late.sntp.test: resolve' "$T_DIR/err")" = 1 ]
+t_true "a name that did not resolve: logged once" [ "$(grep -c 'late.sntp.test: resolve:' "$T_DIR/err")" = 1 ]
 
 # ---- 6, 7: DENY ------------------------------------------------------------------
 responder deny 127.0.0.6
@@ -202,9 +204,11 @@ cat >"$T_DIR/hook4" <<EOH
 echo "\$1" >>"$T_DIR/hook4.log"
 EOH
 chmod +x "$T_DIR/hook4"
-SPEED=600; snd 5 --poll 16,256 --timeout 0.2 -x "$T_DIR/hook4" "$RS" >"$T_DIR/out" 2>"$T_DIR/err"; SPEED=60
-t_true "silent: backs off, one packet per poll, longer intervals ($(wc -l <"$RS_LOG") in 50 virtual min)" \
-	[ "$(wc -l <"$RS_LOG")" -le 30 ]
+rm -f "$T_DIR/sends"
+SPEED=600; CLOCKSHIM_SENDS=$T_DIR/sends snd 5 --poll 16,256 --timeout 0.05 -x "$T_DIR/hook4" "$RS" >"$T_DIR/out" 2>"$T_DIR/err"; SPEED=60
+t_true "silent: backs off, few packets ($(wc -l <"$RS_LOG") in 50 virtual min)" within "$(wc -l <"$RS_LOG")" 5 30
+gap=$(tail -2 "$T_DIR/sends" | awk 'NR == 1 { a = $2 } NR == 2 { print $2 - a }')
+t_true "silent: one packet per poll, its interval grown to MAX ($gap ms)" within "$gap" 200000 300000
 t_true "silent: logged once" [ "$(grep -c 'no reply' "$T_DIR/err")" = 1 ]
 t_true "silent: unsynchronised, logged once" [ "$(grep -c 'unsynchronised' "$T_DIR/err")" = 1 ]
 t_true "silent: the hook got unsync once" [ "$(cat "$T_DIR/hook4.log")" = unsync ]
@@ -241,7 +245,7 @@ t_true "daemon: -x PROG's environment has exactly the eleven keys" sh -c "sed 's
 t_grep "daemon: -x PROG's SNTP_TIME in -e form" "^SNTP_TIME=[0-9]+\\.[0-9]{6}$" "$T_DIR/hook.env"
 reset
 snd 2 -g --poll 16,16 "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
-t_true "daemon -g: 2000 s offsets stepped again (within the budget)" [ "$(steps)" -ge 2 ] && [ "$(steps)" -le 3 ]
+t_true "daemon -g: 2000 s offsets stepped again (within the budget)" within "$(steps)" 2 3
 # -L: syslog to /dev/log, seen in a private mount namespace with its own
 # /dev (the machine's /dev/log, if any, is not touched)
 if unshare -m --propagation private true 2>/dev/null; then
@@ -297,6 +301,6 @@ chmod +x "$T_DIR/hook3"
 reset
 echo "our standard input" | snd 2 --poll 16,16 -x "$T_DIR/hook3" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"
 t_grep "daemon: -x PROG ran (PROG step)" "^step$" "$T_DIR/hook3.log"
-t_true "daemon: -x PROG's stdin is /dev/null, not ours" [ -f "$T_DIR/hook3.stdin" ] && [ ! -s "$T_DIR/hook3.stdin" ]
+t_true "daemon: -x PROG's stdin is /dev/null, not ours" sh -c "[ -f '$T_DIR/hook3.stdin' ] && [ ! -s '$T_DIR/hook3.stdin' ]"
 t_true "daemon: -x PROG gets no descriptor of ours" [ "$(cat "$T_DIR/hook3.fds")" = "0 1 2 3 " ]
 finish
