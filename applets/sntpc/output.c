@@ -108,6 +108,11 @@ void out_eval(FILE *f, const struct server *s)
 	out_vars(s, print_var, f);
 }
 
+void out_eval_sel(FILE *f, const struct sel_out *so)
+{
+	out_sel_vars(so, print_var, f);
+}
+
 /* milliseconds with 3 decimals */
 static char *ms_str(ntp_fix d, int64_t era, char *buf, size_t max)
 {
@@ -127,32 +132,97 @@ static const char *fail_code(const struct server *s)
 	return c[s->fail];
 }
 
-static void row(FILE *f, const struct server *s, int sel, int64_t now_ms)
+/* a row: the tally (ntpq's: why the server was kept or dropped), '~'
+ * (configured: every server sntpc has was given to it), the address */
+static void row(FILE *f, const struct server *s, int64_t now_ms)
 {
 	char ref[24], d[24], o[24], r[24];
+	char tally = s->usable ? sel_tally(s->why) : ' ';
 
 	if (!s->usable) {
-		fprintf(f, "%c%-23s %-15s %2d %5s %5u %5o %8s %8s %8s\n", sel ? '*' : ' ',
+		fprintf(f, "%c~%-22s %-15s %2d %5s %5u %5o %8s %8s %8s\n", tally,
 		        s->addr, fail_code(s), 16, "-", s->poll, s->reach & 0377, "-", "-", "-");
 		return;
 	}
 	ntp_refid_str(&s->best.pkt, ref, sizeof ref);
-	fprintf(f, "%c%-23s %-15s %2u %5lld %5u %5o %8s %8s %8s\n", sel ? '*' : ' ', s->addr,
+	fprintf(f, "%c~%-22s %-15s %2u %5lld %5u %5o %8s %8s %8s\n", tally, s->addr,
 	        ref, s->best.pkt.stratum, (long long)((now_ms - s->last_ok) / 1000), s->poll,
 	        s->reach & 0377, ms_str(s->best.delay, 0, d, sizeof d),
 	        ms_str(s->best.offset, s->best.era, o, sizeof o),
 	        ms_str(ntp_short_fix(s->best.pkt.rootdisp), 0, r, sizeof r));
 }
 
-void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms)
+const char out_legend[] =
+	" * sys.peer, # selected, + candidate, - outlyer, x falseticker, ~ configured\n";
+
+void out_table(FILE *f, const struct server *srv, int n, int64_t now_ms)
 {
 	int i;
 
-	fprintf(f, " %-23s %-15s %2s %5s %5s %5s %8s %8s %8s\n", "address", "ref clock",
+	fprintf(f, "  %-22s %-15s %2s %5s %5s %5s %8s %8s %8s\n", "address", "ref clock",
 	        "st", "when", "poll", "reach", "delay", "offset", "disp");
 	for (i = 0; i < n; i++)
 		if (srv[i].used)
-			row(f, &srv[i], i == best, now_ms);
+			row(f, &srv[i], now_ms);
+	fputs(out_legend, f);
+}
+
+/* seconds with a sign and 3 decimals: "+0.012" */
+static char *sec3_str(ntp_fix d, char *buf, size_t max)
+{
+	int64_t ms = ntp_fix_us(d) / 1000;
+
+	snprintf(buf, max, "%c%lld.%03lld", ms < 0 ? '-' : '+', (long long)(ms < 0 ? -ms / 1000 : ms / 1000),
+	         (long long)(ms < 0 ? -ms % 1000 : ms % 1000));
+	return buf;
+}
+
+void out_why(char *buf, size_t max, const struct server *s, const struct sel_out *so)
+{
+	char off[32], dist[32], lo[24], hi[24];
+	int len = snprintf(buf, max, "%s: %s: offset %s s, root distance %s s", s->addr,
+	                   sel_why_str(s->why), ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off),
+	                   ntp_fix_str(s->dist, 0, dist, sizeof dist));
+
+	if (s->why == SEL_FALSE && so->ntrue > 0 && len > 0 && (size_t)len < max)
+		snprintf(buf + len, max - (size_t)len, ", outside the majority's %s .. %s",
+		         sec3_str(so->low, lo, sizeof lo), sec3_str(so->high, hi, sizeof hi));
+}
+
+/* a server that took part in the vote: usable and near enough */
+static int voter(const struct server *s)
+{
+	return s->used && s->usable && s->why >= SEL_NOMAJ;
+}
+
+void out_nomaj(char *buf, size_t max, const struct server *srv, int n)
+{
+	static const char tail[] = ": clock left alone", more[] = ", ...";
+	char off[32], item[ADDRSTR_MAX + 40];
+	size_t len;
+	int i, k = 0, nv = 0;
+
+	if (!max)
+		return;
+	for (i = 0; i < n; i++)
+		nv += voter(&srv[i]);
+	snprintf(buf, max, "no majority among %d servers", nv);
+	for (i = 0; i < n; i++) {
+		if (!voter(&srv[i]))
+			continue;
+		snprintf(item, sizeof item, "%s%s %s s", k++ ? ", " : ": ", srv[i].addr,
+		         ntp_off_str(srv[i].best.offset, srv[i].best.era, 1, off, sizeof off));
+		len = strlen(buf);
+		if (len + strlen(item) + sizeof more + sizeof tail > max) {
+			if (len + sizeof more + sizeof tail <= max)
+				memcpy(buf + len, more, sizeof more);
+			break;
+		}
+		memcpy(buf + len, item, strlen(item) + 1);
+	}
+	len = strlen(buf);
+	if (len + sizeof tail <= max)
+		memcpy(buf + len, tail, sizeof tail);
 }
 
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p)

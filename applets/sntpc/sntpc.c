@@ -73,11 +73,12 @@ X("r", OT_NUM, AT(o.q.retries), 0, 64, ANY, \
 X("q", OT_FLAG, AT(o.quiet), 0, 0, ANY, \
   "  -q            quiet: no output on stdout\n") \
 X("v", OT_FLAG, AT(o.q.verbose), 0, 0, VERBOSE, \
-  "  -v            show every packet's fields on stderr\n") \
+  "  -v            show every packet's fields on stderr, and why each server\n" \
+  "                was kept or dropped\n") \
 X("e", OT_FLAG, AT(o.eval), 0, 0, SNTPC_EVAL, \
   "  -e            print shell variables SNTP_* for eval\n") \
 X("l", OT_FLAG, AT(o.table), 0, 0, SNTPC_TABLE, \
-  "  -l            print an association table\n") \
+  "  -l            print an association table (ntpq's tally marks)\n") \
 X("d", OT_FLAG, AT(daemon), 0, 0, SNTPC_DAEMON, \
   "  -d            daemon: keep the clock disciplined (-a semantics)\n") \
 X("b", OT_FLAG, AT(o.background), 0, 0, SNTPC_DAEMON, \
@@ -100,13 +101,15 @@ X("", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, "")
 const char sntpc_help[] =
 "Usage: sntpc [OPTIONS] SERVER[:PORT]...\n"
 "Query SNTP servers and print the offset of the local clock; with -s or -a\n"
-"correct it. SERVER may be [IPv6]:PORT. The best sane reply wins (smallest\n"
-"delay, then lowest stratum).\n"
+"correct it. SERVER may be [IPv6]:PORT; each of a name's addresses (up to 4)\n"
+"is a server. The servers are weighed as NTP does (RFC 5905): falsetickers\n"
+"are dropped and the time used is the best of a majority that agrees.\n"
 "\n"
 SNTPC_OPTS(OPT_HELP)
 "\n"
 "Exit: 0 ok, 64 usage, 69 no server answered, 71 clock call failed,\n"
-"74 output not written, 75 rate limited or DNS temporary failure,\n"
+"74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
+"of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
 "77 denied or no permission to set the clock (needs root or CAP_SYS_TIME).\n";
 
@@ -255,19 +258,66 @@ static void report_drops(const struct server *srv, int n)
 	}
 }
 
+/* -v: why each server that answered was kept or dropped */
+static void report_why(const struct server *srv, int n, const struct sel_out *so)
+{
+	char line[ADDRSTR_MAX + 200];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!srv[i].used || !srv[i].usable)
+			continue;
+		out_why(line, sizeof line, &srv[i], so);
+		fprintf(stderr, "%s: %s\n", wb_applet, line);
+	}
+	if (so->nusable == 1)
+		fprintf(stderr, "%s: one server only: its time cannot be checked against another\n",
+		        wb_applet);
+}
+
+/* no system peer: no majority (75), only servers too far to trust (76),
+ * or no usable reply at all (query_exit_code). Nothing is printed as an
+ * offset and the clock is left alone; -l still shows the table. */
+static int no_choice(const struct sntpc_opts *o, const struct sel_out *so)
+{
+	const struct server *srv = o->q.srv;
+	char msg[1024], d[32];
+	int i, far = 0;
+
+	if (CFG_SNTPC_TABLE && o->table && !o->quiet)
+		out_table(stdout, srv, o->q.n, mono_ms());
+	if (so->nusable > 1) {
+		out_nomaj(msg, sizeof msg, srv, o->q.n);
+		warnmsg("%s", msg);
+		return EX_TEMPFAIL;
+	}
+	for (i = 0; i < o->q.n; i++) {
+		if (!srv[i].used || !srv[i].usable || srv[i].why != SEL_FAR)
+			continue;
+		far++;
+		warnmsg("%s: select: root distance %s s above 1.5 s: not trusted", srv[i].addr,
+		        ntp_fix_str(srv[i].dist, 0, d, sizeof d));
+	}
+	return far ? EX_PROTOCOL : query_exit_code(srv, o->q.n);
+}
+
 static void print_result(const struct sntpc_opts *o, const struct server *srv,
-                         int n, int best)
+                         int n, int best, const struct sel_out *so)
 {
 	if (o->quiet)
 		return;
-	if (CFG_SNTPC_TABLE && o->table)
-		out_table(stdout, srv, n, best, mono_ms());
-	else if (CFG_SNTPC_EVAL && o->eval)
+	if (CFG_SNTPC_TABLE && o->table) {
+		out_table(stdout, srv, n, mono_ms());
+	} else if (CFG_SNTPC_EVAL && o->eval) {
 		out_eval(stdout, &srv[best]);
-	else
+		out_eval_sel(stdout, so);
+	} else {
 		out_line(stdout, &srv[best]);
+	}
 }
 
+/* query every server, select (RFC 5905: the system peer's offset is the
+ * one printed and applied, and only a majority gives one) */
 static int oneshot(struct sntpc_opts *o)
 {
 	const struct server *b;
@@ -283,13 +333,12 @@ static int oneshot(struct sntpc_opts *o)
 		report_drops(o->q.srv, o->q.n);
 	report_failures(o->q.srv, o->q.n);
 	best = select_servers(o->q.srv, o->q.n, -1, mono_ms(), &so);
-	if (best < 0) {
-		if (CFG_SNTPC_TABLE && o->table && !o->quiet)
-			out_table(stdout, o->q.srv, o->q.n, -1, mono_ms());
-		return query_exit_code(o->q.srv, o->q.n);
-	}
+	if (CFG_VERBOSE && o->q.verbose)
+		report_why(o->q.srv, o->q.n, &so);
+	if (best < 0)
+		return no_choice(o, &so);
 	b = &o->q.srv[best];
-	print_result(o, o->q.srv, o->q.n, best);
+	print_result(o, o->q.srv, o->q.n, best, &so);
 	act = clock_decide(&o->pol, ntp_fix_sat(b->best.offset, b->best.era));
 	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
 		char name[HOST_MAX + ADDRSTR_MAX + 4];

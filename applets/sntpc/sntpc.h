@@ -99,9 +99,7 @@ int query_exit_code(const struct server *srv, int n);
 unsigned query_drops(const struct server *s);
 const char *srv_fail_str(const struct server *s, char *buf, size_t max);
 
-/* ---- select.c / servers.c ---- */
-/* old rule, until sel_run is used: smallest delay, then lowest stratum */
-int select_best(const struct server *srv, int n);
+/* ---- servers.c (the selection itself: select.h) ---- */
 /* the clock filter of every used server at now_ms, then sel_run over
  * them: fills usable, best, jitter, disp, dist and why of each; returns
  * the system peer's index (prev: the last one, for hysteresis) or -1 */
@@ -172,7 +170,18 @@ typedef void out_var_fn(void *ctx, const char *key, const char *val, int text);
 void out_vars(const struct server *s, out_var_fn *fn, void *ctx);
 /* the selection's variables, after out_vars: SERVERS (answered), CANDIDATES (kept) */
 void out_sel_vars(const struct sel_out *so, out_var_fn *fn, void *ctx);
-void out_table(FILE *f, const struct server *srv, int n, int best, int64_t now_ms);
+/* out_sel_vars as -e prints them (after out_eval) */
+void out_eval_sel(FILE *f, const struct sel_out *so);
+/* the -l table: a row per server, tally (sel_tally of its why) and '~'
+ * first, then out_legend */
+void out_table(FILE *f, const struct server *srv, int n, int64_t now_ms);
+extern const char out_legend[];
+/* -v: "ADDR: WHY: offset X s, root distance D s[, outside the majority's
+ * L .. H]" for a server select_servers() judged (usable) */
+void out_why(char *buf, size_t max, const struct server *s, const struct sel_out *so);
+/* the one line for no majority: "no majority among N servers: ADDR
+ * OFFSET s, ...: clock left alone" (the list cut with ", ..." to fit) */
+void out_nomaj(char *buf, size_t max, const struct server *srv, int n);
 void out_packet(FILE *f, const char *dir, const char *addr, const struct ntp_pkt *p);
 /* shell single-quoted value */
 void out_quoted(FILE *f, const char *s);

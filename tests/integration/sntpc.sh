@@ -27,8 +27,10 @@ noclock "plain query"
 
 t_exit 0 "query chronyd -e" sn -e "$C"
 cp "$T_DIR/out" "$T_DIR/eval"
-t_true "-e has exactly the nine documented keys" sh -c "sed 's/=.*//' '$T_DIR/eval' | tr '\n' ' ' |
-	grep -qx 'SNTP_SERVER SNTP_ADDRESS SNTP_STRATUM SNTP_REFID SNTP_LEAP SNTP_OFFSET SNTP_DELAY SNTP_DISPERSION SNTP_TIME '"
+t_true "-e has exactly the nine documented keys, then SERVERS and CANDIDATES" sh -c "sed 's/=.*//' '$T_DIR/eval' | tr '\n' ' ' |
+	grep -qx 'SNTP_SERVER SNTP_ADDRESS SNTP_STRATUM SNTP_REFID SNTP_LEAP SNTP_OFFSET SNTP_DELAY SNTP_DISPERSION SNTP_TIME SNTP_SERVERS SNTP_CANDIDATES '"
+t_true "-e of one server: SNTP_SERVERS=1 SNTP_CANDIDATES=1" sh -c "grep -qx 'SNTP_SERVERS=1' '$T_DIR/eval' &&
+	grep -qx 'SNTP_CANDIDATES=1' '$T_DIR/eval'"
 t_true "-e output evaluates in sh: stratum 8 from 127.0.0.1" sh -c ". '$T_DIR/eval' && [ \"\$SNTP_STRATUM\" = 8 ] &&
 	[ \"\$SNTP_ADDRESS\" = 127.0.0.1 ] && [ \"\$SNTP_SERVER\" = '$C' ] && [ \"\$SNTP_LEAP\" = 0 ]"
 # |offset| < 1 ms against chronyd on the same clock: the true offset is 0
@@ -46,12 +48,16 @@ v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
 sys.exit(abs(float(v["SNTP_TIME"]) - time.time()) > 1)' "$T_DIR/eval"
 
 t_exit 0 "query chronyd -l -c 3" sn -l -c 3 "$C"
-t_grep "-l header" "^ address +ref clock +st +when +poll +reach +delay +offset +disp$" "$T_DIR/out"
-t_grep "-l row: tally, stratum 8, reach 7" "^\\*$C +127\\.127\\.1\\.1 +8 +0 +0 +7 +[0-9.]+ +-?0\\.[0-9]{3} " "$T_DIR/out"
+t_grep "-l header" "^  address +ref clock +st +when +poll +reach +delay +offset +disp$" "$T_DIR/out"
+t_grep "-l row: tally * (system peer), ~ (configured), stratum 8, reach 7" "^\\*~$C +127\\.127\\.1\\.1 +8 +0 +0 +7 +[0-9.]+ +-?0\\.[0-9]{3} " "$T_DIR/out"
+t_grep "-l: the legend under the table" "^ \\* sys\\.peer, # selected, \\+ candidate, - outlyer, x falseticker, ~ configured$" "$T_DIR/out"
+t_true "-l: header, one row, legend" [ "$(wc -l <"$T_DIR/out")" = 3 ]
 
 t_exit 0 "query chronyd -v" sn -v "$C"
 t_grep "-v shows the request" "^C: $C request VN 4 mode 3 xmt [0-9a-f]{8}\\.[0-9a-f]{8} \\(random\\)$" "$T_DIR/err"
 t_grep "-v shows the reply's fields" "^S: $C LI 0 VN 4 mode 4 stratum 8 .* org [0-9a-f.]+ rec [0-9a-f.]+ xmt " "$T_DIR/err"
+t_grep "-v: the one server is the system peer" "^sntpc: $C: system peer: offset [+-]0\\.[0-9]{6} s, root distance 0\\.[0-9]{6} s$" "$T_DIR/err"
+t_grep "-v: one server cannot be checked against another" "^sntpc: one server only: its time cannot be checked against another$" "$T_DIR/err"
 
 reset
 t_exit 0 "-s against chronyd (shim)" sn -s "$C"
@@ -187,9 +193,12 @@ t_grep "clock step during a request is named" "reply dropped: local clock change
 noclock "clock stepped mid-request"
 RPORT=${RP##*:}
 reset
-t_exit 0 "a name whose first address is dead: the next one is used" sn -v -e --timeout 0.5 two.sntp.test:"$RPORT"
-t_grep "two addresses: first 127.0.0.2" "^C: 127\\.0\\.0\\.2:$RPORT request" "$T_DIR/err"
-t_grep "two addresses: then 127.0.0.1 answers" "^SNTP_ADDRESS='127\\.0\\.0\\.1'$" "$T_DIR/out"
+t_exit 0 "a name whose first address is dead: the one that answers is used" sn -v -e --timeout 0.5 two.sntp.test:"$RPORT"
+t_grep "two addresses: 127.0.0.2 asked" "^C: 127\\.0\\.0\\.2:$RPORT request" "$T_DIR/err"
+t_grep "two addresses: 127.0.0.1 answers and is used" "^SNTP_ADDRESS='127\\.0\\.0\\.1'$" "$T_DIR/out"
+t_grep "two addresses: the dead one reported with the name and its address" \
+	"^sntpc: two\\.sntp\\.test:$RPORT \\(127\\.0\\.0\\.2:$RPORT\\): query: " "$T_DIR/err"
+t_grep "two addresses: only one answered (SNTP_SERVERS=1)" "^SNTP_SERVERS=1$" "$T_DIR/out"
 
 # 20 ms each way around a true offset of 0: a client whose offset is biased
 # by the round trip (Toybox) is 20 ms off; a correct one well below 1 ms
@@ -381,10 +390,11 @@ while [ $i -lt "$ndoc" ]; do
 		t_nogrep "docs example $i: no server: nothing printed" "." "$T_DIR/out" ;;
 	*"sntpc -l -c 4 "*)
 		docrun 0 UP $i "association table of three servers"
-		t_true "docs example $i: a header and three rows" [ "$(wc -l <"$T_DIR/out")" = 4 ]
-		t_grep "docs example $i: one server selected" "^\\*127\\.0\\.0\\.1:" "$T_DIR/out"
+		t_true "docs example $i: a header, three rows and the legend" [ "$(wc -l <"$T_DIR/out")" = 5 ]
+		t_true "docs example $i: one system peer, the other two candidates (all agree)" sh -c "
+			[ \$(grep -c '^\\*~' '$T_DIR/out') = 1 ] && [ \$(grep -c '^+~' '$T_DIR/out') = 2 ]"
 		docrun 69 DOWN $i "table, no server: 69"
-		t_grep "docs example $i: failed rows say .NET." "^ 127\\.0\\.0\\.1:[0-9]+ +\\.NET\\. " "$T_DIR/out" ;;
+		t_grep "docs example $i: failed rows say .NET., no tally" "^ ~127\\.0\\.0\\.1:[0-9]+ +\\.NET\\. " "$T_DIR/out" ;;
 	*)
 		fail "docs example $i is run by this test" "unknown example: $(head -c 200 "$T_DIR/doc.$i")" ;;
 	esac

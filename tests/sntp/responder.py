@@ -6,7 +6,8 @@
 Binds 127.0.0.1 (or ::1 with v6, or the IPv4/IPv6 ADDRESS given, e.g. 127.0.0.2: every
 127.x address is loopback) on a free UDP port, writes the port to PORTFILE, and answers
 every request according to MODE; each request is logged to LOG as
-"req SRCPORT HEX48". MODE may be A@N:B: the first N requests as mode A, the rest as B
+"req SRCPORT HEX48". With RESPONDER_PORT=P in the environment it binds port P instead
+(servers of one pool name share a port). MODE may be A@N:B: the first N requests as mode A, the rest as B
 (a server that turns into a falseticker: good@5:offset:1000). MODE is one of:
   good            a correct stratum 2 reply
   offset:S        a correct reply from a clock S seconds ahead (may be < 0)
@@ -104,7 +105,7 @@ def main():
         n, later_mode = rest.split(":", 1)
         switch_after = int(n)
     s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.bind((host, 0))
+    s.bind((host, int(os.environ.get("RESPONDER_PORT", "0"))))
     other = socket.socket(fam, socket.SOCK_DGRAM)
     other.bind((host, 0))
     with open(portfile + ".tmp", "w") as f:

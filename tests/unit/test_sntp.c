@@ -676,33 +676,6 @@ START_TEST(poll_jitter_bounds)
 }
 END_TEST
 
-static void done(struct server *s, int ms_delay, unsigned stratum)
-{
-	memset(s, 0, sizeof *s);
-	s->state = SRV_DONE;
-	s->have = 1;
-	s->best.delay = ntp_fix_from_ms(ms_delay);
-	s->best.pkt.stratum = stratum;
-}
-
-START_TEST(select_rules)
-{
-	struct server s[4];
-
-	done(&s[0], 30, 2);
-	done(&s[1], 10, 3);
-	done(&s[2], 10, 2);
-	done(&s[3], 1, 1);
-	s[3].state = SRV_FAIL;          /* failed servers never win */
-	ck_assert_int_eq(select_best(s, 4), 2);  /* smallest delay, then stratum */
-	s[2].best.pkt.stratum = 3;
-	ck_assert_int_eq(select_best(s, 4), 1);  /* a tie keeps command-line order */
-	s[0].state = s[1].state = s[2].state = SRV_FAIL;
-	ck_assert_int_eq(select_best(s, 4), -1);
-	ck_assert_int_eq(select_best(s, 0), -1);
-}
-END_TEST
-
 static struct ntp_time fake_now, fake_set;
 static int64_t fake_slew;
 static int fake_calls, fake_errno;
@@ -788,7 +761,6 @@ Suite *sntp_policy_suite(void)
 
 	tcase_add_test(tc, poll_backoff);
 	tcase_add_test(tc, poll_jitter_bounds);
-	tcase_add_test(tc, select_rules);
 	tcase_add_test(tc, clock_decisions);
 	tcase_add_test(tc, clock_setter);
 	suite_add_tcase(s, tc);
@@ -863,24 +835,133 @@ START_TEST(format_eval)
 }
 END_TEST
 
+/* every row starts with the tally and '~'; the legend follows the table */
 START_TEST(format_table)
 {
-	struct server s[2];
+	static const enum sel_why why[] = { SEL_SYS, SEL_CAND, SEL_OUTLIER, SEL_FALSE, SEL_BACKUP };
+	struct server s[6];
+	char b[2048];
+	FILE *f = fmemopen(b, sizeof b, "w");
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		sample_server(&s[i], "a");
+		s[i].addr[12] = (char)('1' + i);        /* 192.0.2.1:12N */
+		s[i].why = i < 5 ? why[i] : SEL_NONE;
+	}
+	s[5].have = s[5].usable = 0;
+	s[5].state = SRV_FAIL;
+	s[5].fail = FAIL_DENY;
+	s[5].reach = 0;
+	out_table(f, s, 6, 3500);
+	fclose(f);
+	ck_assert_str_eq(b,
+	        "  address                ref clock       st  when  poll reach    delay   offset     disp\n"
+	        "*~192.0.2.1:121          192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
+	        "+~192.0.2.1:122          192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
+	        "-~192.0.2.1:123          192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
+	        "x~192.0.2.1:124          192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
+	        "#~192.0.2.1:125          192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
+	        " ~192.0.2.1:126          .DENY.          16     -    64     0        -        -        -\n"
+	        " * sys.peer, # selected, + candidate, - outlyer, x falseticker, ~ configured\n");
+}
+END_TEST
+
+/* a server with a usable reply but no vote (too far) gets no mark, nor does
+ * an unused slot get a row */
+START_TEST(format_table_no_mark)
+{
+	struct server s[3];
 	char b[1024];
 	FILE *f = fmemopen(b, sizeof b, "w");
 
 	sample_server(&s[0], "a");
-	sample_server(&s[1], "b");
-	s[1].have = s[1].usable = 0;
-	s[1].state = SRV_FAIL;
-	s[1].fail = FAIL_DENY;
-	s[1].reach = 0;
-	out_table(f, s, 2, 0, 3500);
+	s[0].why = SEL_FAR;
+	memset(&s[1], 0, sizeof s[1]);
+	sample_server(&s[2], "a");
+	s[2].why = SEL_NOMAJ;
+	out_table(f, s, 3, 3500);
 	fclose(f);
-	ck_assert_str_eq(b,
-	        " address                 ref clock       st  when  poll reach    delay   offset     disp\n"
-	        "*192.0.2.1:123           192.168.1.1      2     2    64     3    0.089 -1234.567  500.000\n"
-	        " 192.0.2.1:123           .DENY.          16     -    64     0        -        -        -\n");
+	ck_assert_ptr_nonnull(strstr(b, "\n ~192.0.2.1:123 "));
+	ck_assert_ptr_nonnull(strstr(b, "\nx~192.0.2.1:123 "));
+	ck_assert_int_eq(strchr(strchr(strchr(strchr(b, '\n') + 1, '\n') + 1, '\n') + 1, '\n')[1], 0);
+}
+END_TEST
+
+/* -e's selection lines, after the server's */
+START_TEST(format_eval_sel)
+{
+	struct sel_out so;
+	char b[128];
+	FILE *f = fmemopen(b, sizeof b, "w");
+
+	memset(&so, 0, sizeof so);
+	so.sys = 1;
+	so.nusable = 3;
+	so.ntrue = 2;
+	so.nkept = 2;
+	out_eval_sel(f, &so);
+	fclose(f);
+	ck_assert_str_eq(b, "SNTP_SERVERS=3\nSNTP_CANDIDATES=2\n");
+}
+END_TEST
+
+/* -v's reason per server; a falseticker's names the majority's interval */
+START_TEST(format_why)
+{
+	struct server s;
+	struct sel_out so;
+	char b[256];
+
+	memset(&so, 0, sizeof so);
+	so.ntrue = 2;
+	so.low = -ntp_fix_from_ms(10);
+	so.high = ntp_fix_from_ms(12);
+	sample_server(&s, "a");
+	s.dist = ntp_fix_from_ms(500);
+	s.why = SEL_SYS;
+	out_why(b, sizeof b, &s, &so);
+	ck_assert_str_eq(b, "192.0.2.1:123: system peer: offset -1.234567 s, root distance 0.500000 s");
+	s.why = SEL_FALSE;
+	s.best.offset = ntp_fix_from_ms(12) + 4295 * 12;      /* and 1000 s in eras */
+	s.best.era = 1000;
+	out_why(b, sizeof b, &s, &so);
+	ck_assert_str_eq(b, "192.0.2.1:123: falseticker: offset +1000.012012 s, root distance"
+	                 " 0.500000 s, outside the majority's -0.010 .. +0.012");
+	out_why(b, 40, &s, &so);        /* cut, terminated */
+	ck_assert_uint_eq(strlen(b), 39);
+}
+END_TEST
+
+/* the one line of no majority: the servers that voted and their offsets */
+START_TEST(format_nomaj)
+{
+	struct server s[4];
+	char b[512];
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		sample_server(&s[i], "a");
+	snprintf(s[0].addr, sizeof s[0].addr, "127.0.0.1:123");
+	s[0].best.offset = 4295 * 12;           /* +0.000012 */
+	s[0].best.era = 1000;
+	s[0].why = SEL_NOMAJ;
+	s[1].why = SEL_NONE;                    /* no reply: not named */
+	s[1].usable = 0;
+	s[2].why = SEL_FAR;                     /* too far: no vote */
+	snprintf(s[3].addr, sizeof s[3].addr, "127.0.0.2:123");
+	s[3].best.offset = -4295 * 34;
+	s[3].why = SEL_NOMAJ;
+	out_nomaj(b, sizeof b, s, 4);
+	ck_assert_str_eq(b, "no majority among 2 servers: 127.0.0.1:123 +1000.000012 s,"
+	                 " 127.0.0.2:123 -0.000034 s: clock left alone");
+	/* too long for the buffer: cut at a server, said with "...", the end kept */
+	out_nomaj(b, 90, s, 4);
+	ck_assert_str_eq(b, "no majority among 2 servers: 127.0.0.1:123 +1000.000012 s, ...: clock left alone");
+	out_nomaj(b, 60, s, 4);
+	ck_assert_str_eq(b, "no majority among 2 servers, ...: clock left alone");
+	out_nomaj(b, 10, s, 4);
+	ck_assert_uint_lt(strlen(b), 10);
 }
 END_TEST
 
@@ -955,6 +1036,10 @@ Suite *sntp_output_suite(void)
 	tcase_add_test(tc, help_matches_build);
 	tcase_add_test(tc, format_eval);
 	tcase_add_test(tc, format_table);
+	tcase_add_test(tc, format_table_no_mark);
+	tcase_add_test(tc, format_eval_sel);
+	tcase_add_test(tc, format_why);
+	tcase_add_test(tc, format_nomaj);
 	tcase_add_test(tc, format_packet);
 	suite_add_tcase(s, tc);
 	return s;
