@@ -267,6 +267,7 @@ static int round_once(struct dstate *d)
 	query_run(&d->o->q);
 	track_round(d);
 	best = select_servers(d->o->q.srv, d->o->q.n, d->sys, mono_ms(), &so);
+	track_selection(d);
 	if (best < 0)
 		no_peer(d, &so);
 	else {

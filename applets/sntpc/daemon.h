@@ -15,6 +15,7 @@ struct dslot {
 	struct sockaddr_storage sa;     /* the address the rest is about */
 	int logged;                     /* shown is what the log last said */
 	enum srv_fail shown;            /* FAIL_NONE: answering */
+	int falseticker;                /* logged as one */
 	struct backoff bo;
 };
 
@@ -42,5 +43,7 @@ void track_resolve(struct dstate *d, int all);
 void track_reset(struct dstate *d);
 /* after query_run: log state changes, update backoff and silences */
 void track_round(struct dstate *d);
+/* after the selection: log who became a falseticker, or stopped being one */
+void track_selection(struct dstate *d);
 
 #endif

@@ -112,3 +112,22 @@ void track_round(struct dstate *d)
 		d->silent[i] = asked && !answered ? d->silent[i] + 1 : asked ? 0 : d->silent[i];
 	}
 }
+
+void track_selection(struct dstate *d)
+{
+	char off[32];
+	int i;
+
+	for (i = 0; i < d->o->q.n; i++) {
+		const struct server *s = &d->o->q.srv[i];
+		int f = s->used && s->usable && s->why == SEL_FALSE;
+		if (f == d->slot[i].falseticker || (!f && !s->usable))
+			continue;
+		if (f)
+			dlog(LOG_WARNING, "%s: falseticker: offset %s s, outside the majority's interval",
+			     s->addr, ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off));
+		else
+			dlog(LOG_INFO, "%s: agrees with the majority again", s->addr);
+		d->slot[i].falseticker = f;
+	}
+}

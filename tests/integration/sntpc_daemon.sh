@@ -214,14 +214,18 @@ t_true "silent: unsynchronised, logged once" [ "$(grep -c 'unsynchronised' "$T_D
 t_true "silent: the hook got unsync once" [ "$(cat "$T_DIR/hook4.log")" = unsync ]
 
 # ---- selection: a server that turns into a falseticker halfway ---------------------
-responder good 127.0.0.1
+# two slower servers agree; the fast one is the system peer until it turns
+responder slow 127.0.0.1
 F1=$RP
-responder good 127.0.0.2
+responder slow 127.0.0.2
 F2=$RP
 responder good@6:offset:100 127.0.0.3
 F3=$RP
 reset
 snd 4 --poll 16,16 "$F1" "$F2" "$F3" >"$T_DIR/out" 2>"$T_DIR/err"
+t_true "falseticker: the fast server was the system peer first" \
+	sh -c "grep 'system peer' '$T_DIR/err' | head -1 | grep -q '$F3'"
+t_grep "falseticker: logged as one" "$F3: falseticker" "$T_DIR/err"
 t_nogrep "falseticker: never followed" "offset \\+100\\." "$T_DIR/err"
 t_true "falseticker: the clock never stepped" [ "$(steps)" = 0 ]
 t_true "falseticker: the system peer is not it at the end" \
