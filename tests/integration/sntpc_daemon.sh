@@ -219,7 +219,7 @@ responder slow 127.0.0.1
 F1=$RP
 responder slow 127.0.0.2
 F2=$RP
-responder good@6:offset:100 127.0.0.3
+responder good@3:offset:100 127.0.0.3
 F3=$RP
 reset
 snd 4 --poll 16,16 "$F1" "$F2" "$F3" >"$T_DIR/out" 2>"$T_DIR/err"
