@@ -226,7 +226,7 @@ snd 4 --poll 16,16 "$F1" "$F2" "$F3" >"$T_DIR/out" 2>"$T_DIR/err"
 t_true "falseticker: the fast server was the system peer first" \
 	sh -c "grep 'system peer' '$T_DIR/err' | head -1 | grep -q '$F3'"
 t_grep "falseticker: logged as one" "$F3: falseticker" "$T_DIR/err"
-t_nogrep "falseticker: never followed" "offset \\+100\\." "$T_DIR/err"
+t_nogrep "falseticker: never followed" "offset \\+100\\..*(stepped|slewed)" "$T_DIR/err"
 t_true "falseticker: the clock never stepped" [ "$(steps)" = 0 ]
 t_true "falseticker: the system peer is not it at the end" \
 	sh -c "grep 'system peer' '$T_DIR/err' | tail -1 | grep -vq '$F3'"
