@@ -325,7 +325,7 @@ int sntpc_daemon(struct sntpc_opts *o)
 	if (hook_init(&d.hook, o->prog, &e))
 		return err_report(&e, NULL, NULL);
 	if ((pidfd = pidfile_open(o->pidfile)) == -2) {
-		err_sys(&e, EX_CANTCREAT, "--pidfile %s", o->pidfile);
+		err_sys(&e, EX_CONFIG, "--pidfile %s", o->pidfile);
 		return err_report(&e, NULL, NULL);
 	}
 	signals_init(&set);

@@ -111,7 +111,8 @@ SNTPC_OPTS(OPT_HELP)
 "74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
 "of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
-"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME).\n";
+"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME),\n"
+"78 -d: -x PROG not executable or --pidfile not writable.\n";
 
 static int poll_arg(struct sntpc_opts *o, const char *s)
 {

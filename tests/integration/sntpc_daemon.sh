@@ -34,7 +34,7 @@ done
 t_grep "usage: --poll names the range" "16 <= MIN <= MAX <= 131072" "$T_DIR/err"
 t_exit 0 "usage: --poll 16,131072 is the widest range" "$WB" sntpc -d --poll 16,131072 --help
 t_exit 64 "usage: --pidfile needs -d" "$WB" sntpc --pidfile "$T_DIR/p" 127.0.0.1
-t_exit 73 "--pidfile that cannot be written: an error at start" snd 5 --pidfile "$T_DIR/no/such/dir/pid" 127.0.0.1
+t_exit 78 "--pidfile that cannot be written: an error at start" snd 5 --pidfile "$T_DIR/no/such/dir/pid" 127.0.0.1
 t_exit 78 "-x PROG that does not exist: exit 78 at start" snd 5 -x "$T_DIR/nosuch-hook" 127.0.0.1
 t_grep "-x PROG that does not exist: says so" "^sntpc: -x .*nosuch-hook: No such file" "$T_DIR/err"
 : >"$T_DIR/noexec"
