@@ -1,98 +1,20 @@
-/* daemon.c - sntpc -d: poll the servers forever, keep the clock right with
- * -a semantics, back off while stable, honour KoD, run -x PROG after a
- * step. Foreground unless -b; log to stderr or syslog (-L). */
+/* daemon.c - sntpc -d: poll the servers forever, select as RFC 5905 does
+ * and correct the clock only after a system peer (-a semantics, a step
+ * budget), back off, run -x PROG without waiting for it. Foreground
+ * unless -b; signals are taken synchronously (blocked, sigtimedwait). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include "sysopts.h"
-#include "sntpc.h"
-#include "run.h"
+#include "daemon.h"
 #include "util.h"
-
-static int to_syslog, log_fd = -1;      /* -L: datagram socket to /dev/log */
-
-/* -L: a minimal syslog client, "<PRI>sntpc[PID]: text" (RFC 3164 without
- * the optional timestamp, which syslogd adds); libc's syslog would bring
- * strftime and the time-zone code, ~8 KB static */
-static int log_open(void)
-{
-	struct sockaddr_un ua;
-
-	if (log_fd >= 0)
-		close(log_fd);
-	memset(&ua, 0, sizeof ua);
-	ua.sun_family = AF_UNIX;
-	memcpy(ua.sun_path, "/dev/log", sizeof "/dev/log");
-	log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (log_fd >= 0 && connect(log_fd, (struct sockaddr *)&ua, sizeof ua) == 0)
-		return 0;
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = -1;
-	return -1;
-}
-
-static int log_send(int prio, const char *fmt, va_list ap)
-{
-	char b[512];
-	int n = snprintf(b, sizeof b, "<%d>%s[%ld]: ", LOG_DAEMON | prio, wb_applet,
-	                 (long)getpid());
-	size_t len;
-
-	if (n < 0 || (size_t)n >= sizeof b / 2)
-		n = 0;
-	vsnprintf(b + n, sizeof b - (size_t)n, fmt, ap);
-	len = strlen(b);
-	if (log_fd >= 0 && send(log_fd, b, len, MSG_NOSIGNAL) == (ssize_t)len)
-		return 0;
-	/* not yet connected, or syslogd restarted: connect again */
-	return log_open() || send(log_fd, b, len, MSG_NOSIGNAL) != (ssize_t)len ? -1 : 0;
-}
-
-static void dlog(int prio, const char *fmt, ...) WB_PRINTF(2, 3);
-static void dlog(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (to_syslog) {
-		va_list aq;
-		int r;
-		va_copy(aq, ap);
-		r = log_send(prio, fmt, aq);
-		va_end(aq);
-		if (r == 0) {
-			va_end(ap);
-			return;
-		}
-	}
-	fprintf(stderr, "%s: ", wb_applet);     /* no syslogd: stderr */
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-static void sleep_ms(int64_t ms)
-{
-	int64_t end = mono_ms() + ms, left;
-	struct timespec ts;
-
-	while ((left = end - mono_ms()) > 0) {
-		ts.tv_sec = (time_t)(left / 1000);
-		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		nanosleep(&ts, NULL);
-	}
-}
 
 static uint32_t rnd32(void)
 {
@@ -113,6 +35,8 @@ static int background(void)
 	if (pid > 0)
 		_exit(0);
 	setsid();
+	if (chdir("/"))
+		return -1;
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0) {
 		dup2(fd, 0);
@@ -124,144 +48,302 @@ static int background(void)
 	return 0;
 }
 
-static void env_var(void *rc, const char *key, const char *val, int text)
+/* ---- signals: default dispositions (whatever we inherited), SIGPIPE
+ * ignored, the ones we act on blocked and taken in nap() ---- */
+static void signals_init(sigset_t *set)
 {
-	char k[24];
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD };
+	size_t i;
 
-	(void)text;
-	snprintf(k, sizeof k, "SNTP_%s", key);
-	*(int *)rc |= setenv(k, val, 1);
+	for (i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		signal(sigs[i], SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, NULL);
 }
 
-int sntpc_setenv(const struct server *s)
+static int ms_cap(int64_t ms)
 {
-	int rc = 0;
-
-	out_vars(s, env_var, &rc);
-	return rc ? -1 : 0;
+	return ms > 3600000 ? 3600000 : ms < 1 ? 1 : (int)ms;
 }
 
-/* run PROG step with the SNTP_* variables, through core/run like every
- * helper: stdin /dev/null, no descriptor of ours, its own process group,
- * killed (the group) if it has not exited within RUN_DEFAULT_MS; waited for
- * here, so SIGCHLD is back to its default meanwhile (the daemon ignores it) */
-static void run_prog(const char *prog, const struct server *s)
+/* sleep until mono ms `until`, tending the hook meanwhile; SIGHUP
+ * re-resolves every name and reopens the log. 0, or SIGTERM/SIGINT */
+static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 {
-	/* $0 is PROG, an argument (no quoting needed); a name without a slash stays a
-	 * file in the current directory (as execl ran it), not a $PATH search */
-	const char *exec_prog = strchr(prog, '/') ? "exec \"$0\" step" : "exec \"./$0\" step";
-	const char *args[] = { prog, NULL };
-	void (*old)(int) = signal(SIGCHLD, SIG_DFL);
-	struct run r;
-	int st;
+	for (;;) {
+		int64_t now = mono_ms(), left = until - now, h = hook_check(&d->hook, now);
+		struct timespec ts;
+		int sig;
 
-	if (sntpc_setenv(s) || run_start(&r, exec_prog, args, RUN_FORWARD)) {
-		dlog(LOG_ERR, "-x %s: %s", prog, strerror(errno));
-		signal(SIGCHLD, old);
+		if (left <= 0)
+			return 0;
+		if (h >= 0 && h < left)
+			left = h;
+		left = ms_cap(left);
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		sig = sigtimedwait(set, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			return sig;
+		if (sig == SIGHUP) {
+			dlog_open(d->o->use_syslog);
+			dlog(LOG_INFO, "SIGHUP: resolving every name again, log reopened");
+			track_resolve(d, 1);
+		}
+	}
+}
+
+/* ---- --pidfile: opened (so checked) before -b's fork, written after ---- */
+static char pid_path[HOOK_PATH_MAX];
+
+static int pidfile_open(const char *name)
+{
+	char cwd[HOOK_PATH_MAX];
+	int fd, n;
+
+	if (!name)
+		return -1;
+	if (name[0] == '/' || !getcwd(cwd, sizeof cwd))
+		n = snprintf(pid_path, sizeof pid_path, "%s", name);
+	else
+		n = snprintf(pid_path, sizeof pid_path, "%s/%s", cwd, name);
+	if (n < 0 || (size_t)n >= sizeof pid_path) {
+		errno = ENAMETOOLONG;
+		return -2;
+	}
+	fd = open(pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return fd < 0 ? -2 : fd;
+}
+
+static void pidfile_write(int fd)
+{
+	char b[24];
+	int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+
+	if (write(fd, b, (size_t)n) != n || close(fd))
+		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+}
+
+/* ---- the clock ---- */
+static ntp_fix fix_abs(ntp_fix a)
+{
+	return a < 0 ? -a : a;
+}
+
+static int newer(const struct ntp_time *a, const struct ntp_time *b)
+{
+	return a->sec > b->sec || (a->sec == b->sec && a->nsec > b->nsec);
+}
+
+/* after a step: did the next update see the offset gone? */
+static void step_check(struct dstate *d, ntp_fix off)
+{
+	char a[32], b[32];
+
+	if (!d->stepped)
+		return;
+	d->stepped = 0;
+	if (fix_abs(off) < d->o->pol.step_thr || fix_abs(off) <= fix_abs(d->step_off) / 2) {
+		d->noeffect_logged = 0;
 		return;
 	}
-	st = run_wait(&r, mono_ms() + RUN_DEFAULT_MS);
-	signal(SIGCHLD, old);
-	if (st == RUN_TIMEOUT)
-		dlog(LOG_ERR, "-x %s: still running after %d s: killed", prog,
-		     RUN_DEFAULT_MS / 1000);
-	else if (st < 0)
-		dlog(LOG_ERR, "-x %s: %s", prog, strerror(errno));
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		dlog(LOG_WARNING, "-x %s: exit status %d", prog,
-		     WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	if (!d->noeffect_logged)
+		dlog(LOG_ERR, "the step by %s s had no effect: the offset is still %s s",
+		     ntp_fix_str(d->step_off, 1, a, sizeof a), ntp_fix_str(off, 1, b, sizeof b));
+	d->noeffect_logged = 1;
 }
 
-/* apply the selected sample; returns the poll event, or -1 to stop */
-static int correct(struct sntpc_opts *o, const struct server *b, int *first)
+/* a step beyond the budget: slewed if adjtime can, else nothing */
+static enum clock_act over_budget(struct dstate *d, ntp_fix off)
 {
-	struct clock_policy pol = o->pol;
-	enum clock_act act;
-	struct wb_err e;
-	char off[32], del[32];
+	char b[32];
+	int slew = fix_abs(off) < SLEW_MAX;
 
-	if (*first || o->any_panic)
-		pol.panic = 0;          /* the first correction may be any size */
-	act = clock_decide(&pol, ntp_fix_sat(b->best.offset, b->best.era));
-	ntp_off_str(b->best.offset, b->best.era, 1, off, sizeof off);
-	ntp_fix_str(b->best.delay, 0, del, sizeof del);
-	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
-		dlog(LOG_ERR, "%s: %s", b->addr, e.msg);
-		return e.code == EX_NOPERM ? -1 : POLL_UNSTABLE;
-	}
-	*first = 0;
-	dlog(LOG_INFO, "%s stratum %u offset %s delay %s: %s", b->addr,
-	     b->best.pkt.stratum, off, del, act == ACT_STEP ? "stepped" : "slewed");
-	if (act == ACT_STEP && o->prog)
-		run_prog(o->prog, b);
-	return poll_event_for(ntp_fix_sat(b->best.offset, b->best.era), o->pol.step_thr);
+	if (!d->budget_logged)
+		dlog(LOG_WARNING, "offset %s s: %d steps in the last hour already: %s",
+		     ntp_fix_str(off, 1, b, sizeof b), STEP_MAX,
+		     slew ? "slewing instead" : "too large to slew, clock left alone");
+	d->budget_logged = 1;
+	return slew ? ACT_SLEW : ACT_NONE;
 }
 
-static void log_failures(const struct query *q, int *rate, int *alive)
+static void stepped(struct dstate *d, const struct server *b, const struct sel_out *so,
+                    ntp_fix off)
 {
-	char why[160];
 	int i;
 
-	*rate = *alive = 0;
-	for (i = 0; i < q->n; i++) {
-		const struct server *s = &q->srv[i];
-		if (!s->used)
-			continue;
-		*rate |= s->fail == FAIL_RATE;
-		*alive += !s->denied;
-		if (s->state == SRV_FAIL && s->fail != FAIL_RESOLVE)
-			dlog(LOG_WARNING, "%s: %s", s->addr, srv_fail_str(s, why, sizeof why));
-	}
+	step_taken(&d->sb, mono_ms());
+	d->budget_logged = 0;
+	for (i = 0; i < d->o->q.n; i++)         /* samples from before the step */
+		filter_clear(&d->o->q.srv[i].filt);
+	d->have_last = 0;
+	d->stepped = 1;
+	d->step_off = off;
+	poll_start(&d->ps, d->o->poll_min);
+	hook_event(&d->hook, "step", b, so);
 }
 
-/* one poll: query, correct, choose the next interval; 0, or the exit
- * code to stop with (every server denied, or no permission: 77) */
-static int round_once(struct sntpc_opts *o, unsigned *poll, int *first)
+/* apply the system peer's sample if it is new; the poll event, or -1 to stop */
+static int correct(struct dstate *d, const struct server *b, const struct sel_out *so)
 {
-	int i, best, rate, alive, ev = POLL_KEEP;
-	struct sel_out so;
+	struct clock_policy pol = d->o->pol;
+	ntp_fix off = ntp_fix_sat(b->best.offset, b->best.era);
+	enum clock_act act;
+	struct wb_err e;
+	char os[32], ds[32];
 
-	for (i = 0; i < o->q.nsrc; i++) {
-		struct wb_err e;
-		if (!o->q.src[i].naddr && query_resolve(&o->q, i, &e))
-			dlog(LOG_WARNING, "%s: resolve: %s", o->q.src[i].name, e.msg);
+	if (d->have_last && !newer(&b->best.t4, &d->last_t4))
+		return POLL_KEEP;       /* applied already */
+	d->have_last = 1;
+	d->last_t4 = b->best.t4;
+	step_check(d, off);
+	if (d->first || d->o->any_panic)
+		pol.panic = 0;          /* the first correction may be any size */
+	act = clock_decide(&pol, off);
+	if (act == ACT_STEP && !step_allowed(&d->sb, mono_ms()))
+		act = over_budget(d, off);
+	if (clock_apply(&clock_sys, act, b->best.offset, b->best.era, &e)) {
+		if (e.code == EX_NOPERM || !d->refused_logged)
+			dlog(LOG_ERR, "%s: %s", b->addr, e.msg);
+		d->refused_logged = 1;
+		return e.code == EX_NOPERM ? -1 : POLL_UNSTABLE;
 	}
-	for (i = 0; i < o->q.n; i++)
-		query_reset(&o->q, &o->q.srv[i]);
-	query_run(&o->q);
-	log_failures(&o->q, &rate, &alive);
-	if (!alive) {
-		dlog(LOG_ERR, "every server denied access: giving up");
-		return EX_NOPERM;
+	if (act == ACT_NONE)
+		return POLL_UNSTABLE;
+	d->first = d->refused_logged = 0;
+	dlog(LOG_INFO, "%s stratum %u offset %s delay %s: %s", b->addr, b->best.pkt.stratum,
+	     ntp_off_str(b->best.offset, b->best.era, 1, os, sizeof os),
+	     ntp_fix_str(b->best.delay, 0, ds, sizeof ds), act == ACT_STEP ? "stepped" : "slewed");
+	if (act == ACT_STEP)
+		stepped(d, b, so, off);
+	return poll_event_for(off, d->o->pol.step_thr);
+}
+
+/* ---- one poll ---- */
+static void no_majority(struct dstate *d, const struct sel_out *so)
+{
+	char line[400], off[32];
+	size_t n = 0;
+	int i;
+
+	if (d->nomaj_logged || so->nusable < 2)
+		return;
+	d->nomaj_logged = 1;
+	line[0] = 0;
+	for (i = 0; i < d->o->q.n && n < sizeof line; i++) {
+		const struct server *s = &d->o->q.srv[i];
+		if (s->usable)
+			n += (size_t)snprintf(line + n, sizeof line - n, " %s %s", s->addr,
+			                      ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off));
 	}
-	best = select_servers(o->q.srv, o->q.n, -1, mono_ms(), &so);
-	if (best >= 0 && (ev = correct(o, &o->q.srv[best], first)) < 0)
-		return EX_NOPERM;
-	*poll = poll_update(*poll, o->poll_min, o->poll_max,
-	                    rate ? POLL_RATE : (enum poll_event)ev);
-	for (i = 0; i < o->q.n; i++)
-		o->q.srv[i].poll = *poll;
+	dlog(LOG_WARNING, "no majority among %d servers:%s: clock left alone", so->nusable, line);
+}
+
+static void no_peer(struct dstate *d, const struct sel_out *so)
+{
+	if (d->sys >= 0)
+		dlog(LOG_INFO, "no system peer");
+	d->sys = -1;
+	no_majority(d, so);
+	if (++d->nopeer < UNSYNC_POLLS || d->unsync)
+		return;
+	d->unsync = 1;
+	dlog(LOG_WARNING, "clock unsynchronised: no system peer for %d polls", d->nopeer);
+	hook_event(&d->hook, "unsync", NULL, so);
+}
+
+static int round_once(struct dstate *d)
+{
+	struct sel_out so;
+	int best, ev = POLL_KEEP, i;
+
+	track_resolve(d, 0);
+	track_reset(d);
+	query_run(&d->o->q);
+	track_round(d);
+	best = select_servers(d->o->q.srv, d->o->q.n, d->sys, mono_ms(), &so);
+	track_selection(d);
+	if (best < 0)
+		no_peer(d, &so);
+	else {
+		if (best != d->sys || d->unsync)
+			dlog(LOG_INFO, "system peer %s (%d of %d servers kept)",
+			     d->o->q.srv[best].addr, so.nkept, so.nusable);
+		d->sys = best;
+		d->nopeer = d->unsync = d->nomaj_logged = 0;
+		if ((ev = correct(d, &d->o->q.srv[best], &so)) < 0)
+			return EX_NOPERM;
+	}
+	for (i = 0; i < d->o->q.n; i++)
+		if (d->o->q.srv[i].used && d->o->q.srv[i].fail == FAIL_RATE)
+			ev = POLL_RATE;         /* a server asked for less */
+	poll_next(&d->ps, d->o->poll_min, d->o->poll_max, (enum poll_event)ev);
+	for (i = 0; i < d->o->q.n; i++) {
+		const struct backoff *bo = &d->slot[i].bo;
+		d->o->q.srv[i].poll = bo->interval ? bo->interval : d->ps.interval;
+	}
 	return 0;
+}
+
+static int finish(struct dstate *d, int rc, int sig)
+{
+	hook_stop(&d->hook);
+	if (sig)
+		dlog(LOG_INFO, "%s: exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (pid_path[0] && unlink(pid_path) && errno != ENOENT)
+		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	return rc;
+}
+
+static int servers(const struct query *q)
+{
+	int i, n = 0;
+
+	for (i = 0; i < q->n; i++)
+		n += q->srv[i].used;
+	return n;
 }
 
 int sntpc_daemon(struct sntpc_opts *o)
 {
-	unsigned poll = o->poll_min;
-	int first = 1, rc;
+	static struct dstate d;         /* large; one daemon per process */
+	struct wb_err e;
+	sigset_t set;
+	int pidfd, rc, sig;
 
+	memset(&d, 0, sizeof d);
+	d.o = o;
+	d.sys = -1;
+	d.first = 1;
+	for (rc = 0; rc < o->q.nsrc; rc++)     /* sntpc.c said so already */
+		d.unresolved[rc] = !o->q.src[rc].naddr;
+	if (hook_init(&d.hook, o->prog, &e))
+		return err_report(&e, NULL, NULL);
+	if ((pidfd = pidfile_open(o->pidfile)) == -2) {
+		err_sys(&e, EX_CONFIG, "--pidfile %s", o->pidfile);
+		return err_report(&e, NULL, NULL);
+	}
+	signals_init(&set);
 	if (o->background && background())
 		return EX_OSERR;
-	to_syslog = o->use_syslog;
-	if (to_syslog && log_open())
+	if (pidfd >= 0)
+		pidfile_write(pidfd);
+	if (dlog_open(o->use_syslog))
 		fprintf(stderr, "%s: /dev/log: %s: logging to stderr until it works\n", wb_applet,
 		        strerror(errno));
-	signal(SIGCHLD, SIG_IGN);
-	dlog(LOG_INFO, "polling %d server%s every %u..%u s", o->q.n, o->q.n == 1 ? "" : "s",
-	     o->poll_min, o->poll_max);
-	sleep_ms(poll_first_ms(o->poll_min, rnd32()));
-	for (;;) {
-		if ((rc = round_once(o, &poll, &first)) != 0)
-			return rc;
-		sleep_ms(poll_jitter_ms(poll, rnd32()));
+	poll_start(&d.ps, o->poll_min);
+	dlog(LOG_INFO, "polling %d server%s every %u..%u s", servers(&o->q),
+	     servers(&o->q) == 1 ? "" : "s", o->poll_min, o->poll_max);
+	sig = nap(&d, &set, mono_ms() + poll_first_ms(o->poll_min, rnd32()));
+	while (!sig) {
+		if ((rc = round_once(&d)) != 0)
+			return finish(&d, rc, 0);
+		sig = nap(&d, &set, mono_ms() + poll_jitter_ms(d.ps.interval, rnd32()));
 	}
+	return finish(&d, 0, sig);
 }

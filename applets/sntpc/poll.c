@@ -60,3 +60,70 @@ enum kod_action kod_action(enum ntp_kod code)
 	}
 	return KOD_ACT_IGNORE;
 }
+
+/* ---- the daemon's schedule ---- */
+void poll_start(struct poll_sched *p, unsigned min)
+{
+	p->interval = min;
+	p->stable = 0;
+}
+
+/* the interval stays at MIN until POLL_GROW_AFTER stable polls in a row,
+ * then doubles at each stable one; back to MIN when unstable */
+unsigned poll_next(struct poll_sched *p, unsigned min, unsigned max, enum poll_event ev)
+{
+	if (ev == POLL_STABLE && ++p->stable < POLL_GROW_AFTER)
+		ev = POLL_KEEP;
+	if (ev == POLL_UNSTABLE)
+		p->stable = 0;
+	p->interval = poll_update(p->interval, min, max, ev);
+	return p->interval;
+}
+
+/* ---- the step budget: STEP_MAX steps in any STEP_WINDOW_MS ---- */
+int step_allowed(const struct step_budget *b, int64_t now_ms)
+{
+	/* at[n % STEP_MAX] is the oldest of the last STEP_MAX steps */
+	return b->n < STEP_MAX || now_ms - b->at[b->n % STEP_MAX] >= STEP_WINDOW_MS;
+}
+
+void step_taken(struct step_budget *b, int64_t now_ms)
+{
+	b->at[b->n % STEP_MAX] = now_ms;
+	b->n++;
+	if (b->n >= 2 * STEP_MAX)       /* bounded; n % STEP_MAX and n >= STEP_MAX kept */
+		b->n -= STEP_MAX;
+}
+
+/* ---- one server's backoff ---- */
+void backoff_update(struct backoff *b, int answered, unsigned sys_interval, unsigned max,
+                    int64_t now_ms)
+{
+	if (answered) {
+		b->miss = 0;
+		b->interval = 0;
+		b->next_ms = 0;
+		return;
+	}
+	if (b->miss < BACKOFF_MISSES * 1000)
+		b->miss++;
+	if (b->miss < BACKOFF_MISSES)
+		return;
+	b->interval = b->interval ? b->interval * 2 : sys_interval * 2;
+	if (b->interval > max)
+		b->interval = max;
+	if (b->interval < sys_interval)
+		b->interval = sys_interval;
+	b->next_ms = now_ms + (int64_t)b->interval * 1000;
+}
+
+int backoff_due(const struct backoff *b, int64_t now_ms)
+{
+	/* a poll up to 1/8 early is due: polls are jittered by -+1/8 */
+	return now_ms + (int64_t)b->interval * 125 >= b->next_ms;
+}
+
+int backoff_tries(const struct backoff *b, int tries)
+{
+	return b->miss >= BACKOFF_MISSES ? 1 : tries;
+}

@@ -82,14 +82,18 @@ X("l", OT_FLAG, AT(o.table), 0, 0, SNTPC_TABLE, \
 X("d", OT_FLAG, AT(daemon), 0, 0, SNTPC_DAEMON, \
   "  -d            daemon: keep the clock disciplined (-a semantics)\n") \
 X("b", OT_FLAG, AT(o.background), 0, 0, SNTPC_DAEMON, \
-  "  -b            daemon in the background\n") \
+  "  -b            daemon in the background (working directory /)\n") \
+X("pidfile", OT_STR, AT(o.pidfile), 0, 0, SNTPC_DAEMON, \
+  "  --pidfile FILE  daemon: write its pid to FILE, removed at exit\n") \
 X("poll", OT_CALL, OPT_ID(S_POLL), 0, 0, SNTPC_DAEMON, \
-  "  --poll MIN,MAX  daemon poll interval bounds in seconds (64,1024)\n") \
+  "  --poll MIN,MAX  daemon poll interval bounds, 16 <= MIN <= MAX <= 131072 s\n" \
+  "                (default 64,1024)\n") \
 X("g", OT_FLAG, AT(o.any_panic), 0, 0, SNTPC_DAEMON, \
   "  -g            daemon: allow corrections above the panic threshold\n" \
   "                (default 1000 s after the first one)\n") \
 X("x", OT_STR, AT(o.prog), 0, 0, SNTPC_DAEMON, \
-  "  -x PROG       daemon: run PROG with the SNTP_* variables after a step\n") \
+  "  -x PROG       daemon: run PROG step / PROG unsync with the SNTP_* variables\n" \
+  "                (one at a time, killed after 60 s)\n") \
 X("L", OT_FLAG, AT(o.use_syslog), 0, 0, SNTPC_DAEMON, \
   "  -L            daemon: log to syslog instead of stderr\n") \
 X("", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, "")
@@ -107,7 +111,8 @@ SNTPC_OPTS(OPT_HELP)
 "74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
 "of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
-"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME).\n";
+"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME),\n"
+"78 -d: -x PROG not executable or --pidfile not writable.\n";
 
 static int poll_arg(struct sntpc_opts *o, const char *s)
 {
@@ -119,7 +124,7 @@ static int poll_arg(struct sntpc_opts *o, const char *s)
 		return -1;
 	memcpy(min, s, (size_t)(comma - s));
 	min[comma - s] = 0;
-	if (parse_long(min, 1, POLL_LIMIT, &a) || parse_long(comma + 1, a, POLL_LIMIT, &b))
+	if (parse_long(min, POLL_MIN, POLL_LIMIT, &a) || parse_long(comma + 1, a, POLL_LIMIT, &b))
 		return -1;
 	o->poll_min = (unsigned)a;
 	o->poll_max = (unsigned)b;
@@ -135,8 +140,8 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 	(void)o;
 	if (poll_arg(&a->o, arg) == 0)
 		return 0;
-	err_set(e, EX_USAGE, "want MIN,MAX seconds (1-%u, MIN <= MAX), not '%s'",
-	        POLL_LIMIT, arg);
+	err_set(e, EX_USAGE, "want MIN,MAX seconds (%u <= MIN <= MAX <= %u), not '%s'",
+	        POLL_MIN, POLL_LIMIT, arg);
 	return -1;
 }
 
@@ -171,9 +176,12 @@ static int parse_args(struct args *a, int argc, char **argv)
 		return usage_error("no server given");
 	if (a->o.eval + a->o.table > 1)
 		return usage_error("-e and -l exclude each other");
-	if ((a->o.prog || a->o.background || a->o.use_syslog || a->o.any_panic) && !a->daemon)
-		return usage_error("-b, -g, -L and -x need -d");
-	if (a->daemon && a->o.pol.mode == CLK_QUERY)
+	if ((a->o.prog || a->o.background || a->o.use_syslog || a->o.any_panic ||
+	     a->o.pidfile) && !a->daemon)
+		return usage_error("-b, -g, -L, -x and --pidfile need -d");
+	if (a->daemon && (a->o.quiet || a->o.table || a->o.eval))
+		return usage_error("-d logs: -q, -l and -e are for one-shot runs");
+	if (a->daemon)          /* -s too: the daemon slews below the threshold */
 		a->o.pol.mode = CLK_ADJUST;
 	a->o.pol.step_thr = ntp_fix_from_ms(a->step_ms);
 	if (a->panic_ms || a->daemon)

@@ -10,6 +10,7 @@
 #include "ntp.h"
 
 #include "select.h"
+#include "run.h"
 
 /* Each name given may resolve to several addresses (a pool): each address
  * is a server of its own, up to SNTPC_MAX_ADDRS per name, in the name's
@@ -106,7 +107,8 @@ int select_servers(struct server *srv, int n, int prev, int64_t now_ms, struct s
 
 /* ---- poll.c: daemon poll interval, jitter, KoD (all pure) ---- */
 enum poll_event { POLL_STABLE, POLL_UNSTABLE, POLL_KEEP, POLL_RATE };
-#define POLL_LIMIT 131072u      /* 2^17 s, RFC 5905 maxpoll */
+#define POLL_LIMIT 131072u      /* 2^17 s, RFC 5905 MAXPOLL 17 */
+#define POLL_MIN 16u            /* 2^4 s, RFC 5905 MINPOLL 4 */
 unsigned poll_update(unsigned cur, unsigned min, unsigned max, enum poll_event ev);
 /* event for an applied correction |offset| against the step threshold */
 enum poll_event poll_event_for(ntp_fix offset, ntp_fix step_thr);
@@ -114,6 +116,27 @@ enum poll_event poll_event_for(ntp_fix offset, ntp_fix step_thr);
 int64_t poll_jitter_ms(unsigned interval, uint32_t rnd);
 /* delay before the first poll: 0 .. min/16 s (a fleet booting together) */
 int64_t poll_first_ms(unsigned min, uint32_t rnd);
+/* the daemon's poll schedule: MIN for the first POLL_GROW_AFTER stable
+ * polls, then doubling at each stable one up to MAX; MIN when unstable */
+#define POLL_GROW_AFTER 4
+struct poll_sched { unsigned interval; int stable; };
+void poll_start(struct poll_sched *p, unsigned min);
+unsigned poll_next(struct poll_sched *p, unsigned min, unsigned max, enum poll_event ev);
+/* the step budget: at most STEP_MAX steps in any STEP_WINDOW_MS (monotonic) */
+#define STEP_MAX 3
+#define STEP_WINDOW_MS 3600000
+struct step_budget { int64_t at[STEP_MAX]; int n; };
+int step_allowed(const struct step_budget *b, int64_t now_ms);
+void step_taken(struct step_budget *b, int64_t now_ms);
+/* a silent server: after BACKOFF_MISSES polls without a reply in a row,
+ * one request per poll and its own interval, doubling (from twice the
+ * system's) up to MAX at each further miss; a reply resets it */
+#define BACKOFF_MISSES 3
+struct backoff { int miss; unsigned interval; int64_t next_ms; };
+void backoff_update(struct backoff *b, int answered, unsigned sys_interval, unsigned max,
+                    int64_t now_ms);
+int backoff_due(const struct backoff *b, int64_t now_ms);   /* ask it at this poll */
+int backoff_tries(const struct backoff *b, int tries);      /* requests to send */
 enum kod_action { KOD_ACT_IGNORE, KOD_ACT_BACKOFF, KOD_ACT_STOP };
 enum kod_action kod_action(enum ntp_kod code);
 
@@ -178,9 +201,38 @@ struct sntpc_opts {
 	unsigned poll_min, poll_max;
 	int quiet, eval, table, any_panic, background, use_syslog;
 	const char *prog;
+	const char *pidfile;            /* --pidfile */
 };
 int sntpc_daemon(struct sntpc_opts *o);
-/* set the SNTP_* variables of -e in the environment (for -x PROG) */
-int sntpc_setenv(const struct server *s);
+/* the daemon's log: stderr, or syslog with -L (dlog.c) */
+void dlog(int prio, const char *fmt, ...) WB_PRINTF(2, 3);
+int dlog_open(int use_syslog);  /* -L; SIGHUP reopens */
+
+/* ---- hook.c: -x PROG, asynchronous, one at a time ---- */
+#define HOOK_LIMIT_MS 60000     /* then its process group is killed */
+#define HOOK_PATH_MAX 1024
+struct hook {
+	char prog[HOOK_PATH_MAX];       /* absolute; "" without -x */
+	struct run r;                   /* r.pid > 0 while one runs */
+	int64_t deadline;               /* mono ms */
+	const char *pending;            /* the event waiting, or NULL */
+	int has_srv;                    /* srv/so hold the pending event's */
+	struct server srv;
+	struct sel_out so;
+};
+/* PROG to an absolute path (relative to the current directory), checked:
+ * 0, or -1 with e filled (EX_CONFIG) */
+int hook_init(struct hook *h, const char *prog, struct wb_err *e);
+/* event "step" (s, so) or "unsync" (s NULL): run it now, or when the
+ * running one ends (the latest pending event replaces an earlier one) */
+void hook_event(struct hook *h, const char *ev, const struct server *s,
+                const struct sel_out *so);
+/* reap it, or kill it at its deadline; start what is pending; returns
+ * ms until the next check is due, or -1 when none runs */
+int64_t hook_check(struct hook *h, int64_t now_ms);
+void hook_stop(struct hook *h); /* at exit: kill it */
+/* set the SNTP_* variables of -e in the environment (for -x PROG);
+ * s NULL: remove the server's, keep SERVERS and CANDIDATES */
+int sntpc_setenv(const struct server *s, const struct sel_out *so);
 
 #endif
