@@ -15,6 +15,7 @@
 #include "sysopts.h"
 #include "err.h"
 #include "sntpc.h"
+#include "stamp.h"
 #include "util.h"
 
 /* datagrams read per wakeup */
@@ -141,9 +142,7 @@ static void send_one(struct query *q, struct server *s, int64_t now)
 		s->err = errno;
 		return;                 /* counts as a try; retried after timeout */
 	}
-#ifdef SO_TIMESTAMPNS
-	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
-#endif
+	stamp_enable(s->fd);
 	if (CFG_VERBOSE && q->verbose)
 		fprintf(stderr, "C: %s request VN 4 mode 3 xmt %08x.%08x (random)\n",
 		        s->addr, (unsigned)(s->xmt >> 32), (unsigned)s->xmt);
@@ -261,35 +260,13 @@ static void net_error(struct query *q, struct server *s, int64_t mono_ns)
 		s->deadline = retry;
 }
 
-/* the kernel's receive time of the datagram, if it gave one */
-static int kernel_stamp(struct msghdr *mh, struct ntp_time *t)
-{
-#ifdef SCM_TIMESTAMPNS
-	struct cmsghdr *c;
-
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
-			struct timespec ts;
-			memcpy(&ts, CMSG_DATA(c), sizeof ts);
-			t->sec = ts.tv_sec;
-			t->nsec = (uint32_t)ts.tv_nsec;
-			return 0;
-		}
-#else
-	(void)mh;
-	(void)t;
-#endif
-	return -1;
-}
-
 /* T4: the kernel's receive stamp when it lies between T1 and now */
 static uint64_t recv_time(struct server *s, struct msghdr *mh, uint64_t now)
 {
 	struct ntp_time k;
 	uint64_t t;
 
-	if (kernel_stamp(mh, &k))
+	if (stamp_get(mh, &k))
 		return now;
 	t = ntp_from_time(&k);
 	if (ntp_delay(s->t1, 0, 0, t) < 0 || ntp_delay(t, 0, 0, now) < 0)

@@ -20,6 +20,7 @@
 #include "sysopts.h"
 #include "digest.h"
 #include "serve.h"
+#include "stamp.h"
 #include "select.h"
 
 static uint32_t get32(const uint8_t *b)
@@ -291,9 +292,7 @@ static int open_sock(const char *iface, const struct sockaddr *sa, socklen_t len
 		return sock_fail(e, fd, "IPV6_V6ONLY", "");
 	if (bind_iface(fd, iface, e))
 		return -1;
-#ifdef SO_TIMESTAMPNS
-	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){ 1 }, sizeof(int));
-#endif
+	stamp_enable(fd);
 	if (bind(fd, sa, len))
 		return sock_fail(e, fd, "bind", "");
 	return fd;
@@ -351,28 +350,6 @@ int serve_open(const char *iface, int family, const char *port, struct wb_err *e
 	return open_sock(iface, (struct sockaddr *)&s6, sizeof s6, family == AF_INET6, e);
 }
 
-/* the kernel's receive time of the datagram, if it gave one */
-static int kernel_stamp(struct msghdr *mh, struct ntp_time *t)
-{
-#ifdef SCM_TIMESTAMPNS
-	struct cmsghdr *c;
-
-	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
-			struct timespec ts;
-			memcpy(&ts, CMSG_DATA(c), sizeof ts);
-			t->sec = ts.tv_sec;
-			t->nsec = (uint32_t)ts.tv_nsec;
-			return 0;
-		}
-#else
-	(void)mh;
-	(void)t;
-#endif
-	return -1;
-}
-
 static uint64_t now_ntp(void)
 {
 	struct timespec ts;
@@ -391,7 +368,7 @@ static uint64_t recv_time(struct msghdr *mh, uint64_t now)
 	uint64_t t;
 	ntp_fix age;
 
-	if (kernel_stamp(mh, &k))
+	if (stamp_get(mh, &k))
 		return now;
 	t = ntp_from_time(&k);
 	age = ntp_delay(t, 0, 0, now);
