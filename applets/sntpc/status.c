@@ -298,7 +298,7 @@ int status_read(const char *path, struct sync_status *st, struct wb_err *e)
 	/* O_NONBLOCK: a FIFO put there cannot hang the reader */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &sb)) {
-		err_sys(e, errno == ENOENT ? EX_NOINPUT : EX_IOERR, "%s", path);
+		err_sys(e, errno == ENOENT ? EX_UNAVAILABLE : EX_IOERR, "%s", path);
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -338,12 +338,12 @@ int status_write(const char *path, const struct sync_status *st, struct wb_err *
 		path = STATUS_PATH;
 	n = status_format(st, 1, 0, buf, sizeof buf);
 	if (n < 0 || snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp) {
-		err_set(e, EX_CANTCREAT, "%s: %s", path, n < 0 ? "status too long" : "path too long");
+		err_set(e, EX_IOERR, "%s: %s", path, n < 0 ? "status too long" : "path too long");
 		return -1;
 	}
 	fd = mkstemp(tmp);              /* O_EXCL: never through a symlink */
 	if (fd < 0) {
-		err_sys(e, EX_CANTCREAT, "%s", tmp);
+		err_sys(e, EX_IOERR, "%s", tmp);
 		return -1;
 	}
 	if (fchmod(fd, 0644) || fd_write_all(fd, buf, (size_t)n)) {
@@ -353,7 +353,7 @@ int status_write(const char *path, const struct sync_status *st, struct wb_err *
 		return -1;
 	}
 	if (close(fd) || rename(tmp, path)) {
-		err_sys(e, errno == EIO ? EX_IOERR : EX_CANTCREAT, "%s", path);
+		err_sys(e, EX_IOERR, "%s", path);
 		unlink(tmp);
 		return -1;
 	}

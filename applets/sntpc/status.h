@@ -21,7 +21,7 @@
  * [A-Z0-9_], known keys in their exact form (unknown keys are skipped,
  * for later versions), SNTP_SYNC required; anything else is EX_PROTOCOL
  * (the file is the daemon's word to its readers, not a configuration).
- * A missing file is EX_NOINPUT; one that is not a regular file or larger
+ * A missing file (no daemon wrote it) is EX_UNAVAILABLE; one that is not a regular file or larger
  * than STATUS_FILE_MAX is EX_PROTOCOL too.
  *
  * Default path STATUS_PATH, /var/run/sntpc.status (tmpfs on routers: no
@@ -76,7 +76,7 @@ int status_parse(const char *text, struct sync_status *st, struct wb_err *e);
 /* read and parse path (NULL: STATUS_PATH); 0 or -1 with e filled */
 int status_read(const char *path, struct sync_status *st, struct wb_err *e);
 /* write st atomically to path (NULL: STATUS_PATH); 0 or -1 with e filled
- * (EX_CANTCREAT, EX_IOERR) */
+ * (EX_IOERR) */
 int status_write(const char *path, const struct sync_status *st, struct wb_err *e);
 /* 1 if st was written recently enough (see above) at unix time now; the
  * pid check is not done here (pure) */

@@ -685,9 +685,9 @@ START_TEST(status_write_read_round_trip)
 	ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
 	fclose(f);
 	ck_assert_str_eq(buf, "keep\n");
-	/* a directory that does not exist: EX_CANTCREAT */
+	/* a directory that does not exist: EX_IOERR */
 	ck_assert_int_eq(status_write("/nonexistent-wb/x.status", &s, &e), -1);
-	ck_assert_int_eq(e.code, EX_CANTCREAT);
+	ck_assert_int_eq(e.code, EX_IOERR);
 }
 END_TEST
 
@@ -777,9 +777,9 @@ START_TEST(status_read_refuses_garbage)
 	/* unknown keys are skipped; the minimum is SNTP_SYNC */
 	ck_assert_int_eq(status_parse("SNTP_FUTURE=whatever it is\nSNTP_SYNC=1\n", &r, &e), 0);
 	ck_assert_int_eq(r.synced, 1);
-	/* missing: EX_NOINPUT; a directory, a FIFO (without hanging), too big */
+	/* missing: EX_UNAVAILABLE; a directory, a FIFO (without hanging), too big */
 	ck_assert_int_eq(status_read("/nonexistent-wb.status", &r, &e), -1);
-	ck_assert_int_eq(e.code, EX_NOINPUT);
+	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
 	ck_assert_int_eq(status_read(dir, &r, &e), -1);
 	ck_assert_int_eq(e.code, EX_PROTOCOL);
 	unlink(path);
