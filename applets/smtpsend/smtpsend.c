@@ -40,12 +40,16 @@
 //config:	  removed; without this option the message goes out exactly as
 //config:	  given, a Bcc: header included.
 #define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "sysopts.h"
@@ -120,7 +124,7 @@ X("tls-starttls =tls_starttls", OT_CALL0, OPT_ID(P_STARTTLS), 0, 0, ANY, \
 X("=tls_trust_file", OT_STR, TLS_AT(cafile), 0, 0, TLS, "") \
 X("=tls_fingerprint", OT_CALL, OPT_ID(P_FP), 0, 0, TLS, "") \
 X("tls-certcheck =tls_certcheck", OT_CALL0, OPT_ID(P_CERTCHECK), 0, 0, ANY, \
-  "  --tls-certcheck, --tls-certcheck=off  off: the same as --insecure\n") \
+  "  --tls-certcheck, --tls-certcheck=off  off: verify no certificate (warns)\n") \
 X("helo", OT_CALL, OPT_ID(P_HELO), 0, 0, ANY, \
   "  --helo NAME         EHLO name (default: host name or address literal)\n") \
 X("aliases", OT_STR, AT(aliases), 0, 0, SMTPSEND_CONFIG, \
@@ -470,6 +474,11 @@ static void helo_name(struct sendcfg *c, int fd, char *buf, size_t max)
 	snprintf(buf, max, ss.ss_family == AF_INET6 ? "[IPv6:%s]" : "[%s]", a);
 }
 
+static const char *on(int b)
+{
+	return b ? "on" : "off";
+}
+
 /* one run's session: the connection, the dialog and what they point to */
 struct run_state {
 	struct conn conn;
@@ -627,6 +636,114 @@ static void via_name(const char *cmd, char *buf, size_t max)
 	text_clean(buf + 3, max - 3, cmd, n);
 }
 
+static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
+                      struct wb_err *e)
+{
+	int rc;
+
+	if (server_of(c, &r->hp, e))
+		return err_report(e, NULL, "server");
+	if (c->via)     /* "-H PROG": the program's name stands for the server */
+		via_name(c->via, r->server, sizeof r->server);
+	else
+		snprintf(r->server, sizeof r->server, strchr(r->hp.host, ':') ? "[%s]:%s" : "%s:%s",
+		         r->hp.host, r->hp.port);
+	smtp_init(&r->s, conn_stream(&r->conn));
+	r->s.server = r->server;
+	r->s.host = r->hp.host;
+	r->s.port = r->hp.port;
+	r->s.tmo_ms = c->timeout_ms;
+	r->s.auth = c->auth;
+	if (CFG_SMTPSEND_AUTH && c->auth.user && !c->serverinfo && get_secret(c, r->hp.host, e))
+		return err_report(e, r->server, "password");
+	r->s.auth.secret = c->auth.secret;
+	if (c->serverinfo) {
+		r->s.info = stdout;
+		r->s.info_only = 1;
+		r->s.auth.user = NULL;
+	} else if (msg_envelope(c, m, &r->s, e))
+		return err_report(e, NULL, "message");
+	if (connect_server(c, r, e)) {
+		conn_close(&r->conn);   /* -H: the program goes too */
+		return err_report(e, r->server, r->s.step[0] ? r->s.step : "connect");
+	}
+	rc = smtp_run(&r->s, e);
+	if (CFG_TLS && r->s.tls_active && c->serverinfo)
+		conn_tls_info(&r->conn, stdout);
+	conn_close(&r->conn);
+	if (rc == EX_NOUSER && r->s.delivered)
+		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
+	else if (rc)
+		err_report(e, r->server, r->s.step);
+	return rc;
+}
+
+static const char *const ex_names[] = {
+	"EX_USAGE", "EX_DATAERR", "EX_NOINPUT", "EX_NOUSER", "EX_NOHOST",
+	"EX_UNAVAILABLE", "EX_SOFTWARE", "EX_OSERR", "EX_OSFILE", "EX_CANTCREAT",
+	"EX_IOERR", "EX_TEMPFAIL", "EX_PROTOCOL", "EX_NOPERM", "EX_CONFIG"
+};
+
+/* msmtp's log line: "host=H tls=on auth=on user=U from=F recipients=A,B
+ * mailsize=N smtpstatus=250 smtpmsg='250 ...' exitcode=EX_OK", with
+ * errormsg='...' instead of the size and the reply when it failed */
+static void log_line(const struct run_state *r, int rc,
+                     const struct wb_err *e, char *b, size_t max)
+{
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(b, max, "host=%s tls=%s auth=%s", r->hp.host[0] ? r->hp.host :
+	                     "-", on(r->s.tls_active), on(r->s.auth.user != NULL));
+	if (r->s.auth.user && n < max)
+		n += (size_t)snprintf(b + n, max - n, " user=%s", r->s.auth.user);
+	if (n < max)
+		n += (size_t)snprintf(b + n, max - n, " from=%s recipients=", r->s.from ? r->s.from : "");
+	for (i = 0; i < r->s.nrcpt && n < max; i++)
+		n += (size_t)snprintf(b + n, max - n, "%s%s", i ? "," : "", r->s.rcpt[i]);
+	if (r->s.delivered && n < max)
+		n += (size_t)snprintf(b + n, max - n, " mailsize=%llu smtpstatus=%.3s smtpmsg='%s'",
+		                      (unsigned long long)r->s.dot.out, r->s.final, r->s.final);
+	if (rc && !r->s.delivered && r->s.r.code >= 400 && n < max)
+		n += (size_t)snprintf(b + n, max - n, " smtpstatus=%d smtpmsg='%d %s%s%s'",
+		                      r->s.r.code, r->s.r.code, r->s.r.esc,
+		                      r->s.r.esc[0] ? " " : "", r->s.r.text);
+	if (rc && !r->s.delivered && n < max)
+		n += (size_t)snprintf(b + n, max - n, " errormsg='%s'", e->msg);
+	if (n < max)
+		snprintf(b + n, max - n, " exitcode=%s", rc == 0 ? "EX_OK" :
+		         rc >= EX_USAGE && rc <= EX_CONFIG ? ex_names[rc - EX_USAGE] : "EX_SOFTWARE");
+}
+
+/* syslog and the log file: one line each; their failures only warn */
+static void log_result(const struct sendcfg *c, const struct run_state *r, int rc,
+                       const struct wb_err *e)
+{
+	char line[1024], out[1100];
+	struct slog l;
+	time_t now = time(NULL);
+	size_t n;
+	int fd;
+
+	log_line(r, rc, e, line, sizeof line);
+	if (c->syslog_on) {
+		slog_init(&l, c->syslog_fac, wb_applet);
+		if (slog_send(&l, rc ? LOG_ERR : LOG_INFO, line))
+			warnmsg("syslog: %s: %s", SLOG_PATH, strerror(errno));
+		slog_close(&l);
+	}
+	if (!c->logfile)
+		return;
+	n = strftime(out, 32, "%b %d %H:%M:%S ", localtime(&now));
+	n += text_clean(out + n, sizeof out - n - 1, line, strlen(line));
+	out[n++] = '\n';
+	fd = open(c->logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0 || write(fd, out, n) != (ssize_t)n)
+		warnmsg("logfile: %s: %s", c->logfile, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static int run(struct sendcfg *c, struct msg *m)
 {
 	struct run_state r;
@@ -634,40 +751,9 @@ static int run(struct sendcfg *c, struct msg *m)
 	int rc;
 
 	memset(&r, 0, sizeof r);        /* a zeroed conn is closed */
-	if (server_of(c, &r.hp, &e))
-		return err_report(&e, NULL, "server");
-	if (c->via)     /* "-H PROG": the program's name stands for the server */
-		via_name(c->via, r.server, sizeof r.server);
-	else
-		snprintf(r.server, sizeof r.server, strchr(r.hp.host, ':') ? "[%s]:%s" : "%s:%s",
-		         r.hp.host, r.hp.port);
-	smtp_init(&r.s, conn_stream(&r.conn));
-	r.s.server = r.server;
-	r.s.host = r.hp.host;
-	r.s.port = r.hp.port;
-	r.s.tmo_ms = c->timeout_ms;
-	r.s.auth = c->auth;
-	if (CFG_SMTPSEND_AUTH && c->auth.user && !c->serverinfo && get_secret(c, r.hp.host, &e))
-		return err_report(&e, r.server, "password");
-	r.s.auth.secret = c->auth.secret;
-	if (c->serverinfo) {
-		r.s.info = stdout;
-		r.s.info_only = 1;
-		r.s.auth.user = NULL;
-	} else if (msg_envelope(c, m, &r.s, &e))
-		return err_report(&e, NULL, "message");
-	if (connect_server(c, &r, &e)) {
-		conn_close(&r.conn);    /* -H: the program goes too */
-		return err_report(&e, r.server, r.s.step[0] ? r.s.step : "connect");
-	}
-	rc = smtp_run(&r.s, &e);
-	if (CFG_TLS && r.s.tls_active && c->serverinfo)
-		conn_tls_info(&r.conn, stdout);
-	conn_close(&r.conn);
-	if (rc == EX_NOUSER && r.s.delivered)
-		warnmsg("%s: delivered to %d of %d recipients", r.server, r.s.accepted, r.s.nrcpt);
-	else if (rc)
-		err_report(&e, r.server, r.s.step);
+	rc = session_do(c, m, &r, &e);
+	if (!c->serverinfo && (c->syslog_on || c->logfile))
+		log_result(c, &r, rc, &e);
 	return rc;
 }
 
@@ -678,11 +764,6 @@ static void show(const char *name, const char *v)
 
 	text_clean(b, sizeof b, v ? v : "(not set)", strlen(v ? v : "(not set)"));
 	printf("%s = %s\n", name, b);
-}
-
-static const char *on(int b)
-{
-	return b ? "on" : "off";
 }
 
 /* -P, --pretend: the settings as they stand, nothing sent (the password
