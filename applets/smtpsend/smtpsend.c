@@ -4,7 +4,7 @@
  * message.c. */
 //applet:smtpsend SMTPSEND smtpsend_main smtpsend_help
 //applet:sendmail SMTPSEND smtpsend_main smtpsend_help alias
-//applet:msmtp SMTPSEND smtpsend_main smtpsend_help alias
+//applet:msmtp SMTPSEND_MSMTP smtpsend_main smtpsend_help alias
 //config:config SMTPSEND
 //config:	bool "smtpsend: SMTP submission client (sendmail)"
 //config:	default y
@@ -30,6 +30,15 @@
 //config:	help
 //config:	  Read /etc/smtpsend.conf (-C FILE) and an aliases file for
 //config:	  local recipients such as root.
+//config:config SMTPSEND_MSMTP
+//config:	bool "smtpsend as msmtp (msmtp's options, -P, syslog and log file)"
+//config:	default y
+//config:	depends on SMTPSEND_CONFIG
+//config:	help
+//config:	  Also called as msmtp: msmtp's command line, /etc/msmtprc and
+//config:	  ~/.msmtprc; -P prints the settings; syslog/--syslog and
+//config:	  logfile/-X log one line per message (for OpenWrt's adblock,
+//config:	  banIP, travelmate).
 //config:config SMTPSEND_HEADERS
 //config:	bool "smtpsend -t and added headers (Date, Message-ID, From)"
 //config:	default y
@@ -141,10 +150,10 @@ X("a --account", OT_STR | OPT_EARLY, AT(account), 0, 0, SMTPSEND_CONFIG, \
 X("timeout w", OT_CALL, OPT_ID(P_TIMEOUT), 0, 0, ANY, \
   "  --timeout S, -w S   per step (default: 30 to connect, then RFC 5321's\n" \
   "                      2-10 minutes for each reply)\n") \
-X("syslog", OT_CALL0, OPT_ID(P_SYSLOG), 0, 0, ANY, \
+X("syslog", OT_CALL0, OPT_ID(P_SYSLOG), 0, 0, SMTPSEND_MSMTP, \
   "  --syslog, --syslog=on|off|FACILITY  one line per message to syslog\n" \
   "                      (LOG_USER, default; LOG_MAIL, LOG_DAEMON, LOG_LOCAL0-7)\n") \
-X("X logfile", OT_STR, AT(logfile), 0, 0, ANY, \
+X("X logfile", OT_STR, AT(logfile), 0, 0, SMTPSEND_MSMTP, \
   "  -X, --logfile FILE  append the same line to FILE\n") \
 X("4", OT_SET, AT(family), AF_INET, 0, ANY, "  -4, -6              IPv4 or IPv6 only\n") \
 X("6", OT_SET, AT(family), AF_INET6, 0, ANY, "") \
@@ -153,7 +162,7 @@ X("v d --debug", OT_FLAG, AT(verbose), 0, 0, ANY, \
 S("--serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, \
   "  --serverinfo        show greeting and capabilities, send nothing\n") \
 M("S --serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, "") \
-X("P --pretend", OT_FLAG, AT(pretend), 0, 0, ANY, \
+X("P --pretend", OT_FLAG, AT(pretend), 0, 0, SMTPSEND_MSMTP, \
   "  -P, --pretend       print the settings, send nothing\n") \
 X("i", OT_CALL0, OPT_ID(P_COMPAT), 0, 0, ANY, \
   "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n") \
@@ -166,8 +175,9 @@ const char smtpsend_help[] =
 "usage: smtpsend [OPTIONS] [RECIPIENT...] < message\n"
 "Send a message through an SMTP server (also called as sendmail).\n\n"
 SMTPSEND_OPTS(OPT_HELP, OPT_HELP, OPT_NONE)
+OPT_IF(SMTPSEND_MSMTP,
 "Called as msmtp: msmtp's options (-S is --serverinfo, --auth[=on|off|M],\n"
-"--tls[=on|off]), /etc/msmtprc and ~/.msmtprc (docs/smtpsend.md).\n"
+"--tls[=on|off]), /etc/msmtprc and ~/.msmtprc (docs/smtpsend.md).\n")
 "Exit: 0 sent; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
@@ -415,7 +425,7 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 	struct wb_err e = { 0, "" };
 	int r;
 
-	c->msmtp = !strcmp(wb_applet, "msmtp");
+	c->msmtp = CFG_SMTPSEND_MSMTP && !strcmp(wb_applet, "msmtp");
 	t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
 	opt_argv(t, c, argc, argv, OPT_EARLY, &e);
 	if (CFG_SMTPSEND_CONFIG && read_config(c, rf, &e))
@@ -752,7 +762,7 @@ static int run(struct sendcfg *c, struct msg *m)
 
 	memset(&r, 0, sizeof r);        /* a zeroed conn is closed */
 	rc = session_do(c, m, &r, &e);
-	if (!c->serverinfo && (c->syslog_on || c->logfile))
+	if (CFG_SMTPSEND_MSMTP && !c->serverinfo && (c->syslog_on || c->logfile))
 		log_result(c, &r, rc, &e);
 	return rc;
 }
@@ -816,7 +826,7 @@ int smtpsend_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);       /* a closed connection is an error, not death */
 	if ((rc = parse(&c, &rf, argc, argv)) != 0)
 		return rc < 0 ? 0 : rc;
-	if (c.pretend)
+	if (CFG_SMTPSEND_MSMTP && c.pretend)
 		return pretend(&c);
 	for (i = 0; CFG_VERBOSE && c.verbose && i < c.nignored; i++)
 		warnmsg("ignoring sendmail option -%c%s", c.ignored_by[i], c.ignored[i]);
