@@ -225,10 +225,29 @@ if [ -x "$REAL" ]; then
 	cmp_both "-P" 0 0 "" -P -a adb_notify alice@example.test
 	# 'auth on' without TLS (even to 127.0.0.1): msmtp finds no method it
 	# calls secure (exit 69); ours lets loopback through (docs/smtpsend.md)
-	if [ $TLSBUILD = 1 ] && [ -n "${MTA_STARTTLS_PORT:-}" ]; then
-		cmp_both "$TRM_DESC" 0 0 bob -C "$T_DIR/trm" -a trm_notify bob@example.test
+	[ $TLSBUILD = 1 ] || cmp_both "$TRM_DESC" 0 69 bob -C "$T_DIR/trm" -a trm_notify bob@example.test
+	# TLS: this build, or else toolchain/tls-check.sh's (as readme.sh)
+	MT=""
+	TW=${BUILDROOT:-build}/tls-dyn/wirebox
+	case $TW in /*) ;; *) TW=$TOP/$TW ;; esac
+	if [ $TLSBUILD = 1 ]; then MT=$M
+	elif [ -x "$TW" ] && "$TW" --version | grep -q '^TLS: on'; then
+		mkdir -p "$T_DIR/tbin" && ln -s "$TW" "$T_DIR/tbin/msmtp" && MT=$T_DIR/tbin/msmtp
 	else
-		cmp_both "$TRM_DESC" 0 69 bob -C "$T_DIR/trm" -a trm_notify bob@example.test
+		echo "# no TLS build ($TW; toolchain/tls-check.sh makes it): TLS comparisons skipped"
+	fi
+	if [ -n "$MT" ] && [ -n "${MTA_STARTTLS_PORT:-}" ]; then
+		M0=$M M=$MT
+		trm "$MTA_STARTTLS_PORT" "tls on"
+		cmp_both "travelmate's config as written (tls on: STARTTLS, tls_certcheck off)" 0 0 bob -C "$T_DIR/trm" -a trm_notify bob@example.test
+		# the certificate checked: against tls_trust_file, or refused
+		printf 'defaults\ntls on\nhost 127.0.0.1\nfrom alice@example.test\n'"account ca\nport $MTA_STARTTLS_PORT\ntls_trust_file $MTA_CA\n"'account sys\nport %s\n' "$MTA_STARTTLS_PORT" > "$T_DIR/rc5"
+		printf "account smtps\nhost 127.0.0.1\nport $MTA_SMTPS_PORT\ntls on\ntls_starttls off\ntls_trust_file $MTA_CA\nfrom alice@example.test\n" >> "$T_DIR/rc5"
+		cmp_both "tls on + tls_trust_file (STARTTLS, verified)" 0 0 bob -C "$T_DIR/rc5" -a ca bob@example.test
+		cmp_both "tls_starttls off: implicit TLS (SMTPS port)" 0 0 bob -C "$T_DIR/rc5" -a smtps bob@example.test
+		cmp_both "tls on, the system's CAs: the test certificate refused" 69 69 "" -C "$T_DIR/rc5" -a sys bob@example.test
+		cmp_both "--tls-fingerprint of another certificate: refused" 69 69 "" -C "$T_DIR/rc5" -a ca --tls-fingerprint=00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF bob@example.test
+		M=$M0
 	fi
 	cmp_both "auth on without TLS to 127.0.0.1 (our loopback exemption)" 0 69 bob --file="$T_DIR/rc" -a prof bob@example.test
 	cmp_both "account not found" 78 78 "" -C "$T_DIR/rc" -a nope bob@example.test
