@@ -512,7 +512,6 @@ static const struct { int app; const char *a[3], *b[3]; } same[] = {
 	{ 3, { "--tls=off" }, { "--tls=no" } },
 	{ 3, { "--tls-certcheck" }, { "--tls-certcheck=on" } },
 	{ 3, { "--tls-trust-file", "/ca.pem" }, { "--cafile", "/ca.pem" } },
-	{ 3, { "--from=a@b.c" }, { "--from", "a@b.c" } },
 	{ 3, { "-i", "--" }, { "-i" } },
 	{ 1, { "--serverinfo" }, { "--serverinfo=on" } },
 };
