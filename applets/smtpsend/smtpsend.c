@@ -350,10 +350,38 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 }
 
 /* the config files of one run and the path of the user's */
+#define TILDE_MAX 4
 struct rcfiles {
 	struct rc_src src[2];   /* the system's (msmtp), the user's or -C FILE */
 	char upath[4096];
+	char tilde[TILDE_MAX][1024];    /* "~/x" file names made $HOME/x */
+	int ntilde;
+	struct optconf oc;
 };
+
+/* a config key: a file name "~/..." is $HOME/... (as msmtp) */
+static int rc_key(void *ctx, const char *k, const char *v, struct wb_err *e)
+{
+	static const char *const files[] = { "logfile", "aliases", "passfile", "cafile",
+	                                     "capath", "tls_trust_file", "tls-trust-file" };
+	struct rcfiles *rf = ctx;
+	const char *home = getenv("HOME");
+	size_t i;
+
+	for (i = 0; v[0] == '~' && v[1] == '/' && i < sizeof files / sizeof *files; i++) {
+		if (strcmp(k, files[i]))
+			continue;
+		if (!home || !*home || rf->ntilde >= TILDE_MAX ||
+		    (size_t)snprintf(rf->tilde[rf->ntilde], sizeof rf->tilde[0], "%s%s", home,
+		                     v + 1) >= sizeof rf->tilde[0]) {
+			err_set(e, EX_CONFIG, "%s: cannot expand '%.100s' ($HOME)", k, v);
+			return -1;
+		}
+		v = rf->tilde[rf->ntilde++];
+		break;
+	}
+	return opt_conf(&rf->oc, k, v, e);
+}
 
 /* The config file(s): called as msmtp /etc/msmtprc, then ~/.msmtprc or -C
  * FILE (its account wins); else /etc/smtpsend.conf or -C FILE. The
@@ -361,11 +389,11 @@ struct rcfiles {
  * the whole file. 0, or -1 with e filled (EX_CONFIG). */
 static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 {
-	const struct optab *t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
-	struct optconf oc = { t, c };
 	const char *home = getenv("HOME"), *user = c->conf, *name = c->account;
 	int i, r = RC_NOT_FOUND, accounts = 0;
 
+	rf->oc.t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
+	rf->oc.cfg = c;
 	if (!user && !c->msmtp)
 		user = "/etc/smtpsend.conf";
 	if (!user && home && *home && (size_t)snprintf(rf->upath, sizeof rf->upath,
@@ -379,7 +407,7 @@ static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 	if (!name && accounts)
 		name = "default";
 	for (i = 1; i >= 0 && r == RC_NOT_FOUND; i--)
-		if ((r = rc_load_apply(&rf->src[i], name, opt_conf, &oc, e)) == 0)
+		if ((r = rc_load_apply(&rf->src[i], name, rc_key, rf, e)) == 0)
 			c->conf_used = rf->src[i].f.path;
 	if (r < 0)
 		return -1;

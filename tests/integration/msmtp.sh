@@ -50,7 +50,7 @@ account base
 from sender@wirebox.test
 
 account adb_notify : base
-logfile $T_DIR/msmtp.log
+logfile ~/../msmtp.log
 
 account default : adb_notify
 EOF
@@ -77,7 +77,7 @@ t_exit 0 "msmtp --serverinfo" run_as "$M" --serverinfo
 t_grep "... prints the capabilities" "PIPELINING" "$T_DIR/out"
 t_exit 0 "msmtp -S (is --serverinfo when called as msmtp)" run_as "$M" -S -a adb_notify
 t_grep "... prints the capabilities" "PIPELINING" "$T_DIR/out"
-t_grep "the log file has one line per message (msmtp's fields)" \
+t_grep "the log file (logfile ~/...: under \$HOME) has one line per message (msmtp's fields)" \
 	"^[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} host=127.0.0.1 tls=off auth=off from=sender@wirebox.test recipients=alice@example.test mailsize=[0-9]+ smtpstatus=250 smtpmsg='250 2.0.0 Ok: queued as [0-9A-F]+' exitcode=EX_OK$" "$T_DIR/msmtp.log"
 t_true "... one per message sent (4), none for --serverinfo" [ "$(wc -l < "$T_DIR/msmtp.log")" -eq 4 ]
 n=$(count alice)
