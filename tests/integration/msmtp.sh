@@ -111,6 +111,39 @@ t_nogrep "... never the password" "secret" "$T_DIR/out"
 sleep 0.5
 t_true "... and nothing delivered" [ "$(count bob)" -eq "$n" ]
 
+# msmtp's sender keys, through wirebox and (when there) the real msmtp:
+# the same Return-Path and From: each time
+cat > "$T_DIR/rcf" <<EOF
+defaults
+host 127.0.0.1
+port $MTA_PORT
+account fixed
+from fixed@wirebox.test
+allow_from_override off
+account setfrom
+from account@wirebox.test
+set_from_header on
+account envfrom
+from config@wirebox.test
+EOF
+printf 'From: Header Person <header@wirebox.test>\nSubject: senders\n\nbody\n' > "$T_DIR/m3"
+for p in "$M" "$REAL"; do
+	[ -x "$p" ] || continue
+	tag=wirebox; [ "$p" = "$REAL" ] && tag="real msmtp"
+	n=$(count alice)
+	t_exit 0 "$tag: allow_from_override off: -f is ignored" run_as "$p" -C "$T_DIR/rcf" -a fixed -f other@wirebox.test alice@example.test < "$T_DIR/m3"
+	wait_count alice $((n + 1)) && t_grep "... $tag: Return-Path is the config's from" "^Return-Path: <fixed@wirebox.test>" "$(newest alice)"
+	n=$(count alice)
+	t_exit 0 "$tag: set_from_header on" run_as "$p" -C "$T_DIR/rcf" -a setfrom alice@example.test < "$T_DIR/m3"
+	wait_count alice $((n + 1)) && t_grep "... $tag: the header From: replaced by the sender" "^From: account@wirebox.test" "$(newest alice)"
+	n=$(count alice)
+	t_exit 0 "$tag: --read-envelope-from" run_as "$p" -C "$T_DIR/rcf" -a envfrom --read-envelope-from alice@example.test < "$T_DIR/m3"
+	wait_count alice $((n + 1)) && t_grep "... $tag: Return-Path from the header From" "^Return-Path: <header@wirebox.test>" "$(newest alice)"
+	t_exit 0 "$tag: --domain=NAME is the EHLO name" run_as "$p" -d --domain=ehlo.wirebox.test --serverinfo -C "$T_DIR/rcf" -a fixed
+	cat "$T_DIR/out" "$T_DIR/err" > "$T_DIR/dialog"   # msmtp -d: stdout; ours: stderr
+	t_grep "... $tag: EHLO ehlo.wirebox.test" "EHLO ehlo.wirebox.test" "$T_DIR/dialog"
+done
+
 # refusals
 chmod 644 "$T_DIR/rc"
 t_exit 78 "a password in a file others can read: 78" run_as "$M" -C "$T_DIR/rc" -a prof bob@example.test < "$T_DIR/m1"
@@ -239,6 +272,14 @@ if [ -x "$REAL" ]; then
 	if [ -n "$MT" ] && [ -n "${MTA_STARTTLS_PORT:-}" ]; then
 		M0=$M M=$MT
 		trm "$MTA_STARTTLS_PORT" "tls on"
+		# 'tls on' alone: STARTTLS as msmtp (its tls_starttls default), implicit
+		# TLS as smtpsend (ours, unchanged); tls_starttls makes both agree
+		t_exit 0 "as msmtp, 'tls on' is STARTTLS (-P)" "$MT" -P -C "$T_DIR/trm" -a trm_notify
+		t_grep "... tls_starttls = on" "^tls_starttls = on$" "$T_DIR/out"
+		SS=$(dirname "$MT")/smtpsend
+		[ -e "$SS" ] || ln -s "$TW" "$SS"
+		t_exit 0 "as smtpsend, 'tls on' is implicit TLS (-P)" "$SS" -P -C "$T_DIR/trm" -a trm_notify
+		t_grep "... tls_starttls = off" "^tls_starttls = off$" "$T_DIR/out"
 		cmp_both "travelmate's config as written (tls on: STARTTLS, tls_certcheck off)" 0 0 bob -C "$T_DIR/trm" -a trm_notify bob@example.test
 		# the certificate checked: against tls_trust_file, or refused
 		printf 'defaults\ntls on\nhost 127.0.0.1\nfrom alice@example.test\n'"account ca\nport $MTA_STARTTLS_PORT\ntls_trust_file $MTA_CA\n"'account sys\nport %s\n' "$MTA_STARTTLS_PORT" > "$T_DIR/rc5"
