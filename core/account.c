@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include "sysopts.h"
 #include "account.h"
+#include "msmtprc.h"
 #include "text.h"
 #include "run.h"
 #include "util.h"
@@ -40,7 +41,7 @@ static int has_ctl(const char *s)
 #define CONF_FILE_MAX 65536
 
 /* keys that always name a secret or a command, whatever the applet */
-static int builtin_kind(const char *key)
+int conf_key_kind(const char *key)
 {
 	if (!strcmp(key, "password"))
 		return CONF_SECRET;
@@ -104,7 +105,7 @@ static int conf_line(const char *path, int lineno, char *line, const struct stat
 	if (*val)
 		*val++ = 0;
 	val = trim(val);
-	kind = builtin_kind(key);
+	kind = conf_key_kind(key);
 	if (file_guard(path, st, kind, kind == CONF_SECRET ? "holds a password" :
 	               "names a command or a password file", e))
 		return -1;
@@ -139,6 +140,54 @@ int conf_read(const char *path, int must_exist, conf_fn fn, void *ctx,
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- msmtp's format (msmtprc.h) over a file ---- */
+
+static const char rc_secret_what[] = "contains secrets";
+
+/* a key's answer CONF_SECRET/CONF_COMMAND: the file must be fit for it */
+static int rc_guard(void *gctx, int kind, const char *key, struct wb_err *e)
+{
+	const struct rc_src *src = gctx;
+
+	(void)key;
+	return file_guard(src->f.path, &src->st, kind, kind == CONF_SECRET ? rc_secret_what :
+	                  "names a command or a secret", e);
+}
+
+int rc_load(struct rc_src *src, const char *path, int must_exist, struct wb_err *e)
+{
+	int i, kind = 0, k;
+
+	src->loaded = 0;
+	src->f.path = path;
+	src->f.n = src->f.accounts = 0;
+	if (file_read_small(path, src->text, sizeof src->text, &src->st, e) < 0) {
+		if (e->code == EX_NOINPUT && !must_exist)
+			return e->code = 0;
+		e->code = EX_CONFIG;
+		return -1;
+	}
+	if (rc_split(src->text, &src->f, e))
+		return -1;
+	/* a password in any account makes the whole file a secret (msmtp) */
+	for (i = 0; i < src->f.n; i++)
+		if ((k = conf_key_kind(src->f.line[i].key)) > kind)
+			kind = k;
+	if (file_guard(path, &src->st, kind, kind == CONF_SECRET ? rc_secret_what :
+	               "names a command or a password file", e))
+		return -1;
+	src->loaded = 1;
+	return 0;
+}
+
+int rc_load_apply(struct rc_src *src, const char *name, conf_fn fn, void *ctx,
+                  struct wb_err *e)
+{
+	if (!src->loaded)
+		return RC_NOT_FOUND;
+	return rc_apply(&src->f, name, fn, ctx, rc_guard, src, e);
 }
 
 /* next netrc token (words separated by blanks; "quoted" allowed); *cut

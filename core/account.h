@@ -35,6 +35,10 @@ typedef int (*conf_fn)(void *ctx, const char *key, const char *val,
 int conf_read(const char *path, int must_exist, conf_fn fn, void *ctx,
               struct wb_err *e);
 
+/* CONF_SECRET for "password", CONF_COMMAND for "passwordeval", "passfile"
+ * and "mda", else 0: the keys conf_read and rc_load always guard */
+int conf_key_kind(const char *key);
+
 /* A file holding a secret or naming a command (kind CONF_SECRET or
  * CONF_COMMAND; 0 passes): it must belong to us or root and nobody else
  * may write it; with CONF_SECRET nobody else may read it either. what

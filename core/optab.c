@@ -268,6 +268,33 @@ static int take(struct scan *s, const struct optdef *o, const char *shown,
 	return set(s->t, s->cfg, o, shown, takes_arg(o) ? arg : NULL, s->e);
 }
 
+/* --flag=on|off (an OT_FLAG/OT_SET, as in a config file), --call0=VALUE
+ * (an OT_CALL0 gets the value as from a config file): the optional
+ * argument of msmtp's --tls[=on|off], --syslog[=FACILITY] */
+static int take_eq(struct scan *s, const struct optdef *o, const char *shown,
+                   const char *v)
+{
+	int on = 1;
+
+	if (kind(o) != OT_CALL0 && kind(o) != OT_FLAG && kind(o) != OT_SET) {
+		err_set(s->e, EX_USAGE, "%s: takes no argument", shown);
+		return -1;
+	}
+	if (kind(o) != OT_CALL0 && parse_flag(shown, v, &on, s->e))
+		return -1;
+	if (s->early && (o->kind & (OPT_EARLY | OPT_OFF)) != OPT_EARLY)
+		return 0;
+	if (o->kind & OPT_OFF && (on || kind(o) == OT_CALL0)) {
+		err_set(s->e, EX_USAGE, "%s: not compiled in (%s)", shown, opt_off(o));
+		return -1;
+	}
+	if (kind(o) == OT_CALL0)
+		return call(s->t, s->cfg, o, shown, v, s->e);
+	if (!(o->kind & OPT_OFF))
+		flag((char *)s->cfg + o->at, o, on);
+	return 0;
+}
+
 static int unknown(struct scan *s, const char *shown)
 {
 	err_set(s->e, EX_USAGE, "%s: unknown option", shown);
@@ -287,10 +314,8 @@ static int long_word(struct scan *s, const char *w)
 		return OPT_HELP_ASKED;
 	if (!o)
 		return unknown(s, shown);
-	if (eq && !takes_arg(o)) {
-		err_set(s->e, EX_USAGE, "%s: takes no argument", shown);
-		return -1;
-	}
+	if (eq && !takes_arg(o))
+		return take_eq(s, o, shown, eq + 1);
 	return take(s, o, shown, eq ? eq + 1 : NULL);
 }
 

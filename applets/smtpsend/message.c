@@ -174,7 +174,7 @@ static void added_headers(const struct sendcfg *c, struct msg *m)
 		hex_encode(rnd, sizeof rnd, id);
 		add_hdr(m, "Message-ID: <%s@%s>\r\n", id, dom ? dom + 1 : m->domain);
 	}
-	if ((!(m->h.seen & HDR_FROM) || c->rewrite_from) && m->from[0]) {
+	if ((!(m->h.seen & HDR_FROM) || c->rewrite_from) && m->from[0] && !c->no_from) {
 		if (c->fullname) {
 			display_name(c->fullname, buf);
 			add_hdr(m, "From: %s <%s>\r\n", buf, m->from);

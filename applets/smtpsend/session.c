@@ -601,6 +601,8 @@ static int st_body(struct smtp *c, struct wb_err *e)
 	if (c->r.code != 250)
 		return said(c, e, c->r.code / 100 == 2 || c->r.code / 100 == 3 ? EX_PROTOCOL : 0);
 	c->delivered = 1;
+	snprintf(c->final, sizeof c->final, "%d %s%s%s", c->r.code, c->r.esc,
+	         c->r.esc[0] ? " " : "", c->r.text);
 	return ST_QUIT;
 }
 

@@ -197,6 +197,7 @@ struct smtp {
 	void *body_ctx;
 	int accepted, rejected;
 	int delivered;          /* 250 after the final dot */
+	char final[128];        /* that reply, "250 2.0.0 Ok: queued as X" (logs) */
 	char step[ADDR_MAX + 16];
 	struct dot dot;
 	/* one AUTH line; wiped after each mechanism */

@@ -26,6 +26,16 @@ struct sendcfg {
 	char ignored_by[IGNORED_MAX];           /* 'o' or 'B' */
 	int nignored;
 	const char *conf;                       /* -C FILE */
+	const char *account;                    /* -a NAME */
+	const char *logfile;                    /* -X FILE, "" none */
+	int msmtp;                              /* called as msmtp */
+	int pretend, read_env_from;
+	int starttls_pref;                      /* tls_starttls: 0 unset, 1 on, 2 off */
+	int no_auth, no_from, from_fixed;       /* auth off, set_from_header off,
+	                                         * allow_from_override off */
+	int syslog_on, syslog_fac;              /* --syslog: LOG_USER... */
+	const char *conf_from;                  /* 'from' as the config file left it */
+	const char *conf_used;                  /* the file the account came from */
 	/* from get_secret; wiped after the run */
 	char secret[CFG_SMTPSEND_AUTH ? SECRET_MAX : 1];
 };

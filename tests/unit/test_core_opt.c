@@ -167,7 +167,7 @@ static int tcall(void *cfg, const struct optdef *o, const char *arg, struct wb_e
 	struct tcfg *c = cfg;
 
 	if (o->at == T_INFO)
-		return c->info = 1, 0;
+		return c->info = arg && *arg ? 2 : 1, 0;      /* 2: --info=VALUE */
 	if (!strchr(arg, ','))
 		return err_set(e, EX_USAGE, "want A,B, not '%s'", arg), -1;
 	c->poll = arg;
@@ -244,7 +244,16 @@ static const struct { const char *argv[8]; const char *want; } tcases[] = {
 	{ A("--count=5"), "count=5" },
 	{ A("--count", "5", "-c7"), "count=7" },
 	{ A("--quiet"), "quiet=1" },
-	{ A("--quiet=1"), "ERR(64:--quiet: takes no argument)" },
+	/* --flag[=on|off] (msmtp's --tls=off) as a config file's "flag off" */
+	{ A("--quiet=1"), "quiet=1" },
+	{ A("--quiet=on"), "quiet=1" },
+	{ A("-q", "--quiet=off"), "" },
+	{ A("--quiet="), "quiet=1" },
+	{ A("--quiet=maybe"), "ERR(64:--quiet: want on or off, not 'maybe')" },
+	{ A("-s", "--ipv4=off", "-4", "--ipv4=no"), "mode=2" },
+	{ A("--daemon=off"), "" },                  /* off is what the build does */
+	{ A("--daemon=on"), "ERR(64:--daemon: not compiled in (CONFIG_TESTOFF))" },
+	{ A("--count=5=6"), "ERR(64:--count: want a number (1-64), not '5=6')" },
 	{ A("--timeout=1.5"), "timeout_ms=1500" },
 	{ A("--timeout", "0.001"), "timeout_ms=1" },
 	{ A("--wait", "2"), "timeout_ms=2000" },                    /* an alias line */
@@ -283,7 +292,8 @@ static const struct { const char *argv[8]; const char *want; } tcases[] = {
 	{ A("--poll", "1,2"), "poll=1,2" },
 	{ A("--poll", "12"), "ERR(64:--poll: want A,B, not '12')" },
 	{ A("--info"), "info=1" },
-	{ A("--info=1"), "ERR(64:--info: takes no argument)" },
+	{ A("--info=1"), "info=2" },               /* OT_CALL0: the value as a config's */
+	{ A("-C=f"), "conf==f" },
 	{ A("-C", "f"), "conf=f" },
 	{ A("--", "-q", "x"), "ops=[-q,x]" },
 	{ A("-v", "--", "--"), "verbose=1 ops=[--]" },
@@ -399,13 +409,14 @@ START_TEST(optab_help_follows_build)
 }
 END_TEST
 
-extern const struct optab sntpc_optab, smtpsend_optab, pop3get_optab;
+extern const struct optab sntpc_optab, smtpsend_optab, msmtp_optab, pop3get_optab;
 extern const char sntpc_help[], smtpsend_help[], pop3get_help[];
 
 static const struct { const char *name; const struct optab *t; const char *help; } applets[] = {
 	{ "sntpc", &sntpc_optab, sntpc_help },
 	{ "smtpsend", &smtpsend_optab, smtpsend_help },
 	{ "pop3get", &pop3get_optab, pop3get_help },
+	{ "msmtp", &msmtp_optab, smtpsend_help },       /* smtpsend called as msmtp */
 };
 
 /* help holds what (followed by a blank or a comma) */
@@ -484,6 +495,25 @@ static const struct { int app; const char *a[3], *b[3]; } same[] = {
 	{ 1, { "-am", "login" }, { "--auth", "login" } },
 	{ 2, { "--server", "h" }, { "-S", "h" } },
 	{ 2, { "--stat" }, { "-s" } },
+	/* smtpsend called as msmtp (table 3): msmtp's spellings */
+	{ 3, { "-a", "trm_notify" }, { "--account", "trm_notify" } },
+	{ 3, { "-C", "/rc" }, { "--file", "/rc" } },
+	{ 3, { "-d" }, { "--debug" } },
+	{ 3, { "-d" }, { "-v" } },
+	{ 3, { "-t" }, { "--read-recipients" } },
+	{ 3, { "-S" }, { "--serverinfo" } },
+	{ 3, { "-P" }, { "--pretend" } },
+	{ 3, { "-X", "/log" }, { "--logfile", "/log" } },
+	{ 3, { "--timeout=10" }, { "--timeout", "10" } },
+	{ 3, { "--auth" }, { "--auth=on" } },
+	{ 3, { "--tls-starttls" }, { "--tls-starttls=on" } },
+	{ 3, { "--timeout=2" }, { "-w", "2" } },
+	{ 3, { "--tls" }, { "--tls=on" } },
+	{ 3, { "--tls=off" }, { "--tls=no" } },
+	{ 3, { "--tls-certcheck" }, { "--tls-certcheck=on" } },
+	{ 3, { "--tls-trust-file", "/ca.pem" }, { "--cafile", "/ca.pem" } },
+	{ 3, { "-i", "--" }, { "-i" } },
+	{ 1, { "--serverinfo" }, { "--serverinfo=on" } },
 };
 
 START_TEST(applet_alias_spellings)
