@@ -43,7 +43,7 @@ void slog_close(struct slog *l)
 	l->fd = -1;
 }
 
-static int slog_open(struct slog *l)
+int slog_open(struct slog *l)
 {
 	struct sockaddr_un ua;
 

@@ -21,6 +21,9 @@ int slog_facility(const char *name);
 
 /* not connected yet; the first slog_send connects */
 void slog_init(struct slog *l, int facility, const char *tag);
+/* connect now (a caller that wants to say at start that there is no
+ * syslogd); 0 or -1 */
+int slog_open(struct slog *l);
 /* "<facility|prio>tag[pid]: text" (text cleaned of control characters,
  * cut at SLOG_LINE_MAX); a syslogd that restarted is connected again
  * once. 0 or -1 (errno: no syslogd). */

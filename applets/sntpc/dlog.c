@@ -1,83 +1,37 @@
-/* dlog.c - the daemon's log: stderr, or with -L the syslog socket. */
-#define _DEFAULT_SOURCE
-#include <errno.h>
+/* dlog.c - the daemon's log: stderr, or with -L syslog (core/slog). */
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 #include <syslog.h>
-#include <unistd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include "sysopts.h"
 #include "sntpc.h"
+#include "slog.h"
 
-static int to_syslog, log_fd = -1;      /* -L: datagram socket to /dev/log */
+static int to_syslog;
+static struct slog lg = { -1, 0, NULL };
 
-/* -L: a minimal syslog client, "<PRI>sntpc[PID]: text" (RFC 3164 without
- * the optional timestamp, which syslogd adds); libc's syslog would bring
- * strftime and the time-zone code, ~8 KB static */
-static int log_open(void)
-{
-	struct sockaddr_un ua;
-
-	if (log_fd >= 0)
-		close(log_fd);
-	memset(&ua, 0, sizeof ua);
-	ua.sun_family = AF_UNIX;
-	memcpy(ua.sun_path, "/dev/log", sizeof "/dev/log");
-	log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (log_fd >= 0 && connect(log_fd, (struct sockaddr *)&ua, sizeof ua) == 0)
-		return 0;
-	if (log_fd >= 0)
-		close(log_fd);
-	log_fd = -1;
-	return -1;
-}
-
+/* connect now (-L), so the caller can say at start that syslog is missing */
 int dlog_open(int use_syslog)
 {
 	to_syslog = use_syslog;
-	return to_syslog ? log_open() : 0;
-}
-
-static int log_send(int prio, const char *fmt, va_list ap)
-{
-	char b[512];
-	int n = snprintf(b, sizeof b, "<%d>%s[%ld]: ", LOG_DAEMON | prio, wb_applet,
-	                 (long)getpid());
-	size_t len;
-
-	if (n < 0 || (size_t)n >= sizeof b / 2)
-		n = 0;
-	vsnprintf(b + n, sizeof b - (size_t)n, fmt, ap);
-	len = strlen(b);
-	if (log_fd >= 0 && send(log_fd, b, len, MSG_NOSIGNAL) == (ssize_t)len)
+	if (!to_syslog)
 		return 0;
-	/* not yet connected, or syslogd restarted: connect again */
-	return log_open() || send(log_fd, b, len, MSG_NOSIGNAL) != (ssize_t)len ? -1 : 0;
+	slog_close(&lg);
+	slog_init(&lg, LOG_DAEMON, wb_applet);
+	return slog_open(&lg);
 }
 
 void dlog(int prio, const char *fmt, ...)
 {
+	char b[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (to_syslog) {
-		va_list aq;
-		int r;
-		va_copy(aq, ap);
-		r = log_send(prio, fmt, aq);
-		va_end(aq);
-		if (r == 0) {
-			va_end(ap);
-			return;
-		}
-	}
+	vsnprintf(b, sizeof b, fmt, ap);
+	va_end(ap);
+	if (to_syslog && slog_send(&lg, prio, b) == 0)
+		return;
 	/* no syslogd: stderr; a closed one (EPIPE, SIGPIPE ignored) is no reason to stop */
-	fprintf(stderr, "%s: ", wb_applet);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "%s: %s\n", wb_applet, b);
 	if (fflush(stderr) || ferror(stderr))
 		clearerr(stderr);
-	va_end(ap);
 }
