@@ -43,10 +43,11 @@ static int usage(const struct applet *tab, size_t n, FILE *f)
 	return 0;
 }
 
-/* "NAME (also ALIAS...): FEATURES" for each applet, then TLS on or off */
+/* "NAME (also ALIAS, ALIAS): FEATURES" for each applet, then TLS on or off */
 static int version(const struct applet *tab, size_t n)
 {
 	size_t i, j;
+	int k;
 
 	printf("wirebox %s\ncore: %s\n", WIREBOX_VERSION,
 	       WB_FEATURES_CORE[0] ? WB_FEATURES_CORE : "-");
@@ -54,10 +55,10 @@ static int version(const struct applet *tab, size_t n)
 		if (tab[i].alias)
 			continue;
 		printf("%s", tab[i].name);
-		for (j = 0; j < n; j++)
+		for (j = 0, k = 0; j < n; j++)
 			if (tab[j].alias && tab[j].main == tab[i].main)
-				printf(" (also %s)", tab[j].name);
-		printf(": %s\n", tab[i].features && tab[i].features[0] ?
+				printf("%s%s", k++ ? ", " : " (also ", tab[j].name);
+		printf("%s: %s\n", k ? ")" : "", tab[i].features && tab[i].features[0] ?
 		       tab[i].features : "-");
 	}
 	if (CFG_TLS && tls_lib_version())
