@@ -20,6 +20,9 @@
 
 /* datagrams read per wakeup */
 #define RECV_BATCH 16
+/* addresses asked of the resolver: of one family and distinct, up to
+ * SNTPC_MAX_ADDRS of them are servers */
+#define RESOLVE_MAX (2 * SNTPC_MAX_ADDRS)
 /* our clock's precision (log2 s): reading it takes well under 1 us */
 #define CLIENT_PREC (-20)
 
@@ -71,15 +74,53 @@ static void slot_init(struct query *q, int i, int k, const struct sockaddr_stora
 	}
 }
 
+/* held by a server of another name */
+static int held_elsewhere(const struct query *q, int i, const struct sockaddr_storage *sa,
+                          socklen_t len)
+{
+	int k;
+
+	for (k = 0; k < q->n; k++)
+		if (k / SNTPC_MAX_ADDRS != i && same_addr(&q->srv[k], sa, len))
+			return 1;
+	return 0;
+}
+
+/* The addresses that are servers of their own, at most SNTPC_MAX_ADDRS:
+ * one vote per machine, so a liar cannot outvote the others with copies.
+ * Only the family of the first (the resolver's preference): a host with
+ * an A and an AAAA record is one server, not two; no address twice, and
+ * none another name already has (the same server given twice, or two
+ * pool names that overlap). Compacts sas; returns how many are left. */
+static int distinct(const struct query *q, int i, struct sockaddr_storage *sas,
+                    socklen_t *lens, int n)
+{
+	int j, k, m = 0;
+
+	for (j = 0; j < n && m < SNTPC_MAX_ADDRS; j++) {
+		int dup = sas[j].ss_family != sas[0].ss_family ||
+		          held_elsewhere(q, i, &sas[j], lens[j]);
+		for (k = 0; k < m && !dup; k++)
+			dup = lens[k] == lens[j] && !memcmp(&sas[k], &sas[j], lens[j]);
+		if (dup) {
+			q->src[i].dups += sas[j].ss_family == sas[0].ss_family;
+			continue;
+		}
+		sas[m] = sas[j];
+		lens[m++] = lens[j];
+	}
+	return m;
+}
+
 int query_resolve(struct query *q, int i, struct wb_err *e)
 {
 	struct source *src = &q->src[i];
 	struct server *base = &q->srv[i * SNTPC_MAX_ADDRS];
-	struct sockaddr_storage sas[SNTPC_MAX_ADDRS];
-	socklen_t lens[SNTPC_MAX_ADDRS];
-	unsigned char keep[SNTPC_MAX_ADDRS] = { 0 }, taken[SNTPC_MAX_ADDRS] = { 0 };
+	struct sockaddr_storage sas[RESOLVE_MAX];
+	socklen_t lens[RESOLVE_MAX];
+	unsigned char keep[SNTPC_MAX_ADDRS] = { 0 }, taken[RESOLVE_MAX] = { 0 };
 	int n = net_resolve_udp(src->hp.host, src->hp.port, src->family, sas, lens,
-	                        SNTPC_MAX_ADDRS, e), j, k;
+	                        RESOLVE_MAX, e), j, k;
 
 	src->resolved_ms = mono_ms();
 	if (n <= 0) {
@@ -87,6 +128,9 @@ int query_resolve(struct query *q, int i, struct wb_err *e)
 			slot_init(q, i, 0, NULL, 0);
 		return -1;
 	}
+	src->naddr = n;
+	src->dups = 0;
+	n = distinct(q, i, sas, lens, n);
 	/* addresses already held keep their slot (and samples) */
 	for (k = 0; k < SNTPC_MAX_ADDRS; k++)
 		for (j = 0; j < n; j++)
@@ -104,7 +148,6 @@ int query_resolve(struct query *q, int i, struct wb_err *e)
 			k++;
 		slot_init(q, i, k, &sas[j], lens[j]);
 	}
-	src->naddr = n;
 	return 0;
 }
 

@@ -197,6 +197,51 @@ static int triage(struct cand *c, int n)
 	return m;
 }
 
+/* The truechimers must agree with each other, not only have their
+ * offsets in [low, high]: one wide interval can bridge two groups that
+ * share no point (RFC 5905's midpoint test lets both in, and a liar with
+ * a small root distance would then win on merit). Keep those whose
+ * intervals hold the point most of them share; when two different groups
+ * tie for it nobody can tell which is right. The count kept, or -1 when
+ * that is no majority of the m in play or a tie. */
+static int agree(struct cand *c, int n, int m)
+{
+	uint64_t best = 0, set;
+	int i, j, cnt, bestn = 0, tie = 0;
+
+	for (j = 0; j < n; j++) {
+		ntp_fix x = off(&c[j]) - dist(&c[j]);
+
+		if (c[j].why != SEL_CAND)
+			continue;
+		for (i = 0, set = 0, cnt = 0; i < n; i++)
+			if (c[i].why == SEL_CAND && off(&c[i]) - dist(&c[i]) <= x &&
+			    x <= off(&c[i]) + dist(&c[i]))
+				set |= (uint64_t)1 << i, cnt++;
+		if (cnt > bestn)
+			bestn = cnt, best = set, tie = 0;
+		else if (cnt == bestn && set != best)
+			tie = 1;
+	}
+	if (tie || 2 * bestn <= m)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (c[i].why == SEL_CAND && !(best >> i & 1))
+			c[i].why = SEL_FALSE;
+	return bestn;
+}
+
+static int no_majority(struct cand *c, int n, struct sel_out *o)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].why == SEL_FALSE || c[i].why == SEL_CAND)
+			c[i].why = SEL_NOMAJ;
+	o->ntrue = 0;
+	return -1;
+}
+
 int sel_run(struct cand *c, int n, int prev, struct sel_out *o)
 {
 	int v[SEL_MAX], i, k;
@@ -206,15 +251,13 @@ int sel_run(struct cand *c, int n, int prev, struct sel_out *o)
 	o->nusable = triage(c, n);
 	if (o->nusable == 0)
 		return -1;
-	if (intersect(c, n, o->nusable, &o->low, &o->high) < 0) {
-		for (i = 0; i < n; i++)
-			if (c[i].why == SEL_FALSE)
-				c[i].why = SEL_NOMAJ;
-		return -1;
-	}
+	if (intersect(c, n, o->nusable, &o->low, &o->high) < 0)
+		return no_majority(c, n, o);
 	for (i = 0; i < n; i++)
 		if (c[i].why == SEL_FALSE && off(&c[i]) >= o->low && off(&c[i]) <= o->high)
-			c[i].why = SEL_CAND, o->ntrue++;
+			c[i].why = SEL_CAND;
+	if ((o->ntrue = agree(c, n, o->nusable)) < 0)
+		return no_majority(c, n, o);
 	k = by_merit(c, n, v);
 	k = cluster(c, v, k);
 	o->nkept = k;

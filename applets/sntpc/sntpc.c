@@ -210,6 +210,10 @@ static int resolve(struct args *a, struct query *q)
 			return err_report(&e, NULL, NULL);
 		if (query_resolve(q, i, &e) == 0) {
 			ok++;
+			if (CFG_VERBOSE && q->verbose && src->dups)
+				fprintf(stderr, "%s: %s: %d address%s another server has already or twice: "
+				        "counted once\n", wb_applet, src->name, src->dups,
+				        src->dups == 1 ? "" : "es");
 			for (k = 0; k < SNTPC_MAX_ADDRS; k++)
 				q->srv[i * SNTPC_MAX_ADDRS + k].poll = a->daemon ? a->o.poll_min : 0;
 			continue;

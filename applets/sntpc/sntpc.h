@@ -40,7 +40,8 @@ struct source {
 	const char *name;               /* as given */
 	struct hostport hp;             /* what to resolve */
 	int family;                     /* -4/-6 or AF_UNSPEC */
-	int naddr;                      /* slots in use (0: not resolved) */
+	int naddr;                      /* addresses it resolved to (0: not resolved) */
+	int dups;                       /* of them, held by another name or twice */
 	int64_t resolved_ms;            /* mono ms of the last resolution */
 };
 

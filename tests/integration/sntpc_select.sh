@@ -162,6 +162,61 @@ reset
 t_exit 0 "one that answers and one that does not: used" sn -e --timeout 0.3 -r 0 "$O" 127.0.0.6:"$PP"
 t_grep "one that answers: SNTP_SERVERS=1" "^SNTP_SERVERS=1$" "$T_DIR/out"
 
+# ---- (g) one vote per machine, and a router at 1970 -----------------------
+# found by a hostile re-check: copies of one liar outvoted the others, and a
+# clock decades off made every offset look the same to the selection
+responder offset:1000 127.0.0.4; L4=$RP
+responder good 127.0.0.2; G2=$RP
+responder good 127.0.0.3; G3=$RP
+reset
+t_exit 0 "the same liar three times and two good servers: -s -v -e" sn -s -v -e "$L4" "$L4" "$L4" "$G2" "$G3"
+small "the liar given three times is one server: the good ones' offset"
+stepped "three copies of a liar: the step is to the good servers' time" 0
+t_grep "copies: SNTP_SERVERS=3 (one vote each)" "^SNTP_SERVERS=3$" "$T_DIR/out"
+t_grep "copies: -v says they are counted once" "^sntpc: $L4: 1 address another server has already or twice: counted once$" "$T_DIR/err"
+if /usr/bin/python3 -c 'import socket; socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).bind(("::1", 0))' 2>/dev/null; then
+	DP=$(free_port udp)
+	export RESPONDER_PORT="$DP"
+	responder offset:1000 127.0.0.5
+	responder offset:1000 v6
+	responder good 127.0.0.6
+	unset RESPONDER_PORT
+	cat >>"$T_DIR/hosts" <<EOH
+dual.sntp.test 127.0.0.5 ::1
+good.sntp.test 127.0.0.6
+EOH
+	reset
+	t_exit 75 "a host with an A and an AAAA record is one server: it and one good server disagree" \
+		sn -s -l good.sntp.test:"$DP" dual.sntp.test:"$DP"
+	noclock "dual-stack liar and one good server"
+	t_true "dual-stack: one row for the dual-stack name (the family the resolver put first)" \
+		[ "$(grep -c '^x~' "$T_DIR/out")" = 2 ]
+else
+	echo "# no IPv6 loopback: the dual-stack check skipped"
+fi
+# the 1970 router: the local clock 56 years behind, three good servers and
+# one a year ahead with no root dispersion: the liar is a falseticker
+YP=$(free_port udp)
+export RESPONDER_PORT="$YP"
+responder good 127.0.0.2
+responder good 127.0.0.3
+responder good 127.0.0.5
+responder offset:31536000 127.0.0.6
+unset RESPONDER_PORT
+echo "y.sntp.test 127.0.0.2 127.0.0.3 127.0.0.5 127.0.0.6" >>"$T_DIR/hosts"
+echo "dup.sntp.test 127.0.0.6 127.0.0.6 127.0.0.2" >>"$T_DIR/hosts"
+reset
+t_exit 75 "a name listing the liar twice and a good server: one vote each, no majority" \
+	sn -s dup.sntp.test:"$YP"
+noclock "a name listing one address twice"
+reset
+now=$(date +%s)
+CLOCKSHIM_SHIFT=$((86400 - now)) t_exit 0 "1970 router, pool with a liar a year ahead: -s -l" sn -s -l y.sntp.test:"$YP"
+t_grep "1970 router: the liar is a falseticker" "^x~127\\.0\\.0\\.6:$YP " "$T_DIR/out"
+t_true "1970 router: clock stepped to now, not a year ahead ($(tr '\n' '|' <"$SLOG" 2>/dev/null))" /usr/bin/python3 -c 'import sys, time
+l = open(sys.argv[1]).read().split()
+sys.exit(not (len(l) == 3 and l[0] == "clock_settime" and abs(float(l[2]) - time.time()) < 1))' "$SLOG"
+
 # ---- (f) chronyd -Q on the same servers -------------------------------------
 # chrony_q NAME SERVER...: chronyd -Q with one "server ADDR port P iburst"
 # line each, no CAP_SYS_TIME, at most 15 s; its "System clock wrong by X

@@ -41,6 +41,16 @@ static const struct sel_case cases[] = {
 	{ "one falseticker of three (fast, and nearest)", 3, -1,
 	  { OK(S(1000), MS(5)), OK(0, MS(20)), OK(MS(2), MS(25)) },
 	  1, 3, 2, 2, "FSC" },
+	/* RFC 5905's test alone keeps all three (every midpoint is in the
+	 * span covered by two), and the liar, nearest, would win */
+	{ "a wide interval bridging two that share no point: no majority", 3, -1,
+	  { OK(0, MS(13)), OK(S(2) + MS(900), MS(1)), OK(S(1) + MS(450), S(1) + MS(460)) },
+	  -1, 3, 0, 0, "NNN" },
+	{ "two wide ones bridge two liars to three that agree: the liars are out", 7, -1,
+	  { OK(0, MS(13)), OK(MS(2), MS(13)), OK(-MS(1), MS(13)),
+	    OK(S(1) + MS(450), S(1) + MS(460)), OK(S(1) + MS(450), S(1) + MS(460)),
+	    OK(S(2) + MS(900), MS(1)), OK(S(2) + MS(900), MS(1)) },
+	  0, 7, 5, 3, "SCCOOFF" },
 	{ "two clusters of two: no majority", 4, -1,
 	  { OK(0, MS(10)), OK(MS(1), MS(10)), OK(S(1000), MS(10)), OK(S(1000) + MS(1), MS(10)) },
 	  -1, 4, 0, 0, "NNNN" },
