@@ -227,21 +227,13 @@ static int correct(struct dstate *d, const struct server *b, const struct sel_ou
 /* ---- one poll ---- */
 static void no_majority(struct dstate *d, const struct sel_out *so)
 {
-	char line[400], off[32];
-	size_t n = 0;
-	int i;
+	char line[480];         /* cut by out_nomaj to fit dlog's 512 */
 
 	if (d->nomaj_logged || so->nusable < 2)
 		return;
 	d->nomaj_logged = 1;
-	line[0] = 0;
-	for (i = 0; i < d->o->q.n && n < sizeof line; i++) {
-		const struct server *s = &d->o->q.srv[i];
-		if (s->usable)
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s %s", s->addr,
-			                      ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off));
-	}
-	dlog(LOG_WARNING, "no majority among %d servers:%s: clock left alone", so->nusable, line);
+	out_nomaj(line, sizeof line, d->o->q.srv, d->o->q.n);
+	dlog(LOG_WARNING, "%s", line);
 }
 
 static void no_peer(struct dstate *d, const struct sel_out *so)

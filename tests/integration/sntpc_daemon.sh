@@ -231,6 +231,23 @@ t_true "falseticker: the clock never stepped" [ "$(steps)" = 0 ]
 t_true "falseticker: the system peer is not it at the end" \
 	sh -c "grep 'system peer' '$T_DIR/err' | tail -1 | grep -vq '$F3'"
 
+# ---- no majority: two servers that disagree, logged as a one-shot run says it
+responder good 127.0.0.7
+N1=$RP
+responder offset:100 127.0.0.8
+N2=$RP
+reset
+snd 2 --poll 16,16 "$N1" "$N2" >"$T_DIR/out" 2>"$T_DIR/err"
+noclock "no majority (daemon)"
+t_true "no majority: logged once" [ "$(grep -c 'no majority' "$T_DIR/err")" = 1 ]
+t_grep "no majority: the daemon's line names each server and offset in seconds" \
+	"^sntpc: no majority among 2 servers: $N1 [-+][0-9]+\\.[0-9]{6} s, $N2 \\+(99\\.9|100\\.)[0-9]+ s: clock left alone$" "$T_DIR/err"
+grep 'no majority' "$T_DIR/err" | sed 's/[-+][0-9.]* s/OFF s/g' >"$T_DIR/nomaj.d"
+sn "$N1" "$N2" >"$T_DIR/out" 2>"$T_DIR/err1"
+grep 'no majority' "$T_DIR/err1" | sed 's/[-+][0-9.]* s/OFF s/g' >"$T_DIR/nomaj.1"
+t_true "no majority: the same line as a one-shot run's ($(cat "$T_DIR/nomaj.d"))" \
+	sh -c "[ -s '$T_DIR/nomaj.1' ] && cmp -s '$T_DIR/nomaj.d' '$T_DIR/nomaj.1'"
+
 # ---- the hook's environment; panic; -L ------------------------------------------
 responder offset:2000
 cat >"$T_DIR/hookenv" <<EOH
