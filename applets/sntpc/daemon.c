@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,35 +99,118 @@ static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 	}
 }
 
-/* ---- --pidfile: opened (so checked) before -b's fork, written after ---- */
+/* ---- --pidfile: opened (never through a symlink, not truncated yet) and
+ * locked (fcntl) before -b's fork, so a second daemon is refused at start;
+ * the daemon process locks it again after the fork (fcntl locks are not
+ * inherited) and only then truncates and writes it. It stays open (the
+ * lock) and is removed at exit only while we hold it. ---- */
 static char pid_path[HOOK_PATH_MAX];
+static int pid_fd = -1, pid_locked;
 
-static int pidfile_open(const char *name)
+/* 0, or -1 with errno (EAGAIN: another process holds it, *holder its pid) */
+static int pid_lock(int fd, long *holder)
+{
+	struct flock l;
+
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &l) == 0)
+		return 0;
+	*holder = 0;
+	if (errno != EACCES && errno != EAGAIN)
+		return -1;
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &l) == 0 && l.l_type != F_UNLCK)
+		*holder = (long)l.l_pid;
+	errno = EAGAIN;
+	return -1;
+}
+
+static int pidfile_open(const char *name, struct wb_err *e)
 {
 	char cwd[HOOK_PATH_MAX];
-	int fd, n;
+	struct stat st;
+	long holder;
+	int n;
 
 	if (!name)
+		return 0;
+	if (!name[0]) {
+		err_set(e, EX_USAGE, "--pidfile: an empty file name");
 		return -1;
+	}
 	if (name[0] == '/' || !getcwd(cwd, sizeof cwd))
 		n = snprintf(pid_path, sizeof pid_path, "%s", name);
 	else
 		n = snprintf(pid_path, sizeof pid_path, "%s/%s", cwd, name);
 	if (n < 0 || (size_t)n >= sizeof pid_path) {
+		pid_path[0] = 0;
 		errno = ENAMETOOLONG;
-		return -2;
+		err_sys(e, EX_CONFIG, "--pidfile %s", name);
+		return -1;
 	}
-	fd = open(pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	return fd < 0 ? -2 : fd;
+	pid_fd = open(pid_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (pid_fd < 0 && errno == ELOOP)
+		err_set(e, EX_CONFIG, "--pidfile %s: a symbolic link: refused", name);
+	else if (pid_fd < 0)
+		err_sys(e, EX_CONFIG, "--pidfile %s", name);
+	else if (fstat(pid_fd, &st) || !S_ISREG(st.st_mode))
+		err_set(e, EX_CONFIG, "--pidfile %s: not a regular file", name);
+	else if (!pid_lock(pid_fd, &holder))
+		return pid_locked = 1, 0;
+	else if (errno == EAGAIN)
+		err_set(e, EX_CONFIG, "--pidfile %s: already running (pid %ld)", name, holder);
+	else
+		err_sys(e, EX_CONFIG, "--pidfile %s: lock", name);
+	if (pid_fd >= 0)
+		close(pid_fd);
+	pid_fd = -1;
+	pid_path[0] = 0;
+	return -1;
 }
 
-static void pidfile_write(int fd)
+/* in the process that stays (after -b's fork: once the parent is gone and
+ * its lock with it), lock, truncate and write: 0, or EX_CONFIG */
+static int pidfile_own(void)
 {
 	char b[24];
-	int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+	struct timespec ts = { 0, 10000000 };
+	long holder = 0;
+	int n, i;
 
-	if (write(fd, b, (size_t)n) != n || close(fd))
+	if (pid_fd < 0)
+		return 0;
+	pid_locked = 0;
+	for (i = 0; pid_lock(pid_fd, &holder); i++) {
+		if (errno != EAGAIN || i >= 500) {
+			dlog(LOG_ERR, "--pidfile %s: already running (pid %ld)", pid_path, holder);
+			return EX_CONFIG;
+		}
+		nanosleep(&ts, NULL);
+	}
+	pid_locked = 1;
+	n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+	if (ftruncate(pid_fd, 0) || pwrite(pid_fd, b, (size_t)n, 0) != n)
 		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	return 0;
+}
+
+/* at exit: remove it if it is still ours (locked, and the same file) */
+static void pidfile_close(void)
+{
+	struct stat a, b;
+
+	if (pid_fd < 0)
+		return;
+	if (pid_locked && !fstat(pid_fd, &a) && !lstat(pid_path, &b) &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino && unlink(pid_path))
+		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	close(pid_fd);
+	pid_fd = -1;
+	pid_locked = 0;
 }
 
 /* ---- the clock ---- */
@@ -287,8 +371,7 @@ static int finish(struct dstate *d, int rc, int sig)
 	hook_stop(&d->hook);
 	if (sig)
 		dlog(LOG_INFO, "%s: exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	if (pid_path[0] && unlink(pid_path) && errno != ENOENT)
-		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	pidfile_close();
 	return rc;
 }
 
@@ -306,7 +389,7 @@ int sntpc_daemon(struct sntpc_opts *o)
 	static struct dstate d;         /* large; one daemon per process */
 	struct wb_err e;
 	sigset_t set;
-	int pidfd, rc, sig;
+	int rc, sig;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
@@ -316,18 +399,16 @@ int sntpc_daemon(struct sntpc_opts *o)
 		d.unresolved[rc] = !o->q.src[rc].naddr;
 	if (hook_init(&d.hook, o->prog, &e))
 		return err_report(&e, NULL, NULL);
-	if ((pidfd = pidfile_open(o->pidfile)) == -2) {
-		err_sys(&e, EX_CONFIG, "--pidfile %s", o->pidfile);
+	if (pidfile_open(o->pidfile, &e))
 		return err_report(&e, NULL, NULL);
-	}
 	signals_init(&set);
 	if (o->background && background())
 		return EX_OSERR;
-	if (pidfd >= 0)
-		pidfile_write(pidfd);
 	if (dlog_open(o->use_syslog))
 		fprintf(stderr, "%s: /dev/log: %s: logging to stderr until it works\n", wb_applet,
 		        strerror(errno));
+	if ((rc = pidfile_own()) != 0)
+		return finish(&d, rc, 0);
 	poll_start(&d.ps, o->poll_min);
 	dlog(LOG_INFO, "polling %d server%s every %u..%u s", servers(&o->q),
 	     servers(&o->q) == 1 ? "" : "s", o->poll_min, o->poll_max);

@@ -121,6 +121,26 @@ kill "$pid" 2>/dev/null
 wait_gone "$T_DIR/pid"
 t_true "SIGTERM: the pidfile removed" [ ! -e "$T_DIR/pid" ]
 
+# --pidfile is never followed through a symlink, and one daemon holds it
+t_exit 64 "--pidfile '': a usage error" snd 5 --pidfile '' 127.0.0.1
+echo "precious" >"$T_DIR/victim"
+ln -sf "$T_DIR/victim" "$T_DIR/pidlink"
+t_exit 78 "--pidfile a symlink: refused at start" snd 5 --pidfile "$T_DIR/pidlink" 127.0.0.1
+t_grep "--pidfile a symlink: says so" "^sntpc: --pidfile .*pidlink: a symbolic link: refused$" "$T_DIR/err"
+t_true "--pidfile a symlink: its target untouched" [ "$(cat "$T_DIR/victim")" = precious ]
+rm -f "$T_DIR/pid"
+snd 20 --pidfile "$T_DIR/pid" --poll 16,16 "$RG" >"$T_DIR/out1" 2>"$T_DIR/err1" &
+job=$!
+wait_file "$T_DIR/pid"
+first=$(cat "$T_DIR/pid")
+t_exit 78 "--pidfile held by a running daemon: a second one refused" snd 5 --pidfile "$T_DIR/pid" --poll 16,16 "$RG"
+t_grep "--pidfile held: already running, naming its pid" "^sntpc: --pidfile .*pid: already running \\(pid $first\\)$" "$T_DIR/err"
+t_exit 78 "--pidfile held: a second one with -b refused in the foreground" snd 5 -b --pidfile "$T_DIR/pid" --poll 16,16 "$RG"
+t_true "--pidfile held: the first daemon's file intact ($(cat "$T_DIR/pid"))" [ "$(cat "$T_DIR/pid")" = "$first" ]
+t_true "--pidfile held: the first daemon still runs" kill -0 "$first"
+kill "$first"; wait $job
+t_true "--pidfile held: removed at the first one's exit" [ ! -e "$T_DIR/pid" ]
+
 # ---- 5: signals ---------------------------------------------------------------
 # a shell's background job starts with SIGINT ignored: that must not stick
 snd 20 --pidfile "$T_DIR/pid" --poll 16,16 "$RG" >"$T_DIR/out" 2>"$T_DIR/err" &
