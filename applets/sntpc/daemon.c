@@ -72,8 +72,33 @@ static int ms_cap(int64_t ms)
 	return ms > 3600000 ? 3600000 : ms < 1 ? 1 : (int)ms;
 }
 
-/* sleep until mono ms `until`, tending the hook meanwhile; SIGHUP
- * re-resolves every name and reopens the log. 0, or SIGTERM/SIGINT */
+/* SIGHUP re-resolves every name at most once per HUP_EVERY_MS; one that
+ * comes sooner only reopens the log, and all of those are coalesced into
+ * one re-resolution when the time is up */
+#define HUP_EVERY_MS 10000
+
+static void hup_resolve(struct dstate *d, int64_t now)
+{
+	d->hup_due = 0;
+	d->hup_next = now + HUP_EVERY_MS;
+	dlog(LOG_INFO, "SIGHUP: resolving every name again%s",
+	     d->o->use_syslog ? ", log reopened" : "");
+	track_resolve(d, 1);
+}
+
+static void hup(struct dstate *d)
+{
+	int64_t now = mono_ms();
+
+	dlog_open(d->o->use_syslog);
+	if (d->hup_next && now < d->hup_next)
+		d->hup_due = 1;
+	else
+		hup_resolve(d, now);
+}
+
+/* sleep until mono ms `until`, tending the hook and a coalesced SIGHUP
+ * meanwhile: 0, or SIGTERM/SIGINT */
 static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 {
 	for (;;) {
@@ -81,21 +106,22 @@ static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 		struct timespec ts;
 		int sig;
 
+		if (d->hup_due && now >= d->hup_next)
+			hup_resolve(d, now);
 		if (left <= 0)
 			return 0;
 		if (h >= 0 && h < left)
 			left = h;
+		if (d->hup_due && d->hup_next - now < left)
+			left = d->hup_next - now;
 		left = ms_cap(left);
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
 		sig = sigtimedwait(set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
 			return sig;
-		if (sig == SIGHUP) {
-			dlog_open(d->o->use_syslog);
-			dlog(LOG_INFO, "SIGHUP: resolving every name again, log reopened");
-			track_resolve(d, 1);
-		}
+		if (sig == SIGHUP)
+			hup(d);
 	}
 }
 

@@ -178,6 +178,27 @@ sleep 1
 t_true "SIGHUP: the name resolved again, the new address asked" [ "$(wc -l <"$RB_LOG")" -ge 1 ]
 kill "$(cat "$T_DIR/pid")"; wait $job
 t_grep "SIGHUP: logged" "SIGHUP: resolving every name again" "$T_DIR/err"
+# a SIGHUP storm: 50 in a burst re-resolve at most twice (at once, then the
+# rest coalesced 10 s later), and the coalesced one is not lost
+responder good 127.0.0.9
+HA=$RP
+responder good 127.0.0.10
+HB=$RP HB_LOG=$RLOG
+echo "storm.sntp.test 127.0.0.9#${HA##*:}" >"$HOSTS"
+SPEED=5; CLOCKSHIM_HOSTS=$HOSTS snd 30 --pidfile "$T_DIR/pid" --poll 16,16 storm.sntp.test >"$T_DIR/out" 2>"$T_DIR/err" &
+job=$!; SPEED=60
+wait_file "$T_DIR/pid"
+sleep 0.5
+hp=$(cat "$T_DIR/pid")
+kill -HUP "$hp"
+echo "storm.sntp.test 127.0.0.10#${HB##*:}" >"$HOSTS"
+i=1; while [ $i -lt 50 ]; do sleep 0.01; kill -HUP "$hp"; i=$((i + 1)); done
+sleep 5
+t_true "SIGHUP storm: the coalesced re-resolution followed the moved name" [ "$(wc -l <"$HB_LOG")" -ge 1 ]
+kill "$hp"; wait $job
+t_true "SIGHUP storm: 50 signals, at most 2 resolutions ($(grep -c 'SIGHUP: resolving' "$T_DIR/err"))" \
+	within "$(grep -c 'SIGHUP: resolving' "$T_DIR/err")" 1 2
+t_nogrep "SIGHUP: 'log reopened' only with -L" "log reopened" "$T_DIR/err"
 # the move without a signal: the old address stops answering, 3 missed polls
 responder good 127.0.0.4
 RC=$RP RC_LOG=$RLOG RC_PID=$!
