@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,8 +72,33 @@ static int ms_cap(int64_t ms)
 	return ms > 3600000 ? 3600000 : ms < 1 ? 1 : (int)ms;
 }
 
-/* sleep until mono ms `until`, tending the hook meanwhile; SIGHUP
- * re-resolves every name and reopens the log. 0, or SIGTERM/SIGINT */
+/* SIGHUP re-resolves every name at most once per HUP_EVERY_MS; one that
+ * comes sooner only reopens the log, and all of those are coalesced into
+ * one re-resolution when the time is up */
+#define HUP_EVERY_MS 10000
+
+static void hup_resolve(struct dstate *d, int64_t now)
+{
+	d->hup_due = 0;
+	d->hup_next = now + HUP_EVERY_MS;
+	dlog(LOG_INFO, "SIGHUP: resolving every name again%s",
+	     d->o->use_syslog ? ", log reopened" : "");
+	track_resolve(d, 1);
+}
+
+static void hup(struct dstate *d)
+{
+	int64_t now = mono_ms();
+
+	dlog_open(d->o->use_syslog);
+	if (d->hup_next && now < d->hup_next)
+		d->hup_due = 1;
+	else
+		hup_resolve(d, now);
+}
+
+/* sleep until mono ms `until`, tending the hook and a coalesced SIGHUP
+ * meanwhile: 0, or SIGTERM/SIGINT */
 static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 {
 	for (;;) {
@@ -80,53 +106,137 @@ static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 		struct timespec ts;
 		int sig;
 
+		if (d->hup_due && now >= d->hup_next)
+			hup_resolve(d, now);
 		if (left <= 0)
 			return 0;
 		if (h >= 0 && h < left)
 			left = h;
+		if (d->hup_due && d->hup_next - now < left)
+			left = d->hup_next - now;
 		left = ms_cap(left);
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
 		sig = sigtimedwait(set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
 			return sig;
-		if (sig == SIGHUP) {
-			dlog_open(d->o->use_syslog);
-			dlog(LOG_INFO, "SIGHUP: resolving every name again, log reopened");
-			track_resolve(d, 1);
-		}
+		if (sig == SIGHUP)
+			hup(d);
 	}
 }
 
-/* ---- --pidfile: opened (so checked) before -b's fork, written after ---- */
+/* ---- --pidfile: opened (never through a symlink, not truncated yet) and
+ * locked (fcntl) before -b's fork, so a second daemon is refused at start;
+ * the daemon process locks it again after the fork (fcntl locks are not
+ * inherited) and only then truncates and writes it. It stays open (the
+ * lock) and is removed at exit only while we hold it. ---- */
 static char pid_path[HOOK_PATH_MAX];
+static int pid_fd = -1, pid_locked;
 
-static int pidfile_open(const char *name)
+/* 0, or -1 with errno (EAGAIN: another process holds it, *holder its pid) */
+static int pid_lock(int fd, long *holder)
+{
+	struct flock l;
+
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	if (fcntl(fd, F_SETLK, &l) == 0)
+		return 0;
+	*holder = 0;
+	if (errno != EACCES && errno != EAGAIN)
+		return -1;
+	memset(&l, 0, sizeof l);
+	l.l_type = F_WRLCK;
+	l.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &l) == 0 && l.l_type != F_UNLCK)
+		*holder = (long)l.l_pid;
+	errno = EAGAIN;
+	return -1;
+}
+
+static int pidfile_open(const char *name, struct wb_err *e)
 {
 	char cwd[HOOK_PATH_MAX];
-	int fd, n;
+	struct stat st;
+	long holder;
+	int n;
 
 	if (!name)
+		return 0;
+	if (!name[0]) {
+		err_set(e, EX_USAGE, "--pidfile: an empty file name");
 		return -1;
+	}
 	if (name[0] == '/' || !getcwd(cwd, sizeof cwd))
 		n = snprintf(pid_path, sizeof pid_path, "%s", name);
 	else
 		n = snprintf(pid_path, sizeof pid_path, "%s/%s", cwd, name);
 	if (n < 0 || (size_t)n >= sizeof pid_path) {
+		pid_path[0] = 0;
 		errno = ENAMETOOLONG;
-		return -2;
+		err_sys(e, EX_CONFIG, "--pidfile %s", name);
+		return -1;
 	}
-	fd = open(pid_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	return fd < 0 ? -2 : fd;
+	pid_fd = open(pid_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (pid_fd < 0 && errno == ELOOP)
+		err_set(e, EX_CONFIG, "--pidfile %s: a symbolic link: refused", name);
+	else if (pid_fd < 0)
+		err_sys(e, EX_CONFIG, "--pidfile %s", name);
+	else if (fstat(pid_fd, &st) || !S_ISREG(st.st_mode))
+		err_set(e, EX_CONFIG, "--pidfile %s: not a regular file", name);
+	else if (!pid_lock(pid_fd, &holder))
+		return pid_locked = 1, 0;
+	else if (errno == EAGAIN)
+		err_set(e, EX_CONFIG, "--pidfile %s: already running (pid %ld)", name, holder);
+	else
+		err_sys(e, EX_CONFIG, "--pidfile %s: lock", name);
+	if (pid_fd >= 0)
+		close(pid_fd);
+	pid_fd = -1;
+	pid_path[0] = 0;
+	return -1;
 }
 
-static void pidfile_write(int fd)
+/* in the process that stays (after -b's fork: once the parent is gone and
+ * its lock with it), lock, truncate and write: 0, or EX_CONFIG */
+static int pidfile_own(void)
 {
 	char b[24];
-	int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+	struct timespec ts = { 0, 10000000 };
+	long holder = 0;
+	int n, i;
 
-	if (write(fd, b, (size_t)n) != n || close(fd))
+	if (pid_fd < 0)
+		return 0;
+	pid_locked = 0;
+	for (i = 0; pid_lock(pid_fd, &holder); i++) {
+		if (errno != EAGAIN || i >= 500) {
+			dlog(LOG_ERR, "--pidfile %s: already running (pid %ld)", pid_path, holder);
+			return EX_CONFIG;
+		}
+		nanosleep(&ts, NULL);
+	}
+	pid_locked = 1;
+	n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+	if (ftruncate(pid_fd, 0) || pwrite(pid_fd, b, (size_t)n, 0) != n)
 		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	return 0;
+}
+
+/* at exit: remove it if it is still ours (locked, and the same file) */
+static void pidfile_close(void)
+{
+	struct stat a, b;
+
+	if (pid_fd < 0)
+		return;
+	if (pid_locked && !fstat(pid_fd, &a) && !lstat(pid_path, &b) &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino && unlink(pid_path))
+		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	close(pid_fd);
+	pid_fd = -1;
+	pid_locked = 0;
 }
 
 /* ---- the clock ---- */
@@ -227,21 +337,13 @@ static int correct(struct dstate *d, const struct server *b, const struct sel_ou
 /* ---- one poll ---- */
 static void no_majority(struct dstate *d, const struct sel_out *so)
 {
-	char line[400], off[32];
-	size_t n = 0;
-	int i;
+	char line[480];         /* cut by out_nomaj to fit dlog's 512 */
 
 	if (d->nomaj_logged || so->nusable < 2)
 		return;
 	d->nomaj_logged = 1;
-	line[0] = 0;
-	for (i = 0; i < d->o->q.n && n < sizeof line; i++) {
-		const struct server *s = &d->o->q.srv[i];
-		if (s->usable)
-			n += (size_t)snprintf(line + n, sizeof line - n, " %s %s", s->addr,
-			                      ntp_off_str(s->best.offset, s->best.era, 1, off, sizeof off));
-	}
-	dlog(LOG_WARNING, "no majority among %d servers:%s: clock left alone", so->nusable, line);
+	out_nomaj(line, sizeof line, d->o->q.srv, d->o->q.n);
+	dlog(LOG_WARNING, "%s", line);
 }
 
 static void no_peer(struct dstate *d, const struct sel_out *so)
@@ -295,8 +397,7 @@ static int finish(struct dstate *d, int rc, int sig)
 	hook_stop(&d->hook);
 	if (sig)
 		dlog(LOG_INFO, "%s: exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	if (pid_path[0] && unlink(pid_path) && errno != ENOENT)
-		dlog(LOG_ERR, "--pidfile %s: %s", pid_path, strerror(errno));
+	pidfile_close();
 	return rc;
 }
 
@@ -314,7 +415,7 @@ int sntpc_daemon(struct sntpc_opts *o)
 	static struct dstate d;         /* large; one daemon per process */
 	struct wb_err e;
 	sigset_t set;
-	int pidfd, rc, sig;
+	int rc, sig;
 
 	memset(&d, 0, sizeof d);
 	d.o = o;
@@ -324,18 +425,16 @@ int sntpc_daemon(struct sntpc_opts *o)
 		d.unresolved[rc] = !o->q.src[rc].naddr;
 	if (hook_init(&d.hook, o->prog, &e))
 		return err_report(&e, NULL, NULL);
-	if ((pidfd = pidfile_open(o->pidfile)) == -2) {
-		err_sys(&e, EX_CONFIG, "--pidfile %s", o->pidfile);
+	if (pidfile_open(o->pidfile, &e))
 		return err_report(&e, NULL, NULL);
-	}
 	signals_init(&set);
 	if (o->background && background())
 		return EX_OSERR;
-	if (pidfd >= 0)
-		pidfile_write(pidfd);
 	if (dlog_open(o->use_syslog))
 		fprintf(stderr, "%s: /dev/log: %s: logging to stderr until it works\n", wb_applet,
 		        strerror(errno));
+	if ((rc = pidfile_own()) != 0)
+		return finish(&d, rc, 0);
 	poll_start(&d.ps, o->poll_min);
 	dlog(LOG_INFO, "polling %d server%s every %u..%u s", servers(&o->q),
 	     servers(&o->q) == 1 ? "" : "s", o->poll_min, o->poll_max);

@@ -34,6 +34,7 @@ struct dstate {
 	int stepped, noeffect_logged;   /* a step to check at the next update */
 	ntp_fix step_off;
 	int have_last;                  /* last_t4: the sample last applied */
+	int64_t hup_next; int hup_due;  /* SIGHUP: next re-resolution allowed (mono ms); one waits */
 	struct ntp_time last_t4;
 };
 

@@ -227,6 +227,23 @@ static void drop(struct query *q, struct server *s, enum ntp_verdict why)
 }
 
 /* a reply passed ntp_reply: it is a sample */
+/* the daemon's filter is a ring (the last FILT_N); a one-shot run's -c
+ * samples may be more: there a full filter keeps the FILT_N lowest delays */
+static void keep_sample(struct filter *f, const struct fsample *sm, int keep_best)
+{
+	int i, worst = 0;
+
+	if (!keep_best || f->n < FILT_N) {
+		filter_add(f, sm);
+		return;
+	}
+	for (i = 1; i < FILT_N; i++)
+		if (f->s[i].delay > f->s[worst].delay)
+			worst = i;
+	if (sm->delay < f->s[worst].delay)
+		f->s[worst] = *sm;
+}
+
 static void take_sample(struct query *q, struct server *s, const struct ntp_pkt *p,
                         const struct ntp_result *r, uint64_t t4, int64_t mono4)
 {
@@ -238,7 +255,7 @@ static void take_sample(struct query *q, struct server *s, const struct ntp_pkt 
 	sm.era = r->era;
 	sm.mono_ms = mono4 / 1000000;
 	sm.t4 = ntp_to_time(t4);
-	filter_add(&s->filt, &sm);
+	keep_sample(&s->filt, &sm, q->keep_best);
 	s->pkt = *p;
 	s->have = 1;
 	s->samples++;

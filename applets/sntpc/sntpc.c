@@ -331,6 +331,7 @@ static int oneshot(struct sntpc_opts *o)
 	enum clock_act act;
 	int i, best;
 
+	o->q.keep_best = 1;
 	for (i = 0; i < o->q.n; i++)
 		query_reset(&o->q, &o->q.srv[i]);
 	query_run(&o->q);

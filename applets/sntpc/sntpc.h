@@ -80,6 +80,7 @@ struct query {
 	int samples, retries;           /* -c, -r */
 	long timeout_ms;
 	int verbose;
+	int keep_best;          /* one-shot: a full filter keeps the lowest delays */
 };
 
 /* one round: every usable server gets fresh requests; returns when all

@@ -208,6 +208,15 @@ t_true "40 ms round trip: |offset| below 1 ms ($(sed -n 's/^SNTP_OFFSET=//p' "$T
 v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
 sys.exit(not (abs(float(v["SNTP_OFFSET"])) < 0.001 and float(v["SNTP_DELAY"]) > 0.039))' "$T_DIR/out"
 
+# -c above the filter's 8 stages: the first reply is fast, the 11 after it
+# 40 ms slow; a one-shot run keeps the lowest delays, not the last 8
+responder good@1:slow
+t_exit 0 "-c 12, fast first reply: exit 0" sn -c 12 -e "$RP"
+t_true "-c 12: the fast first sample is kept (SNTP_DELAY $(sed -n 's/^SNTP_DELAY=//p' "$T_DIR/out") below 5 ms)" \
+	/usr/bin/python3 -c 'import sys
+v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
+sys.exit(not float(v["SNTP_DELAY"]) < 0.005)' "$T_DIR/out"
+
 responder ext
 t_exit 0 "reply with an RFC 7822 extension field accepted" sn "$RP"
 

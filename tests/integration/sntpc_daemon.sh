@@ -121,6 +121,26 @@ kill "$pid" 2>/dev/null
 wait_gone "$T_DIR/pid"
 t_true "SIGTERM: the pidfile removed" [ ! -e "$T_DIR/pid" ]
 
+# --pidfile is never followed through a symlink, and one daemon holds it
+t_exit 64 "--pidfile '': a usage error" snd 5 --pidfile '' 127.0.0.1
+echo "precious" >"$T_DIR/victim"
+ln -sf "$T_DIR/victim" "$T_DIR/pidlink"
+t_exit 78 "--pidfile a symlink: refused at start" snd 5 --pidfile "$T_DIR/pidlink" 127.0.0.1
+t_grep "--pidfile a symlink: says so" "^sntpc: --pidfile .*pidlink: a symbolic link: refused$" "$T_DIR/err"
+t_true "--pidfile a symlink: its target untouched" [ "$(cat "$T_DIR/victim")" = precious ]
+rm -f "$T_DIR/pid"
+snd 20 --pidfile "$T_DIR/pid" --poll 16,16 "$RG" >"$T_DIR/out1" 2>"$T_DIR/err1" &
+job=$!
+wait_file "$T_DIR/pid"
+first=$(cat "$T_DIR/pid")
+t_exit 78 "--pidfile held by a running daemon: a second one refused" snd 5 --pidfile "$T_DIR/pid" --poll 16,16 "$RG"
+t_grep "--pidfile held: already running, naming its pid" "^sntpc: --pidfile .*pid: already running \\(pid $first\\)$" "$T_DIR/err"
+t_exit 78 "--pidfile held: a second one with -b refused in the foreground" snd 5 -b --pidfile "$T_DIR/pid" --poll 16,16 "$RG"
+t_true "--pidfile held: the first daemon's file intact ($(cat "$T_DIR/pid"))" [ "$(cat "$T_DIR/pid")" = "$first" ]
+t_true "--pidfile held: the first daemon still runs" kill -0 "$first"
+kill "$first"; wait $job
+t_true "--pidfile held: removed at the first one's exit" [ ! -e "$T_DIR/pid" ]
+
 # ---- 5: signals ---------------------------------------------------------------
 # a shell's background job starts with SIGINT ignored: that must not stick
 snd 20 --pidfile "$T_DIR/pid" --poll 16,16 "$RG" >"$T_DIR/out" 2>"$T_DIR/err" &
@@ -158,6 +178,27 @@ sleep 1
 t_true "SIGHUP: the name resolved again, the new address asked" [ "$(wc -l <"$RB_LOG")" -ge 1 ]
 kill "$(cat "$T_DIR/pid")"; wait $job
 t_grep "SIGHUP: logged" "SIGHUP: resolving every name again" "$T_DIR/err"
+# a SIGHUP storm: 50 in a burst re-resolve at most twice (at once, then the
+# rest coalesced 10 s later), and the coalesced one is not lost
+responder good 127.0.0.9
+HA=$RP
+responder good 127.0.0.10
+HB=$RP HB_LOG=$RLOG
+echo "storm.sntp.test 127.0.0.9#${HA##*:}" >"$HOSTS"
+SPEED=5; CLOCKSHIM_HOSTS=$HOSTS snd 30 --pidfile "$T_DIR/pid" --poll 16,16 storm.sntp.test >"$T_DIR/out" 2>"$T_DIR/err" &
+job=$!; SPEED=60
+wait_file "$T_DIR/pid"
+sleep 0.5
+hp=$(cat "$T_DIR/pid")
+kill -HUP "$hp"
+echo "storm.sntp.test 127.0.0.10#${HB##*:}" >"$HOSTS"
+i=1; while [ $i -lt 50 ]; do sleep 0.01; kill -HUP "$hp"; i=$((i + 1)); done
+sleep 5
+t_true "SIGHUP storm: the coalesced re-resolution followed the moved name" [ "$(wc -l <"$HB_LOG")" -ge 1 ]
+kill "$hp"; wait $job
+t_true "SIGHUP storm: 50 signals, at most 2 resolutions ($(grep -c 'SIGHUP: resolving' "$T_DIR/err"))" \
+	within "$(grep -c 'SIGHUP: resolving' "$T_DIR/err")" 1 2
+t_nogrep "SIGHUP: 'log reopened' only with -L" "log reopened" "$T_DIR/err"
 # the move without a signal: the old address stops answering, 3 missed polls
 responder good 127.0.0.4
 RC=$RP RC_LOG=$RLOG RC_PID=$!
@@ -230,6 +271,23 @@ t_nogrep "falseticker: never followed" "offset \\+100\\..*(stepped|slewed)" "$T_
 t_true "falseticker: the clock never stepped" [ "$(steps)" = 0 ]
 t_true "falseticker: the system peer is not it at the end" \
 	sh -c "grep 'system peer' '$T_DIR/err' | tail -1 | grep -vq '$F3'"
+
+# ---- no majority: two servers that disagree, logged as a one-shot run says it
+responder good 127.0.0.7
+N1=$RP
+responder offset:100 127.0.0.8
+N2=$RP
+reset
+snd 2 --poll 16,16 "$N1" "$N2" >"$T_DIR/out" 2>"$T_DIR/err"
+noclock "no majority (daemon)"
+t_true "no majority: logged once" [ "$(grep -c 'no majority' "$T_DIR/err")" = 1 ]
+t_grep "no majority: the daemon's line names each server and offset in seconds" \
+	"^sntpc: no majority among 2 servers: $N1 [-+][0-9]+\\.[0-9]{6} s, $N2 \\+(99\\.9|100\\.)[0-9]+ s: clock left alone$" "$T_DIR/err"
+grep 'no majority' "$T_DIR/err" | sed 's/[-+][0-9.]* s/OFF s/g' >"$T_DIR/nomaj.d"
+sn "$N1" "$N2" >"$T_DIR/out" 2>"$T_DIR/err1"
+grep 'no majority' "$T_DIR/err1" | sed 's/[-+][0-9.]* s/OFF s/g' >"$T_DIR/nomaj.1"
+t_true "no majority: the same line as a one-shot run's ($(cat "$T_DIR/nomaj.d"))" \
+	sh -c "[ -s '$T_DIR/nomaj.1' ] && cmp -s '$T_DIR/nomaj.d' '$T_DIR/nomaj.1'"
 
 # ---- the hook's environment; panic; -L ------------------------------------------
 responder offset:2000
