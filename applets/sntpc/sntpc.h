@@ -204,6 +204,14 @@ struct sntpc_opts {
 	int quiet, eval, table, any_panic, background, use_syslog;
 	const char *prog;
 	const char *pidfile;            /* --pidfile */
+	/* issue 11: the LAN server (--serve; ntpd -l), its interface
+	 * (--interface; ntpd -I), the sync status file (--status-file) */
+	int serve;
+	const char *iface;
+	const char *status_path;
+	int busybox;                    /* called as ntpd: BusyBox's hook contract */
+	int quit_when_set;              /* ntpd -q: exit once the clock is set */
+	int query_only;                 /* ntpd -w: never touch the clock */
 };
 int sntpc_daemon(struct sntpc_opts *o);
 /* the daemon's log: stderr, or syslog with -L (dlog.c) */
