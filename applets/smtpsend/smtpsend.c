@@ -753,6 +753,22 @@ static void log_line(const struct run_state *r, int rc,
 		         rc >= EX_USAGE && rc <= EX_CONFIG ? ex_names[rc - EX_USAGE] : "EX_SOFTWARE");
 }
 
+/* msmtp's log file time, "Dec 06 05:00:00 ", in UTC: civil_date, not
+ * localtime/strftime, which would pull in the C library's time-zone code
+ * (about 8 KB static) */
+static size_t log_stamp(int64_t t, char *out, size_t max)
+{
+	static const char mn[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int64_t days = (t >= 0 ? t : t - 86399) / 86400, y;
+	unsigned s = (unsigned)(t - days * 86400), m, d;
+	int n;
+
+	civil_date(days, &y, &m, &d);
+	n = snprintf(out, max, "%.3s %02u %02u:%02u:%02u ", mn + 3 * (m - 1), d,
+	             s / 3600, s / 60 % 60, s % 60);
+	return n < 0 ? 0 : (size_t)n < max ? (size_t)n : max - 1;
+}
+
 /* syslog and the log file: one line each; their failures only warn */
 static void log_result(const struct sendcfg *c, const struct run_state *r, int rc,
                        const struct wb_err *e)
@@ -772,7 +788,7 @@ static void log_result(const struct sendcfg *c, const struct run_state *r, int r
 	}
 	if (!c->logfile)
 		return;
-	n = strftime(out, 32, "%b %d %H:%M:%S ", localtime(&now));
+	n = log_stamp((int64_t)now, out, 32);
 	n += text_clean(out + n, sizeof out - n - 1, line, strlen(line));
 	out[n++] = '\n';
 	fd = open(c->logfile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
