@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,8 +98,31 @@ static void hup(struct dstate *d)
 		hup_resolve(d, now);
 }
 
-/* sleep until mono ms `until`, tending the hook and a coalesced SIGHUP
- * meanwhile: 0, or SIGTERM/SIGINT */
+/* --serve: answer clients while waiting. The signals stay blocked; they
+ * are taken (without waiting) before and after each poll() on the server
+ * socket, which sleeps at most SERVE_TICK_MS, so a signal is acted on
+ * within that and none is lost. */
+#define SERVE_TICK_MS 200
+
+static int serve_wait(struct dstate *d, const sigset_t *set, int64_t left)
+{
+	static const struct timespec zero = { 0, 0 };
+	struct pollfd p;
+	int sig = sigtimedwait(set, NULL, &zero);
+
+	if (sig > 0)
+		return sig;
+	p.fd = d->serve_fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, left > SERVE_TICK_MS ? SERVE_TICK_MS : (int)left) > 0 &&
+	    (p.revents & POLLIN))
+		serve_handle(d->serve_fd, &d->ss, &d->rl, mono_ms());
+	return sigtimedwait(set, NULL, &zero);
+}
+
+/* sleep until mono ms `until`, tending the hook, a coalesced SIGHUP and
+ * the server's clients meanwhile: 0, or SIGTERM/SIGINT */
 static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 {
 	for (;;) {
@@ -117,7 +141,7 @@ static int nap(struct dstate *d, const sigset_t *set, int64_t until)
 		left = ms_cap(left);
 		ts.tv_sec = (time_t)(left / 1000);
 		ts.tv_nsec = (long)(left % 1000) * 1000000;
-		sig = sigtimedwait(set, NULL, &ts);
+		sig = d->serve_fd >= 0 ? serve_wait(d, set, left) : sigtimedwait(set, NULL, &ts);
 		if (sig == SIGTERM || sig == SIGINT)
 			return sig;
 		if (sig == SIGHUP)
@@ -239,6 +263,97 @@ static void pidfile_close(void)
 	pid_locked = 0;
 }
 
+/* ---- the status file and the server's state ---- */
+static int64_t unix_now(void)
+{
+	struct ntp_time t;
+
+	return clock_sys.now(&t) ? 0 : t.sec;
+}
+
+/* write the status (synchronised only while the server would say so);
+ * a failure is logged once, until a write works again */
+static void status_update(struct dstate *d, int running)
+{
+	struct wb_err e;
+
+	if (d->unsync || !running)
+		d->ss.synced = 0;
+	d->st.synced = d->ss.synced;
+	if (!d->st.synced)
+		d->st.stratum = 16;
+	d->st.poll = d->ps.interval;
+	d->st.written = unix_now();
+	d->st.pid = (long)getpid();
+	if (!status_write(d->o->status_path, &d->st, &e)) {
+		d->status_failed = 0;
+		return;
+	}
+	if (!d->status_failed)
+		dlog(LOG_ERR, "--status-file %s", e.msg);
+	d->status_failed = 1;
+}
+
+/* the clock was just set from the system peer b (off: the correction) */
+static void synced(struct dstate *d, const struct server *b, ntp_fix off)
+{
+	struct serve_state *s = &d->ss;
+	struct ntp_time now;
+
+	if (clock_sys.now(&now))
+		return;
+	s->synced = 1;
+	s->leap = b->best.pkt.leap;
+	s->stratum = b->best.pkt.stratum;
+	s->refid = serve_refid((const struct sockaddr *)&b->sa);
+	s->reftime = ntp_from_time(&now);
+	s->rootdelay = b->best.pkt.rootdelay;
+	s->rootdisp = b->best.pkt.rootdisp;
+	s->delay = b->best.delay;
+	s->disp = b->disp;
+	s->jitter = b->jitter;
+	d->st.stratum = b->best.pkt.stratum;
+	strlcopy(d->st.server, b->name, sizeof d->st.server);
+	strlcopy(d->st.address, b->addr, sizeof d->st.address);
+	d->st.offset = off;
+	d->st.delay = b->best.delay;
+	d->st.updated = now.sec;
+}
+
+/* --status-file's directory must exist (78 naming it); --serve's socket
+ * is opened before the fork, so a port in use is refused at start */
+static int daemon_open(struct dstate *d, struct wb_err *e)
+{
+	const struct sntpc_opts *o = d->o;
+	const char *path = o->status_path ? o->status_path : STATUS_PATH;
+	const char *slash = strrchr(path, '/');
+	char dir[HOOK_PATH_MAX];
+	struct stat sb;
+
+	if (!*path || (slash && (size_t)(slash - path) >= sizeof dir)) {
+		err_set(e, EX_CONFIG, "--status-file '%s': not a usable file name", path);
+		return -1;
+	}
+	if (slash && slash > path) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = 0;
+		if (!stat(dir, &sb) && !S_ISDIR(sb.st_mode))
+			errno = ENOTDIR;
+		else if (!stat(dir, &sb))
+			dir[0] = 0;
+		if (dir[0]) {
+			err_sys(e, EX_CONFIG, "--status-file %s: directory %s", path, dir);
+			return -1;
+		}
+	}
+	if (!o->serve)
+		return 0;
+	rl_init(&d->rl, rnd32());
+	d->serve_fd = serve_open(o->iface, o->q.nsrc > 0 ? o->q.src[0].family : AF_UNSPEC,
+	                         o->serve_port, e);
+	return d->serve_fd < 0 ? -1 : 0;
+}
+
 /* ---- the clock ---- */
 static ntp_fix fix_abs(ntp_fix a)
 {
@@ -326,6 +441,7 @@ static int correct(struct dstate *d, const struct server *b, const struct sel_ou
 	if (act == ACT_NONE)
 		return POLL_UNSTABLE;
 	d->first = d->refused_logged = 0;
+	synced(d, b, off);
 	dlog(LOG_INFO, "%s stratum %u offset %s delay %s: %s", b->addr, b->best.pkt.stratum,
 	     ntp_off_str(b->best.offset, b->best.era, 1, os, sizeof os),
 	     ntp_fix_str(b->best.delay, 0, ds, sizeof ds), act == ACT_STEP ? "stepped" : "slewed");
@@ -395,6 +511,11 @@ static int round_once(struct dstate *d)
 static int finish(struct dstate *d, int rc, int sig)
 {
 	hook_stop(&d->hook);
+	if (d->running)         /* a dead daemon never reads as synchronised */
+		status_update(d, 0);
+	if (d->serve_fd >= 0)
+		close(d->serve_fd);
+	d->serve_fd = -1;
 	if (sig)
 		dlog(LOG_INFO, "%s: exiting", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	pidfile_close();
@@ -418,6 +539,7 @@ int sntpc_daemon(struct sntpc_opts *o)
 	int rc, sig;
 
 	memset(&d, 0, sizeof d);
+	d.serve_fd = -1;
 	d.o = o;
 	d.sys = -1;
 	d.first = 1;
@@ -427,6 +549,8 @@ int sntpc_daemon(struct sntpc_opts *o)
 		return err_report(&e, NULL, NULL);
 	if (pidfile_open(o->pidfile, &e))
 		return err_report(&e, NULL, NULL);
+	if (daemon_open(&d, &e))
+		return finish(&d, err_report(&e, NULL, NULL), 0);
 	signals_init(&set);
 	if (o->background && background())
 		return EX_OSERR;
@@ -436,12 +560,15 @@ int sntpc_daemon(struct sntpc_opts *o)
 	if ((rc = pidfile_own()) != 0)
 		return finish(&d, rc, 0);
 	poll_start(&d.ps, o->poll_min);
+	d.running = 1;
+	status_update(&d, 1);
 	dlog(LOG_INFO, "polling %d server%s every %u..%u s", servers(&o->q),
 	     servers(&o->q) == 1 ? "" : "s", o->poll_min, o->poll_max);
 	sig = nap(&d, &set, mono_ms() + poll_first_ms(o->poll_min, rnd32()));
 	while (!sig) {
 		if ((rc = round_once(&d)) != 0)
 			return finish(&d, rc, 0);
+		status_update(&d, 1);
 		sig = nap(&d, &set, mono_ms() + poll_jitter_ms(d.ps.interval, rnd32()));
 	}
 	return finish(&d, 0, sig);

@@ -3,6 +3,8 @@
 #ifndef SNTPC_DAEMON_H
 #define SNTPC_DAEMON_H
 #include "sntpc.h"
+#include "serve.h"
+#include "status.h"
 
 #define RERESOLVE_MISSES 3              /* polls none of a name's addresses answered */
 #define RERESOLVE_MS 3600000            /* and every name once an hour */
@@ -36,6 +38,14 @@ struct dstate {
 	int have_last;                  /* last_t4: the sample last applied */
 	int64_t hup_next; int hup_due;  /* SIGHUP: next re-resolution allowed (mono ms); one waits */
 	struct ntp_time last_t4;
+	/* --serve: the server socket (-1 none), what it answers with (synced
+	 * only after a clock update from the system peer, cleared at unsync),
+	 * its rate limiter; the status file's content and a failed write */
+	int serve_fd;
+	struct serve_state ss;
+	struct ratelimit rl;
+	struct sync_status st;
+	int running, status_failed;
 };
 
 /* re-resolve the names that need it (all: SIGHUP) */

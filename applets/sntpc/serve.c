@@ -361,7 +361,9 @@ static uint64_t now_ntp(void)
 	return ntp_from_time(&t);
 }
 
-/* T2: the kernel's stamp when it lies within the second before now */
+/* T2: the kernel's stamp when it lies within 16 s before now (a request
+ * queued while the daemon polled its servers is answered late, with its
+ * true receive time) */
 static uint64_t recv_time(struct msghdr *mh, uint64_t now)
 {
 	struct ntp_time k;
@@ -372,7 +374,7 @@ static uint64_t recv_time(struct msghdr *mh, uint64_t now)
 		return now;
 	t = ntp_from_time(&k);
 	age = ntp_delay(t, 0, 0, now);
-	return age >= 0 && age <= NTP_FIX_ONE ? t : now;
+	return age >= 0 && age <= 16 * NTP_FIX_ONE ? t : now;
 }
 
 static int src_port(const struct sockaddr_storage *ss)

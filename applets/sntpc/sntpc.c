@@ -33,6 +33,7 @@
 #include "opt.h"
 #include "optab.h"
 #include "sntpc.h"
+#include "status.h"
 #include "util.h"
 
 struct args {
@@ -41,6 +42,7 @@ struct args {
 	int n, family, daemon;
 	long step_ms, panic_ms;         /* panic_ms 0: not given */
 	const char *port;
+	int status, wait_sync;          /* --status; --wait-sync S (-1 not given) */
 };
 
 enum { S_POLL };
@@ -96,6 +98,20 @@ X("x", OT_STR, AT(o.prog), 0, 0, SNTPC_DAEMON, \
   "                (one at a time, killed after 60 s)\n") \
 X("L", OT_FLAG, AT(o.use_syslog), 0, 0, SNTPC_DAEMON, \
   "  -L            daemon: log to syslog instead of stderr\n") \
+/* issue 11: the LAN server and the sync status */ \
+X("serve", OT_FLAG, AT(o.serve), 0, 0, SNTPC_SERVER, \
+  "  --serve       daemon: answer NTP clients (RFC 5905 server, port 123);\n" \
+  "                until synchronised the answer says so (leap 3, stratum 16)\n") \
+X("interface", OT_STR, AT(o.iface), 0, 0, SNTPC_SERVER, \
+  "  --interface IFACE  --serve on the interface IFACE only\n") \
+X("serve-port", OT_STR, AT(o.serve_port), 0, 0, SNTPC_SERVER, \
+  "  --serve-port PORT  --serve on PORT instead of 123\n") \
+X("status-file", OT_STR, AT(o.status_path), 0, 0, SNTPC_DAEMON, \
+  "  --status-file FILE  the daemon's sync status (default " STATUS_PATH ")\n") \
+X("status", OT_FLAG, AT(status), 0, 0, SNTPC_DAEMON, \
+  "  --status      print the daemon's sync status (-e: as shell variables)\n") \
+X("wait-sync", OT_NUM, AT(wait_sync), 0, 86400, SNTPC_DAEMON, \
+  "  --wait-sync S  wait up to S seconds until the daemon is synchronised\n") \
 X("", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, "")
 
 const char sntpc_help[] =
@@ -112,7 +128,10 @@ SNTPC_OPTS(OPT_HELP)
 "of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
 "77 denied or no permission to set the clock (needs root or CAP_SYS_TIME),\n"
-"78 -d: -x PROG not executable or --pidfile not writable.\n";
+"78 -d: -x PROG not executable, --pidfile not writable or the directory of\n"
+"--status-file missing.\n"
+OPT_IF(SNTPC_DAEMON, "--status: 0 synchronised, 75 not synchronised or stale, 69 no status\n"
+"file, 76 a malformed one; --wait-sync: 0 synchronised, 75 not in time.\n");
 
 static int poll_arg(struct sntpc_opts *o, const char *s)
 {
@@ -161,6 +180,19 @@ static void defaults(struct args *a)
 	a->o.poll_max = 1024;
 	a->family = AF_UNSPEC;
 	a->port = "123";
+	a->wait_sync = -1;
+}
+
+/* --status and --wait-sync: no SERVER, no -d */
+static int status_args(const struct args *a)
+{
+	if (a->n)
+		return usage_error("--status and --wait-sync take no SERVER");
+	if (a->daemon || (a->status && a->wait_sync >= 0))
+		return usage_error("--status, --wait-sync and -d exclude each other");
+	if (a->o.table || a->o.serve || a->o.prog || a->o.pidfile)
+		return usage_error("--status and --wait-sync read the status file only");
+	return 0;
 }
 
 /* 0, -1 for --help, or an exit code */
@@ -172,6 +204,12 @@ static int parse_args(struct args *a, int argc, char **argv)
 	defaults(a);
 	if ((r = opt_argv(&sntpc_optab, a, argc, argv, 0, &e)) != 0)
 		return r == OPT_HELP_ASKED ? -1 : usage_error("%s", e.msg);
+	if (a->status || a->wait_sync >= 0)
+		return status_args(a);
+	if ((a->o.serve || a->o.status_path) && !a->daemon)
+		return usage_error("--serve and --status-file need -d");
+	if ((a->o.iface || a->o.serve_port) && !a->o.serve)
+		return usage_error("--interface and --serve-port need --serve");
 	if (a->n == 0)
 		return usage_error("no server given");
 	if (a->o.eval + a->o.table > 1)
@@ -359,6 +397,43 @@ static int oneshot(struct sntpc_opts *o)
 	return 0;
 }
 
+static int64_t unix_now(void)
+{
+	struct ntp_time t;
+
+	return clock_sys.now(&t) ? 0 : t.sec;
+}
+
+/* --status (0 synchronised, 75 not or stale, 69 no file) and --wait-sync
+ * (0 synchronised, 75 not in time; quiet unless -e) */
+static int status_cmd(const struct args *a)
+{
+	const char *path = a->o.status_path ? a->o.status_path : STATUS_PATH;
+	char buf[STATUS_FILE_MAX + 512];
+	struct sync_status st;
+	struct wb_err e;
+	int ok;
+
+	if (a->wait_sync >= 0) {
+		if (status_wait(path, mono_ms() + a->wait_sync * 1000LL, &st, &e))
+			return err_report(&e, NULL, "--wait-sync");
+		ok = 1;
+	} else if (status_read(path, &st, &e)) {
+		return err_report(&e, NULL, NULL);
+	} else {
+		ok = status_ok(&st, unix_now());
+	}
+	if ((a->wait_sync < 0 || a->o.eval) && !a->o.quiet) {
+		status_format(&st, a->o.eval, a->o.eval ? 0 : unix_now(), buf, sizeof buf);
+		fputs(buf, stdout);
+		if (fflush(stdout))
+			return EX_IOERR;
+	}
+	if (st.synced && !ok && !a->o.quiet)
+		warnmsg("%s: stale: is the daemon running?", path);
+	return ok ? 0 : EX_TEMPFAIL;
+}
+
 int sntpc_main(int argc, char **argv)
 {
 	static struct server srv[SNTPC_MAX_SERVERS];
@@ -372,6 +447,8 @@ int sntpc_main(int argc, char **argv)
 		fputs(sntpc_help, stdout);
 		return fflush(stdout) ? EX_IOERR : 0;
 	}
+	if (CFG_SNTPC_DAEMON && (a.status || a.wait_sync >= 0))
+		return status_cmd(&a);
 	a.o.q.src = src;
 	a.o.q.nsrc = a.n;
 	a.o.q.srv = srv;

@@ -209,6 +209,7 @@ struct sntpc_opts {
 	int serve;
 	const char *iface;
 	const char *status_path;
+	const char *serve_port;         /* --serve-port (tests); NULL: 123 */
 	int busybox;                    /* called as ntpd: BusyBox's hook contract */
 	int quit_when_set;              /* ntpd -q: exit once the clock is set */
 	int query_only;                 /* ntpd -w: never touch the clock */

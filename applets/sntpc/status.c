@@ -373,6 +373,11 @@ static int pid_alive(long pid)
 	return pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 
+int status_ok(const struct sync_status *st, int64_t now)
+{
+	return st->synced && status_fresh(st, now) && pid_alive(st->pid);
+}
+
 static int64_t unix_now(void)
 {
 	struct timespec ts;
@@ -392,7 +397,7 @@ static int sync_ok(const char *path, struct sync_status *st, char *why, size_t m
 	}
 	if (!st->synced)
 		snprintf(why, max, "%s: not synchronised", path ? path : STATUS_PATH);
-	else if (!status_fresh(st, unix_now()) || !pid_alive(st->pid))
+	else if (!status_ok(st, unix_now()))
 		snprintf(why, max, "%s: stale (is the daemon running?)", path ? path : STATUS_PATH);
 	else
 		return 0;

@@ -81,6 +81,8 @@ int status_write(const char *path, const struct sync_status *st, struct wb_err *
 /* 1 if st was written recently enough (see above) at unix time now; the
  * pid check is not done here (pure) */
 int status_fresh(const struct sync_status *st, int64_t now);
+/* 1 if st says synchronised, is fresh and its SNTP_PID (if any) is alive */
+int status_ok(const struct sync_status *st, int64_t now);
 /* Wait until path says synchronised and is fresh (and its SNTP_PID, if
  * any, is alive): 0 with st filled; at deadline_ms (CLOCK_MONOTONIC ms,
  * see mono_ms) EX_TEMPFAIL with e saying what was last seen. Reads the

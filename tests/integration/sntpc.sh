@@ -364,7 +364,7 @@ while [ $i -lt "$ndoc" ]; do
 			reset
 			DOC_TIMEOUT=6 unshare -m --propagation private sh -c '
 				T=$1 TOP=$2
-				mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
+				mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev && mount -t tmpfs none /run &&
 				touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
 				/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/docsyslog" &
 				i=0; while [ ! -e "$T/docsyslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done

@@ -14,7 +14,8 @@ SPEED=60 EFFECT=0
 snd() {
 	t=$1; shift
 	timeout "$t" env CLOCKSHIM_LOG="$SLOG" CLOCKSHIM_SPEED="$SPEED" CLOCKSHIM_EFFECT="$EFFECT" \
-		LD_PRELOAD="$SHIM" setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d "$@"
+		LD_PRELOAD="$SHIM" setpriv --bounding-set -sys_time --inh-caps -sys_time "$WB" sntpc -d \
+		--status-file "$T_DIR/status" "$@"
 }
 steps() { grep -c clock_settime "$SLOG" 2>/dev/null || true; }
 # wait_file FILE: up to 5 s for it to exist

@@ -501,6 +501,55 @@ START_TEST(socket_answers_a_real_request)
 }
 END_TEST
 
+/* a request that waited in the socket while the daemon polled its servers
+ * (query_run blocks up to a few seconds) is answered with its true receive
+ * time, the kernel's stamp, so the client's offset stays right */
+START_TEST(socket_late_request_keeps_its_receive_time)
+{
+	struct sockaddr_in sa = v4(0x7f000001), got;
+	struct serve_state st = synced_state();
+	struct wb_err e = { 0, "" };
+	socklen_t len = sizeof got;
+	uint8_t req[NTP_PKT_LEN], buf[NTP_PKT_MAX];
+	struct timespec nap = { 1, 500000000L };
+	struct pollfd pf;
+	struct ntp_pkt p;
+	ntp_fix waited;
+	struct ntp_time t;
+	struct timespec ts;
+	int fd, c;
+	ssize_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t.sec = ts.tv_sec;
+	t.nsec = (uint32_t)ts.tv_nsec;
+	st.reftime = ntp_from_time(&t);                 /* updated just now */
+	sa.sin_port = 0;
+	rl_init(&rl, 7);
+	fd = serve_open_addr(NULL, (struct sockaddr *)&sa, sizeof sa, &e);
+	ck_assert_msg(fd >= 0, "%s", e.msg);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&got, &len), 0);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_ge(c, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&got, len), 0);
+	request(req, sizeof req, 4, 3, 6);
+	ck_assert_int_eq(send(c, req, sizeof req, 0), (ssize_t)sizeof req);
+	nanosleep(&nap, NULL);
+	ck_assert_int_eq(serve_handle(fd, &st, &rl, 0), 1);
+	pf.fd = c;
+	pf.events = POLLIN;
+	ck_assert_int_eq(poll(&pf, 1, 2000), 1);
+	n = recv(c, buf, sizeof buf, 0);
+	ck_assert_int_eq(n, NTP_PKT_LEN);
+	ck_assert_int_eq(ntp_check(buf, (size_t)n, XMT, &p), NTP_OK);
+	waited = ntp_delay(p.rec, 0, 0, p.xmt);         /* T3 - T2 */
+	ck_assert_int_ge(waited, NTP_FIX_ONE + NTP_FIX_ONE / 4);
+	ck_assert_int_lt(waited, 3 * NTP_FIX_ONE);
+	close(c);
+	close(fd);
+}
+END_TEST
+
 START_TEST(socket_open_errors)
 {
 	struct wb_err e = { 0, "" };
@@ -815,6 +864,35 @@ START_TEST(status_freshness)
 }
 END_TEST
 
+/* --status's verdict: synchronised, fresh and its daemon alive */
+START_TEST(status_ok_needs_sync_fresh_and_a_live_daemon)
+{
+	struct sync_status s = sample_status();
+	int64_t now = (int64_t)time(NULL);
+	pid_t kid;
+	int st;
+
+	s.synced = 1;
+	s.poll = 64;
+	s.written = now;
+	s.pid = getpid();
+	ck_assert(status_ok(&s, now));
+	s.pid = 0;                      /* unknown: freshness alone */
+	ck_assert(status_ok(&s, now));
+	s.synced = 0;
+	ck_assert(!status_ok(&s, now));
+	s.synced = 1;
+	ck_assert(!status_ok(&s, now + 2 * 64 + STATUS_SLACK + 1));
+	kid = fork();
+	ck_assert_int_ge(kid, 0);
+	if (kid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(kid, &st, 0), kid);
+	s.pid = kid;                    /* a daemon killed: its file lies */
+	ck_assert(!status_ok(&s, now));
+}
+END_TEST
+
 static int64_t unix_now(void)
 {
 	return (int64_t)time(NULL);
@@ -923,6 +1001,7 @@ Suite *sntp_serve_suite(void)
 	suite_add_tcase(s, tl);
 	tcase_add_test(tn, socket_answers_a_real_request);
 	tcase_add_test(tn, socket_open_errors);
+	tcase_add_test(tn, socket_late_request_keeps_its_receive_time);
 	tcase_set_timeout(tn, 20);
 	suite_add_tcase(s, tn);
 	tcase_add_checked_fixture(ts, st_setup, st_teardown);
@@ -932,6 +1011,7 @@ Suite *sntp_serve_suite(void)
 	tcase_add_test(ts, status_reader_never_sees_a_partial_file);
 	tcase_add_test(ts, status_read_refuses_garbage);
 	tcase_add_test(ts, status_freshness);
+	tcase_add_test(ts, status_ok_needs_sync_fresh_and_a_live_daemon);
 	tcase_add_test(ts, status_wait_times_out);
 	tcase_add_test(ts, status_wait_sees_the_sync);
 	tcase_set_timeout(ts, 20);
