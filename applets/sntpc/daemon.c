@@ -531,6 +531,18 @@ static int servers(const struct query *q)
 	return n;
 }
 
+/* 0, 1 and 2 open (on /dev/null if they were closed), so no socket or
+ * pidfile of ours becomes one of them and is then replaced by -b's dup2 */
+static void std_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 int sntpc_daemon(struct sntpc_opts *o)
 {
 	static struct dstate d;         /* large; one daemon per process */
@@ -538,6 +550,7 @@ int sntpc_daemon(struct sntpc_opts *o)
 	sigset_t set;
 	int rc, sig;
 
+	std_fds();
 	memset(&d, 0, sizeof d);
 	d.serve_fd = -1;
 	d.o = o;
