@@ -194,7 +194,7 @@ void out_utc(const struct ntp_time *t, char *buf, size_t max);
 
 /* ---- sntpc.c ---- */
 int sntpc_main(int argc, char **argv);
-extern const char sntpc_help[];
+extern const char sntpc_help[], ntpd_help[];
 
 /* ---- daemon.c ---- */
 struct sntpc_opts {
