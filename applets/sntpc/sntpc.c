@@ -166,7 +166,7 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 X("d", OT_FLAG, AT(o.q.verbose), 0, 0, ANY, \
   "  -d            more messages (each reply, as sntpc -v)\n") \
 X("n", OT_FLAG, AT(fg), 0, 0, ANY, \
-  "  -n            run in the foreground\n") \
+  "  -n            run in the foreground (log on stderr; without -n: syslog)\n") \
 X("q", OT_FLAG, AT(o.quit_when_set), 0, 0, ANY, \
   "  -q            quit after the clock is set (0; 69 if no server answered\n" \
   "                within 10 s, 75 no majority); always in the foreground\n") \
@@ -252,6 +252,7 @@ static int parse_ntpd(struct args *a, int argc, char **argv)
 	}
 	a->daemon = 1;
 	a->o.background = !a->fg && !a->o.query_only;
+	a->o.use_syslog = a->o.background;      /* stderr is /dev/null then */
 	a->o.pol.mode = CLK_ADJUST;
 	a->o.pol.panic = ntp_fix_from_ms(1000000);
 	return 0;

@@ -125,6 +125,19 @@ t_grep "ntpd -N without CAP_SYS_NICE: a warning, not fatal" "^ntpd: -N: cannot r
 t_grep "... and it runs on" "reply from" "$T_DIR/err"
 t_grep "ntpd -d: each reply logged" "^ntpd: reply from 127\\.0\\.0\\.1: offset:" "$T_DIR/err"
 
+# ---- without -n: in the background ----------------------------------------------------
+cat >"$T_DIR/pidhook" <<EOH
+#!/bin/sh
+echo \$PPID >"$T_DIR/daemon.pid"
+EOH
+chmod +x "$T_DIR/pidhook"
+t_exit 0 "ntpd without -n: returns at once, 0" wb 5 -S "$T_DIR/pidhook" -p "$R1000"
+i=0; while [ ! -s "$T_DIR/daemon.pid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+dpid=$(cat "$T_DIR/daemon.pid" 2>/dev/null)
+t_true "... the daemon runs on in the background (its hook ran, pid ${dpid:-none})" \
+	sh -c "[ -n '$dpid' ] && kill -0 '$dpid' && grep -q ntpd /proc/$dpid/cmdline"
+[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+
 # ---- wirebox --install makes the ntpd link, never over a file of its own ----------------------
 mkdir -p "$T_DIR/bin" "$T_DIR/bin2"
 t_exit 0 "wirebox --install DIR: links" "$WB" --install -s "$T_DIR/bin"

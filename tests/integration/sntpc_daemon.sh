@@ -254,7 +254,8 @@ t_true "silent: logged once" [ "$(grep -c 'no reply' "$T_DIR/err")" = 1 ]
 t_true "silent: unsynchronised, logged once" [ "$(grep -c 'unsynchronised' "$T_DIR/err")" = 1 ]
 t_true "silent: the hook got unsync once (and periodic every 11 min: $(tr '\n' ' ' <"$T_DIR/hook4.log"))" \
 	[ "$(grep -v '^periodic$' "$T_DIR/hook4.log")" = unsync ]
-t_true "silent: periodic 4 times in 50 virtual min" [ "$(grep -c '^periodic$' "$T_DIR/hook4.log")" = 4 ]
+t_true "silent: periodic every 11 min after the last run ($(grep -c '^periodic$' "$T_DIR/hook4.log") in 50 virtual min)" \
+	within "$(grep -c '^periodic$' "$T_DIR/hook4.log")" 3 4
 
 # ---- selection: a server that turns into a falseticker halfway ---------------------
 # two slower servers agree; the fast one is the system peer until it turns
