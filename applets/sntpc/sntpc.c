@@ -163,37 +163,38 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 /* BusyBox ntpd's command line (the name ntpd): the same struct args, a
  * table of its own; -p is a PEER here, not a port */
 #define NTPD_OPTS(X) \
-X("d", OT_FLAG, AT(o.q.verbose), 0, 0, ANY, \
+X("d", OT_FLAG, AT(o.q.verbose), 0, 0, SNTPC_NTPD, \
   "  -d            more messages (each reply, as sntpc -v)\n") \
-X("n", OT_FLAG, AT(fg), 0, 0, ANY, \
+X("n", OT_FLAG, AT(fg), 0, 0, SNTPC_NTPD, \
   "  -n            run in the foreground (log on stderr; without -n: syslog)\n") \
-X("q", OT_FLAG, AT(o.quit_when_set), 0, 0, ANY, \
+X("q", OT_FLAG, AT(o.quit_when_set), 0, 0, SNTPC_NTPD, \
   "  -q            quit after the clock is set (0; 69 if no server answered\n" \
   "                within 10 s, 75 no majority); always in the foreground\n") \
-X("N", OT_FLAG, AT(nice), 0, 0, ANY, \
+X("N", OT_FLAG, AT(nice), 0, 0, SNTPC_NTPD, \
   "  -N            run at high priority (nice -15)\n") \
-X("w", OT_FLAG, AT(o.query_only), 0, 0, ANY, \
+X("w", OT_FLAG, AT(o.query_only), 0, 0, SNTPC_NTPD, \
   "  -w            do not set the time (only query peers, log each reply),\n" \
   "                implies -n\n") \
-X("S", OT_STR, AT(o.prog), 0, 0, ANY, \
+X("S", OT_STR, AT(o.prog), 0, 0, SNTPC_NTPD, \
   "  -S PROG       run PROG step|stratum|unsync|periodic (every 11 min) with\n" \
   "                stratum, offset, poll_interval, freq_drift_ppm, SNTP_*\n") \
-X("p", OT_LIST, AT(names), offsetof(struct args, n), 0, ANY, \
+X("p", OT_LIST, AT(names), offsetof(struct args, n), 0, SNTPC_NTPD, \
   "  -p PEER       obtain time from PEER (HOST, HOST:PORT, [IPv6]:PORT);\n" \
   "                may be repeated\n") \
-X("l", OT_FLAG, AT(o.serve), 0, 0, ANY, \
+X("l", OT_FLAG, AT(o.serve), 0, 0, SNTPC_NTPD, \
   "  -l            also serve time on port 123\n") \
-X("I", OT_STR, AT(o.iface), 0, 0, ANY, \
+X("I", OT_STR, AT(o.iface), 0, 0, SNTPC_NTPD, \
   "  -I IFACE      bind the server to IFACE, implies -l\n") \
-X("4", OT_SET, AT(family), AF_INET, 0, ANY, \
-  "  -4, -6        IPv4 or IPv6 peers only\n") \
-X("6", OT_SET, AT(family), AF_INET6, 0, IPV6, "") \
-X("k", OT_STR, AT(keyfile), 0, 0, ANY, \
+X("4", OT_SET, AT(family), AF_INET, 0, SNTPC_NTPD, \
+  "  -4            IPv4 peers only\n") \
+X("6", OT_SET, AT(family), AF_INET6, 0, SNTPC_NTPD, \
+  "  -6            IPv6 peers only\n") \
+X("k", OT_STR, AT(keyfile), 0, 0, SNTPC_NTPD, \
   "  -k FILE       (authentication keys) refused: exit 78\n") \
-X("x a A b g L", OT_CALL0, OPT_ID(S_IGNORE), 0, 0, ANY, \
+X("x a A b g L", OT_CALL0, OPT_ID(S_IGNORE), 0, 0, SNTPC_NTPD, \
   "  -x -a -A -b -g -L  accepted and ignored, as BusyBox does\n")
 
-const char ntpd_help[] =
+const char ntpd_help[] = OPT_IF(SNTPC_NTPD,
 "Usage: ntpd [-dnqNwl] [-I IFACE] [-S PROG] [-p PEER]... [-k FILE]\n"
 "NTP client/server (wirebox sntpc as BusyBox ntpd; docs/sntpc.md).\n"
 "\n"
@@ -201,7 +202,8 @@ NTPD_OPTS(OPT_HELP)
 "\n"
 "Exit: 64 usage, 69 -q: no server answered, 71 clock call failed,\n"
 "75 -q: no majority, 77 no permission to set the clock, 78 -k or -S PROG\n"
-"not executable.\n";
+"not executable.\n")
+"";
 
 static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
 static const struct optdef ntpd_opt[] = { NTPD_OPTS(OPT_ENTRY) };
