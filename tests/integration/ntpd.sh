@@ -71,6 +71,9 @@ unset CLOCKSHIM_EPERM
 t_exit 69 "ntpd -n -q -p SILENT: 69 (no server answered)" wb 30 -n -q -p "$RS"
 t_exit 0 "ntpd -n -q -4 -p localhost:PORT: a name with a port" \
 	wb 20 -n -q -4 -p "localhost:${RG##*:}"
+responder good v6
+t_exit 0 "ntpd -n -q -p [::1]:PORT -p SILENT: 0 (an IPv6 peer with a port; -p repeated)" \
+	wb 30 -n -q -p "$RP" -p "$RS"
 
 # ---- -w: query only, log each reply, never exit --------------------------------------
 reset
