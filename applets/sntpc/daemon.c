@@ -397,6 +397,20 @@ static enum clock_act over_budget(struct dstate *d, ntp_fix off)
 	return slew ? ACT_SLEW : ACT_NONE;
 }
 
+/* the hook's action ev (NULL: only the latest values) with our stratum
+ * and the offset of b's sample (b NULL: 0) */
+static void fire(struct dstate *d, const char *ev, unsigned stratum, const struct server *b,
+                 const struct sel_out *so)
+{
+	struct hook_vars v = { stratum, d->ps.interval, 0, 0 };
+
+	if (b) {
+		v.offset = b->best.offset;
+		v.era = b->best.era;
+	}
+	hook_event(&d->hook, ev, &v, b, so);
+}
+
 static void stepped(struct dstate *d, const struct server *b, const struct sel_out *so,
                     ntp_fix off)
 {
@@ -410,7 +424,7 @@ static void stepped(struct dstate *d, const struct server *b, const struct sel_o
 	d->stepped = 1;
 	d->step_off = off;
 	poll_start(&d->ps, d->o->poll_min);
-	hook_event(&d->hook, "step", b, so);
+	fire(d, "step", STRATUM_UNSYNC, b, so);     /* BusyBox: 16 until the next update */
 }
 
 /* apply the system peer's sample if it is new; the poll event, or -1 to stop */
@@ -426,6 +440,8 @@ static int correct(struct dstate *d, const struct server *b, const struct sel_ou
 		return POLL_KEEP;       /* applied already */
 	d->have_last = 1;
 	d->last_t4 = b->best.t4;
+	if (d->o->query_only)
+		return POLL_STABLE;     /* ntpd -w: the clock is never touched */
 	step_check(d, off);
 	if (d->first || d->o->any_panic)
 		pol.panic = 0;          /* the first correction may be any size */
@@ -447,6 +463,9 @@ static int correct(struct dstate *d, const struct server *b, const struct sel_ou
 	     ntp_fix_str(b->best.delay, 0, ds, sizeof ds), act == ACT_STEP ? "stepped" : "slewed");
 	if (act == ACT_STEP)
 		stepped(d, b, so, off);
+	else    /* synchronised: our stratum is the system peer's + 1 */
+		fire(d, d->hook.v.stratum != b->best.pkt.stratum + 1 ? "stratum" : NULL,
+		     b->best.pkt.stratum + 1, b, so);
 	return poll_event_for(off, d->o->pol.step_thr);
 }
 
@@ -472,7 +491,22 @@ static void no_peer(struct dstate *d, const struct sel_out *so)
 		return;
 	d->unsync = 1;
 	dlog(LOG_WARNING, "clock unsynchronised: no system peer for %d polls", d->nopeer);
-	hook_event(&d->hook, "unsync", NULL, so);
+	fire(d, "unsync", STRATUM_UNSYNC, NULL, so);
+}
+
+/* ntpd -w, ntpd -d: BusyBox's line for each reply of this poll */
+static void log_replies(const struct dstate *d)
+{
+	char line[ADDRSTR_MAX + 200];
+	int i;
+
+	for (i = 0; i < d->o->q.n; i++) {
+		const struct server *s = &d->o->q.srv[i];
+		if (!s->used || !s->have || !s->filt.n)
+			continue;
+		hook_reply_line(line, sizeof line, s);
+		dlog(LOG_INFO, "%s", line);
+	}
 }
 
 static int round_once(struct dstate *d)
@@ -483,6 +517,8 @@ static int round_once(struct dstate *d)
 	track_resolve(d, 0);
 	track_reset(d);
 	query_run(&d->o->q);
+	if (d->o->query_only || (d->o->busybox && d->o->q.verbose))
+		log_replies(d);
 	track_round(d);
 	best = select_servers(d->o->q.srv, d->o->q.n, d->sys, mono_ms(), &so);
 	track_selection(d);
@@ -501,6 +537,7 @@ static int round_once(struct dstate *d)
 		if (d->o->q.srv[i].used && d->o->q.srv[i].fail == FAIL_RATE)
 			ev = POLL_RATE;         /* a server asked for less */
 	poll_next(&d->ps, d->o->poll_min, d->o->poll_max, (enum poll_event)ev);
+	d->hook.v.poll = d->ps.interval;        /* for periodic */
 	for (i = 0; i < d->o->q.n; i++) {
 		const struct backoff *bo = &d->slot[i].bo;
 		d->o->q.srv[i].poll = bo->interval ? bo->interval : d->ps.interval;

@@ -2,6 +2,7 @@
  * Options, name resolution and output choice; the protocol is in ntp.c,
  * the request loop in query.c, the daemon in daemon.c. */
 //applet:sntpc SNTPC sntpc_main sntpc_help
+//applet:ntpd SNTPC_NTPD sntpc_main ntpd_help alias
 //config:config SNTPC
 //config:	bool "sntpc: SNTP client"
 //config:	default y
@@ -15,6 +16,15 @@
 //config:	help
 //config:	  Keep the clock disciplined: poll with backoff and jitter,
 //config:	  honour kiss-o'-death, run a program after each step, syslog.
+//config:config SNTPC_NTPD
+//config:	bool "sntpc as BusyBox ntpd"
+//config:	default y
+//config:	depends on SNTPC_DAEMON
+//config:	help
+//config:	  Also called as ntpd: BusyBox ntpd's command line
+//config:	  (-dnqNwl -I IFACE -S PROG -p PEER...) and its -S hook
+//config:	  contract (step, stratum, unsync, periodic), for OpenWrt's
+//config:	  sysntpd init script unchanged.
 //config:config SNTPC_TABLE
 //config:	bool "sntpc association table (-l)"
 //config:	default y
@@ -28,7 +38,9 @@
 //config:	help
 //config:	  Print SNTP_OFFSET=... lines for eval in shell scripts; also
 //config:	  the environment of the -x program.
+#include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "sysopts.h"
 #include "opt.h"
 #include "optab.h"
@@ -43,9 +55,11 @@ struct args {
 	long step_ms, panic_ms;         /* panic_ms 0: not given */
 	const char *port;
 	int status, wait_sync;          /* --status; --wait-sync S (-1 not given) */
+	int fg, nice;                   /* ntpd -n, -N */
+	const char *keyfile;            /* ntpd -k: refused */
 };
 
-enum { S_POLL };
+enum { S_POLL, S_IGNORE };
 
 /* sntpc's options, one X line each (core/optab.h):
  * X(names, kind, destination, min, max, feature, --help lines) */
@@ -156,7 +170,8 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 {
 	struct args *a = cfg;
 
-	(void)o;
+	if (o->at == S_IGNORE)
+		return 0;
 	if (poll_arg(&a->o, arg) == 0)
 		return 0;
 	err_set(e, EX_USAGE, "want MIN,MAX seconds (%u <= MIN <= MAX <= %u), not '%s'",
@@ -164,9 +179,56 @@ static int set_special(void *cfg, const struct optdef *o, const char *arg,
 	return -1;
 }
 
+/* BusyBox ntpd's command line (the name ntpd): the same struct args, a
+ * table of its own; -p is a PEER here, not a port */
+#define NTPD_OPTS(X) \
+X("d", OT_FLAG, AT(o.q.verbose), 0, 0, SNTPC_NTPD, \
+  "  -d            more messages (each reply, as sntpc -v)\n") \
+X("n", OT_FLAG, AT(fg), 0, 0, SNTPC_NTPD, \
+  "  -n            run in the foreground (log on stderr; without -n: syslog)\n") \
+X("q", OT_FLAG, AT(o.quit_when_set), 0, 0, SNTPC_NTPD, \
+  "  -q            quit after the clock is set (0; 69 if no server answered\n" \
+  "                within 10 s, 75 no majority); always in the foreground\n") \
+X("N", OT_FLAG, AT(nice), 0, 0, SNTPC_NTPD, \
+  "  -N            run at high priority (nice -15)\n") \
+X("w", OT_FLAG, AT(o.query_only), 0, 0, SNTPC_NTPD, \
+  "  -w            do not set the time (only query peers, log each reply),\n" \
+  "                implies -n\n") \
+X("S", OT_STR, AT(o.prog), 0, 0, SNTPC_NTPD, \
+  "  -S PROG       run PROG step|stratum|unsync|periodic (every 11 min) with\n" \
+  "                stratum, offset, poll_interval, freq_drift_ppm, SNTP_*\n") \
+X("p", OT_LIST, AT(names), offsetof(struct args, n), 0, SNTPC_NTPD, \
+  "  -p PEER       obtain time from PEER (HOST, HOST:PORT, [IPv6]:PORT);\n" \
+  "                may be repeated\n") \
+X("l", OT_FLAG, AT(o.serve), 0, 0, SNTPC_NTPD, \
+  "  -l            also serve time on port 123\n") \
+X("I", OT_STR, AT(o.iface), 0, 0, SNTPC_NTPD, \
+  "  -I IFACE      bind the server to IFACE, implies -l\n") \
+X("4", OT_SET, AT(family), AF_INET, 0, SNTPC_NTPD, \
+  "  -4            IPv4 peers only\n") \
+X("6", OT_SET, AT(family), AF_INET6, 0, SNTPC_NTPD, \
+  "  -6            IPv6 peers only\n") \
+X("k", OT_STR, AT(keyfile), 0, 0, SNTPC_NTPD, \
+  "  -k FILE       (authentication keys) refused: exit 78\n") \
+X("x a A b g L", OT_CALL0, OPT_ID(S_IGNORE), 0, 0, SNTPC_NTPD, \
+  "  -x -a -A -b -g -L  accepted and ignored, as BusyBox does\n")
+
+const char ntpd_help[] = OPT_IF(SNTPC_NTPD,
+"Usage: ntpd [-dnqNwl] [-I IFACE] [-S PROG] [-p PEER]... [-k FILE]\n"
+"NTP client/server (wirebox sntpc as BusyBox ntpd; docs/sntpc.md).\n"
+"\n"
+NTPD_OPTS(OPT_HELP)
+"\n"
+"Exit: 64 usage, 69 -q: no server answered, 71 clock call failed,\n"
+"75 -q: no majority, 77 no permission to set the clock, 78 -k or -S PROG\n"
+"not executable.\n")
+"";
+
 static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
-extern const struct optab sntpc_optab;  /* the unit tests check it */
+static const struct optdef ntpd_opt[] = { NTPD_OPTS(OPT_ENTRY) };
+extern const struct optab sntpc_optab, ntpd_optab;  /* the unit tests check them */
 const struct optab sntpc_optab = { sntpc_opt, OPT_COUNT(sntpc_opt), set_special };
+const struct optab ntpd_optab = { ntpd_opt, OPT_COUNT(ntpd_opt), set_special };
 
 static void defaults(struct args *a)
 {
@@ -195,6 +257,48 @@ static int status_args(const struct args *a)
 	return 0;
 }
 
+/* called as ntpd: BusyBox's command line into the same args. Always a
+ * daemon (background unless -n or -w); -q is a one-shot run with a
+ * bounded wait (5 requests 2 s apart per server: 10 s, as BusyBox waits
+ * 10 s for a first reply) that sets the clock as -a does. */
+static int parse_ntpd(struct args *a, int argc, char **argv)
+{
+	struct wb_err e;
+	int r;
+
+	if ((r = opt_argv(&ntpd_optab, a, argc, argv, 0, &e)) != 0)
+		return r == OPT_HELP_ASKED ? -1 : usage_error("%s", e.msg);
+	if (a->keyfile) {
+		warnmsg("-k %s: authentication keys are not supported: refused", a->keyfile);
+		return EX_CONFIG;
+	}
+	if (a->n == 0)
+		return usage_error("no peer: give -p PEER (/etc/ntp.conf is not read)");
+	a->o.busybox = 1;
+	a->o.serve |= a->o.iface != NULL;       /* -I implies -l */
+	a->o.pol.step_thr = ntp_fix_from_ms(a->step_ms);
+	if (a->o.quit_when_set) {
+		a->o.quiet = !a->o.q.verbose;
+		a->o.q.retries = 4;
+		a->o.q.timeout_ms = 2000;
+		a->o.pol.mode = a->o.query_only ? CLK_QUERY : CLK_ADJUST;
+		return 0;
+	}
+	a->daemon = 1;
+	a->o.background = !a->fg && !a->o.query_only;
+	a->o.use_syslog = a->o.background;      /* stderr is /dev/null then */
+	a->o.pol.mode = CLK_ADJUST;
+	a->o.pol.panic = ntp_fix_from_ms(1000000);
+	return 0;
+}
+
+/* ntpd -N: BusyBox's -15 (a failure is only a warning) */
+static void high_priority(void)
+{
+	if (setpriority(PRIO_PROCESS, 0, -15))
+		warnmsg("-N: cannot raise the priority: %s", strerror(errno));
+}
+
 /* 0, -1 for --help, or an exit code */
 static int parse_args(struct args *a, int argc, char **argv)
 {
@@ -202,6 +306,8 @@ static int parse_args(struct args *a, int argc, char **argv)
 	int r;
 
 	defaults(a);
+	if (CFG_SNTPC_NTPD && !strcmp(wb_applet, "ntpd"))
+		return parse_ntpd(a, argc, argv);
 	if ((r = opt_argv(&sntpc_optab, a, argc, argv, 0, &e)) != 0)
 		return r == OPT_HELP_ASKED ? -1 : usage_error("%s", e.msg);
 	if (a->status || a->wait_sync >= 0)
@@ -444,7 +550,7 @@ int sntpc_main(int argc, char **argv)
 	if ((rc = parse_args(&a, argc, argv)) != 0) {
 		if (rc > 0)
 			return rc;
-		fputs(sntpc_help, stdout);
+		fputs(!strcmp(wb_applet, "ntpd") ? ntpd_help : sntpc_help, stdout);
 		return fflush(stdout) ? EX_IOERR : 0;
 	}
 	if (CFG_SNTPC_DAEMON && (a.status || a.wait_sync >= 0))
@@ -455,6 +561,8 @@ int sntpc_main(int argc, char **argv)
 	a.o.q.n = a.n * SNTPC_MAX_ADDRS;
 	if ((rc = resolve(&a, &a.o.q)) != 0)
 		return rc;
+	if (CFG_SNTPC_NTPD && a.nice)
+		high_priority();
 	if (CFG_SNTPC_DAEMON && a.daemon)
 		return sntpc_daemon(&a.o);
 	return oneshot(&a.o);

@@ -194,7 +194,7 @@ void out_utc(const struct ntp_time *t, char *buf, size_t max);
 
 /* ---- sntpc.c ---- */
 int sntpc_main(int argc, char **argv);
-extern const char sntpc_help[];
+extern const char sntpc_help[], ntpd_help[];
 
 /* ---- daemon.c ---- */
 struct sntpc_opts {
@@ -219,31 +219,67 @@ int sntpc_daemon(struct sntpc_opts *o);
 void dlog(int prio, const char *fmt, ...) WB_PRINTF(2, 3);
 int dlog_open(int use_syslog);  /* -L; SIGHUP reopens */
 
-/* ---- hook.c: -x PROG, asynchronous, one at a time ---- */
+/* ---- hook.c: -x PROG / ntpd -S PROG, BusyBox's contract ----
+ * PROG ACTION, ACTION one of step (after the clock is stepped), stratum
+ * (our stratum changed: the system peer's + 1, also at the first
+ * synchronisation), unsync (declared unsynchronised), periodic (11 min
+ * after the last run of any action, as BusyBox). Environment: stratum,
+ * freq_drift_ppm (0: no frequency discipline), poll_interval (s), offset
+ * (s, 6 decimals), and the SNTP_* variables of -e. Asynchronous, one at a
+ * time: actions wait in order, and only the same action back to back is
+ * merged (the later one's values win); killed after HOOK_LIMIT_MS. */
 #define HOOK_LIMIT_MS 60000     /* then its process group is killed */
+#define HOOK_PERIODIC_MS 660000 /* 11 minutes */
 #define HOOK_PATH_MAX 1024
+#define HOOK_ENV_MAX 1024       /* one action's variables */
+#define HOOK_QUEUE 4            /* actions waiting */
+#define STRATUM_UNSYNC 16
+/* the values of the lowercase variables */
+struct hook_vars {
+	unsigned stratum;               /* ours: 16 unsynchronised */
+	unsigned poll;                  /* seconds */
+	ntp_fix offset;                 /* the last applied (0 at unsync) */
+	int64_t era;
+};
+struct hook_ev {
+	const char *action;
+	size_t len;
+	char env[HOOK_ENV_MAX];         /* hook_env's */
+};
 struct hook {
 	char prog[HOOK_PATH_MAX];       /* absolute; "" without -x */
 	struct run r;                   /* r.pid > 0 while one runs */
 	int64_t deadline;               /* mono ms */
-	const char *pending;            /* the event waiting, or NULL */
-	int has_srv;                    /* srv/so hold the pending event's */
+	int64_t last_run;               /* mono ms the last action started (or 0) */
+	struct hook_vars v;             /* the latest: the daemon's stratum */
+	int has_srv;                    /* srv/so hold the latest system peer's */
 	struct server srv;
 	struct sel_out so;
+	int n;                          /* actions waiting in q */
+	struct hook_ev q[HOOK_QUEUE];
 };
 /* PROG to an absolute path (relative to the current directory), checked:
- * 0, or -1 with e filled (EX_CONFIG) */
+ * 0, or -1 with e filled (EX_CONFIG). v starts at stratum 16. */
 int hook_init(struct hook *h, const char *prog, struct wb_err *e);
-/* event "step" (s, so) or "unsync" (s NULL): run it now, or when the
- * running one ends (the latest pending event replaces an earlier one) */
-void hook_event(struct hook *h, const char *ev, const struct server *s,
+/* the variables of one action into buf: "key=value\0" each, "KEY\0" for
+ * one to remove (the server's SNTP_* when s is NULL); so may be NULL.
+ * Returns the length, 0 if it does not fit. */
+size_t hook_env(char *buf, size_t max, const struct hook_vars *v, const struct server *s,
                 const struct sel_out *so);
-/* reap it, or kill it at its deadline; start what is pending; returns
- * ms until the next check is due, or -1 when none runs */
+/* remember v, s (NULL: none), so as the latest; then run action ev now
+ * (ev NULL: none), or after those waiting */
+void hook_event(struct hook *h, const char *ev, const struct hook_vars *v,
+                const struct server *s, const struct sel_out *so);
+/* reap it, or kill it at its deadline; start what waits, or periodic
+ * when due; returns ms until the next check is due, or -1 when none */
 int64_t hook_check(struct hook *h, int64_t now_ms);
 void hook_stop(struct hook *h); /* at exit: kill it */
 /* set the SNTP_* variables of -e in the environment (for -x PROG);
  * s NULL: remove the server's, keep SERVERS and CANDIDATES */
 int sntpc_setenv(const struct server *s, const struct sel_out *so);
+/* BusyBox ntpd -w / -d's line for a server's newest sample: "reply from
+ * ADDR: offset:+0.000003 delay:0.000123 status:0x24 strat:8
+ * refid:0x7f7f0101 rootdelay:0.000000 reach:0x01" */
+void hook_reply_line(char *buf, size_t max, const struct server *s);
 
 #endif

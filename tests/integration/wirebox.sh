@@ -12,7 +12,7 @@ t_grep "--version says wirebox and a version" '^wirebox [0-9]+\.[0-9]+' "$T_DIR/
 t_grep "--version: a TLS-off build says TLS: off" '^TLS: off$' "$T_DIR/out"
 t_grep "--version lists the core's options" '^core: .*VERBOSE' "$T_DIR/out"
 t_grep "--version lists each applet's options, aliases in one list" '^smtpsend \(also msmtp, sendmail\): .*SMTPSEND_HEADERS' "$T_DIR/out"
-t_grep "--version: sntpc's options" '^sntpc: .*SNTPC_DAEMON' "$T_DIR/out"
+t_grep "--version: sntpc's options" '^sntpc( \(also ntpd\))?: .*SNTPC_DAEMON' "$T_DIR/out"
 t_grep "--version: pop3get's options" '^pop3get: .*POP3GET_UIDL' "$T_DIR/out"
 # the TLS builds of toolchain/tls-check.sh (when make check built them)
 for b in tls-dyn tls-static; do
@@ -33,7 +33,7 @@ D=$T_DIR/bin
 mkdir -p "$D"
 cp "$WB" "$D/wirebox"
 t_exit 0 "--install DIR (hard links)" "$D/wirebox" --install "$D"
-for a in sntpc smtpsend pop3get sendmail; do
+for a in sntpc smtpsend pop3get sendmail ntpd; do
 	t_true "hard link $a" [ "$D/$a" -ef "$D/wirebox" ] && [ ! -L "$D/$a" ]
 done
 t_exit 0 "--install again replaces its own links (symlinks now)" "$D/wirebox" --install -s "$D"

@@ -409,14 +409,15 @@ START_TEST(optab_help_follows_build)
 }
 END_TEST
 
-extern const struct optab sntpc_optab, smtpsend_optab, msmtp_optab, pop3get_optab;
-extern const char sntpc_help[], smtpsend_help[], pop3get_help[];
+extern const struct optab sntpc_optab, smtpsend_optab, msmtp_optab, pop3get_optab, ntpd_optab;
+extern const char sntpc_help[], smtpsend_help[], pop3get_help[], ntpd_help[];
 
 static const struct { const char *name; const struct optab *t; const char *help; } applets[] = {
 	{ "sntpc", &sntpc_optab, sntpc_help },
 	{ "smtpsend", &smtpsend_optab, smtpsend_help },
 	{ "pop3get", &pop3get_optab, pop3get_help },
 	{ "msmtp", &msmtp_optab, smtpsend_help },       /* smtpsend called as msmtp */
+	{ "ntpd", &ntpd_optab, ntpd_help },             /* sntpc called as ntpd */
 };
 
 /* help holds what (followed by a blank or a comma) */

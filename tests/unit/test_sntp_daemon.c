@@ -130,6 +130,134 @@ START_TEST(hook_checked_at_start)
 }
 END_TEST
 
+/* issue 11: BusyBox ntpd's hook variables, lowercase, and ours */
+static int has(const char *env, size_t len, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < len; i += strlen(env + i) + 1)
+		if (!strcmp(env + i, want))
+			return 1;
+	return 0;
+}
+
+START_TEST(hook_env_busybox_variables)
+{
+	static struct server srv;
+	struct sel_out so;
+	struct hook_vars v = { STRATUM_UNSYNC, 64, NTP_FIX_ONE * 1000 + NTP_FIX_ONE / 2, 0 };
+	char env[HOOK_ENV_MAX];
+	size_t n;
+
+	memset(&so, 0, sizeof so);
+	so.nusable = 2;
+	so.nkept = 1;
+	n = hook_env(env, sizeof env, &v, NULL, &so);
+	ck_assert_uint_gt(n, 0);
+	ck_assert(has(env, n, "stratum=16"));
+	ck_assert(has(env, n, "freq_drift_ppm=0"));
+	ck_assert(has(env, n, "poll_interval=64"));
+	ck_assert(has(env, n, "offset=1000.500000"));   /* %f: no sign, 6 decimals */
+	ck_assert(has(env, n, "SNTP_OFFSET"));          /* no server: removed */
+	ck_assert(has(env, n, "SNTP_SERVERS=2"));
+	ck_assert(has(env, n, "SNTP_CANDIDATES=1"));
+
+	srv.name = "ntp.example";
+	srv.best.pkt.stratum = 8;
+	srv.best.offset = -NTP_FIX_ONE / 4;
+	v.stratum = 9;
+	v.offset = -NTP_FIX_ONE / 4;
+	v.era = 0;
+	n = hook_env(env, sizeof env, &v, &srv, NULL);
+	ck_assert(has(env, n, "stratum=9"));
+	ck_assert(has(env, n, "offset=-0.250000"));
+	ck_assert(has(env, n, "SNTP_STRATUM=8"));
+	ck_assert(has(env, n, "SNTP_SERVER=ntp.example"));
+	ck_assert(has(env, n, "SNTP_OFFSET=-0.250000"));
+	ck_assert(!has(env, n, "SNTP_SERVERS=2"));      /* no selection given */
+	ck_assert_uint_eq(hook_env(env, 40, &v, &srv, NULL), 0);     /* does not fit */
+}
+END_TEST
+
+static const char *env_get(const struct hook_ev *q, const char *key)
+{
+	size_t i, k = strlen(key);
+
+	for (i = 0; i < q->len; i += strlen(q->env + i) + 1)
+		if (!strncmp(q->env + i, key, k) && q->env[i + k] == '=')
+			return q->env + i + k + 1;
+	return "";
+}
+
+/* the old hook kept one pending event, the latest: a step followed by a
+ * stratum change while a hook ran lost the step */
+START_TEST(hook_actions_wait_in_order)
+{
+	static struct hook h;
+	static const char *const order[] = { "step", "stratum", "unsync", "step" };
+	struct hook_vars v = { STRATUM_UNSYNC, 64, 0, 0 };
+	struct sel_out so;
+	struct wb_err e;
+	int i;
+
+	memset(&so, 0, sizeof so);
+	ck_assert_int_eq(hook_init(&h, "/bin/sh", &e), 0);
+	ck_assert_uint_eq(h.v.stratum, STRATUM_UNSYNC);
+	h.r.pid = 999999999;            /* one "runs": every action waits */
+	hook_event(&h, "step", &v, NULL, &so);
+	v.stratum = 3;
+	hook_event(&h, "stratum", &v, NULL, &so);
+	v.stratum = 4;
+	hook_event(&h, "stratum", &v, NULL, &so);       /* the same again: merged */
+	v.stratum = STRATUM_UNSYNC;
+	hook_event(&h, "unsync", &v, NULL, &so);
+	hook_event(&h, NULL, &v, NULL, &so);            /* values only */
+	hook_event(&h, "step", &v, NULL, &so);
+	ck_assert_int_eq(h.n, 4);
+	for (i = 0; i < 4; i++)
+		ck_assert_str_eq(h.q[i].action, order[i]);
+	ck_assert_str_eq(env_get(&h.q[0], "stratum"), "16");
+	ck_assert_str_eq(env_get(&h.q[1], "stratum"), "4");     /* the later values */
+	hook_event(&h, "stratum", &v, NULL, &so);       /* full: the oldest goes */
+	ck_assert_int_eq(h.n, HOOK_QUEUE);
+	ck_assert_str_eq(h.q[0].action, "stratum");
+	ck_assert_str_eq(h.q[HOOK_QUEUE - 1].action, "stratum");
+	h.r.pid = -1;
+	h.n = 0;
+}
+END_TEST
+
+/* BusyBox ntpd -w's line, from the newest sample */
+START_TEST(hook_reply_line_busybox_form)
+{
+	static struct server s;
+	struct fsample f;
+	char line[256];
+
+	memset(&f, 0, sizeof f);
+	snprintf(s.addr, sizeof s.addr, "127.0.0.1:123");
+	s.pkt.version = 4;
+	s.pkt.mode = 4;
+	s.pkt.stratum = 2;
+	s.pkt.refid = 0x7f000001;
+	s.pkt.rootdelay = 0x100;        /* 1/256 s */
+	s.reach = 0x3;
+	f.offset = NTP_FIX_ONE / 2;
+	f.delay = NTP_FIX_ONE / 4;
+	filter_add(&s.filt, &f);
+	f.offset = -NTP_FIX_ONE / 8;
+	filter_add(&s.filt, &f);
+	hook_reply_line(line, sizeof line, &s);
+	ck_assert_str_eq(line, "reply from 127.0.0.1: offset:-0.125000 delay:0.250000 "
+	                 "status:0x24 strat:2 refid:0x7f000001 rootdelay:0.003906 reach:0x03");
+	snprintf(s.addr, sizeof s.addr, "[::1]:123");
+	s.pkt.leap = 3;
+	hook_reply_line(line, sizeof line, &s);
+	ck_assert_str_eq(line, "reply from ::1: offset:-0.125000 delay:0.250000 "
+	                 "status:0xe4 strat:2 refid:0x7f000001 rootdelay:0.003906 reach:0x03");
+}
+END_TEST
+
 Suite *sntp_daemon_suite(void)
 {
 	Suite *s = suite_create("sntp_daemon");
@@ -139,6 +267,9 @@ Suite *sntp_daemon_suite(void)
 	tcase_add_test(tc, step_budget_three_an_hour);
 	tcase_add_test(tc, backoff_silent_server);
 	tcase_add_test(tc, hook_checked_at_start);
+	tcase_add_test(tc, hook_env_busybox_variables);
+	tcase_add_test(tc, hook_actions_wait_in_order);
+	tcase_add_test(tc, hook_reply_line_busybox_form);
 	suite_add_tcase(s, tc);
 	return s;
 }
