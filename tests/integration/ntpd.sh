@@ -152,6 +152,33 @@ t_exit 73 "wirebox --install over a real ntpd file: 73" "$WB" --install -s "$T_D
 t_grep "... saying it is not replaced" "bin2/ntpd exists and is not a link to wirebox; not replaced" "$T_DIR/err"
 t_true "... the file is left alone" [ "$(cat "$T_DIR/bin2/ntpd")" = "#!/bin/sh" ]
 
+# ---- -l -I: serve the LAN, as OpenWrt runs it ------------------------------------------------
+# port 123 of this test's own network namespace; real time (the server
+# waits on its socket); our own sntpc is the client
+# served PORT: sntpc -e against 127.0.0.1:PORT until it answers (exit 0; its
+# output in $T_DIR/out), at most 20 s
+served() {
+	i=0
+	until sn -e --timeout 0.5 -r 0 "127.0.0.1:$1" >"$T_DIR/out" 2>"$T_DIR/err"; do
+		i=$((i + 1)); [ $i -lt 40 ] || return 1; sleep 0.5
+	done
+}
+if [ "$(id -u)" = 0 ]; then
+	reset
+	HOOKLOG=$T_DIR/l.log
+	SPEED=1 EFFECT=1 wb 40 -n -N -l -I lo -S "$T_DIR/hook" -p "$RG" >"$T_DIR/l.out" 2>"$T_DIR/l.err" &
+	lpid=$!
+	i=0
+	while ! grep -q '^1 stratum ' "$T_DIR/l.log" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
+	t_true "ntpd -n -N -l -I lo -S HOOK -p SERVER: synchronised (hook 'stratum')" grep -q '^1 stratum ' "$T_DIR/l.log"
+	t_true "ntpd -l: answers on 127.0.0.1:123" served 123
+	t_grep "ntpd -l: our stratum, the stratum-2 server's + 1" "^SNTP_STRATUM=3$" "$T_DIR/out"
+	t_grep "ntpd -l: the reference ID is the upstream's IPv4 address" "^SNTP_REFID='127\\.0\\.0\\.1'$" "$T_DIR/out"
+	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+else
+	echo "# not root: port 123 cannot be bound, the ntpd -l checks skipped"
+fi
+
 # ---- the same command lines against BusyBox ntpd ------------------------------------------------
 if [ ! -x "$BB" ]; then
 	BB=$(sh "$TOP/tests/compat/busybox-build.sh" "$TOP/build/compat" 2>"$T_DIR/bb.err") || BB=""
@@ -186,4 +213,11 @@ bb 20 -n -S "$T_DIR/hook" -p "$RG" >"$T_DIR/out" 2>"$T_DIR/err"
 echo "# busybox: $(tr '\n' '|' <"$T_DIR/bg.log")"
 t_grep "BusyBox ntpd -S, a good stratum-2 server: 'stratum' with stratum=3 as ours" "^1 stratum stratum=3 " "$T_DIR/bg.log"
 t_exit 1 "BusyBox ntpd with an unknown option: fails (1; ours 64)" "$BB" ntpd -n -Z -p "$RG"
+if [ "$(id -u)" = 0 ]; then
+	bb 40 -n -l -p "$RG" >"$T_DIR/bl.out" 2>&1 &
+	lpid=$!
+	t_true "BusyBox ntpd -n -l -p SERVER: answers on 127.0.0.1:123 too, once synchronised" served 123
+	t_grep "BusyBox ntpd -l: stratum 3 as ours" "^SNTP_STRATUM=3$" "$T_DIR/out"
+	kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+fi
 finish
