@@ -9,6 +9,7 @@
 #include "sntpc.h"
 
 #define REL_CAP_SEC ((int64_t)1 << 30)  /* select.c's range: +-2^30 s */
+#define REACH_RECENT 0x0fu              /* a reply to one of the last 4 polls */
 
 /* the precision floor of a server's jitter: its precision and ours */
 static ntp_fix prec_floor(const struct server *s)
@@ -20,7 +21,11 @@ static void server_filter(struct server *s, int64_t now_ms, struct cand *c)
 {
 	struct filt_out fo;
 
-	c->usable = s->usable = s->used && filter_run(&s->filt, now_ms, prec_floor(s), &fo) == 0;
+	/* RFC 5905's fit(): a server silent for its last REACH_RECENT polls
+	 * is not selectable, however good its old samples (they age by only
+	 * 15 ppm): so the daemon declares itself unsynchronised in an outage */
+	c->usable = s->usable = s->used && (s->reach & REACH_RECENT) &&
+	                        filter_run(&s->filt, now_ms, prec_floor(s), &fo) == 0;
 	if (!s->usable)
 		return;
 	s->best.offset = fo.best.offset;

@@ -99,9 +99,11 @@ void track_round(struct dstate *d)
 		int asked = 0, answered = 0;
 		for (k = 0; k < SNTPC_MAX_ADDRS; k++) {
 			int j = i * SNTPC_MAX_ADDRS + k;
-			const struct server *s = &d->o->q.srv[j];
+			struct server *s = &d->o->q.srv[j];
 			if (!s->used || s->state == SRV_IDLE || s->fail == FAIL_RESOLVE)
 				continue;
+			if (!s->have)           /* a poll without a reply: its reach bit 0 */
+				s->reach <<= 1;
 			show(&d->slot[j], s);
 			if (s->denied)
 				continue;

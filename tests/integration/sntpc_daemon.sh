@@ -258,6 +258,21 @@ t_true "silent: the hook got unsync once (and periodic every 11 min: $(tr '\n' '
 t_true "silent: periodic every 11 min after the last run ($(grep -c '^periodic$' "$T_DIR/hook4.log") in 50 virtual min)" \
 	within "$(grep -c '^periodic$' "$T_DIR/hook4.log")" 3 4
 
+# a server that answers, then falls silent (the WAN goes down): its old
+# samples must not keep the daemon "synchronised" (found by a hostile re-check:
+# they aged by 15 ppm only, and unsync never came)
+responder good@3:silent
+cat >"$T_DIR/hook5" <<EOH
+#!/bin/sh
+echo "\$1" >>"$T_DIR/hook5.log"
+EOH
+chmod +x "$T_DIR/hook5"
+SPEED=600; snd 5 --poll 16,16 --timeout 0.05 -x "$T_DIR/hook5" "$RP" >"$T_DIR/out" 2>"$T_DIR/err"; SPEED=60
+t_grep "silent after 3 replies: synchronised first" "system peer $RP" "$T_DIR/err"
+t_true "silent after 3 replies: unsynchronised, logged once" [ "$(grep -c 'unsynchronised' "$T_DIR/err")" = 1 ]
+t_true "silent after 3 replies: the hook got stratum, then unsync ($(tr '\n' ' ' <"$T_DIR/hook5.log"))" \
+	sh -c "grep -v '^periodic\$' '$T_DIR/hook5.log' | tr '\n' ' ' | grep -q 'stratum unsync'"
+
 # ---- selection: a server that turns into a falseticker halfway ---------------------
 # two slower servers agree; the fast one is the system peer until it turns
 responder slow 127.0.0.1
