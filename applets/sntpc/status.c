@@ -296,7 +296,7 @@ int status_read(const char *path, struct sync_status *st, struct wb_err *e)
 		path = STATUS_PATH;
 	memset(st, 0, sizeof *st);
 	/* O_NONBLOCK: a FIFO put there cannot hang the reader */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &sb)) {
 		err_sys(e, errno == ENOENT ? EX_UNAVAILABLE : EX_IOERR, "%s", path);
 		if (fd >= 0)
@@ -306,6 +306,15 @@ int status_read(const char *path, struct sync_status *st, struct wb_err *e)
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		err_set(e, EX_PROTOCOL, "%s: not a regular file", path);
+		return -1;
+	}
+	/* only the daemon's word counts: a file of another user, or one that
+	 * others may write, could say "synchronised" for anyone */
+	if ((sb.st_uid != 0 && sb.st_uid != geteuid()) || (sb.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		err_set(e, EX_PROTOCOL, "%s: not trusted: %s", path,
+		        sb.st_mode & (S_IWGRP | S_IWOTH) ? "others may write it" :
+		        "it belongs to another user");
 		return -1;
 	}
 	n = fd_read_full(fd, buf, sizeof buf);

@@ -848,6 +848,30 @@ START_TEST(status_read_refuses_garbage)
 }
 END_TEST
 
+/* only the daemon's word: not through a symbolic link, not a file others
+ * may write (found by a hostile re-check: a forged file passed --wait-sync) */
+START_TEST(status_read_refuses_an_untrusted_file)
+{
+	struct sync_status s = sample_status(), r;
+	struct wb_err e = { 0, "" };
+	char link_path[96];
+
+	ck_assert_msg(status_write(path, &s, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(chmod(path, 0664), 0);
+	ck_assert_int_eq(status_read(path, &r, &e), -1);
+	ck_assert_int_eq(e.code, EX_PROTOCOL);
+	ck_assert_msg(strstr(e.msg, "not trusted") != NULL, "%s", e.msg);
+	ck_assert_int_eq(chmod(path, 0646), 0);
+	ck_assert_int_eq(status_read(path, &r, &e), -1);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_msg(status_read(path, &r, &e) == 0, "%s", e.msg);
+	snprintf(link_path, sizeof link_path, "%s/link", dir);
+	ck_assert_int_eq(symlink(path, link_path), 0);
+	ck_assert_int_eq(status_read(link_path, &r, &e), -1);
+	ck_assert_int_ne(e.code, 0);
+}
+END_TEST
+
 START_TEST(status_freshness)
 {
 	struct sync_status s = sample_status();
@@ -1012,6 +1036,7 @@ Suite *sntp_serve_suite(void)
 	tcase_add_test(ts, status_read_refuses_garbage);
 	tcase_add_test(ts, status_freshness);
 	tcase_add_test(ts, status_ok_needs_sync_fresh_and_a_live_daemon);
+	tcase_add_test(ts, status_read_refuses_an_untrusted_file);
 	tcase_add_test(ts, status_wait_times_out);
 	tcase_add_test(ts, status_wait_sees_the_sync);
 	tcase_set_timeout(ts, 20);
