@@ -52,7 +52,7 @@ if want builds; then
 		cp configs/tiny_defconfig $BR/one.cfg
 		for b in $($BR/default/wirebox --list); do
 			[ "$b" = "$a" ] && continue
-			sb=$(grep -l "^//applet:$b " applets/*.c applets/*/*.c | head -n 1 |
+			sb=$(grep -l "^//applet:$b " applets/*.c applets/*/*.c 2>/dev/null | head -n 1 |
 			     xargs sed -n "s|^//applet:$b \([A-Z0-9_]*\) .*|\1|p")
 			echo "# CONFIG_$sb is not set" >> $BR/one.cfg
 		done
