@@ -321,14 +321,13 @@ static void net_error(struct query *q, struct server *s, int64_t mono_ns)
 }
 
 /* T4: the kernel's receive stamp when it lies between T1 and now */
-static uint64_t recv_time(struct server *s, struct msghdr *mh, uint64_t now)
+static uint64_t recv_time(struct server *s, const struct dgram *d, uint64_t now)
 {
-	struct ntp_time k;
 	uint64_t t;
 
-	if (stamp_get(mh, &k))
+	if (!d->stamped)
 		return now;
-	t = ntp_from_time(&k);
+	t = ntp_from_time(&d->kt);
 	if (ntp_delay(s->t1, 0, 0, t) < 0 || ntp_delay(t, 0, 0, now) < 0)
 		return now;
 	return t;
@@ -337,10 +336,7 @@ static uint64_t recv_time(struct server *s, struct msghdr *mh, uint64_t now)
 static void receive(struct query *q, struct server *s)
 {
 	uint8_t buf[NTP_PKT_MAX];
-	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(struct timespec)) + 64]; } ctl;
-	struct sockaddr_storage from;
-	struct iovec iov;
-	struct msghdr mh;
+	struct dgram d;
 	uint64_t t4;
 	int64_t mono4;
 	ssize_t r;
@@ -348,29 +344,20 @@ static void receive(struct query *q, struct server *s)
 
 	/* a bounded batch: a flood cannot keep us past the deadline */
 	for (k = 0; k < RECV_BATCH && s->state == SRV_WAIT && s->fd >= 0; k++) {
-		memset(&mh, 0, sizeof mh);
-		iov.iov_base = buf;
-		iov.iov_len = sizeof buf;
-		mh.msg_name = &from;
-		mh.msg_namelen = sizeof from;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = &ctl;
-		mh.msg_controllen = sizeof ctl;
-		r = recvmsg(s->fd, &mh, 0);
+		r = stamp_recv(s->fd, buf, sizeof buf, &d);
 		stamp(&t4, &mono4);
 		if (r < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 				net_error(q, s, mono4);
 			return;
 		}
-		if (!same_peer(s, &from)) {
+		if (!same_peer(s, &d.from)) {
 			s->foreign++;
 			if (CFG_VERBOSE && q->verbose)
 				fprintf(stderr, "S: %s reply dropped: from another address or port\n", s->addr);
 			continue;
 		}
-		handle(q, s, buf, (size_t)r, t4, recv_time(s, &mh, t4), mono4);
+		handle(q, s, buf, (size_t)r, t4, recv_time(s, &d, t4), mono4);
 	}
 }
 

@@ -364,15 +364,14 @@ static uint64_t now_ntp(void)
 /* T2: the kernel's stamp when it lies within 16 s before now (a request
  * queued while the daemon polled its servers is answered late, with its
  * true receive time) */
-static uint64_t recv_time(struct msghdr *mh, uint64_t now)
+static uint64_t recv_time(const struct dgram *d, uint64_t now)
 {
-	struct ntp_time k;
 	uint64_t t;
 	ntp_fix age;
 
-	if (stamp_get(mh, &k))
+	if (!d->stamped)
 		return now;
-	t = ntp_from_time(&k);
+	t = ntp_from_time(&d->kt);
 	age = ntp_delay(t, 0, 0, now);
 	return age >= 0 && age <= 16 * NTP_FIX_ONE ? t : now;
 }
@@ -414,34 +413,21 @@ static int answer(int fd, const uint8_t *req, size_t n, const struct sockaddr_st
 int serve_handle(int fd, const struct serve_state *st, struct ratelimit *rl, int64_t now_ms)
 {
 	uint8_t buf[NTP_PKT_MAX];
-	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(struct timespec)) + 64]; } ctl;
-	struct sockaddr_storage from;
-	struct iovec iov;
-	struct msghdr mh;
+	struct dgram d;
 	ssize_t r;
 	int k, sent = 0;
 
 	for (k = 0; k < SERVE_BATCH; k++) {
-		memset(&mh, 0, sizeof mh);
-		memset(&from, 0, sizeof from);
-		iov.iov_base = buf;
-		iov.iov_len = sizeof buf;
-		mh.msg_name = &from;
-		mh.msg_namelen = sizeof from;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = &ctl;
-		mh.msg_controllen = sizeof ctl;
-		r = recvmsg(fd, &mh, 0);
+		r = stamp_recv(fd, buf, sizeof buf, &d);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			break;          /* EAGAIN: all read; else try again next time */
 		}
-		if (mh.msg_flags & MSG_TRUNC)
+		if (d.truncated)
 			continue;       /* larger than NTP_PKT_MAX: not ours */
-		sent += answer(fd, buf, (size_t)r, &from, mh.msg_namelen,
-		               recv_time(&mh, now_ntp()), st, rl, now_ms);
+		sent += answer(fd, buf, (size_t)r, &d.from, d.fromlen,
+		               recv_time(&d, now_ntp()), st, rl, now_ms);
 	}
 	return sent;
 }

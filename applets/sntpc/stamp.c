@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include <string.h>
 #include <time.h>
+#include <sys/uio.h>
 #include "stamp.h"
 
 void stamp_enable(int fd)
@@ -13,7 +14,7 @@ void stamp_enable(int fd)
 #endif
 }
 
-int stamp_get(struct msghdr *mh, struct ntp_time *t)
+static int stamp_get(struct msghdr *mh, struct ntp_time *t)
 {
 #ifdef SCM_TIMESTAMPNS
 	struct cmsghdr *c;
@@ -32,4 +33,30 @@ int stamp_get(struct msghdr *mh, struct ntp_time *t)
 	(void)t;
 #endif
 	return -1;
+}
+
+ssize_t stamp_recv(int fd, void *buf, size_t max, struct dgram *d)
+{
+	union { struct cmsghdr c; char b[CMSG_SPACE(sizeof(struct timespec)) + 64]; } ctl;
+	struct iovec iov;
+	struct msghdr mh;
+	ssize_t r;
+
+	memset(&mh, 0, sizeof mh);
+	memset(d, 0, sizeof *d);
+	iov.iov_base = buf;
+	iov.iov_len = max;
+	mh.msg_name = &d->from;
+	mh.msg_namelen = sizeof d->from;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = &ctl;
+	mh.msg_controllen = sizeof ctl;
+	r = recvmsg(fd, &mh, 0);
+	if (r < 0)
+		return -1;
+	d->fromlen = mh.msg_namelen;
+	d->truncated = (mh.msg_flags & MSG_TRUNC) != 0;
+	d->stamped = stamp_get(&mh, &d->kt) == 0;
+	return r;
 }

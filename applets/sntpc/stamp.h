@@ -3,12 +3,23 @@
  * request (serve.c). */
 #ifndef SNTPC_STAMP_H
 #define SNTPC_STAMP_H
+#include <sys/types.h>
 #include <sys/socket.h>
 #include "ntp.h"
 
+/* one datagram as stamp_recv received it */
+struct dgram {
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	int truncated;          /* longer than the buffer: cut */
+	int stamped;            /* kt holds the kernel's receive time */
+	struct ntp_time kt;
+};
+
 /* ask the kernel to stamp what fd receives (nothing where it cannot) */
 void stamp_enable(int fd);
-/* the stamp of the datagram recvmsg put in mh: 0, or -1 if none */
-int stamp_get(struct msghdr *mh, struct ntp_time *t);
+/* one datagram from fd into buf (recvmsg), with its sender and the
+ * kernel's stamp: its length, or -1 with errno set */
+ssize_t stamp_recv(int fd, void *buf, size_t max, struct dgram *d);
 
 #endif
