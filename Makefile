@@ -106,7 +106,7 @@ $(BUILD)/config.h: $(BUILD)/.config.synced scripts/kconfig.sh
 $(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(APPLET_FILES) $(APPLET_LIST) scripts/kconfig.sh
 	$(Q)mkdir -p $(BUILD) && sh scripts/kconfig.sh table $(KCONFIG_CONFIG) $(BUILD)/applets.h $(BUILD)/applets.mk
 
-$(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags
+$(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -MMD -MP -c -o $@ $<
@@ -116,6 +116,14 @@ $(OUT): $(OBJS) $(BUILD)/flags
 	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@ $(OBJS) $(LIBS_WB)
 
 -include $(OBJS:.o=.d)
+
+# the build date as WB_BUILD_EPOCH (SOURCE_DATE_EPOCH, else the last
+# commit's; 0 outside git): only the files that include epoch.h rebuild
+# when it moves (their .d files name it)
+WB_EPOCH_NOW := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+$(BUILD)/epoch.h: FORCE
+	@mkdir -p $(BUILD) && printf '#ifndef WB_BUILD_EPOCH\n#define WB_BUILD_EPOCH %sLL\n#endif\n' '$(WB_EPOCH_NOW)' > $@.new && \
+	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
 # ---- configuration ---------------------------------------------------------
 %_defconfig: configs/%_defconfig FORCE
