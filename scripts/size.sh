@@ -65,11 +65,15 @@ for c in tiny defconfig full; do
 	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
 	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
 done
-{ cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > "$SD/full-notls.cfg"
-notls=$(build full-notls "$SD/full-notls.cfg")
-set -- $sz_full $notls
-if [ "$1" = - ] || [ "$3" = - ]; then row "full_defconfig without TLS" "$notls"
-else row "full_defconfig without TLS" "$notls" "-$(($1 - $3))" "-$(($2 - $4))"; fi
+without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one row
+	{ cat "$4"; echo "# CONFIG_$5 is not set"; } > "$SD/$2.cfg"
+	sz=$(build "$2" "$SD/$2.cfg")
+	set -- "$1" "$sz" $3 $sz
+	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
+	else row "$1" "$2" "-$(($3 - $5))" "-$(($4 - $6))"; fi
+}
+without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
+without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
 none=$SD/none.cfg
 cp configs/tiny_defconfig "$none"
 applet_syms | while read -r name sym; do echo "# CONFIG_$sym is not set" >> "$none"; done
@@ -87,6 +91,6 @@ applet_syms | while read -r name sym; do
 	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
 [ "$FORMAT" = md ] && echo
-echo "  full_defconfig without TLS: its negative columns are what TLS (mbedTLS) costs"
+echo "  '... without X': its negative columns are what X costs (TLS: mbedTLS; the queue: smtpsend's)"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"
