@@ -306,12 +306,12 @@ static int flush_all(struct flush *fl)
 
 	fl->deferred = fl->failed = 0;
 	if (queue_start(&fl->q, fl->c, &e)) {
-		warnmsg("queue %s: %s", fl->c->queue, e.msg);
+		warnmsg("%s", e.msg);
 		return e.code ? e.code : EX_IOERR;
 	}
 	queue_sweep_tmp(&fl->q);
 	if ((n = queue_list(&fl->q, 0, ids, QUEUE_LIST_MAX, &e)) < 0) {
-		warnmsg("queue %s: %s", fl->c->queue, e.msg);
+		warnmsg("%s", e.msg);
 		queue_close(&fl->q);
 		return EX_IOERR;
 	}
@@ -402,7 +402,7 @@ static int runner(struct flush *fl)
 	int fd;
 
 	if (queue_start(&fl->q, fl->c, &e)) {
-		warnmsg("queue %s: %s", fl->c->queue, e.msg);
+		warnmsg("%s", e.msg);
 		return e.code ? e.code : EX_IOERR;
 	}
 	fd = runner_lock(&fl->q, fl->c->queue);
@@ -474,12 +474,12 @@ static int list(struct flush *fl)
 	int64_t now = (int64_t)time(NULL);
 
 	if (queue_start(&fl->q, fl->c, &e)) {
-		warnmsg("queue %s: %s", fl->c->queue, e.msg);
+		warnmsg("%s", e.msg);
 		return e.code ? e.code : EX_IOERR;
 	}
 	for (k = 0; k < 2; k++) {
 		if ((n[k] = queue_list(&fl->q, k, ids, QUEUE_LIST_MAX, &e)) < 0) {
-			warnmsg("queue %s: %s", fl->c->queue, e.msg);
+			warnmsg("%s", e.msg);
 			queue_close(&fl->q);
 			return EX_IOERR;
 		}
@@ -503,7 +503,7 @@ static int drop_retry(struct flush *fl)
 	if (!qid_ok(fl->c->qid))
 		return usage_error("'%.60s': not a queue entry ID", fl->c->qid);
 	if (queue_start(&fl->q, fl->c, &e)) {
-		warnmsg("queue %s: %s", fl->c->queue, e.msg);
+		warnmsg("%s", e.msg);
 		return e.code ? e.code : EX_IOERR;
 	}
 	r = fl->c->qcmd == Q_DROP ? queue_drop(&fl->q, fl->c->qid, &e) :
@@ -512,7 +512,7 @@ static int drop_retry(struct flush *fl)
 		wake_runner(&fl->q);
 	queue_close(&fl->q);
 	if (r)
-		return err_report(&e, NULL, fl->c->qid);
+		return err_report(&e, NULL, NULL);
 	return 0;
 }
 

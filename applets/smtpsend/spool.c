@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "sysopts.h"
 #include "util.h"
@@ -236,7 +237,7 @@ static int after_send(void *ctx, struct send_outcome *o)
 	if ((!sp->begun && spool_write(sp, &e)) || commit(sp, &e)) {
 		fprintf(stderr, "%s: %s\n", wb_applet, o->line);
 		o->print = 0;
-		warnmsg("queue %s: not queued: %s", sp->c->queue, e.msg);
+		warnmsg("not queued: %s", e.msg);
 		return EX_TEMPFAIL;
 	}
 	o->print = 0;
@@ -250,7 +251,7 @@ static int queue_only(struct spool *sp)
 	struct wb_err e = { 0, "" };
 
 	if (spool_write(sp, &e) || commit(sp, &e)) {
-		warnmsg("queue %s: not queued: %s", sp->c->queue, e.msg);
+		warnmsg("not queued: %s", e.msg);
 		return EX_TEMPFAIL;
 	}
 	say_queued(sp, "--queue-only");
@@ -269,8 +270,7 @@ int spool_send(struct sendcfg *c, struct msg *m)
 	if (c->queue_only)
 		rc = queue_only(&sp);
 	else if (!m->eof && spool_write(&sp, &sp.e)) {
-		warnmsg("queue %s: cannot store the message before sending it: %s", c->queue,
-		        sp.e.msg);
+		warnmsg("not sent: storing it before sending failed: %s", sp.e.msg);
 		rc = EX_TEMPFAIL;
 	} else {
 		if (sp.begun)
