@@ -155,7 +155,7 @@ static void defer(struct flush *fl, const char *why)
 		        fl->f.st.attempts, (long long)wait, fl->f.st.error);
 }
 
-/* some refused for good, the others have it: they go to done, the
+/* some or all refused for good: those that have it go to done, the
  * refused ones are named with the first refusal */
 static void partial(struct flush *fl, const struct smtp *s)
 {
@@ -192,7 +192,7 @@ static int after_flush(void *ctx, struct send_outcome *o)
 	}
 	if (o->rc == EX_TEMPFAIL)
 		defer(fl, o->line);
-	else if (o->rc == EX_NOUSER && o->s->delivered)
+	else if (o->rc == EX_NOUSER && o->s->refused[0])
 		partial(fl, o->s);
 	else
 		give_up(fl, o->line);

@@ -174,9 +174,10 @@ Q("queue", OT_STR, AT(queue), 0, 0, SMTPSEND_QUEUE, \
 Q("--queue-only", OT_FLAG, AT(queue_only), 0, 0, SMTPSEND_QUEUE, \
   "  --queue-only, -odq  queue it without trying\n") \
 Q("-q*", OT_CALL, OPT_ID(P_Q), 0, 0, SMTPSEND_QUEUE, \
-  "  -q, -qINTERVAL      send what is due, once or every INTERVAL (-q15m)\n") \
+  "  -q, -q*             send what is due: once, or -qINTERVAL (-q15m) every\n" \
+  "                      INTERVAL in the foreground (SIGHUP: now)\n") \
 Q("-b*", OT_CALL, OPT_ID(P_B), 0, 0, SMTPSEND_QUEUE, \
-  "  -bp                 list the queue (called as mailq too)\n") \
+  "  -bp, -b*            list the queue (as mailq too); -bm: send (default)\n") \
 Q("--queue-drop", OT_CALL, OPT_ID(P_QDROP), 0, 0, SMTPSEND_QUEUE, \
   "  --queue-drop ID, --queue-retry ID  remove one; make one due now\n") \
 Q("--queue-retry", OT_CALL, OPT_ID(P_QRETRY), 0, 0, SMTPSEND_QUEUE, "") \
