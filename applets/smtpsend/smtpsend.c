@@ -415,9 +415,9 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 		return set_from_header(c, arg, e);
 	case P_STARTTLS: case P_CERTCHECK: case P_FROMOVR:
 		return msmtp_onoff(c, o->at, arg, e);
-	case P_QLIFE: case P_QSIZE: case P_Q: case P_B: case P_QDROP: case P_QRETRY:
-		return CFG_SMTPSEND_QUEUE ? queue_opt(c, o->at, arg, e) : -1;
 	}
+	if (CFG_SMTPSEND_QUEUE && o->at >= P_QLIFE)
+		return queue_opt(c, o->at, arg, e);
 	compat(c, o, arg);
 	return 0;
 }
@@ -467,7 +467,7 @@ static int rc_key(void *ctx, const char *k, const char *v, struct wb_err *e)
  * FILE (its account wins); else /etc/smtpsend.conf or -C FILE. The
  * account is -a NAME, else "default", else (a file without accounts)
  * the whole file. 0, or -1 with e filled (EX_CONFIG). */
-int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
+static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 {
 	const char *home = getenv("HOME"), *user = c->conf, *name = c->account;
 	int i, r = RC_NOT_FOUND, accounts = 0;
@@ -504,7 +504,7 @@ int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 }
 
 /* what msmtp's settings come to in ours, once all are read */
-void send_settle(struct sendcfg *c)
+static void settle(struct sendcfg *c)
 {
 	/* msmtp's "tls on" is STARTTLS unless tls_starttls is off; ours (called
 	 * as smtpsend) is implicit TLS unless tls_starttls is on */
@@ -538,7 +538,7 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 		c->qcmd = Q_LIST;
 	t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
 	opt_argv(t, c, argc, argv, OPT_EARLY, &e);
-	if (CFG_SMTPSEND_CONFIG && send_config(c, rf, &e))
+	if (CFG_SMTPSEND_CONFIG && read_config(c, rf, &e))
 		return err_report(&e, NULL, "config");
 	if ((r = opt_argv(t, c, argc, argv, 0, &e)) == OPT_HELP_ASKED) {
 		fputs(smtpsend_help, stdout);
@@ -546,8 +546,20 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 	}
 	if (r)
 		return usage_error("%s", e.msg);
-	send_settle(c);
+	settle(c);
 	return 0;
+}
+
+/* the queue's (flush.c): an entry's config and settings as a send's */
+int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
+{
+	return CFG_SMTPSEND_QUEUE && CFG_SMTPSEND_CONFIG ? read_config(c, rf, e) : 0;
+}
+
+void send_settle(struct sendcfg *c)
+{
+	if (CFG_SMTPSEND_QUEUE)
+		settle(c);
 }
 
 /* the secret into c->secret (wiped by smtpsend_main after the run) */
@@ -616,6 +628,8 @@ static int fail(struct run_state *r, const struct wb_err *e, const char *server,
 {
 	char msg[sizeof e->msg];
 
+	if (!CFG_SMTPSEND_QUEUE)
+		return err_report(e, server, step);     /* no hook: at once */
 	memcpy(msg, e->msg, sizeof msg);
 	msg[sizeof msg - 1] = 0;
 	snprintf(r->o.line, sizeof r->o.line, "%s%s%s%s%s", server ? server : "",
@@ -808,7 +822,9 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	if (CFG_TLS && r->s.tls_active && c->serverinfo)
 		conn_tls_info(&r->conn, stdout);
 	conn_close(&r->conn);
-	if (rc == EX_NOUSER && r->s.delivered)
+	if (rc == EX_NOUSER && r->s.delivered && !CFG_SMTPSEND_QUEUE)
+		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
+	else if (rc == EX_NOUSER && r->s.delivered)
 		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
 		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
 	else if (rc)
@@ -910,7 +926,7 @@ static void log_result(const struct sendcfg *c, const struct run_state *r, int r
 	send_log(c, final, line);
 }
 
-int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
+static int run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
 {
 	struct run_state r;
 	struct wb_err e = { 0, "" };
@@ -923,11 +939,16 @@ int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
 	r.o.s = &r.s;
 	if (CFG_SMTPSEND_QUEUE && hook)
 		final = hook(ctx, &r.o);
-	if (r.o.print)
+	if (CFG_SMTPSEND_QUEUE && r.o.print)
 		fprintf(stderr, "%s: %s\n", wb_applet, r.o.line);
 	if (CFG_SMTPSEND_MSMTP && !c->serverinfo && (c->syslog_on || c->logfile))
 		log_result(c, &r, rc, final, &e);
 	return final;
+}
+
+int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
+{
+	return CFG_SMTPSEND_QUEUE ? run(c, m, hook, ctx) : EX_SOFTWARE;
 }
 
 /* -P: one "name = value" line, the value cleaned; NULL "(not set)" */
@@ -1003,7 +1024,7 @@ int smtpsend_main(int argc, char **argv)
 	if (CFG_SMTPSEND_QUEUE && c.queue && !c.serverinfo)
 		rc = spool_send(&c, &m);
 	else
-		rc = send_run(&c, &m, NULL, NULL);
+		rc = run(&c, &m, NULL, NULL);
 	secure_zero(c.secret, sizeof c.secret);
 	return rc;
 }
