@@ -218,7 +218,7 @@ static void entry_msg(struct flush *fl)
 	m->utf8 = fl->f.e.utf8;
 	dot_init(&m->d);
 	m->eightbit = -1;
-	msg_from_fd(m, fl->f.fd, fl->f.body);
+	msg_from_fd(m, fl->f.fd, fl->f.body, -1);
 }
 
 /* the entry's settings: its config file and account read again as a send

@@ -85,6 +85,8 @@ struct msg {
 	int spooled;            /* the rest is in fd from off (pread), not stdin */
 	int fd;
 	off_t off;
+	off_t end;              /* spooled: -1 all of fd, else fd up to end, */
+	size_t pend;            /* then pend bytes held back, then stdin */
 };
 
 /* read the head of stdin, find sender and recipients, fix headers;
@@ -100,8 +102,9 @@ int msg_rcpt(void *ctx, const char *addr, struct wb_err *e);
  * the queue's writer; 0 or -1 with e filled (put's, or reading stdin) */
 typedef int (*msg_put_fn)(void *ctx, const void *p, size_t n, struct wb_err *e);
 int msg_spool(struct msg *m, msg_put_fn put, void *ctx, struct wb_err *e);
-/* from now on the rest of the message is fd's from off (a spool file) */
-void msg_from_fd(struct msg *m, int fd, off_t off);
+/* from now on the rest of the message is fd's from off (a spool file),
+ * up to end (-1: all), then what msg_spool held back, then stdin */
+void msg_from_fd(struct msg *m, int fd, off_t off, off_t end);
 
 /* what a send came to, for a hook that may queue it (spool.c, flush.c) */
 #define WHY_MAX 600
