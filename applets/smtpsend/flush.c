@@ -58,6 +58,13 @@ static int sntp_synced(int64_t now)
 	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+int64_t spool_now(void)
+{
+	struct timespec ts;
+
+	return clock_gettime(CLOCK_REALTIME, &ts) ? (int64_t)time(NULL) : (int64_t)ts.tv_sec;
+}
+
 int spool_clock(int64_t now)
 {
 	return queue_clock_valid(now, WB_BUILD_EPOCH) || sntp_synced(now);
@@ -290,7 +297,7 @@ static void flush_one(struct flush *fl, const char *id)
 		fl->failed++;
 		return;
 	}
-	fl->now = (int64_t)time(NULL);
+	fl->now = spool_now();
 	if (queue_due(&fl->f.st, fl->now))
 		flush_entry(fl);
 	qf_close(&fl->f);
@@ -471,7 +478,7 @@ static int list(struct flush *fl)
 	struct wb_err e = { 0, "" };
 	uint64_t bytes = 0;
 	int n[2], k, i;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = spool_now();
 
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);

@@ -787,6 +787,19 @@ static void via_name(const char *cmd, char *buf, size_t max)
 	text_clean(buf + 3, max - 3, cmd, n);
 }
 
+/* the dialog's end: a partial delivery or the error for stderr */
+static int outcome(struct run_state *r, int rc, const struct wb_err *e)
+{
+	if (rc == EX_NOUSER && r->s.delivered && !CFG_SMTPSEND_QUEUE)
+		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
+	else if (rc == EX_NOUSER && r->s.delivered)
+		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
+		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
+	else if (rc)
+		fail(r, e, r->server, r->s.step);
+	return rc;
+}
+
 static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
                       struct wb_err *e)
 {
@@ -822,14 +835,7 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	if (CFG_TLS && r->s.tls_active && c->serverinfo)
 		conn_tls_info(&r->conn, stdout);
 	conn_close(&r->conn);
-	if (rc == EX_NOUSER && r->s.delivered && !CFG_SMTPSEND_QUEUE)
-		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
-	else if (rc == EX_NOUSER && r->s.delivered)
-		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
-		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
-	else if (rc)
-		fail(r, e, r->server, r->s.step);
-	return rc;
+	return outcome(r, rc, e);
 }
 
 static const char *const ex_names[] = {

@@ -145,6 +145,8 @@ int queue_start(struct queue *q, const struct sendcfg *c, struct wb_err *e);
 /* 1 if the clock can be trusted now: after the build date, or sntpc's
  * status file says synchronised and is fresh */
 int spool_clock(int64_t now);
+/* unix seconds now (CLOCK_REALTIME) */
+int64_t spool_now(void);
 
 /* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *key, const char *val, struct wb_err *e);

@@ -186,7 +186,7 @@ static int put(void *ctx, const void *p, size_t n, struct wb_err *e)
 static int make_head(struct spool *sp, struct wb_err *e)
 {
 	struct qentry *h = &sp->head;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = spool_now();
 	int i;
 
 	memset(h, 0, sizeof *h);
