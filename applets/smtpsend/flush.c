@@ -93,6 +93,13 @@ static void dur(int64_t s, char *out, size_t max)
 		snprintf(out, max, "%lldd", (long long)(s / 86400));
 }
 
+/* the exit code when the queue cannot be opened: 78 unsafe or not ours
+ * (a config matter), else 74 */
+static int opened(const struct wb_err *e)
+{
+	return e->code == EX_CONFIG ? EX_CONFIG : EX_IOERR;
+}
+
 /* ---- one run of -q ---- */
 
 struct flush {
@@ -314,7 +321,7 @@ static int flush_all(struct flush *fl)
 	fl->deferred = fl->failed = 0;
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	queue_sweep_tmp(&fl->q);
 	if ((n = queue_list(&fl->q, 0, ids, QUEUE_LIST_MAX, &e)) < 0) {
@@ -410,7 +417,7 @@ static int runner(struct flush *fl)
 
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	fd = runner_lock(&fl->q, fl->c->queue);
 	queue_close(&fl->q);
@@ -442,18 +449,21 @@ static void envelope_str(const struct qentry *q, char *out, size_t max)
 	text_clean(out, max, raw, strlen(raw));
 }
 
-/* one entry's lines; its size added to *bytes */
-static void list_one(struct queue *q, const char *id, int failed, int64_t now,
-                     struct qfile *f, uint64_t *bytes)
+/* one entry's lines; its size added to *bytes; 0, or 1 when it has gone
+ * meanwhile (sent, dropped) */
+static int list_one(struct queue *q, const char *id, int failed, int64_t now,
+                    struct qfile *f, uint64_t *bytes)
 {
 	struct wb_err e = { 0, "" };
 	char age[16] = "?", next[24] = "now", env[1100], why[QERR_MAX];
 	int64_t a;
+	int r = qf_open(q, id, failed, 0, f, &e);
 
-	if (qf_open(q, id, failed, 0, f, &e)) {
+	if (r) {
 		text_clean(why, sizeof why, e.msg, strlen(e.msg));
-		printf("%s  DAMAGED: %s\n", id, e.code ? why : "gone");
-		return;
+		if (r < 0)
+			printf("%s  DAMAGED: %s\n", id, why);
+		return r > 0;
 	}
 	if ((a = queue_age(&f->e, &f->st, now, spool_clock(now))) >= 0)
 		dur(a, age, sizeof age);
@@ -470,6 +480,7 @@ static void list_one(struct queue *q, const char *id, int failed, int64_t now,
 		printf("  failed: %s\n", f->st.failed[0] ? f->st.failed : "(no reason kept)");
 	*bytes += f->size;
 	qf_close(f);
+	return 0;
 }
 
 static int list(struct flush *fl)
@@ -477,12 +488,12 @@ static int list(struct flush *fl)
 	char ids[QUEUE_LIST_MAX][QID_MAX];
 	struct wb_err e = { 0, "" };
 	uint64_t bytes = 0;
-	int n[2], k, i;
+	int n[2], k, i, gone;
 	int64_t now = spool_now();
 
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	for (k = 0; k < 2; k++) {
 		if ((n[k] = queue_list(&fl->q, k, ids, QUEUE_LIST_MAX, &e)) < 0) {
@@ -490,8 +501,9 @@ static int list(struct flush *fl)
 			queue_close(&fl->q);
 			return EX_IOERR;
 		}
-		for (i = 0; i < n[k]; i++)
-			list_one(&fl->q, ids[i], k, now, &fl->f, &bytes);
+		for (i = 0, gone = 0; i < n[k]; i++)
+			gone += list_one(&fl->q, ids[i], k, now, &fl->f, &bytes);
+		n[k] -= gone;
 	}
 	queue_close(&fl->q);
 	if (n[0] + n[1] == 0)
@@ -511,7 +523,7 @@ static int drop_retry(struct flush *fl)
 		return usage_error("'%.60s': not a queue entry ID", fl->c->qid);
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	r = fl->c->qcmd == Q_DROP ? queue_drop(&fl->q, fl->c->qid, &e) :
 	    queue_retry(&fl->q, fl->c->qid, &e);
