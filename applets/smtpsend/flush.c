@@ -474,6 +474,8 @@ static int list_one(struct queue *q, const char *id, int failed, int64_t now,
 	envelope_str(&f->e, env, sizeof env);
 	printf("%s  %s  %llu  attempts=%d  %s%s  %s\n", id, age, (unsigned long long)f->size,
 	       f->st.attempts, failed ? "FAILED" : "next=", failed ? "" : next, env);
+	text_clean_inplace(f->st.error, sizeof f->st.error);   /* a file's words */
+	text_clean_inplace(f->st.failed, sizeof f->st.failed);
 	if (f->st.error[0])
 		printf("  last error: %s\n", f->st.error);
 	if (failed)

@@ -209,7 +209,7 @@ OPT_IF(SMTPSEND_MSMTP,
 "Called as msmtp: msmtp's options (-S is --serverinfo, --auth[=on|off|M],\n"
 "--tls[=on|off]), /etc/msmtprc and ~/.msmtprc (docs/smtpsend.md).\n")
 "Exit: 0 sent"
-OPT_IF(SMTPSEND_QUEUE, " or queued (-q: all due sent)")
+OPT_IF(SMTPSEND_QUEUE, " or queued")
 "; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
