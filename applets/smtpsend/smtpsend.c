@@ -79,8 +79,10 @@
 
 /* what an OT_CALL entry is (optab.h) */
 enum { P_AUTH, P_AP, P_PORT, P_HELO, P_DOMAIN, P_COMPAT, P_FP, P_TIMEOUT, P_SYSLOG,
-       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR, P_QLIFE, P_QSIZE, P_Q, P_B,
-       P_QDROP, P_QRETRY };
+       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR,
+       P_QLIFE, P_QSIZE = P_QLIFE + QO_SIZE, P_Q = P_QLIFE + QO_Q,   /* the queue's: */
+       P_B = P_QLIFE + QO_B, P_QDROP = P_QLIFE + QO_DROP,        /* spool_opt */
+       P_QRETRY = P_QLIFE + QO_RETRY };
 
 /* smtpsend's options, one line each (core/optab.h):
  * X(names, kind, destination, min, max, feature, --help lines);
@@ -336,54 +338,6 @@ static int msmtp_onoff(struct sendcfg *c, int id, const char *arg, struct wb_err
 	return 0;
 }
 
-/* "100000", "64k", "1M" bytes into *out (1 byte to 1 GiB) */
-static int size_arg(const char *v, long long *out)
-{
-	char *end;
-	long long n;
-
-	if (*v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*end == 'k' || *end == 'K')
-		n *= 1024, end++;
-	else if (*end == 'M')
-		n *= 1048576, end++;
-	if (errno || *end || n < 1 || n > (1LL << 30))
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* the queue's OT_CALL entries (CONFIG_SMTPSEND_QUEUE) */
-static int queue_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e)
-{
-	int64_t t;
-
-	switch (id) {
-	case P_QLIFE:
-		if (queue_interval(arg, 1, 366LL * 86400, &t))
-			return bad(e, "want a time (90, 30m, 12h, 5d; up to 366d)", arg);
-		return c->queue_lifetime = t, 0;
-	case P_QSIZE:
-		return size_arg(arg, &c->queue_max_size) ?
-		       bad(e, "want bytes (100000, 512k, 1M; up to 1024M)", arg) : 0;
-	case P_Q:
-		c->qcmd = *arg ? Q_RUN : Q_FLUSH;
-		if (*arg && queue_interval(arg, 1, 86400, &t))
-			return bad(e, "want -q or -qINTERVAL (-q15m, -q1h, -q90; 1s-1d)", arg);
-		return c->qinterval = *arg ? t : 0, 0;
-	case P_B:
-		c->qcmd = !strcmp(arg, "p") ? Q_LIST : c->qcmd;
-		return !strcmp(arg, "p") || !strcmp(arg, "m") ? 0 :
-		       bad(e, "want -bp (list the queue) or -bm (send)", arg);
-	}
-	c->qcmd = id == P_QDROP ? Q_DROP : Q_RETRY;
-	c->qid = arg;
-	return 0;
-}
-
 /* the OT_CALL entries; e gets the reason, the parser names the option */
 static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
 {
@@ -417,7 +371,7 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 		return msmtp_onoff(c, o->at, arg, e);
 	}
 	if (CFG_SMTPSEND_QUEUE && o->at >= P_QLIFE)
-		return queue_opt(c, o->at, arg, e);
+		return spool_opt(c, o->at - P_QLIFE, arg, e);
 	compat(c, o, arg);
 	return 0;
 }

@@ -129,6 +129,11 @@ int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e);
 /* what the settings come to once all are read (msmtp's meanings) */
 void send_settle(struct sendcfg *c);
 
+/* spool.c: the queue's options that take a value or stand for one:
+ * --queue-lifetime, --queue-max-size, -q*, -b*, --queue-drop,
+ * --queue-retry; 0 or -1 with e filled (the reason, EX_USAGE) */
+enum { QO_LIFE, QO_SIZE, QO_Q, QO_B, QO_DROP, QO_RETRY };
+int spool_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e);
 /* spool.c: the settings a queued send keeps (never a secret) */
 struct qentry;
 int spool_settings(const struct sendcfg *c, struct qentry *q, struct wb_err *e);

@@ -157,6 +157,63 @@ int spool_apply(struct sendcfg *c, const struct qentry *q, struct wb_err *e)
 	return 0;
 }
 
+/* ---- the queue's options ---- */
+
+static int bad(struct wb_err *e, const char *want, const char *v)
+{
+	err_set(e, EX_USAGE, "%s, not '%.100s'", want, v);
+	return -1;
+}
+
+/* "100000", "64k", "1M" bytes into *out (1 byte to 1 GiB) */
+static int size_arg(const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		n *= 1024, end++;
+	else if (*end == 'M')
+		n *= 1048576, end++;
+	if (errno || *end || n < 1 || n > (1LL << 30))
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* the queue's OT_CALL entries (QO_*) */
+int spool_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e)
+{
+	int64_t t;
+
+	switch (id) {
+	case QO_LIFE:
+		if (queue_interval(arg, 1, 366LL * 86400, &t))
+			return bad(e, "want a time (90, 30m, 12h, 5d; up to 366d)", arg);
+		return c->queue_lifetime = t, 0;
+	case QO_SIZE:
+		return size_arg(arg, &c->queue_max_size) ?
+		       bad(e, "want bytes (100000, 512k, 1M; up to 1024M)", arg) : 0;
+	case QO_Q:
+		c->qcmd = *arg ? Q_RUN : Q_FLUSH;
+		if (*arg && queue_interval(arg, 1, 86400, &t))
+			return bad(e, "want -q or -qINTERVAL (-q15m, -q1h, -q90; 1s-1d)", arg);
+		return c->qinterval = *arg ? t : 0, 0;
+	case QO_B:
+		c->qcmd = !strcmp(arg, "p") ? Q_LIST : c->qcmd;
+		return !strcmp(arg, "p") || !strcmp(arg, "m") ? 0 :
+		       bad(e, "want -bp (list the queue) or -bm (send)", arg);
+	}
+	c->qcmd = id == QO_DROP ? Q_DROP : Q_RETRY;
+	c->qid = arg;
+	return 0;
+}
+
+
 /* ---- a send with a queue ---- */
 
 struct spool {
