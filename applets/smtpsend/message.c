@@ -346,7 +346,6 @@ int msg_spool(struct msg *m, msg_put_fn put, void *ctx, struct wb_err *e)
 	const unsigned char *p;
 	ssize_t r;
 
-	m->pend = 0;
 	if (!CFG_SMTPSEND_QUEUE || put(ctx, m->extra, m->xlen, e) ||
 	    put(ctx, m->head, m->hlen, e))
 		return -1;
