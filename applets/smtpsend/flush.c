@@ -285,10 +285,11 @@ static void flush_entry(struct flush *fl)
 	} else if (expired(fl, why, sizeof why)) {
 		log_plain(fl, why);
 		give_up(fl, why);
-	} else {
-		entry_msg(fl);
+	} else if (entry_msg(fl), fl->m->nrcpt == 0) {
+		if (qf_done(&fl->q, &fl->f, &e))        /* every one has it already */
+			warnmsg("%s", e.msg);
+	} else
 		send_run(&fl->ec, fl->m, after_flush, fl);
-	}
 	secure_zero(fl->ec.secret, sizeof fl->ec.secret);
 }
 
