@@ -149,13 +149,15 @@ static void give_up(struct flush *fl, const char *why)
 		warnmsg("%s: failed: %s", fl->f.id, fl->f.st.failed);
 }
 
-/* kept for later: attempts, next, the error */
-static void defer(struct flush *fl, const char *why)
+/* kept for later: attempts, next, the error (with a RCPT's 4xx) */
+static void defer(struct flush *fl, const char *line, const struct smtp *s)
 {
 	struct wb_err e = { 0, "" };
+	char why[QERR_MAX];
 	uint32_t rnd = 0;
 	int64_t wait;
 
+	snprintf(why, sizeof why, s->refused[0] ? "%s (%s)" : "%s", line, s->refused);
 	random_bytes(&rnd, sizeof rnd);
 	fl->f.st.attempts++;
 	wait = queue_backoff(fl->f.st.attempts, rnd);
@@ -205,7 +207,7 @@ static int after_flush(void *ctx, struct send_outcome *o)
 		return 0;
 	}
 	if (o->rc == EX_TEMPFAIL)
-		defer(fl, o->line);
+		defer(fl, o->line, o->s);
 	else if (o->rc == EX_NOUSER && o->s->refused[0])
 		partial(fl, o->s);
 	else
