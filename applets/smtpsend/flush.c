@@ -149,7 +149,8 @@ static void give_up(struct flush *fl, const char *why)
 		warnmsg("%s: failed: %s", fl->f.id, fl->f.st.failed);
 }
 
-/* kept for later: attempts, next, the error (with a RCPT's 4xx) */
+/* kept for later: attempts, next, the error (with a RCPT's 4xx, s not
+ * NULL) */
 static void defer(struct flush *fl, const char *line, const struct smtp *s)
 {
 	struct wb_err e = { 0, "" };
@@ -157,7 +158,8 @@ static void defer(struct flush *fl, const char *line, const struct smtp *s)
 	uint32_t rnd = 0;
 	int64_t wait;
 
-	snprintf(why, sizeof why, s->refused[0] ? "%s (%s)" : "%s", line, s->refused);
+	snprintf(why, sizeof why, s && s->refused[0] ? "%s (%s)" : "%s", line,
+	         s ? s->refused : "");
 	random_bytes(&rnd, sizeof rnd);
 	fl->f.st.attempts++;
 	wait = queue_backoff(fl->f.st.attempts, rnd);
@@ -206,8 +208,8 @@ static int after_flush(void *ctx, struct send_outcome *o)
 			warnmsg("%s: sent to %d recipients", fl->f.id, o->s->accepted);
 		return 0;
 	}
-	if (o->rc == EX_TEMPFAIL)
-		defer(fl, o->line, o->s);
+	if (o->rc == EX_TEMPFAIL || o->rc == EX_CONFIG)  /* 78: the flusher's */
+		defer(fl, o->line, o->s);                 /* config, not the mail */
 	else if (o->rc == EX_NOUSER && o->s->refused[0])
 		partial(fl, o->s);
 	else
@@ -283,7 +285,7 @@ static void flush_entry(struct flush *fl)
 
 	if (entry_cfg(fl, &e)) {
 		snprintf(why, sizeof why, "config: %s", e.msg);
-		give_up(fl, why);
+		defer(fl, why, NULL);
 	} else if (expired(fl, why, sizeof why)) {
 		log_plain(fl, why);
 		give_up(fl, why);
