@@ -648,6 +648,9 @@ START_TEST(open_refuses_symlink_and_unsafe_dirs)
 	ck_assert_int_eq(e.code, EX_CONFIG);
 	ck_assert_msg(strstr(e.msg, link) && strstr(e.msg, "symbolic link"), "%s", e.msg);
 	ck_assert_int_eq(q.dir, -1);
+	snprintf(link + strlen(link), sizeof link - strlen(link), "//");     /* a trailing slash would follow the link */
+	ck_assert_int_eq(queue_open(&q, link, &e), -1);
+	ck_assert_msg(strstr(e.msg, "symbolic link") != NULL, "%s", e.msg);
 	ck_assert_int_eq(chmod(qdir, 0777), 0);
 	ck_assert_int_eq(queue_open(&q, qdir, &e), -1);
 	ck_assert_int_eq(e.code, EX_CONFIG);
@@ -893,10 +896,9 @@ START_TEST(fail_moves_and_records_reason)
 }
 END_TEST
 
-START_TEST(drop_and_retry)
+START_TEST(drop_retry_bad_or_unknown_id_is_usage)
 {
 	struct wb_err e = { 0, "" };
-	char id[QID_MAX], id2[QID_MAX];
 
 	open_q(0, 0);
 	ck_assert_int_eq(queue_drop(&q, "../x", &e), -1);
@@ -905,6 +907,19 @@ START_TEST(drop_and_retry)
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_int_eq(queue_drop(&q, "1796533200.1234.0a1b2c3d", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_int_eq(queue_retry(&q, "1796533200.1234.0a1b2c3d", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_int_eq(queue_drop(&q, "", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+}
+END_TEST
+
+START_TEST(drop_and_retry)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX], id2[QID_MAX];
+
+	open_q(0, 0);
 	ck_assert_int_eq(enqueue("one\n", id, &e), 0);
 	ck_assert_int_eq(enqueue("two\n", id2, &e), 0);
 	/* a failed entry back into new/: state cleared, done kept */
@@ -1054,6 +1069,7 @@ Suite *smtp_queue_suite(void)
 	tcase_add_test(d, open_after_delivery_is_gone);
 	tcase_add_test(d, state_saved_and_read_back);
 	tcase_add_test(d, fail_moves_and_records_reason);
+	tcase_add_test(d, drop_retry_bad_or_unknown_id_is_usage);
 	tcase_add_test(d, drop_and_retry);
 	tcase_add_test(d, list_sorted_oldest_first);
 	tcase_add_test(d, sweep_removes_only_dead_old_tmp);
