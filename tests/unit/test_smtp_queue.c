@@ -958,6 +958,49 @@ START_TEST(drop_and_retry)
 }
 END_TEST
 
+/* n children enqueue k messages each at once; the count that succeeded */
+static int enqueue_concurrently(int n, int k)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pids[32];
+	int i, j, st, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			for (j = 0, ok = 0; j < k; j++)
+				ok += enqueue("concurrent\n", id, &e) == 0;
+			_exit(ok);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(waitpid(pids[i], &st, 0), pids[i]);
+		ck_assert(WIFEXITED(st));
+		ok += WEXITSTATUS(st);
+	}
+	return ok;
+}
+
+START_TEST(concurrent_enqueues_lose_nothing)
+{
+	open_q(0, 1000);
+	ck_assert_int_eq(enqueue_concurrently(20, 3), 60);
+	ck_assert_int_eq(count_files("new"), 60);
+	ck_assert_int_eq(count_files("tmp"), 0);
+}
+END_TEST
+
+START_TEST(concurrent_enqueues_respect_count_cap)
+{
+	open_q(0, 7);
+	ck_assert_int_eq(enqueue_concurrently(10, 2), 7);
+	ck_assert_int_eq(count_files("new"), 7);
+	ck_assert_int_eq(count_files("tmp"), 0);
+}
+END_TEST
+
 static void touch(const char *sub, const char *name, time_t mtime)
 {
 	char path[160];
@@ -1065,6 +1108,8 @@ Suite *smtp_queue_suite(void)
 	tcase_add_test(d, abort_and_failed_write_leave_nothing);
 	tcase_add_test(d, size_cap_refuses_and_keeps_earlier);
 	tcase_add_test(d, count_cap_counts_new_and_failed);
+	tcase_add_test(d, concurrent_enqueues_lose_nothing);
+	tcase_add_test(d, concurrent_enqueues_respect_count_cap);
 	tcase_add_test(d, entry_lock_excludes_second_opener);
 	tcase_add_test(d, open_after_delivery_is_gone);
 	tcase_add_test(d, state_saved_and_read_back);
