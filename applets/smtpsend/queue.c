@@ -57,6 +57,19 @@ static int dir_check(struct queue *q, struct wb_err *e)
 	return 0;
 }
 
+/* the folders above path, as mkdir -p (a tmpfs /var/spool is empty after
+ * a reboot); errors show when path itself is made */
+static void mkdir_parents(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = 0;
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
 static int dir_open(struct queue *q, struct wb_err *e)
 {
 	char path[4096];
@@ -72,6 +85,7 @@ static int dir_open(struct queue *q, struct wb_err *e)
 	}
 	memcpy(path, q->path, n);
 	path[n] = 0;
+	mkdir_parents(path);
 	if (mkdir(path, 0700) && errno != EEXIST) {
 		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
 		        "queue %s: cannot create it", q->path);

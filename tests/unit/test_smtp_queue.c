@@ -633,6 +633,12 @@ START_TEST(open_creates_private_folders)
 	ck_assert_uint_eq(q.caps.max_count, QUEUE_MAX_COUNT);
 	queue_close(&q);
 	open_q(0, 0);           /* again: it exists */
+	queue_close(&q);
+	snprintf(qdir, sizeof qdir, "%s/var/spool/smtpsend", root);
+	open_q(0, 0);           /* a tmpfs /var after a reboot: parents made */
+	snprintf(path, sizeof path, "%s/var/spool", root);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0755);
 }
 END_TEST
 
