@@ -288,6 +288,9 @@ START_TEST(entry_format_refuses_what_would_not_parse)
 	entry_basic(&qa);
 	strlcopy(qa.set[0].val, "x\ny", sizeof qa.set[0].val);
 	ck_assert_int_eq(qentry_format(&qa, buf, sizeof buf, &e), -1);
+	entry_basic(&qa);
+	strlcopy(qa.set[1].key, "host", sizeof qa.set[1].key);
+	ck_assert_int_eq(qentry_format(&qa, buf, sizeof buf, &e), -1);
 	ck_assert_int_eq(e.code, EX_DATAERR);
 }
 END_TEST
