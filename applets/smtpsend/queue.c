@@ -13,7 +13,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -27,6 +29,14 @@
 #define QSWEEP_AGE 600          /* seconds a dead writer's tmp/ file stays */
 /* a state file at its longest (qstate_format) */
 #define QSTATE_BUF (128 + RCPT_MAX * (ADDR_MAX + 6) + 2 * (QERR_MAX + 8))
+
+void queue_crash_point(const char *step)
+{
+	const char *want = getenv("WIREBOX_QUEUE_CRASH");
+
+	if (want && !strcmp(want, step))
+		raise(SIGKILL);
+}
 
 /* ---- the directory ---- */
 
@@ -412,6 +422,7 @@ static int tmp_create(struct queue *q, struct qwriter *w, struct wb_err *e)
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("tmp-created");
 	return 0;
 }
 
@@ -439,6 +450,7 @@ int qw_begin(struct queue *q, struct qwriter *w, const struct qentry *head,
 	}
 	w->body = (off_t)n;
 	w->size = (uint64_t)n;
+	queue_crash_point("tmp-written");
 	return 0;
 }
 
@@ -510,10 +522,12 @@ int qw_commit(struct queue *q, struct qwriter *w, struct wb_err *e)
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("tmp-synced");
 	if (enter_new(q, w, e)) {
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("renamed");
 	if (fsync(q->new_)) {
 		/* not durable, so not accepted: the sender tries again (if a
 		 * flusher has it open already, that is a duplicate, not a loss) */
@@ -522,6 +536,7 @@ int qw_commit(struct queue *q, struct qwriter *w, struct wb_err *e)
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("committed");
 	close(w->fd);   /* the entry's lock: flushers may take it now */
 	w->fd = -1;
 	return 0;
@@ -611,6 +626,7 @@ int qf_done(struct queue *q, struct qfile *f, struct wb_err *e)
 
 	if (unlinkat(dir, f->id, 0) && errno != ENOENT)
 		return entry_error(q, dir, f->id, EX_IOERR, NULL, e);
+	queue_crash_point("unlinked");
 	unlinkat(q->state, f->id, 0);
 	if (fsync(dir))
 		return entry_error(q, dir, f->id, EX_IOERR, "fsync", e);
@@ -628,6 +644,7 @@ static int entry_move(struct queue *q, int from, int to, const char *id, struct 
 {
 	if (renameat(from, id, to, id))
 		return entry_error(q, from, id, EX_IOERR, NULL, e);
+	queue_crash_point(to == q->failed ? "failed-moved" : "moved");
 	if (fsync(to) || fsync(from))
 		return entry_error(q, to, id, EX_IOERR, "fsync", e);
 	return 0;

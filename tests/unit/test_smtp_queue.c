@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1010,6 +1011,118 @@ START_TEST(concurrent_enqueues_respect_count_cap)
 }
 END_TEST
 
+/* a child that enqueues with WIREBOX_QUEUE_CRASH=step dies there */
+static void enqueue_crashing(const char *step)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", step, 1);
+		_exit(enqueue("crash\n", id, &e) ? 1 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "%s", step);
+}
+
+static void backdate(const char *sub)
+{
+	char path[160], name[QID_MAX];
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/%s", qdir, sub);
+	d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 3600;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			strlcopy(name, de->d_name, sizeof name);
+			ck_assert_int_eq(utimensat(dirfd(d), name, ts, 0), 0);
+		}
+	closedir(d);
+}
+
+/* killed before the rename: nothing in new/, and the dead writer's file
+ * is swept once old; from the rename on: one whole entry in new/ */
+START_TEST(crash_at_each_enqueue_step)
+{
+	static const char *const before[] = { "tmp-created", "tmp-written", "tmp-synced" };
+	static const char *const after[] = { "renamed", "committed" };
+	struct wb_err e = { 0, "" };
+	char (*ids)[QID_MAX] = (char (*)[QID_MAX])buf2;
+	size_t i;
+
+	open_q(0, 0);
+	for (i = 0; i < 3; i++) {
+		enqueue_crashing(before[i]);
+		ck_assert_int_eq(count_files("new"), 0);
+		ck_assert_int_eq(count_files("tmp"), 1);
+		queue_sweep_tmp(&q);
+		ck_assert_int_eq(count_files("tmp"), 1);        /* fresh: kept */
+		backdate("tmp");
+		queue_sweep_tmp(&q);
+		ck_assert_int_eq(count_files("tmp"), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		enqueue_crashing(after[i]);
+		ck_assert_int_eq(count_files("tmp"), 0);
+		ck_assert_int_eq(queue_list(&q, 0, ids, 10, &e), 1);
+		ck_assert_int_eq(qf_open(&q, ids[0], 0, 1, &fa, &e), 0);
+		ck_assert_uint_eq(fa.size, (uint64_t)fa.body + 6);
+		ck_assert_int_eq(qf_done(&q, &fa, &e), 0);
+		qf_close(&fa);
+	}
+}
+END_TEST
+
+/* a flusher killed between the steps of qf_done or qf_fail leaves the
+ * entry in one place, never in none */
+START_TEST(crash_in_done_and_fail)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pid;
+	int st;
+
+	open_q(0, 0);
+	ck_assert_int_eq(enqueue("hello\n", id, &e), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", "failed-moved", 1);
+		if (qf_open(&q, id, 0, 1, &fa, &e) == 0) {
+			strlcopy(fa.st.failed, "550 no", sizeof fa.st.failed);
+			qf_fail(&q, &fa, &e);
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(count_files("new"), 0);
+	ck_assert_int_eq(qf_open(&q, id, 1, 1, &fa, &e), 0);
+	ck_assert_str_eq(fa.st.failed, "550 no");
+	qf_close(&fa);
+	ck_assert_int_eq(queue_retry(&q, id, &e), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", "unlinked", 1);
+		if (qf_open(&q, id, 0, 1, &fa, &e) == 0)
+			qf_done(&q, &fa, &e);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(count_files("new") + count_files("failed"), 0);
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 1);
+}
+END_TEST
+
 static void touch(const char *sub, const char *name, time_t mtime)
 {
 	char path[160];
@@ -1119,6 +1232,8 @@ Suite *smtp_queue_suite(void)
 	tcase_add_test(d, count_cap_counts_new_and_failed);
 	tcase_add_test(d, concurrent_enqueues_lose_nothing);
 	tcase_add_test(d, concurrent_enqueues_respect_count_cap);
+	tcase_add_test(d, crash_at_each_enqueue_step);
+	tcase_add_test(d, crash_in_done_and_fail);
 	tcase_add_test(d, entry_lock_excludes_second_opener);
 	tcase_add_test(d, open_after_delivery_is_gone);
 	tcase_add_test(d, state_saved_and_read_back);
