@@ -129,7 +129,7 @@ if sys.argv[1] == "entry":
     print("ok"); sys.exit(0)
 root, origdir, want = sys.argv[1], sys.argv[2], sys.argv[3:]
 got = {}
-for u in sorted(os.listdir(root)):
+for u in sorted(os.listdir(root)) if os.path.isdir(root) else []:
     nd = os.path.join(root, u, "new")
     if not os.path.isdir(nd): continue
     for f in os.listdir(nd):
@@ -163,14 +163,15 @@ mkmsg() {
 		"$1" "$1" "$1" "${2:-}" > "$T_DIR/orig/$1"
 }
 ids() { ls "$1/new" 2>/dev/null | sort; }
-nids() { ls "$1/new" 2>/dev/null | wc -l | tr -d ' '; }
-nfailed() { ls "$1/failed" 2>/dev/null | wc -l | tr -d ' '; }
+# entries in new/ (failed/); "none" when the folder does not exist
+nids() { if [ -d "$1/new" ]; then ls "$1/new" | wc -l | tr -d ' '; else echo none; fi; }
+nfailed() { if [ -d "$1/failed" ]; then ls "$1/failed" | wc -l | tr -d ' '; else echo none; fi; }
 # delivered TAG: how many copies of that message are in any Maildir now
 delivered() { /usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" "$1" | cut -d' ' -f2; }
-# wait_tags N TAG...: wait (up to 10 s) until each tag has at least N copies
+# wait_tags N TAG...: wait (up to 5 s) until each tag has at least N copies
 wait_tags() {
 	n=$1; shift; i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 50 ]; do
 		/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" "$@" |
 			awk -v n="$n" '$2 < n { bad = 1 } END { exit bad }' && return 0
 		i=$((i + 1)); sleep 0.1
@@ -182,7 +183,8 @@ check_tags() {
 	desc=$1 n=$2; shift 2
 	wait_tags "$n" "$@"; sleep 0.3
 	/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" "$@" > "$T_DIR/mc.out"
-	if awk -v n="$n" '$2 != n || $3 != "ok" { bad = 1 } END { exit bad }' "$T_DIR/mc.out"; then pass "$desc"
+	if [ "$(wc -l < "$T_DIR/mc.out")" = $# ] &&
+	   awk -v n="$n" '$2 != n || $3 != "ok" { bad = 1 } END { exit bad }' "$T_DIR/mc.out"; then pass "$desc"
 	else fail "$desc" "$(awk -v n="$n" '$2 != n || $3 != "ok"' "$T_DIR/mc.out" | head -n 5 | tr '\n' '|') (want $n each)"; fi
 }
 # t_if DESC 'SHELL EXPRESSION' [WHY]: the expression (eval'd) must be true
@@ -261,7 +263,7 @@ t_exit 0 "-q again: a failed entry is not retried (0)" sm -q --queue "$Q2"
 sleep 0.3
 t_true "... not sent again" [ "$(delivered m2a)" = 1 ]
 t_exit 0 "--queue-drop of the failed entry" sm --queue "$Q2" --queue-drop "$id2"
-t_true "... gone from failed/ and state/" [ ! -e "$Q2/failed/$id2" -a ! -e "$Q2/state/$id2" ]
+t_if "... gone from failed/ and state/" '[ -n "$id2" ] && [ -d "$Q2/failed" ] && [ ! -e "$Q2/failed/$id2" ] && [ ! -e "$Q2/state/$id2" ]'
 
 mkmsg m2b
 t_exit 0 "a 450 at the RCPT with the MTA up: queued, exit 0" sm -v $S --queue "$Q2" temp@example.test < "$T_DIR/orig/m2b"
@@ -297,9 +299,11 @@ t_true "... attempts 2" grep -qx 'attempts 2' "$Q2/state/$idc"
 nx2=$(sed -n 's/^next //p' "$Q2/state/$idc"); now=$(date +%s)
 t_if "... next backoff doubled (96..144 s)" '[ -n "$nx2" ] && [ "$nx2" -ge $((now + 94)) ] && [ "$nx2" -le $((now + 146)) ]' "next '$nx2', now $now"
 t_exit 64 "--queue-drop of an unknown ID: 64" sm --queue "$Q2" --queue-drop 1234567890.1.0badf00d
+t_grep "... naming it" "1234567890\.1\.0badf00d" "$T_DIR/err"
 t_exit 64 "--queue-drop of a path-like ID: 64" sm --queue "$Q2" --queue-drop ../lock
+t_if "... the lock file untouched" '[ -e "$Q2/lock" ]'
 t_exit 0 "--queue-drop ID" sm --queue "$Q2" --queue-drop "$idc"
-t_true "... gone from new/ and state/" [ ! -e "$Q2/new/$idc" -a ! -e "$Q2/state/$idc" ]
+t_if "... gone from new/ and state/" '[ -n "$idc" ] && [ -d "$Q2/new" ] && [ ! -e "$Q2/new/$idc" ] && [ ! -e "$Q2/state/$idc" ]'
 for i in $(ids "$Q2"); do sm --queue "$Q2" --queue-drop "$i" >/dev/null 2>&1; done
 t_true "... temp@ never got anything" [ -z "$(ls "$MTA_MAIL/temp/new" 2>/dev/null)" ]
 
@@ -439,18 +443,18 @@ else
 	/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" $(cut -d' ' -f1 "$T_DIR/c.exp") > "$T_DIR/c.got"
 	# cexp PREFIX DESC: every tag of that group within its bounds and intact
 	cexp() {
-		bad=$(awk -v p="^$1-" 'NR == FNR { lo[$1] = $2; hi[$1] = $3; next }
+		bad=$(awk -v p="^($1)-" 'NR == FNR { lo[$1] = $2; hi[$1] = $3; next }
 			$1 ~ p && ($2 < lo[$1] || $2 > hi[$1] || $3 != "ok") {
 				printf "%s: %d copies (want %d..%d) %s %s|", $1, $2, lo[$1], hi[$1], $3, $4 }' \
 			"$T_DIR/c.exp" "$T_DIR/c.got")
-		if [ -z "$bad" ] && grep -q "^$1-" "$T_DIR/c.got"; then pass "$2"; else fail "$2" "$(echo "$bad" | head -c 600)"; fi
+		if [ -z "$bad" ] && grep -Eq "^($1)-" "$T_DIR/c.got"; then pass "$2"; else fail "$2" "$(echo "$bad" | head -c 600)"; fi
 	}
 	cexp ca "enqueuer killed at each of its $NA steps, then -q: delivered once if it reached new/, else never; intact"
 	cexp cb "flusher killed at each of its $((NB - 1)) steps, then -q: delivered once (twice only if killed between the final dot and the unlink); intact"
-	cexp cr "random kill -9 of 12 enqueuers and 8 flushers (4 entries each): at most once / at least once, intact"
+	cexp "cr|crf" "random kill -9 of 12 enqueuers and 8 flushers (4 entries each): at most once / at least once, intact"
 	t_true "... the duplicate window was exercised (kill points after the dot, before the unlink)" grep -q ' 1 2$' "$T_DIR/cb.exp"
 	left=$(for d in "$T_DIR"/ca/* "$T_DIR"/cb/* "$T_DIR"/cr/* "$T_DIR"/crf/*; do ls "$d/new" 2>/dev/null; done | wc -l)
-	t_true "... every queue emptied by the clean -q ($left left)" [ "$left" = 0 ]
+	t_if "... every queue emptied by the clean -q ($left left)" '[ "$left" = 0 ] && [ -d "$T_DIR/cb/1/new" ]'
 fi
 
 # ---- 6. full filesystem and the caps ---------------------------------------
@@ -544,8 +548,8 @@ mkdir -p "$Q8"; chmod 700 "$Q8"
 "$W" smtpsend -q1h --queue "$Q8" >"$T_DIR/r8.out" 2>"$T_DIR/r8.err" &
 RP=$!
 at_exit "kill $RP"
-i=0; while [ "$(tr -d ' \n' < "$Q8/runner.pid" 2>/dev/null)" != "$RP" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
-t_if "-q1h runner started, its pid in DIR/runner.pid" '[ "$(tr -d " \n" < "$Q8/runner.pid")" = $RP ] && kill -0 $RP' \
+i=0; while [ "$(cat "$Q8/runner.pid" 2>/dev/null | tr -d ' \n')" != "$RP" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+t_if "-q1h runner started, its pid in DIR/runner.pid" '[ "$(cat "$Q8/runner.pid" 2>/dev/null | tr -d " \n")" = $RP ] && kill -0 $RP' \
 	"runner.pid: $(cat "$Q8/runner.pid" 2>&1), pid $RP; $(head -c 200 "$T_DIR/r8.err")"
 t_exit 75 "a second runner on the same DIR: 75" timeout 5 "$W" smtpsend -q1h --queue "$Q8"
 t_grep "... 'already running (pid N)'" "already running \(pid $RP\)" "$T_DIR/err"
@@ -587,7 +591,7 @@ printf '%s\n' "$SECRET" > "$T_DIR/pw"; chmod 600 "$T_DIR/pw"
 mkmsg m9b; sed -i 's/^To: .*/To: bob@example.test/' "$T_DIR/orig/m9b"
 t_exit 0 "AUTH (--passfile), MTA down: queued" sm -S 127.0.0.1:$FWA -au alice --passfile "$T_DIR/pw" --queue "$Q9" bob@example.test < "$T_DIR/orig/m9b"
 t_true "two entries" [ "$(nids "$Q9")" = 2 ]
-t_true "the password is nowhere in the queue directory" [ -z "$(grep -rl -- "$SECRET" "$Q9" 2>/dev/null)" ]
+t_if "the password is nowhere in the queue directory" '[ -d "$Q9/new" ] && [ -z "$(grep -rl -- "$SECRET" "$Q9")" ]'
 t_true "... nor its base64 forms (AUTH PLAIN)" [ -z "$(grep -rlE -- "$(printf '\0alice\0%s' "$SECRET" | base64)|$(printf '%s' "$SECRET" | base64)" "$Q9" 2>/dev/null)" ]
 t_true "... the user is recorded" grep -rqx 'set [a-z_]* alice' "$Q9/new"
 mta_up
