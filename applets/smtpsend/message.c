@@ -2,6 +2,7 @@
  * connecting (for -t and the added headers), sender and recipients, the
  * exact SIZE when known, and the body streamed in fixed chunks. */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,11 +202,11 @@ static void count(struct dot *d, const void *p, size_t n)
 /* the rest of a regular file through the counting scan, with pread so
  * the offset stays for the body; -1 if it cannot be read (then no SIZE is
  * declared: an interrupted pread needs no retry loop of its own) */
-static int scan_file(struct dot *d, off_t off)
+static int scan_file(struct dot *d, int fd, off_t off)
 {
 	ssize_t r;
 
-	while ((r = pread(0, chunk, sizeof chunk, off)) > 0) {
+	while ((r = pread(fd, chunk, sizeof chunk, off)) > 0) {
 		dot_scan(d, chunk, (size_t)r);
 		off += r;
 	}
@@ -236,8 +237,9 @@ static void measure_rest(struct smtp *s, void *ctx)
 	struct stat st;
 	off_t off;
 
-	if (m->eof || fstat(0, &st) || !S_ISREG(st.st_mode) ||
-	    (off = lseek(0, 0, SEEK_CUR)) < 0 || scan_file(&m->d, off))
+	if (m->eof || fstat(m->fd, &st) || !S_ISREG(st.st_mode) ||
+	    (off = m->spooled ? m->off : lseek(m->fd, 0, SEEK_CUR)) < 0 ||
+	    scan_file(&m->d, m->fd, off))
 		return;
 	s->size = dot_size(&m->d);
 	s->eightbit = m->d.eightbit;
@@ -250,6 +252,8 @@ int msg_prepare(const struct sendcfg *c, struct msg *m)
 	int i;
 
 	m->cfg = c;
+	m->fd = 0;
+	m->spooled = 0;
 	if ((n = fd_read_full(0, m->head, sizeof m->head)) < 0) {
 		err_sys(&e, EX_IOERR, "standard input");
 		return err_report(&e, NULL, "message");
@@ -280,25 +284,71 @@ int msg_prepare(const struct sendcfg *c, struct msg *m)
 	return 0;
 }
 
-static int body(struct smtp *s, void *ctx, struct wb_err *e)
+/* the next piece of the rest: standard input as it comes, or a spool
+ * file from m->off on (pread: the file's offset is nobody's business) */
+static ssize_t rest_read(struct msg *m)
 {
-	struct msg *m = ctx;
 	ssize_t r;
 
-	if (smtp_body_write(s, m->extra, m->xlen, e) ||
-	    smtp_body_write(s, m->head, m->hlen, e))
-		return -1;
+	if (!m->spooled)
+		return fd_read(m->fd, chunk, sizeof chunk);
+	do
+		r = pread(m->fd, chunk, sizeof chunk, m->off);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		m->off += r;
+	return r;
+}
+
+/* the rest after extra and head, through put; eof or an error ends it
+ * (a read error: EX_IOERR, "why: strerror") */
+static int rest(struct msg *m, msg_put_fn put, void *ctx, const char *why,
+                struct wb_err *e)
+{
+	ssize_t r;
+
 	while (!m->eof) {
-		if ((r = fd_read(0, chunk, sizeof chunk)) < 0) {
-			err_sys(e, EX_IOERR, "reading the message: dropped the connection unsent");
+		if ((r = rest_read(m)) < 0) {
+			err_sys(e, EX_IOERR, "%s", why);
 			return -1;
 		}
 		if (r == 0)
 			break;
-		if (smtp_body_write(s, chunk, (size_t)r, e))
+		if (put(ctx, chunk, (size_t)r, e))
 			return -1;
 	}
+	return 0;
+}
+
+static int body_put(void *ctx, const void *p, size_t n, struct wb_err *e)
+{
+	return smtp_body_write(ctx, p, n, e);
+}
+
+static int body(struct smtp *s, void *ctx, struct wb_err *e)
+{
+	struct msg *m = ctx;
+
+	if (smtp_body_write(s, m->extra, m->xlen, e) ||
+	    smtp_body_write(s, m->head, m->hlen, e))
+		return -1;
+	if (rest(m, body_put, s, "reading the message: dropped the connection unsent", e))
+		return -1;
 	return smtp_body_end(s, e);
+}
+
+int msg_spool(struct msg *m, msg_put_fn put, void *ctx, struct wb_err *e)
+{
+	if (put(ctx, m->extra, m->xlen, e) || put(ctx, m->head, m->hlen, e))
+		return -1;
+	return rest(m, put, ctx, "reading the message", e);
+}
+
+void msg_from_fd(struct msg *m, int fd, off_t off)
+{
+	m->fd = fd;
+	m->off = off;
+	m->spooled = 1;
 }
 
 int msg_envelope(const struct sendcfg *c, struct msg *m, struct smtp *s,

@@ -9,3 +9,692 @@
 //config:	  cannot be sent now (4xx, no connection, timeout) is stored
 //config:	  durably and smtpsend exits 0; smtpsend -q sends what is due,
 //config:	  -q15m keeps doing so, mailq lists the queue. No daemon.
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "queue.h"
+#include "util.h"
+
+#define QFLAGS (O_NOFOLLOW | O_CLOEXEC)
+#define QDIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define QSWEEP_AGE 600          /* seconds a dead writer's tmp/ file stays */
+/* a state file at its longest (qstate_format) */
+#define QSTATE_BUF (128 + RCPT_MAX * (ADDR_MAX + 6) + 2 * (QERR_MAX + 8))
+
+/* ---- the directory ---- */
+
+static int temp_errno(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EIO || err == EAGAIN ||
+	       err == ENOMEM || err == EINTR || err == EMFILE || err == ENFILE;
+}
+
+static int dir_check(struct queue *q, struct wb_err *e)
+{
+	struct stat st;
+
+	if (fstat(q->dir, &st)) {
+		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
+		return -1;
+	}
+	if (st.st_uid != geteuid()) {
+		err_set(e, EX_CONFIG, "queue %s: owned by uid %ld, not by us (uid %ld): not used",
+		        q->path, (long)st.st_uid, (long)geteuid());
+		return -1;
+	}
+	if (st.st_mode & 022) {
+		err_set(e, EX_CONFIG, "queue %s: writable by group or others (mode %03o): "
+		        "not used", q->path, (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+static int dir_open(struct queue *q, struct wb_err *e)
+{
+	struct stat st;
+
+	if (mkdir(q->path, 0700) && errno != EEXIST) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
+		        "queue %s: cannot create it", q->path);
+		return -1;
+	}
+	q->dir = open(q->path, QDIR_FLAGS);
+	if (q->dir >= 0)
+		return dir_check(q, e);
+	if ((errno == ELOOP || errno == ENOTDIR) && !lstat(q->path, &st))
+		err_set(e, EX_CONFIG, "queue %s: %s: not used", q->path,
+		        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory");
+	else
+		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
+	return -1;
+}
+
+static int sub_open(struct queue *q, const char *name, int *fd, struct wb_err *e)
+{
+	if (mkdirat(q->dir, name, 0700) && errno != EEXIST) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
+		        "queue %s: cannot create %s/", q->path, name);
+		return -1;
+	}
+	*fd = openat(q->dir, name, QDIR_FLAGS);
+	if (*fd < 0) {
+		err_sys(e, errno == ELOOP || errno == ENOTDIR ? EX_CONFIG : EX_CANTCREAT,
+		        "queue %s: %s/", q->path, name);
+		return -1;
+	}
+	return 0;
+}
+
+int queue_open(struct queue *q, const char *path, struct wb_err *e)
+{
+	static const char *const sub[] = { "tmp", "new", "state", "failed" };
+	int *fds[] = { &q->tmp, &q->new_, &q->state, &q->failed };
+	size_t i;
+
+	q->path = path;
+	q->dir = q->tmp = q->new_ = q->state = q->failed = -1;
+	if (!q->caps.max_size)
+		q->caps.max_size = QUEUE_MAX_SIZE;
+	if (!q->caps.max_count)
+		q->caps.max_count = QUEUE_MAX_COUNT;
+	if (!q->caps.lifetime)
+		q->caps.lifetime = QUEUE_LIFETIME;
+	if (!dir_open(q, e)) {
+		for (i = 0; i < sizeof sub / sizeof *sub && !sub_open(q, sub[i], fds[i], e); i++)
+			;
+		if (i == sizeof sub / sizeof *sub)
+			return 0;
+	}
+	queue_close(q);
+	return -1;
+}
+
+void queue_close(struct queue *q)
+{
+	int *fds[] = { &q->dir, &q->tmp, &q->new_, &q->state, &q->failed };
+	size_t i;
+
+	for (i = 0; i < sizeof fds / sizeof *fds; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+/* the name of one of q's folders, for messages */
+static const char *sub_name(const struct queue *q, int dir)
+{
+	return dir == q->tmp ? "tmp" : dir == q->new_ ? "new" : dir == q->state ? "state" :
+	       dir == q->failed ? "failed" : ".";
+}
+
+typedef void (*qdir_fn)(int dir, const char *name, void *ctx);
+
+/* fn for each name in the folder dir */
+static int dir_each(struct queue *q, int dir, qdir_fn fn, void *ctx, struct wb_err *e)
+{
+	int fd = openat(dir, ".", QDIR_FLAGS);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		err_sys(e, EX_IOERR, "queue %s: reading %s/", q->path, sub_name(q, dir));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)))
+		fn(dir, de->d_name, ctx);
+	closedir(d);
+	return 0;
+}
+
+/* ---- entries: opening and locking ---- */
+
+enum { QE_OPEN, QE_GONE, QE_BUSY };
+
+/* open dir/id (a regular file) into *fd, with lock flock'd and checked to
+ * be still that entry; QE_OPEN, QE_GONE, QE_BUSY (*fd closed), or -1 with
+ * errno (*fd closed) */
+static int entry_open(int dir, const char *id, int lock, int *fd, struct stat *st)
+{
+	struct stat now;
+	int r = QE_OPEN;
+
+	*fd = openat(dir, id, O_RDONLY | O_NONBLOCK | QFLAGS);
+	if (*fd < 0)
+		return errno == ENOENT ? QE_GONE : -1;
+	if (lock && flock(*fd, LOCK_EX | LOCK_NB))
+		r = errno == EWOULDBLOCK ? QE_BUSY : -1;
+	else if (fstat(*fd, st))
+		r = -1;
+	else if (!S_ISREG(st->st_mode))
+		r = (errno = EINVAL, -1);
+	else if (lock && (fstatat(dir, id, &now, AT_SYMLINK_NOFOLLOW) ||
+	                  now.st_dev != st->st_dev || now.st_ino != st->st_ino))
+		r = QE_GONE;    /* delivered or moved since we opened it */
+	if (r != QE_OPEN) {
+		int saved = errno;
+		close(*fd);
+		*fd = -1;
+		errno = saved;
+	}
+	return r;
+}
+
+/* 1 if id names an entry (or its state) already */
+static int id_taken(struct queue *q, const char *id)
+{
+	struct stat st;
+
+	return !fstatat(q->new_, id, &st, AT_SYMLINK_NOFOLLOW) ||
+	       !fstatat(q->failed, id, &st, AT_SYMLINK_NOFOLLOW) ||
+	       !fstatat(q->state, id, &st, AT_SYMLINK_NOFOLLOW);
+}
+
+static ssize_t pread_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* state/ID into st; a missing or bad one is no state */
+static void state_load(struct queue *q, const char *id, struct qstate *st, char *buf,
+                       size_t max)
+{
+	int fd = openat(q->state, id, O_RDONLY | O_NONBLOCK | QFLAGS);
+	ssize_t n = fd >= 0 ? fd_read_full(fd, buf, max) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 || (size_t)n >= max)
+		memset(st, 0, sizeof *st);
+	else
+		qstate_parse(buf, (size_t)n, st);
+}
+
+/* The state is advisory: it is not fsynced (an fsync per attempt would
+ * double the flash writes). Lost in a crash, an entry is retried sooner,
+ * or sits in failed/ without its reason; the message itself is safe. */
+static int state_save(struct queue *q, const char *id, const struct qstate *st,
+                      struct wb_err *e)
+{
+	char buf[QSTATE_BUF], tmp[QID_MAX + 8];
+	long n = qstate_format(st, buf, sizeof buf);
+	int fd, bad;
+
+	snprintf(tmp, sizeof tmp, ".%s.tmp", id);
+	if (n < 0) {
+		err_set(e, EX_SOFTWARE, "queue %s: the state of %s does not fit", q->path, id);
+		return -1;
+	}
+	if (unlinkat(q->state, tmp, 0) && errno != ENOENT)
+		fd = -1;
+	else
+		fd = openat(q->state, tmp, O_WRONLY | O_CREAT | O_EXCL | QFLAGS, 0600);
+	bad = fd < 0 || fd_write_all(fd, buf, (size_t)n);
+	if ((fd >= 0 && close(fd)) || bad || renameat(q->state, tmp, q->state, id)) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_IOERR,
+		        "queue %s: saving state/%s", q->path, id);
+		unlinkat(q->state, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- usage and listings ---- */
+
+struct usage {
+	uint64_t bytes;
+	unsigned count;
+};
+
+static void usage_add(int dir, const char *name, void *ctx)
+{
+	struct usage *u = ctx;
+	struct stat st;
+
+	if (qid_ok(name) && !fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    S_ISREG(st.st_mode)) {
+		u->bytes += (uint64_t)st.st_size;
+		u->count++;
+	}
+}
+
+int queue_usage(struct queue *q, uint64_t *bytes, unsigned *count, struct wb_err *e)
+{
+	struct usage u = { 0, 0 };
+
+	if (dir_each(q, q->new_, usage_add, &u, e) || dir_each(q, q->failed, usage_add, &u, e))
+		return -1;
+	*bytes = u.bytes;
+	*count = u.count;
+	return 0;
+}
+
+struct listing {
+	char (*ids)[QID_MAX];
+	int n, max;
+};
+
+/* older first: by the injection time (its digits, then its value), then
+ * the rest of the ID */
+static int qid_cmp(const char *a, const char *b)
+{
+	size_t ta = strcspn(a, "."), tb = strcspn(b, ".");
+
+	return ta != tb ? (ta < tb ? -1 : 1) : strcmp(a, b);
+}
+
+/* insertion into the sorted list, keeping the oldest max */
+static void listing_add(int dir, const char *name, void *ctx)
+{
+	struct listing *l = ctx;
+	int i;
+
+	(void)dir;
+	if (!qid_ok(name) || l->max <= 0 ||
+	    (l->n == l->max && qid_cmp(name, l->ids[l->max - 1]) >= 0))
+		return;
+	i = l->n < l->max ? l->n++ : l->max - 1;
+	for (; i > 0 && qid_cmp(name, l->ids[i - 1]) < 0; i--)
+		memcpy(l->ids[i], l->ids[i - 1], QID_MAX);
+	strlcopy(l->ids[i], name, QID_MAX);
+}
+
+int queue_list(struct queue *q, int failed, char (*ids)[QID_MAX], int max,
+               struct wb_err *e)
+{
+	struct listing l = { ids, 0, max };
+
+	if (dir_each(q, failed ? q->failed : q->new_, listing_add, &l, e))
+		return -1;
+	return l.n;
+}
+
+/* ---- writing an entry ---- */
+
+static int queue_full(struct queue *q, uint64_t used, unsigned count, struct wb_err *e)
+{
+	err_set(e, EX_TEMPFAIL, "queue %s: full (%u entries, %llu bytes; the caps are "
+	        "%u entries, %llu bytes)", q->path, count, (unsigned long long)used,
+	        q->caps.max_count, (unsigned long long)q->caps.max_size);
+	return -1;
+}
+
+static void make_id(char id[static QID_MAX])
+{
+	time_t now = time(NULL);
+	uint32_t rnd;
+
+	if (random_bytes(&rnd, sizeof rnd))
+		rnd = (uint32_t)mono_ms();      /* the pid and O_EXCL keep it unique */
+	snprintf(id, QID_MAX, "%010lld.%d.%08x", (long long)(now > 0 ? now : 0),
+	         (int)getpid(), (unsigned)rnd);
+}
+
+/* tmp/ID created and flock'd (from its first moment: queue_sweep_tmp) */
+static int tmp_create(struct queue *q, struct qwriter *w, struct wb_err *e)
+{
+	int tries;
+
+	for (tries = 0; w->fd < 0 && tries < 16; tries++) {
+		make_id(w->id);
+		if (id_taken(q, w->id))
+			continue;
+		w->fd = openat(q->tmp, w->id, O_WRONLY | O_CREAT | O_EXCL | QFLAGS, 0600);
+		if (w->fd < 0 && errno != EEXIST) {
+			err_sys(e, EX_TEMPFAIL, "queue %s: creating tmp/%s", q->path, w->id);
+			return -1;
+		}
+	}
+	if (w->fd < 0) {
+		err_set(e, EX_TEMPFAIL, "queue %s: no free entry name", q->path);
+		return -1;
+	}
+	if (flock(w->fd, LOCK_EX | LOCK_NB)) {
+		err_sys(e, EX_TEMPFAIL, "queue %s: locking tmp/%s", q->path, w->id);
+		qw_abort(q, w);
+		return -1;
+	}
+	return 0;
+}
+
+int qw_begin(struct queue *q, struct qwriter *w, const struct qentry *head,
+             struct wb_err *e)
+{
+	char buf[QHEAD_MAX];
+	long n = qentry_format(head, buf, sizeof buf, e);
+	struct usage u = { 0, 0 };
+
+	w->fd = -1;
+	w->size = w->room = 0;
+	w->body = 0;
+	if (n < 0 || queue_usage(q, &u.bytes, &u.count, e))
+		return -1;
+	if (!queue_cap_ok(&q->caps, u.bytes, u.count, (uint64_t)n))
+		return queue_full(q, u.bytes, u.count, e);
+	w->room = q->caps.max_size - u.bytes;
+	if (tmp_create(q, w, e))
+		return -1;
+	if (fd_write_all(w->fd, buf, (size_t)n)) {
+		err_sys(e, EX_TEMPFAIL, "queue %s: writing tmp/%s", q->path, w->id);
+		qw_abort(q, w);
+		return -1;
+	}
+	w->body = (off_t)n;
+	w->size = (uint64_t)n;
+	return 0;
+}
+
+/* a failed write removes the entry: the caller's qw_abort is then a no-op */
+int qw_write(struct queue *q, struct qwriter *w, const void *p, size_t n,
+             struct wb_err *e)
+{
+	if (w->fd < 0) {
+		err_set(e, EX_TEMPFAIL, "queue %s: no entry being written", q->path);
+		return -1;
+	}
+	if (n > w->room || w->size > w->room - n) {
+		err_set(e, EX_TEMPFAIL, "queue %s: full (the message would pass the cap "
+		        "of %llu bytes)", q->path, (unsigned long long)q->caps.max_size);
+		qw_abort(q, w);
+		return -1;
+	}
+	if (fd_write_all(w->fd, p, n)) {
+		err_sys(e, EX_TEMPFAIL, "queue %s: writing tmp/%s", q->path, w->id);
+		qw_abort(q, w);
+		return -1;
+	}
+	w->size += n;
+	return 0;
+}
+
+/* DIR/lock flock'd: its fd, or -1 with e filled */
+static int queue_lock(struct queue *q, struct wb_err *e)
+{
+	int fd = openat(q->dir, "lock", O_RDWR | O_CREAT | QFLAGS, 0600), r = -1;
+
+	if (fd >= 0)
+		do
+			r = flock(fd, LOCK_EX);
+		while (r && errno == EINTR);
+	if (r) {
+		err_sys(e, EX_TEMPFAIL, "queue %s: lock", q->path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* the caps checked and tmp/ID renamed into new/, under DIR/lock */
+static int enter_new(struct queue *q, struct qwriter *w, struct wb_err *e)
+{
+	struct usage u = { 0, 0 };
+	int lock = queue_lock(q, e), r = -1;
+
+	if (lock < 0)
+		return -1;
+	if (queue_usage(q, &u.bytes, &u.count, e))
+		e->code = EX_TEMPFAIL;
+	else if (!queue_cap_ok(&q->caps, u.bytes, u.count, w->size))
+		queue_full(q, u.bytes, u.count, e);
+	else if (renameat(q->tmp, w->id, q->new_, w->id))
+		err_sys(e, EX_TEMPFAIL, "queue %s: moving tmp/%s to new/", q->path, w->id);
+	else
+		r = 0;
+	close(lock);
+	return r;
+}
+
+int qw_commit(struct queue *q, struct qwriter *w, struct wb_err *e)
+{
+	if (w->fd < 0) {
+		err_set(e, EX_TEMPFAIL, "queue %s: no entry being written", q->path);
+		return -1;
+	}
+	if (fsync(w->fd)) {
+		err_sys(e, EX_TEMPFAIL, "queue %s: fsync tmp/%s", q->path, w->id);
+		qw_abort(q, w);
+		return -1;
+	}
+	if (enter_new(q, w, e)) {
+		qw_abort(q, w);
+		return -1;
+	}
+	if (fsync(q->new_)) {
+		/* not durable, so not accepted: the sender tries again (if a
+		 * flusher has it open already, that is a duplicate, not a loss) */
+		err_sys(e, EX_TEMPFAIL, "queue %s: fsync new/", q->path);
+		unlinkat(q->new_, w->id, 0);
+		qw_abort(q, w);
+		return -1;
+	}
+	close(w->fd);   /* the entry's lock: flushers may take it now */
+	w->fd = -1;
+	return 0;
+}
+
+void qw_abort(struct queue *q, struct qwriter *w)
+{
+	if (w->fd < 0)
+		return;
+	unlinkat(q->tmp, w->id, 0);
+	close(w->fd);
+	w->fd = -1;
+}
+
+/* ---- queued entries ---- */
+
+/* a message for entry id of dir, with errno's words or why */
+static int entry_error(struct queue *q, int dir, const char *id, int code, const char *why,
+                       struct wb_err *e)
+{
+	if (why)
+		err_set(e, code, "queue %s: %s/%s: %s", q->path, sub_name(q, dir), id, why);
+	else
+		err_sys(e, code, "queue %s: %s/%s", q->path, sub_name(q, dir), id);
+	return -1;
+}
+
+static int unknown_id(struct queue *q, const char *id, struct wb_err *e)
+{
+	err_set(e, EX_USAGE, "queue %s: no entry '%.60s'", q->path, id);
+	return -1;
+}
+
+/* the head of f->fd parsed into f */
+static int qf_read(struct queue *q, int dir, struct qfile *f, struct wb_err *e)
+{
+	char buf[QHEAD_MAX], why[sizeof e->msg];
+	ssize_t n = pread_full(f->fd, buf, sizeof buf);
+	size_t body;
+
+	if (n < 0)
+		return entry_error(q, dir, f->id, EX_IOERR, NULL, e);
+	if (qentry_parse(buf, (size_t)n, &f->e, &body, e)) {
+		strlcopy(why, e->msg + (strncmp(e->msg, "queue entry: ", 13) ? 0 : 13), sizeof why);
+		return entry_error(q, dir, f->id, EX_DATAERR, why, e);
+	}
+	f->body = (off_t)body;
+	state_load(q, f->id, &f->st, buf, sizeof buf);
+	return 0;
+}
+
+int qf_open(struct queue *q, const char *id, int failed, int lock, struct qfile *f,
+            struct wb_err *e)
+{
+	int dir = failed ? q->failed : q->new_, r;
+	struct stat st;
+
+	f->fd = -1;
+	if (!qid_ok(id))
+		return unknown_id(q, id, e);
+	r = entry_open(dir, id, lock, &f->fd, &st);
+	if (r < 0)
+		return entry_error(q, dir, id, errno == EINVAL ? EX_DATAERR : EX_IOERR,
+		                   errno == EINVAL ? "not a regular file" : NULL, e);
+	if (r != QE_OPEN)
+		return 1;
+	strlcopy(f->id, id, sizeof f->id);
+	f->in_failed = failed;
+	f->size = (uint64_t)st.st_size;
+	if (qf_read(q, dir, f, e)) {
+		qf_close(f);
+		return -1;
+	}
+	return 0;
+}
+
+void qf_close(struct qfile *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+}
+
+int qf_done(struct queue *q, struct qfile *f, struct wb_err *e)
+{
+	int dir = f->in_failed ? q->failed : q->new_;
+
+	if (unlinkat(dir, f->id, 0) && errno != ENOENT)
+		return entry_error(q, dir, f->id, EX_IOERR, NULL, e);
+	unlinkat(q->state, f->id, 0);
+	if (fsync(dir))
+		return entry_error(q, dir, f->id, EX_IOERR, "fsync", e);
+	return 0;
+}
+
+int qf_save_state(struct queue *q, struct qfile *f, struct wb_err *e)
+{
+	return state_save(q, f->id, &f->st, e);
+}
+
+/* rename from/id to to/id, fsync to/ then from/ (so that a crash never
+ * finds it in neither) */
+static int entry_move(struct queue *q, int from, int to, const char *id, struct wb_err *e)
+{
+	if (renameat(from, id, to, id))
+		return entry_error(q, from, id, EX_IOERR, NULL, e);
+	if (fsync(to) || fsync(from))
+		return entry_error(q, to, id, EX_IOERR, "fsync", e);
+	return 0;
+}
+
+int qf_fail(struct queue *q, struct qfile *f, struct wb_err *e)
+{
+	struct wb_err saving = { 0, "" };
+	int saved = state_save(q, f->id, &f->st, &saving);
+
+	if (f->in_failed)
+		return saved;
+	if (entry_move(q, q->new_, q->failed, f->id, e))
+		return -1;
+	f->in_failed = 1;
+	if (saved)
+		*e = saving;    /* moved, but without its reason */
+	return saved;
+}
+
+/* entry id of new/ or failed/ locked: 0 with *fd and *dir, or -1 */
+static int entry_take(struct queue *q, const char *id, int *fd, int *dir, struct wb_err *e)
+{
+	int dirs[2] = { q->new_, q->failed }, i, r;
+	struct stat st;
+
+	if (!qid_ok(id))
+		return unknown_id(q, id, e);
+	for (i = 0; i < 2; i++) {
+		r = entry_open(dirs[i], id, 1, fd, &st);
+		*dir = dirs[i];
+		if (r == QE_OPEN)
+			return 0;
+		if (r == QE_BUSY) {
+			err_set(e, EX_TEMPFAIL, "queue %s: %s is being sent", q->path, id);
+			return -1;
+		}
+		if (r < 0)
+			return entry_error(q, dirs[i], id, EX_IOERR, NULL, e);
+	}
+	return unknown_id(q, id, e);
+}
+
+int queue_drop(struct queue *q, const char *id, struct wb_err *e)
+{
+	int fd, dir, r = 0;
+
+	if (entry_take(q, id, &fd, &dir, e))
+		return -1;
+	if (unlinkat(dir, id, 0))
+		r = entry_error(q, dir, id, EX_IOERR, NULL, e);
+	else if (unlinkat(q->state, id, 0), fsync(dir))
+		r = entry_error(q, dir, id, EX_IOERR, "fsync", e);
+	close(fd);
+	return r;
+}
+
+int queue_retry(struct queue *q, const char *id, struct wb_err *e)
+{
+	char buf[QSTATE_BUF];
+	struct qstate st;
+	int fd, dir, r;
+
+	if (entry_take(q, id, &fd, &dir, e))
+		return -1;
+	state_load(q, id, &st, buf, sizeof buf);
+	if (dir == q->failed) {
+		st.attempts = 0;
+		st.valid_since = 0;
+		st.error[0] = st.failed[0] = 0;
+	}
+	st.next = 0;
+	r = state_save(q, id, &st, e);
+	if (!r && dir == q->failed)
+		r = entry_move(q, q->failed, q->new_, id, e);
+	close(fd);
+	return r;
+}
+
+/* ---- tmp/ files of dead writers ---- */
+
+static void sweep_one(int dir, const char *name, void *ctx)
+{
+	const time_t *now = ctx;
+	struct stat st;
+	int fd;
+
+	if (!qid_ok(name) || entry_open(dir, name, 1, &fd, &st) != QE_OPEN)
+		return;
+	/* either way: a clock stepped back must not keep them forever */
+	if (st.st_mtime > *now + QSWEEP_AGE || st.st_mtime < *now - QSWEEP_AGE)
+		unlinkat(dir, name, 0);
+	close(fd);
+}
+
+void queue_sweep_tmp(struct queue *q)
+{
+	struct wb_err e;
+	time_t now = time(NULL);
+
+	dir_each(q, q->tmp, sweep_one, &now, &e);
+}

@@ -148,6 +148,7 @@ struct qwriter {
 	int fd;
 	off_t body;             /* offset of the message in the file */
 	uint64_t size;          /* bytes written (head and message) */
+	uint64_t room;          /* bytes the size cap leaves it (at qw_begin) */
 };
 /* create tmp/ID with q's head written; 0 or -1 with e filled */
 int qw_begin(struct queue *q, struct qwriter *w, const struct qentry *head,

@@ -387,6 +387,8 @@ static int rcpt_reply(struct smtp *c, int i, int *temp, struct wb_err *e)
 	tmo(c, 300);
 	if (get_reply(c, 0, e))
 		return -1;
+	if (CFG_SMTPSEND_QUEUE)
+		c->rclass[i] = (unsigned char)(c->r.code / 100);
 	if (c->r.code / 100 == 2) {
 		c->accepted++;
 		return 0;
@@ -395,6 +397,9 @@ static int rcpt_reply(struct smtp *c, int i, int *temp, struct wb_err *e)
 		return said(c, e, EX_PROTOCOL);
 	*temp += c->r.code / 100 == 4;
 	c->rejected += c->r.code / 100 == 5;
+	if (CFG_SMTPSEND_QUEUE && c->r.code / 100 == 5 && !c->refused[0])
+		snprintf(c->refused, sizeof c->refused, "%d %s%s%s", c->r.code, c->r.esc,
+		         c->r.esc[0] ? " " : "", c->r.text);
 	said(c, &w, 0);
 	err_report(&w, c->server, c->step);
 	return 0;

@@ -196,6 +196,10 @@ struct smtp {
 	smtp_measure_fn measure;        /* NULL, or with body_ctx */
 	void *body_ctx;
 	int accepted, rejected;
+	/* the queue's (CONFIG_SMTPSEND_QUEUE): each RCPT's reply class (2, 4,
+	 * 5; 0 none), and the first 5xx to a RCPT ("550 5.1.1 text") */
+	unsigned char rclass[CFG_SMTPSEND_QUEUE ? RCPT_MAX : 1];
+	char refused[CFG_SMTPSEND_QUEUE ? 160 : 1];
 	int delivered;          /* 250 after the final dot */
 	char final[128];        /* that reply, "250 2.0.0 Ok: queued as X" (logs) */
 	char step[ADDR_MAX + 16];

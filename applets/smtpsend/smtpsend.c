@@ -5,6 +5,7 @@
 //applet:smtpsend SMTPSEND smtpsend_main smtpsend_help
 //applet:sendmail SMTPSEND smtpsend_main smtpsend_help alias
 //applet:msmtp SMTPSEND_MSMTP smtpsend_main smtpsend_help alias
+//applet:mailq SMTPSEND_QUEUE smtpsend_main smtpsend_help alias
 //config:config SMTPSEND
 //config:	bool "smtpsend: SMTP submission client (sendmail)"
 //config:	default y
@@ -74,19 +75,23 @@
 #include "util.h"
 #include "smtp.h"
 #include "smtpsend.h"
+#include "queue.h"
 
 /* what an OT_CALL entry is (optab.h) */
 enum { P_AUTH, P_AP, P_PORT, P_HELO, P_DOMAIN, P_COMPAT, P_FP, P_TIMEOUT, P_SYSLOG,
-       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR };
+       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR, P_QLIFE, P_QSIZE, P_Q, P_B,
+       P_QDROP, P_QRETRY };
 
 /* smtpsend's options, one line each (core/optab.h):
  * X(names, kind, destination, min, max, feature, --help lines);
  * S(...) lines are smtpsend's and sendmail's only, M(...) lines msmtp's
  * only (called as msmtp: -S is --serverinfo, -a an account, --auth's
- * argument optional); the rest are the same in both tables */
+ * argument optional), Q(...) lines the queue's in both (none at all in a
+ * build without CONFIG_SMTPSEND_QUEUE: it behaves as before, -q unknown);
+ * the rest are the same in both tables */
 #define AT(m) OPT_AT(struct sendcfg, m)
 #define TLS_AT(m) AT(tls.m)
-#define SMTPSEND_OPTS(X, S, M) \
+#define SMTPSEND_OPTS(X, S, M, Q) \
 S("S host", OT_STR, AT(host), 0, 0, ANY, \
   "  -S HOST[:PORT]      server (default 127.0.0.1:25; --port N; --host HOST)\n") \
 M("host", OT_STR, AT(host), 0, 0, ANY, "") \
@@ -164,6 +169,24 @@ S("--serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, \
 M("S --serverinfo", OT_FLAG, AT(serverinfo), 0, 0, ANY, "") \
 X("P --pretend", OT_FLAG, AT(pretend), 0, 0, SMTPSEND_MSMTP, \
   "  -P, --pretend       print the settings, send nothing\n") \
+Q("queue", OT_STR, AT(queue), 0, 0, SMTPSEND_QUEUE, \
+  "  --queue DIR         keep a message that fails for now in DIR (exit 0)\n") \
+Q("--queue-only", OT_FLAG, AT(queue_only), 0, 0, SMTPSEND_QUEUE, \
+  "  --queue-only, -odq  queue it without trying\n") \
+Q("-q*", OT_CALL, OPT_ID(P_Q), 0, 0, SMTPSEND_QUEUE, \
+  "  -q, -q*             send what is due: once, or -qINTERVAL (-q15m) every\n" \
+  "                      INTERVAL in the foreground (SIGHUP: now)\n") \
+Q("-b*", OT_CALL, OPT_ID(P_B), 0, 0, SMTPSEND_QUEUE, \
+  "  -bp, -b*            list the queue (as mailq too); -bm: send (default)\n") \
+Q("--queue-drop", OT_CALL, OPT_ID(P_QDROP), 0, 0, SMTPSEND_QUEUE, \
+  "  --queue-drop ID, --queue-retry ID  remove one; make one due now\n") \
+Q("--queue-retry", OT_CALL, OPT_ID(P_QRETRY), 0, 0, SMTPSEND_QUEUE, "") \
+Q("queue-lifetime =queue_lifetime", OT_CALL, OPT_ID(P_QLIFE), 0, 0, SMTPSEND_QUEUE, \
+  "  --queue-lifetime T  give up after T (5d; s m h d); --queue-max-size N\n" \
+  "                      (1M; k M), --queue-max-count N (100)\n") \
+Q("queue-max-size =queue_max_size", OT_CALL, OPT_ID(P_QSIZE), 0, 0, SMTPSEND_QUEUE, "") \
+Q("queue-max-count =queue_max_count", OT_NUM, AT(queue_max_count), 1, 100000, \
+  SMTPSEND_QUEUE, "") \
 X("i", OT_CALL0, OPT_ID(P_COMPAT), 0, 0, ANY, \
   "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n") \
 X("-o*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
@@ -171,14 +194,23 @@ X("-B*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
 X("", OT_LIST, AT(args), offsetof(struct sendcfg, nargs), 0, ANY, "")
 
 #define OPT_NONE(names, kind, dest, min, max, feat, help)
+/* a Q(...) line: an entry only when the queue is built in */
+#define OPT_QENTRY(names, kind, dest, min, max, feat, help) \
+	OPT_QE_(CFG_SMTPSEND_QUEUE, names, kind, dest, min, max)
+#define OPT_QE_(v, ...) OPT_QE__(v, __VA_ARGS__)
+#define OPT_QE__(v, ...) OPT_QE_##v(__VA_ARGS__)
+#define OPT_QE_0(...)
+#define OPT_QE_1(names, kind, ...) { names, kind, __VA_ARGS__ },
 const char smtpsend_help[] =
 "usage: smtpsend [OPTIONS] [RECIPIENT...] < message\n"
 "Send a message through an SMTP server (also called as sendmail).\n\n"
-SMTPSEND_OPTS(OPT_HELP, OPT_HELP, OPT_NONE)
+SMTPSEND_OPTS(OPT_HELP, OPT_HELP, OPT_NONE, OPT_HELP)
 OPT_IF(SMTPSEND_MSMTP,
 "Called as msmtp: msmtp's options (-S is --serverinfo, --auth[=on|off|M],\n"
 "--tls[=on|off]), /etc/msmtprc and ~/.msmtprc (docs/smtpsend.md).\n")
-"Exit: 0 sent; 64 usage; 65 bad address or message;\n"
+"Exit: 0 sent"
+OPT_IF(SMTPSEND_QUEUE, " or queued (-q: all due sent)")
+"; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
 "76 protocol error; 77 auth; 78 config.\n";
@@ -222,10 +254,13 @@ static int word_ok(const char *v)
 	return i > 0 && i < HOST_MAX;
 }
 
-/* -i, -o*, -B*: noted for -v ("-oi": the letter is the entry's) */
+/* -i, -o*, -B*: noted for -v ("-oi": the letter is the entry's); with
+ * the queue, -odq is --queue-only */
 static void compat(struct sendcfg *c, const struct optdef *o, const char *arg)
 {
-	if (arg && c->nignored < IGNORED_MAX) {
+	if (CFG_SMTPSEND_QUEUE && arg && o->names[1] == 'o' && !strcmp(arg, "dq"))
+		c->queue_only = 1;
+	else if (arg && c->nignored < IGNORED_MAX) {
 		c->ignored_by[c->nignored] = o->names[1];
 		c->ignored[c->nignored++] = arg;
 	}
@@ -301,6 +336,54 @@ static int msmtp_onoff(struct sendcfg *c, int id, const char *arg, struct wb_err
 	return 0;
 }
 
+/* "100000", "64k", "1M" bytes into *out (1 byte to 1 GiB) */
+static int size_arg(const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		n *= 1024, end++;
+	else if (*end == 'M')
+		n *= 1048576, end++;
+	if (errno || *end || n < 1 || n > (1LL << 30))
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* the queue's OT_CALL entries (CONFIG_SMTPSEND_QUEUE) */
+static int queue_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e)
+{
+	int64_t t;
+
+	switch (id) {
+	case P_QLIFE:
+		if (queue_interval(arg, 1, 366LL * 86400, &t))
+			return bad(e, "want a time (90, 30m, 12h, 5d; up to 366d)", arg);
+		return c->queue_lifetime = t, 0;
+	case P_QSIZE:
+		return size_arg(arg, &c->queue_max_size) ?
+		       bad(e, "want bytes (100000, 512k, 1M; up to 1024M)", arg) : 0;
+	case P_Q:
+		c->qcmd = *arg ? Q_RUN : Q_FLUSH;
+		if (*arg && queue_interval(arg, 1, 86400, &t))
+			return bad(e, "want -q or -qINTERVAL (-q15m, -q1h, -q90; 1s-1d)", arg);
+		return c->qinterval = *arg ? t : 0, 0;
+	case P_B:
+		c->qcmd = !strcmp(arg, "p") ? Q_LIST : c->qcmd;
+		return !strcmp(arg, "p") || !strcmp(arg, "m") ? 0 :
+		       bad(e, "want -bp (list the queue) or -bm (send)", arg);
+	}
+	c->qcmd = id == P_QDROP ? Q_DROP : Q_RETRY;
+	c->qid = arg;
+	return 0;
+}
+
 /* the OT_CALL entries; e gets the reason, the parser names the option */
 static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
 {
@@ -332,13 +415,19 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 		return set_from_header(c, arg, e);
 	case P_STARTTLS: case P_CERTCHECK: case P_FROMOVR:
 		return msmtp_onoff(c, o->at, arg, e);
+	case P_QLIFE: case P_QSIZE: case P_Q: case P_B: case P_QDROP: case P_QRETRY:
+		return CFG_SMTPSEND_QUEUE ? queue_opt(c, o->at, arg, e) : -1;
 	}
 	compat(c, o, arg);
 	return 0;
 }
 
-static const struct optdef smtpsend_opt[] = { SMTPSEND_OPTS(OPT_ENTRY, OPT_ENTRY, OPT_NONE) };
-static const struct optdef msmtp_opt[] = { SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_ENTRY) };
+static const struct optdef smtpsend_opt[] = {
+	SMTPSEND_OPTS(OPT_ENTRY, OPT_ENTRY, OPT_NONE, OPT_QENTRY)
+};
+static const struct optdef msmtp_opt[] = {
+	SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_ENTRY, OPT_QENTRY)
+};
 extern const struct optab smtpsend_optab, msmtp_optab;  /* the unit tests check them */
 const struct optab smtpsend_optab = { smtpsend_opt, OPT_COUNT(smtpsend_opt), call };
 const struct optab msmtp_optab = { msmtp_opt, OPT_COUNT(msmtp_opt), call };
@@ -349,21 +438,12 @@ int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 	return opt_key(&smtpsend_optab, ctx, k, v, e);
 }
 
-/* the config files of one run and the path of the user's */
-#define TILDE_MAX 4
-struct rcfiles {
-	struct rc_src src[2];   /* the system's (msmtp), the user's or -C FILE */
-	char upath[4096];
-	char tilde[TILDE_MAX][1024];    /* "~/x" file names made $HOME/x */
-	int ntilde;
-	struct optconf oc;
-};
-
 /* a config key: a file name "~/..." is $HOME/... (as msmtp) */
 static int rc_key(void *ctx, const char *k, const char *v, struct wb_err *e)
 {
 	static const char *const files[] = { "logfile", "aliases", "passfile", "cafile",
-	                                     "capath", "tls_trust_file", "tls-trust-file" };
+	                                     "capath", "tls_trust_file", "tls-trust-file",
+	                                     "queue" };
 	struct rcfiles *rf = ctx;
 	const char *home = getenv("HOME");
 	size_t i;
@@ -387,7 +467,7 @@ static int rc_key(void *ctx, const char *k, const char *v, struct wb_err *e)
  * FILE (its account wins); else /etc/smtpsend.conf or -C FILE. The
  * account is -a NAME, else "default", else (a file without accounts)
  * the whole file. 0, or -1 with e filled (EX_CONFIG). */
-static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
+int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 {
 	const char *home = getenv("HOME"), *user = c->conf, *name = c->account;
 	int i, r = RC_NOT_FOUND, accounts = 0;
@@ -424,7 +504,7 @@ static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 }
 
 /* what msmtp's settings come to in ours, once all are read */
-static void settle(struct sendcfg *c)
+void send_settle(struct sendcfg *c)
 {
 	/* msmtp's "tls on" is STARTTLS unless tls_starttls is off; ours (called
 	 * as smtpsend) is implicit TLS unless tls_starttls is on */
@@ -454,9 +534,11 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 	int r;
 
 	c->msmtp = CFG_SMTPSEND_MSMTP && !strcmp(wb_applet, "msmtp");
+	if (CFG_SMTPSEND_QUEUE && !strcmp(wb_applet, "mailq"))
+		c->qcmd = Q_LIST;
 	t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
 	opt_argv(t, c, argc, argv, OPT_EARLY, &e);
-	if (CFG_SMTPSEND_CONFIG && read_config(c, rf, &e))
+	if (CFG_SMTPSEND_CONFIG && send_config(c, rf, &e))
 		return err_report(&e, NULL, "config");
 	if ((r = opt_argv(t, c, argc, argv, 0, &e)) == OPT_HELP_ASKED) {
 		fputs(smtpsend_help, stdout);
@@ -464,7 +546,7 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 	}
 	if (r)
 		return usage_error("%s", e.msg);
-	settle(c);
+	send_settle(c);
 	return 0;
 }
 
@@ -524,7 +606,24 @@ struct run_state {
 	struct hostport hp;
 	char helo[HOST_MAX];
 	char server[HOST_MAX + PORT_MAX + 4];
+	struct send_outcome o;  /* o.line: the error line, unprinted */
 };
+
+/* the error line "server: step: reason" into r->o.line (printed after
+ * the hook, if any, has seen it); returns e->code */
+static int fail(struct run_state *r, const struct wb_err *e, const char *server,
+                const char *step)
+{
+	char msg[sizeof e->msg];
+
+	memcpy(msg, e->msg, sizeof msg);
+	msg[sizeof msg - 1] = 0;
+	snprintf(r->o.line, sizeof r->o.line, "%s%s%s%s%s", server ? server : "",
+	         server ? ": " : "", step ? step : "", step ? ": " : "", msg);
+	text_clean_inplace(r->o.line, sizeof r->o.line);
+	r->o.print = 1;
+	return e->code;
+}
 
 static int starttls_cb(struct smtp *s, void *ctx, struct wb_err *e)
 {
@@ -680,7 +779,7 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	int rc;
 
 	if (server_of(c, &r->hp, e))
-		return err_report(e, NULL, "server");
+		return fail(r, e, NULL, "server");
 	if (c->via)     /* "-H PROG": the program's name stands for the server */
 		via_name(c->via, r->server, sizeof r->server);
 	else
@@ -693,26 +792,27 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	r->s.tmo_ms = c->timeout_ms;
 	r->s.auth = c->auth;
 	if (CFG_SMTPSEND_AUTH && c->auth.user && !c->serverinfo && get_secret(c, r->hp.host, e))
-		return err_report(e, r->server, "password");
+		return fail(r, e, r->server, "password");
 	r->s.auth.secret = c->auth.secret;
 	if (c->serverinfo) {
 		r->s.info = stdout;
 		r->s.info_only = 1;
 		r->s.auth.user = NULL;
 	} else if (msg_envelope(c, m, &r->s, e))
-		return err_report(e, NULL, "message");
+		return fail(r, e, NULL, "message");
 	if (connect_server(c, r, e)) {
 		conn_close(&r->conn);   /* -H: the program goes too */
-		return err_report(e, r->server, r->s.step[0] ? r->s.step : "connect");
+		return fail(r, e, r->server, r->s.step[0] ? r->s.step : "connect");
 	}
 	rc = smtp_run(&r->s, e);
 	if (CFG_TLS && r->s.tls_active && c->serverinfo)
 		conn_tls_info(&r->conn, stdout);
 	conn_close(&r->conn);
 	if (rc == EX_NOUSER && r->s.delivered)
-		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
+		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
+		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
 	else if (rc)
-		err_report(e, r->server, r->s.step);
+		fail(r, e, r->server, r->s.step);
 	return rc;
 }
 
@@ -725,7 +825,7 @@ static const char *const ex_names[] = {
 /* msmtp's log line: "host=H tls=on auth=on user=U from=F recipients=A,B
  * mailsize=N smtpstatus=250 smtpmsg='250 ...' exitcode=EX_OK", with
  * errormsg='...' instead of the size and the reply when it failed */
-static void log_line(const struct run_state *r, int rc,
+static void log_line(const struct run_state *r, int rc, int final,
                      const struct wb_err *e, char *b, size_t max)
 {
 	size_t n;
@@ -748,9 +848,12 @@ static void log_line(const struct run_state *r, int rc,
 		                      r->s.r.esc[0] ? " " : "", r->s.r.text);
 	if (rc && !r->s.delivered && n < max)
 		n += (size_t)snprintf(b + n, max - n, " errormsg='%s'", e->msg);
+	if (CFG_SMTPSEND_QUEUE && r->o.qid && n < max)
+		n += (size_t)snprintf(b + n, max - n, " queued=%s", r->o.qid);
 	if (n < max)
-		snprintf(b + n, max - n, " exitcode=%s", rc == 0 ? "EX_OK" :
-		         rc >= EX_USAGE && rc <= EX_CONFIG ? ex_names[rc - EX_USAGE] : "EX_SOFTWARE");
+		snprintf(b + n, max - n, " exitcode=%s", final == 0 ? "EX_OK" :
+		         final >= EX_USAGE && final <= EX_CONFIG ? ex_names[final - EX_USAGE] :
+		         "EX_SOFTWARE");
 }
 
 /* msmtp's log file time, "Dec 06 05:00:00 ", in UTC: civil_date, not
@@ -770,19 +873,19 @@ static size_t log_stamp(int64_t t, char *out, size_t max)
 }
 
 /* syslog and the log file: one line each; their failures only warn */
-static void log_result(const struct sendcfg *c, const struct run_state *r, int rc,
-                       const struct wb_err *e)
+void send_log(const struct sendcfg *c, int final, const char *line)
 {
-	char line[1024], out[1100];
+	char out[1100];
 	struct slog l;
 	time_t now = time(NULL);
 	size_t n;
 	int fd;
 
-	log_line(r, rc, e, line, sizeof line);
+	if (!CFG_SMTPSEND_MSMTP)
+		return;
 	if (c->syslog_on) {
 		slog_init(&l, c->syslog_fac, wb_applet);
-		if (slog_send(&l, rc ? LOG_ERR : LOG_INFO, line))
+		if (slog_send(&l, final ? LOG_ERR : LOG_INFO, line))
 			warnmsg("syslog: %s: %s", SLOG_PATH, strerror(errno));
 		slog_close(&l);
 	}
@@ -798,17 +901,33 @@ static void log_result(const struct sendcfg *c, const struct run_state *r, int r
 		close(fd);
 }
 
-static int run(struct sendcfg *c, struct msg *m)
+static void log_result(const struct sendcfg *c, const struct run_state *r, int rc,
+                       int final, const struct wb_err *e)
+{
+	char line[1024];
+
+	log_line(r, rc, final, e, line, sizeof line);
+	send_log(c, final, line);
+}
+
+int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
 {
 	struct run_state r;
 	struct wb_err e = { 0, "" };
-	int rc;
+	int rc, final;
 
 	memset(&r, 0, sizeof r);        /* a zeroed conn is closed */
-	rc = session_do(c, m, &r, &e);
+	final = rc = session_do(c, m, &r, &e);
+	r.o.rc = rc;
+	r.o.e = e;
+	r.o.s = &r.s;
+	if (CFG_SMTPSEND_QUEUE && hook)
+		final = hook(ctx, &r.o);
+	if (r.o.print)
+		fprintf(stderr, "%s: %s\n", wb_applet, r.o.line);
 	if (CFG_SMTPSEND_MSMTP && !c->serverinfo && (c->syslog_on || c->logfile))
-		log_result(c, &r, rc, &e);
-	return rc;
+		log_result(c, &r, rc, final, &e);
+	return final;
 }
 
 /* -P: one "name = value" line, the value cleaned; NULL "(not set)" */
@@ -874,9 +993,17 @@ int smtpsend_main(int argc, char **argv)
 		return pretend(&c);
 	for (i = 0; CFG_VERBOSE && c.verbose && i < c.nignored; i++)
 		warnmsg("ignoring sendmail option -%c%s", c.ignored_by[i], c.ignored[i]);
+	if (CFG_SMTPSEND_QUEUE && c.qcmd)
+		return queue_cmd(&c, &rf, &m);
+	if (CFG_SMTPSEND_QUEUE && c.queue_only && !c.queue)
+		return warnmsg("--queue-only: no queue (--queue DIR, or 'queue' in the config)"),
+		       EX_CONFIG;
 	if (!c.serverinfo && (rc = msg_prepare(&c, &m)) != 0)
 		return rc;
-	rc = run(&c, &m);
+	if (CFG_SMTPSEND_QUEUE && c.queue && !c.serverinfo)
+		rc = spool_send(&c, &m);
+	else
+		rc = send_run(&c, &m, NULL, NULL);
 	secure_zero(c.secret, sizeof c.secret);
 	return rc;
 }

@@ -510,4 +510,37 @@ t_exit 78 "missing --passfile: 78, not 66" $W smtpsend --passfile "$T_DIR/nopw" 
 printf 'host 127.0.0.1\nserverinfo on\n' > "$T_DIR/conf-si"
 t_exit 78 "serverinfo in a config file: 78, no mail silently dropped" $W smtpsend -C "$T_DIR/conf-si" alice@example.test < "$T_DIR/m2"
 t_grep "... names file and line" "conf-si:2: .*serverinfo" "$T_DIR/err"
+# ---- the queue's command line (the queue itself: tests/integration/queue.sh)
+Q=$T_DIR/q-opts
+t_exit 78 "-q without a queue: 78" $W smtpsend -q
+t_grep "... saying how to name one" "no queue: --queue DIR" "$T_DIR/err"
+t_exit 78 "--queue-only without a queue: 78" $W smtpsend --queue-only alice@example.test < "$T_DIR/m2"
+t_exit 78 "-odq without a queue: 78" $W sendmail -odq alice@example.test < "$T_DIR/m2"
+t_exit 78 "mailq without a queue: 78" $W mailq
+t_exit 64 "a bad -q interval: 64" $W smtpsend -q15x --queue "$Q"
+t_grep "... naming the option" "^smtpsend: -q: want -q or -qINTERVAL" "$T_DIR/err"
+t_exit 64 "-q2d (over a day): 64" $W smtpsend -q2d --queue "$Q"
+t_exit 64 "-bx: 64" $W smtpsend -bx --queue "$Q"
+t_exit 64 "-b alone: 64" $W smtpsend -b --queue "$Q"
+t_exit 64 "--queue-max-size 12q: 64" $W smtpsend --queue-max-size 12q --queue "$Q" -bp
+t_exit 64 "--queue-lifetime 0: 64" $W smtpsend --queue-lifetime 0 --queue "$Q" -bp
+t_exit 64 "--queue-drop of a name that is no ID: 64" $W smtpsend --queue-drop ../x --queue "$Q"
+t_exit 64 "--queue-retry of an unknown ID: 64" $W smtpsend --queue-retry 1796533200.1.0a1b2c3d --queue "$Q"
+t_exit 0 "mailq on an empty queue: 0" $W mailq --queue "$Q"
+t_grep "... says so" "^queue is empty$" "$T_DIR/out"
+t_exit 0 "-bp lists as mailq does" $W smtpsend -bp --queue "$Q"
+t_grep "... the same listing" "^queue is empty$" "$T_DIR/out"
+t_exit 0 "-bm (sendmail's default mode) sends" $W smtpsend -bm $S alice@example.test < "$T_DIR/m2"
+printf 'host 127.0.0.1\nqueue ~/q-home\n' > "$T_DIR/conf-q"
+t_exit 0 "'queue ~/DIR' in the config: found by mailq -C" env HOME="$T_DIR" $W mailq -C "$T_DIR/conf-q"
+t_true "... ~/ made \$HOME/" [ -d "$T_DIR/q-home/new" ]
+t_exit 0 "-q on an empty queue: 0" $W smtpsend -q --queue "$Q"
+t_exit 0 "-q as msmtp: 0" $W msmtp -q --queue "$Q"
+t_exit 0 "-odq with a queue: stored, 0" $W sendmail -odq -oi --queue "$Q" -f sender@wirebox.test alice@example.test < "$T_DIR/m2"
+t_exit 0 "... listed" $W mailq --queue "$Q"
+t_grep "... one entry, its sender and recipient" "^[0-9]{10}\.[0-9]+\.[0-9a-f]{8}  .*attempts=0  next=now  <sender@wirebox.test> -> alice@example.test$" "$T_DIR/out"
+t_grep "... and the total" "^1 queued, 0 failed, [0-9]+ bytes$" "$T_DIR/out"
+t_exit 0 "--queue-drop of it: 0" $W smtpsend --queue-drop "$(ls "$Q/new")" --queue "$Q"
+t_exit 0 "... gone" $W mailq --queue "$Q"
+t_grep "... the queue is empty again" "^queue is empty$" "$T_DIR/out"
 finish
