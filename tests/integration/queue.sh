@@ -217,7 +217,7 @@ t_exit 0 "mailq (link name) lists the queue" "$T_DIR/bin/mailq" --queue "$Q1"
 cp "$T_DIR/out" "$T_DIR/mailq1"
 ok=1; for id in $(ids "$Q1"); do grep -q "^$id " "$T_DIR/mailq1" || ok=0; done
 t_if "... a line per entry starting with its ID (3)" '[ $ok = 1 ] && [ "$(grep -Ec "^[0-9]{10}\.[0-9]+\.[0-9a-f]{8} " "$T_DIR/mailq1")" = 3 ]' "$(head -c 300 "$T_DIR/mailq1" | tr '\n' '|')"
-t_grep "... with attempts, sender and recipient" "attempts=[0-9]+ .*sender@wirebox.test -> alice@example.test" "$T_DIR/mailq1"
+t_grep "... with attempts, sender and recipient" "attempts=[0-9]+ .*<?sender@wirebox.test>? -> alice@example.test" "$T_DIR/mailq1"
 t_grep "... and the summary line" "^3 queued, 0 failed, [0-9]+ bytes" "$T_DIR/mailq1"
 t_exit 0 "smtpsend -bp lists the same" sm -bp --queue "$Q1"
 t_true "... three IDs" [ "$(grep -Ec '^[0-9]{10}\.[0-9]+\.[0-9a-f]{8} ' "$T_DIR/out")" = 3 ]
@@ -236,7 +236,7 @@ for e in "$T_DIR"/q1copy/*; do
 	[ -n "$mid" ] && [ -n "$f" ] && /usr/bin/python3 "$T_DIR/mcheck.py" entry "$e" "$f" >/dev/null && ok=$((ok + 1))
 done
 t_true "each delivered message is its queue entry's message, Message-ID the entry's" [ $ok = 3 ]
-t_if "new/ and state/ empty after the flush" '[ -d "$Q1/new" ] && [ -d "$Q1/state" ] && [ -z "$(ls -A "$Q1/new" "$Q1/state")" ]' "$(ls -A "$Q1/new" "$Q1/state" 2>&1 | tr '\n' ' ')"
+t_if "new/ and state/ empty after the flush" '[ -d "$Q1/new" ] && [ -d "$Q1/state" ] && [ -z "$(ls -A "$Q1/new")$(ls -A "$Q1/state")" ]' "$(ls -A "$Q1/new" "$Q1/state" 2>&1 | tr '\n' ' ')"
 t_exit 0 "mailq on an empty queue" "$T_DIR/bin/mailq" --queue "$Q1"
 t_grep "... says so" "queue is empty" "$T_DIR/out"
 t_exit 0 "-q on an empty queue: 0" sm -q --queue "$Q1"
@@ -351,7 +351,8 @@ elif ! file -L "$W" | grep -q 'dynamically linked'; then
 	fail "crash shim: $W is not dynamically linked, LD_PRELOAD cannot work"
 else
 	# crun N LOG CMD...: run CMD with the shim killing it at point N
-	crun() { n=$1 log=$2; shift 2; CRASHSHIM_AT=$n CRASHSHIM_COUNT=$log LD_PRELOAD=$SHIM "$@"; }
+	# (the shim goes to wirebox only: timeout(1) would count and die itself)
+	crun() { n=$1 log=$2; shift 2; timeout 20 env CRASHSHIM_AT=$n CRASHSHIM_COUNT=$log LD_PRELOAD=$SHIM "$@"; }
 	# (a) the enqueuer (MTA down), killed before each of its steps in turn,
 	# until a run finishes without being killed
 	mta_down
@@ -359,7 +360,7 @@ else
 	n=1
 	while [ $n -le 300 ]; do
 		mkmsg ca-$n
-		crun $n "$T_DIR/ca-$n.log" timeout 20 "$W" smtpsend $S --queue "$T_DIR/ca/$n" alice@example.test \
+		crun $n "$T_DIR/ca-$n.log" "$W" smtpsend $S --queue "$T_DIR/ca/$n" alice@example.test \
 			< "$T_DIR/orig/ca-$n" >/dev/null 2>&1
 		grep -q ' KILL$' "$T_DIR/ca-$n.log" || { rm -f "$T_DIR/orig/ca-$n"; break; }
 		# committed: the entry was renamed or linked into new/ before the kill
@@ -387,7 +388,7 @@ else
 	while [ $n -le 300 ]; do
 		mkmsg cb-$n
 		sm $S --queue "$T_DIR/cb/$n" --queue-only alice@example.test < "$T_DIR/orig/cb-$n" >/dev/null 2>&1
-		crun $n "$T_DIR/cb-$n.log" timeout 20 "$W" smtpsend -q --queue "$T_DIR/cb/$n" >/dev/null 2>&1
+		crun $n "$T_DIR/cb-$n.log" "$W" smtpsend -q --queue "$T_DIR/cb/$n" >/dev/null 2>&1
 		killed=$(grep -c ' KILL$' "$T_DIR/cb-$n.log")
 		# the kill fell between the final dot and the unlink of new/ID: the
 		# server may have the message already (the documented duplicate)
@@ -503,8 +504,35 @@ t_exit 0 "... a small one still fits (the cap counts bytes, not the old entry dr
 t_if "... two entries, the first kept" '[ "$(nids "$Q6s")" = 2 ] && grep -q "X-Q-Tag: m6s1" "$Q6s"/new/*'
 
 # ---- 7. the clock ------------------------------------------------------------
+# time() and gettimeofday() (glibc answers them from the vDSO, past the
+# clock shim's clock_gettime) bridged to clock_gettime(CLOCK_REALTIME), which
+# resolves to tests/sntp/clockshim.c's when that is preloaded first
+cat > "$T_DIR/timebridge.c" <<'EOF'
+#define _GNU_SOURCE
+#include <time.h>
+#include <sys/time.h>
+time_t time(time_t *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (t)
+		*t = ts.tv_sec;
+	return ts.tv_sec;
+}
+int gettimeofday(struct timeval *restrict tv, void *restrict tz)
+{
+	struct timespec ts;
+	(void)tz;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	tv->tv_sec = ts.tv_sec;
+	tv->tv_usec = ts.tv_nsec / 1000;
+	return 0;
+}
+EOF
 CSHIM=$T_DIR/clockshim.so
-if cc -shared -fPIC -o "$CSHIM" "$TOP/tests/sntp/clockshim.c" -ldl 2>"$T_DIR/cc.err"; then
+if cc -shared -fPIC -o "$CSHIM" "$TOP/tests/sntp/clockshim.c" -ldl 2>"$T_DIR/cc.err" &&
+   cc -shared -fPIC -o "$T_DIR/timebridge.so" "$T_DIR/timebridge.c" 2>>"$T_DIR/cc.err"; then
+	CSHIM="$CSHIM $T_DIR/timebridge.so"
 	Q7=$T_DIR/q7
 	now=$(date +%s)
 	mta_down
