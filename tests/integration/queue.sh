@@ -29,6 +29,7 @@ at_exit "sh '$SMTP/mta.sh' stop '$T_DIR/mta'"
 . "$T_DIR/mta/env"
 ln -s "$W" "$T_DIR/bin/mailq"
 ln -s "$W" "$T_DIR/bin/sendmail"
+ln -s "$W" "$T_DIR/bin/msmtp"
 
 # ---- helpers ---------------------------------------------------------------
 cat > "$T_DIR/fwd.py" <<'EOF'
@@ -204,7 +205,7 @@ mta_down
 for t in m1a m1b m1c; do
 	mkmsg $t "line of $t
 "
-	t_exit 0 "MTA down: message $t accepted with --queue (exit 0)" sm -v $S --queue "$Q1" alice@example.test < "$T_DIR/orig/$t"
+	t_exit 0 "MTA down: message $t accepted with --queue (exit 0)" sm -v $S --queue "$Q1" -X "$T_DIR/q1.log" alice@example.test < "$T_DIR/orig/$t"
 	t_grep "... stderr says queued as ID with the reason" "^smtpsend: queued as [0-9]{10}\.[0-9]+\.[0-9a-f]{8}: .*(refused|connect)" "$T_DIR/err"
 done
 t_true "three entries in new/" [ "$(nids "$Q1")" = 3 ]
@@ -231,8 +232,13 @@ printf 'defaults\nqueue %s\n' "$Q1" > "$T_DIR/q1.conf"
 t_exit 0 "mailq -C FILE finds the queue by the config key" "$T_DIR/bin/mailq" -C "$T_DIR/q1.conf"
 t_true "... three IDs" [ "$(grep -Ec '^[0-9]{10}\.[0-9]+\.[0-9a-f]{8} ' "$T_DIR/out")" = 3 ]
 mta_up
-t_exit 0 "MTA back: smtpsend -q delivers (exit 0)" sm -q -v --queue "$Q1"
-t_grep "... one 'sent to 1 recipients' line per entry" "^smtpsend: [0-9.a-f]+: sent to 1 recipient" "$T_DIR/err"
+t_grep "the log file: the enqueue's line with queued=ID and exitcode=EX_OK" "queued=[0-9]{10}\.[0-9]+\.[0-9a-f]{8}.*exitcode=EX_OK|exitcode=EX_OK.*queued=[0-9]{10}\.[0-9]+\.[0-9a-f]{8}" "$T_DIR/q1.log"
+t_if "... one line per message (3)" '[ "$(grep -c "queued=" "$T_DIR/q1.log")" = 3 ]' "$(cat "$T_DIR/q1.log" 2>&1 | head -c 300)"
+: > "$T_DIR/q1.log"
+t_exit 0 "MTA back: smtpsend -q delivers (exit 0)" sm -q -v --queue "$Q1" -X "$T_DIR/q1.log"
+t_if "... one 'sent to 1 recipients' line per entry" '[ "$(grep -Ec "^smtpsend: [0-9.a-f]+: sent to 1 recipient" "$T_DIR/err")" = 3 ]' "$(head -c 300 "$T_DIR/err")"
+ok=1; for id in $(ls "$T_DIR/q1copy"); do grep -q "queued=$id" "$T_DIR/q1.log" || ok=0; done
+t_if "... and the log file a line with queued=ID for each" '[ $ok = 1 ] && [ -s "$T_DIR/q1.log" ]' "$(head -c 300 "$T_DIR/q1.log")"
 check_tags "all three delivered once, byte-exact (Date and Message-ID added once)" 1 m1a m1b m1c
 ok=0
 for e in "$T_DIR"/q1copy/*; do
@@ -248,6 +254,25 @@ t_grep "... says so" "queue is empty" "$T_DIR/out"
 t_exit 0 "-q on an empty queue: 0" sm -q --queue "$Q1"
 t_exit 78 "-q without a queue configured: 78" sm -q
 t_exit 78 "--queue-only without a queue: 78" sm --queue-only $S alice@example.test < "$T_DIR/orig/m1a"
+
+# -t with a Bcc: the envelope has it, the queued text does not
+Q1t=$T_DIR/q1t
+printf 'From: sender@wirebox.test\nTo: alice@example.test\nSubject: queue m1t\nX-Q-Tag: m1t\n\nbody of m1t\n' > "$T_DIR/orig/m1t"
+sed 's/^To: .*/&\nBcc: carol@example.test/' "$T_DIR/orig/m1t" > "$T_DIR/m1t.in"
+mta_down
+t_exit 0 "-t with a Bcc, MTA down: queued" sm -t $S --queue "$Q1t" < "$T_DIR/m1t.in"
+e=$Q1t/new/$(ids "$Q1t" | head -n 1)
+t_if "... the entry's envelope has both recipients" 'grep -qx "rcpt alice@example.test" "$e" && grep -qx "rcpt carol@example.test" "$e"'
+t_if "... its message has no Bcc and no trace of carol" '[ -f "$e" ] && ! sed "1,/^end\$/d" "$e" | grep -qi "bcc\|carol"'
+# the null sender
+printf 'From: mailer-daemon@wirebox.test\nTo: alice@example.test\nSubject: queue m1n\nX-Q-Tag: m1n\n\nbounce\n' > "$T_DIR/orig/m1n"
+t_exit 0 "the null sender (-f '<>'), MTA down: queued" sm -f '<>' $S --queue "$Q1t" alice@example.test < "$T_DIR/orig/m1n"
+t_if "... the entry says 'from' alone" 'grep -lx "from" "$Q1t"/new/* >/dev/null'
+mta_up
+t_exit 0 "... -q delivers both" sm -q --queue "$Q1t"
+check_tags "... the -t message to alice and carol (2 copies, intact, no Bcc)" 2 m1t
+check_tags "... the bounce once" 1 m1n
+t_if "... with the null sender (Return-Path: <>)" 'grep -l "^X-Q-Tag: m1n" "$MTA_MAIL"/alice/new/* | xargs grep -qx "Return-Path: <>"'
 
 # ---- 2. recipient policy: 5xx to failed/, 4xx with backoff ----------------
 Q2=$T_DIR/q2
@@ -314,6 +339,41 @@ t_if "... gone from new/ and state/" '[ -n "$idc" ] && [ -d "$Q2/new" ] && [ ! -
 for i in $(ids "$Q2"); do sm --queue "$Q2" --queue-drop "$i" >/dev/null 2>&1; done
 t_true "... temp@ never got anything" [ -z "$(ls "$MTA_MAIL/temp/new" 2>/dev/null)" ]
 
+# ---- 2b. the queue directory: unsafe ones refused, damaged entries, stale tmp/
+# (queue.h: EX_CONFIG; the issue: the queue cannot take it, 75: either, never 0)
+unsafe() {
+	desc=$1 d=$2
+	sm $S --queue "$d" --queue-only alice@example.test < "$T_DIR/orig/m2a" >/dev/null 2>"$T_DIR/err"; r=$?
+	t_if "$desc: refused (75 or 78), saying why" '{ [ $r = 75 ] || [ $r = 78 ]; } && grep -Eq "group|symbolic|owned|not used" "$T_DIR/err"' "exit $r: $(head -c 200 "$T_DIR/err")"
+}
+mkdir -p "$T_DIR/q2g"; chmod 770 "$T_DIR/q2g"
+unsafe "a queue directory writable by its group" "$T_DIR/q2g"
+t_if "... nothing written into it" '[ -z "$(ls -A "$T_DIR/q2g")" ]'
+mkdir -p "$T_DIR/q2r"; chmod 700 "$T_DIR/q2r"; ln -s "$T_DIR/q2r" "$T_DIR/q2l"
+unsafe "a queue directory that is a symbolic link" "$T_DIR/q2l"
+t_if "... nothing written through it" '[ -z "$(ls -A "$T_DIR/q2r")" ]'
+mkdir -p "$T_DIR/q2o"; chmod 700 "$T_DIR/q2o"; chown nobody "$T_DIR/q2o"
+unsafe "a queue directory of another user" "$T_DIR/q2o"
+t_if "... nothing written into it" '[ -z "$(ls -A "$T_DIR/q2o")" ]'
+Q2d=$T_DIR/q2d
+mkmsg m2d
+sm $S --queue "$Q2d" --queue-only alice@example.test < "$T_DIR/orig/m2d" >/dev/null 2>&1
+bad=0000000001.1.0000dead
+printf 'smtpsend-queue 1\ninjected 1 valid\nfrom a@b.test\nrcpt alice@example.test\nbogus line\nend\nSubject: damaged\n\nx\n' > "$Q2d/new/$bad"
+printf 'not an entry\n' > "$Q2d/new/README"
+t_exit 0 "mailq with a damaged entry and a stray file in new/: still lists" "$T_DIR/bin/mailq" --queue "$Q2d"
+t_grep "... the good entry" "^$(ids "$Q2d" | grep -v "$bad" | grep -v README | head -n 1) " "$T_DIR/out"
+sm -q --queue "$Q2d" >/dev/null 2>"$T_DIR/err"; r=$?
+t_if "-q: a damaged entry (oldest) does not stop the good one" '[ "$(delivered m2d)" = 1 ] || { sleep 1; [ "$(delivered m2d)" = 1 ]; }' "exit $r: $(head -c 200 "$T_DIR/err")"
+t_if "... nor is the damaged one sent" '! grep -rqs "^Subject: damaged" "$MTA_MAIL"'
+t_if "... the stray file left alone" '[ -f "$Q2d/new/README" ]'
+mkdir -p "$Q2d/tmp"
+printf 'partial' > "$Q2d/tmp/0000000002.1.0000beef"; touch -d '-11 min' "$Q2d/tmp/0000000002.1.0000beef"
+printf 'partial' > "$Q2d/tmp/0000000003.1.0000beef"
+sm -q --queue "$Q2d" >/dev/null 2>&1
+t_if "-q sweeps a tmp/ file older than 10 minutes (a killed writer)" '[ ! -e "$Q2d/tmp/0000000002.1.0000beef" ]'
+t_if "... and keeps a fresh one (it may be being written)" '[ -e "$Q2d/tmp/0000000003.1.0000beef" ]'
+
 # ---- 3. two concurrent -q runs ---------------------------------------------
 Q3=$T_DIR/q3
 tags3=""
@@ -347,6 +407,22 @@ if [ -n "$idh" ] && command -v flock >/dev/null 2>&1; then
 else
 	fail "an entry held by another process" "no entry ($idh) or no flock(1)"
 fi
+
+# enqueues racing flushers: none skipped, none sent twice, none sent half-written
+Q3r=$T_DIR/q3r
+tags3r="" pids=""
+for k in $(seq 1 12); do mkmsg m3r-$k; tags3r="$tags3r m3r-$k"; done
+for k in $(seq 1 12); do
+	( sm $S --queue "$Q3r" --queue-only alice@example.test < "$T_DIR/orig/m3r-$k" >/dev/null 2>&1; echo $? > "$T_DIR/q3r-$k.rc" ) &
+	pids="$pids $!"
+	[ $((k % 4)) = 0 ] && { sm -q --queue "$Q3r" >/dev/null 2>&1 & pids="$pids $!"; }
+done
+wait $pids
+ok=0; for k in $(seq 1 12); do [ "$(cat "$T_DIR/q3r-$k.rc")" = 0 ] && ok=$((ok + 1)); done
+t_if "12 enqueues racing 3 flushers: all exit 0" '[ $ok = 12 ]' "$ok of 12"
+t_exit 0 "... a last -q (msmtp-named)" timeout 30 "$T_DIR/bin/msmtp" -q --queue "$Q3r"
+check_tags "... each delivered exactly once, intact" 1 $tags3r
+t_if "... queue empty" '[ "$(nids "$Q3r")" = 0 ]'
 
 # ---- 4. 20 concurrent enqueues -----------------------------------------------
 Q4=$T_DIR/q4
