@@ -474,95 +474,149 @@ else
 	# crun N LOG CMD...: run CMD with the shim killing it at point N
 	# (the shim goes to wirebox only: timeout(1) would count and die itself)
 	crun() { n=$1 log=$2; shift 2; timeout 20 env CRASHSHIM_AT=$n CRASHSHIM_COUNT=$log LD_PRELOAD=$SHIM "$@"; }
-	# (a) the enqueuer (MTA down), killed before each of its steps in turn,
-	# until a run finishes without being killed
+	mkdir -p "$T_DIR/ca" "$T_DIR/cb" "$T_DIR/cc" "$T_DIR/cd" "$T_DIR/ce" "$T_DIR/cr" "$T_DIR/crf"
+	: > "$T_DIR/c.exp"
+	# crash_enqueue PRE [BODY]: the enqueuer (MTA down), killed before each
+	# of its steps in turn until a run is not killed; each message expected
+	# once if the entry reached new/ before the kill, else never ($PRE.n)
+	crash_enqueue() {
+		pre=$1 n=1
+		while [ $n -le 300 ]; do
+			mkmsg $pre-$n "${2:-}"
+			crun $n "$T_DIR/$pre-$n.log" "$W" smtpsend $S --queue "$T_DIR/$pre/$n" alice@example.test \
+				< "$T_DIR/orig/$pre-$n" >/dev/null 2>&1
+			# the clean run (not killed) ends the loop; its message is due too
+			grep -q ' KILL$' "$T_DIR/$pre-$n.log" || { echo "$pre-$n 1 1" >> "$T_DIR/c.exp"; break; }
+			if sed '$d' "$T_DIR/$pre-$n.log" | grep -Eq '^[0-9]+ (rename|renameat|renameat2|link|linkat) .*/new/'; then
+				echo "$pre-$n 1 1" >> "$T_DIR/c.exp"
+			else
+				echo "$pre-$n 0 0" >> "$T_DIR/c.exp"
+			fi
+			n=$((n + 1))
+		done
+		[ $n -le 300 ] || n=300
+	}
+	# flush_all PRE: a clean -q of every queue PRE/* (all made due)
+	flush_all() {
+		for d in "$T_DIR/$1"/*; do
+			for i in $(ids "$d"); do sm --queue "$d" --queue-retry "$i" >/dev/null 2>&1; done
+			[ -d "$d" ] && sm -q --queue "$d" >/dev/null 2>&1
+		done
+	}
+	# crash_flush PRE RCPT...: an entry (--queue-only), the flusher killed
+	# before each of its steps in turn, then a clean -q: alice's copy once,
+	# or twice when the kill fell between the final dot and the entry's
+	# removal (unlink of new/ID) or its move to failed/ (the documented
+	# duplicate: the server may have it already)
+	crash_flush() {
+		pre=$1 n=1; shift
+		while [ $n -le 300 ]; do
+			mkmsg $pre-$n
+			sm $S --queue "$T_DIR/$pre/$n" --queue-only "$@" < "$T_DIR/orig/$pre-$n" >/dev/null 2>&1
+			crun $n "$T_DIR/$pre-$n.log" "$W" smtpsend -q --queue "$T_DIR/$pre/$n" >/dev/null 2>&1
+			killed=$(grep -c ' KILL$' "$T_DIR/$pre-$n.log")
+			before=$(sed '$d' "$T_DIR/$pre-$n.log")
+			if [ "$killed" = 1 ] && echo "$before" | grep -q ' dot$' &&
+			   ! echo "$before" | grep -Eq '^[0-9]+ ((unlink|unlinkat) .*/new/|(rename|renameat|renameat2|link|linkat) .*/failed/)'; then
+				echo "$pre-$n 1 2" >> "$T_DIR/c.exp"
+			else
+				echo "$pre-$n 1 1" >> "$T_DIR/c.exp"
+			fi
+			[ "$killed" = 1 ] || break
+			n=$((n + 1))
+		done
+		[ $n -le 300 ] || n=300
+	}
 	mta_down
-	mkdir -p "$T_DIR/ca" "$T_DIR/cb" "$T_DIR/cr" "$T_DIR/crf"
-	: > "$T_DIR/ca.exp"
-	n=1
-	while [ $n -le 300 ]; do
-		mkmsg ca-$n
-		crun $n "$T_DIR/ca-$n.log" "$W" smtpsend $S --queue "$T_DIR/ca/$n" alice@example.test \
-			< "$T_DIR/orig/ca-$n" >/dev/null 2>&1
-		# the clean run (not killed) ends the loop; its message is due too
-		grep -q ' KILL$' "$T_DIR/ca-$n.log" || { echo "ca-$n 1 1" >> "$T_DIR/ca.exp"; break; }
-		# committed: the entry was renamed or linked into new/ before the kill
-		if sed '$d' "$T_DIR/ca-$n.log" | grep -Eq '^[0-9]+ (rename|renameat|renameat2|link|linkat) .*/new/'; then
-			echo "ca-$n 1 1" >> "$T_DIR/ca.exp"
-		else
-			echo "ca-$n 0 0" >> "$T_DIR/ca.exp"
-		fi
-		n=$((n + 1))
-	done
-	NA=$((n - 1)); [ $n -le 300 ] || NA=300
-	t_true "crash shim: a clean enqueue has steps to kill at ($NA; >= 8)" [ $NA -ge 8 ]
-	t_true "... among them the rename/link into new/ and an fsync" sh -c "
-		grep -Eq ' (rename|renameat|renameat2|link|linkat) .*/new/' '$T_DIR/ca-$NA.log' &&
-		grep -Eq ' (fsync|fdatasync) ' '$T_DIR/ca-$NA.log'"
+	crash_enqueue ca; NA=$n
+	t_if "crash shim: a clean enqueue has steps to kill at ($((NA - 1)); >= 8)" '[ $NA -gt 8 ]'
+	t_if "... among them the rename/link into new/ and an fsync" '
+		grep -Eq " (rename|renameat|renameat2|link|linkat) .*/new/" "$T_DIR/ca-$NA.log" &&
+		grep -Eq " (fsync|fdatasync) " "$T_DIR/ca-$NA.log"'
+	crash_enqueue cc "$(/usr/bin/python3 -c 'print("".join("big %05d %s\n" % (i, "z" * 64) for i in range(1400)), end="")')"; NC=$n
+	t_if "... a 100 KB enqueue (spooled past the 64 KiB head) has more ($((NC - 1)))" '[ $NC -gt $NA ]'
 	mta_up
-	for k in $(seq 1 $((NA + 1))); do
-		d=$T_DIR/ca/$k
-		for i in $(ids "$d"); do sm --queue "$d" --queue-retry "$i" >/dev/null 2>&1; done
-		[ -d "$d" ] && sm -q --queue "$d" >/dev/null 2>&1
-	done
-	# (b) the flusher (MTA up), killed before each of its steps in turn
-	: > "$T_DIR/cb.exp"
-	n=1
+	flush_all ca; flush_all cc
+	crash_flush cb alice@example.test; NB=$n
+	t_if "crash shim: a clean flush has steps to kill at ($((NB - 1)); >= 5)" '[ $NB -gt 5 ]'
+	t_if "... among them the final dot and the unlink of new/ID" '
+		grep -q " dot\$" "$T_DIR/cb-$NB.log" && grep -Eq " (unlink|unlinkat) .*/new/" "$T_DIR/cb-$NB.log"'
+	flush_all cb
+	crash_flush ce alice@example.test nobody@example.test; NE=$n
+	flush_all ce
+	lost=""
+	for d in "$T_DIR"/ce/*; do [ "$(nids "$d")" = 0 ] && [ "$(nfailed "$d")" = 1 ] || lost="$lost ${d##*/}"; done
+	t_if "flusher of a 550+250 entry killed at each of its $((NE - 1)) steps: after a clean -q the entry is in failed/" '[ -z "$lost" ]' "not so for:$lost"
+	# a deferred entry (450): killed at each step of its flush, never lost or damaged
+	n=1 lost=""
 	while [ $n -le 300 ]; do
-		mkmsg cb-$n
-		sm $S --queue "$T_DIR/cb/$n" --queue-only alice@example.test < "$T_DIR/orig/cb-$n" >/dev/null 2>&1
-		crun $n "$T_DIR/cb-$n.log" "$W" smtpsend -q --queue "$T_DIR/cb/$n" >/dev/null 2>&1
-		killed=$(grep -c ' KILL$' "$T_DIR/cb-$n.log")
-		# the kill fell between the final dot and the unlink of new/ID: the
-		# server may have the message already (the documented duplicate)
-		before=$(sed '$d' "$T_DIR/cb-$n.log")
-		if [ "$killed" = 1 ] && echo "$before" | grep -q ' dot$' &&
-		   ! echo "$before" | grep -Eq '^[0-9]+ (unlink|unlinkat) .*/new/'; then
-			echo "cb-$n 1 2" >> "$T_DIR/cb.exp"
-		else
-			echo "cb-$n 1 1" >> "$T_DIR/cb.exp"
-		fi
-		for i in $(ids "$T_DIR/cb/$n"); do sm --queue "$T_DIR/cb/$n" --queue-retry "$i" >/dev/null 2>&1; done
-		sm -q --queue "$T_DIR/cb/$n" >/dev/null 2>&1
-		[ "$killed" = 1 ] || break
+		mkmsg cd-$n; d=$T_DIR/cd/$n
+		sm $S --queue "$d" --queue-only temp@example.test < "$T_DIR/orig/cd-$n" >/dev/null 2>&1
+		id=$(ids "$d")
+		crun $n "$T_DIR/cd-$n.log" "$W" smtpsend -q --queue "$d" >/dev/null 2>&1
+		"$T_DIR/bin/mailq" --queue "$d" > "$T_DIR/cd.out" 2>&1
+		{ [ -n "$id" ] && [ "$(ids "$d")" = "$id" ] && grep -q "^$id .*attempts=[01] " "$T_DIR/cd.out" &&
+		  sm --queue "$d" --queue-retry "$id" >/dev/null 2>&1 && { sm -q --queue "$d" >/dev/null 2>&1; [ $? = 75 ]; } &&
+		  [ "$(ids "$d")" = "$id" ]; } || lost="$lost $n"
+		grep -q ' KILL$' "$T_DIR/cd-$n.log" || break
 		n=$((n + 1))
 	done
-	NB=$n
-	t_true "crash shim: a clean flush has steps to kill at ($((NB - 1)); >= 5)" [ $NB -gt 5 ]
-	t_true "... among them the final dot and the unlink of new/ID" sh -c "
-		grep -q ' dot\$' '$T_DIR/cb-$NB.log' && grep -Eq ' (unlink|unlinkat) .*/new/' '$T_DIR/cb-$NB.log'"
-	# random kill -9: enqueuers (MTA down) and flushers (MTA up)
+	t_if "flusher of a deferred (450) entry killed at each of its $((n - 1)) steps: the entry stays whole, listed, deferred again by the next -q" '[ -z "$lost" ] && [ $n -gt 3 ]' "lost or damaged at points:$lost"
+	echo "cd-0 0 0" >> "$T_DIR/c.exp"   # (temp@ gets nothing; checked below)
+	# random kill -9: enqueuers (MTA down) and flushers (MTA up), each
+	# killed after a random delay within the time a clean run takes
+	cat > "$T_DIR/killer.py" <<'EOF'
+# killer.py SEED|-1 INPUT CMD...: run CMD (stdin INPUT); with SEED, SIGKILL
+# it after a random delay in [0, $KILL_WITHIN ms]; print "EXIT MS"
+import os, random, subprocess, sys, time
+seed, inp, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+with open(inp, "rb") as f:
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if seed >= 0:
+        time.sleep(random.Random(seed).uniform(0, float(os.environ["KILL_WITHIN"]) / 1000))
+        try: p.kill()
+        except OSError: pass
+    rc = p.wait()
+print(rc, int((time.monotonic() - t0) * 1000))
+EOF
 	mta_down
-	: > "$T_DIR/cr.exp"
-	for k in $(seq 1 12); do
+	mkmsg cr-0
+	KILL_WITHIN=$(/usr/bin/python3 "$T_DIR/killer.py" -1 "$T_DIR/orig/cr-0" "$W" smtpsend $S --queue "$T_DIR/cr/0" alice@example.test | cut -d' ' -f2)
+	export KILL_WITHIN=$((KILL_WITHIN + 1))
+	echo "cr-0 1 1" >> "$T_DIR/c.exp"
+	nk=0
+	for k in $(seq 1 16); do
 		mkmsg cr-$k
-		"$W" smtpsend $S --queue "$T_DIR/cr/$k" alice@example.test < "$T_DIR/orig/cr-$k" >/dev/null 2>&1 &
-		p=$!
-		sleep "0.00$(awk -v s=$k 'BEGIN { srand(s); printf "%d", int(rand() * 10) }')"
-		kill -9 $p 2>/dev/null; wait $p 2>/dev/null
-		if [ -n "$(ids "$T_DIR/cr/$k")" ]; then echo "cr-$k 1 1"; else echo "cr-$k 0 0"; fi >> "$T_DIR/cr.exp"
+		r=$(/usr/bin/python3 "$T_DIR/killer.py" $k "$T_DIR/orig/cr-$k" "$W" smtpsend $S --queue "$T_DIR/cr/$k" alice@example.test)
+		[ "${r%% *}" = -9 ] && nk=$((nk + 1))
+		if [ -n "$(ids "$T_DIR/cr/$k")" ]; then echo "cr-$k 1 1"; else echo "cr-$k 0 0"; fi >> "$T_DIR/c.exp"
 	done
+	echo "# random kills: $nk of 16 enqueuers killed (a clean one takes $KILL_WITHIN ms), $(grep -c '^cr-.* 0 0$' "$T_DIR/c.exp") before their entry reached new/"
 	mta_up
-	for k in $(seq 1 12); do
-		for i in $(ids "$T_DIR/cr/$k"); do sm --queue "$T_DIR/cr/$k" --queue-retry "$i" >/dev/null 2>&1; done
-		sm -q --queue "$T_DIR/cr/$k" >/dev/null 2>&1
+	flush_all cr
+	QR=$T_DIR/crf/0
+	for j in 1 2 3 4; do
+		mkmsg crf-0-$j; echo "crf-0-$j 1 1" >> "$T_DIR/c.exp"
+		sm $S --queue "$QR" --queue-only alice@example.test < "$T_DIR/orig/crf-0-$j" >/dev/null 2>&1
 	done
-	for k in $(seq 1 8); do
+	KILL_WITHIN=$(/usr/bin/python3 "$T_DIR/killer.py" -1 /dev/null "$W" smtpsend -q --queue "$QR" | cut -d' ' -f2)
+	export KILL_WITHIN=$((KILL_WITHIN + 1))
+	nk=0
+	for k in $(seq 1 10); do
 		QR=$T_DIR/crf/$k
 		for j in 1 2 3 4; do
 			mkmsg crf-$k-$j
 			sm $S --queue "$QR" --queue-only alice@example.test < "$T_DIR/orig/crf-$k-$j" >/dev/null 2>&1
-			echo "crf-$k-$j 1 2" >> "$T_DIR/cr.exp"
+			echo "crf-$k-$j 1 2" >> "$T_DIR/c.exp"
 		done
-		"$W" smtpsend -q --queue "$QR" >/dev/null 2>&1 &
-		p=$!
-		sleep "0.0$(awk -v s=$k 'BEGIN { srand(s + 100); printf "%02d", int(rand() * 60) }')"
-		kill -9 $p 2>/dev/null; wait $p 2>/dev/null
-		for i in $(ids "$QR"); do sm --queue "$QR" --queue-retry "$i" >/dev/null 2>&1; done
-		sm -q --queue "$QR" >/dev/null 2>&1
+		r=$(/usr/bin/python3 "$T_DIR/killer.py" $((k + 100)) /dev/null "$W" smtpsend -q --queue "$QR")
+		[ "${r%% *}" = -9 ] && nk=$((nk + 1))
 	done
+	echo "# random kills: $nk of 10 flushers of 4 entries killed (a clean one takes $KILL_WITHIN ms)"
+	flush_all crf
 	# now the Maildirs: wait for the at-least-once ones, then compare
-	cat "$T_DIR/ca.exp" "$T_DIR/cb.exp" "$T_DIR/cr.exp" > "$T_DIR/c.exp"
+	sed -i '/^cd-0 /d' "$T_DIR/c.exp"
 	wait_tags 1 $(awk '$2 >= 1 { print $1 }' "$T_DIR/c.exp"); sleep 1
 	/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" $(cut -d' ' -f1 "$T_DIR/c.exp") > "$T_DIR/c.got"
 	# cexp PREFIX DESC: every tag of that group within its bounds and intact
@@ -573,11 +627,14 @@ else
 			"$T_DIR/c.exp" "$T_DIR/c.got")
 		if [ -z "$bad" ] && grep -Eq "^($1)-" "$T_DIR/c.got"; then pass "$2"; else fail "$2" "$(echo "$bad" | head -c 600)"; fi
 	}
-	cexp ca "enqueuer killed at each of its $NA steps, then -q: delivered once if it reached new/, else never; intact"
+	cexp ca "enqueuer killed at each of its $((NA - 1)) steps, then -q: delivered once if it reached new/, else never; intact"
+	cexp cc "enqueuer of a 100 KB message killed at each of its $((NC - 1)) steps, then -q: the same"
 	cexp cb "flusher killed at each of its $((NB - 1)) steps, then -q: delivered once (twice only if killed between the final dot and the unlink); intact"
-	cexp "cr|crf" "random kill -9 of 12 enqueuers and 8 flushers (4 entries each): at most once / at least once, intact"
-	t_true "... the duplicate window was exercised (kill points after the dot, before the unlink)" grep -q ' 1 2$' "$T_DIR/cb.exp"
-	left=$(for d in "$T_DIR"/ca/* "$T_DIR"/cb/* "$T_DIR"/cr/* "$T_DIR"/crf/*; do
+	cexp ce "... the same for a 550+250 entry: alice once (twice only between the dot and the move to failed/)"
+	t_if "... temp@ (450) never got any of the deferred entries" '[ -z "$(ls "$MTA_MAIL/temp/new" 2>/dev/null)" ]'
+	cexp "cr|crf" "random kill -9 of 16 enqueuers and 10 flushers (4 entries each): at most once / at least once, intact"
+	t_if "... the duplicate window was exercised (kill points after the dot, before the unlink)" 'grep -q "^cb-.* 1 2\$" "$T_DIR/c.exp"'
+	left=$(for d in "$T_DIR"/ca/* "$T_DIR"/cb/* "$T_DIR"/cc/* "$T_DIR"/ce/* "$T_DIR"/cr/* "$T_DIR"/crf/*; do
 		for i in $(ids "$d"); do echo "${d#$T_DIR/}/new/$i"; done; done)
 	t_if "... every queue emptied by the clean -q" '[ -z "$left" ] && [ -d "$T_DIR/cb/1/new" ]' \
 		"left: $(echo $left | head -c 300) $(for f in $left; do cat "$T_DIR/${f%%/new/*}/state/${f##*/}" 2>/dev/null; done | tr '\n' '|')"
@@ -696,6 +753,22 @@ if cc -shared -fPIC -o "$CSHIM" "$TOP/tests/sntp/clockshim.c" -ldl 2>"$T_DIR/cc.
 	t_true "... in failed/" [ -f "$Q7/failed/$hid" -a ! -e "$Q7/new/$hid" ]
 	sleep 0.3
 	t_true "... never delivered" [ "$(delivered m7c)" = 0 ]
+	# time with an invalid clock does not count: valid_since from the first
+	# valid-clock attempt, the lifetime counted from there
+	Q7v=$T_DIR/q7v
+	mkmsg m7v
+	env CLOCKSHIM_SHIFT=$((86400 - $(date +%s))) LD_PRELOAD="$CSHIM" timeout 30 "$W" smtpsend $S --queue "$Q7v" \
+		--queue-only temp@example.test < "$T_DIR/orig/m7v" >/dev/null 2>&1
+	idv=$(ids "$Q7v" | head -n 1)
+	t_exit 75 "a 1970 entry (450 recipient) tried at the present: deferred, not expired (75)" sm -q --queue "$Q7v" --queue-lifetime 1h
+	vs=$(sed -n 's/^valid_since //p' "$Q7v/state/$idv" 2>/dev/null)
+	t_if "... state: valid_since is now (the first valid-clock time)" '[ -n "$vs" ] && [ $(($(date +%s) - vs)) -ge 0 ] && [ $(($(date +%s) - vs)) -le 10 ]' "valid_since '$vs'"
+	t_exit 75 "... 30 min of valid clock later (clockshim +1800), lifetime 1h: deferred again (75)" \
+		env CLOCKSHIM_SHIFT=1800 LD_PRELOAD="$CSHIM" timeout 30 "$W" smtpsend -q --queue "$Q7v" --queue-lifetime 1h
+	t_if "... still in new/ with attempts 2" '[ -f "$Q7v/new/$idv" ] && grep -qx "attempts 2" "$Q7v/state/$idv"' "$(tr '\n' '|' < "$Q7v/state/$idv" 2>&1)"
+	t_exit 67 "... 2 h of valid clock later (clockshim +7300): expired, moved to failed/ (67)" \
+		env CLOCKSHIM_SHIFT=7300 LD_PRELOAD="$CSHIM" timeout 30 "$W" smtpsend -q --queue "$Q7v" --queue-lifetime 1h
+	t_if "... in failed/" '[ -f "$Q7v/failed/$idv" ] && [ ! -e "$Q7v/new/$idv" ]'
 else
 	fail "build the clock shim" "$(head -c 300 "$T_DIR/cc.err")"
 fi
@@ -737,6 +810,18 @@ i=0; while kill -0 $RP 2>/dev/null && [ $i -lt 30 ]; do i=$((i + 1)); sleep 0.1;
 kill -0 $RP 2>/dev/null && kill -9 $RP
 wait $RP; r=$?
 t_if "... SIGTERM: exit 0" '[ $r = 0 ]' "exit $r"
+# a runner killed -9 leaves runner.pid behind: the next one starts all the same
+"$W" smtpsend -q1h --queue "$Q8" >/dev/null 2>&1 &
+RP=$!
+at_exit "kill $RP"
+i=0; while [ "$(cat "$Q8/runner.pid" 2>/dev/null | tr -d ' \n')" != "$RP" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+kill -9 $RP; wait $RP 2>/dev/null
+"$W" smtpsend -q1h --queue "$Q8" >/dev/null 2>"$T_DIR/r8c.err" &
+RP=$!
+at_exit "kill $RP"
+i=0; while [ "$(cat "$Q8/runner.pid" 2>/dev/null | tr -d ' \n')" != "$RP" ] && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+t_if "a runner killed -9 (runner.pid left behind): a new runner starts" 'kill -0 $RP 2>/dev/null && [ "$(cat "$Q8/runner.pid" | tr -d " \n")" = $RP ]' "$(head -c 200 "$T_DIR/r8c.err")"
+kill -TERM $RP 2>/dev/null; wait $RP
 
 # ---- 9. no secret in the queue -----------------------------------------------
 Q9=$T_DIR/q9
