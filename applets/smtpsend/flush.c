@@ -58,6 +58,13 @@ static int sntp_synced(int64_t now)
 	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
+int64_t spool_now(void)
+{
+	struct timespec ts;
+
+	return clock_gettime(CLOCK_REALTIME, &ts) ? (int64_t)time(NULL) : (int64_t)ts.tv_sec;
+}
+
 int spool_clock(int64_t now)
 {
 	return queue_clock_valid(now, WB_BUILD_EPOCH) || sntp_synced(now);
@@ -84,6 +91,13 @@ static void dur(int64_t s, char *out, size_t max)
 		snprintf(out, max, "%lldh", (long long)(s / 3600));
 	else
 		snprintf(out, max, "%lldd", (long long)(s / 86400));
+}
+
+/* the exit code when the queue cannot be opened: 78 unsafe or not ours
+ * (a config matter), else 74 */
+static int opened(const struct wb_err *e)
+{
+	return e->code == EX_CONFIG ? EX_CONFIG : EX_IOERR;
 }
 
 /* ---- one run of -q ---- */
@@ -135,13 +149,17 @@ static void give_up(struct flush *fl, const char *why)
 		warnmsg("%s: failed: %s", fl->f.id, fl->f.st.failed);
 }
 
-/* kept for later: attempts, next, the error */
-static void defer(struct flush *fl, const char *why)
+/* kept for later: attempts, next, the error (with a RCPT's 4xx, s not
+ * NULL) */
+static void defer(struct flush *fl, const char *line, const struct smtp *s)
 {
 	struct wb_err e = { 0, "" };
+	char why[QERR_MAX];
 	uint32_t rnd = 0;
 	int64_t wait;
 
+	snprintf(why, sizeof why, s && s->refused[0] ? "%s (%s)" : "%s", line,
+	         s ? s->refused : "");
 	random_bytes(&rnd, sizeof rnd);
 	fl->f.st.attempts++;
 	wait = queue_backoff(fl->f.st.attempts, rnd);
@@ -190,8 +208,8 @@ static int after_flush(void *ctx, struct send_outcome *o)
 			warnmsg("%s: sent to %d recipients", fl->f.id, o->s->accepted);
 		return 0;
 	}
-	if (o->rc == EX_TEMPFAIL)
-		defer(fl, o->line);
+	if (o->rc == EX_TEMPFAIL || o->rc == EX_CONFIG)  /* 78: the flusher's */
+		defer(fl, o->line, o->s);                 /* config, not the mail */
 	else if (o->rc == EX_NOUSER && o->s->refused[0])
 		partial(fl, o->s);
 	else
@@ -218,7 +236,7 @@ static void entry_msg(struct flush *fl)
 	m->utf8 = fl->f.e.utf8;
 	dot_init(&m->d);
 	m->eightbit = -1;
-	msg_from_fd(m, fl->f.fd, fl->f.body);
+	msg_from_fd(m, fl->f.fd, fl->f.body, -1);
 }
 
 /* the entry's settings: its config file and account read again as a send
@@ -267,14 +285,15 @@ static void flush_entry(struct flush *fl)
 
 	if (entry_cfg(fl, &e)) {
 		snprintf(why, sizeof why, "config: %s", e.msg);
-		give_up(fl, why);
+		defer(fl, why, NULL);
 	} else if (expired(fl, why, sizeof why)) {
 		log_plain(fl, why);
 		give_up(fl, why);
-	} else {
-		entry_msg(fl);
+	} else if (entry_msg(fl), fl->m->nrcpt == 0) {
+		if (qf_done(&fl->q, &fl->f, &e))        /* every one has it already */
+			warnmsg("%s", e.msg);
+	} else
 		send_run(&fl->ec, fl->m, after_flush, fl);
-	}
 	secure_zero(fl->ec.secret, sizeof fl->ec.secret);
 }
 
@@ -290,7 +309,7 @@ static void flush_one(struct flush *fl, const char *id)
 		fl->failed++;
 		return;
 	}
-	fl->now = (int64_t)time(NULL);
+	fl->now = spool_now();
 	if (queue_due(&fl->f.st, fl->now))
 		flush_entry(fl);
 	qf_close(&fl->f);
@@ -307,7 +326,7 @@ static int flush_all(struct flush *fl)
 	fl->deferred = fl->failed = 0;
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	queue_sweep_tmp(&fl->q);
 	if ((n = queue_list(&fl->q, 0, ids, QUEUE_LIST_MAX, &e)) < 0) {
@@ -403,7 +422,7 @@ static int runner(struct flush *fl)
 
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	fd = runner_lock(&fl->q, fl->c->queue);
 	queue_close(&fl->q);
@@ -435,18 +454,21 @@ static void envelope_str(const struct qentry *q, char *out, size_t max)
 	text_clean(out, max, raw, strlen(raw));
 }
 
-/* one entry's lines; its size added to *bytes */
-static void list_one(struct queue *q, const char *id, int failed, int64_t now,
-                     struct qfile *f, uint64_t *bytes)
+/* one entry's lines; its size added to *bytes; 0, or 1 when it has gone
+ * meanwhile (sent, dropped) */
+static int list_one(struct queue *q, const char *id, int failed, int64_t now,
+                    struct qfile *f, uint64_t *bytes)
 {
 	struct wb_err e = { 0, "" };
 	char age[16] = "?", next[24] = "now", env[1100], why[QERR_MAX];
 	int64_t a;
+	int r = qf_open(q, id, failed, 0, f, &e);
 
-	if (qf_open(q, id, failed, 0, f, &e)) {
+	if (r) {
 		text_clean(why, sizeof why, e.msg, strlen(e.msg));
-		printf("%s  DAMAGED: %s\n", id, e.code ? why : "gone");
-		return;
+		if (r < 0)
+			printf("%s  DAMAGED: %s\n", id, why);
+		return r > 0;
 	}
 	if ((a = queue_age(&f->e, &f->st, now, spool_clock(now))) >= 0)
 		dur(a, age, sizeof age);
@@ -457,12 +479,15 @@ static void list_one(struct queue *q, const char *id, int failed, int64_t now,
 	envelope_str(&f->e, env, sizeof env);
 	printf("%s  %s  %llu  attempts=%d  %s%s  %s\n", id, age, (unsigned long long)f->size,
 	       f->st.attempts, failed ? "FAILED" : "next=", failed ? "" : next, env);
+	text_clean_inplace(f->st.error, sizeof f->st.error);   /* a file's words */
+	text_clean_inplace(f->st.failed, sizeof f->st.failed);
 	if (f->st.error[0])
 		printf("  last error: %s\n", f->st.error);
 	if (failed)
 		printf("  failed: %s\n", f->st.failed[0] ? f->st.failed : "(no reason kept)");
 	*bytes += f->size;
 	qf_close(f);
+	return 0;
 }
 
 static int list(struct flush *fl)
@@ -470,12 +495,12 @@ static int list(struct flush *fl)
 	char ids[QUEUE_LIST_MAX][QID_MAX];
 	struct wb_err e = { 0, "" };
 	uint64_t bytes = 0;
-	int n[2], k, i;
-	int64_t now = (int64_t)time(NULL);
+	int n[2], k, i, gone;
+	int64_t now = spool_now();
 
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	for (k = 0; k < 2; k++) {
 		if ((n[k] = queue_list(&fl->q, k, ids, QUEUE_LIST_MAX, &e)) < 0) {
@@ -483,8 +508,9 @@ static int list(struct flush *fl)
 			queue_close(&fl->q);
 			return EX_IOERR;
 		}
-		for (i = 0; i < n[k]; i++)
-			list_one(&fl->q, ids[i], k, now, &fl->f, &bytes);
+		for (i = 0, gone = 0; i < n[k]; i++)
+			gone += list_one(&fl->q, ids[i], k, now, &fl->f, &bytes);
+		n[k] -= gone;
 	}
 	queue_close(&fl->q);
 	if (n[0] + n[1] == 0)
@@ -504,7 +530,7 @@ static int drop_retry(struct flush *fl)
 		return usage_error("'%.60s': not a queue entry ID", fl->c->qid);
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
-		return e.code ? e.code : EX_IOERR;
+		return opened(&e);
 	}
 	r = fl->c->qcmd == Q_DROP ? queue_drop(&fl->q, fl->c->qid, &e) :
 	    queue_retry(&fl->q, fl->c->qid, &e);

@@ -237,9 +237,12 @@ static void measure_rest(struct smtp *s, void *ctx)
 	struct stat st;
 	off_t off;
 
-	if (m->eof || fstat(m->fd, &st) || !S_ISREG(st.st_mode) ||
-	    (off = m->spooled ? m->off : lseek(m->fd, 0, SEEK_CUR)) < 0 ||
-	    scan_file(&m->d, m->fd, off))
+	int fd = CFG_SMTPSEND_QUEUE ? m->fd : 0;
+
+	if (m->eof || (CFG_SMTPSEND_QUEUE && m->spooled && m->end >= 0) ||
+	    fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (off = CFG_SMTPSEND_QUEUE && m->spooled ? m->off : lseek(fd, 0, SEEK_CUR)) < 0 ||
+	    scan_file(&m->d, fd, off))
 		return;
 	s->size = dot_size(&m->d);
 	s->eightbit = m->d.eightbit;
@@ -251,9 +254,7 @@ int msg_prepare(const struct sendcfg *c, struct msg *m)
 	ssize_t n;
 	int i;
 
-	m->cfg = c;
-	m->fd = 0;
-	m->spooled = 0;
+	m->cfg = c;         /* m->fd 0 and not spooled: the rest is stdin */
 	if ((n = fd_read_full(0, m->head, sizeof m->head)) < 0) {
 		err_sys(&e, EX_IOERR, "standard input");
 		return err_report(&e, NULL, "message");
@@ -284,70 +285,86 @@ int msg_prepare(const struct sendcfg *c, struct msg *m)
 	return 0;
 }
 
-/* the next piece of the rest: standard input as it comes, or a spool
- * file from m->off on (pread: the file's offset is nobody's business) */
-static ssize_t rest_read(struct msg *m)
+/* the next piece of the rest into *p: standard input as it comes, or a
+ * spool file from m->off on (pread: the file's offset is nobody's
+ * business; into scratch, as chunk may hold the piece msg_spool could not
+ * store, sent next), and after its end that piece and standard input */
+static ssize_t rest_read(struct msg *m, const unsigned char **p)
 {
+	size_t n = sizeof scratch;
 	ssize_t r;
 
-	if (!m->spooled)
-		return fd_read(m->fd, chunk, sizeof chunk);
+	*p = chunk;
+	if (CFG_SMTPSEND_QUEUE && m->spooled && m->end >= 0 && m->off >= m->end) {
+		m->spooled = 0;         /* the file's part is sent */
+		m->fd = 0;
+		if (m->pend) {
+			r = (ssize_t)m->pend;
+			m->pend = 0;
+			return r;
+		}
+	}
+	if (!CFG_SMTPSEND_QUEUE || !m->spooled)
+		return fd_read(CFG_SMTPSEND_QUEUE ? m->fd : 0, chunk, sizeof chunk);
+	if (m->end >= 0 && (off_t)n > m->end - m->off)
+		n = (size_t)(m->end - m->off);
 	do
-		r = pread(m->fd, chunk, sizeof chunk, m->off);
+		r = pread(m->fd, scratch, n, m->off);
 	while (r < 0 && errno == EINTR);
 	if (r > 0)
 		m->off += r;
+	*p = scratch;
 	return r;
-}
-
-/* the rest after extra and head, through put; eof or an error ends it
- * (a read error: EX_IOERR, "why: strerror") */
-static int rest(struct msg *m, msg_put_fn put, void *ctx, const char *why,
-                struct wb_err *e)
-{
-	ssize_t r;
-
-	while (!m->eof) {
-		if ((r = rest_read(m)) < 0) {
-			err_sys(e, EX_IOERR, "%s", why);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		if (put(ctx, chunk, (size_t)r, e))
-			return -1;
-	}
-	return 0;
-}
-
-static int body_put(void *ctx, const void *p, size_t n, struct wb_err *e)
-{
-	return smtp_body_write(ctx, p, n, e);
 }
 
 static int body(struct smtp *s, void *ctx, struct wb_err *e)
 {
 	struct msg *m = ctx;
+	const unsigned char *p;
+	ssize_t r;
 
 	if (smtp_body_write(s, m->extra, m->xlen, e) ||
 	    smtp_body_write(s, m->head, m->hlen, e))
 		return -1;
-	if (rest(m, body_put, s, "reading the message: dropped the connection unsent", e))
-		return -1;
+	while (!m->eof) {
+		if ((r = rest_read(m, &p)) < 0) {
+			err_sys(e, EX_IOERR, "reading the message: dropped the connection unsent");
+			return -1;
+		}
+		if (r == 0)
+			break;
+		if (smtp_body_write(s, p, (size_t)r, e))
+			return -1;
+	}
 	return smtp_body_end(s, e);
 }
 
+/* a piece put could not take stays in chunk (m->pend): a send from the
+ * part stored (msg_from_fd with its end) goes on with it */
 int msg_spool(struct msg *m, msg_put_fn put, void *ctx, struct wb_err *e)
 {
-	if (put(ctx, m->extra, m->xlen, e) || put(ctx, m->head, m->hlen, e))
+	const unsigned char *p;
+	ssize_t r;
+
+	if (!CFG_SMTPSEND_QUEUE || put(ctx, m->extra, m->xlen, e) ||
+	    put(ctx, m->head, m->hlen, e))
 		return -1;
-	return rest(m, put, ctx, "reading the message", e);
+	while (!m->eof && (r = rest_read(m, &p)) != 0) {
+		if (r < 0) {
+			err_sys(e, EX_IOERR, "reading the message");
+			return -1;
+		}
+		if (put(ctx, p, (size_t)r, e))
+			return m->pend = (size_t)r, -1;
+	}
+	return 0;
 }
 
-void msg_from_fd(struct msg *m, int fd, off_t off)
+void msg_from_fd(struct msg *m, int fd, off_t off, off_t end)
 {
 	m->fd = fd;
 	m->off = off;
+	m->end = end;
 	m->spooled = 1;
 }
 

@@ -397,7 +397,7 @@ static int rcpt_reply(struct smtp *c, int i, int *temp, struct wb_err *e)
 		return said(c, e, EX_PROTOCOL);
 	*temp += c->r.code / 100 == 4;
 	c->rejected += c->r.code / 100 == 5;
-	if (CFG_SMTPSEND_QUEUE && c->r.code / 100 == 5 && !c->refused[0])
+	if (CFG_SMTPSEND_QUEUE && (!c->refused[0] || (*temp == 1 && c->refused[0] == '5')))
 		snprintf(c->refused, sizeof c->refused, "%d %s%s%s", c->r.code, c->r.esc,
 		         c->r.esc[0] ? " " : "", c->r.text);
 	said(c, &w, 0);

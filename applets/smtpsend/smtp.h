@@ -197,7 +197,8 @@ struct smtp {
 	void *body_ctx;
 	int accepted, rejected;
 	/* the queue's (CONFIG_SMTPSEND_QUEUE): each RCPT's reply class (2, 4,
-	 * 5; 0 none), and the first 5xx to a RCPT ("550 5.1.1 text") */
+	 * 5; 0 none), and the first 4xx to a RCPT, else the first 5xx
+	 * ("550 5.1.1 text") */
 	unsigned char rclass[CFG_SMTPSEND_QUEUE ? RCPT_MAX : 1];
 	char refused[CFG_SMTPSEND_QUEUE ? 160 : 1];
 	int delivered;          /* 250 after the final dot */

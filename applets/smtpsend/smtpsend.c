@@ -79,8 +79,10 @@
 
 /* what an OT_CALL entry is (optab.h) */
 enum { P_AUTH, P_AP, P_PORT, P_HELO, P_DOMAIN, P_COMPAT, P_FP, P_TIMEOUT, P_SYSLOG,
-       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR, P_QLIFE, P_QSIZE, P_Q, P_B,
-       P_QDROP, P_QRETRY };
+       P_STARTTLS, P_CERTCHECK, P_SETFROM, P_FROMOVR,
+       P_QLIFE, P_QSIZE = P_QLIFE + QO_SIZE, P_Q = P_QLIFE + QO_Q,   /* the queue's: */
+       P_B = P_QLIFE + QO_B, P_QDROP = P_QLIFE + QO_DROP,        /* spool_opt */
+       P_QRETRY = P_QLIFE + QO_RETRY };
 
 /* smtpsend's options, one line each (core/optab.h):
  * X(names, kind, destination, min, max, feature, --help lines);
@@ -209,7 +211,7 @@ OPT_IF(SMTPSEND_MSMTP,
 "Called as msmtp: msmtp's options (-S is --serverinfo, --auth[=on|off|M],\n"
 "--tls[=on|off]), /etc/msmtprc and ~/.msmtprc (docs/smtpsend.md).\n")
 "Exit: 0 sent"
-OPT_IF(SMTPSEND_QUEUE, " or queued (-q: all due sent)")
+OPT_IF(SMTPSEND_QUEUE, " or queued")
 "; 64 usage; 65 bad address or message;\n"
 "67 recipients refused; 68 unknown host; 69 refused or unavailable;\n"
 "70 internal error; 71 system error; 74 I/O error; 75 temporary (retry);\n"
@@ -336,54 +338,6 @@ static int msmtp_onoff(struct sendcfg *c, int id, const char *arg, struct wb_err
 	return 0;
 }
 
-/* "100000", "64k", "1M" bytes into *out (1 byte to 1 GiB) */
-static int size_arg(const char *v, long long *out)
-{
-	char *end;
-	long long n;
-
-	if (*v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*end == 'k' || *end == 'K')
-		n *= 1024, end++;
-	else if (*end == 'M')
-		n *= 1048576, end++;
-	if (errno || *end || n < 1 || n > (1LL << 30))
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* the queue's OT_CALL entries (CONFIG_SMTPSEND_QUEUE) */
-static int queue_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e)
-{
-	int64_t t;
-
-	switch (id) {
-	case P_QLIFE:
-		if (queue_interval(arg, 1, 366LL * 86400, &t))
-			return bad(e, "want a time (90, 30m, 12h, 5d; up to 366d)", arg);
-		return c->queue_lifetime = t, 0;
-	case P_QSIZE:
-		return size_arg(arg, &c->queue_max_size) ?
-		       bad(e, "want bytes (100000, 512k, 1M; up to 1024M)", arg) : 0;
-	case P_Q:
-		c->qcmd = *arg ? Q_RUN : Q_FLUSH;
-		if (*arg && queue_interval(arg, 1, 86400, &t))
-			return bad(e, "want -q or -qINTERVAL (-q15m, -q1h, -q90; 1s-1d)", arg);
-		return c->qinterval = *arg ? t : 0, 0;
-	case P_B:
-		c->qcmd = !strcmp(arg, "p") ? Q_LIST : c->qcmd;
-		return !strcmp(arg, "p") || !strcmp(arg, "m") ? 0 :
-		       bad(e, "want -bp (list the queue) or -bm (send)", arg);
-	}
-	c->qcmd = id == P_QDROP ? Q_DROP : Q_RETRY;
-	c->qid = arg;
-	return 0;
-}
-
 /* the OT_CALL entries; e gets the reason, the parser names the option */
 static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_err *e)
 {
@@ -415,9 +369,9 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 		return set_from_header(c, arg, e);
 	case P_STARTTLS: case P_CERTCHECK: case P_FROMOVR:
 		return msmtp_onoff(c, o->at, arg, e);
-	case P_QLIFE: case P_QSIZE: case P_Q: case P_B: case P_QDROP: case P_QRETRY:
-		return CFG_SMTPSEND_QUEUE ? queue_opt(c, o->at, arg, e) : -1;
 	}
+	if (CFG_SMTPSEND_QUEUE && o->at >= P_QLIFE)
+		return spool_opt(c, o->at - P_QLIFE, arg, e);
 	compat(c, o, arg);
 	return 0;
 }
@@ -467,7 +421,7 @@ static int rc_key(void *ctx, const char *k, const char *v, struct wb_err *e)
  * FILE (its account wins); else /etc/smtpsend.conf or -C FILE. The
  * account is -a NAME, else "default", else (a file without accounts)
  * the whole file. 0, or -1 with e filled (EX_CONFIG). */
-int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
+static int read_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 {
 	const char *home = getenv("HOME"), *user = c->conf, *name = c->account;
 	int i, r = RC_NOT_FOUND, accounts = 0;
@@ -504,7 +458,7 @@ int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
 }
 
 /* what msmtp's settings come to in ours, once all are read */
-void send_settle(struct sendcfg *c)
+static void settle(struct sendcfg *c)
 {
 	/* msmtp's "tls on" is STARTTLS unless tls_starttls is off; ours (called
 	 * as smtpsend) is implicit TLS unless tls_starttls is on */
@@ -538,7 +492,7 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 		c->qcmd = Q_LIST;
 	t = c->msmtp ? &msmtp_optab : &smtpsend_optab;
 	opt_argv(t, c, argc, argv, OPT_EARLY, &e);
-	if (CFG_SMTPSEND_CONFIG && send_config(c, rf, &e))
+	if (CFG_SMTPSEND_CONFIG && read_config(c, rf, &e))
 		return err_report(&e, NULL, "config");
 	if ((r = opt_argv(t, c, argc, argv, 0, &e)) == OPT_HELP_ASKED) {
 		fputs(smtpsend_help, stdout);
@@ -546,8 +500,20 @@ static int parse(struct sendcfg *c, struct rcfiles *rf, int argc, char **argv)
 	}
 	if (r)
 		return usage_error("%s", e.msg);
-	send_settle(c);
+	settle(c);
 	return 0;
+}
+
+/* the queue's (flush.c): an entry's config and settings as a send's */
+int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e)
+{
+	return CFG_SMTPSEND_QUEUE && CFG_SMTPSEND_CONFIG ? read_config(c, rf, e) : 0;
+}
+
+void send_settle(struct sendcfg *c)
+{
+	if (CFG_SMTPSEND_QUEUE)
+		settle(c);
 }
 
 /* the secret into c->secret (wiped by smtpsend_main after the run) */
@@ -616,6 +582,8 @@ static int fail(struct run_state *r, const struct wb_err *e, const char *server,
 {
 	char msg[sizeof e->msg];
 
+	if (!CFG_SMTPSEND_QUEUE)
+		return err_report(e, server, step);     /* no hook: at once */
 	memcpy(msg, e->msg, sizeof msg);
 	msg[sizeof msg - 1] = 0;
 	snprintf(r->o.line, sizeof r->o.line, "%s%s%s%s%s", server ? server : "",
@@ -773,6 +741,19 @@ static void via_name(const char *cmd, char *buf, size_t max)
 	text_clean(buf + 3, max - 3, cmd, n);
 }
 
+/* the dialog's end: a partial delivery or the error for stderr */
+static int outcome(struct run_state *r, int rc, const struct wb_err *e)
+{
+	if (rc == EX_NOUSER && r->s.delivered && !CFG_SMTPSEND_QUEUE)
+		warnmsg("%s: delivered to %d of %d recipients", r->server, r->s.accepted, r->s.nrcpt);
+	else if (rc == EX_NOUSER && r->s.delivered)
+		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
+		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
+	else if (rc)
+		fail(r, e, r->server, r->s.step);
+	return rc;
+}
+
 static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
                       struct wb_err *e)
 {
@@ -808,12 +789,7 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	if (CFG_TLS && r->s.tls_active && c->serverinfo)
 		conn_tls_info(&r->conn, stdout);
 	conn_close(&r->conn);
-	if (rc == EX_NOUSER && r->s.delivered)
-		snprintf(r->o.line, sizeof r->o.line, "%s: delivered to %d of %d recipients",
-		         r->server, r->s.accepted, r->s.nrcpt), r->o.print = 1;
-	else if (rc)
-		fail(r, e, r->server, r->s.step);
-	return rc;
+	return outcome(r, rc, e);
 }
 
 static const char *const ex_names[] = {
@@ -910,7 +886,7 @@ static void log_result(const struct sendcfg *c, const struct run_state *r, int r
 	send_log(c, final, line);
 }
 
-int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
+static int run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
 {
 	struct run_state r;
 	struct wb_err e = { 0, "" };
@@ -923,11 +899,16 @@ int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
 	r.o.s = &r.s;
 	if (CFG_SMTPSEND_QUEUE && hook)
 		final = hook(ctx, &r.o);
-	if (r.o.print)
+	if (CFG_SMTPSEND_QUEUE && r.o.print)
 		fprintf(stderr, "%s: %s\n", wb_applet, r.o.line);
 	if (CFG_SMTPSEND_MSMTP && !c->serverinfo && (c->syslog_on || c->logfile))
 		log_result(c, &r, rc, final, &e);
 	return final;
+}
+
+int send_run(struct sendcfg *c, struct msg *m, send_hook hook, void *ctx)
+{
+	return CFG_SMTPSEND_QUEUE ? run(c, m, hook, ctx) : EX_SOFTWARE;
 }
 
 /* -P: one "name = value" line, the value cleaned; NULL "(not set)" */
@@ -1003,7 +984,7 @@ int smtpsend_main(int argc, char **argv)
 	if (CFG_SMTPSEND_QUEUE && c.queue && !c.serverinfo)
 		rc = spool_send(&c, &m);
 	else
-		rc = send_run(&c, &m, NULL, NULL);
+		rc = run(&c, &m, NULL, NULL);
 	secure_zero(c.secret, sizeof c.secret);
 	return rc;
 }

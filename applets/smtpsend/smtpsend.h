@@ -85,6 +85,8 @@ struct msg {
 	int spooled;            /* the rest is in fd from off (pread), not stdin */
 	int fd;
 	off_t off;
+	off_t end;              /* spooled: -1 all of fd, else fd up to end, */
+	size_t pend;            /* then pend bytes held back, then stdin */
 };
 
 /* read the head of stdin, find sender and recipients, fix headers;
@@ -100,8 +102,9 @@ int msg_rcpt(void *ctx, const char *addr, struct wb_err *e);
  * the queue's writer; 0 or -1 with e filled (put's, or reading stdin) */
 typedef int (*msg_put_fn)(void *ctx, const void *p, size_t n, struct wb_err *e);
 int msg_spool(struct msg *m, msg_put_fn put, void *ctx, struct wb_err *e);
-/* from now on the rest of the message is fd's from off (a spool file) */
-void msg_from_fd(struct msg *m, int fd, off_t off);
+/* from now on the rest of the message is fd's from off (a spool file),
+ * up to end (-1: all), then what msg_spool held back, then stdin */
+void msg_from_fd(struct msg *m, int fd, off_t off, off_t end);
 
 /* what a send came to, for a hook that may queue it (spool.c, flush.c) */
 #define WHY_MAX 600
@@ -126,6 +129,11 @@ int send_config(struct sendcfg *c, struct rcfiles *rf, struct wb_err *e);
 /* what the settings come to once all are read (msmtp's meanings) */
 void send_settle(struct sendcfg *c);
 
+/* spool.c: the queue's options that take a value or stand for one:
+ * --queue-lifetime, --queue-max-size, -q*, -b*, --queue-drop,
+ * --queue-retry; 0 or -1 with e filled (the reason, EX_USAGE) */
+enum { QO_LIFE, QO_SIZE, QO_Q, QO_B, QO_DROP, QO_RETRY };
+int spool_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e);
 /* spool.c: the settings a queued send keeps (never a secret) */
 struct qentry;
 int spool_settings(const struct sendcfg *c, struct qentry *q, struct wb_err *e);
@@ -142,6 +150,8 @@ int queue_start(struct queue *q, const struct sendcfg *c, struct wb_err *e);
 /* 1 if the clock can be trusted now: after the build date, or sntpc's
  * status file says synchronised and is fresh */
 int spool_clock(int64_t now);
+/* unix seconds now (CLOCK_REALTIME) */
+int64_t spool_now(void);
 
 /* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *key, const char *val, struct wb_err *e);

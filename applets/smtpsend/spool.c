@@ -3,6 +3,7 @@
  * and the message stored when the send fails for now (exit 75). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,63 @@ int spool_apply(struct sendcfg *c, const struct qentry *q, struct wb_err *e)
 	return 0;
 }
 
+/* ---- the queue's options ---- */
+
+static int bad(struct wb_err *e, const char *want, const char *v)
+{
+	err_set(e, EX_USAGE, "%s, not '%.100s'", want, v);
+	return -1;
+}
+
+/* "100000", "64k", "1M" bytes into *out (1 byte to 1 GiB) */
+static int size_arg(const char *v, long long *out)
+{
+	char *end;
+	long long n;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		n *= 1024, end++;
+	else if (*end == 'M')
+		n *= 1048576, end++;
+	if (errno || *end || n < 1 || n > (1LL << 30))
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* the queue's OT_CALL entries (QO_*) */
+int spool_opt(struct sendcfg *c, int id, const char *arg, struct wb_err *e)
+{
+	int64_t t;
+
+	switch (id) {
+	case QO_LIFE:
+		if (queue_interval(arg, 1, 366LL * 86400, &t))
+			return bad(e, "want a time (90, 30m, 12h, 5d; up to 366d)", arg);
+		return c->queue_lifetime = t, 0;
+	case QO_SIZE:
+		return size_arg(arg, &c->queue_max_size) ?
+		       bad(e, "want bytes (100000, 512k, 1M; up to 1024M)", arg) : 0;
+	case QO_Q:
+		c->qcmd = *arg ? Q_RUN : Q_FLUSH;
+		if (*arg && queue_interval(arg, 1, 86400, &t))
+			return bad(e, "want -q or -qINTERVAL (-q15m, -q1h, -q90; 1s-1d)", arg);
+		return c->qinterval = *arg ? t : 0, 0;
+	case QO_B:
+		c->qcmd = !strcmp(arg, "p") ? Q_LIST : c->qcmd;
+		return !strcmp(arg, "p") || !strcmp(arg, "m") ? 0 :
+		       bad(e, "want -bp (list the queue) or -bm (send)", arg);
+	}
+	c->qcmd = id == QO_DROP ? Q_DROP : Q_RETRY;
+	c->qid = arg;
+	return 0;
+}
+
+
 /* ---- a send with a queue ---- */
 
 struct spool {
@@ -164,22 +222,28 @@ struct spool {
 	struct queue q;
 	struct qwriter w;
 	int begun;
-	struct qentry head;
+	int keep;               /* a copy of w.fd: what was stored, if it fails */
+	uint64_t stored;        /* bytes put into the entry */
+	int nostore;            /* the queue could not take it: e says why */
 	struct wb_err e;
+	struct qentry head;
 };
 
 static int put(void *ctx, const void *p, size_t n, struct wb_err *e)
 {
 	struct spool *sp = ctx;
 
-	return qw_write(&sp->q, &sp->w, p, n, e);
+	if (qw_write(&sp->q, &sp->w, p, n, e))
+		return -1;              /* and tmp/ID is gone */
+	sp->stored += n;
+	return 0;
 }
 
 /* the entry's head: now, the envelope, the settings */
 static int make_head(struct spool *sp, struct wb_err *e)
 {
 	struct qentry *h = &sp->head;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = spool_now();
 	int i;
 
 	memset(h, 0, sizeof *h);
@@ -193,15 +257,19 @@ static int make_head(struct spool *sp, struct wb_err *e)
 	return spool_settings(sp->c, h, e);
 }
 
-/* open the queue and write the whole message into tmp/ID */
-static int spool_write(struct spool *sp, struct wb_err *e)
+/* open the queue and write the whole message into tmp/ID; keep: hold it
+ * open for reading (sp->keep), to send from, even if it cannot be kept */
+static int spool_write(struct spool *sp, int keep, struct wb_err *e)
 {
 	if (make_head(sp, e) || queue_start(&sp->q, sp->c, e))
 		return -1;
 	if (qw_begin(&sp->q, &sp->w, &sp->head, e))
 		return -1;
 	sp->begun = 1;
-	if (msg_spool(sp->m, put, sp, e) == 0)
+	if (keep && (sp->keep = openat(sp->q.tmp, sp->w.id, O_RDONLY | O_NOFOLLOW |
+	                                O_CLOEXEC)) < 0)
+		err_sys(e, EX_TEMPFAIL, "queue %s: tmp/%s", sp->c->queue, sp->w.id);
+	else if (msg_spool(sp->m, put, sp, e) == 0)
 		return 0;
 	qw_abort(&sp->q, &sp->w);
 	sp->begun = 0;
@@ -226,7 +294,6 @@ static void say_queued(const struct spool *sp, const char *why)
 static int after_send(void *ctx, struct send_outcome *o)
 {
 	struct spool *sp = ctx;
-	struct wb_err e = { 0, "" };
 
 	if (o->rc != EX_TEMPFAIL) {
 		if (sp->begun)
@@ -234,10 +301,11 @@ static int after_send(void *ctx, struct send_outcome *o)
 		sp->begun = 0;
 		return o->rc;
 	}
-	if ((!sp->begun && spool_write(sp, &e)) || commit(sp, &e)) {
+	if (sp->nostore || (!sp->begun && spool_write(sp, 0, &sp->e)) ||
+	    commit(sp, &sp->e)) {
 		fprintf(stderr, "%s: %s\n", wb_applet, o->line);
 		o->print = 0;
-		warnmsg("not queued: %s", e.msg);
+		warnmsg("not queued: %s", sp->e.msg);
 		return EX_TEMPFAIL;
 	}
 	o->print = 0;
@@ -248,35 +316,55 @@ static int after_send(void *ctx, struct send_outcome *o)
 
 static int queue_only(struct spool *sp)
 {
-	struct wb_err e = { 0, "" };
-
-	if (spool_write(sp, &e) || commit(sp, &e)) {
-		warnmsg("not queued: %s", e.msg);
+	if (spool_write(sp, 0, &sp->e) || commit(sp, &sp->e)) {
+		warnmsg("not queued: %s", sp->e.msg);
 		return EX_TEMPFAIL;
 	}
 	say_queued(sp, "--queue-only");
 	return 0;
 }
 
+/* a message larger than the head is stored first and sent from the
+ * entry; if the queue cannot take it, from what it took (kept open),
+ * then the rest of standard input: it is tried all the same */
+static int spool_first(struct spool *sp)
+{
+	struct msg *m = sp->m;
+	off_t start;
+
+	if (spool_write(sp, 1, &sp->e) == 0) {
+		start = sp->w.body + (off_t)(m->xlen + m->hlen);
+		msg_from_fd(m, sp->keep, start, -1);
+		return 0;
+	}
+	if (sp->e.code == EX_IOERR)     /* reading standard input */
+		return err_report(&sp->e, NULL, "message");
+	sp->nostore = 1;
+	if (sp->keep >= 0) {
+		start = sp->w.body + (off_t)(m->xlen + m->hlen);
+		msg_from_fd(m, sp->keep, start, start + (off_t)sp->stored -
+		            (off_t)(m->xlen + m->hlen));
+	}
+	if (sp->c->verbose)
+		warnmsg("not queued (sending it all the same): %s", sp->e.msg);
+	return 0;
+}
+
 int spool_send(struct sendcfg *c, struct msg *m)
 {
 	struct spool sp;
-	int rc;
+	int rc = 0;
 
 	memset(&sp, 0, sizeof sp);
 	sp.c = c;
 	sp.m = m;
-	sp.q.dir = -1;
+	sp.q.dir = sp.keep = -1;
 	if (c->queue_only)
 		rc = queue_only(&sp);
-	else if (!m->eof && spool_write(&sp, &sp.e)) {
-		warnmsg("not sent: storing it before sending failed: %s", sp.e.msg);
-		rc = EX_TEMPFAIL;
-	} else {
-		if (sp.begun)
-			msg_from_fd(m, sp.w.fd, sp.w.body + (off_t)(m->xlen + m->hlen));
+	else if (m->eof || (rc = spool_first(&sp)) == 0)
 		rc = send_run(c, m, after_send, &sp);
-	}
+	if (sp.keep >= 0)
+		close(sp.keep);
 	if (sp.q.dir >= 0)
 		queue_close(&sp.q);
 	return rc;

@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <sys/socket.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include "optab.h"
 #include "applets/smtpsend/smtp.h"
 #include "applets/smtpsend/smtpsend.h"
@@ -255,6 +256,102 @@ START_TEST(spool_queue_options)
 }
 END_TEST
 
+/* ---- msg_spool and msg_from_fd: a message the queue could not take is
+ * still sent whole (what was stored, the piece held back, then stdin);
+ * the second msg_spool stands for the send (body() reads the same way) */
+
+static struct msg msg;
+static unsigned char want[300000], got[300000];
+static size_t ngot;
+
+struct sink {
+	int fd;                 /* the "entry": a file, -1 collect into got */
+	size_t left;            /* the cap: a put past it fails */
+	size_t stored;
+};
+
+static int sink_put(void *ctx, const void *p, size_t n, struct wb_err *e)
+{
+	struct sink *k = ctx;
+
+	if (k->fd < 0) {
+		ck_assert_uint_le(ngot + n, sizeof got);
+		memcpy(got + ngot, p, n);
+		ngot += n;
+		return 0;
+	}
+	if (n > k->left) {
+		err_set(e, EX_TEMPFAIL, "queue full");
+		return -1;
+	}
+	ck_assert_int_eq(write(k->fd, p, n), (ssize_t)n);
+	k->left -= n;
+	k->stored += n;
+	return 0;
+}
+
+/* a temporary file holding len bytes of want after the head's */
+static int input_file(size_t off, size_t len)
+{
+	char path[] = "/tmp/test_spool.XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(write(fd, want + off, len), (ssize_t)len);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+START_TEST(spool_send_after_queue_full)
+{
+	char path[] = "/tmp/test_spool_entry.XXXXXX";
+	struct wb_err e = { 0, "" };
+	struct sink entry = { -1, 100000 + 7 * _i, 0 }, out = { -1, 0, 0 };
+	size_t i, hl = 20, xl = 10;
+	int saved;
+
+	for (i = 0; i < sizeof want; i++)
+		want[i] = (unsigned char)('a' + (i * 7 + i / 61) % 26);
+	memset(&msg, 0, sizeof msg);
+	memcpy(msg.extra, want, xl);
+	msg.xlen = xl;
+	memcpy(msg.head, want + xl, hl);
+	msg.hlen = hl;
+	saved = dup(0);         /* standard input: the rest of the message */
+	ck_assert_int_eq(dup2(input_file(xl + hl, sizeof want - xl - hl), 0), 0);
+	ck_assert_int_ge(entry.fd = mkstemp(path), 0);
+	unlink(path);
+	ck_assert_int_eq(msg_spool(&msg, sink_put, &entry, &e), -1);
+	ck_assert_uint_lt(entry.stored, sizeof want);
+	msg_from_fd(&msg, entry.fd, (off_t)(xl + hl), (off_t)entry.stored);
+	ngot = 0;
+	ck_assert_int_eq(msg_spool(&msg, sink_put, &out, &e), 0);
+	ck_assert_uint_eq(ngot, sizeof want);
+	ck_assert_msg(!memcmp(got, want, sizeof want), "the message sent is not the input");
+	close(entry.fd);
+	dup2(saved, 0);
+}
+END_TEST
+
+/* a whole entry (flush): the file from the body's offset to its end */
+START_TEST(spool_send_from_entry)
+{
+	struct wb_err e = { 0, "" };
+	struct sink out = { -1, 0, 0 };
+
+	memset(&msg, 0, sizeof msg);
+	memset(want, 'q', 100);
+	memcpy(want + 100, "body\n", 5);
+	msg_from_fd(&msg, input_file(0, 105), 100, -1);
+	ngot = 0;
+	ck_assert_int_eq(msg_spool(&msg, sink_put, &out, &e), 0);
+	ck_assert_uint_eq(ngot, 5);
+	ck_assert_int_eq(memcmp(got, "body\n", 5), 0);
+	close(msg.fd);
+}
+END_TEST
+
 Suite *smtp_spool_suite(void)
 {
 	Suite *s = suite_create("smtp_spool");
@@ -268,6 +365,8 @@ Suite *smtp_spool_suite(void)
 	tcase_add_test(tc, spool_control_byte_refused);
 	tcase_add_test(tc, spool_apply_refuses_bad_values);
 	tcase_add_loop_test(tc, spool_queue_options, 0, 1 + CFG_SMTPSEND_MSMTP);
+	tcase_add_loop_test(tc, spool_send_after_queue_full, 0, 3);
+	tcase_add_test(tc, spool_send_from_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }
