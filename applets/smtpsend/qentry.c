@@ -171,8 +171,9 @@ static const char *entry_check(const struct qentry *q)
 		return "too many settings";
 	for (i = 0; i < q->nset; i++)
 		if (!key_ok(q->set[i].key, strlen(q->set[i].key)) || !q->set[i].val[0] ||
-		    !text_ok(q->set[i].val, strlen(q->set[i].val)))
-			return "a setting with a bad key or a control byte";
+		    !text_ok(q->set[i].val, strlen(q->set[i].val)) ||
+		    qentry_get(q, q->set[i].key) != q->set[i].val)
+			return "a setting with a bad or duplicate key, or a control byte";
 	return NULL;
 }
 

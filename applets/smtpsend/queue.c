@@ -13,7 +13,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -27,6 +29,14 @@
 #define QSWEEP_AGE 600          /* seconds a dead writer's tmp/ file stays */
 /* a state file at its longest (qstate_format) */
 #define QSTATE_BUF (128 + RCPT_MAX * (ADDR_MAX + 6) + 2 * (QERR_MAX + 8))
+
+void queue_crash_point(const char *step)
+{
+	const char *want = getenv("WIREBOX_QUEUE_CRASH");
+
+	if (want && !strcmp(want, step))
+		raise(SIGKILL);
+}
 
 /* ---- the directory ---- */
 
@@ -57,19 +67,44 @@ static int dir_check(struct queue *q, struct wb_err *e)
 	return 0;
 }
 
+/* the folders above path, as mkdir -p (a tmpfs /var/spool is empty after
+ * a reboot); errors show when path itself is made */
+static void mkdir_parents(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = 0;
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
 static int dir_open(struct queue *q, struct wb_err *e)
 {
+	char path[4096];
+	size_t n = strlen(q->path);
 	struct stat st;
 
-	if (mkdir(q->path, 0700) && errno != EEXIST) {
+	/* "DIR/" would follow a symbolic link DIR despite O_NOFOLLOW */
+	while (n > 1 && q->path[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= sizeof path) {
+		err_set(e, EX_CONFIG, "queue '%.100s': not a usable path", q->path);
+		return -1;
+	}
+	memcpy(path, q->path, n);
+	path[n] = 0;
+	mkdir_parents(path);
+	if (mkdir(path, 0700) && errno != EEXIST) {
 		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
 		        "queue %s: cannot create it", q->path);
 		return -1;
 	}
-	q->dir = open(q->path, QDIR_FLAGS);
+	q->dir = open(path, QDIR_FLAGS);
 	if (q->dir >= 0)
 		return dir_check(q, e);
-	if ((errno == ELOOP || errno == ENOTDIR) && !lstat(q->path, &st))
+	if ((errno == ELOOP || errno == ENOTDIR) && !lstat(path, &st))
 		err_set(e, EX_CONFIG, "queue %s: %s: not used", q->path,
 		        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory");
 	else
@@ -352,6 +387,17 @@ static void make_id(char id[static QID_MAX])
 	         (int)getpid(), (unsigned)rnd);
 }
 
+/* flock LOCK_EX, waiting: 0 or -1 */
+static int lock_wait(int fd)
+{
+	int r;
+
+	do
+		r = flock(fd, LOCK_EX);
+	while (r && errno == EINTR);
+	return r;
+}
+
 /* tmp/ID created and flock'd (from its first moment: queue_sweep_tmp) */
 static int tmp_create(struct queue *q, struct qwriter *w, struct wb_err *e)
 {
@@ -371,11 +417,12 @@ static int tmp_create(struct queue *q, struct qwriter *w, struct wb_err *e)
 		err_set(e, EX_TEMPFAIL, "queue %s: no free entry name", q->path);
 		return -1;
 	}
-	if (flock(w->fd, LOCK_EX | LOCK_NB)) {
+	if (lock_wait(w->fd)) {
 		err_sys(e, EX_TEMPFAIL, "queue %s: locking tmp/%s", q->path, w->id);
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("tmp-created");
 	return 0;
 }
 
@@ -403,6 +450,7 @@ int qw_begin(struct queue *q, struct qwriter *w, const struct qentry *head,
 	}
 	w->body = (off_t)n;
 	w->size = (uint64_t)n;
+	queue_crash_point("tmp-written");
 	return 0;
 }
 
@@ -432,13 +480,9 @@ int qw_write(struct queue *q, struct qwriter *w, const void *p, size_t n,
 /* DIR/lock flock'd: its fd, or -1 with e filled */
 static int queue_lock(struct queue *q, struct wb_err *e)
 {
-	int fd = openat(q->dir, "lock", O_RDWR | O_CREAT | QFLAGS, 0600), r = -1;
+	int fd = openat(q->dir, "lock", O_RDWR | O_CREAT | QFLAGS, 0600);
 
-	if (fd >= 0)
-		do
-			r = flock(fd, LOCK_EX);
-		while (r && errno == EINTR);
-	if (r) {
+	if (fd < 0 || lock_wait(fd)) {
 		err_sys(e, EX_TEMPFAIL, "queue %s: lock", q->path);
 		if (fd >= 0)
 			close(fd);
@@ -478,10 +522,12 @@ int qw_commit(struct queue *q, struct qwriter *w, struct wb_err *e)
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("tmp-synced");
 	if (enter_new(q, w, e)) {
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("renamed");
 	if (fsync(q->new_)) {
 		/* not durable, so not accepted: the sender tries again (if a
 		 * flusher has it open already, that is a duplicate, not a loss) */
@@ -490,6 +536,7 @@ int qw_commit(struct queue *q, struct qwriter *w, struct wb_err *e)
 		qw_abort(q, w);
 		return -1;
 	}
+	queue_crash_point("committed");
 	close(w->fd);   /* the entry's lock: flushers may take it now */
 	w->fd = -1;
 	return 0;
@@ -579,6 +626,7 @@ int qf_done(struct queue *q, struct qfile *f, struct wb_err *e)
 
 	if (unlinkat(dir, f->id, 0) && errno != ENOENT)
 		return entry_error(q, dir, f->id, EX_IOERR, NULL, e);
+	queue_crash_point("unlinked");
 	unlinkat(q->state, f->id, 0);
 	if (fsync(dir))
 		return entry_error(q, dir, f->id, EX_IOERR, "fsync", e);
@@ -596,6 +644,7 @@ static int entry_move(struct queue *q, int from, int to, const char *id, struct 
 {
 	if (renameat(from, id, to, id))
 		return entry_error(q, from, id, EX_IOERR, NULL, e);
+	queue_crash_point(to == q->failed ? "failed-moved" : "moved");
 	if (fsync(to) || fsync(from))
 		return entry_error(q, to, id, EX_IOERR, "fsync", e);
 	return 0;
@@ -647,7 +696,9 @@ int queue_drop(struct queue *q, const char *id, struct wb_err *e)
 		return -1;
 	if (unlinkat(dir, id, 0))
 		r = entry_error(q, dir, id, EX_IOERR, NULL, e);
-	else if (unlinkat(q->state, id, 0), fsync(dir))
+	else
+		unlinkat(q->state, id, 0);
+	if (!r && fsync(dir))
 		r = entry_error(q, dir, id, EX_IOERR, "fsync", e);
 	close(fd);
 	return r;
@@ -677,16 +728,24 @@ int queue_retry(struct queue *q, const char *id, struct wb_err *e)
 
 /* ---- tmp/ files of dead writers ---- */
 
+/* more than QSWEEP_AGE from now, either way: a clock stepped back must
+ * not keep a dead writer's file forever */
+static int sweep_age(const struct stat *st, time_t now)
+{
+	return st->st_mtime > now + QSWEEP_AGE || st->st_mtime < now - QSWEEP_AGE;
+}
+
+/* fresh files are not even locked: their writer may be about to flock */
 static void sweep_one(int dir, const char *name, void *ctx)
 {
 	const time_t *now = ctx;
 	struct stat st;
 	int fd;
 
-	if (!qid_ok(name) || entry_open(dir, name, 1, &fd, &st) != QE_OPEN)
+	if (!qid_ok(name) || fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) ||
+	    !sweep_age(&st, *now) || entry_open(dir, name, 1, &fd, &st) != QE_OPEN)
 		return;
-	/* either way: a clock stepped back must not keep them forever */
-	if (st.st_mtime > *now + QSWEEP_AGE || st.st_mtime < *now - QSWEEP_AGE)
+	if (sweep_age(&st, *now))
 		unlinkat(dir, name, 0);
 	close(fd);
 }

@@ -200,5 +200,14 @@ int queue_usage(struct queue *q, uint64_t *bytes, unsigned *count, struct wb_err
 /* remove tmp/ files nobody holds and whose mtime is more than 10
  * minutes from now (a writer killed before commit) */
 void queue_sweep_tmp(struct queue *q);
+/* test-only crash hook: with WIREBOX_QUEUE_CRASH=STEP in the environment
+ * the process kills itself (SIGKILL, as kill -9) when it reaches STEP.
+ * queue.c's steps: "tmp-created", "tmp-written" (head), "tmp-synced",
+ * "renamed" (in new/, not yet fsynced), "committed" (durable, before
+ * qw_commit returns), "unlinked" (qf_done: new/ID gone, state/ID not
+ * yet), "failed-moved" (qf_fail: in failed/, not yet fsynced), "moved"
+ * (queue_retry: back in new/, not yet fsynced); a flusher
+ * adds its own (e.g. "delivered": after the 250, before qf_done) */
+void queue_crash_point(const char *step);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -287,6 +288,9 @@ START_TEST(entry_format_refuses_what_would_not_parse)
 	ck_assert_int_eq(qentry_format(&qa, buf, sizeof buf, &e), -1);
 	entry_basic(&qa);
 	strlcopy(qa.set[0].val, "x\ny", sizeof qa.set[0].val);
+	ck_assert_int_eq(qentry_format(&qa, buf, sizeof buf, &e), -1);
+	entry_basic(&qa);
+	strlcopy(qa.set[1].key, "host", sizeof qa.set[1].key);
 	ck_assert_int_eq(qentry_format(&qa, buf, sizeof buf, &e), -1);
 	ck_assert_int_eq(e.code, EX_DATAERR);
 }
@@ -633,6 +637,12 @@ START_TEST(open_creates_private_folders)
 	ck_assert_uint_eq(q.caps.max_count, QUEUE_MAX_COUNT);
 	queue_close(&q);
 	open_q(0, 0);           /* again: it exists */
+	queue_close(&q);
+	snprintf(qdir, sizeof qdir, "%s/var/spool/smtpsend", root);
+	open_q(0, 0);           /* a tmpfs /var after a reboot: parents made */
+	snprintf(path, sizeof path, "%s/var/spool", root);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0755);
 }
 END_TEST
 
@@ -648,6 +658,9 @@ START_TEST(open_refuses_symlink_and_unsafe_dirs)
 	ck_assert_int_eq(e.code, EX_CONFIG);
 	ck_assert_msg(strstr(e.msg, link) && strstr(e.msg, "symbolic link"), "%s", e.msg);
 	ck_assert_int_eq(q.dir, -1);
+	snprintf(link + strlen(link), sizeof link - strlen(link), "//");     /* a trailing slash would follow the link */
+	ck_assert_int_eq(queue_open(&q, link, &e), -1);
+	ck_assert_msg(strstr(e.msg, "symbolic link") != NULL, "%s", e.msg);
 	ck_assert_int_eq(chmod(qdir, 0777), 0);
 	ck_assert_int_eq(queue_open(&q, qdir, &e), -1);
 	ck_assert_int_eq(e.code, EX_CONFIG);
@@ -893,10 +906,9 @@ START_TEST(fail_moves_and_records_reason)
 }
 END_TEST
 
-START_TEST(drop_and_retry)
+START_TEST(drop_retry_bad_or_unknown_id_is_usage)
 {
 	struct wb_err e = { 0, "" };
-	char id[QID_MAX], id2[QID_MAX];
 
 	open_q(0, 0);
 	ck_assert_int_eq(queue_drop(&q, "../x", &e), -1);
@@ -905,6 +917,19 @@ START_TEST(drop_and_retry)
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_int_eq(queue_drop(&q, "1796533200.1234.0a1b2c3d", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_int_eq(queue_retry(&q, "1796533200.1234.0a1b2c3d", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_int_eq(queue_drop(&q, "", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+}
+END_TEST
+
+START_TEST(drop_and_retry)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX], id2[QID_MAX];
+
+	open_q(0, 0);
 	ck_assert_int_eq(enqueue("one\n", id, &e), 0);
 	ck_assert_int_eq(enqueue("two\n", id2, &e), 0);
 	/* a failed entry back into new/: state cleared, done kept */
@@ -940,6 +965,161 @@ START_TEST(drop_and_retry)
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_int_eq(count_files("state"), 0);
 	ck_assert_int_eq(count_files("new"), 1);
+}
+END_TEST
+
+/* n children enqueue k messages each at once; the count that succeeded */
+static int enqueue_concurrently(int n, int k)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pids[32];
+	int i, j, st, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			for (j = 0, ok = 0; j < k; j++)
+				ok += enqueue("concurrent\n", id, &e) == 0;
+			_exit(ok);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(waitpid(pids[i], &st, 0), pids[i]);
+		ck_assert(WIFEXITED(st));
+		ok += WEXITSTATUS(st);
+	}
+	return ok;
+}
+
+START_TEST(concurrent_enqueues_lose_nothing)
+{
+	open_q(0, 1000);
+	ck_assert_int_eq(enqueue_concurrently(20, 3), 60);
+	ck_assert_int_eq(count_files("new"), 60);
+	ck_assert_int_eq(count_files("tmp"), 0);
+}
+END_TEST
+
+START_TEST(concurrent_enqueues_respect_count_cap)
+{
+	open_q(0, 7);
+	ck_assert_int_eq(enqueue_concurrently(10, 2), 7);
+	ck_assert_int_eq(count_files("new"), 7);
+	ck_assert_int_eq(count_files("tmp"), 0);
+}
+END_TEST
+
+/* a child that enqueues with WIREBOX_QUEUE_CRASH=step dies there */
+static void enqueue_crashing(const char *step)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pid = fork();
+	int st;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", step, 1);
+		_exit(enqueue("crash\n", id, &e) ? 1 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "%s", step);
+}
+
+static void backdate(const char *sub)
+{
+	char path[160], name[QID_MAX];
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%s/%s", qdir, sub);
+	d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 3600;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			strlcopy(name, de->d_name, sizeof name);
+			ck_assert_int_eq(utimensat(dirfd(d), name, ts, 0), 0);
+		}
+	closedir(d);
+}
+
+/* killed before the rename: nothing in new/, and the dead writer's file
+ * is swept once old; from the rename on: one whole entry in new/ */
+START_TEST(crash_at_each_enqueue_step)
+{
+	static const char *const before[] = { "tmp-created", "tmp-written", "tmp-synced" };
+	static const char *const after[] = { "renamed", "committed" };
+	struct wb_err e = { 0, "" };
+	char (*ids)[QID_MAX] = (char (*)[QID_MAX])buf2;
+	size_t i;
+
+	open_q(0, 0);
+	for (i = 0; i < 3; i++) {
+		enqueue_crashing(before[i]);
+		ck_assert_int_eq(count_files("new"), 0);
+		ck_assert_int_eq(count_files("tmp"), 1);
+		queue_sweep_tmp(&q);
+		ck_assert_int_eq(count_files("tmp"), 1);        /* fresh: kept */
+		backdate("tmp");
+		queue_sweep_tmp(&q);
+		ck_assert_int_eq(count_files("tmp"), 0);
+	}
+	for (i = 0; i < 2; i++) {
+		enqueue_crashing(after[i]);
+		ck_assert_int_eq(count_files("tmp"), 0);
+		ck_assert_int_eq(queue_list(&q, 0, ids, 10, &e), 1);
+		ck_assert_int_eq(qf_open(&q, ids[0], 0, 1, &fa, &e), 0);
+		ck_assert_uint_eq(fa.size, (uint64_t)fa.body + 6);
+		ck_assert_int_eq(qf_done(&q, &fa, &e), 0);
+		qf_close(&fa);
+	}
+}
+END_TEST
+
+/* a flusher killed between the steps of qf_done or qf_fail leaves the
+ * entry in one place, never in none */
+START_TEST(crash_in_done_and_fail)
+{
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX];
+	pid_t pid;
+	int st;
+
+	open_q(0, 0);
+	ck_assert_int_eq(enqueue("hello\n", id, &e), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", "failed-moved", 1);
+		if (qf_open(&q, id, 0, 1, &fa, &e) == 0) {
+			strlcopy(fa.st.failed, "550 no", sizeof fa.st.failed);
+			qf_fail(&q, &fa, &e);
+		}
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(count_files("new"), 0);
+	ck_assert_int_eq(qf_open(&q, id, 1, 1, &fa, &e), 0);
+	ck_assert_str_eq(fa.st.failed, "550 no");
+	qf_close(&fa);
+	ck_assert_int_eq(queue_retry(&q, id, &e), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("WIREBOX_QUEUE_CRASH", "unlinked", 1);
+		if (qf_open(&q, id, 0, 1, &fa, &e) == 0)
+			qf_done(&q, &fa, &e);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(count_files("new") + count_files("failed"), 0);
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 1);
 }
 END_TEST
 
@@ -1050,10 +1230,15 @@ Suite *smtp_queue_suite(void)
 	tcase_add_test(d, abort_and_failed_write_leave_nothing);
 	tcase_add_test(d, size_cap_refuses_and_keeps_earlier);
 	tcase_add_test(d, count_cap_counts_new_and_failed);
+	tcase_add_test(d, concurrent_enqueues_lose_nothing);
+	tcase_add_test(d, concurrent_enqueues_respect_count_cap);
+	tcase_add_test(d, crash_at_each_enqueue_step);
+	tcase_add_test(d, crash_in_done_and_fail);
 	tcase_add_test(d, entry_lock_excludes_second_opener);
 	tcase_add_test(d, open_after_delivery_is_gone);
 	tcase_add_test(d, state_saved_and_read_back);
 	tcase_add_test(d, fail_moves_and_records_reason);
+	tcase_add_test(d, drop_retry_bad_or_unknown_id_is_usage);
 	tcase_add_test(d, drop_and_retry);
 	tcase_add_test(d, list_sorted_oldest_first);
 	tcase_add_test(d, sweep_removes_only_dead_old_tmp);
