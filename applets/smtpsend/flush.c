@@ -255,6 +255,7 @@ static int entry_cfg(struct flush *fl, struct wb_err *e)
 		return -1;
 	send_settle(c);
 	c->verbose = fl->c->verbose;
+	c->qcmd = tell(fl) ? Q_NONE : Q_FLUSH;  /* Q_FLUSH: RCPT refusals unsaid */
 	return 0;
 }
 
