@@ -373,6 +373,74 @@ printf 'partial' > "$Q2d/tmp/0000000003.1.0000beef"
 sm -q --queue "$Q2d" >/dev/null 2>&1
 t_if "-q sweeps a tmp/ file older than 10 minutes (a killed writer)" '[ ! -e "$Q2d/tmp/0000000002.1.0000beef" ]'
 t_if "... and keeps a fresh one (it may be being written)" '[ -e "$Q2d/tmp/0000000003.1.0000beef" ]'
+"$T_DIR/bin/mailq" --queue "$Q2d" > "$T_DIR/out" 2>&1
+t_nogrep "... mailq does not list what is in tmp/" "0000000003.1.0000beef" "$T_DIR/out"
+
+# ---- 2c. more of the policy and the format ---------------------------------
+Q2c=$T_DIR/q2c
+mkmsg m2e
+mta_down
+sm $S --queue "$Q2c" alice@example.test nobody@example.test < "$T_DIR/orig/m2e" >/dev/null 2>&1
+ide=$(ids "$Q2c" | head -n 1)
+mta_up
+sm -q --queue "$Q2c" >/dev/null 2>&1
+wait_tags 1 m2e
+t_exit 0 "--queue-retry of a failed entry (alice has it, nobody refused)" sm --queue "$Q2c" --queue-retry "$ide"
+t_if "... back in new/" '[ -n "$ide" ] && [ -f "$Q2c/new/$ide" ] && [ ! -e "$Q2c/failed/$ide" ]'
+t_exit 67 "... -q: nobody refused again (67)" sm -q -v --queue "$Q2c"
+t_nogrep "... alice not tried again (done kept)" "RCPT TO:<alice@example.test>" "$T_DIR/err"
+sleep 0.5
+t_if "... alice still has exactly one copy" '[ "$(delivered m2e)" = 1 ]' "$(delivered m2e)"
+t_if "... the entry back in failed/" '[ -f "$Q2c/failed/$ide" ]'
+sm --queue "$Q2c" --queue-drop "$ide" >/dev/null 2>&1
+mkmsg m2f
+sm $S --queue "$Q2c" --queue-only alice@example.test temp@example.test < "$T_DIR/orig/m2f" >/dev/null 2>&1
+t_exit 75 "alice and temp@ (450): -q defers the whole entry (75)" sm -q --queue "$Q2c"
+sleep 0.5
+t_if "... alice did not get it (a retry reaches each once)" '[ "$(delivered m2f)" = 0 ] && [ "$(nids "$Q2c")" = 1 ]'
+for i in $(ids "$Q2c"); do
+	for k in 2 3 4 5 6 7 8; do sm --queue "$Q2c" --queue-retry "$i" >/dev/null 2>&1; sm -q --queue "$Q2c" >/dev/null 2>&1; done
+	nx=$(sed -n 's/^next //p' "$Q2c/state/$i"); now=$(date +%s)
+	t_if "backoff after 8 attempts: at most an hour (+-20%)" 'grep -qx "attempts 8" "$Q2c/state/$i" && [ $((nx - now)) -ge 2870 ] && [ $((nx - now)) -le 4330 ]' \
+		"$(tr '\n' '|' < "$Q2c/state/$i"), now $now"
+	sm --queue "$Q2c" --queue-drop "$i" >/dev/null 2>&1
+done
+# odd but valid addresses and the entry's own words in the message
+printf 'From: =?UTF-8?B?cMOpcMOp?= <p\303\251p\303\251@wirebox.test>\nTo: bob@example.test\nSubject: queue m2u\nX-Q-Tag: m2u\n\nend\nsmtpsend-queue 1\nrcpt carol@example.test\nset host 127.0.0.1:1\nend\n' > "$T_DIR/orig/m2u"
+mta_down
+t_exit 0 "a UTF-8 sender, a quoted local part, entry keywords in the body: queued" \
+	sm $S --queue "$Q2c" -f "$(printf 'p\303\251p\303\251@wirebox.test')" '"bob"@example.test' < "$T_DIR/orig/m2u"
+e=$Q2c/new/$(ids "$Q2c" | head -n 1)
+t_if "... the entry says utf8 1 and keeps the quoted recipient" 'grep -qx "utf8 1" "$e" && grep -qx "rcpt \"bob\"@example.test" "$e"' "$(sed -n '1,/^end$/p' "$e" 2>&1 | tr '\n' '|')"
+mta_up
+t_exit 0 "... -q delivers it" sm -q --queue "$Q2c"
+check_tags "... to bob once, intact (the body's 'rcpt carol' and 'end' are only text)" 1 m2u
+t_if "... carol got nothing" '! grep -qs "^X-Q-Tag: m2u" "$MTA_MAIL"/carol/new/*'
+t_if "... with the UTF-8 sender (SMTPUTF8)" 'grep -l "^X-Q-Tag: m2u" "$MTA_MAIL"/bob/new/* | xargs grep -q "$(printf "^Return-Path: <p\303\251p\303\251@wirebox.test>")"'
+# the default lifetime: 5 days of valid clock
+mkmsg m2l
+sm $S --queue "$T_DIR/q2l0" --queue-only alice@example.test < "$T_DIR/orig/m2l" >/dev/null 2>&1
+src=$T_DIR/q2l0/new/$(ids "$T_DIR/q2l0" | head -n 1)
+t6=$(($(date +%s) - 6 * 86400)); t4=$(($(date +%s) - 4 * 86400))
+mkdir -p "$Q2c/new"
+sed "s/^injected .*/injected $t6 valid/" "$src" > "$Q2c/new/$(printf '%010d.%d.%08x' $t6 4243 1)"
+mkmsg m2k
+sm $S --queue "$T_DIR/q2l1" --queue-only alice@example.test < "$T_DIR/orig/m2k" >/dev/null 2>&1
+src=$T_DIR/q2l1/new/$(ids "$T_DIR/q2l1" | head -n 1)
+sed "s/^injected .*/injected $t4 valid/" "$src" > "$Q2c/new/$(printf '%010d.%d.%08x' $t4 4244 1)"
+t_exit 67 "default lifetime (5 d): an entry of 6 days fails, one of 4 days is sent (67)" sm -q --queue "$Q2c"
+t_if "... the 6-day one in failed/" '[ -f "$Q2c/failed/$(printf "%010d.%d.%08x" $t6 4243 1)" ]'
+check_tags "... the 4-day one delivered" 1 m2k
+t_if "... the 6-day one never" '[ "$(delivered m2l)" = 0 ]'
+# mailq -a ACCOUNT finds that account's queue
+printf 'defaults\nhost 127.0.0.1\nport %s\naccount one\nqueue %s\naccount two\nqueue %s\n' "$FWD" "$T_DIR/q2a1" "$T_DIR/q2a2" > "$T_DIR/q2a.conf"
+mkmsg m2a2
+sm -C "$T_DIR/q2a.conf" -a two --queue-only alice@example.test < "$T_DIR/orig/m2a2" >/dev/null 2>&1
+t_if "--queue-only -a two stores into account two's queue" '[ "$(nids "$T_DIR/q2a2")" = 1 ] && { [ ! -d "$T_DIR/q2a1/new" ] || [ "$(nids "$T_DIR/q2a1")" = 0 ]; }'
+t_exit 0 "mailq -C FILE -a two lists it" "$T_DIR/bin/mailq" -C "$T_DIR/q2a.conf" -a two
+t_grep "... 1 queued" "^1 queued" "$T_DIR/out"
+t_exit 0 "-q -C FILE -a two sends it" sm -q -C "$T_DIR/q2a.conf" -a two
+check_tags "... once" 1 m2a2
 
 # ---- 3. two concurrent -q runs ---------------------------------------------
 Q3=$T_DIR/q3
@@ -660,10 +728,18 @@ else
 	ok=1; for e in "$T_DIR"/q6copy/*; do cmp -s "$e" "$Q6/new/$(basename "$e")" || ok=0; done
 	t_true "... byte for byte unchanged" [ $ok = 1 ]
 	t_if "... the partial entry removed from tmp/" '[ -d "$Q6/tmp" ] && [ -z "$(ls -A "$Q6/tmp")" ]' "$(ls -l "$Q6/tmp" 2>&1 | tr '\n' '|')"
+	mkmsg m6t
+	sm $S --queue "$Q6" --queue-only temp@example.test < "$T_DIR/orig/m6t" >/dev/null 2>&1
+	idt=$(for i in $(ids "$Q6"); do grep -q '^X-Q-Tag: m6t' "$Q6/new/$i" && echo "$i"; done)
+	cp "$Q6/new/$idt" "$T_DIR/m6t.entry" 2>/dev/null
+	dd if=/dev/zero of="$F/filler" bs=4k 2>/dev/null
+	t_if "... (the filesystem now full)" '[ "$(df -P "$F" | awk "NR == 2 { print \$4 }")" -le 4 ]'
 	mta_up
 	for i in $(ids "$Q6"); do sm --queue "$Q6" --queue-retry "$i" >/dev/null 2>&1; done
-	t_exit 0 "... -q delivers the two" sm -q --queue "$Q6"
+	t_exit 75 "... -q on the full filesystem: the two delivered, the 450 one deferred (75)" sm -q --queue "$Q6"
 	check_tags "... each once, intact" 1 m6a m6b
+	t_if "... the deferred entry kept whole though its state could not be written" '[ -n "$idt" ] && cmp -s "$T_DIR/m6t.entry" "$Q6/new/$idt"' "$(ls -l "$Q6/new" "$Q6/state" 2>&1 | tr '\n' '|')"
+	rm -f "$F/filler"
 	t_true "... the big one never" [ "$(delivered m6big)" = 0 ]
 fi
 Q6c=$T_DIR/q6c
@@ -674,6 +750,14 @@ t_exit 75 "... third refused: 75" sm $S --queue "$Q6c" --queue-only --queue-max-
 t_grep "... 'queue full'" "full" "$T_DIR/err"
 t_if "... two entries kept, tmp/ empty" '[ "$(nids "$Q6c")" = 2 ] && [ -d "$Q6c/tmp" ] && [ -z "$(ls -A "$Q6c/tmp")" ]'
 printf 'defaults\nqueue %s\nqueue_max_count 2\n' "$Q6c" > "$T_DIR/q6c.conf"
+Q6k=$T_DIR/q6k pids=""
+for k in $(seq 1 16); do
+	( sm $S --queue "$Q6k" --queue-only --queue-max-count 6 alice@example.test < "$T_DIR/orig/m6c1" >/dev/null 2>&1; echo $? > "$T_DIR/q6k-$k.rc" ) &
+	pids="$pids $!"
+done
+wait $pids
+nok=$(cat "$T_DIR"/q6k-*.rc | grep -cx 0); n75=$(cat "$T_DIR"/q6k-*.rc | grep -cx 75)
+t_if "16 concurrent enqueues with --queue-max-count 6: 6 stored (0), 10 refused (75), 6 entries" '[ $nok = 6 ] && [ $n75 = 10 ] && [ "$(nids "$Q6k")" = 6 ]' "$nok ok, $n75 refused, $(nids "$Q6k") entries"
 t_exit 75 "... the config key queue_max_count 2 too" sm -C "$T_DIR/q6c.conf" $S --queue-only alice@example.test < "$T_DIR/orig/m6c3"
 Q6s=$T_DIR/q6s
 mkmsg m6s1 "$(/usr/bin/python3 -c 'print(("s" * 59 + "\n") * 20, end="")')"

@@ -15,13 +15,17 @@
  *   mkdir, mkdirat
  *   connect
  *   close, of an fd this shim saw opened for writing (O_WRONLY, O_RDWR)
- *   flock, fcntl with F_SETLK/F_SETLKW (lock taken or dropped)
+ *   flock, fcntl with F_SETLK/F_SETLKW/F_OFD_SETLK/F_OFD_SETLKW
+ * Logged but not a point (no number of its own, never killed at):
+ *   kill  ("- kill PID SIG": a one-shot -q waking a runner)
  *
  * CRASHSHIM_AT=N    raise SIGKILL right before the Nth point (the call is
  *                   not made). Unset or 0: never.
  * CRASHSHIM_COUNT=FILE  append one line per point reached, before the call:
- *                   "N NAME ARG", ARG the path for path calls, the byte count
- *                   for writes/sends followed by " dot" when the buffer ends
+ *                   "N NAME ARG", ARG the path for path calls (for *at
+ *                   calls the directory's path from /proc/self/fd, "/",
+ *                   the name), the byte count for writes and sends
+ *                   followed by " dot" when the buffer ends
  *                   in "\r\n.\r\n" (the end of DATA), the fd otherwise. A
  *                   clean run's last N is the number of points; the line
  *                   with "dot" tells which points are after the message was
@@ -468,4 +472,19 @@ int fcntl(int fd, int cmd, ...)
 	if (cmd == F_SETLK || cmd == F_SETLKW || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)
 		point_fd(__func__, fd);
 	return real_fcntl(fd, cmd, arg);
+}
+
+int kill(pid_t pid, int sig)
+{
+	char a[48];
+	REAL(int, kill, (pid_t, int));
+
+	init();
+	if (log_fd >= 0 && pid != getpid()) {
+		int n = snprintf(a, sizeof a, "- kill %ld %d\n", (long)pid, sig);
+
+		if (n > 0)
+			(void)syscall(SYS_write, log_fd, a, (size_t)n);
+	}
+	return real_kill(pid, sig);
 }
