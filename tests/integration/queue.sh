@@ -631,6 +631,41 @@ else
 	done
 	t_if "flusher of a deferred (450) entry killed at each of its $((n - 1)) steps: the entry stays whole, listed, deferred again by the next -q" '[ -z "$lost" ] && [ $n -gt 3 ]' "lost or damaged at points:$lost"
 	echo "cd-0 0 0" >> "$T_DIR/c.exp"   # (temp@ gets nothing; checked below)
+	# --queue-retry of a failed entry and --queue-drop, killed at each step:
+	# the entry is whole in exactly one place (retry) or whole or gone (drop)
+	mkmsg cf
+	sm $S --queue "$T_DIR/cf0" --queue-only alice@example.test < "$T_DIR/orig/cf" >/dev/null 2>&1
+	cfid=$(ids "$T_DIR/cf0" | head -n 1); cp "$T_DIR/cf0/new/$cfid" "$T_DIR/cf.entry"
+	rm -f "$T_DIR/orig/cf"
+	n=1 bad=""
+	while [ -n "$cfid" ] && [ $n -le 100 ]; do
+		d=$T_DIR/cf/$n; mkdir -p "$d/new" "$d/failed" "$d/state" "$d/tmp"; chmod -R go-rwx "$d"
+		cp "$T_DIR/cf.entry" "$d/failed/$cfid"
+		printf 'attempts 1\nnext 0\nvalid_since 0\nfailed 550 5.1.1 test\n' > "$d/state/$cfid"
+		crun $n "$T_DIR/cf-$n.log" "$W" smtpsend --queue "$d" --queue-retry "$cfid" >/dev/null 2>&1
+		w=0; [ -f "$d/new/$cfid" ] && w=$((w + 1)) && { cmp -s "$d/new/$cfid" "$T_DIR/cf.entry" || w=9; }
+		[ -f "$d/failed/$cfid" ] && w=$((w + 1)) && { cmp -s "$d/failed/$cfid" "$T_DIR/cf.entry" || w=9; }
+		"$T_DIR/bin/mailq" --queue "$d" >/dev/null 2>&1 || w=8
+		[ $w = 1 ] || bad="$bad $n($w)"
+		grep -q ' KILL$' "$T_DIR/cf-$n.log" || break
+		n=$((n + 1))
+	done
+	t_if "--queue-retry of a failed entry killed at each of its $((n - 1)) steps: the entry whole in exactly one of new/ and failed/" '[ -z "$bad" ] && [ $n -gt 2 ]' "points (places):$bad"
+	n=1 bad=""
+	while [ -n "$cfid" ] && [ $n -le 100 ]; do
+		d=$T_DIR/cg/$n; mkdir -p "$d/new" "$d/failed" "$d/state" "$d/tmp"; chmod -R go-rwx "$d"
+		cp "$T_DIR/cf.entry" "$d/new/$cfid"
+		printf 'attempts 1\nnext 0\nvalid_since 0\nerror 451 4.3.0 test\n' > "$d/state/$cfid"
+		crun $n "$T_DIR/cg-$n.log" "$W" smtpsend --queue "$d" --queue-drop "$cfid" >/dev/null 2>&1
+		w=ok
+		[ ! -e "$d/new/$cfid" ] || cmp -s "$d/new/$cfid" "$T_DIR/cf.entry" || w=damaged
+		[ ! -e "$d/failed/$cfid" ] || w=infailed
+		"$T_DIR/bin/mailq" --queue "$d" >/dev/null 2>&1 || w=mailq
+		[ $w = ok ] || bad="$bad $n($w)"
+		grep -q ' KILL$' "$T_DIR/cg-$n.log" || break
+		n=$((n + 1))
+	done
+	t_if "--queue-drop killed at each of its $((n - 1)) steps: the entry whole or gone, the queue still listed" '[ -z "$bad" ] && [ $n -gt 2 ] && [ ! -e "$T_DIR/cg/$n/new/$cfid" ]' "points:$bad"
 	# random kill -9: enqueuers (MTA down) and flushers (MTA up), each
 	# killed after a random delay within the time a clean run takes
 	cat > "$T_DIR/killer.py" <<'EOF'
@@ -843,6 +878,10 @@ t_if "-q1h runner started, its pid in DIR/runner.pid" '[ "$(cat "$Q8/runner.pid"
 	"runner.pid: $(cat "$Q8/runner.pid" 2>&1), pid $RP; $(head -c 200 "$T_DIR/r8.err")"
 t_exit 75 "a second runner on the same DIR: 75" timeout 5 "$W" smtpsend -q1h --queue "$Q8"
 t_grep "... 'already running (pid N)'" "already running \(pid $RP\)" "$T_DIR/err"
+if [ -f "$T_DIR/crashshim.so" ]; then
+	timeout 30 env CRASHSHIM_COUNT="$T_DIR/hup.log" LD_PRELOAD="$T_DIR/crashshim.so" "$W" smtpsend -q --queue "$Q8" >/dev/null 2>&1
+	t_grep "a one-shot -q sends SIGHUP to the live runner of that DIR" "^- kill $RP 1\$" "$T_DIR/hup.log"
+fi
 mkmsg m8a
 sm $S --queue "$Q8" --queue-only alice@example.test < "$T_DIR/orig/m8a" >/dev/null 2>&1
 t_if "a message queued after the runner started" '[ "$(nids "$Q8")" = 1 ]'
