@@ -226,6 +226,8 @@ ok=1; for id in $(ids "$Q1"); do grep -q "^$id " "$T_DIR/mailq1" || ok=0; done
 t_if "... a line per entry starting with its ID (3)" '[ $ok = 1 ] && [ "$(grep -Ec "^[0-9]{10}\.[0-9]+\.[0-9a-f]{8} " "$T_DIR/mailq1")" = 3 ]' "$(head -c 300 "$T_DIR/mailq1" | tr '\n' '|')"
 t_grep "... with attempts, sender and recipient" "attempts=[0-9]+ .*<?sender@wirebox.test>? -> alice@example.test" "$T_DIR/mailq1"
 t_grep "... and the summary line" "^3 queued, 0 failed, [0-9]+ bytes" "$T_DIR/mailq1"
+b=$(sed -n 's/^3 queued, 0 failed, \([0-9]*\) bytes.*/\1/p' "$T_DIR/mailq1"); fsum=$(cat "$Q1"/new/* | wc -c)
+t_if "... its bytes are the entries' sizes ($fsum)" '[ "$b" = "$fsum" ]' "says '$b'"
 t_exit 0 "smtpsend -bp lists the same" sm -bp --queue "$Q1"
 t_true "... three IDs" [ "$(grep -Ec '^[0-9]{10}\.[0-9]+\.[0-9a-f]{8} ' "$T_DIR/out")" = 3 ]
 printf 'defaults\nqueue %s\n' "$Q1" > "$T_DIR/q1.conf"
@@ -273,6 +275,26 @@ t_exit 0 "... -q delivers both" sm -q --queue "$Q1t"
 check_tags "... the -t message to alice and carol (2 copies, intact, no Bcc)" 2 m1t
 check_tags "... the bounce once" 1 m1n
 t_if "... with the null sender (Return-Path: <>)" 'grep -l "^X-Q-Tag: m1n" "$MTA_MAIL"/alice/new/* | xargs grep -qx "Return-Path: <>"'
+
+# the name of the server does not resolve (EAI_AGAIN: the router's DNS is
+# down too): queued; flushed once the name resolves (clockshim's hosts file)
+Q1d=$T_DIR/q1d
+mkmsg m1d
+t_exit 0 "server name does not resolve (temporary failure): queued (0)" sm -v -S "relay.wirebox.test:$FWD" --queue "$Q1d" alice@example.test < "$T_DIR/orig/m1d"
+t_grep "... saying why" "queued as .*resol" "$T_DIR/err"
+t_if "... the entry names the server by name" 'grep -q "relay.wirebox.test" "$Q1d"/new/*'
+cc -shared -fPIC -o "$T_DIR/clockshim.so" "$TOP/tests/sntp/clockshim.c" -ldl 2>/dev/null
+printf 'relay.wirebox.test 127.0.0.1\n' > "$T_DIR/hosts"
+t_exit 0 "... -q once the name resolves: delivered" env CLOCKSHIM_HOSTS="$T_DIR/hosts" LD_PRELOAD="$T_DIR/clockshim.so" timeout 30 "$W" smtpsend -q --queue "$Q1d"
+check_tags "... once, intact" 1 m1d
+# on a terminal (no -v) the "queued as" line is shown too
+if command -v script >/dev/null 2>&1; then
+	mkmsg m1y; mta_down
+	script -qec "'$W' smtpsend $S --queue '$Q1d' alice@example.test < '$T_DIR/orig/m1y'" "$T_DIR/tty.log" >/dev/null 2>&1
+	t_grep "stderr a terminal, no -v: the 'queued as ID' line shown" "smtpsend: queued as [0-9]{10}\.[0-9]+\.[0-9a-f]{8}: " "$T_DIR/tty.log"
+	mta_up
+	sm -q --queue "$Q1d" >/dev/null 2>&1; sm --queue "$Q1d" --queue-retry "$(ids "$Q1d" | head -n 1)" >/dev/null 2>&1; sm -q --queue "$Q1d" >/dev/null 2>&1
+fi
 
 # ---- 2. recipient policy: 5xx to failed/, 4xx with backoff ----------------
 Q2=$T_DIR/q2
