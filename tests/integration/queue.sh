@@ -276,6 +276,30 @@ check_tags "... the -t message to alice and carol (2 copies, intact, no Bcc)" 2 
 check_tags "... the bounce once" 1 m1n
 t_if "... with the null sender (Return-Path: <>)" 'grep -l "^X-Q-Tag: m1n" "$MTA_MAIL"/alice/new/* | xargs grep -qx "Return-Path: <>"'
 
+# syslog (a private /dev/log in a mount namespace of its own, as msmtp.sh)
+if unshare -m --propagation private true 2>/dev/null; then
+	mkmsg m1s; Q1s=$T_DIR/q1s
+	touch "$T_DIR/null"
+	mta_down
+	unshare -m --propagation private sh -c '
+		T=$1 W=$2 TOP=$3 S=$4 Q=$5
+		mount --bind /dev/null "$T/null" && mount -t tmpfs none /dev &&
+		touch /dev/null && mount --bind "$T/null" /dev/null || exit 99
+		/usr/bin/python3 "$TOP/tests/sntp/syslogd.py" /dev/log "$T/syslog" &
+		i=0; while [ ! -e "$T/syslog.ready" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+		"$W" smtpsend --syslog=LOG_MAIL $S --queue "$Q" alice@example.test < "$T/orig/m1s"
+		echo "enqueue $?" > "$T/syslog.rc"
+		kill -USR2 "$6"; while [ "$(cat "$T/fwd.state")" != up ]; do sleep 0.02; done
+		"$W" smtpsend -q --syslog=LOG_MAIL --queue "$Q"
+		echo "flush $?" >> "$T/syslog.rc"
+		sleep 0.2; kill $!' sh "$T_DIR" "$W" "$TOP" "$S" "$Q1s" "$FWPID" >"$T_DIR/out" 2>"$T_DIR/err"
+	t_if "syslog: the enqueue exits 0 and the flush 0" 'grep -qx "enqueue 0" "$T_DIR/syslog.rc" && grep -qx "flush 0" "$T_DIR/syslog.rc"' "$(cat "$T_DIR/syslog.rc" "$T_DIR/err" 2>&1 | head -c 300)"
+	t_grep "... the enqueue's line: mail.info, the connect error, queued=ID, exitcode=EX_OK" \
+		"^<22>smtpsend\\[[0-9]+\\]: .*errormsg='[^']*(refused|connect)[^']*'.* queued=[0-9]{10}\\.[0-9]+\\.[0-9a-f]{8}.*exitcode=EX_OK" "$T_DIR/syslog"
+	t_grep "... the flush's line: the 250, queued=ID" "^<2[0-9]>smtpsend\\[[0-9]+\\]: .*smtpstatus=250 .*queued=[0-9]{10}\\.[0-9]+\\.[0-9a-f]{8}" "$T_DIR/syslog"
+	check_tags "... delivered once" 1 m1s
+fi
+
 # the name of the server does not resolve (EAI_AGAIN: the router's DNS is
 # down too): queued; flushed once the name resolves (clockshim's hosts file)
 Q1d=$T_DIR/q1d
