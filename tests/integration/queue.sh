@@ -967,6 +967,32 @@ i=0; while [ "$(cat "$Q8/runner.pid" 2>/dev/null | tr -d ' \n')" != "$RP" ] && [
 t_if "a runner killed -9 (runner.pid left behind): a new runner starts" 'kill -0 $RP 2>/dev/null && [ "$(cat "$Q8/runner.pid" | tr -d " \n")" = $RP ]' "$(head -c 200 "$T_DIR/r8c.err")"
 kill -TERM $RP 2>/dev/null; wait $RP
 
+# SIGTERM in the middle of a runner's flush (procd/runit stop, then SIGKILL
+# after a few seconds): exit 0 after the entry being sent, not after the
+# whole queue; nothing lost or doubled; the rest sent by the next -q
+Q8t=$T_DIR/q8t tags8=""
+for k in $(seq 1 40); do
+	mkmsg m8t-$k; tags8="$tags8 m8t-$k"
+	sm $S --queue "$Q8t" --queue-only alice@example.test < "$T_DIR/orig/m8t-$k" >/dev/null 2>&1
+done
+"$W" smtpsend -q1h --queue "$Q8t" >/dev/null 2>"$T_DIR/r8t.err" &
+RP=$!
+at_exit "kill $RP"
+i=0; while [ "$(nids "$Q8t")" = 40 ] && [ $i -lt 400 ]; do i=$((i + 1)); done
+kill -TERM $RP 2>/dev/null; at=$(nids "$Q8t")
+i=0; while kill -0 $RP 2>/dev/null && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+kill -0 $RP 2>/dev/null && kill -9 $RP
+wait $RP; r=$?
+left=$(nids "$Q8t")
+t_if "SIGTERM while the runner flushes: exit 0" '[ $r = 0 ]' "exit $r: $(head -c 200 "$T_DIR/r8t.err")"
+t_if "... after the entry being sent, not the whole queue ($at left at the signal, $left after)" '[ "$left" -ge $((at - 2)) ]'
+sm -q --queue "$Q8t" >/dev/null 2>&1
+wait_tags 1 $tags8; sleep 0.5
+/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" $tags8 > "$T_DIR/mc.out"
+t_if "... then -q: each of the 40 delivered once (twice at most for the one being sent), intact" \
+	'awk "\$2 < 1 || \$2 > 2 || \$3 != \"ok\" { b = 1 } END { exit b }" "$T_DIR/mc.out" && [ "$(awk "\$2 == 2" "$T_DIR/mc.out" | wc -l)" -le 1 ]' \
+	"$(tr '\n' '|' < "$T_DIR/mc.out")"
+
 # ---- 9. no secret in the queue -----------------------------------------------
 Q9=$T_DIR/q9
 SECRET=secret   # alice's password in mta.sh's Dovecot
