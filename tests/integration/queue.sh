@@ -478,6 +478,18 @@ t_exit 67 "default lifetime (5 d): an entry of 6 days fails, one of 4 days is se
 t_if "... the 6-day one in failed/" '[ -f "$Q2c/failed/$(printf "%010d.%d.%08x" $t6 4243 1)" ]'
 check_tags "... the 4-day one delivered" 1 m2k
 t_if "... the 6-day one never" '[ "$(delivered m2l)" = 0 ]'
+# the clock went back: an entry injected "tomorrow" and a next attempt a
+# day ahead (beyond any backoff) are tried now, not kept forever
+mkmsg m2z
+sm $S --queue "$T_DIR/q2z0" --queue-only alice@example.test < "$T_DIR/orig/m2z" >/dev/null 2>&1
+src=$T_DIR/q2z0/new/$(ids "$T_DIR/q2z0" | head -n 1)
+tf=$(($(date +%s) + 86400)); zid=$(printf '%010d.%d.%08x' $tf 4245 1)
+mkdir -p "$T_DIR/q2z/new" "$T_DIR/q2z/state"; chmod 700 "$T_DIR/q2z"
+sed "s/^injected .*/injected $tf valid/" "$src" > "$T_DIR/q2z/new/$zid"
+printf 'attempts 3\nnext %s\nvalid_since 0\nerror 421 4.3.0 busy\n' $tf > "$T_DIR/q2z/state/$zid"
+t_exit 0 "an entry injected a day ahead with its next attempt a day ahead (clock went back): -q --queue-lifetime 1h sends it" \
+	sm -q --queue "$T_DIR/q2z" --queue-lifetime 1h
+check_tags "... once" 1 m2z
 # mailq -a ACCOUNT finds that account's queue
 printf 'defaults\nhost 127.0.0.1\nport %s\naccount one\nqueue %s\naccount two\nqueue %s\n' "$FWD" "$T_DIR/q2a1" "$T_DIR/q2a2" > "$T_DIR/q2a.conf"
 mkmsg m2a2
@@ -647,6 +659,12 @@ else
 	t_if "... among them the rename/link into new/ and an fsync" '
 		grep -Eq " (rename|renameat|renameat2|link|linkat) .*/new/" "$T_DIR/ca-$NA.log" &&
 		grep -Eq " (fsync|fdatasync) " "$T_DIR/ca-$NA.log"'
+	# the durability order (a power cut, not only a kill): the entry's data
+	# fsynced after it is written and before it enters new/, new/ fsynced after
+	awk '/ (openat|open) .*\/tmp\// && !o { o = NR } / (fsync|fdatasync) / && o && !r { f1 = NR }
+		/ (rename|renameat|renameat2|link|linkat) .*\/new\// && !r { r = NR } / (fsync|fdatasync) / && r && NR > r { f2 = NR }
+		END { exit !(o && f1 > o && r > f1 && f2 > r) }' "$T_DIR/ca-$NA.log"; ord=$?
+	t_if "... the order: tmp/ID written, fsynced, into new/, then an fsync (of new/)" '[ $ord = 0 ]' "$(tr '\n' '|' < "$T_DIR/ca-$NA.log" | head -c 500)"
 	crash_enqueue cc "$(/usr/bin/python3 -c 'print("".join("big %05d %s\n" % (i, "z" * 64) for i in range(1400)), end="")')"; NC=$n
 	t_if "... a 100 KB enqueue (spooled past the 64 KiB head) has more ($((NC - 1)))" '[ $NC -gt $NA ]'
 	mta_up
