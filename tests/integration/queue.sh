@@ -257,6 +257,16 @@ t_exit 0 "-q on an empty queue: 0" sm -q --queue "$Q1"
 t_exit 78 "-q without a queue configured: 78" sm -q
 t_exit 78 "--queue-only without a queue: 78" sm --queue-only $S alice@example.test < "$T_DIR/orig/m1a"
 
+# the awkward bytes: dot lines, CRLF and bare LF mixed, 8-bit, no final newline
+Q1e=$T_DIR/q1e
+printf 'From: sender@wirebox.test\nTo: alice@example.test\nSubject: queue m1e\nX-Q-Tag: m1e\n\n.\n..\n. leading dot\n.\r\nline with CRLF\r\n\351t\351 caf\303\251 \377\200\n\nlast line without newline' > "$T_DIR/orig/m1e"
+mta_down
+t_exit 0 "dots, CRLF, 8-bit, no final newline: queued" sm $S --queue "$Q1e" alice@example.test < "$T_DIR/orig/m1e"
+mta_up
+t_exit 0 "... -q sends it" sm -q -v --queue "$Q1e"
+t_grep "... declared BODY=8BITMIME by the flush" "MAIL FROM:<sender@wirebox.test> SIZE=[0-9]+ BODY=8BITMIME" "$T_DIR/err"
+check_tags "... delivered byte for byte (line ends aside), dots unstuffed" 1 m1e
+
 # -t with a Bcc: the envelope has it, the queued text does not
 Q1t=$T_DIR/q1t
 printf 'From: sender@wirebox.test\nTo: alice@example.test\nSubject: queue m1t\nX-Q-Tag: m1t\n\nbody of m1t\n' > "$T_DIR/orig/m1t"
