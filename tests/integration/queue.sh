@@ -5,16 +5,25 @@
 # so that entries queued while "the uplink is down" name the same host:port
 # a later -q reaches. Every message carries a unique X-Q-Tag header; the
 # Maildir files are counted per tag and compared with what was sent.
-#   1 MTA down: 3 queued, mailq/-bp list them; up: -q delivers byte-exact
+#   1 MTA down: 3 queued, mailq/-bp list them; up: -q delivers byte-exact;
+#     the log file and syslog lines (queued=ID), awkward bytes, -t with Bcc,
+#     the null sender, an unresolvable server name, the tty line
 #   2 recipient policy: 5xx -> failed/ with the reason; 4xx -> backoff,
-#     --queue-retry, --queue-drop
-#   3 two concurrent -q: each message once
-#   4 20 concurrent enqueues: nothing lost, each delivered once
-#   5 crash safety: tests/smtp/crashshim.c kills the enqueuer and the flusher
-#     before each of their file/socket steps (and random kill -9s)
-#   6 full filesystem (64k tmpfs) and the caps: 75, earlier entries intact
-#   7 clock: queued in 1970 survives the step; lifetime expiry
-#   8 the -qINTERVAL runner: SIGHUP, a second runner, SIGTERM
+#     --queue-retry, --queue-drop, -odq; unsafe queue directories, damaged
+#     entries, tmp/ sweep; retry from failed/ keeps "done", backoff cap,
+#     UTF-8 sender, entry keywords in a body, default lifetime, -a ACCOUNT
+#   3 two concurrent -q: each message once; a held entry is skipped;
+#     enqueues racing flushers
+#   4 20 concurrent enqueues: nothing lost, each delivered once; a >64 KiB
+#     message lost mid-DATA is queued whole, sent whole when the MTA is up
+#   5 crash safety: tests/smtp/crashshim.c kills the enqueuer, the flusher
+#     (250, 550+250, 450), --queue-retry and --queue-drop before each of
+#     their file/socket steps; random kill -9s; the fsync order
+#   6 full filesystem (64k tmpfs) at enqueue and at flush, and the caps
+#     (also under concurrency): 75, earlier entries intact
+#   7 clock: queued in 1970 survives the step; lifetime expiry; valid_since
+#   8 the -qINTERVAL runner: SIGHUP (also from a one-shot -q), a second
+#     runner, SIGTERM (also in the middle of a flush), a stale runner.pid
 #   9 no secret in the queue; the flush takes it from the environment/config
 . "$(dirname "$0")/../lib.sh"
 W=$WB
@@ -175,10 +184,11 @@ nids() { if [ -d "$1/new" ]; then ls "$1/new" | wc -l | tr -d ' '; else echo non
 nfailed() { if [ -d "$1/failed" ]; then ls "$1/failed" | wc -l | tr -d ' '; else echo none; fi; }
 # delivered TAG: how many copies of that message are in any Maildir now
 delivered() { /usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" "$1" | cut -d' ' -f2; }
-# wait_tags N TAG...: wait (up to 5 s) until each tag has at least N copies
+# wait_tags N TAG...: wait (up to 15 s: Postfix delivers in the background)
+# until each tag has at least N copies
 wait_tags() {
 	n=$1; shift; i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 150 ]; do
 		/usr/bin/python3 "$T_DIR/mcheck.py" "$MTA_MAIL" "$T_DIR/orig" "$@" |
 			awk -v n="$n" '$2 < n { bad = 1 } END { exit bad }' && return 0
 		i=$((i + 1)); sleep 0.1
