@@ -610,6 +610,23 @@ t_exit 0 "the same 210 KB message with --queue and the MTA up: sent (streamed pa
 check_tags "... delivered once, intact" 1 m4big2
 t_if "... nothing left in the queue" '[ "$(nids "$T_DIR/q4c")" = 0 ] && [ -z "$(ls -A "$T_DIR/q4c/tmp")" ]'
 
+# a >64 KiB entry flushed: the message streamed from the entry's body offset
+mkmsg m4big3 "$(/usr/bin/python3 -c 'print("".join("row %06d %s\n" % (i, "q" * 61) for i in range(2500)), end="")')"
+mta_down
+t_exit 0 "a 180 KB message, MTA down: queued" sh -c "cat '$T_DIR/orig/m4big3' | timeout 30 '$W' smtpsend $S --queue '$T_DIR/q4d' alice@example.test"
+mta_up
+t_exit 0 "... -q sends it" sm -q --queue "$T_DIR/q4d"
+check_tags "... delivered once, byte for byte" 1 m4big3
+# an entry whose every recipient has it already (state "done"): removed, not sent
+mkmsg m4done
+sm $S --queue "$T_DIR/q4e" --queue-only alice@example.test < "$T_DIR/orig/m4done" >/dev/null 2>&1
+i=$(ids "$T_DIR/q4e" | head -n 1)
+[ -n "$i" ] && printf 'attempts 1\nnext 0\nvalid_since 0\ndone alice@example.test\nerror 451 4.3.0 test\n' > "$T_DIR/q4e/state/$i"
+t_exit 0 "an entry all of whose recipients have it (state 'done'): -q exits 0" sm -q --queue "$T_DIR/q4e"
+sleep 0.5
+t_if "... not sent again, the entry removed" '[ -n "$i" ] && [ "$(delivered m4done)" = 0 ] && [ "$(nids "$T_DIR/q4e")" = 0 ] && [ ! -e "$T_DIR/q4e/state/$i" ]' \
+	"$(delivered m4done) delivered, $(nids "$T_DIR/q4e") left"
+
 # ---- 5. crash safety -------------------------------------------------------
 SHIM=$T_DIR/crashshim.so
 if ! cc -shared -fPIC -o "$SHIM" "$SMTP/crashshim.c" -ldl 2>"$T_DIR/cc.err"; then
