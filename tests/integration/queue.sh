@@ -991,6 +991,7 @@ i=0; while [ "$(delivered m8a)" = 0 ] && [ $i -lt 30 ]; do i=$((i + 1)); sleep 0
 t_if "SIGHUP: the runner flushes now (delivered within 3 s)" '[ "$(delivered m8a)" = 1 ]'
 t_if "... and keeps running" 'kill -0 $RP'
 t_if "... the entry gone" '[ "$(nids "$Q8")" = 0 ]'
+t_exit 75 "... after its flushes (and a one-shot -q's) a second runner is still refused (the lock held)" timeout 5 "$W" smtpsend -q1h --queue "$Q8"
 kill -TERM $RP 2>/dev/null
 i=0; while kill -0 $RP 2>/dev/null && [ $i -lt 30 ]; do i=$((i + 1)); sleep 0.1; done
 kill -0 $RP 2>/dev/null && kill -9 $RP
