@@ -398,6 +398,7 @@ nx2=$(sed -n 's/^next //p' "$Q2/state/$idc"); now=$(date +%s)
 t_if "... next backoff doubled (96..144 s)" '[ -n "$nx2" ] && [ "$nx2" -ge $((now + 94)) ] && [ "$nx2" -le $((now + 146)) ]' "next '$nx2', now $now"
 t_exit 64 "--queue-drop of an unknown ID: 64" sm --queue "$Q2" --queue-drop 1234567890.1.0badf00d
 t_grep "... naming it" "1234567890\.1\.0badf00d" "$T_DIR/err"
+t_exit 64 "--queue-retry of an unknown ID: 64" sm --queue "$Q2" --queue-retry 1234567890.1.0badf00d
 t_exit 64 "--queue-drop of a path-like ID: 64" sm --queue "$Q2" --queue-drop ../lock
 t_if "... the lock file untouched" '[ -e "$Q2/lock" ]'
 t_exit 0 "--queue-drop ID" sm --queue "$Q2" --queue-drop "$idc"
@@ -546,6 +547,7 @@ if [ -n "$idh" ] && command -v flock >/dev/null 2>&1; then
 	t_exit 0 "-q with an entry held by another process (flock): exit 0, skipped silently" sm -q --queue "$Q3"
 	t_if "... the held entry kept, the other one sent" '[ "$(ids "$Q3")" = "$idh" ]' "$(ids "$Q3" | tr '\n' ' ')"
 	t_exit 75 "--queue-drop of an entry being sent: 75" sm --queue "$Q3" --queue-drop "$idh"
+	t_exit 75 "--queue-retry of an entry being sent: 75" sm --queue "$Q3" --queue-retry "$idh"
 	t_if "... still there" '[ -f "$Q3/new/$idh" ]'
 	wait $fp   # flock(1)'s sleep holds the lock until it ends
 	t_exit 0 "... released: -q sends it" sm -q --queue "$Q3"
@@ -948,6 +950,21 @@ if cc -shared -fPIC -o "$CSHIM" "$TOP/tests/sntp/clockshim.c" -ldl 2>"$T_DIR/cc.
 	t_true "... in failed/" [ -f "$Q7/failed/$hid" -a ! -e "$Q7/new/$hid" ]
 	sleep 0.3
 	t_true "... never delivered" [ "$(delivered m7c)" = 0 ]
+	# the clock's year before the build's, but sntpc says synchronised (its
+	# status file, fresh, from a live daemon, not forgeable): valid
+	if grep -q '^wirebox-run /run ' /proc/self/mounts && [ ! -e /run/sntpc.status ]; then
+		t25=1748736000; sh25=$((t25 - $(date +%s)))
+		q25() { env CLOCKSHIM_SHIFT=$sh25 LD_PRELOAD="$CSHIM" timeout 30 "$W" smtpsend $S --queue "$T_DIR/q7s/$1" \
+			--queue-only alice@example.test < "$T_DIR/orig/m7a" >/dev/null 2>&1; sed -n 's/^injected [0-9]* //p' "$T_DIR/q7s/$1"/new/* 2>/dev/null; }
+		t_if "clock in 2025 (before the build year), no sntpc status: injected invalid" '[ "$(q25 a)" = invalid ]'
+		printf 'SNTP_SYNC=1\nSNTP_POLL=64\nSNTP_WRITTEN=%s\nSNTP_PID=%s\n' $((t25 + 5)) $$ > /run/sntpc.status
+		t_if "... sntpc's status says synchronised (fresh, live daemon): injected valid" '[ "$(q25 b)" = valid ]'
+		chmod 666 /run/sntpc.status
+		t_if "... the same status writable by others: not trusted (invalid)" '[ "$(q25 c)" = invalid ]'
+		printf 'SNTP_SYNC=1\nSNTP_POLL=64\nSNTP_WRITTEN=%s\nSNTP_PID=%s\n' $((t25 - 3600)) $$ > /run/sntpc.status; chmod 644 /run/sntpc.status
+		t_if "... a status written an hour ago (stale): invalid" '[ "$(q25 d)" = invalid ]'
+		rm -f /run/sntpc.status
+	fi
 	# time with an invalid clock does not count: valid_since from the first
 	# valid-clock attempt, the lifetime counted from there
 	Q7v=$T_DIR/q7v
