@@ -340,6 +340,39 @@ if command -v script >/dev/null 2>&1; then
 	sm -q --queue "$Q1d" >/dev/null 2>&1; sm --queue "$Q1d" --queue-retry "$(ids "$Q1d" | head -n 1)" >/dev/null 2>&1; sm -q --queue "$Q1d" >/dev/null 2>&1
 fi
 
+# every temporary failure of today (75) queues; permanent ones (5xx, bad
+# input) fail as today and leave nothing in the queue
+# qfake MODE: a fakesmtp.py server; sets FKP
+nf=0
+qfake() {
+	nf=$((nf + 1))
+	/usr/bin/python3 "$SMTP/fakesmtp.py" "$T_DIR/qf$nf.port" "$T_DIR/qf$nf.log" "$1" 2>>"$T_DIR/fake.err" &
+	at_exit "kill $!"
+	i=0; while [ ! -s "$T_DIR/qf$nf.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.05; done
+	FKP=$(cat "$T_DIR/qf$nf.port")
+}
+mkmsg m1f
+for mode in greet421 silent drop_after_dot drop_before_354 temp_rcpt; do
+	qfake $mode
+	rc=temp; [ $mode = temp_rcpt ] && rc=temp@example.test || rc=alice@example.test
+	t_exit 0 "server $mode (75 today): queued, exit 0" sm -v --timeout 1 -S 127.0.0.1:$FKP --queue "$T_DIR/q1f/$mode" $rc < "$T_DIR/orig/m1f"
+	t_if "... one entry" '[ "$(nids "$T_DIR/q1f/$mode")" = 1 ]' "$(head -c 200 "$T_DIR/err")"
+done
+for mode in greet554; do
+	qfake $mode
+	t_exit 69 "server $mode (permanent): exit 69 as today" sm --timeout 5 -S 127.0.0.1:$FKP --queue "$T_DIR/q1f/$mode" alice@example.test < "$T_DIR/orig/m1f"
+	t_if "... nothing queued" '[ ! -d "$T_DIR/q1f/$mode/new" ] || [ "$(nids "$T_DIR/q1f/$mode")" = 0 ]'
+done
+qfake no8bit
+t_exit 69 "8-bit message to a server without 8BITMIME (refused before MAIL, permanent): 69, not queued" \
+	sm --timeout 5 -S 127.0.0.1:$FKP --queue "$T_DIR/q1f/no8bit" alice@example.test < "$T_DIR/orig/m1e"
+t_if "... nothing queued" '[ ! -d "$T_DIR/q1f/no8bit/new" ] || [ "$(nids "$T_DIR/q1f/no8bit")" = 0 ]'
+qfake ok
+t_exit 67 "a 550 to the only recipient: 67 as today, not queued" sm --timeout 5 -S 127.0.0.1:$FKP --queue "$T_DIR/q1f/bad" bad@example.test < "$T_DIR/orig/m1f"
+t_if "... nothing queued" '[ ! -d "$T_DIR/q1f/bad/new" ] || [ "$(nids "$T_DIR/q1f/bad")" = 0 ]'
+t_exit 0 "a good server: sent, nothing left in the queue" sm --timeout 5 -S 127.0.0.1:$FKP --queue "$T_DIR/q1f/ok" alice@example.test < "$T_DIR/orig/m1f"
+t_if "... nothing in the queue (new/ and tmp/ empty or never made)" '[ -z "$(ls -A "$T_DIR/q1f/ok/new" "$T_DIR/q1f/ok/tmp" 2>/dev/null | grep -v ":\$" | grep .)" ]'
+
 # ---- 2. recipient policy: 5xx to failed/, 4xx with backoff ----------------
 Q2=$T_DIR/q2
 mta_down
