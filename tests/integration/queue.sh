@@ -910,6 +910,10 @@ else
 	t_exit 75 "... -q on the full filesystem: the two delivered, the 450 one deferred (75)" sm -q --queue "$Q6"
 	check_tags "... each once, intact" 1 m6a m6b
 	t_if "... the deferred entry kept whole though its state could not be written" '[ -n "$idt" ] && cmp -s "$T_DIR/m6t.entry" "$Q6/new/$idt"' "$(ls -l "$Q6/new" "$Q6/state" 2>&1 | tr '\n' '|')"
+	mkmsg m6big2 "$(/usr/bin/python3 -c 'print(("x" * 76 + "\n") * 1300, end="")')"
+	t_exit 0 "... the full queue filesystem, MTA up: a 100 KB message is sent all the same (0)" \
+		sh -c "cat '$T_DIR/orig/m6big2' | timeout 30 '$W' smtpsend $S --queue '$Q6' alice@example.test"
+	check_tags "... delivered once, intact" 1 m6big2
 	rm -f "$F/filler"
 	t_true "... the big one never" [ "$(delivered m6big)" = 0 ]
 fi
@@ -944,6 +948,10 @@ mta_up
 mkmsg m6s4 "$(/usr/bin/python3 -c 'print(("s" * 59 + "\n") * 60, end="")')"
 t_exit 0 "--queue-max-size 2k, a 3.7 KB message, MTA up: sent directly (0)" sm $S --queue "$Q6s" --queue-max-size 2k alice@example.test < "$T_DIR/orig/m6s4"
 check_tags "... delivered once" 1 m6s4
+mkmsg m6s5 "$(/usr/bin/python3 -c 'print(("t" * 69 + "\n") * 1500, end="")')"
+t_exit 0 "--queue-max-size 64k, a 105 KB message (past the head: spooled first), MTA up: sent all the same (0)" \
+	sh -c "cat '$T_DIR/orig/m6s5' | timeout 30 '$W' smtpsend $S --queue '$Q6s' --queue-max-size 64k alice@example.test"
+check_tags "... delivered once, intact" 1 m6s5
 
 # ---- 7. the clock ------------------------------------------------------------
 # (the queue reads CLOCK_REALTIME, which the shim moves; glibc's time()
