@@ -109,6 +109,7 @@ struct flush {
 	struct msg *m;
 	int64_t now;
 	int deferred, failed;
+	int runner;                     /* -qINTERVAL: stop between entries */
 	struct qfile f;
 	struct sendcfg ec;              /* the entry's settings */
 };
@@ -316,6 +317,16 @@ static void flush_one(struct flush *fl, const char *id)
 	qf_close(&fl->f);
 }
 
+/* the runner got SIGTERM or SIGINT (blocked, so pending): the entry
+ * being sent is finished, the rest waits (procd kills after 5 s) */
+static int stop_asked(const struct flush *fl)
+{
+	sigset_t p;
+
+	return fl->runner && !sigpending(&p) &&
+	       (sigismember(&p, SIGTERM) == 1 || sigismember(&p, SIGINT) == 1);
+}
+
 /* every due entry once, oldest first: 0, 75 some deferred, 67 some
  * failed and none deferred, 74 the queue unreadable */
 static int flush_all(struct flush *fl)
@@ -335,7 +346,7 @@ static int flush_all(struct flush *fl)
 		queue_close(&fl->q);
 		return EX_IOERR;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !stop_asked(fl); i++)
 		flush_one(fl, ids[i]);
 	queue_close(&fl->q);
 	return fl->deferred ? EX_TEMPFAIL : fl->failed ? EX_NOUSER : 0;
@@ -434,6 +445,7 @@ static int runner(struct flush *fl)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	fl->runner = 1;
 	do
 		flush_all(fl);
 	while (runner_wait(fl->c->qinterval, &set));
@@ -522,19 +534,44 @@ static int list(struct flush *fl)
 }
 
 /* --queue-drop ID, --queue-retry ID */
+/* the valid-clock now a --queue-retry from failed/ restarts the lifetime
+ * with, 0 when the clock is not valid */
+static int64_t restart(void)
+{
+	int64_t now = spool_now();
+
+	return spool_clock(now) ? now : 0;
+}
+
+/* --queue-retry all: every entry of new/ due now (those being sent are
+ * skipped); 0 or -1 with e filled */
+static int retry_all(struct flush *fl, struct wb_err *e)
+{
+	char ids[QUEUE_LIST_MAX][QID_MAX];
+	struct wb_err busy;
+	int n, i;
+
+	if ((n = queue_list(&fl->q, 0, ids, QUEUE_LIST_MAX, e)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		queue_retry(&fl->q, ids[i], 0, &busy);
+	return 0;
+}
+
 static int drop_retry(struct flush *fl)
 {
 	struct wb_err e = { 0, "" };
+	int all = fl->c->qcmd == Q_RETRY && !strcmp(fl->c->qid, "all");
 	int r;
 
-	if (!qid_ok(fl->c->qid))
+	if (!all && !qid_ok(fl->c->qid))
 		return usage_error("'%.60s': not a queue entry ID", fl->c->qid);
 	if (queue_start(&fl->q, fl->c, &e)) {
 		warnmsg("%s", e.msg);
 		return opened(&e);
 	}
-	r = fl->c->qcmd == Q_DROP ? queue_drop(&fl->q, fl->c->qid, &e) :
-	    queue_retry(&fl->q, fl->c->qid, &e);
+	r = all ? retry_all(fl, &e) : fl->c->qcmd == Q_DROP ?
+	    queue_drop(&fl->q, fl->c->qid, &e) : queue_retry(&fl->q, fl->c->qid, restart(), &e);
 	if (r == 0 && fl->c->qcmd == Q_RETRY)
 		wake_runner(&fl->q);
 	queue_close(&fl->q);

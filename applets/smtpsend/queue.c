@@ -30,12 +30,12 @@
 /* a state file at its longest (qstate_format) */
 #define QSTATE_BUF (128 + RCPT_MAX * (ADDR_MAX + 6) + 2 * (QERR_MAX + 8))
 
-void queue_crash_point(const char *step)
-{
-	const char *want = getenv("WIREBOX_QUEUE_CRASH");
+void (*queue_crash_hook)(const char *step);
 
-	if (want && !strcmp(want, step))
-		raise(SIGKILL);
+static void queue_crash_point(const char *step)
+{
+	if (queue_crash_hook)
+		queue_crash_hook(step);
 }
 
 /* ---- the directory ---- */
@@ -638,6 +638,12 @@ int qf_save_state(struct queue *q, struct qfile *f, struct wb_err *e)
 	return state_save(q, f->id, &f->st, e);
 }
 
+int queue_save_state(struct queue *q, const char *id, const struct qstate *st,
+                     struct wb_err *e)
+{
+	return state_save(q, id, st, e);
+}
+
 /* rename from/id to to/id, fsync to/ then from/ (so that a crash never
  * finds it in neither) */
 static int entry_move(struct queue *q, int from, int to, const char *id, struct wb_err *e)
@@ -704,7 +710,7 @@ int queue_drop(struct queue *q, const char *id, struct wb_err *e)
 	return r;
 }
 
-int queue_retry(struct queue *q, const char *id, struct wb_err *e)
+int queue_retry(struct queue *q, const char *id, int64_t restart, struct wb_err *e)
 {
 	char buf[QSTATE_BUF];
 	struct qstate st;
@@ -715,7 +721,7 @@ int queue_retry(struct queue *q, const char *id, struct wb_err *e)
 	state_load(q, id, &st, buf, sizeof buf);
 	if (dir == q->failed) {
 		st.attempts = 0;
-		st.valid_since = 0;
+		st.valid_since = restart;
 		st.error[0] = st.failed[0] = 0;
 	}
 	st.next = 0;

@@ -111,7 +111,8 @@ int64_t queue_backoff(int attempts, uint32_t rnd);
  * date's year and QUEUE_CLOCK_FLOOR */
 int queue_clock_valid(int64_t now, int64_t build_epoch);
 /* valid-clock seconds an entry has lived: from its injection if the clock
- * was valid then, else from st->valid_since; -1 if unknown (now is not
+ * was valid then, else from st->valid_since (and from st->valid_since
+ * when that is later: --queue-retry restarts it); -1 if unknown (now is not
  * valid, or no valid time seen yet: the caller sets valid_since = now) */
 int64_t queue_age(const struct qentry *q, const struct qstate *st, int64_t now,
                   int now_valid);
@@ -187,27 +188,33 @@ void qf_close(struct qfile *f);
 int qf_done(struct queue *q, struct qfile *f, struct wb_err *e);
 /* write f->st to state/ID atomically (temporary file, rename) */
 int qf_save_state(struct queue *q, struct qfile *f, struct wb_err *e);
+/* the same for an entry not open: the first attempt's state, written by
+ * the send that queued it */
+int queue_save_state(struct queue *q, const char *id, const struct qstate *st,
+                     struct wb_err *e);
 /* f->st.failed set: save the state, rename new/ID to failed/ID, fsync
  * both folders */
 int qf_fail(struct queue *q, struct qfile *f, struct wb_err *e);
 /* --queue-drop ID (new/ or failed/), --queue-retry ID (due now; from
- * failed/ back into new/ with its state cleared but done kept):
+ * failed/ back into new/ with its state cleared but done kept, and
+ * valid_since = restart: a valid-clock now starts its lifetime again, 0
+ * when the clock is not valid):
  * 0, or -1 with e filled (EX_USAGE: no such entry; 75: it is being sent) */
 int queue_drop(struct queue *q, const char *id, struct wb_err *e);
-int queue_retry(struct queue *q, const char *id, struct wb_err *e);
+int queue_retry(struct queue *q, const char *id, int64_t restart, struct wb_err *e);
 /* bytes and entries in new/ and failed/ */
 int queue_usage(struct queue *q, uint64_t *bytes, unsigned *count, struct wb_err *e);
 /* remove tmp/ files nobody holds and whose mtime is more than 10
  * minutes from now (a writer killed before commit) */
 void queue_sweep_tmp(struct queue *q);
-/* test-only crash hook: with WIREBOX_QUEUE_CRASH=STEP in the environment
- * the process kills itself (SIGKILL, as kill -9) when it reaches STEP.
+/* test-only crash hook: NULL in the program; a unit test sets it to a
+ * function that kills the process (SIGKILL, as kill -9) at one STEP.
  * queue.c's steps: "tmp-created", "tmp-written" (head), "tmp-synced",
  * "renamed" (in new/, not yet fsynced), "committed" (durable, before
  * qw_commit returns), "unlinked" (qf_done: new/ID gone, state/ID not
  * yet), "failed-moved" (qf_fail: in failed/, not yet fsynced), "moved"
- * (queue_retry: back in new/, not yet fsynced); a flusher
- * adds its own (e.g. "delivered": after the 250, before qf_done) */
-void queue_crash_point(const char *step);
+ * (queue_retry: back in new/, not yet fsynced). The integration tests
+ * kill at every system call instead (tests/smtp/crashshim.c). */
+extern void (*queue_crash_hook)(const char *step);
 
 #endif

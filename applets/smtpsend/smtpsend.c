@@ -181,7 +181,7 @@ Q("-q*", OT_CALL, OPT_ID(P_Q), 0, 0, SMTPSEND_QUEUE, \
 Q("-b*", OT_CALL, OPT_ID(P_B), 0, 0, SMTPSEND_QUEUE, \
   "  -bp, -b*            list the queue (as mailq too); -bm: send (default)\n") \
 Q("--queue-drop", OT_CALL, OPT_ID(P_QDROP), 0, 0, SMTPSEND_QUEUE, \
-  "  --queue-drop ID, --queue-retry ID  remove one; make one due now\n") \
+  "  --queue-drop ID, --queue-retry ID|all  remove one; make one (all) due now\n") \
 Q("--queue-retry", OT_CALL, OPT_ID(P_QRETRY), 0, 0, SMTPSEND_QUEUE, "") \
 Q("queue-lifetime =queue_lifetime", OT_CALL, OPT_ID(P_QLIFE), 0, 0, SMTPSEND_QUEUE, \
   "  --queue-lifetime T  give up after T (5d; s m h d); --queue-max-size N\n" \

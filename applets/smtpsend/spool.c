@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "sysopts.h"
+#include "text.h"
 #include "util.h"
 #include "smtpsend.h"
 #include "queue.h"
@@ -227,6 +228,7 @@ struct spool {
 	int nostore;            /* the queue could not take it: e says why */
 	struct wb_err e;
 	struct qentry head;
+	struct qstate st;
 };
 
 static int put(void *ctx, const void *p, size_t n, struct wb_err *e)
@@ -289,6 +291,23 @@ static void say_queued(const struct spool *sp, const char *why)
 		warnmsg("queued as %s: %s", sp->w.id, why);
 }
 
+/* the attempt just made is the entry's first: mailq shows its error; it
+ * stays due (the first -q, from the hotplug script when the link is back,
+ * tries it); a failure to write this advisory file is no failure of the
+ * queueing */
+static void first_state(struct spool *sp, const struct send_outcome *o)
+{
+	struct wb_err ignore;
+	const char *r = o->s && o->s->refused[0] ? o->s->refused : NULL;
+	char why[QERR_MAX];
+
+	memset(&sp->st, 0, sizeof sp->st);
+	sp->st.attempts = 1;
+	snprintf(why, sizeof why, r ? "%s (%s)" : "%s", o->line, r ? r : "");
+	text_clean(sp->st.error, sizeof sp->st.error, why, strlen(why));
+	queue_save_state(&sp->q, sp->w.id, &sp->st, &ignore);
+}
+
 /* after the send: 75 stores the message (exit 0), anything else drops
  * the spool file */
 static int after_send(void *ctx, struct send_outcome *o)
@@ -310,6 +329,7 @@ static int after_send(void *ctx, struct send_outcome *o)
 	}
 	o->print = 0;
 	o->qid = sp->w.id;
+	first_state(sp, o);
 	say_queued(sp, o->line);
 	return 0;
 }

@@ -11,7 +11,8 @@
 #   2 recipient policy: 5xx -> failed/ with the reason; 4xx -> backoff,
 #     --queue-retry, --queue-drop, -odq; unsafe queue directories, damaged
 #     entries, tmp/ sweep; retry from failed/ keeps "done", backoff cap,
-#     UTF-8 sender, entry keywords in a body, default lifetime, -a ACCOUNT
+#     UTF-8 sender, entry keywords in a body, default lifetime, -a ACCOUNT;
+#     the first attempt's state, --queue-retry all
 #   3 two concurrent -q: each message once; a held entry is skipped;
 #     enqueues racing flushers
 #   4 20 concurrent enqueues: nothing lost, each delivered once; a >64 KiB
@@ -554,6 +555,29 @@ t_grep "... 1 queued" "^1 queued" "$T_DIR/out"
 t_exit 0 "-q -C FILE -a two sends it" sm -q -C "$T_DIR/q2a.conf" -a two
 check_tags "... once" 1 m2a2
 
+# ---- 2e. the first attempt's state; --queue-retry all ------------------------
+Q2r=$T_DIR/q2r
+mta_down
+mkmsg m2da; mkmsg m2db
+t_exit 0 "MTA down: queued" sm $S --queue "$Q2r" alice@example.test < "$T_DIR/orig/m2da"
+id2r=$(ids "$Q2r" | head -n 1)
+t_if "... its state: attempts 1, the connect error, due at once" 'grep -qx "attempts 1" "$Q2r/state/$id2r" && grep -q "^error .*onnect" "$Q2r/state/$id2r" && ! grep -q "^next [1-9]" "$Q2r/state/$id2r"' "$(tr '\n' '|' < "$Q2r/state/$id2r" 2>&1)"
+t_exit 0 "mailq right after the send" "$T_DIR/bin/mailq" --queue "$Q2r"
+t_grep "... attempts=1 next=now" "^$id2r .*attempts=1 +next=now" "$T_DIR/out"
+t_grep "... and the send's error" "^  last error: .*onnect" "$T_DIR/out"
+t_exit 75 "-q with the MTA still down: deferred (75)" sm -q --queue "$Q2r"
+t_exit 0 "a second message queued" sm $S --queue "$Q2r" alice@example.test < "$T_DIR/orig/m2db"
+t_exit 75 "-q: the second one deferred too (75)" sm -q --queue "$Q2r"
+mta_up
+t_exit 0 "MTA up, both backing off: -q tries nothing (0)" sm -q --queue "$Q2r"
+sleep 0.3
+t_if "... both still queued, nothing delivered" '[ "$(nids "$Q2r")" = 2 ] && [ "$(delivered m2da)" = 0 ]' "$(nids "$Q2r") entries"
+t_exit 0 "--queue-retry all" sm --queue "$Q2r" --queue-retry all
+t_exit 0 "... then -q delivers both" sm -q --queue "$Q2r"
+check_tags "... each once, intact" 1 m2da m2db
+t_if "... the queue is empty" '[ "$(nids "$Q2r")" = 0 ]'
+t_exit 64 "--queue-drop all: not an ID (64)" sm --queue "$Q2r" --queue-drop all
+
 # ---- 3. two concurrent -q runs ---------------------------------------------
 Q3=$T_DIR/q3
 tags3=""
@@ -980,6 +1004,10 @@ if cc -shared -fPIC -o "$CSHIM" "$TOP/tests/sntp/clockshim.c" -ldl 2>"$T_DIR/cc.
 	t_if "... in failed/, reason in state/" '[ -f "$Q7/failed/$id7b" ] && grep -Eq "^failed .*(expire|lifetime)" "$Q7/state/$id7b"' "$(cat "$Q7/state/$id7b" 2>&1 | tr '\n' '|')"
 	sleep 0.5
 	t_true "... never delivered" [ "$(delivered m7b)" = 0 ]
+	t_exit 0 "--queue-retry of the expired entry: back in new/" sm --queue "$Q7" --queue-retry "$id7b"
+	t_if "... its state: valid_since is now (its lifetime starts again)" 'vs=$(sed -n "s/^valid_since //p" "$Q7/state/$id7b"); [ -n "$vs" ] && [ $(($(date +%s) - vs)) -le 10 ]' "$(tr '\n' '|' < "$Q7/state/$id7b" 2>&1)"
+	t_exit 0 "... -q --queue-lifetime 1h delivers it (not expired again)" sm -q --queue "$Q7" --queue-lifetime 1h
+	check_tags "... once, intact" 1 m7b
 	# written by hand from a real entry: the documented format, injected 3 h ago
 	mkmsg m7c
 	sm $S --queue "$T_DIR/q7c" --queue-only alice@example.test < "$T_DIR/orig/m7c" >/dev/null 2>&1

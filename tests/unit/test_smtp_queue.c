@@ -455,6 +455,8 @@ START_TEST(age_counts_only_valid_clock_time)
 	ck_assert_int_eq(queue_age(&qa, &sa, t + 100, 1), 100);
 	ck_assert_int_eq(queue_age(&qa, &sa, t + 100, 0), -1);
 	ck_assert_int_eq(queue_age(&qa, &sa, t - 100, 1), 0);
+	sa.valid_since = t + 50;        /* --queue-retry restarted it */
+	ck_assert_int_eq(queue_age(&qa, &sa, t + 100, 1), 50);
 }
 END_TEST
 
@@ -817,7 +819,7 @@ START_TEST(entry_lock_excludes_second_opener)
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
 	ck_assert_int_eq(queue_drop(&q, id, &e), -1);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
-	ck_assert_int_eq(queue_retry(&q, id, &e), -1);
+	ck_assert_int_eq(queue_retry(&q, id, 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_TEMPFAIL);
 	qf_close(&fa);
 	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fb, &e), 0);
@@ -913,11 +915,11 @@ START_TEST(drop_retry_bad_or_unknown_id_is_usage)
 	open_q(0, 0);
 	ck_assert_int_eq(queue_drop(&q, "../x", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
-	ck_assert_int_eq(queue_retry(&q, "../x", &e), -1);
+	ck_assert_int_eq(queue_retry(&q, "../x", 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_int_eq(queue_drop(&q, "1796533200.1234.0a1b2c3d", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
-	ck_assert_int_eq(queue_retry(&q, "1796533200.1234.0a1b2c3d", &e), -1);
+	ck_assert_int_eq(queue_retry(&q, "1796533200.1234.0a1b2c3d", 0, &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
 	ck_assert_int_eq(queue_drop(&q, "", &e), -1);
 	ck_assert_int_eq(e.code, EX_USAGE);
@@ -941,7 +943,7 @@ START_TEST(drop_and_retry)
 	strlcopy(fa.st.failed, "lifetime over", sizeof fa.st.failed);
 	ck_assert_int_eq(qf_fail(&q, &fa, &e), 0);
 	qf_close(&fa);
-	ck_assert_int_eq(queue_retry(&q, id, &e), 0);
+	ck_assert_int_eq(queue_retry(&q, id, 0, &e), 0);
 	ck_assert_int_eq(count_files("failed"), 0);
 	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
 	ck_assert_int_eq(fa.st.attempts, 0);
@@ -955,7 +957,7 @@ START_TEST(drop_and_retry)
 	fa.st.next = 1796533500;
 	ck_assert_int_eq(qf_save_state(&q, &fa, &e), 0);
 	qf_close(&fa);
-	ck_assert_int_eq(queue_retry(&q, id, &e), 0);
+	ck_assert_int_eq(queue_retry(&q, id, 0, &e), 0);
 	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
 	ck_assert_int_eq(fa.st.attempts, 3);
 	ck_assert_int_eq(fa.st.next, 0);
@@ -1011,6 +1013,15 @@ START_TEST(concurrent_enqueues_respect_count_cap)
 }
 END_TEST
 
+/* queue_crash_hook for the children below: SIGKILL at WIREBOX_QUEUE_CRASH */
+static void crash_at(const char *step)
+{
+	const char *want = getenv("WIREBOX_QUEUE_CRASH");
+
+	if (want && !strcmp(want, step))
+		raise(SIGKILL);
+}
+
 /* a child that enqueues with WIREBOX_QUEUE_CRASH=step dies there */
 static void enqueue_crashing(const char *step)
 {
@@ -1021,6 +1032,7 @@ static void enqueue_crashing(const char *step)
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		queue_crash_hook = crash_at;
 		setenv("WIREBOX_QUEUE_CRASH", step, 1);
 		_exit(enqueue("crash\n", id, &e) ? 1 : 0);
 	}
@@ -1094,6 +1106,7 @@ START_TEST(crash_in_done_and_fail)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		queue_crash_hook = crash_at;
 		setenv("WIREBOX_QUEUE_CRASH", "failed-moved", 1);
 		if (qf_open(&q, id, 0, 1, &fa, &e) == 0) {
 			strlcopy(fa.st.failed, "550 no", sizeof fa.st.failed);
@@ -1107,10 +1120,11 @@ START_TEST(crash_in_done_and_fail)
 	ck_assert_int_eq(qf_open(&q, id, 1, 1, &fa, &e), 0);
 	ck_assert_str_eq(fa.st.failed, "550 no");
 	qf_close(&fa);
-	ck_assert_int_eq(queue_retry(&q, id, &e), 0);
+	ck_assert_int_eq(queue_retry(&q, id, 0, &e), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		queue_crash_hook = crash_at;
 		setenv("WIREBOX_QUEUE_CRASH", "unlinked", 1);
 		if (qf_open(&q, id, 0, 1, &fa, &e) == 0)
 			qf_done(&q, &fa, &e);
