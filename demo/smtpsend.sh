@@ -35,3 +35,21 @@ echo "# a rejected recipient: the others still get it, exit 67 (EX_NOUSER)"
 echo "\$ $WB smtpsend -S 127.0.0.1:$MTA_PORT alice@example.test nobody@example.test < msg"
 "$WB" smtpsend -S 127.0.0.1:"$MTA_PORT" alice@example.test nobody@example.test < "$D/msg"
 echo "(exit $?)"
+"$WB" smtpsend --help | grep -q -- "--queue DIR" || exit 0
+echo
+echo "# the offline queue: what cannot go now (450 for temp@) is stored, exit 0;"
+echo "# --queue-only stores without trying (the uplink is down)"
+echo "\$ $WB smtpsend --queue queue -S 127.0.0.1:$MTA_PORT temp@example.test < msg"
+"$WB" smtpsend --queue "$D/queue" -S 127.0.0.1:"$MTA_PORT" temp@example.test < "$D/msg"
+echo "(exit $?)"
+echo "\$ $WB smtpsend --queue queue --queue-only -S 127.0.0.1:$MTA_PORT alice@example.test < msg"
+"$WB" smtpsend --queue "$D/queue" --queue-only -S 127.0.0.1:"$MTA_PORT" alice@example.test < "$D/msg"
+echo "(exit $?)"
+echo "\$ $WB mailq --queue queue"
+"$WB" mailq --queue "$D/queue"
+echo
+echo "# the link is back: -q sends what is due; temp@ is deferred again, exit 75"
+echo "\$ $WB smtpsend -q -v --queue queue 2>&1 | grep '^smtpsend'"
+"$WB" smtpsend -q -v --queue "$D/queue" 2>&1 | grep '^smtpsend'
+echo "\$ $WB mailq --queue queue"
+"$WB" mailq --queue "$D/queue"

@@ -206,7 +206,8 @@ static int after_flush(void *ctx, struct send_outcome *o)
 		if (qf_done(&fl->q, &fl->f, &e))
 			warnmsg("%s: sent, but not removed (it may go twice): %s", fl->f.id, e.msg);
 		else if (tell(fl))
-			warnmsg("%s: sent to %d recipients", fl->f.id, o->s->accepted);
+			warnmsg("%s: sent to %d recipient%s", fl->f.id, o->s->accepted,
+			        o->s->accepted == 1 ? "" : "s");
 		return 0;
 	}
 	if (o->rc == EX_TEMPFAIL || o->rc == EX_CONFIG)  /* 78: the flusher's */

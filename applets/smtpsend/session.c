@@ -401,7 +401,7 @@ static int rcpt_reply(struct smtp *c, int i, int *temp, struct wb_err *e)
 		snprintf(c->refused, sizeof c->refused, "%d %s%s%s", c->r.code, c->r.esc,
 		         c->r.esc[0] ? " " : "", c->r.text);
 	said(c, &w, 0);
-	if (!CFG_SMTPSEND_QUEUE || !c->quiet)
+	if (!CFG_SMTPSEND_QUEUE || c->quiet < c->r.code / 100)
 		err_report(&w, c->server, c->step);
 	return 0;
 }

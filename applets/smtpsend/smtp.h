@@ -201,7 +201,9 @@ struct smtp {
 	 * ("550 5.1.1 text") */
 	unsigned char rclass[CFG_SMTPSEND_QUEUE ? RCPT_MAX : 1];
 	char refused[CFG_SMTPSEND_QUEUE ? 160 : 1];
-	int quiet;              /* a flush: refusals kept, not on stderr */
+	int quiet;              /* RCPT refusals kept, not on stderr: 4 the
+	                         * 4xx ones (a send that may be queued), 5
+	                         * all (a flush says its own line) */
 	int delivered;          /* 250 after the final dot */
 	char final[128];        /* that reply, "250 2.0.0 Ok: queued as X" (logs) */
 	char step[ADDR_MAX + 16];

@@ -772,8 +772,9 @@ static int session_do(struct sendcfg *c, struct msg *m, struct run_state *r,
 	r->s.port = r->hp.port;
 	r->s.tmo_ms = c->timeout_ms;
 	r->s.auth = c->auth;
-	if (CFG_SMTPSEND_QUEUE)
-		r->s.quiet = c->qcmd == Q_FLUSH;        /* flush.c says it */
+	if (CFG_SMTPSEND_QUEUE)         /* a flush says its own line; a 4xx
+		                                 * queues the message: silent in cron */
+		r->s.quiet = c->qcmd == Q_FLUSH ? 5 : c->queue && !c->verbose && !isatty(2) ? 4 : 0;
 	if (CFG_SMTPSEND_AUTH && c->auth.user && !c->serverinfo && get_secret(c, r->hp.host, e))
 		return fail(r, e, r->server, "password");
 	r->s.auth.secret = c->auth.secret;

@@ -577,6 +577,12 @@ t_exit 0 "... then -q delivers both" sm -q --queue "$Q2r"
 check_tags "... each once, intact" 1 m2da m2db
 t_if "... the queue is empty" '[ "$(nids "$Q2r")" = 0 ]'
 t_exit 64 "--queue-drop all: not an ID (64)" sm --queue "$Q2r" --queue-drop all
+mkmsg m2rc
+t_exit 0 "a 450 with a queue, no -v, stderr no terminal (cron): queued" sm $S --queue "$Q2r" temp@example.test < "$T_DIR/orig/m2rc"
+t_if "... nothing on stderr (cron mails nothing for a stored message)" '[ ! -s "$T_DIR/err" ]' "$(head -c 300 "$T_DIR/err")"
+t_exit 0 "... with -v: the RCPT's 450 is said" sm -v $S --queue "$Q2r" temp@example.test < "$T_DIR/orig/m2rc"
+t_grep "... the 450 line" "RCPT TO:<temp@example.test>: 450" "$T_DIR/err"
+for i in $(ids "$Q2r"); do sm --queue "$Q2r" --queue-drop "$i" >/dev/null 2>&1; done
 
 # ---- 3. two concurrent -q runs ---------------------------------------------
 Q3=$T_DIR/q3
