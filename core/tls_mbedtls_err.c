@@ -30,8 +30,9 @@ static void future(const struct tls_seen *v, time_t now, time_t build, struct wb
 	char from[40];
 
 	tls_time_str(&v->from, from, sizeof from);
-	if (now < build)
-		err_set(e, EX_UNAVAILABLE, "certificate not valid before %s, and the "
+	if (now < build)        /* 75: it goes away once the clock is set (a
+		                         * queued message waits for that) */
+		err_set(e, EX_TEMPFAIL, "certificate not valid before %s, and the "
 		        "system clock is before this program was built: the clock is "
 		        "wrong; set it first, e.g. 'sntpc -s SERVER'", from);
 	else
