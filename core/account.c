@@ -318,6 +318,14 @@ static int from_file(const char *path, char *buf, size_t max, struct wb_err *e)
 	return first_line(buf, n, max, path, e);
 }
 
+/* a helper that could not start: 75 when it may work later (no process
+ * or memory left: a retry, or a queued message, waits), else 71 */
+static int start_error(void)
+{
+	return errno == EAGAIN || errno == ENOMEM || errno == EMFILE || errno == ENFILE ?
+	       EX_TEMPFAIL : EX_OSERR;
+}
+
 /* --passwordeval: the first line the command prints. Its standard input
  * is /dev/null (smtpsend's is the message), it may use the terminal, it
  * gets timeout_ms in all, and a child it leaves running does not hold us. */
@@ -330,7 +338,7 @@ static int from_command(const char *cmd, int timeout_ms, char *buf, size_t max,
 	int st, more;
 
 	if (run_start(&r, cmd, NULL, RUN_OUT | RUN_TTY)) {
-		err_sys(e, EX_OSERR, "passwordeval");
+		err_sys(e, start_error(), "passwordeval");
 		return -1;
 	}
 	n = run_read_all(&r, buf, max - 1, &more, end);

@@ -120,7 +120,7 @@ static int tell(const struct flush *fl)
 }
 
 /* the entry's log line: "from=F recipients=A,B errormsg='why' queued=ID
- * exitcode=EX_..." when no session was tried (an expired entry) */
+ * exitcode=EX_CONFIG" when no session was tried (its config) */
 static void log_plain(struct flush *fl, const char *why)
 {
 	char line[1024];
@@ -133,8 +133,8 @@ static void log_plain(struct flush *fl, const char *why)
 		                      fl->f.e.rcpt[i]);
 	if (n < sizeof line)
 		snprintf(line + n, sizeof line - n, " errormsg='%s' queued=%s "
-		         "exitcode=EX_UNAVAILABLE", why, fl->f.id);
-	send_log(&fl->ec, EX_UNAVAILABLE, line);
+		         "exitcode=EX_CONFIG", why, fl->f.id);
+	send_log(&fl->ec, EX_CONFIG, line);
 }
 
 /* to failed/ with why (cleaned); "smtpsend: ID: failed: why" */
@@ -150,22 +150,29 @@ static void give_up(struct flush *fl, const char *why)
 		warnmsg("%s: failed: %s", fl->f.id, fl->f.st.failed);
 }
 
-/* kept for later: attempts, next, the error (with a RCPT's 4xx, s not
- * NULL) */
-static void defer(struct flush *fl, const char *line, const struct smtp *s)
+/* the error line with a RCPT's 4xx reply when there was one (s may be
+ * NULL), cleaned, into out */
+static void reason(const char *line, const struct smtp *s, char *out, size_t max)
 {
-	struct wb_err e = { 0, "" };
 	char why[QERR_MAX];
-	uint32_t rnd = 0;
-	int64_t wait;
 
 	snprintf(why, sizeof why, s && s->refused[0] ? "%s (%s)" : "%s", line,
 	         s ? s->refused : "");
+	text_clean(out, max, why, strlen(why));
+}
+
+/* kept for later: attempts, next, the error */
+static void defer(struct flush *fl, const char *line, const struct smtp *s)
+{
+	struct wb_err e = { 0, "" };
+	uint32_t rnd = 0;
+	int64_t wait;
+
 	random_bytes(&rnd, sizeof rnd);
 	fl->f.st.attempts++;
 	wait = queue_backoff(fl->f.st.attempts, rnd);
 	fl->f.st.next = fl->now + wait;
-	text_clean(fl->f.st.error, sizeof fl->f.st.error, why, strlen(why));
+	reason(line, s, fl->f.st.error, sizeof fl->f.st.error);
 	fl->deferred++;
 	if (qf_save_state(&fl->q, &fl->f, &e))
 		warnmsg("%s: cannot save its state: %s", fl->f.id, e.msg);
@@ -194,6 +201,48 @@ static void partial(struct flush *fl, const struct smtp *s)
 	give_up(fl, why);
 }
 
+/* the server refused the message itself for good: a 5xx to MAIL, RCPT,
+ * DATA or the data (all the recipients: EX_NOUSER); or the entry cannot
+ * be sent as it is (65, 64). Anything else (no connection, TLS, AUTH, a
+ * protocol error, a local failure) may be mended and is retried until the
+ * lifetime ends. */
+static int permanent(const struct send_outcome *o)
+{
+	int st = o->s ? o->s->state : -1;
+
+	if (o->rc == EX_DATAERR || o->rc == EX_USAGE)
+		return 1;
+	return (o->rc == EX_UNAVAILABLE || o->rc == EX_NOUSER) && o->s &&
+	       o->s->r.code / 100 == 5 && (st == ST_ENVELOPE || st == ST_BODY || st == ST_QUIT);
+}
+
+/* past its lifetime (valid-clock time only): why in why */
+static int past_lifetime(struct flush *fl, char *why, size_t max)
+{
+	int64_t life = fl->ec.queue_lifetime ? fl->ec.queue_lifetime : fl->q.caps.lifetime;
+	int64_t age = queue_age(&fl->f.e, &fl->f.st, fl->now, spool_clock(fl->now));
+
+	if (age < life)
+		return 0;
+	snprintf(why, max, "lifetime of %llds expired", (long long)life);
+	return 1;
+}
+
+/* a temporary failure: deferred, or given up once the lifetime is over
+ * (Postfix's rule: a message expires only when an attempt fails) */
+static void temp_fail(struct flush *fl, const char *line, const struct smtp *s)
+{
+	char why[QERR_MAX], last[QERR_MAX], life[64];
+
+	if (!past_lifetime(fl, life, sizeof life)) {
+		defer(fl, line, s);
+		return;
+	}
+	reason(line, s, last, sizeof last);
+	snprintf(why, sizeof why, "%s; last error: %s", life, last);
+	give_up(fl, why);
+}
+
 /* the send's outcome into the entry: done, deferred or failed */
 static int after_flush(void *ctx, struct send_outcome *o)
 {
@@ -210,13 +259,34 @@ static int after_flush(void *ctx, struct send_outcome *o)
 			        o->s->accepted == 1 ? "" : "s");
 		return 0;
 	}
-	if (o->rc == EX_TEMPFAIL || o->rc == EX_CONFIG)  /* 78: the flusher's */
-		defer(fl, o->line, o->s);                 /* config, not the mail */
-	else if (o->rc == EX_NOUSER && o->s->refused[0])
+	if (o->rc == EX_NOUSER && o->s->refused[0] && o->s->refused[0] == '5')
 		partial(fl, o->s);
-	else
+	else if (permanent(o))
 		give_up(fl, o->line);
+	else
+		temp_fail(fl, o->line, o->s);
 	return o->rc;
+}
+
+/* A Date we added while the clock was not valid ("Date: ... 1970") is
+ * sent with the time of this flush once the clock is valid: the entry is
+ * never rewritten, so the new line goes in m->extra and the old one is
+ * skipped. The bytes of the entry to skip (0: none). */
+static off_t redate(struct flush *fl)
+{
+	char line[DATE_MAX + 16], d[DATE_MAX];
+	ssize_t n;
+	char *end;
+
+	if (!qentry_get(&fl->f.e, "date") || !spool_clock(fl->now) ||
+	    (n = pread(fl->f.fd, line, sizeof line - 1, fl->f.body)) <= 6)
+		return 0;
+	line[n] = 0;
+	if (strncmp(line, "Date: ", 6) || !(end = strstr(line, "\r\n")))
+		return 0;
+	date_utc(fl->now, d);
+	fl->m->xlen = (size_t)snprintf(fl->m->extra, sizeof fl->m->extra, "Date: %s\r\n", d);
+	return (off_t)(end + 2 - line);
 }
 
 /* the message to send: the entry's envelope less those that have it, the
@@ -238,7 +308,8 @@ static void entry_msg(struct flush *fl)
 	m->utf8 = fl->f.e.utf8;
 	dot_init(&m->d);
 	m->eightbit = -1;
-	msg_from_fd(m, fl->f.fd, fl->f.body, -1);
+	msg_from_fd(m, fl->f.fd, fl->f.body + redate(fl), -1);
+	dot_scan(&m->d, (const unsigned char *)m->extra, m->xlen);
 }
 
 /* the entry's settings: its config file and account read again as a send
@@ -261,37 +332,31 @@ static int entry_cfg(struct flush *fl, struct wb_err *e)
 	return 0;
 }
 
-/* past the lifetime (valid-clock time only)? the first valid time seen
- * is kept as the start when the entry came with an invalid clock */
-static int expired(struct flush *fl, char *why, size_t max)
+/* an entry that came with an invalid clock starts its lifetime at the
+ * first valid time a flush sees */
+static void note_clock(struct flush *fl)
 {
 	int valid = spool_clock(fl->now);
-	int64_t age = queue_age(&fl->f.e, &fl->f.st, fl->now, valid);
 	struct wb_err e = { 0, "" };
 
-	if (age < 0 && valid && !fl->f.st.valid_since) {
+	if (valid && !fl->f.e.inj_valid && !fl->f.st.valid_since) {
 		fl->f.st.valid_since = fl->now;
 		if (qf_save_state(&fl->q, &fl->f, &e))
 			warnmsg("%s: cannot save its state: %s", fl->f.id, e.msg);
 	}
-	if (age < fl->q.caps.lifetime)
-		return 0;
-	snprintf(why, max, "lifetime of %llds expired", (long long)fl->q.caps.lifetime);
-	return 1;
 }
 
-/* one entry, opened and locked: expired, or sent */
+/* one entry, opened and locked: sent (or found done) */
 static void flush_entry(struct flush *fl)
 {
 	struct wb_err e = { 0, "" };
 	char why[QERR_MAX];
 
+	note_clock(fl);
 	if (entry_cfg(fl, &e)) {
 		snprintf(why, sizeof why, "config: %s", e.msg);
-		defer(fl, why, NULL);
-	} else if (expired(fl, why, sizeof why)) {
 		log_plain(fl, why);
-		give_up(fl, why);
+		temp_fail(fl, why, NULL);
 	} else if (entry_msg(fl), fl->m->nrcpt == 0) {
 		if (qf_done(&fl->q, &fl->f, &e))        /* every one has it already */
 			warnmsg("%s", e.msg);
@@ -313,8 +378,8 @@ static void flush_one(struct flush *fl, const char *id)
 		return;
 	}
 	fl->now = spool_now();
-	if (queue_due(&fl->f.st, fl->now))
-		flush_entry(fl);
+	if (!fl->runner || queue_due(&fl->f.st, fl->now))
+		flush_entry(fl);                /* -q tries all, the runner what is due */
 	qf_close(&fl->f);
 }
 

@@ -187,7 +187,7 @@ Q("queue-lifetime =queue_lifetime", OT_CALL, OPT_ID(P_QLIFE), 0, 0, SMTPSEND_QUE
   "  --queue-lifetime T  give up after T (5d; s m h d); --queue-max-size N\n" \
   "                      (1M; k M), --queue-max-count N (100)\n") \
 Q("queue-max-size =queue_max_size", OT_CALL, OPT_ID(P_QSIZE), 0, 0, SMTPSEND_QUEUE, "") \
-Q("queue-max-count =queue_max_count", OT_NUM, AT(queue_max_count), 1, 100000, \
+Q("queue-max-count =queue_max_count", OT_NUM, AT(queue_max_count), 1, QUEUE_LIST_MAX, \
   SMTPSEND_QUEUE, "") \
 X("i", OT_CALL0, OPT_ID(P_COMPAT), 0, 0, ANY, \
   "  -i, -oi, -o*, -B*   accepted for sendmail compatibility\n") \

@@ -48,7 +48,7 @@ static const char *auth_word(const struct sendcfg *c)
 static int set_words(const struct sendcfg *c, struct qentry *q, struct wb_err *e)
 {
 	static const char *const tls[] = { "off", "on", "starttls" };
-	char t[24] = "", f[8] = "", fac[8] = "";
+	char t[24] = "", f[8] = "", fac[8] = "", life[24] = "";
 
 	if (c->timeout_ms)
 		snprintf(t, sizeof t, "%ld", c->timeout_ms);
@@ -56,6 +56,8 @@ static int set_words(const struct sendcfg *c, struct qentry *q, struct wb_err *e
 		snprintf(f, sizeof f, "%d", c->family == AF_INET6 ? 6 : 4);
 	if (c->syslog_on)
 		snprintf(fac, sizeof fac, "%d", c->syslog_fac);
+	if (c->queue_lifetime)  /* the sender's, not the flusher's */
+		snprintf(life, sizeof life, "%lld", c->queue_lifetime);
 	return qentry_set(q, "tls", tls[c->tls.mode % 3], e) ||
 	       qentry_set(q, "certcheck", c->tls.insecure ? "off" : NULL, e) ||
 	       qentry_set(q, "auth", auth_word(c), e) ||
@@ -63,7 +65,7 @@ static int set_words(const struct sendcfg *c, struct qentry *q, struct wb_err *e
 	       qentry_set(q, "timeout_ms", t, e) || qentry_set(q, "family", f, e) ||
 	       qentry_set(q, "force_8bit", c->force8 ? "on" : NULL, e) ||
 	       qentry_set(q, "msmtp", c->msmtp ? "on" : NULL, e) ||
-	       qentry_set(q, "syslog", fac, e) ? -1 : 0;
+	       qentry_set(q, "syslog", fac, e) || qentry_set(q, "lifetime", life, e) ? -1 : 0;
 }
 
 int spool_settings(const struct sendcfg *c, struct qentry *q, struct wb_err *e)
@@ -113,6 +115,8 @@ static int apply_word(struct sendcfg *c, const char *k, const char *v, struct wb
 
 	if (!strcmp(k, "config"))
 		return c->conf = v, 0;
+	if (!strcmp(k, "date"))         /* flush.c's (redate) */
+		return strcmp(v, "added") ? bad_set(k, v, e) : 0;
 	if (!strcmp(k, "tls")) {
 		c->tls.mode = !strcmp(v, "on") ? TLS_IMPLICIT : !strcmp(v, "starttls") ?
 		              TLS_STARTTLS : TLS_OFF;
@@ -127,6 +131,8 @@ static int apply_word(struct sendcfg *c, const char *k, const char *v, struct wb
 		return c->family = n == 6 ? AF_INET6 : AF_INET, 0;
 	if (!strcmp(k, "syslog") && !num(v, 0, 23 << 3, &n))
 		return c->syslog_on = 1, c->syslog_fac = (int)n, 0;
+	if (!strcmp(k, "lifetime") && !num(v, 1, 366L * 86400, &n))
+		return c->queue_lifetime = n, 0;
 	if (strcmp(v, "on") && strcmp(v, "off"))
 		return bad_set(k, v, e);
 	if (!strcmp(k, "certcheck"))
@@ -256,6 +262,10 @@ static int make_head(struct spool *sp, struct wb_err *e)
 		strlcopy(h->rcpt[i], sp->m->rcpt[i], sizeof h->rcpt[i]);
 	h->nrcpt = sp->m->nrcpt;
 	h->utf8 = sp->m->utf8;
+	/* a Date we added from a clock not to be trusted: the flush sets it */
+	if (!h->inj_valid && sp->m->xlen > 6 && !memcmp(sp->m->extra, "Date: ", 6) &&
+	    qentry_set(h, "date", "added", e))
+		return -1;
 	return spool_settings(sp->c, h, e);
 }
 

@@ -51,6 +51,7 @@ static void full_cfg(struct sendcfg *c)
 	c->msmtp = CFG_SMTPSEND_MSMTP;
 	c->syslog_on = 1;
 	c->syslog_fac = LOG_MAIL;
+	c->queue_lifetime = 30 * 86400;
 	c->password = "hunter2-password";
 	snprintf(c->secret, sizeof c->secret, "%s", "hunter2-secret");
 }
@@ -111,6 +112,7 @@ START_TEST(spool_settings_round_trip)
 	ck_assert_int_eq(b.msmtp, CFG_SMTPSEND_MSMTP);
 	ck_assert_int_eq(b.syslog_on, 1);
 	ck_assert_int_eq(b.syslog_fac, LOG_MAIL);
+	ck_assert_int_eq(b.queue_lifetime, 30 * 86400);    /* the sender's lifetime */
 	ck_assert_ptr_eq(b.password, NULL);
 }
 END_TEST
@@ -193,6 +195,7 @@ START_TEST(spool_apply_refuses_bad_values)
 	static const char *const bad[][2] = {
 		{ "tls", "maybe" }, { "auth", "rot13" }, { "timeout_ms", "0" },
 		{ "timeout_ms", "12x" }, { "family", "5" }, { "syslog", "-1" },
+		{ "lifetime", "0" }, { "lifetime", "1y" }, { "date", "now" },
 		{ "certcheck", "1" }, { "nosuchkey", "on" },
 	};
 	struct wb_err e = { 0, "" };
