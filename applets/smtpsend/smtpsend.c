@@ -674,8 +674,9 @@ static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err 
 		/* BusyBox's way to a TLS port (openssl s_client): the user chose
 		 * the program; what it does is out of our sight, so say so, and
 		 * let AUTH through it as through TLS (docs/smtpsend.md) */
-		warnmsg("-H: the program carries the connection; TLS and certificates "
-		        "are up to it, not verified by smtpsend");
+		if (!CFG_SMTPSEND_QUEUE || c->qcmd != Q_FLUSH)  /* a quiet flush: once was enough */
+			warnmsg("-H: the program carries the connection; TLS and certificates "
+			        "are up to it, not verified by smtpsend");
 		if (conn_open_cmd(&r->conn, c->via, &p, e) ||
 		    (via_starttls(c->via) && took_greeting(r, e)))
 			return -1;
