@@ -176,7 +176,7 @@ check: FORCE
 ANALYZER ?= clang
 ANALYZE_OUT := $(SRCS:%.c=$(BUILD)/analyze/%.txt)
 
-$(BUILD)/analyze/%.txt: %.c $(GEN) $(BUILD)/flags
+$(BUILD)/analyze/%.txt: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  ANALYZE $<")
 	$(Q)$(ANALYZER) --analyze -Xanalyzer -analyzer-werror -std=c99 $(CPPFLAGS_WB) $(CPPFLAGS) \
@@ -210,7 +210,7 @@ UNIT_OBJS := $(CORE_SRCS:%.c=$(BUILD)/obj/%.o) $(APPLET_SRCS:%.c=$(BUILD)/obj/%.
 $(BUILD)/unit_suites.h: $(UNIT_SRCS)
 	$(Q)mkdir -p $(BUILD) && sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void)$$/SUITE(\1)/p' $(UNIT_SRCS) | sort > $@
 
-$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(GEN)
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(GEN) | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS_WB) -Itests $(CPPFLAGS) $(CFLAGS_WB) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
