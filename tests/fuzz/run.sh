@@ -23,14 +23,14 @@ if [ "$MODE" = fuzz ] && [ $# -gt 0 ]; then SECS=$1; shift; fi
 case "$MODE" in smoke|fuzz) ;; *) echo "usage: $0 smoke|fuzz [SECONDS] [NAME...]" >&2; exit 64 ;; esac
 
 # generated headers and the applet list of the test build
-if [ ! -f "$GEN/config.h" ] || [ ! -f "$GEN/applets.mk" ]; then
+if [ ! -f "$GEN/config.h" ] || [ ! -f "$GEN/applets.mk" ] || [ ! -f "$GEN/epoch.h" ]; then
 	mkdir -p "$GEN"
 	if [ ! -f "$GEN/.config" ]; then
 		{ cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > "$GEN/.config"
 		${MAKE:-make} -s BUILD="$GEN" KCONFIG_CONFIG="$GEN/.config" olddefconfig
 	fi
 	${MAKE:-make} -s BUILD="$GEN" KCONFIG_CONFIG="$GEN/.config" \
-		"$GEN/config.h" "$GEN/applets.h" "$GEN/applets.mk"
+		"$GEN/config.h" "$GEN/applets.h" "$GEN/applets.mk" "$GEN/epoch.h"
 fi
 APPLETS=$(sed -n 's/^APPLET_SRCS [:+]= *//p' "$GEN/applets.mk" | tr '\n' ' ')
 # the test build has TLS off: no mbedTLS files (core/md5.c gives MD5)
