@@ -195,6 +195,14 @@ int queue_save_state(struct queue *q, const char *id, const struct qstate *st,
 /* f->st.failed set: save the state, rename new/ID to failed/ID, fsync
  * both folders */
 int qf_fail(struct queue *q, struct qfile *f, struct wb_err *e);
+/* a damaged entry (qf_open's EX_DATAERR) out of new/: locked, its state
+ * written with "failed WHY" (why cleaned by text_clean), moved to
+ * failed/ID, both folders fsynced (as qf_fail). 0; 1 busy or gone; -1
+ * with e filled: EX_USAGE a bad ID, EX_CONFIG an entry not ours alone
+ * (left where it is), EX_IOERR (as qf_fail: moved, but its state not
+ * saved, is -1 too) */
+int queue_fail_damaged(struct queue *q, const char *id, const char *why,
+                       struct wb_err *e);
 /* --queue-drop ID (new/ or failed/), --queue-retry ID (due now; from
  * failed/ back into new/ with its state cleared but done kept, and
  * valid_since = restart: a valid-clock now starts its lifetime again, 0
