@@ -139,7 +139,19 @@ struct queue {
 };
 /* open (creating DIR and its folders, mode 0700) and check DIR: a
  * directory, not a symlink, ours, not writable by group or others;
- * otherwise EX_CONFIG (not ours/unsafe) or EX_CANTCREAT/EX_TEMPFAIL */
+ * otherwise EX_CONFIG (not ours/unsafe) or EX_CANTCREAT/EX_TEMPFAIL.
+ * The same holds for tmp/, new/, state/, failed/ (a folder another user
+ * made while DIR was open to them: "DIR: new/: owned by uid N, not ours"
+ * or "writable by others"), and for lock and runner.pid when there
+ * (regular files, one link). Every folder above DIR, walked from / with
+ * O_NOFOLLOW along DIR's real path (realpath of its parent: a symbolic
+ * link on the way, as OpenWrt's /var -> /tmp/var, is followed, and the
+ * folders it leads to are what is checked), must be owned by root or us
+ * and not writable by group or others unless sticky (/tmp): else nobody
+ * could stop another user renaming DIR away; EX_CONFIG naming the folder.
+ * Missing folders above DIR are made (0755) under the same rule. Each
+ * folder made is made durable (the folder holding it fsynced) before
+ * queue_open returns. */
 int queue_open(struct queue *q, const char *path, struct wb_err *e);
 void queue_close(struct queue *q);
 
@@ -180,7 +192,13 @@ int queue_list(struct queue *q, int failed, char (*ids)[QID_MAX], int max,
                struct wb_err *e);
 /* open new/ID (or failed/ID) and parse it; lock: flock LOCK_EX|LOCK_NB
  * and check it is still that entry. 0; 1 busy or gone (another flusher
- * has it; skip); -1 with e filled (a damaged entry: EX_DATAERR) */
+ * has it; skip); -1 with e filled (a damaged entry: EX_DATAERR; an entry
+ * that is not a regular file, ours, unwritable by group and others -- one
+ * another user could have planted -- EX_CONFIG "DIR: new/ID: ...: not
+ * used": never parsed nor sent, and to be left where it is). A state
+ * file that is not ours alone counts as no state. queue_drop,
+ * queue_retry and queue_fail_damaged refuse such an entry (EX_CONFIG) and
+ * queue_sweep_tmp leaves such tmp/ files alone. */
 int qf_open(struct queue *q, const char *id, int failed, int lock, struct qfile *f,
             struct wb_err *e);
 void qf_close(struct qfile *f);
