@@ -55,9 +55,9 @@ static int temp_errno(int err)
 static int ours_only(const struct queue *q, const char *what, const struct stat *st,
                      mode_t type, struct wb_err *e)
 {
-	char name[200];
+	char name[220];
 
-	snprintf(name, sizeof name, "%.150s%s%.40s", q->path, *what ? ": " : "", what);
+	snprintf(name, sizeof name, "%.150s%s%.60s", q->path, *what ? ": " : "", what);
 	if (S_ISLNK(st->st_mode))
 		err_set(e, EX_CONFIG, "queue %s: a symbolic link: not used", name);
 	else if ((st->st_mode & S_IFMT) != type)
@@ -89,7 +89,8 @@ static int side_ok(const struct queue *q, const char *name, const struct stat *s
 }
 
 /* mkdirat; when it made the folder, dir is fsynced so that the folder
- * survives a power cut (ubifs, jffs2): 0 (made or there), or -1 */
+ * survives a power cut (ubifs, jffs2), or with made, *made is set for the
+ * caller to fsync dir once for several: 0 (made or there), or -1 */
 static int mkdir_synced(int dir, const char *name, mode_t mode, int *made)
 {
 	if (mkdirat(dir, name, mode))
@@ -262,10 +263,14 @@ static int dir_open(struct queue *q, struct wb_err *e)
 	memcpy(path, q->path, n);
 	path[n] = 0;
 	name = strrchr(path, '/');
-	if (!name)                      /* in the working folder */
-		parent = (name = path) + n;
-	else if ((*name++ = 0, *path))
-		parent = path;
+	if (!name) {
+		name = path;
+		parent = path + n;      /* "": the working folder */
+	} else {
+		*name++ = 0;
+		if (*path)
+			parent = path;  /* else "/" */
+	}
 	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
 		err_set(e, EX_CONFIG, "queue '%.100s': not a usable path", q->path);
 		return -1;
@@ -928,7 +933,8 @@ int queue_fail_damaged(struct queue *q, const char *id, const char *why, struct 
 	if (r != QE_OPEN)
 		return 1;
 	state_load(q, id, &st, buf, sizeof buf);
-	text_clean(st.failed, sizeof st.failed, why, strlen(why));
+	if (why)
+		text_clean(st.failed, sizeof st.failed, why, strlen(why));
 	if (!st.failed[0])
 		strlcopy(st.failed, "damaged entry", sizeof st.failed);
 	saved = state_save(q, id, &st, &saving);
