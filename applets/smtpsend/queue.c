@@ -111,6 +111,22 @@ struct walk {
 	char where[PATH_MAX];   /* its real path, for messages */
 };
 
+/* st, the folder where above DIR, by that rule: 0, or -1 with e filled */
+static int above_ok(const struct queue *q, const char *where, const struct stat *st,
+                    struct wb_err *e)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is owned by uid %ld "
+		        "(not root, not us): not used", q->path, where, (long)st->st_uid);
+	else if ((st->st_mode & 022) && !(st->st_mode & S_ISVTX))
+		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is writable by others "
+		        "(mode %03o, not sticky): not used", q->path, where,
+		        (unsigned)(st->st_mode & 0777));
+	else
+		return 0;
+	return -1;
+}
+
 static int walk_check(const struct queue *q, struct walk *w, struct wb_err *e)
 {
 	struct stat st;
@@ -119,16 +135,33 @@ static int walk_check(const struct queue *q, struct walk *w, struct wb_err *e)
 		err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, w->where);
 		return -1;
 	}
-	if (st.st_uid != 0 && st.st_uid != geteuid())
-		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is owned by uid %ld "
-		        "(not root, not us): not used", q->path, w->where, (long)st.st_uid);
-	else if ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))
-		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is writable by others "
-		        "(mode %03o, not sticky): not used", q->path, w->where,
-		        (unsigned)(st.st_mode & 0777));
-	else
-		return 0;
-	return -1;
+	return above_ok(q, w->where, &st, e);
+}
+
+/* The folders holding each name of parent's first k bytes (those that
+ * exist) by the same rule, as the path is written: whoever could change
+ * a symbolic link on the way (OpenWrt's /var in /) could move the queue
+ * too. Only checked here; walk_path opens. */
+static int links_check(const struct queue *q, const char *parent, size_t k,
+                       struct wb_err *e)
+{
+	char pre[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	for (i = 1; i <= k; i++) {
+		if (i < k && parent[i] != '/')
+			continue;
+		memcpy(pre, parent, i);
+		pre[i] = 0;
+		if (stat(pre, &st)) {
+			err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, pre);
+			return -1;
+		}
+		if (above_ok(q, pre, &st, e))
+			return -1;
+	}
+	return 0;
 }
 
 /* into the folder name of w (made, mode 0755, when make is set and it is
@@ -218,7 +251,7 @@ static int parent_open(const struct queue *q, struct walk *w, char *parent,
 		return -1;
 	}
 	return walk_check(q, w, e) || walk_path(q, w, real, 0, e) ||
-	       walk_path(q, w, parent + k, 1, e) ? -1 : 0;
+	       links_check(q, parent, (size_t)k, e) || walk_path(q, w, parent + k, 1, e) ? -1 : 0;
 }
 
 /* DIR made in the folder parent (fsynced when it made it) and opened */

@@ -146,12 +146,13 @@ struct queue {
  * (regular files, one link). Every folder above DIR, walked from / with
  * O_NOFOLLOW along DIR's real path (realpath of its parent: a symbolic
  * link on the way, as OpenWrt's /var -> /tmp/var, is followed, and the
- * folders it leads to are what is checked), must be owned by root or us
- * and not writable by group or others unless sticky (/tmp): else nobody
- * could stop another user renaming DIR away; EX_CONFIG naming the folder.
- * Missing folders above DIR are made (0755) under the same rule. Each
- * folder made is made durable (the folder holding it fsynced) before
- * queue_open returns. */
+ * folders it leads to are checked; so is each folder of the path as
+ * written, which holds such a link: / for /var), must be owned by root or
+ * us and not writable by group or others unless sticky (/tmp): else
+ * another user could rename DIR away or repoint a link to it; EX_CONFIG
+ * naming the folder. Missing folders above DIR are made (0755) under the
+ * same rule. Each folder made is made durable (the folder holding it
+ * fsynced) before queue_open returns. */
 int queue_open(struct queue *q, const char *path, struct wb_err *e);
 void queue_close(struct queue *q);
 

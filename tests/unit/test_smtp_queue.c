@@ -1507,9 +1507,21 @@ START_TEST(open_checks_every_folder_above)
 	ck_assert_int_eq(symlink("shared", path), 0);
 	snprintf(qdir, sizeof qdir, "%s/alias/q", root);
 	open_refused(real);
+	/* a link in it to a safe folder: they could change the link */
+	snprintf(path, sizeof path, "%s/safe", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/shared/jump", root);
+	ck_assert_int_eq(symlink("../safe", path), 0);
+	snprintf(qdir, sizeof qdir, "%s/shared/jump/q", root);
+	open_refused("shared above it is writable by others");
+	snprintf(path, sizeof path, "%s/safe/q", root);
+	ck_assert_int_eq(access(path, F_OK), -1);
 	/* sticky, as /tmp: others cannot rename what is ours */
 	snprintf(path, sizeof path, "%s/shared", root);
 	ck_assert_int_eq(chmod(path, 01777), 0);
+	open_q(0, 0);           /* through the link, now safe */
+	queue_close(&q);
+	snprintf(qdir, sizeof qdir, "%s/shared/q", root);
 	open_q(0, 0);
 	queue_close(&q);
 	if (geteuid() == 0) {   /* another user's folder */
