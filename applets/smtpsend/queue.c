@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "queue.h"
+#include "text.h"
 #include "util.h"
 
 #define QFLAGS (O_NOFOLLOW | O_CLOEXEC)
@@ -46,45 +48,243 @@ static int temp_errno(int err)
 	       err == ENOMEM || err == EINTR || err == EMFILE || err == ENFILE;
 }
 
-static int dir_check(struct queue *q, struct wb_err *e)
+/* 0 if st, DIR or what in it ("new/", "new/ID", "lock"; "" DIR itself), is
+ * of type (S_IFDIR, S_IFREG), ours and not writable by group or others:
+ * nobody else can have put it there or changed it. Else -1 with e filled
+ * (EX_CONFIG): nothing in it is read or run. */
+static int ours_only(const struct queue *q, const char *what, const struct stat *st,
+                     mode_t type, struct wb_err *e)
 {
-	struct stat st;
+	char name[220];
 
-	if (fstat(q->dir, &st)) {
-		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
+	snprintf(name, sizeof name, "%.150s%s%.60s", q->path, *what ? ": " : "", what);
+	if (S_ISLNK(st->st_mode))
+		err_set(e, EX_CONFIG, "queue %s: a symbolic link: not used", name);
+	else if ((st->st_mode & S_IFMT) != type)
+		err_set(e, EX_CONFIG, "queue %s: not a %s: not used", name,
+		        type == S_IFDIR ? "directory" : "regular file");
+	else if (st->st_uid != geteuid())
+		err_set(e, EX_CONFIG, "queue %s: owned by uid %ld, not ours (uid %ld): not used",
+		        name, (long)st->st_uid, (long)geteuid());
+	else if (st->st_mode & 022)
+		err_set(e, EX_CONFIG, "queue %s: writable by others (mode %03o): not used", name,
+		        (unsigned)(st->st_mode & 0777));
+	else
+		return 0;
+	return -1;
+}
+
+/* lock and runner.pid (written by a runner): ours alone, no other name */
+static int side_ok(const struct queue *q, const char *name, const struct stat *st,
+                   struct wb_err *e)
+{
+	if (ours_only(q, name, st, S_IFREG, e))
 		return -1;
-	}
-	if (st.st_uid != geteuid()) {
-		err_set(e, EX_CONFIG, "queue %s: owned by uid %ld, not by us (uid %ld): not used",
-		        q->path, (long)st.st_uid, (long)geteuid());
-		return -1;
-	}
-	if (st.st_mode & 022) {
-		err_set(e, EX_CONFIG, "queue %s: writable by group or others (mode %03o): "
-		        "not used", q->path, (unsigned)(st.st_mode & 0777));
+	if (st->st_nlink > 1) {
+		err_set(e, EX_CONFIG, "queue %s: %s: has %ld hard links: not used", q->path, name,
+		        (long)st->st_nlink);
 		return -1;
 	}
 	return 0;
 }
 
-/* the folders above path, as mkdir -p (a tmpfs /var/spool is empty after
- * a reboot); errors show when path itself is made */
-static void mkdir_parents(char *path)
+/* mkdirat; when it made the folder, dir is fsynced so that the folder
+ * survives a power cut (ubifs, jffs2), or with made, *made is set for the
+ * caller to fsync dir once for several: 0 (made or there), or -1 */
+static int mkdir_synced(int dir, const char *name, mode_t mode, int *made)
 {
-	char *p;
-
-	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = 0;
-		mkdir(path, 0755);
-		*p = '/';
+	if (mkdirat(dir, name, mode))
+		return errno == EEXIST ? 0 : -1;
+	if (made) {
+		*made = 1;      /* the caller fsyncs once for all */
+		return 0;
 	}
+	return fsync(dir);
+}
+
+/* A folder above DIR must be one nobody else can change: owned by root or
+ * us, writable by group or others only with the sticky bit (as /tmp: then
+ * they cannot rename DIR away). The folders are opened one by one from /
+ * (openat, O_NOFOLLOW), so each name is resolved once. */
+struct walk {
+	int fd;                 /* the folder reached */
+	char where[PATH_MAX];   /* its real path, for messages */
+};
+
+/* st, the folder where above DIR, by that rule: 0, or -1 with e filled */
+static int above_ok(const struct queue *q, const char *where, const struct stat *st,
+                    struct wb_err *e)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is owned by uid %ld "
+		        "(not root, not us): not used", q->path, where, (long)st->st_uid);
+	else if ((st->st_mode & 022) && !(st->st_mode & S_ISVTX))
+		err_set(e, EX_CONFIG, "queue %s: the folder %s above it is writable by others "
+		        "(mode %03o, not sticky): not used", q->path, where,
+		        (unsigned)(st->st_mode & 0777));
+	else
+		return 0;
+	return -1;
+}
+
+static int walk_check(const struct queue *q, struct walk *w, struct wb_err *e)
+{
+	struct stat st;
+
+	if (fstat(w->fd, &st)) {
+		err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, w->where);
+		return -1;
+	}
+	return above_ok(q, w->where, &st, e);
+}
+
+/* The folders holding each name of parent's first k bytes (those that
+ * exist) by the same rule, as the path is written: whoever could change
+ * a symbolic link on the way (OpenWrt's /var in /) could move the queue
+ * too. Only checked here; walk_path opens. */
+static int links_check(const struct queue *q, const char *parent, size_t k,
+                       struct wb_err *e)
+{
+	char pre[PATH_MAX];
+	struct stat st;
+	size_t i;
+
+	for (i = 1; i <= k; i++) {
+		if (i < k && parent[i] != '/')
+			continue;
+		memcpy(pre, parent, i);
+		pre[i] = 0;
+		if (stat(pre, &st)) {
+			err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, pre);
+			return -1;
+		}
+		if (above_ok(q, pre, &st, e))
+			return -1;
+	}
+	return 0;
+}
+
+/* into the folder name of w (made, mode 0755, when make is set and it is
+ * missing), checked */
+static int walk_step(const struct queue *q, struct walk *w, const char *name, int make,
+                     struct wb_err *e)
+{
+	size_t n = strlen(w->where);
+	int fd;
+
+	if (!strcmp(name, ".") || !strcmp(name, "..") ||
+	    snprintf(w->where + n, sizeof w->where - n, "%s%s", n > 1 ? "/" : "", name) >=
+	    (int)(sizeof w->where - n)) {
+		err_set(e, EX_CONFIG, "queue '%.100s': not a usable path", q->path);
+		return -1;
+	}
+	if (make && mkdir_synced(w->fd, name, 0755, NULL)) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
+		        "queue %s: cannot create %s", q->path, w->where);
+		return -1;
+	}
+	fd = openat(w->fd, name, QDIR_FLAGS);
+	if (fd < 0) {
+		err_sys(e, errno == ELOOP || errno == ENOTDIR ? EX_CONFIG : EX_CANTCREAT,
+		        "queue %s: %s", q->path, w->where);
+		return -1;
+	}
+	close(w->fd);
+	w->fd = fd;
+	return walk_check(q, w, e);
+}
+
+/* each folder of path ('/'-separated, empty names skipped) walked into */
+static int walk_path(const struct queue *q, struct walk *w, char *path, int make,
+                     struct wb_err *e)
+{
+	char *name, *next;
+
+	for (name = path; name && *name; name = next) {
+		next = strchr(name, '/');
+		if (next)
+			*next++ = 0;
+		if (*name && walk_step(q, w, name, make, e))
+			return -1;
+	}
+	return 0;
+}
+
+/* the real path of the longest existing start of parent (its first k
+ * bytes) into real; k, or -1. A symbolic link on the way is followed
+ * (OpenWrt's /var -> /tmp/var); what it leads to is what gets checked. */
+static long real_start(const char *parent, char real[static PATH_MAX])
+{
+	char pre[PATH_MAX];
+	size_t k = strlen(parent);
+
+	for (;;) {
+		memcpy(pre, k ? parent : ".", k ? k : 1);
+		pre[k ? k : 1] = 0;
+		if (realpath(pre, real))
+			return (long)k;
+		if (errno != ENOENT || k == 0)
+			return -1;
+		while (k > 0 && parent[k - 1] != '/')
+			k--;
+		while (k > 1 && parent[k - 1] == '/')
+			k--;
+	}
+}
+
+/* the folder that holds DIR (its parents made), walked and checked from /;
+ * 0 with w->fd open, or -1 */
+static int parent_open(const struct queue *q, struct walk *w, char *parent,
+                       struct wb_err *e)
+{
+	char real[PATH_MAX];
+	long k = real_start(parent, real);
+
+	if (k < 0) {
+		err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, parent);
+		return -1;
+	}
+	memcpy(w->where, "/", 2);
+	w->fd = open("/", QDIR_FLAGS);
+	if (w->fd < 0) {
+		err_sys(e, EX_CANTCREAT, "queue %s: /", q->path);
+		return -1;
+	}
+	return walk_check(q, w, e) || walk_path(q, w, real, 0, e) ||
+	       links_check(q, parent, (size_t)k, e) || walk_path(q, w, parent + k, 1, e) ? -1 : 0;
+}
+
+/* DIR made in the folder parent (fsynced when it made it) and opened */
+static int dir_make(struct queue *q, int parent, const char *name, struct wb_err *e)
+{
+	struct stat st;
+
+	if (mkdir_synced(parent, name, 0700, NULL)) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
+		        "queue %s: cannot create it", q->path);
+		return -1;
+	}
+	q->dir = openat(parent, name, QDIR_FLAGS);
+	if (q->dir < 0) {
+		if ((errno == ELOOP || errno == ENOTDIR) &&
+		    !fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW))
+			return ours_only(q, "", &st, S_IFDIR, e);
+		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
+		return -1;
+	}
+	if (fstat(q->dir, &st)) {
+		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
+		return -1;
+	}
+	return ours_only(q, "", &st, S_IFDIR, e);
 }
 
 static int dir_open(struct queue *q, struct wb_err *e)
 {
-	char path[4096];
+	char path[PATH_MAX], root[2] = "/", *name, *parent = root;
 	size_t n = strlen(q->path);
-	struct stat st;
+	struct walk w;
+	int r;
 
 	/* "DIR/" would follow a symbolic link DIR despite O_NOFOLLOW */
 	while (n > 1 && q->path[n - 1] == '/')
@@ -95,34 +295,87 @@ static int dir_open(struct queue *q, struct wb_err *e)
 	}
 	memcpy(path, q->path, n);
 	path[n] = 0;
-	mkdir_parents(path);
-	if (mkdir(path, 0700) && errno != EEXIST) {
-		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
-		        "queue %s: cannot create it", q->path);
+	name = strrchr(path, '/');
+	if (!name) {
+		name = path;
+		parent = path + n;      /* "": the working folder */
+	} else {
+		*name++ = 0;
+		if (*path)
+			parent = path;  /* else "/" */
+	}
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
+		err_set(e, EX_CONFIG, "queue '%.100s': not a usable path", q->path);
 		return -1;
 	}
-	q->dir = open(path, QDIR_FLAGS);
-	if (q->dir >= 0)
-		return dir_check(q, e);
-	if ((errno == ELOOP || errno == ENOTDIR) && !lstat(path, &st))
-		err_set(e, EX_CONFIG, "queue %s: %s: not used", q->path,
-		        S_ISLNK(st.st_mode) ? "a symbolic link" : "not a directory");
-	else
-		err_sys(e, EX_CANTCREAT, "queue %s", q->path);
-	return -1;
+	w.fd = -1;
+	r = parent_open(q, &w, parent, e);
+	if (!r)
+		r = dir_make(q, w.fd, name, e);
+	if (w.fd >= 0)
+		close(w.fd);
+	return r;
 }
 
-static int sub_open(struct queue *q, const char *name, int *fd, struct wb_err *e)
+static int sub_open(struct queue *q, const char *name, int *fd, int *made, struct wb_err *e)
 {
-	if (mkdirat(q->dir, name, 0700) && errno != EEXIST) {
+	char what[16];
+	struct stat st;
+
+	snprintf(what, sizeof what, "%s/", name);
+	if (mkdir_synced(q->dir, name, 0700, made)) {
 		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
-		        "queue %s: cannot create %s/", q->path, name);
+		        "queue %s: cannot create %s", q->path, what);
 		return -1;
 	}
 	*fd = openat(q->dir, name, QDIR_FLAGS);
 	if (*fd < 0) {
-		err_sys(e, errno == ELOOP || errno == ENOTDIR ? EX_CONFIG : EX_CANTCREAT,
-		        "queue %s: %s/", q->path, name);
+		if ((errno == ELOOP || errno == ENOTDIR) &&
+		    !fstatat(q->dir, name, &st, AT_SYMLINK_NOFOLLOW))
+			return ours_only(q, what, &st, S_IFDIR, e);
+		err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, what);
+		return -1;
+	}
+	if (fstat(*fd, &st)) {
+		err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, what);
+		return -1;
+	}
+	return ours_only(q, what, &st, S_IFDIR, e);
+}
+
+/* DIR/lock and DIR/runner.pid, if there, are ours alone */
+static int sides_check(struct queue *q, struct wb_err *e)
+{
+	static const char *const side[] = { "lock", "runner.pid" };
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof side / sizeof *side; i++) {
+		if (!fstatat(q->dir, side[i], &st, AT_SYMLINK_NOFOLLOW)) {
+			if (side_ok(q, side[i], &st, e))
+				return -1;
+		} else if (errno != ENOENT) {
+			err_sys(e, EX_CANTCREAT, "queue %s: %s", q->path, side[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* tmp/, new/, state/, failed/ opened (made: DIR fsynced after) */
+static int subs_open(struct queue *q, struct wb_err *e)
+{
+	static const char *const sub[] = { "tmp", "new", "state", "failed" };
+	int *fds[] = { &q->tmp, &q->new_, &q->state, &q->failed };
+	size_t i;
+	int made = 0;
+
+	for (i = 0; i < sizeof sub / sizeof *sub; i++)
+		if (sub_open(q, sub[i], fds[i], &made, e))
+			return -1;
+	if (made && fsync(q->dir)) {
+		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_CANTCREAT,
+		        "queue %s: fsync", q->path);
 		return -1;
 	}
 	return 0;
@@ -130,10 +383,6 @@ static int sub_open(struct queue *q, const char *name, int *fd, struct wb_err *e
 
 int queue_open(struct queue *q, const char *path, struct wb_err *e)
 {
-	static const char *const sub[] = { "tmp", "new", "state", "failed" };
-	int *fds[] = { &q->tmp, &q->new_, &q->state, &q->failed };
-	size_t i;
-
 	q->path = path;
 	q->dir = q->tmp = q->new_ = q->state = q->failed = -1;
 	if (!q->caps.max_size)
@@ -142,12 +391,8 @@ int queue_open(struct queue *q, const char *path, struct wb_err *e)
 		q->caps.max_count = QUEUE_MAX_COUNT;
 	if (!q->caps.lifetime)
 		q->caps.lifetime = QUEUE_LIFETIME;
-	if (!dir_open(q, e)) {
-		for (i = 0; i < sizeof sub / sizeof *sub && !sub_open(q, sub[i], fds[i], e); i++)
-			;
-		if (i == sizeof sub / sizeof *sub)
-			return 0;
-	}
+	if (!dir_open(q, e) && !sides_check(q, e) && !subs_open(q, e))
+		return 0;
 	queue_close(q);
 	return -1;
 }
@@ -194,25 +439,36 @@ static int dir_each(struct queue *q, int dir, qdir_fn fn, void *ctx, struct wb_e
 
 /* ---- entries: opening and locking ---- */
 
-enum { QE_OPEN, QE_GONE, QE_BUSY };
+enum { QE_OPEN, QE_GONE, QE_BUSY, QE_UNSAFE };
 
-/* open dir/id (a regular file) into *fd, with lock flock'd and checked to
- * be still that entry; QE_OPEN, QE_GONE, QE_BUSY (*fd closed), or -1 with
- * errno (*fd closed) */
+/* 1 if st is a file only we can have written: regular, ours, not writable
+ * by group or others (a queue folder another user could once write to
+ * may hold their files: never read, sent or moved) */
+static int file_ours(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_uid == geteuid() && !(st->st_mode & 022);
+}
+
+/* open dir/id into *fd, with lock flock'd and checked to be still that
+ * entry; QE_OPEN, QE_GONE, QE_BUSY, QE_UNSAFE (not file_ours, or a
+ * symbolic link: *st says what it is), or -1 with errno; *fd is closed
+ * unless QE_OPEN */
 static int entry_open(int dir, const char *id, int lock, int *fd, struct stat *st)
 {
 	struct stat now;
 	int r = QE_OPEN;
 
 	*fd = openat(dir, id, O_RDONLY | O_NONBLOCK | QFLAGS);
+	if (*fd < 0 && errno == ELOOP && !fstatat(dir, id, st, AT_SYMLINK_NOFOLLOW))
+		return QE_UNSAFE;
 	if (*fd < 0)
 		return errno == ENOENT ? QE_GONE : -1;
-	if (lock && flock(*fd, LOCK_EX | LOCK_NB))
-		r = errno == EWOULDBLOCK ? QE_BUSY : -1;
-	else if (fstat(*fd, st))
+	if (fstat(*fd, st))
 		r = -1;
-	else if (!S_ISREG(st->st_mode))
-		r = (errno = EINVAL, -1);
+	else if (!file_ours(st))
+		r = QE_UNSAFE;
+	else if (lock && flock(*fd, LOCK_EX | LOCK_NB))
+		r = errno == EWOULDBLOCK ? QE_BUSY : -1;
 	else if (lock && (fstatat(dir, id, &now, AT_SYMLINK_NOFOLLOW) ||
 	                  now.st_dev != st->st_dev || now.st_ino != st->st_ino))
 		r = QE_GONE;    /* delivered or moved since we opened it */
@@ -252,12 +508,15 @@ static ssize_t pread_full(int fd, char *buf, size_t n)
 	return (ssize_t)got;
 }
 
-/* state/ID into st; a missing or bad one is no state */
+/* state/ID into st; a missing or bad one, or one not file_ours, is no
+ * state */
 static void state_load(struct queue *q, const char *id, struct qstate *st, char *buf,
                        size_t max)
 {
 	int fd = openat(q->state, id, O_RDONLY | O_NONBLOCK | QFLAGS);
-	ssize_t n = fd >= 0 ? fd_read_full(fd, buf, max) : -1;
+	struct stat sb;
+	ssize_t n = fd >= 0 && !fstat(fd, &sb) && file_ours(&sb) ?
+	            fd_read_full(fd, buf, max) : -1;
 
 	if (fd >= 0)
 		close(fd);
@@ -480,8 +739,13 @@ int qw_write(struct queue *q, struct qwriter *w, const void *p, size_t n,
 /* DIR/lock flock'd: its fd, or -1 with e filled */
 static int queue_lock(struct queue *q, struct wb_err *e)
 {
-	int fd = openat(q->dir, "lock", O_RDWR | O_CREAT | QFLAGS, 0600);
+	int fd = openat(q->dir, "lock", O_RDWR | O_CREAT | O_NONBLOCK | QFLAGS, 0600);
+	struct stat st;
 
+	if (fd >= 0 && !fstat(fd, &st) && side_ok(q, "lock", &st, e)) {
+		close(fd);
+		return -1;
+	}
 	if (fd < 0 || lock_wait(fd)) {
 		err_sys(e, EX_TEMPFAIL, "queue %s: lock", q->path);
 		if (fd >= 0)
@@ -564,6 +828,18 @@ static int entry_error(struct queue *q, int dir, const char *id, int code, const
 	return -1;
 }
 
+/* entry id of dir is not file_ours (st): EX_CONFIG, left where it is */
+static int entry_unsafe(struct queue *q, int dir, const char *id, const struct stat *st,
+                        struct wb_err *e)
+{
+	char what[QID_MAX + 8];
+
+	snprintf(what, sizeof what, "%s/%s", sub_name(q, dir), id);
+	if (!ours_only(q, what, st, S_IFREG, e))
+		err_set(e, EX_CONFIG, "queue %s: %s: not used", q->path, what);
+	return -1;
+}
+
 static int unknown_id(struct queue *q, const char *id, struct wb_err *e)
 {
 	err_set(e, EX_USAGE, "queue %s: no entry '%.60s'", q->path, id);
@@ -599,8 +875,9 @@ int qf_open(struct queue *q, const char *id, int failed, int lock, struct qfile 
 		return unknown_id(q, id, e);
 	r = entry_open(dir, id, lock, &f->fd, &st);
 	if (r < 0)
-		return entry_error(q, dir, id, errno == EINVAL ? EX_DATAERR : EX_IOERR,
-		                   errno == EINVAL ? "not a regular file" : NULL, e);
+		return entry_error(q, dir, id, EX_IOERR, NULL, e);
+	if (r == QE_UNSAFE)
+		return entry_unsafe(q, dir, id, &st, e);
 	if (r != QE_OPEN)
 		return 1;
 	strlcopy(f->id, id, sizeof f->id);
@@ -671,6 +948,36 @@ int qf_fail(struct queue *q, struct qfile *f, struct wb_err *e)
 	return saved;
 }
 
+int queue_fail_damaged(struct queue *q, const char *id, const char *why, struct wb_err *e)
+{
+	char buf[QSTATE_BUF];
+	struct wb_err saving = { 0, "" };
+	struct qstate st;
+	struct stat sb;
+	int fd, r, saved;
+
+	if (!qid_ok(id))
+		return unknown_id(q, id, e);
+	r = entry_open(q->new_, id, 1, &fd, &sb);
+	if (r < 0)
+		return entry_error(q, q->new_, id, EX_IOERR, NULL, e);
+	if (r == QE_UNSAFE)
+		return entry_unsafe(q, q->new_, id, &sb, e);
+	if (r != QE_OPEN)
+		return 1;
+	state_load(q, id, &st, buf, sizeof buf);
+	if (why)
+		text_clean(st.failed, sizeof st.failed, why, strlen(why));
+	if (!st.failed[0])
+		strlcopy(st.failed, "damaged entry", sizeof st.failed);
+	saved = state_save(q, id, &st, &saving);
+	r = entry_move(q, q->new_, q->failed, id, e);
+	close(fd);
+	if (!r && saved)
+		*e = saving;    /* moved, but without its reason */
+	return r ? r : saved;
+}
+
 /* entry id of new/ or failed/ locked: 0 with *fd and *dir, or -1 */
 static int entry_take(struct queue *q, const char *id, int *fd, int *dir, struct wb_err *e)
 {
@@ -688,6 +995,8 @@ static int entry_take(struct queue *q, const char *id, int *fd, int *dir, struct
 			err_set(e, EX_TEMPFAIL, "queue %s: %s is being sent", q->path, id);
 			return -1;
 		}
+		if (r == QE_UNSAFE)
+			return entry_unsafe(q, dirs[i], id, &st, e);
 		if (r < 0)
 			return entry_error(q, dirs[i], id, EX_IOERR, NULL, e);
 	}

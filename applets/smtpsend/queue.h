@@ -139,7 +139,20 @@ struct queue {
 };
 /* open (creating DIR and its folders, mode 0700) and check DIR: a
  * directory, not a symlink, ours, not writable by group or others;
- * otherwise EX_CONFIG (not ours/unsafe) or EX_CANTCREAT/EX_TEMPFAIL */
+ * otherwise EX_CONFIG (not ours/unsafe) or EX_CANTCREAT/EX_TEMPFAIL.
+ * The same holds for tmp/, new/, state/, failed/ (a folder another user
+ * made while DIR was open to them: "DIR: new/: owned by uid N, not ours"
+ * or "writable by others"), and for lock and runner.pid when there
+ * (regular files, one link). Every folder above DIR, walked from / with
+ * O_NOFOLLOW along DIR's real path (realpath of its parent: a symbolic
+ * link on the way, as OpenWrt's /var -> /tmp/var, is followed, and the
+ * folders it leads to are checked; so is each folder of the path as
+ * written, which holds such a link: / for /var), must be owned by root or
+ * us and not writable by group or others unless sticky (/tmp): else
+ * another user could rename DIR away or repoint a link to it; EX_CONFIG
+ * naming the folder. Missing folders above DIR are made (0755) under the
+ * same rule. Each folder made is made durable (the folder holding it
+ * fsynced) before queue_open returns. */
 int queue_open(struct queue *q, const char *path, struct wb_err *e);
 void queue_close(struct queue *q);
 
@@ -180,7 +193,13 @@ int queue_list(struct queue *q, int failed, char (*ids)[QID_MAX], int max,
                struct wb_err *e);
 /* open new/ID (or failed/ID) and parse it; lock: flock LOCK_EX|LOCK_NB
  * and check it is still that entry. 0; 1 busy or gone (another flusher
- * has it; skip); -1 with e filled (a damaged entry: EX_DATAERR) */
+ * has it; skip); -1 with e filled (a damaged entry: EX_DATAERR; an entry
+ * that is not a regular file, ours, unwritable by group and others -- one
+ * another user could have planted -- EX_CONFIG "DIR: new/ID: ...: not
+ * used": never parsed nor sent, and to be left where it is). A state
+ * file that is not ours alone counts as no state. queue_drop,
+ * queue_retry and queue_fail_damaged refuse such an entry (EX_CONFIG) and
+ * queue_sweep_tmp leaves such tmp/ files alone. */
 int qf_open(struct queue *q, const char *id, int failed, int lock, struct qfile *f,
             struct wb_err *e);
 void qf_close(struct qfile *f);
@@ -195,6 +214,14 @@ int queue_save_state(struct queue *q, const char *id, const struct qstate *st,
 /* f->st.failed set: save the state, rename new/ID to failed/ID, fsync
  * both folders */
 int qf_fail(struct queue *q, struct qfile *f, struct wb_err *e);
+/* a damaged entry (qf_open's EX_DATAERR) out of new/: locked, its state
+ * written with "failed WHY" (why cleaned by text_clean), moved to
+ * failed/ID, both folders fsynced (as qf_fail). 0; 1 busy or gone; -1
+ * with e filled: EX_USAGE a bad ID, EX_CONFIG an entry not ours alone
+ * (left where it is), EX_IOERR (as qf_fail: moved, but its state not
+ * saved, is -1 too) */
+int queue_fail_damaged(struct queue *q, const char *id, const char *why,
+                       struct wb_err *e);
 /* --queue-drop ID (new/ or failed/), --queue-retry ID (due now; from
  * failed/ back into new/ with its state cleared but done kept, and
  * valid_since = restart: a valid-clock now starts its lifetime again, 0

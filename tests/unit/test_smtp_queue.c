@@ -8,12 +8,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <time.h>
@@ -28,6 +30,7 @@ static struct qentry qa, qb;
 static struct qstate sa, sb;
 static struct qfile fa, fb;
 static char buf[2 * QHEAD_MAX], buf2[2 * QHEAD_MAX];
+static int nsynced, sync_log;   /* fsync recording (the hardening tests) */
 
 static const char *const odd_rcpt[] = {
 	"\"john doe\"@example.org",             /* quoted local part with a space */
@@ -554,6 +557,7 @@ static void fs_setup(void)
 	snprintf(qdir, sizeof qdir, "%s/q", root);
 	memset(&q, 0, sizeof q);
 	q.dir = q.tmp = q.new_ = q.state = q.failed = -1;
+	sync_log = 0;
 }
 
 static void fs_teardown(void)
@@ -674,7 +678,7 @@ START_TEST(open_refuses_symlink_and_unsafe_dirs)
 		ck_assert_int_eq(chown(qdir, 65534, 65534), 0);
 		ck_assert_int_eq(queue_open(&q, qdir, &e), -1);
 		ck_assert_int_eq(e.code, EX_CONFIG);
-		ck_assert_msg(strstr(e.msg, "not by us") != NULL, "%s", e.msg);
+		ck_assert_msg(strstr(e.msg, "not ours") != NULL, "%s", e.msg);
 		ck_assert_int_eq(chown(qdir, 0, 0), 0);
 	}
 	ck_assert_int_eq(queue_open(&q, qdir, &e), 0);
@@ -1213,6 +1217,422 @@ START_TEST(sweep_removes_only_dead_old_tmp)
 }
 END_TEST
 
+/* ---- hardening: what another user could have planted, the folders above
+ * DIR, the folders made durable, damaged entries retired ---- */
+
+/* the unit binary's own fsync (passing the call on to the system) records
+ * which folders and files were made durable */
+static struct {
+	dev_t dev;
+	ino_t ino;
+} synced[64];
+
+int fsync(int fd)
+{
+	struct stat st;
+
+	if (sync_log && nsynced < 64 && !fstat(fd, &st)) {
+		synced[nsynced].dev = st.st_dev;
+		synced[nsynced++].ino = st.st_ino;
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
+
+static void sync_start(void)
+{
+	nsynced = 0;
+	sync_log = 1;
+}
+
+static int was_synced(const char *path)
+{
+	struct stat st;
+	int i;
+
+	ck_assert_msg(stat(path, &st) == 0, "%s", path);
+	for (i = 0; i < nsynced; i++)
+		if (synced[i].dev == st.st_dev && synced[i].ino == st.st_ino)
+			return 1;
+	return 0;
+}
+
+/* DIR/sub/name with text, then chmod mode */
+static void plant(const char *sub, const char *name, const char *text, mode_t mode)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s/%s", qdir, sub, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+/* queue_open refuses, EX_CONFIG, the message holding want, nothing open */
+static void open_refused(const char *want)
+{
+	struct wb_err e = { 0, "" };
+
+	ck_assert_int_eq(queue_open(&q, qdir, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_msg(strstr(e.msg, want) != NULL, "want '%s': %s", want, e.msg);
+	ck_assert_int_eq(q.dir, -1);
+	ck_assert_int_eq(q.new_, -1);
+}
+
+START_TEST(open_refuses_folders_another_user_could_have_planted)
+{
+	static const char *const sub[] = { "tmp", "new", "state", "failed" };
+	char path[160], moved[176], want[64];
+	size_t i;
+
+	open_q(0, 0);
+	queue_close(&q);
+	for (i = 0; i < sizeof sub / sizeof *sub; i++) {
+		snprintf(path, sizeof path, "%s/%s", qdir, sub[i]);
+		ck_assert_int_eq(chmod(path, 0777), 0);
+		snprintf(want, sizeof want, "%s/: writable by others", sub[i]);
+		open_refused(want);
+		ck_assert_int_eq(chmod(path, 0730), 0);
+		open_refused(want);
+		ck_assert_int_eq(chmod(path, 0700), 0);
+		if (geteuid() == 0) {
+			ck_assert_int_eq(chown(path, 65534, 65534), 0);
+			snprintf(want, sizeof want, "%s/: owned by uid 65534, not ours", sub[i]);
+			open_refused(want);
+			ck_assert_int_eq(chown(path, 0, 0), 0);
+		}
+		/* a symbolic link to somebody's folder */
+		snprintf(moved, sizeof moved, "%s/elsewhere", root);
+		ck_assert_int_eq(rename(path, moved), 0);
+		ck_assert_int_eq(symlink(moved, path), 0);
+		snprintf(want, sizeof want, "%s/: a symbolic link", sub[i]);
+		open_refused(want);
+		ck_assert_int_eq(unlink(path), 0);
+		ck_assert_int_eq(rename(moved, path), 0);
+	}
+	open_q(0, 0);
+}
+END_TEST
+
+START_TEST(open_refuses_lock_and_runner_pid_not_ours)
+{
+	static const char *const side[] = { "lock", "runner.pid" };
+	char path[160], other[160], want[64];
+	size_t i;
+
+	open_q(0, 0);
+	queue_close(&q);
+	for (i = 0; i < 2; i++) {
+		plant(".", side[i], "", 0666);
+		snprintf(want, sizeof want, "%s: writable by others", side[i]);
+		open_refused(want);
+		snprintf(path, sizeof path, "%s/%s", qdir, side[i]);
+		ck_assert_int_eq(chmod(path, 0600), 0);
+		if (geteuid() == 0) {
+			ck_assert_int_eq(chown(path, 65534, 65534), 0);
+			snprintf(want, sizeof want, "%s: owned by uid 65534", side[i]);
+			open_refused(want);
+			ck_assert_int_eq(chown(path, 0, 0), 0);
+		}
+		/* a hard link: a runner writing its pid would write into the other */
+		snprintf(other, sizeof other, "%s/precious", root);
+		ck_assert_int_eq(link(path, other), 0);
+		open_refused("hard links");
+		ck_assert_int_eq(unlink(other), 0);
+		ck_assert_int_eq(unlink(path), 0);
+		ck_assert_int_eq(symlink(other, path), 0);
+		snprintf(want, sizeof want, "%s: a symbolic link", side[i]);
+		open_refused(want);
+		ck_assert_int_eq(unlink(path), 0);
+	}
+	open_q(0, 0);
+}
+END_TEST
+
+/* a whole valid entry whose settings would run something */
+static const char planted_entry[] =
+	"smtpsend-queue 1\n"
+	"injected 1796533200 valid\n"
+	"from a@b.c\n"
+	"rcpt x@b.c\n"
+	"set passwordeval touch /tmp/wb-queue-owned\n"
+	"end\n"
+	"Subject: planted\r\n\r\nx\r\n";
+
+/* entry id of sub is refused by qf_open (locked and not) as want */
+static void entry_refused(const char *id, int failed, const char *want)
+{
+	struct wb_err e = { 0, "" };
+	int lock;
+
+	for (lock = 0; lock < 2; lock++) {
+		fa.fd = 7;
+		ck_assert_int_eq(qf_open(&q, id, failed, lock, &fa, &e), -1);
+		ck_assert_int_eq(e.code, EX_CONFIG);
+		ck_assert_msg(strstr(e.msg, id) && strstr(e.msg, want), "want '%s': %s", want,
+		              e.msg);
+		ck_assert_int_eq(fa.fd, -1);
+	}
+}
+
+START_TEST(entries_not_ours_alone_are_never_read_sent_or_moved)
+{
+	const char *id = "1796533200.1.0000beef", *lnk = "1796533200.2.0000beef";
+	const char *dir = "1796533200.3.0000beef";
+	struct wb_err e = { 0, "" };
+	char path[160];
+
+	open_q(0, 0);
+	plant("new", id, planted_entry, 0666);
+	entry_refused(id, 0, "writable by others");
+	ck_assert_int_eq(queue_retry(&q, id, 0, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_int_eq(queue_drop(&q, id, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_int_eq(queue_fail_damaged(&q, id, "damaged", &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_int_eq(count_files("new"), 1);        /* left where it is */
+	ck_assert_int_eq(count_files("failed"), 0);
+	ck_assert_int_eq(count_files("state"), 0);
+	snprintf(path, sizeof path, "%s/new/%s", qdir, id);
+	ck_assert_int_eq(chmod(path, 0620), 0);
+	entry_refused(id, 0, "writable by others");
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chmod(path, 0600), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		entry_refused(id, 0, "owned by uid 65534, not ours");
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+	ck_assert_int_eq(chmod(path, 0644), 0);          /* ours alone: read */
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
+	ck_assert_str_eq(qentry_get(&fa.e, "passwordeval"), "touch /tmp/wb-queue-owned");
+	qf_close(&fa);
+	/* a symbolic link to it, a folder */
+	snprintf(path, sizeof path, "%s/new/%s", qdir, lnk);
+	ck_assert_int_eq(symlink(id, path), 0);
+	entry_refused(lnk, 0, "a symbolic link");
+	snprintf(path, sizeof path, "%s/new/%s", qdir, dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	entry_refused(dir, 0, "not a regular file");
+	ck_assert_int_eq(queue_drop(&q, lnk, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	/* failed/ as well */
+	plant("failed", lnk, planted_entry, 0666);
+	entry_refused(lnk, 1, "failed/");
+	ck_assert_int_eq(queue_retry(&q, lnk, 0, &e), -1);
+	ck_assert_int_eq(e.code, EX_CONFIG);
+	ck_assert_int_eq(count_files("failed"), 1);
+}
+END_TEST
+
+START_TEST(state_and_tmp_files_not_ours_alone_are_ignored)
+{
+	const char *old = "1796533200.9.0000beef";
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX], path[160];
+	long n;
+
+	open_q(0, 0);
+	ck_assert_int_eq(enqueue("hello\n", id, &e), 0);
+	memset(&sa, 0, sizeof sa);
+	sa.attempts = 5;
+	sa.next = 1796533500;
+	n = qstate_format(&sa, buf, sizeof buf);
+	ck_assert_int_gt(n, 0);
+	buf[n] = 0;
+	plant("state", id, buf, 0666);
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
+	ck_assert_int_eq(fa.st.attempts, 0);            /* no state */
+	qf_close(&fa);
+	snprintf(path, sizeof path, "%s/state/%s", qdir, id);
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chmod(path, 0600), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
+		ck_assert_int_eq(fa.st.attempts, 0);
+		qf_close(&fa);
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
+	ck_assert_int_eq(fa.st.attempts, 5);
+	qf_close(&fa);
+	/* an old tmp/ file not ours alone is not the sweep's to remove */
+	touch("tmp", old, time(NULL) - 3600);
+	snprintf(path, sizeof path, "%s/tmp/%s", qdir, old);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	queue_sweep_tmp(&q);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+	queue_sweep_tmp(&q);
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+/* the real path of root/name, for messages */
+static void real_of(const char *name, char out[PATH_MAX])
+{
+	char path[160];
+
+	snprintf(path, sizeof path, "%s/%s", root, name);
+	ck_assert_ptr_nonnull(realpath(path, out));
+}
+
+START_TEST(open_checks_every_folder_above)
+{
+	char path[160], real[PATH_MAX];
+	struct stat st;
+
+	/* writable by others, not sticky: they could rename DIR away */
+	snprintf(path, sizeof path, "%s/shared", root);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	real_of("shared", real);
+	snprintf(qdir, sizeof qdir, "%s/shared/q", root);
+	open_refused("writable by others");
+	open_refused(real);
+	ck_assert_int_eq(access(qdir, F_OK), -1);       /* nothing made */
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	open_refused("writable by others");
+	/* nor a missing parent below it */
+	snprintf(qdir, sizeof qdir, "%s/shared/a/q", root);
+	open_refused(real);
+	snprintf(path, sizeof path, "%s/shared/a", root);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	/* through a symbolic link: the folder it leads to counts */
+	snprintf(path, sizeof path, "%s/alias", root);
+	ck_assert_int_eq(symlink("shared", path), 0);
+	snprintf(qdir, sizeof qdir, "%s/alias/q", root);
+	open_refused(real);
+	/* a link in it to a safe folder: they could change the link */
+	snprintf(path, sizeof path, "%s/safe", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/shared/jump", root);
+	ck_assert_int_eq(symlink("../safe", path), 0);
+	snprintf(qdir, sizeof qdir, "%s/shared/jump/q", root);
+	open_refused("shared above it is writable by others");
+	snprintf(path, sizeof path, "%s/safe/q", root);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	/* sticky, as /tmp: others cannot rename what is ours */
+	snprintf(path, sizeof path, "%s/shared", root);
+	ck_assert_int_eq(chmod(path, 01777), 0);
+	open_q(0, 0);           /* through the link, now safe */
+	queue_close(&q);
+	snprintf(qdir, sizeof qdir, "%s/shared/q", root);
+	open_q(0, 0);
+	queue_close(&q);
+	if (geteuid() == 0) {   /* another user's folder */
+		snprintf(path, sizeof path, "%s/alice", root);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		snprintf(qdir, sizeof qdir, "%s/alice/q", root);
+		open_refused("owned by uid 65534");
+		ck_assert_int_eq(access(qdir, F_OK), -1);
+	}
+	/* OpenWrt: /var is a link to /tmp/var; /var/spool/smtpsend works */
+	snprintf(path, sizeof path, "%s/tmpvar", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/var", root);
+	ck_assert_int_eq(symlink("tmpvar", path), 0);
+	snprintf(qdir, sizeof qdir, "%s/var/spool/smtpsend", root);
+	open_q(0, 0);
+	queue_close(&q);
+	snprintf(path, sizeof path, "%s/tmpvar/spool/smtpsend/new", root);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	/* a relative path, from the working folder */
+	snprintf(path, sizeof path, "%s/shared", root);
+	ck_assert_int_eq(chdir(path), 0);
+	strlcopy(qdir, "rel/q", sizeof qdir);
+	open_q(0, 0);
+	queue_close(&q);
+	ck_assert_int_eq(chdir("/"), 0);
+	snprintf(path, sizeof path, "%s/shared/rel/q/new", root);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	snprintf(qdir, sizeof qdir, "%s/shared/rel/../rel/q", root);
+	open_refused("new/: writable by others");
+}
+END_TEST
+
+START_TEST(open_fsyncs_the_folders_it_makes)
+{
+	char path[160];
+
+	snprintf(qdir, sizeof qdir, "%s/a/b/q", root);
+	sync_start();
+	open_q(0, 0);
+	sync_log = 0;
+	ck_assert_msg(was_synced(root), "the folder holding a/");
+	snprintf(path, sizeof path, "%s/a", root);
+	ck_assert_msg(was_synced(path), "the folder holding b/");
+	snprintf(path, sizeof path, "%s/a/b", root);
+	ck_assert_msg(was_synced(path), "the folder holding q/");
+	ck_assert_msg(was_synced(qdir), "q/, holding tmp/ new/ state/ failed/");
+	queue_close(&q);
+	/* all there: nothing written */
+	sync_start();
+	open_q(0, 0);
+	sync_log = 0;
+	ck_assert_int_eq(nsynced, 0);
+	queue_close(&q);
+	/* one folder lost (a power cut before it reached the flash) */
+	snprintf(path, sizeof path, "%s/failed", qdir);
+	ck_assert_int_eq(rmdir(path), 0);
+	sync_start();
+	open_q(0, 0);
+	sync_log = 0;
+	ck_assert(was_synced(qdir));
+}
+END_TEST
+
+START_TEST(fail_damaged_moves_it_to_failed_with_the_reason)
+{
+	static const char damaged[] =
+		"smtpsend-queue 1\ninjected 1 valid\nfrom a@b.c\nrcpt x@b.c\nbogus 1\nend\nx\n";
+	const char *bad = "0000000001.1.0000dead";
+	struct wb_err e = { 0, "" };
+	char id[QID_MAX], path[160];
+	int fd;
+
+	open_q(0, 0);
+	ck_assert_int_eq(enqueue("good\n", id, &e), 0);
+	plant("new", bad, damaged, 0600);
+	ck_assert_int_eq(qf_open(&q, bad, 0, 1, &fa, &e), -1);
+	ck_assert_int_eq(e.code, EX_DATAERR);
+	/* a flusher has it: busy */
+	snprintf(path, sizeof path, "%s/new/%s", qdir, bad);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	ck_assert_int_eq(queue_fail_damaged(&q, bad, "damaged", &e), 1);
+	close(fd);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	sync_start();
+	ck_assert_msg(queue_fail_damaged(&q, bad, "line 5: unknown \x1b[2J line", &e) == 0,
+	              "%s", e.msg);
+	sync_log = 0;
+	ck_assert_int_eq(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/failed", qdir);
+	ck_assert(was_synced(path));
+	snprintf(path, sizeof path, "%s/new", qdir);
+	ck_assert(was_synced(path));
+	read_entry("failed", bad, buf, sizeof buf);
+	ck_assert_str_eq(buf, damaged);                 /* moved whole */
+	read_entry("state", bad, buf, sizeof buf);
+	ck_assert_msg(strstr(buf, "\nfailed line 5: unknown \\x1b[2J line\n") != NULL, "%s", buf);
+	ck_assert_int_eq(queue_fail_damaged(&q, bad, "damaged", &e), 1);       /* gone */
+	ck_assert_int_eq(queue_fail_damaged(&q, "../lock", "damaged", &e), -1);
+	ck_assert_int_eq(e.code, EX_USAGE);
+	ck_assert_int_eq(count_files("new"), 1);        /* the good one stays */
+	ck_assert_int_eq(count_files("failed"), 1);
+	ck_assert_int_eq(qf_open(&q, id, 0, 1, &fa, &e), 0);
+	qf_close(&fa);
+}
+END_TEST
+
 Suite *smtp_queue_suite(void)
 {
 	Suite *s = suite_create("smtp_queue");
@@ -1256,6 +1676,13 @@ Suite *smtp_queue_suite(void)
 	tcase_add_test(d, drop_and_retry);
 	tcase_add_test(d, list_sorted_oldest_first);
 	tcase_add_test(d, sweep_removes_only_dead_old_tmp);
+	tcase_add_test(d, open_refuses_folders_another_user_could_have_planted);
+	tcase_add_test(d, open_refuses_lock_and_runner_pid_not_ours);
+	tcase_add_test(d, entries_not_ours_alone_are_never_read_sent_or_moved);
+	tcase_add_test(d, state_and_tmp_files_not_ours_alone_are_ignored);
+	tcase_add_test(d, open_checks_every_folder_above);
+	tcase_add_test(d, open_fsyncs_the_folders_it_makes);
+	tcase_add_test(d, fail_damaged_moves_it_to_failed_with_the_reason);
 	suite_add_tcase(s, f);
 	suite_add_tcase(s, p);
 	suite_add_tcase(s, d);
