@@ -365,6 +365,21 @@ static void flush_entry(struct flush *fl)
 	secure_zero(fl->ec.secret, sizeof fl->ec.secret);
 }
 
+/* an entry that does not parse goes to failed/ with the reason, once
+ * (not a warning in every cron run); 0, or -1 when it could not be moved */
+static int damaged(struct flush *fl, const char *id, struct wb_err *e)
+{
+	char why[QERR_MAX];
+
+	snprintf(why, sizeof why, "damaged: %s", e->msg);
+	if (queue_fail_damaged(&fl->q, id, why, e) != 0)
+		return -1;
+	fl->failed++;
+	if (tell(fl))
+		warnmsg("%s: failed: %s", id, why);
+	return 0;
+}
+
 static void flush_one(struct flush *fl, const char *id)
 {
 	struct wb_err e = { 0, "" };
@@ -372,7 +387,9 @@ static void flush_one(struct flush *fl, const char *id)
 
 	if (r == 1)
 		return;                 /* another flusher has it */
-	if (r < 0) {
+	if (r < 0 && e.code == EX_DATAERR && damaged(fl, id, &e) == 0)
+		return;
+	if (r < 0) {            /* not ours (left alone: someone must look), I/O */
 		warnmsg("%s: %s", id, e.msg);
 		fl->failed++;
 		return;

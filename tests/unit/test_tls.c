@@ -70,7 +70,9 @@ START_TEST(verify_words)
 	v.to = (mbedtls_x509_time){ 2020, 2, 3, 4, 5, 6 };
 	v.from = (mbedtls_x509_time){ 2030, 1, 2, 3, 4, 5 };
 	ck_assert_int_eq(tls_verify_words(&v, c->now, c->build, &e), -1);
-	ck_assert_int_eq(e.code, EX_UNAVAILABLE);
+	/* a clock before the build date: temporary (75), it goes away once set */
+	ck_assert_int_eq(e.code, c->now < c->build && (c->flags & MBEDTLS_X509_BADCERT_FUTURE) &&
+	                 !c->pin_bad ? EX_TEMPFAIL : EX_UNAVAILABLE);
 	ck_assert_msg(strstr(e.msg, c->want) != NULL, "case %d: '%s' lacks '%s'",
 	              _i, e.msg, c->want);
 }
