@@ -11,7 +11,7 @@ t_exit 0 "--version" "$WB" --version
 t_grep "--version says wirebox and a version" '^wirebox [0-9]+\.[0-9]+' "$T_DIR/out"
 t_grep "--version: a TLS-off build says TLS: off" '^TLS: off$' "$T_DIR/out"
 t_grep "--version lists the core's options" '^core: .*VERBOSE' "$T_DIR/out"
-t_grep "--version lists each applet's options, aliases in one list" '^smtpsend \(also msmtp, sendmail\): .*SMTPSEND_HEADERS' "$T_DIR/out"
+t_grep "--version lists each applet's options, aliases in one list" '^smtpsend \(also (mailq, )?msmtp, sendmail\): .*SMTPSEND_HEADERS' "$T_DIR/out"
 t_grep "--version: sntpc's options" '^sntpc( \(also ntpd\))?: .*SNTPC_DAEMON' "$T_DIR/out"
 t_grep "--version: pop3get's options" '^pop3get: .*POP3GET_UIDL' "$T_DIR/out"
 # the TLS builds of toolchain/tls-check.sh (when make check built them)
