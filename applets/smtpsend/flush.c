@@ -144,7 +144,11 @@ static void give_up(struct flush *fl, const char *why)
 
 	text_clean(fl->f.st.failed, sizeof fl->f.st.failed, why, strlen(why));
 	fl->failed++;
-	if (qf_fail(&fl->q, &fl->f, &e))
+	if (qf_fail(&fl->q, &fl->f, &e) && fl->f.st.ndone)
+		warnmsg("%s: %d recipient%s got it, but that could not be recorded (%s): "
+		        "a --queue-retry would send them a second copy", fl->f.id,
+		        fl->f.st.ndone, fl->f.st.ndone == 1 ? "" : "s", e.msg);
+	else if (e.code)
 		warnmsg("%s: cannot move to failed/: %s", fl->f.id, e.msg);
 	if (tell(fl))
 		warnmsg("%s: failed: %s", fl->f.id, fl->f.st.failed);
@@ -202,15 +206,15 @@ static void partial(struct flush *fl, const struct smtp *s)
 }
 
 /* the server refused the message itself for good: a 5xx to MAIL, RCPT,
- * DATA or the data (all the recipients: EX_NOUSER); or the entry cannot
- * be sent as it is (65, 64). Anything else (no connection, TLS, AUTH, a
+ * DATA or the data (all the recipients: EX_NOUSER); or the message cannot
+ * be sent as it is (65). Anything else (no connection, TLS, AUTH, a
  * protocol error, a local failure) may be mended and is retried until the
  * lifetime ends. */
 static int permanent(const struct send_outcome *o)
 {
 	int st = o->s ? o->s->state : -1;
 
-	if (o->rc == EX_DATAERR || o->rc == EX_USAGE)
+	if (o->rc == EX_DATAERR)
 		return 1;
 	return (o->rc == EX_UNAVAILABLE || o->rc == EX_NOUSER) && o->s &&
 	       o->s->r.code / 100 == 5 && (st == ST_ENVELOPE || st == ST_BODY || st == ST_QUIT);
@@ -339,7 +343,8 @@ static void note_clock(struct flush *fl)
 	int valid = spool_clock(fl->now);
 	struct wb_err e = { 0, "" };
 
-	if (valid && !fl->f.e.inj_valid && !fl->f.st.valid_since) {
+	if (valid && ((!fl->f.e.inj_valid && !fl->f.st.valid_since) ||
+	              fl->f.st.valid_since == QUEUE_RESTART)) {
 		fl->f.st.valid_since = fl->now;
 		if (qf_save_state(&fl->q, &fl->f, &e))
 			warnmsg("%s: cannot save its state: %s", fl->f.id, e.msg);
@@ -391,7 +396,7 @@ static void flush_one(struct flush *fl, const char *id)
 		return;
 	if (r < 0) {            /* not ours (left alone: someone must look), I/O */
 		warnmsg("%s: %s", id, e.msg);
-		fl->failed++;
+		fl->deferred += e.code != EX_CONFIG;    /* 75: an I/O error may pass */
 		return;
 	}
 	fl->now = spool_now();
@@ -618,12 +623,12 @@ static int list(struct flush *fl)
 
 /* --queue-drop ID, --queue-retry ID */
 /* the valid-clock now a --queue-retry from failed/ restarts the lifetime
- * with, 0 when the clock is not valid */
+ * with; with an invalid clock, the first valid time a flush sees */
 static int64_t restart(void)
 {
 	int64_t now = spool_now();
 
-	return spool_clock(now) ? now : 0;
+	return spool_clock(now) ? now : QUEUE_RESTART;
 }
 
 /* --queue-retry all: every entry of new/ due now (those being sent are

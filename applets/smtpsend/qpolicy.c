@@ -44,6 +44,9 @@ int64_t queue_age(const struct qentry *q, const struct qstate *st, int64_t now,
 {
 	int64_t from = q->inj_valid ? q->injected : st->valid_since;
 
+	if (st->valid_since == QUEUE_RESTART)
+		return -1;                      /* unknown until a valid time */
+
 	if (st->valid_since > from)
 		from = st->valid_since;         /* --queue-retry from failed/ */
 

@@ -545,8 +545,11 @@ static int state_save(struct queue *q, const char *id, const struct qstate *st,
 		fd = -1;
 	else
 		fd = openat(q->state, tmp, O_WRONLY | O_CREAT | O_EXCL | QFLAGS, 0600);
-	bad = fd < 0 || fd_write_all(fd, buf, (size_t)n);
-	if ((fd >= 0 && close(fd)) || bad || renameat(q->state, tmp, q->state, id)) {
+	/* a state with done recipients is not advisory: losing it sends them
+	 * the message again, so it is made durable as an entry is */
+	bad = fd < 0 || fd_write_all(fd, buf, (size_t)n) || (st->ndone && fsync(fd));
+	if ((fd >= 0 && close(fd)) || bad || renameat(q->state, tmp, q->state, id) ||
+	    (st->ndone && fsync(q->state))) {
 		err_sys(e, temp_errno(errno) ? EX_TEMPFAIL : EX_IOERR,
 		        "queue %s: saving state/%s", q->path, id);
 		unlinkat(q->state, tmp, 0);

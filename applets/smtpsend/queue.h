@@ -56,6 +56,8 @@
 #define QUEUE_MAX_SIZE 1048576  /* bytes of all entries (new/ and failed/) */
 #define QUEUE_MAX_COUNT 100     /* entries (new/ and failed/) */
 #define QUEUE_CLOCK_FLOOR 1704067200LL  /* 2024-01-01: no clock before is valid */
+#define QUEUE_RESTART 1         /* valid_since: start at the next valid time
+                                 * (a --queue-retry with an invalid clock) */
 
 struct qset {
 	char key[QKEY_MAX];

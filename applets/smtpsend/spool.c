@@ -68,14 +68,37 @@ static int set_words(const struct sendcfg *c, struct qentry *q, struct wb_err *e
 	       qentry_set(q, "syslog", fac, e) || qentry_set(q, "lifetime", life, e) ? -1 : 0;
 }
 
+/* a file setting made absolute: the flush runs in another folder (cron's,
+ * a hotplug script's), where "ca.pem" would be another file */
+static int set_path(struct qentry *q, const char *key, const char *path, struct wb_err *e)
+{
+	char cwd[QVAL_MAX], abs[QVAL_MAX];
+
+	if (!path || !*path || path[0] == '/')
+		return qentry_set(q, key, path, e);
+	if (!getcwd(cwd, sizeof cwd) ||
+	    (size_t)snprintf(abs, sizeof abs, "%s/%s", cwd, path) >= sizeof abs) {
+		err_sys(e, EX_DATAERR, "%s '%.100s': cannot make it an absolute path", key, path);
+		return -1;
+	}
+	return qentry_set(q, key, abs, e);
+}
+
+static int is_path(const char *key)
+{
+	return !strcmp(key, "passfile") || !strcmp(key, "logfile") ||
+	       !strcmp(key, "cafile") || !strcmp(key, "capath");
+}
+
 int spool_settings(const struct sendcfg *c, struct qentry *q, struct wb_err *e)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof strs / sizeof *strs; i++)
-		if (qentry_set(q, strs[i].key, *str_at(c, i), e))
+		if ((is_path(strs[i].key) ? set_path : qentry_set)(q, strs[i].key,
+		                                                   *str_at(c, i), e))
 			return -1;
-	if (qentry_set(q, "config", c->conf_used, e))
+	if (set_path(q, "config", c->conf_used, e))
 		return -1;
 	return set_words(c, q, e);
 }

@@ -117,6 +117,26 @@ START_TEST(spool_settings_round_trip)
 }
 END_TEST
 
+START_TEST(spool_relative_files_made_absolute)
+{
+	char cwd[1024], want[1100];
+
+	full_cfg(&a);
+	a.passfile = "pw";
+	a.tls.cafile = "certs/ca.pem";
+	a.conf_used = "rc";
+	round_trip();
+	ck_assert_ptr_ne(getcwd(cwd, sizeof cwd), NULL);
+	snprintf(want, sizeof want, "%s/pw", cwd);
+	same_str(b.passfile, want);
+	snprintf(want, sizeof want, "%s/certs/ca.pem", cwd);
+	same_str(b.tls.cafile, want);
+	snprintf(want, sizeof want, "%s/rc", cwd);
+	same_str(b.conf, want);
+	same_str(b.logfile, a.logfile);         /* absolute: as it was */
+}
+END_TEST
+
 START_TEST(spool_head_never_holds_the_password)
 {
 	full_cfg(&a);
@@ -361,6 +381,7 @@ Suite *smtp_spool_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, spool_settings_round_trip);
+	tcase_add_test(tc, spool_relative_files_made_absolute);
 	tcase_add_test(tc, spool_head_never_holds_the_password);
 	tcase_add_test(tc, spool_settings_minimal);
 	tcase_add_test(tc, spool_tls_survives_settle);
