@@ -7,7 +7,7 @@
 # the folders made, -q after a 421, a fork that fails for now, the count
 # cap, damaged entries, a Date from 1970, concurrency, secrets, memory. Real Postfix (tests/smtp/
 # mta.sh) on loopback; time is moved per process only, by a small
-# LD_PRELOAD shim built here (tests/sntp/clockshim.c shifts clock_gettime
+# LD_PRELOAD shim, tests/smtp/timeshim.c (tests/sntp/clockshim.c shifts clock_gettime
 # but not time(), which mbedTLS and the queue's IDs use).
 . "$(dirname "$0")/../lib.sh"
 W=$WB
@@ -20,45 +20,7 @@ at_exit "sh '$SMTP/mta.sh' stop '$T_DIR/mta'"
 FROM="-f root@example.test"
 
 # ---- TS_SHIFT=S: time(), gettimeofday() and CLOCK_REALTIME S seconds off
-cat > "$T_DIR/ts.c" <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <time.h>
-#include <sys/time.h>
-static long long shift(void) { const char *s = getenv("TS_SHIFT"); return s ? atoll(s) : 0; }
-int clock_gettime(clockid_t id, struct timespec *ts)
-{
-	static int (*real)(clockid_t, struct timespec *);
-	int r;
-	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "clock_gettime");
-	r = real(id, ts);
-	if (!r && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE))
-		ts->tv_sec += shift();
-	return r;
-}
-time_t time(time_t *t)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (t)
-		*t = ts.tv_sec;
-	return ts.tv_sec;
-}
-int gettimeofday(struct timeval *tv, void *tz)
-{
-	struct timespec ts;
-	(void)tz;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (tv) {
-		tv->tv_sec = ts.tv_sec;
-		tv->tv_usec = ts.tv_nsec / 1000;
-	}
-	return 0;
-}
-EOF
-cc -shared -fPIC -o "$T_DIR/ts.so" "$T_DIR/ts.c" -ldl || { fail "build the time shim"; finish; exit 1; }
+cc -shared -fPIC -o "$T_DIR/ts.so" "$TOP/tests/smtp/timeshim.c" -ldl || { fail "build the time shim"; finish; exit 1; }
 at() { shift_s=$1; shift; env LD_PRELOAD="$T_DIR/ts.so" TS_SHIFT="$shift_s" "$@"; }
 Y1970=-1700000000       # a router that booted without a clock
 D6=518400               # six days

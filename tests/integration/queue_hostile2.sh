@@ -11,45 +11,7 @@ chmod 755 "$T_DIR"
 FROM="-f root@example.test"
 
 # ---- the time shim (as queue_hostile.sh): time() and CLOCK_REALTIME moved
-cat > "$T_DIR/ts.c" <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <time.h>
-#include <sys/time.h>
-static long long shift(void) { const char *s = getenv("TS_SHIFT"); return s ? atoll(s) : 0; }
-int clock_gettime(clockid_t id, struct timespec *ts)
-{
-	static int (*real)(clockid_t, struct timespec *);
-	int r;
-	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "clock_gettime");
-	r = real(id, ts);
-	if (!r && (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE))
-		ts->tv_sec += shift();
-	return r;
-}
-time_t time(time_t *t)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (t)
-		*t = ts.tv_sec;
-	return ts.tv_sec;
-}
-int gettimeofday(struct timeval *tv, void *tz)
-{
-	struct timespec ts;
-	(void)tz;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (tv) {
-		tv->tv_sec = ts.tv_sec;
-		tv->tv_usec = ts.tv_nsec / 1000;
-	}
-	return 0;
-}
-EOF
-cc -shared -fPIC -o "$T_DIR/ts.so" "$T_DIR/ts.c" -ldl || { fail "build the time shim"; finish; exit 1; }
+cc -shared -fPIC -o "$T_DIR/ts.so" "$TOP/tests/smtp/timeshim.c" -ldl || { fail "build the time shim"; finish; exit 1; }
 at() { shift_s=$1; shift; env LD_PRELOAD="$T_DIR/ts.so" TS_SHIFT="$shift_s" "$@"; }
 Y1970=-1700000000
 
