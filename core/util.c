@@ -33,6 +33,23 @@ ssize_t fd_read_full(int fd, void *buf, size_t n)
 	return (ssize_t)got;
 }
 
+ssize_t fd_pread_full(int fd, void *buf, size_t n, off_t off)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pread(fd, (char *)buf + got, n - got, off + (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 int fd_write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;

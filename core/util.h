@@ -26,6 +26,8 @@ void secure_zero(void *p, size_t n);
  * (errno; a write of 0 counts as EIO). -1 with errno on an error. */
 ssize_t fd_read(int fd, void *buf, size_t n);
 ssize_t fd_read_full(int fd, void *buf, size_t n);
+/* the same from offset off with pread (the file offset stays) */
+ssize_t fd_pread_full(int fd, void *buf, size_t n, off_t off);
 int fd_write_all(int fd, const void *buf, size_t n);
 
 /* A whole small text file into buf, NUL-terminated (at most max-1 bytes),

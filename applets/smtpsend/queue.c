@@ -491,23 +491,6 @@ static int id_taken(struct queue *q, const char *id)
 	       !fstatat(q->state, id, &st, AT_SYMLINK_NOFOLLOW);
 }
 
-static ssize_t pread_full(int fd, char *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 /* state/ID into st; a missing or bad one, or one not file_ours, is no
  * state */
 static void state_load(struct queue *q, const char *id, struct qstate *st, char *buf,
@@ -853,7 +836,7 @@ static int unknown_id(struct queue *q, const char *id, struct wb_err *e)
 static int qf_read(struct queue *q, int dir, struct qfile *f, struct wb_err *e)
 {
 	char buf[QHEAD_MAX], why[sizeof e->msg];
-	ssize_t n = pread_full(f->fd, buf, sizeof buf);
+	ssize_t n = fd_pread_full(f->fd, buf, sizeof buf, 0);
 	size_t body;
 
 	if (n < 0)
