@@ -5,12 +5,15 @@
 #   3. static analysis (clang --analyze; any finding fails the run)
 #   4. unit suites (Check), then under valgrind
 #   5. fuzz targets over their corpora, integration tests against real servers on loopback (tests/integration/*.sh)
-#   6. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
+#   6. packaging checks (tests/packaging/*.sh: OpenWrt/Buildroot/Yocto build
+#      commands against a fresh tree, init scripts under stubs, shellcheck)
+#   7. unit suites under AddressSanitizer+UBSan (last: Check's summary line ends the run)
+# Cross builds under qemu are 'make check-cross' (tests/cross/run.sh).
 # ONLY="unit integration ..." runs a subset; INTEGRATION="sntpc ..." picks scripts.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${MAKE:-make}
-ONLY=${ONLY:-"kconfig builds analyze unit valgrind fuzz integration sanitize"}
+ONLY=${ONLY:-"kconfig builds analyze unit valgrind fuzz integration packaging sanitize"}
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 step() { echo; echo "=== $* ==="; }
 
@@ -71,6 +74,12 @@ if want builds; then
 		[ -z "${CI:-}" ] || exit 1
 	fi
 	[ ! -x toolchain/tls-check.sh ] || sh toolchain/tls-check.sh
+	# the build system itself: install, cross tools, size, man pages
+	for t in tests/build/*.sh; do
+		[ -f "$t" ] || continue
+		echo "--- $t"
+		sh "$t" || { echo "build-system check failed: $t"; exit 1; }
+	done
 fi
 
 # tests use every feature; TLS-on builds are added by toolchain/tls-check.sh
@@ -139,6 +148,17 @@ if want integration; then
 	# a test that changes /tmp's mode breaks the machine for everyone after it
 	[ "$(stat -c %a /tmp)" = "$tmpmode" ] || failed="$failed /tmp-mode($tmpmode->$(stat -c %a /tmp))"
 	[ -z "$failed" ] || { echo "integration failures:$failed"; exit 1; }
+fi
+
+if want packaging; then
+	step "packaging (OpenWrt, Buildroot, Yocto, init scripts)"
+	pfailed=""
+	for t in tests/packaging/*.sh; do
+		[ -f "$t" ] || continue
+		echo "--- $t"
+		sh "$t" || pfailed="$pfailed $t"
+	done
+	[ -z "$pfailed" ] || { echo "packaging failures:$pfailed"; exit 1; }
 fi
 
 if want sanitize; then
