@@ -295,7 +295,7 @@ static void handle(struct query *q, struct server *s, const uint8_t *buf, size_t
                    uint64_t now, uint64_t t4, int64_t mono4)
 {
 	struct ntp_exch x = { s->xmt, s->t1, t4, now, mono4 - s->mono1 };
-	struct ntp_result r;
+	struct ntp_result r = { 0 };   /* LTO cannot see ntp_reply fills it on NTP_OK */
 	struct ntp_pkt p;
 	enum ntp_verdict v = ntp_reply(buf, len, &x, &p, &r);
 
