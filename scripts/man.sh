@@ -203,7 +203,8 @@ done < "$T/tab" > "$T/tab2"
 sort -k4,4 -s "$T/tab2" > "$T/tab"
 
 # wirebox.1's APPLETS section: what --list prints, with summaries
-{ printf '%s\n' ".SH APPLETS" "The names this build answers to (\\fBwirebox \\-\\-list\\fR); installed, each is a link to wirebox:"
+{ printf '%s\n' ".SH APPLETS" "The names this build answers to (\\fBwirebox \\-\\-list\\fR);" \
+	"installed, each is a link to wirebox:"
   while read -r name main var alias s; do
 	printf '.TP\n%s\n' "$(ref "$name")"
 	if [ "$alias" = 0 ]; then
