@@ -200,7 +200,8 @@ while read -r name main var alias; do
 	help "$var" "${src%/*}" "${src%.c}.o" "$name"
 	printf '%s %s %s %s %s\n' "$name" "$main" "$var" "$alias" "$(sect "$name")"
 done < "$T/tab" > "$T/tab2"
-sort -k4,4 -s "$T/tab2" > "$T/tab"
+awk '$4 == 0' "$T/tab2" > "$T/tab"
+awk '$4 == 1' "$T/tab2" >> "$T/tab"
 
 # wirebox.1's APPLETS section: what --list prints, with summaries
 { printf '%s\n' ".SH APPLETS" "The names this build answers to (\\fBwirebox \\-\\-list\\fR);" \

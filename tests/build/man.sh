@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/build/man.sh - the man pages of scripts/man.sh (what 'make man' runs):
 # made from the help texts in a build's objects, for defconfig, full_defconfig
-# without TLS and tiny_defconfig, they
+# without TLS, tiny_defconfig (and full_defconfig with the system's mbedTLS),
+# they
 #   - give every name 'wirebox --list' gives (and wirebox) a page, and no more;
 #   - say, rendered back to text, word for word what 'APPLET --help' prints
 #     (an alias with its applet's help is a .so link to the applet's page);
@@ -108,7 +109,10 @@ check() {
 }
 
 { cat configs/full_defconfig; echo "# CONFIG_TLS is not set"; } > "$T_DIR/full.cfg"
-for b in default:configs/defconfig full:$T_DIR/full.cfg tiny:configs/tiny_defconfig; do
+BUILDS="default:configs/defconfig full:$T_DIR/full.cfg tiny:configs/tiny_defconfig"
+# the TLS options (TLS_OPTS lines) too, when the system's mbedTLS is there
+[ ! -f /usr/include/mbedtls/version.h ] || BUILDS="$BUILDS tls:configs/full_defconfig"
+for b in $BUILDS; do
 	name=${b%%:*} cfg=${b#*:}
 	if ! build "$name" "$cfg"; then fail "$name builds"; continue; fi
 	t_exit 0 "$name: man.sh writes the pages" sh scripts/man.sh "$BR/man-$name" "$BR/man-$name/wirebox" "$T_DIR/$name"
