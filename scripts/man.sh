@@ -181,7 +181,9 @@ END {
 	if (ENVIRON["SEEALSO"] != "") { print ".SH SEE ALSO"; print ENVIRON["SEEALSO"] }
 }'
 
-# page VAR NAME SECT NAMES SEEALSO [EXTRA]: $T/VAR as a page
+# page VAR NAME SECT NAMES SEEALSO [EXTRA [CMD]]: $T/VAR as the page of NAME;
+# NAMES for its NAME line, SEEALSO in troff, EXTRA a file of troff for before
+# SEE ALSO, CMD what the comment says it is the --help of
 page() {
 	SEEALSO=$5 awk -v name="$2" -v sec="$3" -v names="$4" -v extra="${6:-}" \
 	    -v cmd="${7:-$2}" -v date="$date" -v version="$version" "$CONVERT" "$T/$1"
@@ -194,7 +196,6 @@ help wirebox_help core core/multicall.o ""
 version=$(sed -n '1s/^wirebox \([^ ]*\) - .*/\1/p' "$T/wirebox_help")
 
 # the applets (ALIAS 0), then the aliases
-: > "$T/see.wirebox"
 while read -r name main var alias; do
 	src=$(src_of "$name")
 	help "$var" "${src%/*}" "${src%.c}.o" "$name"
@@ -225,7 +226,7 @@ page wirebox_help wirebox 1 wirebox "$see" "$T/applets.man" wirebox > "$T/out/wi
 while read -r name main var alias s; do
 	of=$(awk -v m="$main" '$4 == 0 && $2 == m { print $1; exit }' "$T/tab")
 	ofvar=$(awk -v m="$main" '$4 == 0 && $2 == m { print $3; exit }' "$T/tab")
-	if [ "$alias" = 1 ] && [ "$var" = "$ofvar" ]; then
+	if [ "$alias" = 1 ] && [ -n "$of" ] && [ "$var" = "$ofvar" ]; then
 		# the same text: a link to the applet's page
 		printf '.so man%s/%s.%s\n' "$(sect "$of")" "$of" "$(sect "$of")" > "$T/out/$name.$s"
 		continue
