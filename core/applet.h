@@ -9,12 +9,19 @@ struct applet {
 	const char *name;
 	int (*main)(int argc, char **argv);
 	const char *help;
-	int alias;      /* another name for an applet: installed, not listed */
+	int alias;      /* another name for an applet (the one with the same
+	                 * main): installed, listed as "NAME (alias of APPLET)" */
 	const char *features;  /* its options that are on: "SYM_X SYM_Y" */
 };
 
+/* 'wirebox --help' before its "Applets:" lines; scripts/man.sh makes
+ * wirebox.1 from it (its own data section in core/multicall.o). */
+extern const char wirebox_help[];
+
 /* Run the applet named by basename(argv[0]), or handle "wirebox [--list|
  * --install [-s] DIR|--help|--version|APPLET ARGS]". Returns the exit code.
+ * --list prints the applets one per line, then each alias as
+ * "NAME (alias of APPLET)".
  * --version prints the version, the core's options and each applet's
  * (WB_FEATURES_CORE and .features) and "TLS: on (LIBRARY VERSION)" or
  * "TLS: off". */

@@ -7,6 +7,7 @@
 #include "sysopts.h"
 #include "applet.h"
 #include "err.h"
+#include "optab.h"
 #include "tls_version.h"
 #include "util.h"
 
@@ -21,6 +22,18 @@ static const struct applet *applet_find(const struct applet *tab, size_t n,
 	return NULL;
 }
 
+/* The applet an alias runs: the first applet with the same main function */
+static const struct applet *alias_of(const struct applet *tab, size_t n,
+                                     const struct applet *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!tab[i].alias && tab[i].main == a->main)
+			return &tab[i];
+	return NULL;
+}
+
 static void list(const struct applet *tab, size_t n, FILE *f, const char *sep)
 {
 	size_t i;
@@ -30,15 +43,65 @@ static void list(const struct applet *tab, size_t n, FILE *f, const char *sep)
 			fprintf(f, "%s%s", tab[i].name, sep);
 }
 
+/* --list: the applets one per line, then "NAME (alias of APPLET)" for each
+ * alias, so that 'wirebox --list | cut -d" " -f1' is every installable name */
+static int list_all(const struct applet *tab, size_t n)
+{
+	const struct applet *of;
+	size_t i;
+
+	list(tab, n, stdout, "\n");
+	for (i = 0; i < n; i++) {
+		if (!tab[i].alias)
+			continue;
+		of = alias_of(tab, n, &tab[i]);
+		printf("%s (alias of %s)\n", tab[i].name, of ? of->name : "?");
+	}
+	return fflush(stdout) ? EX_IOERR : 0;
+}
+
+/* The text of 'wirebox --help' before the applet list; a constant, so that
+ * scripts/man.sh takes wirebox.1 from the object file (.rodata.wirebox_help)
+ * as it takes every applet's page from its X_help[]. */
+const char wirebox_help[] =
+"wirebox " WIREBOX_VERSION " - SNTP, SMTP and POP3 clients in one binary\n"
+"\n"
+"Usage: wirebox APPLET [ARGS...]\n"
+"       APPLET [ARGS...]\n"
+"       wirebox --list" OPT_IF(INSTALLER, " | --install [-s] DIR") " | --help | --version\n"
+"Run APPLET, named by the first argument or by the name wirebox is called by\n"
+"(a link named after an applet or one of its aliases).\n"
+"\n"
+"  --list              print the applets, one per line, then each alias as\n"
+"                      NAME (alias of APPLET)\n"
+OPT_IF(INSTALLER,
+"  --install [-s] DIR  link the applets and aliases into DIR (-s: symbolic\n"
+"                      links)\n")
+"  --help              this text; APPLET --help: the applet's\n"
+"  --version           the version and the options built in, TLS on or off\n"
+"\n"
+"Exit: the applet's exit status; 64 usage, 127 no such applet"
+OPT_IF(INSTALLER, ",\n73 --install: a link not made")
+".\n";
+
+/* the help text, then "Applets: A B C" and "Aliases: X, Y (A); Z (C)" */
 static int usage(const struct applet *tab, size_t n, FILE *f)
 {
-	fprintf(f, "wirebox %s - SNTP, SMTP and POP3 clients in one binary\n\n"
-	        "Usage: wirebox APPLET [ARGS]   or call it through a link named APPLET\n"
-	        "       wirebox --list          print the applets, one per line\n", WIREBOX_VERSION);
-	if (CFG_INSTALLER)
-		fprintf(f, "       wirebox --install [-s] DIR  link the applets into DIR (-s: symlinks)\n");
-	fprintf(f, "       wirebox --help | --version\n       APPLET --help\n\nApplets: ");
+	size_t i, j;
+	int k, any = 0;
+
+	fputs(wirebox_help, f);
+	fputs("\nApplets: ", f);
 	list(tab, n, f, " ");
+	for (i = 0; i < n; i++) {
+		if (tab[i].alias)
+			continue;
+		for (j = 0, k = 0; j < n; j++)
+			if (tab[j].alias && alias_of(tab, n, &tab[j]) == &tab[i])
+				fprintf(f, "%s%s", k++ ? ", " : any++ ? "; " : "\nAliases: ", tab[j].name);
+		if (k)
+			fprintf(f, " (%s)", tab[i].name);
+	}
 	fputc('\n', f);
 	return 0;
 }
@@ -220,7 +283,7 @@ int multicall(const struct applet *tab, size_t n, int argc, char **argv)
 	if (!strcmp(argv[1], "--version"))
 		return version(tab, n);
 	if (!strcmp(argv[1], "--list"))
-		return list(tab, n, stdout, "\n"), 0;
+		return list_all(tab, n);
 	if (CFG_INSTALLER && !strcmp(argv[1], "--install"))
 		return install_cmd(tab, n, argc, argv);
 	if (argv[1][0] == '-') {

@@ -49,20 +49,29 @@ if want builds; then
 	build tiny configs/tiny_defconfig
 	$BR/tiny/wirebox --list
 	build default configs/defconfig
-	for a in $($BR/default/wirebox --list); do
+	# --list: the applets one per line, then "NAME (alias of APPLET)" lines
+	applets=$($BR/default/wirebox --list | grep -v ' (alias of ')
+	for a in $applets; do
 		sym=$(grep -l "^//applet:$a " applets/*.c applets/*/*.c 2>/dev/null | head -n 1 |
 		      xargs sed -n "s|^//applet:$a \([A-Z0-9_]*\) .*|\1|p")
 		cp configs/tiny_defconfig $BR/one.cfg
-		for b in $($BR/default/wirebox --list); do
+		for b in $applets; do
 			[ "$b" = "$a" ] && continue
 			sb=$(grep -l "^//applet:$b " applets/*.c applets/*/*.c 2>/dev/null | head -n 1 |
 			     xargs sed -n "s|^//applet:$b \([A-Z0-9_]*\) .*|\1|p")
 			echo "# CONFIG_$sb is not set" >> $BR/one.cfg
 		done
 		build "only-$a" $BR/one.cfg
-		got=$($BR/only-$a/wirebox --list | tr '\n' ' ')
+		got=$($BR/only-$a/wirebox --list | grep -v ' (alias of ' | cut -d' ' -f1 | tr '\n' ' ')
 		[ "$got" = "$a " ] || { echo "single-applet build of $a lists: $got"; exit 1; }
-		echo "single-applet build: $a ok"
+		# and as aliases exactly those of $a (same main function) that its .config enables
+		main=$(sed -n "s|^//applet:$a [A-Z0-9_]* \([A-Za-z0-9_]*\) .*|\1|p" applets/*.c applets/*/*.c 2>/dev/null | head -n 1)
+		want=$(sed -n "s|^//applet:\([a-z0-9_]*\) \([A-Z0-9_]*\) $main [A-Za-z0-9_]* alias\$|\1 \2|p" \
+		       applets/*.c applets/*/*.c 2>/dev/null | while read -r n s; do
+			! grep -q "^CONFIG_$s=y" $BR/only-$a/.config || echo "$n (alias of $a)"; done | sort)
+		got=$($BR/only-$a/wirebox --list | grep ' (alias of ' | sort)
+		[ "$got" = "$want" ] || { echo "single-applet build of $a lists aliases: $got (want: $want)"; exit 1; }
+		echo "single-applet build: $a ok${want:+ (aliases: $(echo $(echo "$want" | cut -d' ' -f1)))}"
 	done
 	if command -v musl-gcc >/dev/null 2>&1; then
 		build static configs/defconfig STATIC=1

@@ -5,8 +5,17 @@
 cd "$TOP"
 
 t_exit 0 "--list" "$WB" --list
-t_true "--list names the applets, one per line, no alias" \
-	[ "$(tr '\n' ' ' < "$T_DIR/out")" = "pop3get smtpsend sntpc " ]
+cp "$T_DIR/out" "$T_DIR/list"
+t_true "--list names the applets one per line, then each alias marked (alias of APPLET)" \
+	[ "$(tr '\n' '|' < "$T_DIR/list")" = "pop3get|smtpsend|sntpc|mailq (alias of smtpsend)|msmtp (alias of smtpsend)|ntpd (alias of sntpc)|sendmail (alias of smtpsend)|" ]
+t_true "--list | cut -d' ' -f1 is every installable name, sendmail too" \
+	[ "$(cut -d' ' -f1 "$T_DIR/list" | sort | tr '\n' ' ')" = "mailq msmtp ntpd pop3get sendmail smtpsend sntpc " ]
+for a in $(cut -d' ' -f1 "$T_DIR/list"); do
+	t_exit 0 "every name --list gives runs: wirebox $a --help" "$WB" "$a" --help
+done
+t_exit 0 "--help" "$WB" --help
+t_grep "--help names the aliases with their applets" '^Aliases: mailq, msmtp, sendmail \(smtpsend\); ntpd \(sntpc\)$' "$T_DIR/out"
+t_grep "--help lists --list's alias lines" 'each alias as' "$T_DIR/out"
 t_exit 0 "--version" "$WB" --version
 t_grep "--version says wirebox and a version" '^wirebox [0-9]+\.[0-9]+' "$T_DIR/out"
 t_grep "--version: a TLS-off build says TLS: off" '^TLS: off$' "$T_DIR/out"
@@ -35,6 +44,9 @@ cp "$WB" "$D/wirebox"
 t_exit 0 "--install DIR (hard links)" "$D/wirebox" --install "$D"
 for a in sntpc smtpsend pop3get sendmail ntpd; do
 	t_true "hard link $a" [ "$D/$a" -ef "$D/wirebox" ] && [ ! -L "$D/$a" ]
+done
+for a in $(cut -d' ' -f1 "$T_DIR/list"); do
+	t_true "--install links every name of --list: $a" [ "$D/$a" -ef "$D/wirebox" ]
 done
 t_exit 0 "--install again replaces its own links (symlinks now)" "$D/wirebox" --install -s "$D"
 t_true "symlink sendmail -> wirebox" [ -L "$D/sendmail" ] && [ "$D/sendmail" -ef "$D/wirebox" ]
@@ -111,6 +123,9 @@ t_exit 0 "tiny --version" "$Y/wirebox" --version
 t_grep "tiny --version: TLS off" '^TLS: off$' "$T_DIR/out"
 t_grep "tiny --version: sntpc has no options" '^sntpc: -$' "$T_DIR/out"
 t_grep "tiny --version: sendmail -t is in" '^smtpsend \(also sendmail\): SMTPSEND_HEADERS$' "$T_DIR/out"
+t_exit 0 "tiny --list" "$Y/wirebox" --list
+t_true "tiny --list: the applets and its one alias, sendmail" \
+	[ "$(tr '\n' '|' < "$T_DIR/out")" = "pop3get|smtpsend|sntpc|sendmail (alias of smtpsend)|" ]
 printf 'To: root@example.net\nSubject: cron\n\nhello\n' > "$T_DIR/cronmail"
 port=$(free_port)
 "$Y/wirebox" sendmail -S "127.0.0.1:$port" -i -t < "$T_DIR/cronmail" >"$T_DIR/out" 2>"$T_DIR/err"
