@@ -74,6 +74,7 @@ SMTPSEND=$ROOT/usr/bin/smtpsend
 mkdir -p "$T/spool" && chmod 700 "$T/spool"
 "$SMTPSEND" -C "$T/empty.conf" --queue "$T/spool/q" -q15m > "$T/runner.out" 2>&1 &
 pid=$!
+at_exit "kill $pid"
 i=0
 while [ ! -s "$T/spool/q/runner.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -s "$T/spool/q/runner.pid" ] && kill -0 $pid 2>/dev/null; then pass "wirebox-mailq: smtpsend -q15m runs and holds DIR/runner.pid"
