@@ -102,6 +102,11 @@ if yocto tls y; then
 	done
 	if [ -x "$D/etc/init.d/wirebox-mailq" ]; then pass "tls: sysvinit script /etc/init.d/wirebox-mailq installed"
 	else fail "tls: sysvinit script /etc/init.d/wirebox-mailq installed"; fi
+	# man pages (make install, MANDIR=${mandir}): bitbake puts them in wirebox-doc
+	for m in man1/wirebox.1 man8/sntpc.8 man8/smtpsend.8 man8/sendmail.8 man1/pop3get.1; do
+		if [ -f "$D/usr/share/man/$m" ]; then pass "tls: \${mandir}/$m installed"
+		else fail "tls: \${mandir}/$m installed"; fi
+	done
 	if [ -d "$D/usr/lib64" ]; then fail "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"
 	else pass "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"; fi
 	# what only the merged Makefile does: sendmail and ntpd in SBINDIR, none in BINDIR
