@@ -1,12 +1,14 @@
 #!/bin/sh
 # install-deps.sh - the Debian 12 packages that make check and make demo use
 # (compiler, Check, valgrind, musl, kconfiglib, and the real servers the tests
-# start privately on loopback: chrony, Postfix, Dovecot). Idempotent; needs root
+# start privately on loopback: chrony, Postfix, Dovecot; shellcheck for the
+# packages' init scripts, tests/packaging/shellcheck.sh). Idempotent; needs root
 # to install; it does not stop, start or restart any service.
 set -eu
 PKGS="build-essential pkg-config check valgrind musl-tools file python3 python3-kconfiglib
  chrony dovecot-core dovecot-pop3d postfix openssl libmbedtls-dev dpkg-dev socat util-linux
- procps iproute2 ca-certificates clang libclang-rt-14-dev strace busybox msmtp"
+ procps iproute2 ca-certificates clang libclang-rt-14-dev strace busybox msmtp
+ shellcheck"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -1,0 +1,108 @@
+SUMMARY = "SNTP, SMTP and POP3 clients in one small binary"
+DESCRIPTION = "wirebox is one small binary with three clients, chosen by the \
+name it is called under: sntpc (also as BusyBox-compatible ntpd), smtpsend \
+(also as sendmail, msmtp, mailq; an offline queue) and pop3get."
+SECTION = "net"
+# wirebox has no license file yet: set LICENSE and LIC_FILES_CHKSUM once it has
+LICENSE = "CLOSED"
+
+# The source: a tarball of the wirebox tree beside this recipe, made with
+#   git archive --prefix=wirebox-0.1.0/ -o <layer>/recipes-support/wirebox/files/wirebox-0.1.0.tar.gz HEAD
+# or WIREBOX_SRC_URI = "git://...;protocol=https;branch=main" (then also
+# SRCREV and S = "${WORKDIR}/git", or ${UNPACKDIR}/git from styhead on).
+WIREBOX_SRC_URI ?= "file://wirebox-${PV}.tar.gz"
+SRC_URI = "${WIREBOX_SRC_URI}"
+
+inherit update-alternatives systemd update-rc.d
+
+# TLS with the sysroot's mbedTLS (the cross compiler's --sysroot finds its
+# headers and libraries, wherever ${libdir} is: no MBEDTLS_DIR needed)
+PACKAGECONFIG ??= "tls"
+PACKAGECONFIG[tls] = ",,mbedtls"
+WIREBOX_TLS = "${@bb.utils.contains('PACKAGECONFIG', 'tls', 'y', 'n', d)}"
+
+# The configuration: a make target of wirebox (defconfig, tiny_defconfig,
+# full_defconfig), or a .config of your own: SRC_URI += "file://wirebox.config"
+# and WIREBOX_CONFIG_FILE = "${UNPACKDIR}/wirebox.config" (${WORKDIR} before styhead)
+WIREBOX_DEFCONFIG ?= "defconfig"
+WIREBOX_CONFIG_FILE ?= ""
+
+B = "${S}"
+
+# The same settings for the build and 'make install' (which refuses settings
+# that differ from the build's). STRIP=true: bitbake strips and splits -dbg.
+WIREBOX_MAKE_FLAGS = "CC='${CC}' AR='${AR}' NM='${NM}' STRIP=true \
+    CFLAGS='${CFLAGS}' CPPFLAGS='${CPPFLAGS}' LDFLAGS='${LDFLAGS}' WERROR=0 \
+    PREFIX=${prefix} BINDIR=${bindir} SBINDIR=${sbindir} \
+    LIBDIR=${nonarch_libdir} MANDIR=${mandir}"
+
+# Names other packages have too (msmtp, postfix, BusyBox, ntp) go through
+# update-alternatives, with msmtp's priority (OE-core msmtp: 100; BusyBox: 50).
+# Each needs its applet in the configuration (do_install stops otherwise):
+# sendmail, usr-lib-sendmail: SMTPSEND; msmtp: SMTPSEND_MSMTP;
+# mailq: SMTPSEND_QUEUE; ntpd: SNTPC_NTPD. Drop names for a smaller config.
+WIREBOX_ALTERNATIVES ?= "sendmail usr-lib-sendmail msmtp mailq ntpd"
+ALTERNATIVE:${PN} = "${WIREBOX_ALTERNATIVES}"
+ALTERNATIVE_TARGET = "${bindir}/wirebox"
+ALTERNATIVE_LINK_NAME[sendmail] = "${sbindir}/sendmail"
+ALTERNATIVE_LINK_NAME[usr-lib-sendmail] = "${nonarch_libdir}/sendmail"
+ALTERNATIVE_LINK_NAME[msmtp] = "${bindir}/msmtp"
+ALTERNATIVE_LINK_NAME[mailq] = "${bindir}/mailq"
+ALTERNATIVE_LINK_NAME[ntpd] = "${sbindir}/ntpd"
+ALTERNATIVE_PRIORITY = "100"
+
+# the sntpc daemon and the queue runner (see packaging/systemd/); not
+# enabled: a queue or servers must be configured first
+SYSTEMD_SERVICE:${PN} = "wirebox-sntpc.service wirebox-mailq.service"
+SYSTEMD_AUTO_ENABLE = "disable"
+WIREBOX_SYSTEMD = "${@bb.utils.contains('DISTRO_FEATURES', 'systemd', 'true', 'false', d)}"
+INITSCRIPT_NAME = "wirebox-mailq"
+INITSCRIPT_PARAMS = "defaults 95"
+WIREBOX_SYSVINIT = "${@bb.utils.contains('DISTRO_FEATURES', 'sysvinit', 'true', 'false', d)}"
+
+do_configure() {
+	if [ -n "${WIREBOX_CONFIG_FILE}" ]; then
+		cp "${WIREBOX_CONFIG_FILE}" ${B}/.config
+	else
+		oe_runmake -C ${S} ${WIREBOX_MAKE_FLAGS} ${WIREBOX_DEFCONFIG}
+	fi
+	sed -i -e '/^\(# \)\{0,1\}CONFIG_TLS[= ]/d' ${B}/.config
+	if [ "${WIREBOX_TLS}" = y ]; then
+		echo 'CONFIG_TLS=y' >> ${B}/.config
+	else
+		echo '# CONFIG_TLS is not set' >> ${B}/.config
+	fi
+	oe_runmake -C ${S} ${WIREBOX_MAKE_FLAGS} olddefconfig
+}
+
+do_compile() {
+	oe_runmake -C ${S} ${WIREBOX_MAKE_FLAGS}
+}
+
+do_install() {
+	oe_runmake -C ${S} ${WIREBOX_MAKE_FLAGS} DESTDIR=${D} install
+	# update-alternatives makes these links: make install's must go
+	for alt in ${WIREBOX_ALTERNATIVES}; do
+		case $alt in
+		sendmail) sym=SMTPSEND link=${sbindir}/sendmail ;;
+		usr-lib-sendmail) sym=SMTPSEND link=${nonarch_libdir}/sendmail ;;
+		msmtp) sym=SMTPSEND_MSMTP link=${bindir}/msmtp ;;
+		mailq) sym=SMTPSEND_QUEUE link=${bindir}/mailq ;;
+		ntpd) sym=SNTPC_NTPD link=${sbindir}/ntpd ;;
+		*) bbfatal "WIREBOX_ALTERNATIVES: unknown name $alt" ;;
+		esac
+		grep -q "^CONFIG_$sym=y" ${B}/.config ||
+			bbfatal "WIREBOX_ALTERNATIVES has $alt, but CONFIG_$sym is not in this configuration"
+		rm -f ${D}$link
+	done
+	if ${WIREBOX_SYSTEMD}; then
+		install -d ${D}${systemd_system_unitdir}
+		install -m 0644 ${S}/packaging/systemd/wirebox-sntpc.service \
+			${S}/packaging/systemd/wirebox-mailq.service ${D}${systemd_system_unitdir}/
+	fi
+	if ${WIREBOX_SYSVINIT}; then
+		install -d ${D}${sysconfdir}/init.d
+		install -m 0755 ${S}/packaging/buildroot/package/wirebox/S50wirebox-mailq \
+			${D}${sysconfdir}/init.d/wirebox-mailq
+	fi
+}

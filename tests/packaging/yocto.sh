@@ -1,0 +1,140 @@
+#!/bin/sh
+# tests/packaging/yocto.sh - packaging/yocto/recipes-support/wirebox/wirebox_0.1.0.bb
+# under a small shell harness standing in for bitbake: the recipe's plain
+# assignments are read (in order, ?= only when unset), the inline-python ones
+# get the values bitbake would give for the PACKAGECONFIG and DISTRO_FEATURES
+# under test, and the recipe's own do_configure, do_compile and do_install
+# bodies run with set -e, oe_runmake and bbfatal, Yocto's CC/CFLAGS/LDFLAGS
+# and paths, against a fresh copy of the tree in ${S}. Checks: the flags reach
+# the compiler, PACKAGECONFIG tls decides CONFIG_TLS, the layout in ${D},
+# the update-alternatives links are left to the class (and a link as the class
+# makes it runs the applet), the priority is msmtp's (100), the systemd units
+# and the init script, and that an alternative whose applet is not built
+# stops do_install.
+set -u
+. "$(dirname "$0")/lib"
+T=$T_DIR
+RECIPE=$PKGDIR/yocto/recipes-support/wirebox/wirebox_0.1.0.bb
+
+# bb_expand VAR=VALUE...: the recipe's shell tasks as one sh script, with
+# bitbake's textual expansion of ${VAR} (recursively; names it does not know
+# are left to the shell). Variables: the given ones (what bitbake.conf and the
+# SDK define, and the inline-python results), then the recipe's plain
+# assignments in order ("?=" and "??=" only when not set yet).
+bb_expand() {
+	/usr/bin/python3 - "$RECIPE" "$@" <<'PY'
+import re, sys
+recipe, given = sys.argv[1], sys.argv[2:]
+d = {}
+for g in given:
+    k, v = g.split("=", 1)
+    d[k] = v
+text = open(recipe).read().replace("\\\n", " ")
+for m in re.finditer(r'^([A-Za-z_][A-Za-z0-9_]*) *(\?\?=|\?=|=) *"(.*)"\s*$', text, re.M):
+    k, op, v = m.groups()
+    if "${@" in v or (op != "=" and k in d):
+        continue
+    d[k] = v
+def expand(s, depth=0):
+    if depth > 20:
+        return s
+    n = re.sub(r'\$\{([A-Za-z_][A-Za-z0-9_]*)\}', lambda m: d.get(m.group(1), m.group(0)), s)
+    return n if n == s else expand(n, depth + 1)
+print("set -e")
+print("oe_runmake() { make V=1 \"$@\"; }")
+print("bbfatal() { echo \"ERROR: $*\" >&2; exit 1; }")
+print("cd " + expand("${B}"))
+for f in ("do_configure", "do_compile", "do_install"):
+    m = re.search(r'^' + f + r'\(\) \{\n(.*?)^\}', open(recipe).read(), re.M | re.S)
+    print(f + "() {\n" + expand(m.group(1)) + "}")
+print("do_configure; do_compile; do_install")
+PY
+}
+
+# yocto NAME TLS(y|n) [VAR=VALUE...]: configure, compile, install; D in $T/NAME/image
+yocto() {
+	name=$1 tls=$2; shift 2
+	w=$T/$name
+	mkdir -p "$w"
+	pkg_tree "$w/wirebox-0.1.0"
+	bb_expand WORKDIR="$w" S="$w/wirebox-0.1.0" D="$w/image" PV=0.1.0 PN=wirebox \
+		prefix=/usr exec_prefix=/usr bindir=/usr/bin sbindir=/usr/sbin libdir=/usr/lib64 \
+		nonarch_libdir=/usr/lib sysconfdir=/etc mandir=/usr/share/man \
+		systemd_system_unitdir=/usr/lib/systemd/system \
+		CC="gcc -m64 -fstack-protector-strong -O2 -D_FORTIFY_SOURCE=2 -Wformat -Wformat-security -Werror=format-security --sysroot=/" \
+		AR=gcc-ar NM=gcc-nm CPPFLAGS="" \
+		CFLAGS="-O2 -pipe -g -feliminate-unused-debug-types -DSTUB_YOCTO_CFLAGS" \
+		LDFLAGS="-Wl,-O1 -Wl,--hash-style=gnu -Wl,--as-needed -Wl,-z,relro,-z,now" \
+		WIREBOX_TLS="$tls" WIREBOX_SYSTEMD=true WIREBOX_SYSVINIT=true "$@" > "$w/run.sh"
+	sh -e "$w/run.sh" > "$w/log" 2>&1
+}
+
+# 1: defconfig with PACKAGECONFIG tls, systemd and sysvinit
+if yocto tls y; then
+	pass "tls: do_configure, do_compile, do_install succeed"
+	w=$T/tls D=$T/tls/image
+	t_grep "tls: CC and CFLAGS reach the compiler" 'gcc -m64 .*--sysroot=/ .*-DSTUB_YOCTO_CFLAGS.*-c ' "$w/log"
+	t_grep "tls: LDFLAGS reach the link" 'gcc .*-Wl,-z,relro,-z,now.* -o ' "$w/log"
+	t_grep "tls: PACKAGECONFIG tls gives CONFIG_TLS=y" '^CONFIG_TLS=y' "$w/wirebox-0.1.0/.config"
+	"$D/usr/bin/wirebox" --version > "$w/version" 2>&1
+	t_grep "tls: --version says TLS on" '^TLS: on' "$w/version"
+	if [ -x "$D/usr/bin/wirebox" ]; then pass "tls: \${D}/usr/bin/wirebox installed"
+	else fail "tls: \${D}/usr/bin/wirebox installed"; fi
+	file "$D/usr/bin/wirebox" > "$w/file"
+	t_grep "tls: not stripped by make install (STRIP=true: bitbake strips, -dbg keeps symbols)" 'not stripped' "$w/file"
+	for l in sntpc smtpsend pop3get; do
+		if is_wirebox_link "$D/usr/bin/$l"; then pass "tls: /usr/bin/$l links to wirebox"
+		else fail "tls: /usr/bin/$l links to wirebox"; fi
+	done
+	# update-alternatives: each name's path is the class's to make
+	for a in sendmail:/usr/sbin/sendmail sendmail:/usr/lib/sendmail msmtp:/usr/bin/msmtp mailq:/usr/bin/mailq ntpd:/usr/sbin/ntpd; do
+		n=${a%%:*} p=${a#*:}
+		if [ -e "$D$p" ] || [ -L "$D$p" ]; then fail "tls: $p left to update-alternatives"
+		else pass "tls: $p left to update-alternatives"; fi
+		ln -sf "$D/usr/bin/wirebox" "$T/$n"
+		if "$T/$n" --help >/dev/null 2>&1; then pass "tls: $p as the class links it (-> /usr/bin/wirebox) runs $n"
+		else fail "tls: $p as the class links it (-> /usr/bin/wirebox) runs $n"; fi
+		rm -f "$T/$n"
+	done
+	for u in wirebox-sntpc.service wirebox-mailq.service; do
+		if [ -f "$D/usr/lib/systemd/system/$u" ]; then pass "tls: systemd unit $u installed"
+		else fail "tls: systemd unit $u installed"; fi
+	done
+	if [ -x "$D/etc/init.d/wirebox-mailq" ]; then pass "tls: sysvinit script /etc/init.d/wirebox-mailq installed"
+	else fail "tls: sysvinit script /etc/init.d/wirebox-mailq installed"; fi
+	# man pages (make install, MANDIR=${mandir}): bitbake puts them in wirebox-doc
+	for m in man1/wirebox.1 man8/sntpc.8 man8/smtpsend.8 man8/sendmail.8 man1/pop3get.1; do
+		if [ -f "$D/usr/share/man/$m" ]; then pass "tls: \${mandir}/$m installed"
+		else fail "tls: \${mandir}/$m installed"; fi
+	done
+	if [ -d "$D/usr/lib64" ]; then fail "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"
+	else pass "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"; fi
+	# what only the merged Makefile does: sendmail and ntpd in SBINDIR, none in BINDIR
+	for p in /usr/bin/sendmail /usr/bin/ntpd; do
+		if [ -e "$D$p" ] || [ -L "$D$p" ]; then fail "tls: make install left no $p (SBINDIR layout)"
+		else pass "tls: make install left no $p (SBINDIR layout)"; fi
+	done
+else
+	fail "tls: do_configure, do_compile, do_install succeed" "$(tail -n 12 "$T/tls/log" | tr '\n' '|')"
+fi
+t_grep "recipe: update-alternatives priority 100 (OE-core msmtp's)" '^ALTERNATIVE_PRIORITY = "100"' "$RECIPE"
+t_grep "recipe: PACKAGECONFIG tls depends on mbedtls" '^PACKAGECONFIG\[tls\] = ",,mbedtls"' "$RECIPE"
+
+# 2: no tls, tiny_defconfig (no msmtp, mailq, ntpd): the alternatives must be
+# trimmed, and are
+if yocto tiny n WIREBOX_DEFCONFIG=tiny_defconfig WIREBOX_ALTERNATIVES="sendmail usr-lib-sendmail"; then
+	pass "tiny: builds with WIREBOX_ALTERNATIVES trimmed to its applets"
+	t_grep "tiny: no PACKAGECONFIG tls gives no CONFIG_TLS" '^# CONFIG_TLS is not set' "$T/tiny/wirebox-0.1.0/.config"
+	"$T/tiny/image/usr/bin/wirebox" --version > "$T/tiny/version" 2>&1
+	t_grep "tiny: --version says TLS off" '^TLS: off' "$T/tiny/version"
+else
+	fail "tiny: builds with WIREBOX_ALTERNATIVES trimmed to its applets" "$(tail -n 12 "$T/tiny/log" | tr '\n' '|')"
+fi
+# 3: an alternative whose applet is not built stops the build
+if yocto tinybad n WIREBOX_DEFCONFIG=tiny_defconfig; then
+	fail "tiny with ntpd in WIREBOX_ALTERNATIVES: do_install stops"
+else
+	t_grep "tiny with ntpd in WIREBOX_ALTERNATIVES: do_install stops, naming the symbol" 'ERROR: WIREBOX_ALTERNATIVES has .*CONFIG_' "$T/tinybad/log"
+fi
+
+finish
