@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential pkg-config check valgrind musl-tools file python3 python3-kconfiglib
  chrony dovecot-core dovecot-pop3d postfix openssl libmbedtls-dev dpkg-dev socat util-linux
  procps iproute2 ca-certificates clang libclang-rt-14-dev strace busybox msmtp
- shellcheck"
+ shellcheck groff-base systemd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
