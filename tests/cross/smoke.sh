@@ -5,8 +5,8 @@
 # namespace of its own, only loopback up):
 #   CROSS_SMOKE="NAME=QEMU=BINARY ..." sh tests/isolated.sh tests/cross/smoke.sh
 # Per target:
-#   - sntpc -e against a private chronyd: |offset| below 5 ms in 3 of 3
-#     queries (chronyd runs on the same clock: the true offset is 0; a
+#   - sntpc -e against a private chronyd: the median |offset| of 5 queries
+#     below 5 ms (chronyd runs on the same clock: the true offset is 0; a
 #     byte-order or timestamp bug on big-endian mips shows as seconds)
 #   - smtpsend through Postfix with STARTTLS, AUTH, and the certificate
 #     verified against the test CA; the message is delivered
@@ -64,20 +64,21 @@ for t in $CROSS_SMOKE; do
 	WB=$bin
 	run() { "$q" "$WB" "$@"; }
 
-	# sntpc: the offset to chronyd on this clock is 0 within a few ms
-	worst=0
-	for i in 1 2 3; do
+	# sntpc: the offset to chronyd on this clock is 0 within a few ms (the
+	# median of 5 queries: one slow emulated moment must not fail the
+	# target; a byte-order bug is off by seconds or years in all of them)
+	offs="" err=""
+	for i in 1 2 3 4 5; do
 		if ! nocap "$q" "$WB" sntpc -e "127.0.0.1:$CP" >"$T_DIR/sn$i" 2>"$T_DIR/err"; then
-			worst=fail; break
+			err="query $i: exit $?: $(head -c 200 "$T_DIR/err" | tr '\n' '|')"; break
 		fi
-		o=$(sed -n 's/^SNTP_OFFSET=[+-]//p' "$T_DIR/sn$i")
-		worst=$(/usr/bin/python3 -c 'import sys; print(max(float(sys.argv[1]), float(sys.argv[2])))' "$worst" "${o:-99}")
+		offs="$offs $(sed -n 's/^SNTP_OFFSET=//p' "$T_DIR/sn$i")"
 	done
-	if [ "$worst" != fail ] && /usr/bin/python3 -c 'import sys; sys.exit(not float(sys.argv[1]) < 0.005)' "$worst"; then
-		pass "$name: sntpc against chronyd, |offset| below 5 ms in 3 of 3 (worst $worst s)"
+	med=$(/usr/bin/python3 -c 'import sys; v = sorted(abs(float(x)) for x in sys.argv[1:]); print(v[len(v) // 2] if len(v) == 5 else "none")' $offs 2>/dev/null)
+	if [ -z "$err" ] && /usr/bin/python3 -c 'import sys; sys.exit(not float(sys.argv[1]) < 0.005)' "$med" 2>/dev/null; then
+		pass "$name: sntpc against chronyd: median |offset| of 5 below 5 ms ($med s)"
 	else
-		fail "$name: sntpc against chronyd, |offset| below 5 ms in 3 of 3" \
-			"worst $worst; $(cat "$T_DIR/sn1" "$T_DIR/err" 2>/dev/null | head -c 300 | tr '\n' '|')"
+		fail "$name: sntpc against chronyd: median |offset| of 5 below 5 ms" "offsets:$offs $err"
 	fi
 	t_grep "$name: sntpc: stratum 8 from 127.0.0.1" '^SNTP_STRATUM=8$' "$T_DIR/sn1"
 
