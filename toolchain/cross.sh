@@ -42,7 +42,7 @@ target() {
 	aarch64) DEBARCH=arm64;  GNU=aarch64-linux-gnu;    MUSL=aarch64-linux-musl;    QEMU=qemu-aarch64-static ;;
 	mipsel)  DEBARCH=mipsel; GNU=mipsel-linux-gnu;     MUSL=mipsel-linux-musl;     QEMU=qemu-mipsel-static ;;
 	mips)    DEBARCH=;       GNU=mips-linux-gnu;       MUSL=mips-linux-musl;       QEMU=qemu-mips-static ;;
-	*) die "unknown target '$1' (targets: $ALL)" ;;
+	*) echo "cross.sh: unknown target '$1' (targets: $ALL)" >&2; exit 64 ;;
 	esac
 	# gcc-x86-64-linux-gnu is the package name of x86_64-linux-gnu-gcc
 	GCCPKG=gcc-$(echo "$GNU" | tr _ -)

@@ -42,8 +42,8 @@ CROSS_COMPILE := $(shell $(WB_CROSS) cc $(TARGET))
 # install the toolchain when the compiler or the strip link is missing
 # (realpath: a link left behind by an earlier machine points nowhere)
 ifeq ($(and $(realpath $(CROSS_COMPILE)gcc),$(realpath $(CROSS_COMPILE)strip)),)
-$(info targets.mk: no $(TARGET) toolchain yet: sh toolchain/cross.sh install $(TARGET))
-WB_CROSS_STATUS := $(shell $(WB_CROSS) install $(TARGET) >&2; echo $$?)
+WB_CROSS_STATUS := $(shell echo "targets.mk: no $(TARGET) toolchain yet: sh toolchain/cross.sh install $(TARGET)" >&2; \
+	$(WB_CROSS) install $(TARGET) >&2; echo $$?)
 ifneq ($(WB_CROSS_STATUS),0)
 $(error toolchain/cross.sh install $(TARGET) failed (see above): run it as root on Debian 12, or give CROSS_COMPILE= for your own toolchain)
 endif

@@ -11,7 +11,8 @@
 #      o32, big-endian; aarch64: 4 KiB segment alignment)
 #   4. `wirebox --list` of each build under qemu-user (called explicitly:
 #      binfmt_misc may be absent)
-#   5. tests/cross/smoke.sh in a private network namespace: sntpc, smtpsend
+#   5. tests/cross/targets.sh: the interfaces of cross.sh and targets.mk
+#   6. tests/cross/smoke.sh in a private network namespace: sntpc, smtpsend
 #      (STARTTLS) and pop3get (TLS) of every full build against chronyd,
 #      Postfix and Dovecot on loopback
 # Prints ok / not ok lines, the time of each step, the stripped sizes, and
@@ -131,6 +132,17 @@ for n in "$@"; do
 	SUMMARY="$SUMMARY
 # $n: $times; stripped bytes:$sizes"
 done
+
+# the interfaces of cross.sh and targets.mk (the toolchains are installed now)
+if [ $# -gt 0 ]; then
+	echo "# ---- toolchain/cross.sh and toolchain/targets.mk"
+	sh tests/cross/targets.sh "$@" > "$T_DIR/targets" 2>&1
+	rc=$?
+	cat "$T_DIR/targets"
+	T_PASS=$((T_PASS + $(grep -c '^ok - ' "$T_DIR/targets")))
+	T_FAIL=$((T_FAIL + $(grep -c '^not ok - ' "$T_DIR/targets")))
+	[ "$rc" = 0 ] || grep -q '^not ok - ' "$T_DIR/targets" || fail "targets.sh" "exit $rc"
+fi
 
 if [ -n "$SMOKE" ]; then
 	echo "# ---- smoke under qemu-user:$SMOKE"
