@@ -126,7 +126,10 @@ musl_mips() {
 	src=$TOP/toolchain/out/musl-src
 	rm -rf "$src" && mkdir -p "$src"
 	echo "cross.sh: building musl for mips-linux-musl from Debian's source into $MIPS_MUSL" >&2
-	(cd "$src" && apt-get source -qq musl >&2) || die "cannot get Debian's musl source (apt-get source musl)"
+	if ! (cd "$src" && apt-get source -qq musl) >"$src/source.log" 2>&1; then
+		cat "$src/source.log" >&2
+		die "cannot get Debian's musl source (apt-get source musl)"
+	fi
 	d=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'musl-*' | head -n 1)
 	[ -n "$d" ] || die "no musl source tree in $src"
 	rm -rf "$MIPS_MUSL"

@@ -99,7 +99,9 @@ for n in "$@"; do
 		[ "$c" != defconfig ] || cfg=defconfig
 		mkdir -p "$B"
 		t1=$(now)
-		if $MAKE -s --no-print-directory KCONFIG_CONFIG="$B.config" "$cfg" >/dev/null &&
+		# the .config rewritten only when it changes: a second run rebuilds nothing
+		if $MAKE -s --no-print-directory KCONFIG_CONFIG="$T_DIR/.config" "$cfg" >/dev/null &&
+		   { cmp -s "$T_DIR/.config" "$B.config" || cp "$T_DIR/.config" "$B.config"; } &&
 		   tmake "$n" BUILD="$B" OUT="$B/wirebox" KCONFIG_CONFIG="$B.config" >"$T_DIR/log" 2>&1; then
 			pass "$n: make TARGET=$n ($c)"
 		else
