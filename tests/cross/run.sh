@@ -39,8 +39,9 @@ done
 # Makefile without it (before the build-system change lands) gets the
 # same variables from a wrapper that includes both
 tmake() {
+	tn=$1; shift
 	if grep -q 'toolchain/targets\.mk' Makefile; then
-		$MAKE -s TARGET="$@"
+		$MAKE -s TARGET="$tn" "$@"
 	else
 		cat > "$T_DIR/wrap.mk" <<EOF
 include $TOP/toolchain/targets.mk
@@ -49,7 +50,7 @@ LDFLAGS += \$(TARGET_LDFLAGS) -no-pie
 export MBEDTLS_CFLAGS := \$(TARGET_CFLAGS)
 include $TOP/Makefile
 EOF
-		$MAKE -s -f "$T_DIR/wrap.mk" TARGET="$@"
+		$MAKE -s -f "$T_DIR/wrap.mk" TARGET="$tn" "$@"
 	fi
 }
 
