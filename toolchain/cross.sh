@@ -50,7 +50,7 @@ target() {
 	# the build machine's own architecture: its gcc and binutils (they
 	# provide /usr/bin/<gnu-triple>-*; the gcc-<triple> packages are for
 	# other hosts)
-	if [ -n "$DEBARCH" ] && [ "$DEBARCH" = "$(dpkg --print-architecture)" ]; then
+	if [ -n "$DEBARCH" ] && [ "$DEBARCH" = "$(dpkg --print-architecture 2>/dev/null)" ]; then
 		GCCPKG=gcc BINPKG=binutils
 	fi
 }
@@ -176,6 +176,8 @@ install() {
 	todo=""
 	for n in "$@"; do ready "$n" || todo="$todo $n"; done
 	[ -n "$todo" ] || return 0
+	command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 ||
+		die "needs Debian (dpkg, apt-get); elsewhere give make CROSS_COMPILE= of your own musl toolchain (docs/cross.md)"
 	# shellcheck disable=SC2086
 	need=$(need_pkgs $todo)
 	# shellcheck disable=SC2086
