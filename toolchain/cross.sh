@@ -117,9 +117,15 @@ deb_src() {
 
 # musl for big-endian mips, from Debian's source package
 MIPS_MUSL=$TOP/toolchain/out/musl-mips
+# built for this tree (musl's wrapper names its specs by absolute path: a
+# toolchain/out/ copied from another tree is rebuilt)
+mips_ok() {
+	[ -f "$MIPS_MUSL/stamp" ] && [ -x "$MIPS_MUSL/bin/musl-gcc" ] &&
+		grep -q "$MIPS_MUSL/lib/musl-gcc.specs" "$MIPS_MUSL/bin/musl-gcc"
+}
 musl_mips() {
 	key="$(mips-linux-gnu-gcc --version | head -n 1)"
-	[ -x "$MIPS_MUSL/bin/musl-gcc" ] && [ "$(cat "$MIPS_MUSL/stamp" 2>/dev/null)" = "$key" ] && return 0
+	mips_ok && [ "$(cat "$MIPS_MUSL/stamp" 2>/dev/null)" = "$key" ] && return 0
 	[ "$(id -u)" = 0 ] || [ -n "$(apt-cache showsrc musl 2>/dev/null)" ] ||
 		die "run as root (sudo) to add a deb-src entry for musl's source"
 	[ "$(id -u)" != 0 ] || deb_src
@@ -167,7 +173,7 @@ ready() {   # NAME: nothing to do
 	target "$1"
 	[ -x "$FARM/$MUSL-gcc" ] && [ -x "$FARM/$MUSL-strip" ] && [ -x "$FARM/$MUSL-ar" ] &&
 		command -v "$QEMU" >/dev/null 2>&1 &&
-		{ [ "$1" != mips ] || [ -f "$MIPS_MUSL/stamp" ]; }
+		{ [ "$1" != mips ] || mips_ok; }
 }
 
 install() {
