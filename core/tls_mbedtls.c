@@ -21,6 +21,7 @@
 #include "mbedtls/ctr_drbg.h"
 #include "net.h"
 #include "util.h"
+#include "epoch.h"          /* WB_BUILD_EPOCH, build/epoch.h (the Makefile) */
 
 enum verify_mode { V_CA, V_PIN, V_NONE };
 

@@ -23,8 +23,58 @@
 #if defined(WB_MBEDTLS_CONFIG) && !defined(WB_MBEDTLS_STATIC)
 #error "toolchain/mbedtls_config.h seen in a build against the system mbedTLS"
 #endif
-#ifndef WB_BUILD_EPOCH
-#define WB_BUILD_EPOCH 0LL
+/* A library with its own configuration (system, MBEDTLS_DIR=, pkg-config)
+ * must have what wirebox uses; the first option it lacks is named. */
+#if !defined(MBEDTLS_SSL_CLI_C)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_CLI_C (wirebox needs it: TLS client)"
+#endif
+#if !defined(MBEDTLS_SSL_TLS_C)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_TLS_C (wirebox needs it: TLS)"
+#endif
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_2)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_PROTO_TLS1_2 (wirebox needs it: TLS 1.2)"
+#endif
+#if !defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_SERVER_NAME_INDICATION (wirebox needs it: SNI)"
+#endif
+#if !defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_KEEP_PEER_CERTIFICATE (wirebox needs it: --fingerprint)"
+#endif
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "mbedTLS configuration lacks MBEDTLS_X509_CRT_PARSE_C (wirebox needs it: certificates)"
+#endif
+#if !defined(MBEDTLS_PEM_PARSE_C)
+#error "mbedTLS configuration lacks MBEDTLS_PEM_PARSE_C (wirebox needs it: PEM CA bundles)"
+#endif
+#if !defined(MBEDTLS_FS_IO)
+#error "mbedTLS configuration lacks MBEDTLS_FS_IO (wirebox needs it: --cafile/--capath)"
+#endif
+#if !defined(MBEDTLS_HAVE_TIME_DATE)
+#error "mbedTLS configuration lacks MBEDTLS_HAVE_TIME_DATE (wirebox needs it: certificate validity times)"
+#endif
+#if !defined(MBEDTLS_CTR_DRBG_C)
+#error "mbedTLS configuration lacks MBEDTLS_CTR_DRBG_C (wirebox needs it: random numbers)"
+#endif
+#if !defined(MBEDTLS_MD5_C)
+#error "mbedTLS configuration lacks MBEDTLS_MD5_C (wirebox needs it: APOP, CRAM-MD5)"
+#endif
+#if !defined(MBEDTLS_SHA256_C)
+#error "mbedTLS configuration lacks MBEDTLS_SHA256_C (wirebox needs it: pins, suites)"
+#endif
+#if !defined(MBEDTLS_AES_C)
+#error "mbedTLS configuration lacks MBEDTLS_AES_C (wirebox needs it: AES-GCM suites)"
+#endif
+#if !defined(MBEDTLS_GCM_C)
+#error "mbedTLS configuration lacks MBEDTLS_GCM_C (wirebox needs it: AES-GCM suites)"
+#endif
+#if !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_ECP_DP_SECP256R1_ENABLED (wirebox needs it: P-256)"
+#endif
+#if !defined(MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED (wirebox needs it: ECDHE-RSA suites)"
+#endif
+#if !defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED (wirebox needs it: ECDHE-ECDSA suites)"
 #endif
 
 /* ---- version differences (2.28 vs 3.x), nowhere else ---- */
