@@ -97,6 +97,9 @@ typedef uint16_t wb_group;
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_DECODE_ERROR
 #define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER
+/* a ServerHello suite the library does not know at all (not in its
+ * configuration) is BAD_INPUT_DATA in 3.x; 2.28 says BAD_HS_SERVER_HELLO */
+#define wb_hs_err(r) ((r) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA ? WB_ERR_BAD_HELLO : (r))
 #if defined(MBEDTLS_PSA_CRYPTO_C)
 #include "psa/crypto.h"
 #define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
@@ -118,6 +121,7 @@ typedef mbedtls_ecp_group_id wb_group;
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE
 #define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO
+#define wb_hs_err(r) (r)
 #endif
 #ifndef wb_crypto_init
 #define wb_crypto_init() 0

@@ -159,11 +159,12 @@ case "$MAKEFLAGS" in
 esac
 B=$OUT.build
 rm -rf "$B" && mkdir -p "$B"
-# 3.x trees need framework/ only when the generated sources are missing
-for d in library include 3rdparty framework; do
-	[ -d "$TREE/$d" ] || continue
-	[ $d != framework ] || [ ! -f "$TREE/library/error.c" ] || continue
-	cp -R "$TREE/$d" "$B/"
+# objects land in library/ and 3rdparty/; 3.x's Makefile wants its generator
+# scripts to exist (order-only), so those are links to the tree
+cp -R "$TREE/library" "$TREE/include" "$B/"
+[ ! -d "$TREE/3rdparty" ] || cp -R "$TREE/3rdparty" "$B/"
+for d in scripts framework; do
+	[ ! -d "$TREE/$d" ] || ln -s "$(cd "$TREE/$d" && pwd)" "$B/$d"
 done
 cp "$CFG" "$B/include/wb_mbedtls_config.h"
 t0=$(date +%s)
