@@ -124,8 +124,9 @@ fetch() {
 	dsc=$(newest_dsc)
 	rm -rf "$SRC/mbedtls" "$SRC/debian-version" "$SRC/patches"
 	# -x applies debian/patches (format 3.0 quilt), as the Debian package does
-	dpkg-source -q --no-copy -x "$dsc" "$SRC/mbedtls" >/dev/null ||
-		die "dpkg-source -x $dsc failed"
+	# (its gpgv warning without debian-keyring is noise: apt checked the files)
+	dpkg-source -q --no-copy -x "$dsc" "$SRC/mbedtls" >"$SRC/dpkg-source.log" 2>&1 ||
+		{ cat "$SRC/dpkg-source.log" >&2; die "dpkg-source -x $dsc failed"; }
 	p=$(cat "$SRC/mbedtls/.pc/applied-patches" 2>/dev/null | tr '\n' ' ')
 	echo "${p:-none (the package has none)}" | sed 's/ $//' > "$SRC/patches"
 	basename "$dsc" .dsc | sed 's/^mbedtls_//' > "$SRC/debian-version"
