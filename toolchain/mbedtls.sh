@@ -84,7 +84,7 @@ source_id() {
 stamp() {
 	source_id
 	echo "cc: $CC ($($CC --version 2>/dev/null | head -n 1))"
-	echo "target: $(basename "$OUT")"
+	echo "target: $(target)"
 	echo "cflags: $(echo $FLAGS)"
 	echo "ar: $AR"
 	echo "config: $(cksum < "$CFG")"

@@ -22,6 +22,9 @@ ifeq ($(HAVE_TLS),1)
 CPPFLAGS_WB += -DWB_MBEDTLS
 WB_MBEDTLS_LIBS := mbedtls mbedx509 mbedcrypto
 PKG_CONFIG ?= pkg-config
+# the objects that include mbedTLS headers (-isystem: not in their .d files)
+WB_MBEDTLS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard core/tls_mbedtls*.c \
+	core/digest_mbedtls.c tests/unit/test_tls*.c))
 
 ifneq ($(MBEDTLS_DIR),)
 MBEDTLS_LIBDIR ?= $(MBEDTLS_DIR)/lib
@@ -31,6 +34,12 @@ LIBS_WB += $(WB_MBEDTLS_LIBS:%=$(MBEDTLS_LIBDIR)/lib%.a)
 else
 LIBS_WB += -L$(MBEDTLS_LIBDIR) $(WB_MBEDTLS_LIBS:%=-l%)
 endif
+# a changed installed library (its config, version, archives) rebuilds and
+# relinks what uses it
+$(WB_MBEDTLS_OBJS): $(wildcard $(MBEDTLS_DIR)/include/mbedtls/*config*.h \
+	$(MBEDTLS_DIR)/include/mbedtls/version.h $(MBEDTLS_DIR)/include/mbedtls/build_info.h)
+$(OUT) $(BUILD)/unit: $(filter %.a,$(LIBS_WB))
+.DEFAULT_GOAL := all
 
 else ifneq ($(or $(filter 1,$(STATIC)),$(WB_MBEDTLS_DIR),$(MBEDTLS_SRC)),)
 # AR: the Makefile's when it has chosen one, else mbedtls.sh picks
@@ -40,7 +49,6 @@ WB_MBEDTLS_ENV := CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \
 	CFLAGS='$(strip $(TARGET_CFLAGS) $(CFLAGS))' MBEDTLS_SRC='$(MBEDTLS_SRC)'
 ifeq ($(WB_MBEDTLS_DIR),)
 WB_MBEDTLS_DIR := $(shell $(WB_MBEDTLS_ENV) sh toolchain/mbedtls.sh --print-dir)
-WB_MBEDTLS_CHECK := FORCE
 endif
 WB_MBEDTLS_STAMP := $(WB_MBEDTLS_DIR)/stamp
 CPPFLAGS_WB += -isystem $(WB_MBEDTLS_DIR)/include -DWB_MBEDTLS_STATIC \
@@ -49,15 +57,13 @@ LIBS_WB += $(WB_MBEDTLS_LIBS:%=$(WB_MBEDTLS_DIR)/lib/lib%.a)
 
 # Run every time (it is quick when the stamp matches, and the stamp only
 # changes when it rebuilds). "+": the nested make gets the jobserver.
-# A WB_MBEDTLS_DIR given by the caller is built only when it has no stamp.
-$(WB_MBEDTLS_STAMP): $(WB_MBEDTLS_CHECK)
+$(WB_MBEDTLS_STAMP): FORCE
 	+$(Q)$(WB_MBEDTLS_ENV) WB_MBEDTLS_DIR='$(WB_MBEDTLS_DIR)' MAKE='$(MAKE)' \
 		sh toolchain/mbedtls.sh
 # everything is compiled after config.h, so the library comes first; the
 # files that include mbedTLS headers and the links follow a rebuilt library
 $(BUILD)/config.h: $(WB_MBEDTLS_STAMP)
-$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard core/tls_mbedtls*.c core/digest_mbedtls.c \
-	tests/unit/test_tls*.c)): $(WB_MBEDTLS_STAMP)
+$(WB_MBEDTLS_OBJS): $(WB_MBEDTLS_STAMP)
 $(OUT) $(BUILD)/unit: $(WB_MBEDTLS_STAMP)
 $(WB_MBEDTLS_DIR)/lib/%.a: $(WB_MBEDTLS_STAMP) ;
 # the rules above come before the Makefile's "all": keep that the default
