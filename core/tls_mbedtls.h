@@ -83,7 +83,11 @@
 #define wb_md5_update mbedtls_md5_update
 #define wb_md5_finish mbedtls_md5_finish
 #define wb_sha256 mbedtls_sha256
-#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2)
+/* TLS 1.2 only: a 3.x library with TLS 1.3 in its own configuration (Debian's,
+ * OpenWrt's) would offer 1.3 without 1.3 suites in our list, and a 1.3
+ * server then refuses the handshake */
+#define wb_conf_tls12(c) (mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2), \
+	mbedtls_ssl_conf_max_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_groups((c), (l))
 #define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_X25519, \
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
@@ -109,8 +113,9 @@ typedef uint16_t wb_group;
 #define wb_md5_update mbedtls_md5_update_ret
 #define wb_md5_finish mbedtls_md5_finish_ret
 #define wb_sha256 mbedtls_sha256_ret
-#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_version((c), \
-	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3)
+#define wb_conf_tls12(c) (mbedtls_ssl_conf_min_version((c), \
+	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \
+	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_curves((c), (l))
 #define WB_GROUP_LIST { MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, \
 	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
