@@ -11,6 +11,8 @@
 #   3. build 3.6 with wirebox's reduced configuration (MBEDTLS_SRC=, as a
 #      firmware builder would), link the unit tests and run the TLS suites;
 #      link a static musl binary with it (when musl-gcc is there)
+#   4. on amd64: Debian's libmbedtls-dev 3.6 (its own configuration, TLS 1.3
+#      and PSA on, like OpenWrt's) as MBEDTLS_DIR=; TLS unit suites again
 # The fetch is the only network access. If it fails: exit 77 with a
 # message (tls-check.sh reports a skip), or fail in CI ($CI set).
 set -eu
@@ -24,6 +26,7 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # version is looked up in its Sources index
 PIN_VER=3.6.6-0.1~deb13u1
 PIN_DSC_SHA256=eb9ed1adbbddcb0d00276fac6fcee0056c64ce01481c2522a16dca75792eb5eb
+PIN_DEB_SHA256=6aa5f24c353339fa231703a6d9e9061407f67d245644d774b03b7419d29a361f
 ok() { echo "ok - $*"; }
 no() { echo "not ok - $*"; exit 1; }
 skip() {
@@ -116,3 +119,28 @@ if command -v musl-gcc >/dev/null 2>&1; then
 	"$S/wirebox" --version | grep -q "TLS: on (Mbed TLS 3\." || no "static 3.x build reports another mbedTLS"
 	ok "static musl build with mbedTLS $ver: $(wc -c < "$S/wirebox") bytes unstripped"
 fi
+
+# 4. the library with Debian's own 3.6 configuration, as MBEDTLS_DIR
+[ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] || exit 0
+deb=libmbedtls-dev_${ver}_amd64.deb
+if [ ! -f "$D/dev/usr/include/mbedtls/ssl.h" ]; then
+	sum=$PIN_DEB_SHA256
+	if [ "$ver" != "$PIN_VER" ]; then
+		get "$MIRROR/dists/trixie/main/binary-amd64/Packages.xz" "$D/dl/Packages.xz" || skip "cannot fetch trixie's Packages index"
+		sum=$(xz -dc "$D/dl/Packages.xz" | awk -v f="pool/main/m/mbedtls/$deb" '$1 == "Filename:" { p = ($2 == f) } p && $1 == "SHA256:" { print $2; exit }')
+	fi
+	[ -f "$D/dl/$deb" ] || get "$MIRROR/pool/main/m/mbedtls/$deb" "$D/dl/$deb" || skip "cannot download $deb"
+	echo "$sum  $D/dl/$deb" | sha256sum -c --quiet - || { rm -f "$D/dl/$deb"; no "$deb: checksum"; }
+	rm -rf "$D/dev" && dpkg-deb -x "$D/dl/$deb" "$D/dev"
+fi
+M=$(cd "$D/dev/usr/lib" && ls -d */libmbedtls.a | sed 's,/.*,,')
+grep -q '^#define MBEDTLS_SSL_PROTO_TLS1_3' "$D/dev/usr/include/mbedtls/mbedtls_config.h" && p13=", TLS 1.3 on" || p13=""
+K=$BR/mbedtls3-deb
+mkdir -p "$K"
+cp "$G/.config" "$K/.config"
+$MAKE -s BUILD="$K" KCONFIG_CONFIG="$K/.config" OUT="$K/wirebox" CC=gcc OPT="-O1 -g" \
+	MBEDTLS_DIR="$D/dev/usr" MBEDTLS_LIBDIR="$D/dev/usr/lib/$M" all unit >/dev/null ||
+	no "wirebox with MBEDTLS_DIR= Debian's libmbedtls-dev $ver"
+"$K/unit" tls tls_opt core_digest core_conn >"$K/unit.log" 2>&1 ||
+	{ tail -n 20 "$K/unit.log"; no "TLS unit suites against Debian's libmbedtls-dev $ver (its own config)"; }
+ok "MBEDTLS_DIR= Debian's libmbedtls-dev $ver (its own config$p13): TLS unit suites pass: $(tail -n 1 "$K/unit.log")"
