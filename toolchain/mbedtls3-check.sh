@@ -36,7 +36,14 @@ skip() {
 	exit 77
 }
 
-get() { curl -fsSL --retry 2 --connect-timeout 15 -o "$2.part" "$1" && mv "$2.part" "$2"; }
+# get URL FILE: curl, or python3 (scripts/install-deps.sh has it) without curl
+get() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsSL --retry 2 --connect-timeout 15 -o "$2.part" "$1"
+	else
+		python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' "$1" "$2.part" 2>/dev/null
+	fi && mv "$2.part" "$2"
+}
 # fetch VERSION DSC_SHA256: the .dsc and the files it names
 fetch() {
 	v=$1 dsc=mbedtls_$1.dsc
@@ -54,7 +61,6 @@ lookup() {   # the current trixie version and its .dsc checksum
 }
 U=$D/src
 if [ ! -f "$D/version" ] || [ ! -f "$U/debian/changelog" ]; then
-	command -v curl >/dev/null 2>&1 || skip "curl missing (apt-get install curl)"
 	command -v dpkg-source >/dev/null 2>&1 || skip "dpkg-source missing (apt-get install dpkg-dev)"
 	mkdir -p "$D/dl"
 	ver=$PIN_VER
