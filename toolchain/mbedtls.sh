@@ -153,6 +153,9 @@ MAKEFLAGS=$(set -f; for w in $mf; do
 done | tr '\n' ' ')
 export MAKEFLAGS
 unset MAKEOVERRIDES MFLAGS 2>/dev/null || true
+# make -s above: only the summary line below (errors go to stderr anyway)
+quiet=/dev/stdout
+case "${MAKEFLAGS%% *}" in -*|*=*) ;; *s*) quiet=/dev/null ;; esac
 J=""
 case "$MAKEFLAGS" in
 *jobserver*) ;;                                 # the caller's -jN applies
@@ -171,7 +174,7 @@ cp "$CFG" "$B/include/wb_mbedtls_config.h"
 t0=$(date +%s)
 $MAKE -s -C "$B/library" $J CC="$CC" AR="$AR" \
 	CFLAGS="$FLAGS -DMBEDTLS_CONFIG_FILE='\"wb_mbedtls_config.h\"'" \
-	libmbedcrypto.a libmbedx509.a libmbedtls.a
+	libmbedcrypto.a libmbedx509.a libmbedtls.a >"$quiet"
 
 # 3. install: headers, the config copy, libraries, then the stamp last
 rm -rf "$OUT" && mkdir -p "$OUT/lib"
