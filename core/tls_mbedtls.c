@@ -21,6 +21,7 @@
 #include "mbedtls/ctr_drbg.h"
 #include "net.h"
 #include "util.h"
+#include "epoch.h"          /* WB_BUILD_EPOCH, build/epoch.h (the Makefile) */
 
 enum verify_mode { V_CA, V_PIN, V_NONE };
 
@@ -261,7 +262,7 @@ static int setup_conf(struct tls *t, struct wb_err *e)
 		return -1;
 	}
 	mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &t->drbg);
-	wb_conf_tls12_min(c);
+	wb_conf_tls12(c);
 	mbedtls_ssl_conf_ciphersuites(c, suites);
 	wb_conf_groups(c, groups);
 	mbedtls_ssl_conf_authmode(c, t->vmode == V_CA ? MBEDTLS_SSL_VERIFY_REQUIRED :

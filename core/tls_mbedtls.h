@@ -23,8 +23,58 @@
 #if defined(WB_MBEDTLS_CONFIG) && !defined(WB_MBEDTLS_STATIC)
 #error "toolchain/mbedtls_config.h seen in a build against the system mbedTLS"
 #endif
-#ifndef WB_BUILD_EPOCH
-#define WB_BUILD_EPOCH 0LL
+/* A library with its own configuration (system, MBEDTLS_DIR=, pkg-config)
+ * must have what wirebox uses; the first option it lacks is named. */
+#if !defined(MBEDTLS_SSL_CLI_C)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_CLI_C (wirebox needs it: TLS client)"
+#endif
+#if !defined(MBEDTLS_SSL_TLS_C)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_TLS_C (wirebox needs it: TLS)"
+#endif
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_2)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_PROTO_TLS1_2 (wirebox needs it: TLS 1.2)"
+#endif
+#if !defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_SERVER_NAME_INDICATION (wirebox needs it: SNI)"
+#endif
+#if !defined(MBEDTLS_SSL_KEEP_PEER_CERTIFICATE)
+#error "mbedTLS configuration lacks MBEDTLS_SSL_KEEP_PEER_CERTIFICATE (wirebox needs it: --fingerprint)"
+#endif
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "mbedTLS configuration lacks MBEDTLS_X509_CRT_PARSE_C (wirebox needs it: certificates)"
+#endif
+#if !defined(MBEDTLS_PEM_PARSE_C)
+#error "mbedTLS configuration lacks MBEDTLS_PEM_PARSE_C (wirebox needs it: PEM CA bundles)"
+#endif
+#if !defined(MBEDTLS_FS_IO)
+#error "mbedTLS configuration lacks MBEDTLS_FS_IO (wirebox needs it: --cafile/--capath)"
+#endif
+#if !defined(MBEDTLS_HAVE_TIME_DATE)
+#error "mbedTLS configuration lacks MBEDTLS_HAVE_TIME_DATE (wirebox needs it: certificate validity times)"
+#endif
+#if !defined(MBEDTLS_CTR_DRBG_C)
+#error "mbedTLS configuration lacks MBEDTLS_CTR_DRBG_C (wirebox needs it: random numbers)"
+#endif
+#if !defined(MBEDTLS_MD5_C)
+#error "mbedTLS configuration lacks MBEDTLS_MD5_C (wirebox needs it: APOP, CRAM-MD5)"
+#endif
+#if !defined(MBEDTLS_SHA256_C)
+#error "mbedTLS configuration lacks MBEDTLS_SHA256_C (wirebox needs it: pins, suites)"
+#endif
+#if !defined(MBEDTLS_AES_C)
+#error "mbedTLS configuration lacks MBEDTLS_AES_C (wirebox needs it: AES-GCM suites)"
+#endif
+#if !defined(MBEDTLS_GCM_C)
+#error "mbedTLS configuration lacks MBEDTLS_GCM_C (wirebox needs it: AES-GCM suites)"
+#endif
+#if !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_ECP_DP_SECP256R1_ENABLED (wirebox needs it: P-256)"
+#endif
+#if !defined(MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED (wirebox needs it: ECDHE-RSA suites)"
+#endif
+#if !defined(MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED)
+#error "mbedTLS configuration lacks MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED (wirebox needs it: ECDHE-ECDSA suites)"
 #endif
 
 /* ---- version differences (2.28 vs 3.x), nowhere else ---- */
@@ -33,7 +83,11 @@
 #define wb_md5_update mbedtls_md5_update
 #define wb_md5_finish mbedtls_md5_finish
 #define wb_sha256 mbedtls_sha256
-#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2)
+/* TLS 1.2 only: a 3.x library with TLS 1.3 in its own configuration (Debian's,
+ * OpenWrt's) would offer 1.3 without 1.3 suites in our list, and a 1.3
+ * server then refuses the handshake */
+#define wb_conf_tls12(c) (mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2), \
+	mbedtls_ssl_conf_max_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_groups((c), (l))
 #define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_X25519, \
 	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
@@ -47,6 +101,9 @@ typedef uint16_t wb_group;
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_DECODE_ERROR
 #define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER
+/* a ServerHello suite the library does not know at all (not in its
+ * configuration) is BAD_INPUT_DATA in 3.x; 2.28 says BAD_HS_SERVER_HELLO */
+#define wb_hs_err(r) ((r) == MBEDTLS_ERR_SSL_BAD_INPUT_DATA ? WB_ERR_BAD_HELLO : (r))
 #if defined(MBEDTLS_PSA_CRYPTO_C)
 #include "psa/crypto.h"
 #define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
@@ -56,8 +113,9 @@ typedef uint16_t wb_group;
 #define wb_md5_update mbedtls_md5_update_ret
 #define wb_md5_finish mbedtls_md5_finish_ret
 #define wb_sha256 mbedtls_sha256_ret
-#define wb_conf_tls12_min(c) mbedtls_ssl_conf_min_version((c), \
-	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3)
+#define wb_conf_tls12(c) (mbedtls_ssl_conf_min_version((c), \
+	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \
+	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_curves((c), (l))
 #define WB_GROUP_LIST { MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, \
 	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
@@ -68,6 +126,7 @@ typedef mbedtls_ecp_group_id wb_group;
 #define WB_ERR_NO_SUITE MBEDTLS_ERR_SSL_NO_USABLE_CIPHERSUITE
 #define WB_ERR_BAD_KEX MBEDTLS_ERR_SSL_BAD_HS_SERVER_KEY_EXCHANGE
 #define WB_ERR_BAD_HELLO MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO
+#define wb_hs_err(r) (r)
 #endif
 #ifndef wb_crypto_init
 #define wb_crypto_init() 0

@@ -107,7 +107,7 @@ int tls_hs_words(int r, int alert, struct wb_err *e)
 {
 	const char *an;
 
-	switch (r) {
+	switch (wb_hs_err(r)) {
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
 		if ((an = alert_name(alert)))
 			err_set(e, EX_PROTOCOL, "handshake failed: server sent alert: %s", an);

@@ -1,45 +1,95 @@
 #!/bin/sh
-# toolchain/mbedtls.sh - build a static mbedTLS for wirebox from Debian's
-# source package, with the reduced config toolchain/mbedtls_config.h.
+# toolchain/mbedtls.sh - build a static mbedTLS for wirebox with the reduced
+# config toolchain/mbedtls_config.h, from Debian's source package with
+# Debian's patches applied (dpkg-source -x), or from a given source tree.
 #
-#   sh toolchain/mbedtls.sh             build for CC (default musl-gcc)
-#   CROSS_COMPILE=mips-linux-musl- sh toolchain/mbedtls.sh
-#   CC=/opt/x/bin/arm-linux-musleabi-gcc AR=... sh toolchain/mbedtls.sh
-#   sh toolchain/mbedtls.sh --print-dir print the output folder only
+#   sh toolchain/mbedtls.sh                  build for CC (default musl-gcc)
+#   CROSS_COMPILE=mipsel-linux-musl- sh toolchain/mbedtls.sh
+#   CC=/opt/x/bin/arm-linux-musleabihf-gcc CFLAGS="-march=armv7-a -mthumb" sh toolchain/mbedtls.sh
+#   MBEDTLS_SRC=/path/to/mbedtls-2.28.x sh toolchain/mbedtls.sh   (never downloads)
+#   sh toolchain/mbedtls.sh --print-dir      print the output folder only
 #
-# Output: toolchain/out/<target>/{include,lib}, where <target> is the
-# compiler's -dumpmachine (with "-musl" for musl-gcc). The folder holds a
-# copy of the config header the libraries were built with (include/
-# wb_mbedtls_config.h) and a stamp; toolchain/tls.mk compiles wirebox with
-# that copy, so library and application cannot disagree. Idempotent: a
-# second run with the same compiler, config and source does nothing.
+# Environment: CC, CROSS_COMPILE, AR (default: ${CROSS_COMPILE}ar when that
+# exists, else what "$CC -print-prog-name=ar" names: Debian's musl wrappers
+# have no -ar of their own), CFLAGS (the caller's, e.g. -march=...; tls.mk
+# passes TARGET_CFLAGS and CFLAGS), MBEDTLS_CFLAGS (more flags), MBEDTLS_SRC,
+# WB_MBEDTLS_DIR (output folder), MAKE and MAKEFLAGS (run under make, the
+# nested make uses the caller's jobserver; by hand it runs -j$(nproc)).
+#
+# Output: toolchain/out/<target>/{include,lib,stamp}. <target> is the
+# compiler's -dumpmachine, with the libc part made "musl" for musl compilers
+# (musl-gcc, *-linux-musl*-gcc wrappers, or any compiler whose headers are
+# Linux's but not glibc's/uClibc's/bionic's): Debian's arm-linux-musleabihf-gcc
+# says arm-linux-gnueabihf, and its folder is arm-linux-musleabihf. The folder
+# holds a copy of the config header the libraries were built with (include/
+# wb_mbedtls_config.h); toolchain/tls.mk compiles wirebox with that copy, so
+# library and application cannot disagree. The stamp (plain text) records
+# the source (Debian version and applied patches, or the tree), compiler,
+# flags and AR; a run whose stamp matches does nothing.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+die() { echo "mbedtls.sh: $*" >&2; exit 1; }
 if [ -n "${CROSS_COMPILE:-}" ]; then
 	CC=${CC:-${CROSS_COMPILE}gcc}
-	AR=${AR:-${CROSS_COMPILE}ar}
 else
 	CC=${CC:-musl-gcc}
-	AR=${AR:-ar}
 fi
 [ "$CC" != cc ] || CC=musl-gcc   # make's default CC means "not chosen"
 
-target() {
-	m=$($CC -dumpmachine 2>/dev/null) || { echo "mbedtls.sh: cannot run compiler '$CC'" >&2; exit 1; }
+# is_musl: the compiler's C library is musl (musl defines no macro of its own)
+is_musl() {
 	case "$(basename "$CC")" in
-	*musl-gcc) m=$(echo "$m" | sed 's/-gnu.*$//; s/-musl.*$//')-musl ;;
+	musl-gcc|*-musl-gcc|*-musl*-gcc|*-musl*-gcc-[0-9]*) return 0 ;;
 	esac
+	d=$(printf '#include <stdio.h>\n' | $CC -E -dM -x c - 2>/dev/null) || return 1
+	echo "$d" | grep -q '^#define __linux__ ' || return 1
+	! echo "$d" | grep -qE '^#define (__GLIBC__|__UCLIBC__|__BIONIC__) '
+}
+target() {
+	m=$($CC -dumpmachine 2>/dev/null) || die "cannot run compiler '$CC'"
+	if is_musl; then
+		case "$m" in
+		*musl*) ;;
+		*-gnu*) m=$(echo "$m" | sed 's/-gnu\([^-]*\)$/-musl\1/') ;;
+		*) m=$m-musl ;;
+		esac
+	fi
 	echo "$m"
 }
 OUT=${WB_MBEDTLS_DIR:-$TOP/toolchain/out/$(target)}
 if [ "${1:-}" = --print-dir ]; then echo "$OUT"; exit 0; fi
 
+# AR: given, else ${CROSS_COMPILE}ar if it exists, else the compiler's own
+prog() { command -v "$1" >/dev/null 2>&1 || [ -x "$1" ]; }
+if [ -z "${AR:-}" ] || ! prog "$AR"; then
+	[ -z "${AR:-}" ] || echo "mbedtls.sh: AR=$AR not found; using the compiler's ar" >&2
+	AR=""
+	[ -n "${CROSS_COMPILE:-}" ] && prog "${CROSS_COMPILE}ar" && AR=${CROSS_COMPILE}ar
+	[ -n "$AR" ] || { a=$($CC -print-prog-name=ar 2>/dev/null) && prog "$a" && AR=$a; } || AR=ar
+fi
+
 CFG=$TOP/toolchain/mbedtls_config.h
 SRC=$TOP/toolchain/out/src
-key() { { cat "$CFG"; echo "CC=$CC $($CC --version 2>/dev/null | head -n 1)";
-	  echo "CFLAGS=${MBEDTLS_CFLAGS:-}"; ls "$SRC"/*.orig.tar.* 2>/dev/null; } | cksum; }
-
-fresh() { [ -f "$OUT/stamp" ] && [ -f "$SRC/.done" ] && [ "$(cat "$OUT/stamp")" = "$(key)" ]; }
+FLAGS="-Os -ffunction-sections -fdata-sections ${CFLAGS:-} ${MBEDTLS_CFLAGS:-}"
+# the source: a given tree, or Debian's package unpacked by dpkg-source -x
+source_id() {
+	if [ -n "${MBEDTLS_SRC:-}" ]; then
+		v=$(sed -n 's/^#define MBEDTLS_VERSION_STRING  *"\(.*\)"/\1/p' "$MBEDTLS_SRC/include/mbedtls/build_info.h" \
+			"$MBEDTLS_SRC/include/mbedtls/version.h" 2>/dev/null | head -n 1)
+		echo "source: $MBEDTLS_SRC (mbedTLS ${v:-?}, given by MBEDTLS_SRC)"
+	else
+		echo "source: Debian mbedtls $(cat "$SRC/debian-version" 2>/dev/null) (dpkg-source -x; patches applied: $(cat "$SRC/patches" 2>/dev/null))"
+	fi
+}
+stamp() {
+	source_id
+	echo "cc: $CC ($($CC --version 2>/dev/null | head -n 1))"
+	echo "target: $(target)"
+	echo "cflags: $(echo $FLAGS)"
+	echo "ar: $AR"
+	echo "config: $(cksum < "$CFG")"
+}
+fresh() { [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$(stamp)" ]; }
 fresh && exit 0
 # one build at a time (parallel makes, size and check runs share the folder)
 mkdir -p "$TOP/toolchain/out"
@@ -52,7 +102,6 @@ fi
 # 1. Debian's source package (needs dpkg-dev). When apt cannot find it (no
 # deb-src entry yet, or one without fetched lists, e.g. after an earlier
 # failed update) add the entry if missing, update, and try once more.
-die() { echo "mbedtls.sh: $*" >&2; exit 1; }
 get_src() { (cd "$SRC/dl" && apt-get source --download-only -qq mbedtls); }
 add_src() {
 	grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ && return
@@ -61,33 +110,76 @@ add_src() {
 	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 		"$VERSION_CODENAME" > /etc/apt/sources.list.d/wirebox-src.sources
 }
+newest_dsc() { ls "$SRC"/dl/mbedtls_*.dsc 2>/dev/null | sort -V | tail -n 1; }
 fetch() {
 	mkdir -p "$SRC/dl"
-	if ! ls "$SRC"/dl/mbedtls_*.orig.tar.* >/dev/null 2>&1 && ! get_src 2>/dev/null; then
+	if [ -z "$(newest_dsc)" ] && ! get_src 2>/dev/null; then
+		command -v apt-get >/dev/null 2>&1 ||
+			die "no Debian source package in $SRC/dl and no apt-get: give MBEDTLS_SRC=DIR or MBEDTLS_DIR=PREFIX"
 		add_src
 		apt-get update -qq || true
 		get_src || die "cannot download Debian's mbedtls source package (apt-get update errors above?)"
 	fi
-	rm -rf "$SRC/mbedtls"
-	mkdir -p "$SRC/mbedtls"
-	tar -xf "$(ls "$SRC"/dl/mbedtls_*.orig.tar.* | head -n 1)" -C "$SRC/mbedtls" --strip-components=1
-	ln -sf dl/"$(cd "$SRC/dl" && ls mbedtls_*.orig.tar.* | head -n 1)" "$SRC/"
-	touch "$SRC/.done"
+	command -v dpkg-source >/dev/null 2>&1 || die "dpkg-source missing (apt-get install dpkg-dev)"
+	dsc=$(newest_dsc)
+	rm -rf "$SRC/mbedtls" "$SRC/debian-version" "$SRC/patches"
+	# -x applies debian/patches (format 3.0 quilt), as the Debian package does
+	# (its gpgv warning without debian-keyring is noise: apt checked the files)
+	dpkg-source -q --no-copy -x "$dsc" "$SRC/mbedtls" >"$SRC/dpkg-source.log" 2>&1 ||
+		{ cat "$SRC/dpkg-source.log" >&2; die "dpkg-source -x $dsc failed"; }
+	p=$(cat "$SRC/mbedtls/.pc/applied-patches" 2>/dev/null | tr '\n' ' ')
+	echo "${p:-none (the package has none)}" | sed 's/ $//' > "$SRC/patches"
+	basename "$dsc" .dsc | sed 's/^mbedtls_//' > "$SRC/debian-version"
 }
-[ -f "$SRC/.done" ] || fetch
+if [ -n "${MBEDTLS_SRC:-}" ]; then
+	[ -f "$MBEDTLS_SRC/library/Makefile" ] && [ -d "$MBEDTLS_SRC/include/mbedtls" ] ||
+		die "MBEDTLS_SRC=$MBEDTLS_SRC is not an mbedTLS source tree (no library/Makefile)"
+	TREE=$MBEDTLS_SRC
+else
+	[ -f "$SRC/debian-version" ] && [ -f "$SRC/mbedtls/debian/changelog" ] || fetch
+	TREE=$SRC/mbedtls
+	fresh && exit 0
+fi
 
-# 2. the three libraries, out of tree per target
+# 2. the three libraries, out of tree per target. Under make the nested make
+# joins the caller's jobserver (tls.mk runs this from a "+" recipe line with
+# MAKE and MAKEFLAGS); the caller's variable overrides (BUILD=, OUT=, ...)
+# are not passed on. Run by hand (no make above), it uses every core.
+MAKE=${MAKE:-make}
+mf=" ${MAKEFLAGS:-} "
+mf=${mf%% -- *}
+MAKEFLAGS=$(set -f; for w in $mf; do
+	case $w in -*) echo "$w" ;; *=*) ;; *) echo "$w" ;; esac
+done | tr '\n' ' ')
+export MAKEFLAGS
+unset MAKEOVERRIDES MFLAGS 2>/dev/null || true
+# make -s above: only the summary line below (errors go to stderr anyway)
+quiet=/dev/stdout
+case "${MAKEFLAGS%% *}" in -*|*=*) ;; *s*) quiet=/dev/null ;; esac
+J=""
+case "$MAKEFLAGS" in
+*jobserver*) ;;                                 # the caller's -jN applies
+*) [ -n "${MAKELEVEL:-}" ] || J=-j"$(nproc 2>/dev/null || echo 2)" ;;
+esac
 B=$OUT.build
-rm -rf "$B" && mkdir -p "$B" && cp -R "$SRC/mbedtls/library" "$SRC/mbedtls/include" "$SRC/mbedtls/3rdparty" "$B/"
+rm -rf "$B" && mkdir -p "$B"
+# objects land in library/ and 3rdparty/; 3.x's Makefile wants its generator
+# scripts to exist (order-only), so those are links to the tree
+cp -R "$TREE/library" "$TREE/include" "$B/"
+[ ! -d "$TREE/3rdparty" ] || cp -R "$TREE/3rdparty" "$B/"
+for d in scripts framework; do
+	[ ! -d "$TREE/$d" ] || ln -s "$(cd "$TREE/$d" && pwd)" "$B/$d"
+done
 cp "$CFG" "$B/include/wb_mbedtls_config.h"
-make -s -C "$B/library" -j"$(nproc 2>/dev/null || echo 2)" CC="$CC" AR="$AR" \
-	CFLAGS="-Os -ffunction-sections -fdata-sections ${MBEDTLS_CFLAGS:-} -DMBEDTLS_CONFIG_FILE='\"wb_mbedtls_config.h\"'" \
-	libmbedcrypto.a libmbedx509.a libmbedtls.a
+t0=$(date +%s)
+$MAKE -s -C "$B/library" $J CC="$CC" AR="$AR" \
+	CFLAGS="$FLAGS -DMBEDTLS_CONFIG_FILE='\"wb_mbedtls_config.h\"'" \
+	libmbedcrypto.a libmbedx509.a libmbedtls.a >"$quiet"
 
 # 3. install: headers, the config copy, libraries, then the stamp last
 rm -rf "$OUT" && mkdir -p "$OUT/lib"
 cp -R "$B/include" "$OUT/include"
 cp "$B"/library/libmbed*.a "$OUT/lib/"
 rm -rf "$B"
-key > "$OUT/stamp"
-echo "mbedtls.sh: $(basename "$(ls "$SRC"/mbedtls_*.orig.tar.*)") built with $CC into $OUT"
+stamp > "$OUT/stamp"
+echo "mbedtls.sh: $(source_id | sed 's/^source: //') built with $CC into $OUT in $(($(date +%s) - t0)) s"

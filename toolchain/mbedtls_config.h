@@ -1,5 +1,5 @@
-/* toolchain/mbedtls_config.h - mbedTLS 2.28 configuration for wirebox's
- * static builds: a verifying TLS 1.2 client and nothing else.
+/* toolchain/mbedtls_config.h - mbedTLS 2.28 and 3.6 configuration for
+ * wirebox's static builds: a verifying TLS 1.2 client and nothing else.
  *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384, X25519)
  *   ciphers       AES-GCM, ChaCha20-Poly1305 (AEAD only)
  *   hashes        SHA-256, SHA-384 (TLS, X.509), MD5 (APOP, CRAM-MD5),
@@ -77,6 +77,11 @@
                              * the X.509 profile refuses SHA-1 in chains */
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA512_C
+/* 3.x: SHA-384 is its own option; build_info.h defines the version before
+ * it reads this file, 2.28 reads this file before version.h */
+#if defined(MBEDTLS_VERSION_MAJOR) && MBEDTLS_VERSION_MAJOR >= 3
+#define MBEDTLS_SHA384_C
+#endif
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_SMALLER
 #define MBEDTLS_AES_FEWER_TABLES
@@ -86,5 +91,8 @@
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_RSA_C
 
+/* 3.x checks the configuration itself (build_info.h), after adjusting it */
+#if !defined(MBEDTLS_VERSION_MAJOR) || MBEDTLS_VERSION_MAJOR < 3
 #include "mbedtls/check_config.h"
+#endif
 #endif
