@@ -6,7 +6,8 @@
 # paste into docs as it is: 'make size STATIC=1 FORMAT=md'). Run by 'make
 # size', which passes STRIP and SIZE (the compiler's, see docs/building.md),
 # TARGET (make size TARGET=NAME: that target's builds, in build/size-NAME)
-# and WB_CC. A build that fails is named with the last lines of its log,
+# and WB_CC. SIZE_BUILDS="tiny defconfig" makes only those rows (of: tiny
+# defconfig full notls noqueue applets; default all). A build that fails is named with the last lines of its log,
 # and the exit status is 1.
 # Sizes in the docs come from this output, not from memory: docs/tls.md
 # (TLS cost), docs/pop3get.md (pop3get alone, core alone), configs/tiny_defconfig
@@ -16,6 +17,8 @@ set -eu
 cd "$(dirname "$0")/.."
 MAKE=${1:-make} STATIC=${2:-} FORMAT=${3:-}
 TARGET=${TARGET:-}
+SIZE_BUILDS=${SIZE_BUILDS:-tiny defconfig full notls noqueue applets}
+want() { case " $SIZE_BUILDS " in *" $1 "*) return 0 ;; esac; return 1; }
 if [ -n "$TARGET" ]; then SD=build/size-$TARGET; else SD=build/size${STATIC:+-static}; fi
 STRIP=${STRIP:-strip} SIZE=${SIZE:-size}
 mkdir -p "$SD"
@@ -80,7 +83,9 @@ else
 fi
 own=wirebox; [ -z "$TARGET" ] || own=build/$TARGET/wirebox
 [ ! -f "$own" ] || row "./$own (your .config)" "$(stripped "$own")"
+sz_full="- -" sz_defconfig="- -"
 for c in tiny defconfig full; do
+	want "$c" || continue
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
 	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
 	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
@@ -92,8 +97,10 @@ without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one r
 	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
 	else row "$1" "$2" "-$(($3 - $5))" "-$(($4 - $6))"; fi
 }
-without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
-without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
+! want notls || without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
+! want noqueue || without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
+want applets || SIZE_NO_APPLETS=1
+[ -n "${SIZE_NO_APPLETS:-}" ] || {
 none=$SD/none.cfg
 cp configs/tiny_defconfig "$none"
 applet_syms | while read -r name sym; do echo "# CONFIG_$sym is not set" >> "$none"; done
@@ -110,6 +117,7 @@ applet_syms | while read -r name sym; do
 	if [ "$1" = - ] || [ "$3" = - ]; then row "$name alone (tiny)" "$sz"
 	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
+}
 [ "$FORMAT" != md ] || echo
 echo "  '... without X': its negative columns are what X costs (TLS: mbedTLS; the queue: smtpsend's)"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
