@@ -50,9 +50,10 @@ CROSS_TARGETS ?= x86_64 armhf aarch64 mipsel mips
 # 'make install' (and 'make man') alone never rebuild for another machine:
 # a setting not given is taken from the last build, one given that differs
 # from it stops make with a one-line error.
-WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT \
-	TARGET_CFLAGS TARGET_LDFLAGS OUT AR STRIP NM SIZE OBJCOPY
-WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT
+WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR \
+	TARGET_CFLAGS TARGET_LDFLAGS OUT KCONFIG_CONFIG MBEDTLS_DIR MBEDTLS_SRC \
+	WB_MBEDTLS_DIR AR STRIP NM SIZE OBJCOPY
+WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
 WB_GIVEN = $(filter command% environment%,$(origin $(1)))
 WB_EQ = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
 WB_INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install man,$(MAKECMDGOALS)),,1))
