@@ -240,12 +240,12 @@ $(BUILD)/epoch.h: FORCE
 %_defconfig: configs/%_defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
 	$(Q)$(MAKE) --no-print-directory olddefconfig
-	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 defconfig: configs/defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
 	$(Q)$(MAKE) --no-print-directory olddefconfig
-	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 oldconfig olddefconfig: $(KCONFIG_APPLETS) FORCE
 	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG)
