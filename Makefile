@@ -328,7 +328,7 @@ analyze: $(ANALYZE_OUT)
 -include $(ANALYZE_OUT:=.d)
 
 clean:
-	rm -rf $(BUILD) $(OUT)
+	rm -rf $(BUILD) $(OUT) $(OUT).new
 
 distclean: clean
 	rm -f .config .config.old

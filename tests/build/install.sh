@@ -126,19 +126,20 @@ if [ $rc != 0 ] && [ ! -e "$T_DIR/rootns/usr/local/bin/wirebox.new" ] && grep -q
 	pass "a failing strip: install says why and leaves no wirebox.new"
 else fail "a failing strip: clear error, no wirebox.new" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
 # a real cross compiler when one is installed (toolchain/cross.sh): Debian's
-# <triple>-musl-gcc wrappers come without <triple>-musl-strip
+# <triple>-musl-gcc wrappers come without <triple>-musl-strip or -ar; a TLS
+# build (mbedTLS needs AR) and install both take the compiler's binutils
 for cc in aarch64-linux-musl-gcc arm-linux-musleabihf-gcc mipsel-linux-musl-gcc; do
 	command -v "$cc" >/dev/null 2>&1 || continue
 	pfx=${cc%gcc}
 	case $cc in aarch64*) arch=aarch64 ;; arm*) arch=ARM ;; *) arch=MIPS ;; esac
-	mkdir -p "$B-r" && cp configs/tiny_defconfig "$B-r/.config" &&
+	mkdir -p "$B-r" && { cat configs/tiny_defconfig; echo CONFIG_TLS=y; } > "$B-r/.config" &&
 		$MAKE -s BUILD="$B-r" KCONFIG_CONFIG="$B-r/.config" olddefconfig
 	: > "$LOG"
 	mk "$B-r" -s CROSS_COMPILE="$pfx" STATIC=1 OUT="$B-r/wirebox" && mk "$B-r" install DESTDIR="$T_DIR/rootr"
 	rc=$?
 	f=$(file -b "$T_DIR/rootr/usr/local/bin/wirebox" 2>&1)
 	if [ $rc = 0 ] && echo "$f" | grep -q "$arch.*statically linked.*, stripped" && ! grep -q '^HOST' "$LOG"; then
-		pass "CROSS_COMPILE=$pfx STATIC=1, then install: a stripped static $arch binary (the compiler's strip)"
+		pass "CROSS_COMPILE=$pfx STATIC=1 with TLS, then install: a stripped static $arch binary (the compiler's ar, strip)"
 	else fail "CROSS_COMPILE=$pfx then install" "rc $rc: $f; $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err")"; fi
 	break
 done
