@@ -153,8 +153,11 @@ LIBS_WB :=
 FLAGS_NOW := $(subst ',,$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) $(LDFLAGS_WB) $(LIBS_WB))
 FLAGS_OLD := $(shell cat $(BUILD)/flags 2>/dev/null)
 ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+# (the build date, which toolchain/tls.mk may pass as -D, is not a setting)
 ifneq ($(and $(WB_INSTALL_ONLY),$(FLAGS_OLD),$(wildcard $(BUILD)/settings)),)
+ifneq ($(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_NOW)),$(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_OLD)))
 $(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give ($(BUILD)/flags vs $(BUILD)/settings): run 'make' with the build's settings first)
+endif
 endif
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
 endif
