@@ -1,14 +1,35 @@
 # wirebox - kbuild-like make for a multi-call SNTP/SMTP/POP3 client.
 #   make [X_]defconfig | oldconfig | menuconfig     choose features (.config)
 #   make [STATIC=1] [CROSS_COMPILE=pfx-] [V=1]      build ./wirebox
-#   make check | size | demo | install              test, measure, show, install
+#   make TARGET=NAME                                 static stripped build/NAME/wirebox
+#   make check | check-cross | size | demo | man | install
 #   make analyze                                     clang --analyze, any finding fails
+# Every variable is described in docs/building.md.
 VERSION := 0.1.0
 
+# V=1 shows the commands; make -s shows nothing but errors (no CC/LD lines)
+WB_SILENT := $(findstring s,$(firstword -$(MAKEFLAGS)))
 ifeq ($(V),1)
 Q :=
+SAY := @:
 else
 Q := @
+SAY := $(if $(WB_SILENT),@:,@echo)
+endif
+define newline
+
+
+endef
+
+# TARGET=NAME: a firmware build for one CPU (toolchain/targets.mk sets the
+# compiler, STATIC=1 and TARGET_CFLAGS/TARGET_LDFLAGS; docs/cross.md)
+ifneq ($(TARGET),)
+-include toolchain/targets.mk
+ifeq ($(wildcard toolchain/targets.mk),)
+$(error TARGET=$(TARGET): toolchain/targets.mk is missing, this tree has no cross targets (use CROSS_COMPILE= or CC=))
+endif
+BUILD ?= build/$(TARGET)
+OUT ?= build/$(TARGET)/wirebox
 endif
 
 BUILD ?= build
@@ -18,8 +39,34 @@ OUT ?= wirebox
 KCONFIG_APPLETS := build/Kconfig.applets
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 WERROR ?= 1
+CROSS_TARGETS ?= x86_64 armhf aarch64 mipsel mips
+
+# ---- the build's settings, recorded in $(BUILD)/settings at link time ------
+# 'make install' (and 'make man') alone never rebuild for another machine:
+# a setting not given is taken from the last build, one given that differs
+# from it stops make with a one-line error.
+WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR \
+	TARGET_CFLAGS TARGET_LDFLAGS OUT KCONFIG_CONFIG MBEDTLS_DIR MBEDTLS_SRC \
+	WB_MBEDTLS_DIR AR STRIP NM SIZE OBJCOPY
+WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
+WB_GIVEN = $(filter command% environment%,$(origin $(1)))
+WB_EQ = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+WB_INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install man,$(MAKECMDGOALS)),,1))
+ifeq ($(WB_INSTALL_ONLY),1)
+ifneq ($(wildcard $(BUILD)/settings),)
+include $(BUILD)/settings
+$(foreach v,$(WB_COMPARED),$(if $(call WB_GIVEN,$(v)),$(if $(call WB_EQ,$(WB_SAVED_$(v)),$($(v))),,\
+  $(error $(firstword $(MAKECMDGOALS)): $(v)=$($(v)) differs from the build in $(BUILD) ($(v)=$(WB_SAVED_$(v)), $(WB_SAVED_MACHINE)): run 'make $(v)=$($(v))' first, or 'make $(firstword $(MAKECMDGOALS))' without $(v)=)),\
+  $(eval $(v) := $$(WB_SAVED_$(v)))))
+$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(call WB_GIVEN,$(v)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
+WB_TOOLS_FOR := $(CC)|$(CROSS_COMPILE)
+endif
+endif
 
 ifeq ($(origin CC),default)
   ifneq ($(CROSS_COMPILE),)
@@ -30,10 +77,32 @@ ifeq ($(origin CC),default)
     CC := gcc
   endif
 endif
-STRIP ?= $(CROSS_COMPILE)strip
+
+# Tools come from the compiler: $(CROSS_COMPILE)NAME when that exists, else
+# what '$(CC) -print-prog-name=NAME' names (a cross gcc knows its binutils),
+# else <its -dumpmachine>-NAME, else NAME. Given ones (AR=..., STRIP=...)
+# are kept. They are exported to every script make runs; a sub-make for the
+# same compiler keeps them (WB_TOOLS_FOR), one for another compiler looks again.
+WB_TOOLS := AR STRIP NM SIZE OBJCOPY
+WB_PROBE := $(shell m=$$($(CC) -dumpmachine 2>/dev/null); echo "$${m:-unknown}"; \
+	for t in ar strip nm size objcopy; do \
+	  c='$(CROSS_COMPILE)'$$t; p=$$($(CC) -print-prog-name=$$t 2>/dev/null); \
+	  if [ -n '$(CROSS_COMPILE)' ] && command -v "$$c" >/dev/null 2>&1; then echo "$$c"; \
+	  elif [ "$${p#*/}" != "$$p" ] && [ -x "$$p" ]; then echo "$$p"; \
+	  elif [ -n "$$m" ] && command -v "$$m-$$t" >/dev/null 2>&1; then echo "$$m-$$t"; \
+	  elif [ -n '$(CROSS_COMPILE)' ]; then echo "$$c"; \
+	  else echo "$${p:-$$t}"; fi; done)
+WB_MACHINE := $(word 1,$(WB_PROBE))
+WB_TOOLS_KEEP := $(if $(WB_TOOLS_FOR),$(call WB_EQ,$(CC)|$(CROSS_COMPILE),$(WB_TOOLS_FOR)),1)
+$(foreach i,1 2 3 4 5,$(eval WB_T := $(word $(i),$(WB_TOOLS))) \
+  $(if $(or $(filter default undefined,$(origin $(WB_T))),$(if $(filter environment,$(origin $(WB_T))),$(if $(WB_TOOLS_KEEP),,1))),\
+    $(eval $(WB_T) := $(word $(i),$(wordlist 2,6,$(WB_PROBE))))))
+WB_TOOLS_FOR := $(CC)|$(CROSS_COMPILE)
+export AR STRIP NM SIZE OBJCOPY WB_TOOLS_FOR
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	-Wno-format-truncation -Wno-format-nonliteral
+# -Werror by default; WERROR=0 for compilers newer than the ones tested
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
@@ -42,25 +111,63 @@ CPPFLAGS_WB := -D_POSIX_C_SOURCE=200809L -DWIREBOX_VERSION='"$(VERSION)"' \
 	-I$(BUILD) -Icore -I.
 CFLAGS_WB := -std=c99 $(OPT) $(WARN) -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
-	-fno-plt $(CFLAGS)
+	-fno-plt
 # no page-aligned padding between segments and no build-id note: ~5 KB less
 LDFLAGS_WB := -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 -Wl,-z,noseparate-code \
-	-Wl,--build-id=none $(LDFLAGS)
+	-Wl,--build-id=none
 ifeq ($(STATIC),1)
-LDFLAGS_WB += -static
+# a static binary gains nothing from position-independent code
+CFLAGS_WB += -fno-pie
+LDFLAGS_WB += -static -no-pie
 endif
+# 64 KiB pages are aarch64's default alignment; routers run 4 KiB-page kernels
+ifneq ($(filter aarch64%,$(WB_MACHINE)),)
+LDFLAGS_WB += $(if $(findstring max-page-size,$(TARGET_LDFLAGS) $(LDFLAGS)),,-Wl,-z,max-page-size=4096)
+endif
+ifneq ($(TARGET),)
+CFLAGS_WB += $(TARGET_CFLAGS)
+LDFLAGS_WB += $(TARGET_LDFLAGS)
+endif
+# the caller's flags come last, so they win
+CFLAGS_WB += $(CFLAGS)
+LDFLAGS_WB += $(LDFLAGS)
+
+# the build date as WB_BUILD_EPOCH (build/epoch.h): SOURCE_DATE_EPOCH, else
+# the last commit's when this folder is a git checkout of wirebox, else the
+# newest source file's date (a tarball keeps them); only the files that
+# include epoch.h rebuild when it moves (their .d files name it)
+WB_EPOCH_NOW := $(or $(SOURCE_DATE_EPOCH),$(shell \
+	[ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$$(pwd -P)" ] && git log -1 --format=%ct 2>/dev/null),$(shell \
+	f=$$(ls -t core/*.[ch] applets/*.[ch] applets/*/*.[ch] Kconfig Makefile 2>/dev/null | head -n 1); \
+	[ -n "$$f" ] && { stat -c %Y "$$f" 2>/dev/null || stat -f %m "$$f" 2>/dev/null || date -r "$$f" +%s 2>/dev/null; }),0)
+# toolchain/tls.mk's own fallback (SOURCE_DATE_EPOCH, git, 0) gets the same date
+SOURCE_DATE_EPOCH ?= $(WB_EPOCH_NOW)
 
 # TLS (issue 6) adds its libraries here; toolchain/ provides a static mbedTLS.
 HAVE_TLS := $(shell grep -qs '^CONFIG_TLS=y' $(KCONFIG_CONFIG) && echo 1)
 LIBS_WB :=
 -include toolchain/tls.mk
 
-# a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything
+# a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything;
+# 'make install' alone never does: it uses the build's settings (above)
 FLAGS_NOW := $(subst ',,$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) $(LDFLAGS_WB) $(LIBS_WB))
 FLAGS_OLD := $(shell cat $(BUILD)/flags 2>/dev/null)
 ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+# (the build date, which toolchain/tls.mk may pass as -D, is not a setting)
+ifneq ($(and $(WB_INSTALL_ONLY),$(FLAGS_OLD),$(wildcard $(BUILD)/settings)),)
+ifneq ($(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_NOW)),$(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_OLD)))
+$(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give ($(BUILD)/flags vs $(BUILD)/settings): run 'make' with the build's settings first)
+endif
+endif
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
 endif
+
+# what $(BUILD)/settings holds (make syntax, read back by 'make install')
+WB_HASH := \#
+WB_ESC = $(subst $(WB_HASH),\$(WB_HASH),$(subst $$,$$$$,$(1)))
+WB_WRITE_SETTINGS = $(file >$(1),$(WB_HASH) the settings of the last build of $(OUT), written by make at link time)$(foreach \
+	v,$(WB_SETTINGS),$(file >>$(1),WB_SAVED_$(v) := $(call WB_ESC,$($(v)))))$(file \
+	>>$(1),WB_SAVED_MACHINE := $(call WB_ESC,$(WB_MACHINE)))
 
 # The applet sources, and a file whose date changes when that list does: a
 # renamed or removed source keeps (or takes away) its date, so without it the
@@ -75,14 +182,18 @@ endif
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
+# goals that build nothing here do not make the applet list (and with it a
+# .config from configs/defconfig): 'make tiny_defconfig' says nothing of it
+WB_NOBUILD_GOALS := %config clean distclean size check check-cross
+ifneq ($(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all)),)
 -include $(BUILD)/applets.mk
+endif
 SRCS := core/main.c $(CORE_SRCS) $(APPLET_SRCS)
 OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 GEN := $(BUILD)/config.h $(BUILD)/applets.h
 
 .PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
-	check check-unit check-sanitize check-valgrind check-integration \
-	check-kconfig size demo install unit analyze FORCE
+	check check-cross size demo install man unit analyze FORCE
 .SUFFIXES:
 
 all: $(OUT)
@@ -108,19 +219,22 @@ $(BUILD)/applets.h $(BUILD)/applets.mk: $(BUILD)/.config.synced $(APPLET_FILES) 
 
 $(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $<")
+	$(SAY) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -MMD -MP -c -o $@ $<
 
+# linked into OUT.new (stripped for TARGET builds), then renamed: a failed
+# link or strip leaves the last good binary; the settings are recorded with it
 $(OUT): $(OBJS) $(BUILD)/flags
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@ $(OBJS) $(LIBS_WB)
+	$(SAY) "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@.new $(OBJS) $(LIBS_WB)
+	$(if $(TARGET),$(SAY) "  STRIP   $@")
+	$(Q)$(if $(TARGET),$(STRIP) $@.new || { rm -f $@.new; echo "$@: $(STRIP) failed"; exit 1; })
+	$(call WB_WRITE_SETTINGS,$(BUILD)/settings.new)
+	$(Q)mv -f $@.new $@ && mv -f $(BUILD)/settings.new $(BUILD)/settings
 
 -include $(OBJS:.o=.d)
 
-# the build date as WB_BUILD_EPOCH (SOURCE_DATE_EPOCH, else the last
-# commit's; 0 outside git): only the files that include epoch.h rebuild
-# when it moves (their .d files name it)
-WB_EPOCH_NOW := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null),0)
+# WB_EPOCH_NOW: see above
 $(BUILD)/epoch.h: FORCE
 	@mkdir -p $(BUILD) && printf '#ifndef WB_BUILD_EPOCH\n#define WB_BUILD_EPOCH %sLL\n#endif\n' '$(WB_EPOCH_NOW)' > $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
@@ -129,12 +243,12 @@ $(BUILD)/epoch.h: FORCE
 %_defconfig: configs/%_defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
 	$(Q)$(MAKE) --no-print-directory olddefconfig
-	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 defconfig: configs/defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
 	$(Q)$(MAKE) --no-print-directory olddefconfig
-	@echo "  wrote $(KCONFIG_CONFIG) from $<"
+	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 oldconfig olddefconfig: $(KCONFIG_APPLETS) FORCE
 	$(Q)sh scripts/kconfig.sh olddefconfig $(KCONFIG_CONFIG)
@@ -153,15 +267,39 @@ menuconfig: $(KCONFIG_APPLETS) FORCE
 
 FORCE:
 
-# ---- install, size, demo, tests ---------------------------------------------
-install: $(OUT)
-	$(Q)mkdir -p $(DESTDIR)$(BINDIR)
-	$(Q)cp $(OUT) $(DESTDIR)$(BINDIR)/wirebox.new && $(STRIP) $(DESTDIR)$(BINDIR)/wirebox.new && \
-	 mv $(DESTDIR)$(BINDIR)/wirebox.new $(DESTDIR)$(BINDIR)/wirebox
-	$(Q)sh scripts/install-links.sh $(DESTDIR)$(BINDIR) $(BUILD)/applets.h
+# ---- install, man, size, demo, tests --------------------------------------
+# make install: the stripped binary into BINDIR, links of the built applets
+# (sendmail and ntpd in SBINDIR, LIBDIR/sendmail -> ../sbin/sendmail), man
+# pages into MANDIR. A file that is not ours is kept (FORCE_LINKS=1 replaces
+# it). A strip that fails leaves nothing behind.
+WB_MAN_SH := $(wildcard scripts/man.sh)
+install: $(OUT) $(if $(WB_MAN_SH),man)
+	$(Q)mkdir -p '$(DESTDIR)$(BINDIR)'
+	$(Q)b='$(DESTDIR)$(BINDIR)/wirebox'; rm -f "$$b.new"; \
+	 cp '$(OUT)' "$$b.new" && chmod 755 "$$b.new" || { rm -f "$$b.new"; exit 1; }; \
+	 if ! err=$$($(STRIP) "$$b.new" 2>&1); then rm -f "$$b.new"; \
+	  echo "install: $(STRIP) cannot strip $(OUT) (built for $(WB_MACHINE)): $$(echo "$$err" | head -n 1); give STRIP= the build's strip (STRIP=true installs it unstripped)" >&2; exit 1; fi; \
+	 mv -f "$$b.new" "$$b"
+	$(Q)FORCE_LINKS='$(FORCE_LINKS)' sh scripts/install-links.sh '$(BUILD)/applets.h' '$(DESTDIR)' '$(BINDIR)' '$(SBINDIR)' '$(LIBDIR)'
+	$(Q)for s in 1 8; do \
+	  for f in '$(BUILD)'/man/*.$$s; do [ -f "$$f" ] || continue; \
+	   mkdir -p '$(DESTDIR)$(MANDIR)'/man$$s && cp "$$f" '$(DESTDIR)$(MANDIR)'/man$$s/ && \
+	   chmod 644 '$(DESTDIR)$(MANDIR)'/man$$s/"$${f##*/}" || exit 1; done; done
 
+# make man: $(BUILD)/man/*.1 and *.8 from the build's help texts (scripts/man.sh)
+man: $(OUT)
+	$(Q)[ -f scripts/man.sh ] || { echo "make man: scripts/man.sh is missing" >&2; exit 1; }
+	$(Q)rm -rf '$(BUILD)/man' && CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \
+	 sh scripts/man.sh '$(BUILD)' '$(OUT)' '$(BUILD)/man'
+
+# make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
-	$(Q)sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+
+# make check-cross [CROSS_TARGETS="mips armhf"]: each target under qemu-user
+check-cross: FORCE
+	$(Q)[ -f tests/cross/run.sh ] || { echo "make check-cross: tests/cross/run.sh is missing" >&2; exit 1; }
+	$(Q)sh tests/cross/run.sh $(CROSS_TARGETS)
 
 demo: $(OUT)
 	$(Q)sh scripts/demo.sh
@@ -178,7 +316,7 @@ ANALYZE_OUT := $(SRCS:%.c=$(BUILD)/analyze/%.txt)
 
 $(BUILD)/analyze/%.txt: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  ANALYZE $<")
+	$(SAY) "  ANALYZE $<"
 	$(Q)$(ANALYZER) --analyze -Xanalyzer -analyzer-werror -std=c99 $(CPPFLAGS_WB) $(CPPFLAGS) \
 	 -MMD -MP -MF $@.d -MT $@ -o /dev/null $< >$@.tmp 2>&1 || [ -s $@.tmp ] || \
 	 echo "$<: $(ANALYZER) --analyze failed" >$@.tmp; mv $@.tmp $@
@@ -193,7 +331,7 @@ analyze: $(ANALYZE_OUT)
 -include $(ANALYZE_OUT:=.d)
 
 clean:
-	rm -rf $(BUILD) $(OUT)
+	rm -rf $(BUILD) $(OUT) $(OUT).new
 
 distclean: clean
 	rm -f .config .config.old
@@ -212,7 +350,7 @@ $(BUILD)/unit_suites.h: $(UNIT_SRCS)
 
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(GEN) | $(BUILD)/epoch.h
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  CC      $<")
+	$(SAY) "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS_WB) -Itests $(CPPFLAGS) $(CFLAGS_WB) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/unit_main.o: tests/unit_main.c $(BUILD)/unit_suites.h $(GEN)
@@ -220,7 +358,7 @@ $(BUILD)/obj/unit_main.o: tests/unit_main.c $(BUILD)/unit_suites.h $(GEN)
 	$(Q)$(CC) $(CPPFLAGS_WB) -Itests $(CPPFLAGS) $(CFLAGS_WB) $(CHECK_CFLAGS) -c -o $@ $<
 
 $(BUILD)/unit: $(UNIT_OBJS)
-	@$(if $(Q),echo "  LD      $@")
+	$(SAY) "  LD      $@"
 	$(Q)$(CC) $(CFLAGS_WB) -o $@ $(UNIT_OBJS) $(LIBS_WB) $(CHECK_LIBS)
 
 unit: $(BUILD)/unit

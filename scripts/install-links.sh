@@ -1,13 +1,60 @@
 #!/bin/sh
-# install-links.sh DIR APPLETS_H: link every applet (and alias) name to DIR/wirebox.
+# install-links.sh APPLETS_H DESTDIR BINDIR SBINDIR LIBDIR: the links 'make
+# install' makes to BINDIR/wirebox, for the applets and aliases built (the
+# APPLET("name", ...) lines of APPLETS_H, build/applets.h):
+#   sendmail, ntpd            SBINDIR/NAME -> BINDIR/wirebox
+#   sendmail                  LIBDIR/sendmail -> SBINDIR/sendmail
+#   the others                BINDIR/NAME -> wirebox
+# Links are relative when the folders share a root (../bin/wirebox), so they
+# are right inside DESTDIR too. A name that exists and is not ours (BusyBox's
+# link, another MTA's sendmail) is kept and listed; FORCE_LINKS=1 replaces it.
 # Used by 'make install', which cannot run a cross-compiled wirebox --install.
 set -eu
-dir=$1 rc=0
-for name in $(sed -n 's/^APPLET("\([^"]*\)".*/\1/p' "$2"); do
-	if { [ -e "$dir/$name" ] || [ -L "$dir/$name" ]; } && [ ! "$dir/$name" -ef "$dir/wirebox" ]; then
-		echo "install: $dir/$name exists and is not a link to wirebox; refusing to replace it" >&2
-		rc=1; continue
+[ $# -eq 5 ] || { echo "usage: $0 APPLETS_H DESTDIR BINDIR SBINDIR LIBDIR" >&2; exit 64; }
+h=$1 dest=$2 bindir=$3 sbindir=$4 libdir=$5
+force=${FORCE_LINKS:-}
+[ "$force" != 0 ] || force=
+
+# rel FROMDIR TOFILE: TOFILE as seen from FROMDIR (both absolute, no DESTDIR)
+rel() {
+	case "$1$2" in /*/*) ;; *) echo "$2"; return ;; esac
+	from=${1%/}/ to=$2 up=
+	while :; do
+		case "$to" in "$from"*) echo "$up${to#"$from"}"; return ;; esac
+		from=${from%/*/}/
+		up=../$up
+		[ "$from" != / ] || { echo "$2"; return; }
+	done
+}
+# link DIR NAME TARGET: DIR/NAME -> TARGET unless a file not ours is there
+kept=0
+link() {
+	p=$dest$1/$2
+	mkdir -p "$dest$1"
+	if [ -e "$p" ] || [ -L "$p" ]; then
+		if [ "$p" -ef "$dest$bindir/wirebox" ] ||
+		   { [ -L "$p" ] && [ "$(ls -l "$p" | sed 's/.* -> //')" = "$3" ]; }; then
+			:   # ours (a link to wirebox, or the same link): renewed
+		elif [ -n "$force" ]; then
+			echo "install: replacing $1/$2 (FORCE_LINKS=1)" >&2
+		else
+			echo "install: kept $1/$2: not a link to wirebox; FORCE_LINKS=1 replaces it" >&2
+			kept=$((kept + 1)); return 0
+		fi
+		rm -f "$p"
 	fi
-	ln -sf wirebox "$dir/$name"
+	ln -s "$3" "$p"
+}
+
+names=$(sed -n 's/^APPLET("\([^"]*\)".*/\1/p' "$h")
+for name in $names; do
+	case "$name" in
+	sendmail|ntpd) link "$sbindir" "$name" "$(rel "$sbindir" "$bindir/wirebox")" ;;
+	*) link "$bindir" "$name" wirebox ;;
+	esac
 done
-exit $rc
+case " $(echo $names) " in *" sendmail "*)
+	[ "$libdir" = "$sbindir" ] || link "$libdir" sendmail "$(rel "$libdir" "$sbindir/sendmail")" ;;
+esac
+[ $kept = 0 ] || echo "install: $kept name(s) kept (listed above); 'make install FORCE_LINKS=1' replaces them" >&2
+exit 0

@@ -3,7 +3,12 @@
 # alone and what each applet adds to it (each applet alone on tiny_defconfig).
 # Usage: size.sh MAKE STATIC [FORMAT]   (STATIC=1: static musl builds, as
 # shipped; FORMAT=md: a Markdown table with the date, commit and compiler, to
-# paste into docs as it is: 'make size STATIC=1 FORMAT=md')
+# paste into docs as it is: 'make size STATIC=1 FORMAT=md'). Run by 'make
+# size', which passes STRIP and SIZE (the compiler's, see docs/building.md),
+# TARGET (make size TARGET=NAME: that target's builds, in build/size-NAME)
+# and WB_CC. SIZE_BUILDS="tiny defconfig" makes only those rows (of: tiny
+# defconfig full notls noqueue applets; default all). A build that fails is named with the last lines of its log,
+# and the exit status is 1.
 # Sizes in the docs come from this output, not from memory: docs/tls.md
 # (TLS cost), docs/pop3get.md (pop3get alone, core alone), configs/tiny_defconfig
 # (what sendmail -t costs). toolchain/README.md's per-module mbedTLS figures
@@ -11,24 +16,40 @@
 set -eu
 cd "$(dirname "$0")/.."
 MAKE=${1:-make} STATIC=${2:-} FORMAT=${3:-}
-SD=build/size${STATIC:+-static}
-STRIP=${STRIP:-strip}
+TARGET=${TARGET:-}
+SIZE_BUILDS=${SIZE_BUILDS:-tiny defconfig full notls noqueue applets}
+want() { case " $SIZE_BUILDS " in *" $1 "*) return 0 ;; esac; return 1; }
+if [ -n "$TARGET" ]; then SD=build/size-$TARGET; else SD=build/size${STATIC:+-static}; fi
+STRIP=${STRIP:-strip} SIZE=${SIZE:-size}
 mkdir -p "$SD"
+rm -f "$SD/failed"
 
+failed() {     # failed WHAT LOG: say what failed (stderr), remember it
+	echo "size: $1 failed${2:+; the end of $2:}" >&2
+	[ -z "${2:-}" ] || tail -n 8 "$2" | sed 's/^/size:   /' >&2
+	echo "$1" >> "$SD/failed"
+}
 stripped() {   # "FILEBYTES TEXT+DATA" of the stripped binary, or "- -"
 	[ -f "$1" ] || { echo "- -"; return; }
-	cp "$1" "$SD/strip.tmp" && $STRIP "$SD/strip.tmp" 2>/dev/null &&
-	echo "$(wc -c < "$SD/strip.tmp" | tr -d ' ') $(${SIZE:-size} "$SD/strip.tmp" | awk 'NR == 2 { print $1 + $2 }')"
+	cp "$1" "$SD/strip.tmp"
+	if ! $STRIP "$SD/strip.tmp" >"$SD/strip.log" 2>&1; then
+		failed "STRIP=$STRIP on $1" "$SD/strip.log"; echo "- -"; return
+	fi
+	if ! t=$($SIZE "$SD/strip.tmp" 2>"$SD/strip.log" | awk 'NR == 2 { print $1 + $2 }') || [ -z "$t" ]; then
+		failed "SIZE=$SIZE on $1" "$SD/strip.log"; t=-
+	fi
+	echo "$(wc -c < "$SD/strip.tmp" | tr -d ' ') $t"
 }
 build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 	d=$SD/$1
 	mkdir -p "$d"
 	cp "$2" "$d/.config"
-	if $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig >/dev/null 2>&1 &&
+	if $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig >"$d/log" 2>&1 &&
 	   $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" STATIC="$STATIC" \
-		>"$d/log" 2>&1; then
+		>>"$d/log" 2>&1; then
 		stripped "$d/wirebox"
 	else
+		failed "the build of $1 ($2${TARGET:+, TARGET=$TARGET}${STATIC:+, STATIC=1})" "$d/log"
 		echo "- -"
 	fi
 }
@@ -47,10 +68,11 @@ row() {
 	fi
 }
 
-if [ -n "$STATIC" ]; then kind="static musl"; else kind="dynamic; 'make size STATIC=1' for static musl"; fi
+if [ -n "$TARGET" ]; then kind="TARGET=$TARGET, static"
+elif [ -n "$STATIC" ]; then kind="static musl"; else kind="dynamic; 'make size STATIC=1' for static musl"; fi
 if [ "$FORMAT" = md ]; then
-	cc=$(${CC:-$([ -n "$STATIC" ] && echo musl-gcc || echo gcc)} --version 2>/dev/null | head -n 1)
-	echo "Stripped sizes in bytes, ${STATIC:+static musl, }$(uname -m), \`make size${STATIC:+ STATIC=1} FORMAT=md\`"
+	cc=$(${WB_CC:-$([ -n "$STATIC" ] && echo musl-gcc || echo gcc)} --version 2>/dev/null | head -n 1)
+	echo "Stripped sizes in bytes, ${STATIC:+static musl, }${TARGET:-$(uname -m)}, \`make size${TARGET:+ TARGET=$TARGET}${STATIC:+ STATIC=1} FORMAT=md\`"
 	echo "on $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $cc:"
 	echo
 	echo "| build | file | text+data | file +/- | text+data +/- |"
@@ -59,8 +81,11 @@ else
 	echo "wirebox sizes, stripped bytes ($kind)"
 	row "build" "file text+data" "file+" "text+data+"
 fi
-[ -f wirebox ] && row "./wirebox (your .config)" "$(stripped wirebox)"
+own=wirebox; [ -z "$TARGET" ] || own=build/$TARGET/wirebox
+[ ! -f "$own" ] || row "./$own (your .config)" "$(stripped "$own")"
+sz_full="- -" sz_defconfig="- -"
 for c in tiny defconfig full; do
+	want "$c" || continue
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
 	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
 	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
@@ -72,8 +97,10 @@ without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one r
 	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
 	else row "$1" "$2" "-$(($3 - $5))" "-$(($4 - $6))"; fi
 }
-without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
-without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
+! want notls || without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
+! want noqueue || without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
+want applets || SIZE_NO_APPLETS=1
+[ -n "${SIZE_NO_APPLETS:-}" ] || {
 none=$SD/none.cfg
 cp configs/tiny_defconfig "$none"
 applet_syms | while read -r name sym; do echo "# CONFIG_$sym is not set" >> "$none"; done
@@ -90,7 +117,13 @@ applet_syms | while read -r name sym; do
 	if [ "$1" = - ] || [ "$3" = - ]; then row "$name alone (tiny)" "$sz"
 	else row "$name alone (tiny)" "$sz" "+$(($1 - $3))" "+$(($2 - $4))"; fi
 done
-[ "$FORMAT" = md ] && echo
+}
+[ "$FORMAT" != md ] || echo
 echo "  '... without X': its negative columns are what X costs (TLS: mbedTLS; the queue: smtpsend's)"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"
+if [ -s "$SD/failed" ]; then
+	echo "size: $(wc -l < "$SD/failed" | tr -d ' ') step(s) failed:" >&2
+	sed 's/^/size:   /' "$SD/failed" >&2
+	exit 1
+fi
