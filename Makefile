@@ -148,6 +148,13 @@ HAVE_TLS := $(shell grep -qs '^CONFIG_TLS=y' $(KCONFIG_CONFIG) && echo 1)
 LIBS_WB :=
 -include toolchain/tls.mk
 
+# goals that build nothing here do not make the applet list (and with it a
+# .config from configs/defconfig): 'make tiny_defconfig' says nothing of it;
+# nor do they record flags ('make size' after a cross build left the
+# build's flags saying "host", and 'make install' then refused)
+WB_NOBUILD_GOALS := %config clean distclean size check check-cross
+WB_BUILDS := $(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all))
+
 # a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything;
 # 'make install' alone never does: it uses the build's settings (above)
 FLAGS_NOW := $(subst ',,$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) $(LDFLAGS_WB) $(LIBS_WB))
@@ -159,7 +166,9 @@ ifneq ($(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_NOW)),$(filter-out -DWB_BUILD_EPO
 $(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give ($(BUILD)/flags vs $(BUILD)/settings): run 'make' with the build's settings first)
 endif
 endif
+ifneq ($(WB_BUILDS),)
 $(shell mkdir -p $(BUILD) && printf '%s\n' '$(FLAGS_NOW)' > $(BUILD)/flags)
+endif
 endif
 
 # what $(BUILD)/settings holds (make syntax, read back by 'make install')
@@ -182,10 +191,7 @@ endif
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
-# goals that build nothing here do not make the applet list (and with it a
-# .config from configs/defconfig): 'make tiny_defconfig' says nothing of it
-WB_NOBUILD_GOALS := %config clean distclean size check check-cross
-ifneq ($(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all)),)
+ifneq ($(WB_BUILDS),)
 -include $(BUILD)/applets.mk
 endif
 SRCS := core/main.c $(CORE_SRCS) $(APPLET_SRCS)

@@ -61,6 +61,15 @@ if command -v musl-gcc >/dev/null 2>&1; then
 	done
 	mk "$B" install DESTDIR="$R" CC=musl-gcc STATIC=1
 	t_true "install with the build's own settings given works" [ $? = 0 ]
+	# a goal that builds nothing, run with the host's settings in between
+	# (README's order: make STATIC=1 ..., make size, make install) must not
+	# leave the build's flags saying "host"
+	mk "$B" olddefconfig && mk "$B" size SIZE_BUILDS=none >/dev/null 2>&1
+	mk "$B" install DESTDIR="$R"
+	rc=$?
+	if [ $rc = 0 ] && cmp -s "$T_DIR/installed" "$R/usr/local/bin/wirebox"; then
+		pass "install after a static build, then olddefconfig and size with host settings, still installs it"
+	else fail "install after olddefconfig/size with host settings" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
 else
 	fail "musl-gcc missing (apt-get install musl-tools)"
 fi

@@ -106,6 +106,11 @@ while [ $ln -lt "$n" ]; do
 		if command -v musl-gcc >/dev/null 2>&1; then
 			ex 0 "$MK STATIC=1 && file $BD/wirebox | grep -q 'statically linked'"
 		else echo "# musl-gcc missing: skipped: $line"; fi ;;
+	'make TARGET=mips')
+		# make check-cross installs the toolchains (this namespace has no network)
+		if [ -x "$(sh toolchain/cross.sh cc mips 2>/dev/null)gcc" ]; then
+			ex 0 "$MK ${line#make } && file $BD/wirebox | grep -q 'MSB.*MIPS.*statically linked'"
+		else echo "# no mips toolchain yet (make check-cross installs it): not run: $line"; fi ;;
 	'make CROSS_COMPILE=mipsel-linux-musl- STATIC=1')
 		if command -v mipsel-linux-musl-gcc >/dev/null 2>&1; then
 			ex 0 "$MK ${line#make }"
@@ -115,7 +120,7 @@ while [ $ln -lt "$n" ]; do
 	'make analyze')
 		echo "# run by make check's static analysis step: $line" ;;
 	'make install PREFIX=/usr DESTDIR=/tmp/root')
-		ex 0 "$MK install PREFIX=/usr DESTDIR=$T_DIR/root && [ $T_DIR/root/usr/bin/sendmail -ef $T_DIR/root/usr/bin/wirebox ]" ;;
+		ex 0 "$MK install PREFIX=/usr DESTDIR=$T_DIR/root && [ $T_DIR/root/usr/sbin/sendmail -ef $T_DIR/root/usr/bin/wirebox ] && [ $T_DIR/root/usr/lib/sendmail -ef $T_DIR/root/usr/bin/wirebox ] && [ -f $T_DIR/root/usr/share/man/man8/sntpc.8 ]" ;;
 	'wirebox --list')
 		ex 0 'wirebox --list' ;;
 	'wirebox --version')
