@@ -104,7 +104,7 @@ mkdir -p "$T/init.d"
 cp "$FILES/wirebox-mailq.init" "$T/init.d/wirebox-mailq"
 run_init() {
 	: > "$T/log"; : > "$T/events"
-	T=$T LOG=$T/log sh "$T/rc.common" "$T/init.d/wirebox-mailq" "$1" > "$T/init.out" 2> "$T/init.err"
+	env T="$T" LOG="$T/log" sh "$T/rc.common" "$T/init.d/wirebox-mailq" "$1" > "$T/init.out" 2> "$T/init.err"
 }
 # procd forgets the service
 reset_procd() { rm -f "$T/state" "$T/triggers"; : > "$T/uci"; }
