@@ -5,8 +5,10 @@
 # /etc/smtpsend.conf, /var/run) are pointed into a temp dir in a copy; the
 # test checks the command it starts (smtpsend -q15m, in the background with a
 # pid file), that it does not start without a queue, /etc/default's
-# MAILQ_INTERVAL/MAILQ_ARGS/SMTPSEND_CONF, stop and reload (SIGHUP) by the pid
-# file, and the usage exit.
+# MAILQ_INTERVAL/MAILQ_ARGS/SMTPSEND_CONF, stop and flush (SIGHUP) by the pid
+# file, reload = restart, and the usage exit. The stub, like BusyBox's
+# start-stop-daemon without FEATURE_START_STOP_DAEMON_LONG_OPTIONS, rejects
+# long options (before the '--' that ends its own).
 set -u
 . "$(dirname "$0")/lib"
 T=$T_DIR
@@ -15,9 +17,16 @@ mkdir -p "$T/etc/default" "$T/run" "$T/bin"
 sed -e "s|/etc/default/|$T/etc/default/|g; s|/etc/smtpsend.conf|$T/etc/smtpsend.conf|g; s|/var/run/|$T/run/|g" "$S" > "$T/S50"
 cat > "$T/bin/start-stop-daemon" <<SH
 #!/bin/sh
+for a; do
+	case \$a in
+	--) break ;;
+	--*) echo "start-stop-daemon: unrecognized option '\$a'" >&2
+		printf '%s\n' "\$*" >> "$T/ssd.rejected"; exit 1 ;;
+	esac
+done
 printf '%s\n' "\$*" >> "$T/ssd.log"
 # --stop --test: no process left (the wait loop ends)
-case " \$* " in *" --test "*) exit 1 ;; esac
+case " \$* " in *" -t "*) exit 1 ;; esac
 exit 0
 SH
 chmod +x "$T/bin/start-stop-daemon"
@@ -26,7 +35,7 @@ run() { rm -f "$T/ssd.log"; PATH="$T/bin:$PATH" sh "$T/S50" "$@" > "$T/out" 2>&1
 echo "queue /var/spool/smtpsend" > "$T/etc/smtpsend.conf"
 run start
 t_grep "start: start-stop-daemon starts smtpsend -q15m in the background with a pid file" \
-	"^--start --background --make-pidfile --pidfile $T/run/wirebox-mailq.pid --exec /usr/bin/smtpsend -- -q15m\$" "$T/ssd.log"
+	"^-S -b -m -p $T/run/wirebox-mailq.pid -x /usr/bin/smtpsend -- -q15m\$" "$T/ssd.log"
 t_grep "start: prints OK" 'Starting wirebox-mailq: OK' "$T/out"
 
 printf 'MAILQ_INTERVAL=1h\nMAILQ_ARGS="-v"\n' > "$T/etc/default/wirebox-mailq"
@@ -49,10 +58,19 @@ t_grep "start: another SMTPSEND_CONF is passed with -C" "-- -C $T/other.conf -q1
 rm -f "$T/etc/default/wirebox-mailq"
 
 run stop
-t_grep "stop: by the pid file (the process is /usr/bin/wirebox)" "^--stop --quiet --pidfile $T/run/wirebox-mailq.pid\$" "$T/ssd.log"
+t_grep "stop: by the pid file (the process is /usr/bin/wirebox)" "^-K -q -p $T/run/wirebox-mailq.pid\$" "$T/ssd.log"
+t_grep "stop: waits until it is gone (-K -t)" "^-K -t -q -p $T/run/wirebox-mailq.pid\$" "$T/ssd.log"
 t_grep "stop: prints OK" 'Stopping wirebox-mailq: OK' "$T/out"
+run flush
+t_grep "flush: SIGHUP to the runner (send now)" "^-K -s HUP -q -p $T/run/wirebox-mailq.pid\$" "$T/ssd.log"
+t_grep "flush: prints OK" 'Flushing wirebox-mailq: OK' "$T/out"
+echo "queue /var/spool/smtpsend" > "$T/etc/smtpsend.conf"
 run reload
-t_grep "reload: SIGHUP to the runner (flush now)" "^--stop --signal HUP --quiet --pidfile $T/run/wirebox-mailq.pid\$" "$T/ssd.log"
+if [ "$(paste -sd'|' "$T/ssd.log")" = "-K -q -p $T/run/wirebox-mailq.pid|-K -t -q -p $T/run/wirebox-mailq.pid|-S -b -m -p $T/run/wirebox-mailq.pid -x /usr/bin/smtpsend -- -q15m" ]
+then pass "reload: restarts (new settings take effect)"
+else fail "reload: restarts (new settings take effect)" "$(paste -sd'|' "$T/ssd.log")"; fi
+if [ ! -e "$T/ssd.rejected" ]; then pass "no call used a long option (BusyBox without LONG_OPTIONS)"
+else fail "no call used a long option (BusyBox without LONG_OPTIONS)" "$(paste -sd'|' "$T/ssd.rejected")"; fi
 run bogus
 rc=$?
 if [ $rc -eq 1 ] && grep -q Usage "$T/out"; then pass "an unknown action: usage, exit 1"

@@ -68,6 +68,29 @@ case $expanded in
 *) fail "wirebox-sntpc.service: ExecStart is sntpc -d with the default servers" "got '$expanded'" ;;
 esac
 
+# review #13: wirebox-sntpc.service is ProtectSystem=strict; a step hook
+# (-x) running 'smtpsend -q' writes to the queue, so the queue the packages'
+# example config names must be writable in the unit (an optional '-' path),
+# and packaging/README.md must show the drop-in for another queue
+f=$UNITS/wirebox-sntpc.service
+q=$(sed -n 's/^# queue \(\/[^ ]*\)$/\1/p' "$PKGDIR/openwrt/wirebox/files/smtpsend.conf")
+rw=" $(sed -n 's/^ReadWritePaths=//p' "$f" | tr '\n' ' ') "
+if grep -q '^ProtectSystem=strict' "$f"; then
+	case $rw in
+	*" /run "*) pass "wirebox-sntpc.service: /run (the status file) is writable" ;;
+	*) fail "wirebox-sntpc.service: /run (the status file) is writable" "ReadWritePaths:$rw" ;;
+	esac
+	case $rw in
+	*" -$q "* | *" $q "*) pass "wirebox-sntpc.service: the example queue $q is writable (a -x hook's smtpsend -q)" ;;
+	*) fail "wirebox-sntpc.service: the example queue ${q:-?} is writable (a -x hook's smtpsend -q)" "ReadWritePaths:$rw" ;;
+	esac
+	t_true "packaging/README.md: shows the drop-in that makes another queue writable" \
+		sh -c 'sed -n "/^## systemd units/,/^## /p" "$1" | grep -q "^ *ReadWritePaths=/" &&
+			grep -q "wirebox-sntpc.service.d/" "$1"' _ "$PKGDIR/README.md"
+else
+	pass "wirebox-sntpc.service: no ProtectSystem=strict, the queue is writable"
+fi
+
 # run the runner as the unit does, with MAILQ_ARGS naming a queue
 SMTPSEND=$ROOT/usr/bin/smtpsend
 : > "$T/empty.conf"

@@ -51,6 +51,54 @@ print("do_configure; do_compile; do_install")
 PY
 }
 
+# ua_doc WIREBOX_ALTERNATIVES: the recipe's alternatives of ${PN}-doc as
+# "NAME LINK TARGET" lines, as update-alternatives.bbclass resolves them:
+# ALTERNATIVE:${PN}-doc from the recipe's own python function, the link from
+# ALTERNATIVE_LINK_NAME[NAME], the target from ALTERNATIVE_TARGET[NAME], else
+# the recipe's ALTERNATIVE_TARGET, else the link (mandir=/usr/share/man)
+ua_doc() {
+	/usr/bin/python3 - "$RECIPE" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+class D:
+    def getVar(self, k):
+        return sys.argv[2] if k == "WIREBOX_ALTERNATIVES" else None
+m = re.search(r'^def wirebox_doc_alternatives\(d\):\n(?:    .*\n)+', text, re.M)
+if not m or not re.search(r'^ALTERNATIVE:\$\{PN\}-doc = "\$\{@wirebox_doc_alternatives\(d\)\}"', text, re.M):
+    sys.exit(0)
+ns = {}
+exec(m.group(0), ns)
+def flag(var, name):
+    f = re.search(r'^' + var + r'\[' + re.escape(name) + r'\] = "(.*)"', text, re.M)
+    return f.group(1).replace("${mandir}", "/usr/share/man") if f else None
+g = re.search(r'^ALTERNATIVE_TARGET = "(.*)"', text, re.M)
+for n in ns["wirebox_doc_alternatives"](D()).split():
+    link = flag("ALTERNATIVE_LINK_NAME", n) or "/usr/bin/" + n
+    target = flag("ALTERNATIVE_TARGET", n) or (g.group(1).replace("${bindir}", "/usr/bin") if g else link)
+    print(n, link, target)
+PY
+}
+
+# ua_doc_check WHAT DIR WIREBOX_ALTERNATIVES PAGES: each alias man page of
+# PAGES (man1/mailq.1 ...) is an alternative of ${PN}-doc whose target is the
+# page itself (the class renames it to PAGE.wirebox), and after that rename no
+# plain alias page is left in DIR to clash with postfix-doc, msmtp or ntp
+ua_doc_check() {
+	_w=$1 _d=$2
+	ua_doc "$3" > "$T/ua_doc"
+	while read -r n link target; do
+		if [ "$link" = "$target" ] && [ -e "$_d$link" ]; then
+			mv "$_d$link" "$_d$link.wirebox"
+			pass "$_w: alternative $n of \${PN}-doc: $link (the page, renamed to $link.wirebox)"
+		else fail "$_w: alternative $n of \${PN}-doc: $link (the page, renamed to $link.wirebox)" "target $target"; fi
+	done < "$T/ua_doc"
+	for _p in $4; do
+		if [ -e "$_d/usr/share/man/$_p" ] || [ -L "$_d/usr/share/man/$_p" ]; then
+			fail "$_w: no plain \${mandir}/$_p in \${PN}-doc (clashes with postfix-doc/msmtp/ntp)"
+		else pass "$_w: no plain \${mandir}/$_p in \${PN}-doc (clashes with postfix-doc/msmtp/ntp)"; fi
+	done
+}
+
 # yocto NAME TLS(y|n) [VAR=VALUE...]: configure, compile, install; D in $T/NAME/image
 yocto() {
 	name=$1 tls=$2; shift 2
@@ -107,6 +155,8 @@ if yocto tls y; then
 		if [ -f "$D/usr/share/man/$m" ]; then pass "tls: \${mandir}/$m installed"
 		else fail "tls: \${mandir}/$m installed"; fi
 	done
+	ua_doc_check tls "$D" "sendmail usr-lib-sendmail msmtp mailq ntpd" \
+		"man8/sendmail.8 man1/msmtp.1 man1/mailq.1 man8/ntpd.8"
 	if [ -d "$D/usr/lib64" ]; then fail "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"
 	else pass "tls: nothing in \${libdir} (lib64): /usr/lib/sendmail is nonarch"; fi
 	# what only the merged Makefile does: sendmail and ntpd in SBINDIR, none in BINDIR
@@ -118,7 +168,8 @@ else
 	fail "tls: do_configure, do_compile, do_install succeed" "$(tail -n 12 "$T/tls/log" | tr '\n' '|')"
 fi
 t_grep "recipe: update-alternatives priority 100 (OE-core msmtp's)" '^ALTERNATIVE_PRIORITY = "100"' "$RECIPE"
-t_grep "recipe: PACKAGECONFIG tls depends on mbedtls" '^PACKAGECONFIG\[tls\] = ",,mbedtls"' "$RECIPE"
+t_grep "recipe: PACKAGECONFIG tls depends on mbedtls, and at run time on ca-certificates (the CA bundle)" \
+	'^PACKAGECONFIG\[tls\] = ",,mbedtls,ca-certificates"' "$RECIPE"
 
 # 2: no tls, tiny_defconfig (no msmtp, mailq, ntpd): the alternatives must be
 # trimmed, and are
@@ -127,6 +178,7 @@ if yocto tiny n WIREBOX_DEFCONFIG=tiny_defconfig WIREBOX_ALTERNATIVES="sendmail 
 	t_grep "tiny: no PACKAGECONFIG tls gives no CONFIG_TLS" '^# CONFIG_TLS is not set' "$T/tiny/wirebox-0.1.0/.config"
 	"$T/tiny/image/usr/bin/wirebox" --version > "$T/tiny/version" 2>&1
 	t_grep "tiny: --version says TLS off" '^TLS: off' "$T/tiny/version"
+	ua_doc_check tiny "$T/tiny/image" "sendmail usr-lib-sendmail" "man8/sendmail.8"
 else
 	fail "tiny: builds with WIREBOX_ALTERNATIVES trimmed to its applets" "$(tail -n 12 "$T/tiny/log" | tr '\n' '|')"
 fi

@@ -16,9 +16,10 @@ SRC_URI = "${WIREBOX_SRC_URI}"
 inherit update-alternatives systemd update-rc.d
 
 # TLS with the sysroot's mbedTLS (the cross compiler's --sysroot finds its
-# headers and libraries, wherever ${libdir} is: no MBEDTLS_DIR needed)
+# headers and libraries, wherever ${libdir} is: no MBEDTLS_DIR needed);
+# certificates are verified against the system's CA bundle: ca-certificates
 PACKAGECONFIG ??= "tls"
-PACKAGECONFIG[tls] = ",,mbedtls"
+PACKAGECONFIG[tls] = ",,mbedtls,ca-certificates"
 WIREBOX_TLS = "${@bb.utils.contains('PACKAGECONFIG', 'tls', 'y', 'n', d)}"
 
 # The configuration: a make target of wirebox (defconfig, tiny_defconfig,
@@ -50,6 +51,26 @@ ALTERNATIVE_LINK_NAME[msmtp] = "${bindir}/msmtp"
 ALTERNATIVE_LINK_NAME[mailq] = "${bindir}/mailq"
 ALTERNATIVE_LINK_NAME[ntpd] = "${sbindir}/ntpd"
 ALTERNATIVE_PRIORITY = "100"
+
+# The alias names' man pages (make install puts them in ${mandir}; bitbake in
+# ${PN}-doc) are alternatives too, as postfix-doc's mailq.1 and sendmail.1
+# are: plain files would clash with postfix-doc, msmtp's and ntp's pages.
+# One page for each name in WIREBOX_ALTERNATIVES; target = link name, so the
+# class renames the page to NAME.wirebox (ALTERNATIVE_TARGET above is the
+# binary: each page needs its own).
+def wirebox_doc_alternatives(d):
+    pages = {"sendmail": "sendmail.8", "msmtp": "msmtp.1", "mailq": "mailq.1", "ntpd": "ntpd.8"}
+    alts = (d.getVar("WIREBOX_ALTERNATIVES") or "").split()
+    return " ".join(pages[a] for a in alts if a in pages)
+ALTERNATIVE:${PN}-doc = "${@wirebox_doc_alternatives(d)}"
+ALTERNATIVE_LINK_NAME[sendmail.8] = "${mandir}/man8/sendmail.8"
+ALTERNATIVE_TARGET[sendmail.8] = "${mandir}/man8/sendmail.8"
+ALTERNATIVE_LINK_NAME[msmtp.1] = "${mandir}/man1/msmtp.1"
+ALTERNATIVE_TARGET[msmtp.1] = "${mandir}/man1/msmtp.1"
+ALTERNATIVE_LINK_NAME[mailq.1] = "${mandir}/man1/mailq.1"
+ALTERNATIVE_TARGET[mailq.1] = "${mandir}/man1/mailq.1"
+ALTERNATIVE_LINK_NAME[ntpd.8] = "${mandir}/man8/ntpd.8"
+ALTERNATIVE_TARGET[ntpd.8] = "${mandir}/man8/ntpd.8"
 
 # the sntpc daemon and the queue runner (see packaging/systemd/); not
 # enabled: a queue or servers must be configured first
@@ -84,16 +105,19 @@ do_install() {
 	# update-alternatives makes these links: make install's must go
 	for alt in ${WIREBOX_ALTERNATIVES}; do
 		case $alt in
-		sendmail) sym=SMTPSEND link=${sbindir}/sendmail ;;
-		usr-lib-sendmail) sym=SMTPSEND link=${nonarch_libdir}/sendmail ;;
-		msmtp) sym=SMTPSEND_MSMTP link=${bindir}/msmtp ;;
-		mailq) sym=SMTPSEND_QUEUE link=${bindir}/mailq ;;
-		ntpd) sym=SNTPC_NTPD link=${sbindir}/ntpd ;;
+		sendmail) sym=SMTPSEND link=${sbindir}/sendmail page=man8/sendmail.8 ;;
+		usr-lib-sendmail) sym=SMTPSEND link=${nonarch_libdir}/sendmail page= ;;
+		msmtp) sym=SMTPSEND_MSMTP link=${bindir}/msmtp page=man1/msmtp.1 ;;
+		mailq) sym=SMTPSEND_QUEUE link=${bindir}/mailq page=man1/mailq.1 ;;
+		ntpd) sym=SNTPC_NTPD link=${sbindir}/ntpd page=man8/ntpd.8 ;;
 		*) bbfatal "WIREBOX_ALTERNATIVES: unknown name $alt" ;;
 		esac
 		grep -q "^CONFIG_$sym=y" ${B}/.config ||
 			bbfatal "WIREBOX_ALTERNATIVES has $alt, but CONFIG_$sym is not in this configuration"
 		rm -f ${D}$link
+		# its man page: an alternative of ${PN}-doc (the class renames it)
+		[ -z "$page" ] || [ -e ${D}${mandir}/$page ] ||
+			bbfatal "WIREBOX_ALTERNATIVES has $alt, but make install made no ${mandir}/$page"
 	done
 	if ${WIREBOX_SYSTEMD}; then
 		install -d ${D}${systemd_system_unitdir}
