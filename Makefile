@@ -54,6 +54,7 @@ WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
 	TARGET_CFLAGS TARGET_LDFLAGS OUT KCONFIG_CONFIG MBEDTLS_DIR MBEDTLS_SRC \
 	WB_MBEDTLS_DIR AR STRIP NM SIZE OBJCOPY
 WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
+WB_TOOLS := AR STRIP NM SIZE OBJCOPY
 WB_GIVEN = $(filter command% environment%,$(origin $(1)))
 WB_EQ = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
 WB_INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install man,$(MAKECMDGOALS)),,1))
@@ -63,7 +64,11 @@ include $(BUILD)/settings
 $(foreach v,$(WB_COMPARED),$(if $(call WB_GIVEN,$(v)),$(if $(call WB_EQ,$(WB_SAVED_$(v)),$($(v))),,\
   $(error $(firstword $(MAKECMDGOALS)): $(v)=$($(v)) differs from the build in $(BUILD) ($(v)=$(WB_SAVED_$(v)), $(WB_SAVED_MACHINE)): run 'make $(v)=$($(v))' first, or 'make $(firstword $(MAKECMDGOALS))' without $(v)=)),\
   $(eval $(v) := $$(WB_SAVED_$(v)))))
-$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(call WB_GIVEN,$(v)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
+# tools a parent make exported (it sets WB_TOOLS_FOR: 'make check' runs
+# tests whose makes install other builds) are its, not given for this one
+WB_GIVEN_SET = $(if $(filter $(WB_TOOLS),$(1)),$(or $(filter command%,$(origin $(1))),$(if \
+  $(filter environment%,$(origin WB_TOOLS_FOR)),,$(filter environment%,$(origin $(1))))),$(call WB_GIVEN,$(1)))
+$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(call WB_GIVEN_SET,$(v)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
 WB_TOOLS_FOR := $(CC)|$(CROSS_COMPILE)
 endif
 endif
@@ -83,7 +88,6 @@ endif
 # else <its -dumpmachine>-NAME, else NAME. Given ones (AR=..., STRIP=...)
 # are kept. They are exported to every script make runs; a sub-make for the
 # same compiler keeps them (WB_TOOLS_FOR), one for another compiler looks again.
-WB_TOOLS := AR STRIP NM SIZE OBJCOPY
 WB_PROBE := $(shell m=$$($(CC) -dumpmachine 2>/dev/null); echo "$${m:-unknown}"; \
 	for t in ar strip nm size objcopy; do \
 	  c='$(CROSS_COMPILE)'$$t; p=$$($(CC) -print-prog-name=$$t 2>/dev/null); \

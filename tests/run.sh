@@ -24,12 +24,10 @@ mkdir -p "$BR"
 build() {
 	d=$BR/$1 cfg=$2; shift 2
 	mkdir -p "$d"
-	cp "$cfg" "$d/.config.in"
-	if ! cmp -s "$d/.config.in" "$d/.config.src" 2>/dev/null; then
-		cp "$d/.config.in" "$d/.config"
-		cp "$d/.config.in" "$d/.config.src"
-		$MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig
-	fi
+	# always from CONFIG (another run may have changed DIR/.config); a
+	# config.h that comes out the same rebuilds nothing
+	cp "$cfg" "$d/.config"
+	$MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig
 	$MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" "$@"
 }
 

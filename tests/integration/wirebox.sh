@@ -160,7 +160,7 @@ B=$T_DIR/build
 t_exit 0 "make install DESTDIR=... PREFIX=/usr" make -s BUILD="$B" KCONFIG_CONFIG="$B.config" \
 	OUT="$B/wirebox" install DESTDIR="$T_DIR/root" PREFIX=/usr
 t_true "installed binary is stripped" sh -c "! file '$T_DIR/root/usr/bin/wirebox' | grep -q 'not stripped'"
-for a in sntpc smtpsend pop3get sendmail; do
-	t_true "installed link $a" [ "$T_DIR/root/usr/bin/$a" -ef "$T_DIR/root/usr/bin/wirebox" ]
+for a in bin/sntpc bin/smtpsend bin/pop3get sbin/sendmail lib/sendmail; do
+	t_true "installed link $a" [ "$T_DIR/root/usr/$a" -ef "$T_DIR/root/usr/bin/wirebox" ]
 done
 finish
