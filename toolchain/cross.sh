@@ -3,7 +3,8 @@
 # firmware targets, on Debian 12 (bookworm).
 #
 #   sh toolchain/cross.sh install NAME...   install what NAME needs (root, apt-get)
-#   sh toolchain/cross.sh cc NAME           print its CROSS_COMPILE prefix
+#   sh toolchain/cross.sh cc NAME           print its CROSS_COMPILE prefix (exit 1,
+#                                           saying so, when not installed yet)
 #   sh toolchain/cross.sh qemu NAME         print its qemu-user command
 #   sh toolchain/cross.sh list              print the target names
 #
@@ -20,7 +21,8 @@
 #    applied) with gcc-mips-linux-gnu into toolchain/out/musl-mips/, with
 #    musl's own gcc wrapper (--enable-wrapper=gcc).
 #  - qemu-user-static for the emulators (called explicitly: binfmt_misc may
-#    be absent), binutils of the gnu triple.
+#    be absent), binutils of the gnu triple, dpkg-dev (dpkg-source, for
+#    toolchain/mbedtls.sh's TLS builds and musl's source) and make.
 #  - toolchain/out/cross/bin/<musl-triple>-{gcc,ar,strip,nm,size,objcopy,...}:
 #    links to the wrapper and to the gnu-triple binutils (Debian's musl
 #    wrappers come without -ar/-strip), so one CROSS_COMPILE prefix,
@@ -76,7 +78,10 @@ need_pkgs() {
 	need=""
 	for n in "$@"; do
 		target "$n"
-		pk="$GCCPKG $BINPKG qemu-user-static file"
+		# dpkg-dev: toolchain/mbedtls.sh unpacks Debian's mbedtls source
+		# with dpkg-source -x (TLS builds of every target), as this script
+		# does musl's for mips
+		pk="$GCCPKG $BINPKG qemu-user-static file dpkg-dev make"
 		if [ -n "$DEBARCH" ]; then
 			if [ "$DEBARCH" != "$(dpkg --print-architecture)" ] &&
 			   ! dpkg --print-foreign-architectures | grep -qx "$DEBARCH"; then
@@ -86,8 +91,6 @@ need_pkgs() {
 				APT_UPDATED=   # the new architecture's lists are needed
 			fi
 			pk="$pk musl-dev:$DEBARCH"
-		else
-			pk="$pk dpkg-dev make"   # musl from source (mips)
 		fi
 		for p in $pk; do
 			installed "$p" && continue
@@ -169,11 +172,15 @@ farm() {
 	link "$MUSL-gcc" "$FARM/$MUSL-cc"
 }
 
-ready() {   # NAME: nothing to do
+# has_cc NAME: its compiler and tools are in the farm (what "cc" prints works)
+has_cc() {
 	target "$1"
 	[ -x "$FARM/$MUSL-gcc" ] && [ -x "$FARM/$MUSL-strip" ] && [ -x "$FARM/$MUSL-ar" ] &&
-		command -v "$QEMU" >/dev/null 2>&1 &&
 		{ [ "$1" != mips ] || mips_ok; }
+}
+ready() {   # NAME: nothing to do
+	has_cc "$1" && command -v "$QEMU" >/dev/null 2>&1 &&
+		command -v dpkg-source >/dev/null 2>&1
 }
 
 install() {
@@ -200,7 +207,9 @@ install() {
 cmd=$1; shift
 case "$cmd" in
 install) install "$@" ;;
-cc)   [ $# = 1 ] || usage; target "$1"; echo "$FARM/$MUSL-" ;;
+cc)   [ $# = 1 ] || usage
+      has_cc "$1" || { echo "cross.sh: no $1 toolchain yet ($FARM/$MUSL-gcc): run sh toolchain/cross.sh install $1 (as root)" >&2; exit 1; }
+      echo "$FARM/$MUSL-" ;;
 qemu) [ $# = 1 ] || usage; target "$1"; echo "$QEMU" ;;
 list) echo "$ALL" ;;
 *) usage ;;

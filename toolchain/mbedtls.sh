@@ -56,7 +56,21 @@ target() {
 	fi
 	echo "$m"
 }
-OUT=${WB_MBEDTLS_DIR:-$TOP/toolchain/out/$(target)}
+# the flags: -Os, sections for --gc-sections and no unwind tables (what the
+# Makefile gives wirebox's own objects; tls.mk passes the rest of them, e.g.
+# -fno-pie for static builds), then the caller's CFLAGS and MBEDTLS_CFLAGS
+FLAGS=""
+for f in -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables; do
+	case " ${CFLAGS:-} ${MBEDTLS_CFLAGS:-} " in *" $f "*) ;; *) FLAGS="$FLAGS $f" ;; esac
+done
+FLAGS=$(echo $FLAGS ${CFLAGS:-} ${MBEDTLS_CFLAGS:-})
+# one folder per compiler, flags and source: builds that disagree (musl-gcc
+# and TARGET=x86_64, -march or not) keep their own libraries side by side
+key() {
+	printf 'cc: %s\ncflags: %s\nsrc: %s\n' "$CC" "$FLAGS" "${MBEDTLS_SRC:-}" | cksum |
+		{ read -r c _; printf '%08x' "$c"; }
+}
+OUT=${WB_MBEDTLS_DIR:-$TOP/toolchain/out/$(target)-$(key)}
 if [ "${1:-}" = --print-dir ]; then echo "$OUT"; exit 0; fi
 
 # AR: given, else ${CROSS_COMPILE}ar if it exists, else the compiler's own
@@ -70,7 +84,6 @@ fi
 
 CFG=$TOP/toolchain/mbedtls_config.h
 SRC=$TOP/toolchain/out/src
-FLAGS="-Os -ffunction-sections -fdata-sections ${CFLAGS:-} ${MBEDTLS_CFLAGS:-}"
 # the source: a given tree, or Debian's package unpacked by dpkg-source -x
 source_id() {
 	if [ -n "${MBEDTLS_SRC:-}" ]; then
@@ -85,19 +98,24 @@ stamp() {
 	source_id
 	echo "cc: $CC ($($CC --version 2>/dev/null | head -n 1))"
 	echo "target: $(target)"
-	echo "cflags: $(echo $FLAGS)"
+	echo "cflags: $FLAGS"
 	echo "ar: $AR"
 	echo "config: $(cksum < "$CFG")"
 }
 fresh() { [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$(stamp)" ]; }
 fresh && exit 0
-# one build at a time (parallel makes, size and check runs share the folder)
-mkdir -p "$TOP/toolchain/out"
-exec 9>"$TOP/toolchain/out/.lock"
-if command -v flock >/dev/null 2>&1; then
+# one build per folder at a time (parallel makes, size and check runs share
+# it); the Debian source, shared by every folder, has a lock of its own:
+# taken exclusively to unpack it, shared to copy it
+mkdir -p "$(dirname "$OUT")" "$TOP/toolchain/out"
+FLOCK=""
+command -v flock >/dev/null 2>&1 && FLOCK=flock
+exec 9>"$OUT.lock"
+if [ -n "$FLOCK" ]; then
 	flock 9
 	fresh && exit 0
 fi
+exec 8>"$TOP/toolchain/out/src.lock"
 
 # 1. Debian's source package (needs dpkg-dev). When apt cannot find it (no
 # deb-src entry yet, or one without fetched lists, e.g. after an earlier
@@ -106,7 +124,7 @@ get_src() { (cd "$SRC/dl" && apt-get source --download-only -qq mbedtls); }
 add_src() {
 	grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ && return
 	. /etc/os-release
-	echo "mbedtls.sh: adding a deb-src entry for Debian $VERSION_CODENAME"
+	echo "mbedtls.sh: adding a deb-src entry for Debian $VERSION_CODENAME" >&2
 	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 		"$VERSION_CODENAME" > /etc/apt/sources.list.d/wirebox-src.sources
 }
@@ -136,7 +154,9 @@ if [ -n "${MBEDTLS_SRC:-}" ]; then
 		die "MBEDTLS_SRC=$MBEDTLS_SRC is not an mbedTLS source tree (no library/Makefile)"
 	TREE=$MBEDTLS_SRC
 else
+	[ -z "$FLOCK" ] || flock 8
 	[ -f "$SRC/debian-version" ] && [ -f "$SRC/mbedtls/debian/changelog" ] || fetch
+	[ -z "$FLOCK" ] || flock -s 8
 	TREE=$SRC/mbedtls
 	fresh && exit 0
 fi
@@ -182,4 +202,6 @@ cp -R "$B/include" "$OUT/include"
 cp "$B"/library/libmbed*.a "$OUT/lib/"
 rm -rf "$B"
 stamp > "$OUT/stamp"
-echo "mbedtls.sh: $(source_id | sed 's/^source: //') built with $CC into $OUT in $(($(date +%s) - t0)) s"
+# (make -s: nothing, like the Makefile's own lines; by hand or plain make: one line)
+[ "$quiet" = /dev/null ] ||
+	echo "mbedtls.sh: $(source_id | sed 's/^source: //') built with $CC into $OUT in $(($(date +%s) - t0)) s"

@@ -38,14 +38,19 @@ TARGET_LDFLAGS_aarch64 := -Wl,-z,max-page-size=4096
 TARGET_CFLAGS := $(TARGET_CFLAGS_$(TARGET))
 TARGET_LDFLAGS := $(TARGET_LDFLAGS_$(TARGET))
 
-CROSS_COMPILE := $(shell $(WB_CROSS) cc $(TARGET))
+# "cc" prints the prefix once the toolchain is installed, nothing before
+CROSS_COMPILE := $(shell $(WB_CROSS) cc $(TARGET) 2>/dev/null)
 # install the toolchain when the compiler or the strip link is missing
 # (realpath: a link left behind by an earlier machine points nowhere)
-ifeq ($(and $(realpath $(CROSS_COMPILE)gcc),$(realpath $(CROSS_COMPILE)strip)),)
+ifeq ($(and $(CROSS_COMPILE),$(realpath $(CROSS_COMPILE)gcc),$(realpath $(CROSS_COMPILE)strip)),)
 WB_CROSS_STATUS := $(shell echo "targets.mk: no $(TARGET) toolchain yet: sh toolchain/cross.sh install $(TARGET)" >&2; \
 	$(WB_CROSS) install $(TARGET) >&2; echo $$?)
 ifneq ($(WB_CROSS_STATUS),0)
 $(error toolchain/cross.sh install $(TARGET) failed (see above): run it as root on Debian 12, or give CROSS_COMPILE= for your own toolchain)
+endif
+CROSS_COMPILE := $(shell $(WB_CROSS) cc $(TARGET))
+ifeq ($(CROSS_COMPILE),)
+$(error toolchain/cross.sh cc $(TARGET) failed after the install (see above))
 endif
 endif
 

@@ -9,9 +9,11 @@
 #    that toolchain/mbedtls.sh builds with the reduced configuration
 #    toolchain/mbedtls_config.h, from MBEDTLS_SRC (a source tree; never
 #    downloads) or from Debian's source package with its patches applied,
-#    into toolchain/out/<target>/ (or WB_MBEDTLS_DIR). It runs under this
-#    make's jobserver with the caller's CC, AR, TARGET_CFLAGS and CFLAGS, and
-#    rebuilds when any of them, the config or the source changes (its stamp).
+#    into toolchain/out/<target>-<hash of CC, flags, source>/ (or
+#    WB_MBEDTLS_DIR). It runs under this make's jobserver with the caller's
+#    CC, AR, the Makefile's code-generation flags, TARGET_CFLAGS and CFLAGS,
+#    and rebuilds when any of them, the config or the source changes (its
+#    stamp); other compilers or flags get other folders.
 #    The application is compiled with the copy of the config header that
 #    sits next to those libraries, so the two cannot disagree.
 #  - otherwise: the system's mbedTLS with its default configuration, through
@@ -43,10 +45,15 @@ $(OUT) $(BUILD)/unit: $(filter %.a,$(LIBS_WB))
 
 else ifneq ($(or $(filter 1,$(STATIC)),$(WB_MBEDTLS_DIR),$(MBEDTLS_SRC)),)
 # AR: the Makefile's when it has chosen one, else mbedtls.sh picks
-# ${CROSS_COMPILE}ar or "$(CC) -print-prog-name=ar"
+# ${CROSS_COMPILE}ar or "$(CC) -print-prog-name=ar".
+# CFLAGS: the code-generation flags the Makefile gives wirebox's own objects
+# (the -f and -m words of CFLAGS_WB: sections, no unwind tables, -fno-pie
+# for STATIC=1, ...; not its -std, warnings or OPT), then TARGET_CFLAGS and
+# the caller's CFLAGS. mbedtls.sh keys its output folder by them.
+WB_MBEDTLS_CGFLAGS := $(filter -f% -m%,$(filter-out $(OPT) $(TARGET_CFLAGS) $(CFLAGS),$(CFLAGS_WB)))
 WB_MBEDTLS_ENV := CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \
 	AR='$(if $(filter default undefined,$(origin AR)),,$(AR))' \
-	CFLAGS='$(strip $(TARGET_CFLAGS) $(CFLAGS))' MBEDTLS_SRC='$(MBEDTLS_SRC)'
+	CFLAGS='$(strip $(WB_MBEDTLS_CGFLAGS) $(TARGET_CFLAGS) $(CFLAGS))' MBEDTLS_SRC='$(MBEDTLS_SRC)'
 ifeq ($(WB_MBEDTLS_DIR),)
 WB_MBEDTLS_DIR := $(shell $(WB_MBEDTLS_ENV) sh toolchain/mbedtls.sh --print-dir)
 endif

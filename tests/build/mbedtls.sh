@@ -2,7 +2,11 @@
 # tests/build/mbedtls.sh - how a TLS build gets its mbedTLS (toolchain/tls.mk,
 # toolchain/mbedtls.sh), as a firmware builder uses it:
 #   - the output folder of a musl compiler is named after the musl triple,
-#     also for Debian's wrappers whose -dumpmachine says ...-gnu...
+#     also for Debian's wrappers whose -dumpmachine says ...-gnu..., plus a
+#     hash of compiler, flags and source: builds that disagree keep their
+#     own libraries and do not rebuild each other's
+#   - mbedTLS gets the code-generation flags of wirebox's own objects (no
+#     unwind tables, -fno-pie when static); make -s prints nothing
 #   - Debian's source package is unpacked by dpkg-source -x (patches
 #     applied) and the stamp records the Debian version
 #   - MBEDTLS_DIR=PREFIX (installed library, its own config, #error naming a
@@ -39,7 +43,8 @@ mk() {
 log() { cat "$T/$1.log"; }
 
 # --- 1. the output folder's triple --------------------------------------------
-dir_of() { CC=$1 sh toolchain/mbedtls.sh --print-dir | sed 's,.*/,,'; }
+# (the folder is <triple>-<hash of compiler, flags, source>: the triple part)
+dir_of() { CC=$1 sh toolchain/mbedtls.sh --print-dir | sed 's,.*/,,; s,-[0-9a-f]\{8\}$,,'; }
 printf '#!/bin/sh\n[ "$1" = -dumpmachine ] && { echo arm-linux-gnueabihf; exit 0; }\nexec x86_64-linux-musl-gcc "$@"\n' > "$T/bin/arm-linux-musleabihf-gcc"
 printf '#!/bin/sh\n[ "$1" = -dumpmachine ] && { echo arm-linux-gnueabihf; exit 0; }\nexec gcc "$@"\n' > "$T/bin/arm-linux-gnueabihf-gcc"
 printf '#!/bin/sh\nexec musl-gcc "$@"\n' > "$T/bin/cc-wrapped"
@@ -59,9 +64,62 @@ for x in arm-linux-musleabihf aarch64-linux-musl mipsel-linux-musl; do   # real 
 		fail "mbedTLS folder for the installed $x-gcc" "got $got"
 done
 
+# one folder per compiler and flags (review #9): musl-gcc (make STATIC=1)
+# and x86_64-linux-musl-gcc (make TARGET=x86_64), -march or not, another
+# source: each its own folder, named after the same triple
+pd() { env "$@" sh toolchain/mbedtls.sh --print-dir; }
+a=$(pd CC=musl-gcc) b=$(pd CC=x86_64-linux-musl-gcc) c=$(pd CC=musl-gcc CFLAGS=-march=x86-64-v2) \
+	d=$(pd CC=musl-gcc MBEDTLS_SRC=/elsewhere) e=$(pd CC=musl-gcc MBEDTLS_CFLAGS=-DX)
+[ "$(printf '%s\n' "$a" "$b" "$c" "$d" "$e" | sort -u | wc -l)" = 5 ] &&
+	pass "the mbedTLS folder differs by compiler, CFLAGS, MBEDTLS_CFLAGS and source" ||
+	fail "the mbedTLS folder differs by compiler, CFLAGS, MBEDTLS_CFLAGS and source" "$a $b $c $d $e"
+case "$a" in "$PWD/toolchain/out/x86_64-linux-musl-"????????) pass "... toolchain/out/<triple>-<hash>" ;;
+*) fail "... toolchain/out/<triple>-<hash>" "$a" ;; esac
+[ "$(pd CC=musl-gcc)" = "$a" ] && pass "... and the same for the same compiler and flags" ||
+	fail "... and the same for the same compiler and flags"
+[ "$(pd CC=musl-gcc WB_MBEDTLS_DIR=/my/dir)" = /my/dir ] && pass "WB_MBEDTLS_DIR is the folder" ||
+	fail "WB_MBEDTLS_DIR is the folder"
+
+# the flags make passes to mbedtls.sh (review #3): the code-generation flags
+# of wirebox's own objects (no unwind tables; -fno-pie for static builds)
+menv() { $MAKE -s --no-print-directory BUILD="$T/p" KCONFIG_CONFIG="$BR/cfg" "$@" \
+	--eval 'wb-env: ; @echo "$(WB_MBEDTLS_ENV)"' wb-env; }
+menv STATIC=1 > "$T/env.static"
+menv WB_MBEDTLS_DIR="$T/lib-dyn" > "$T/env.dyn"
+for f in -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie; do
+	grep -q "CFLAGS='[^']*$f[ ']" "$T/env.static" && pass "STATIC=1: mbedTLS gets $f" ||
+		fail "STATIC=1: mbedTLS gets $f" "$(cat "$T/env.static")"
+done
+grep -q "CFLAGS='[^']*-fno-unwind-tables" "$T/env.dyn" && ! grep -q -- "-fno-pie" "$T/env.dyn" &&
+	pass "a dynamic build's mbedTLS: no unwind tables, no -fno-pie" ||
+	fail "a dynamic build's mbedTLS: no unwind tables, no -fno-pie" "$(cat "$T/env.dyn")"
+
 # --- 2. Debian's source package, patches applied, version in the stamp --------
 if mk static STATIC=1; then pass "STATIC=1 TLS build"; else fail "STATIC=1 TLS build" "$(log static | tail -n 5)"; fi
-L=$(sh toolchain/mbedtls.sh --print-dir)
+# the folder make used (its -isystem)
+L=$(sed -n 's/.*-isystem \([^ ]*\)\/include -DWB_MBEDTLS_STATIC.*/\1/p' "$BR/static/flags")
+[ -n "$L" ] && [ -f "$L/stamp" ] || fail "the STATIC=1 build names its mbedTLS folder" "$(cat "$BR/static/flags")"
+for f in -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-sections; do
+	t_grep "STATIC=1: the mbedTLS stamp has $f" "^cflags: .*$f( |\$)" "$L/stamp"
+done
+# no unwind tables in the library: no .eh_frame in its objects
+n=$(readelf -SW "$L/lib/libmbedcrypto.a" 2>/dev/null | grep -c '\.eh_frame')
+[ "$n" = 0 ] && pass "libmbedcrypto.a has no .eh_frame sections" || fail "libmbedcrypto.a has no .eh_frame sections" "$n"
+# another compiler for the same triple: its own folder, and neither
+# rebuilds the other's library (review #9)
+cp -p "$L/stamp" "$T/static.stamp"
+if mk other STATIC=1 CC=x86_64-linux-musl-gcc; then
+	L2=$(sed -n 's/.*-isystem \([^ ]*\)\/include -DWB_MBEDTLS_STATIC.*/\1/p' "$BR/other/flags")
+	[ -n "$L2" ] && [ "$L2" != "$L" ] && [ -f "$L2/stamp" ] &&
+		pass "STATIC=1 CC=x86_64-linux-musl-gcc: its own mbedTLS folder" ||
+		fail "STATIC=1 CC=x86_64-linux-musl-gcc: its own mbedTLS folder" "$L2 vs $L"
+	mk static STATIC=1 || fail "STATIC=1 again" "$(log static | tail -n 5)"
+	[ "$L/stamp" -nt "$T/static.stamp" ] || [ -s "$T/static.log" ] &&
+		fail "make STATIC=1 after the other compiler's build: nothing rebuilt" "$(log static)" ||
+		pass "make STATIC=1 after the other compiler's build: nothing rebuilt"
+else
+	fail "STATIC=1 CC=x86_64-linux-musl-gcc" "$(log other | tail -n 5)"
+fi
 S=toolchain/out/src
 dsc=$(ls $S/dl/mbedtls_*.dsc 2>/dev/null | sort -V | tail -n 1)
 ver=$(basename "$dsc" .dsc | sed 's/^mbedtls_//')
@@ -159,6 +217,9 @@ nested() { grep -- '-C .*/library' "$T/make.log" | tail -n 1; }
 if mk jobs -j3 STATIC=1 WB_MBEDTLS_DIR="$T/lib-jobs" MAKE="$T/bin/logmake" CC="$T/bin/logcc" AR="$T/bin/logar" \
 	CFLAGS=-DWB_CALLER_PROBE TARGET_CFLAGS=-DWB_TARGET_PROBE; then
 	n=$(nested)
+	# make -s: the mbedTLS build says nothing either (review #10)
+	[ -f "$T/lib-jobs/stamp" ] && [ ! -s "$T/jobs.log" ] && pass "make -s: a TLS build that builds mbedTLS prints nothing" ||
+		fail "make -s: a TLS build that builds mbedTLS prints nothing" "$(log jobs | head -n 3)"
 	case "$n" in *jobserver*) pass "make -j3: the nested mbedTLS make has the caller's jobserver" ;;
 	*) fail "make -j3: the nested mbedTLS make has the caller's jobserver" "$n" ;; esac
 	case " ${n#*ARGS=}" in *" -j"*) fail "make -j3: the nested make adds no -j of its own" "$n" ;;
@@ -194,9 +255,12 @@ case "$n" in *ARGS=*" -j"*|*jobserver*) fail "plain make: the nested make runs s
 "") fail "plain make: the nested make ran" ;;
 *) pass "plain make: the nested make runs serially" ;; esac
 : > "$T/make.log"
-env -u MAKELEVEL -u MAKEFLAGS MAKE="$T/bin/logmake" WB_MBEDTLS_DIR="$T/lib-hand" sh toolchain/mbedtls.sh >/dev/null 2>&1
+env -u MAKELEVEL -u MAKEFLAGS MAKE="$T/bin/logmake" WB_MBEDTLS_DIR="$T/lib-hand" sh toolchain/mbedtls.sh >"$T/hand.out" 2>&1
 n=$(nested)
 case " ${n#*ARGS=}" in *" -j"[0-9]*) pass "run by hand, mbedtls.sh uses -jN" ;; *) fail "run by hand, mbedtls.sh uses -jN" "$n" ;; esac
+t_grep "run by hand, mbedtls.sh says what it built" "^mbedtls.sh: .* built with musl-gcc into $T/lib-hand in " "$T/hand.out"
+t_grep "run by hand (no CFLAGS), mbedtls.sh adds the section and unwind flags" \
+	'^cflags: -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables$' "$T/lib-hand/stamp"
 
 # CROSS_COMPILE whose -ar does not exist (Debian's musl wrappers): the compiler's ar
 ln -s "$(command -v x86_64-linux-musl-gcc)" "$T/bin/fakemips-linux-musl-gcc"

@@ -3,9 +3,12 @@
 # (default all five: x86_64 armhf aarch64 mipsel mips) built with
 # `make TARGET=NAME` and run under qemu-user.
 #   1. sh toolchain/cross.sh install NAME (a no-op when installed)
-#   2. tiny_defconfig (no TLS) and full_defconfig (TLS, static mbedTLS built
-#      for the target) into build/cross-NAME/{tiny,full}/ (CROSS_SIZES=1:
-#      defconfig too, for the size table)
+#   2. tiny_defconfig (no TLS) into build/cross-NAME/tiny/, and
+#      full_defconfig (TLS, static mbedTLS built for the target) the
+#      documented way: `make TARGET=NAME` into build/NAME/wirebox, then
+#      `make install TARGET=NAME DESTDIR=tmp` (the installed binary is that
+#      build's: machine, static, stripped; nothing rebuilt). CROSS_SIZES=1:
+#      defconfig too, into build/cross-NAME/defconfig/, for the size table
 #   3. file(1): the target's machine, statically linked; the target flags
 #      reached the binary (armhf: hard-float VFP, Thumb-2; mips: MIPS32r2
 #      o32, big-endian; aarch64: 4 KiB segment alignment)
@@ -35,23 +38,12 @@ for n in "$@"; do
 	case " $ALL " in *" $n "*) ;; *) fail "target $n" "unknown; targets: $ALL"; set --; break ;; esac
 done
 
-# make TARGET=NAME ARGS: through the Makefile's include of targets.mk; a
-# Makefile without it (before the build-system change lands) gets the
-# same variables from a wrapper that includes both
+# make TARGET=NAME ARGS: through the Makefile's own include of targets.mk
+# (no wrapper: a Makefile that lost it builds for the host, and file(1)
+# below says so)
 tmake() {
 	tn=$1; shift
-	if grep -q 'toolchain/targets\.mk' Makefile; then
-		$MAKE -s TARGET="$tn" "$@"
-	else
-		cat > "$T_DIR/wrap.mk" <<EOF
-include $TOP/toolchain/targets.mk
-CFLAGS += \$(TARGET_CFLAGS) -fno-pie
-LDFLAGS += \$(TARGET_LDFLAGS) -no-pie
-export MBEDTLS_CFLAGS := \$(TARGET_CFLAGS)
-include $TOP/Makefile
-EOF
-		$MAKE -s -f "$T_DIR/wrap.mk" TARGET="$tn" "$@"
-	fi
+	$MAKE -s TARGET="$tn" "$@"
 }
 
 # machine NAME: the words file(1) must print
@@ -82,6 +74,29 @@ flags() {
 	esac
 }
 
+# install_check NAME BIN: `make install TARGET=NAME DESTDIR=...` installs
+# that build, stripped, without building anything
+install_check() {
+	r=$T_DIR/root-$1
+	cp -p "$2" "$T_DIR/bin.before"
+	if tmake "$1" install DESTDIR="$r" >"$T_DIR/ilog" 2>&1; then
+		pass "$1: make install TARGET=$1 DESTDIR=..."
+	else
+		fail "$1: make install TARGET=$1 DESTDIR=..." "$(tail -n 5 "$T_DIR/ilog" | tr '\n' '|')"; return
+	fi
+	f=$(file -b "$r/usr/local/bin/wirebox" 2>&1)
+	case "$f" in
+	"$(machine "$1")"*"statically linked"*", stripped"*) pass "$1: the installed binary: $(machine "$1"), static, stripped" ;;
+	*) fail "$1: the installed binary: $(machine "$1"), static, stripped" "$f" ;;
+	esac
+	cmp -s "$2" "$r/usr/local/bin/wirebox" && [ ! "$2" -nt "$T_DIR/bin.before" ] &&
+		pass "$1: make install installed build/$1/wirebox as built" ||
+		fail "$1: make install installed build/$1/wirebox as built" "rebuilt, or another binary"
+	[ -L "$r/usr/local/sbin/sendmail" ] && pass "$1: make install: sbin/sendmail link" ||
+		fail "$1: make install: sbin/sendmail link"
+	rm -rf "$r"
+}
+
 CONFIGS="tiny full"
 [ -z "${CROSS_SIZES:-}" ] || CONFIGS="tiny defconfig full"
 SMOKE=""
@@ -101,16 +116,25 @@ for n in "$@"; do
 		mkdir -p "$B"
 		t1=$(now)
 		# the .config rewritten only when it changes: a second run rebuilds nothing
+		# full: the documented path, `make TARGET=NAME` with the default
+		# BUILD and OUT (build/NAME/wirebox); the others beside it
+		where="BUILD=$B OUT=$B/wirebox" b=$B/wirebox
+		[ "$c" != full ] || where="" b=build/$n/wirebox
+		# shellcheck disable=SC2086
 		if $MAKE -s --no-print-directory KCONFIG_CONFIG="$T_DIR/.config" "$cfg" >/dev/null &&
 		   { cmp -s "$T_DIR/.config" "$B.config" || cp "$T_DIR/.config" "$B.config"; } &&
-		   tmake "$n" BUILD="$B" OUT="$B/wirebox" KCONFIG_CONFIG="$B.config" >"$T_DIR/log" 2>&1; then
-			pass "$n: make TARGET=$n ($c)"
+		   tmake "$n" $where KCONFIG_CONFIG="$B.config" >"$T_DIR/log" 2>&1; then
+			pass "$n: make TARGET=$n ($c${where:+, $where})"
 		else
 			fail "$n: make TARGET=$n ($c)" "$(tail -n 5 "$T_DIR/log" | tr '\n' '|')"
 			times="$times, $c FAILED"; continue
 		fi
 		times="$times, build $c $(($(now) - t1))s"
-		b=$B/wirebox
+		if [ "$c" = full ]; then
+			[ -s "$T_DIR/log" ] && fail "$n: make -s TARGET=$n prints nothing" "$(head -c 300 "$T_DIR/log" | tr '\n' '|')" ||
+				pass "$n: make -s TARGET=$n prints nothing"
+			install_check "$n" "$b"
+		fi
 		f=$(file -b "$b")
 		case "$f" in
 		"$(machine "$n")"*"statically linked"*) pass "$n ($c): file: $(machine "$n"), statically linked" ;;

@@ -8,10 +8,12 @@
 #   - an unknown target is refused, naming the five (cross.sh and make)
 #   - make TARGET=NAME sets CROSS_COMPILE, CC and the tools from it,
 #     STATIC=1, TARGET_CFLAGS/LDFLAGS, BUILD=build/NAME, OUT=build/NAME/
-#     wirebox (through the Makefile when it includes targets.mk), and the
+#     wirebox (through the Makefile, which includes targets.mk), and the
 #     command line wins
 #   - a missing toolchain is installed by targets.mk itself: a copy of
 #     toolchain/ without toolchain/out/ gets its tool links on the first make
+#   - install brings dpkg-dev for every target (TLS builds need dpkg-source);
+#     cc of a target not installed exits 1 with a note, printing nothing
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP" || exit 1
 ALL="x86_64 armhf aarch64 mipsel mips"
@@ -63,13 +65,12 @@ for n in "$@"; do
 	mipsel) t_grep "$n: MIPS32r2 flags" '^TARGET_CFLAGS=-march=mips32r2$' "$T_DIR/v" ;;
 	mips) t_grep "$n: MIPS32r2 o32 flags" '^TARGET_CFLAGS=-march=mips32r2 -mabi=32$' "$T_DIR/v" ;;
 	esac
-	if grep -q 'toolchain/targets\.mk' Makefile; then
-		mvars TARGET="$n" > "$T_DIR/v" 2>&1
-		t_grep "$n: make TARGET=$n: the Makefile builds into build/$n with cross.sh's compiler" \
-			"^BUILD=build/$n\$" "$T_DIR/v"
-		t_grep "$n: make TARGET=$n: CC and STRIP of the target" "^STRIP=${p}strip\$" "$T_DIR/v"
-		t_grep "$n: make TARGET=$n: its CC" "^CC=${p}gcc\$" "$T_DIR/v"
-	fi
+	# through the Makefile (it includes targets.mk itself)
+	mvars TARGET="$n" > "$T_DIR/v" 2>&1
+	t_grep "$n: make TARGET=$n: the Makefile builds into build/$n with cross.sh's compiler" \
+		"^BUILD=build/$n\$" "$T_DIR/v"
+	t_grep "$n: make TARGET=$n: CC and STRIP of the target" "^STRIP=${p}strip\$" "$T_DIR/v"
+	t_grep "$n: make TARGET=$n: its CC" "^CC=${p}gcc\$" "$T_DIR/v"
 done
 
 # the command line wins
@@ -84,10 +85,36 @@ t_exit 64 "cross.sh cc sparc refused" $X cc sparc
 t_grep "cross.sh: the refusal lists the targets" "unknown target 'sparc' \\(targets: $ALL\\)" "$T_DIR/err"
 make -s -f toolchain/targets.mk TARGET=sparc >"$T_DIR/out" 2>&1 && fail "make TARGET=sparc fails" || pass "make TARGET=sparc fails"
 t_grep "make TARGET=sparc: a clear error listing the five" "TARGET=sparc is not a known target; use one of: $ALL" "$T_DIR/out"
-if grep -q 'toolchain/targets\.mk' Makefile; then
-	make -s TARGET=sparc >"$T_DIR/out" 2>&1 && fail "Makefile: make TARGET=sparc fails" || pass "Makefile: make TARGET=sparc fails"
-	t_grep "Makefile: make TARGET=sparc: the error lists the five" "use one of: $ALL" "$T_DIR/out"
-fi
+make -s TARGET=sparc >"$T_DIR/out" 2>&1 && fail "Makefile: make TARGET=sparc fails" || pass "Makefile: make TARGET=sparc fails"
+t_grep "Makefile: make TARGET=sparc: the error lists the five" "use one of: $ALL" "$T_DIR/out"
+
+# every target's install brings dpkg-dev (toolchain/mbedtls.sh's dpkg-source
+# for TLS builds), not only mips's: a copy of cross.sh with nothing
+# installed, apt-get and dpkg stubbed (the stub apt-get records and fails)
+mkdir -p "$T_DIR/dtree/toolchain" "$T_DIR/stub"
+cp toolchain/cross.sh "$T_DIR/dtree/toolchain/"
+printf '#!/bin/sh\nexit 1\n' > "$T_DIR/stub/dpkg-query"
+printf '#!/bin/sh\ncase "$1" in --print-architecture) echo amd64;; --print-foreign-architectures) printf "armhf\\narm64\\nmipsel\\n";; esac\n' > "$T_DIR/stub/dpkg"
+printf '#!/bin/sh\necho "$*" >> "%s/apt"\n[ "$1" = update ] || [ "$1" = -qq ]\n' "$T_DIR" > "$T_DIR/stub/apt-get"
+chmod +x "$T_DIR/stub/"*
+for n in $ALL; do
+	: > "$T_DIR/apt"
+	PATH=$T_DIR/stub:$PATH sh "$T_DIR/dtree/toolchain/cross.sh" install "$n" >/dev/null 2>&1
+	grep -q '^install .* dpkg-dev\( \|$\)' "$T_DIR/apt" &&
+		pass "cross.sh install $n installs dpkg-dev (mbedtls.sh's dpkg-source)" ||
+		fail "cross.sh install $n installs dpkg-dev (mbedtls.sh's dpkg-source)" "apt-get $(grep install "$T_DIR/apt")"
+done
+
+# "cc" of a target not installed yet: nothing on stdout, a note on stderr,
+# exit 1 (the path it would print does not exist); the readme.sh idiom
+# [ -x "$(cross.sh cc mips 2>/dev/null)gcc" ] is false there
+out=$(sh "$T_DIR/dtree/toolchain/cross.sh" cc mips 2>"$T_DIR/err"); rc=$?
+[ "$rc" = 1 ] && [ -z "$out" ] && pass "cross.sh cc of an uninstalled target: exit 1, nothing on stdout" ||
+	fail "cross.sh cc of an uninstalled target: exit 1, nothing on stdout" "exit $rc, '$out'"
+t_grep "cross.sh cc of an uninstalled target says how to install it" "no mips toolchain yet.*cross.sh install mips" "$T_DIR/err"
+[ -x "$(sh "$T_DIR/dtree/toolchain/cross.sh" cc mips 2>/dev/null)gcc" ] &&
+	fail "[ -x \"\$(cross.sh cc mips 2>/dev/null)gcc\" ] is false when not installed" ||
+	pass "[ -x \"\$(cross.sh cc mips 2>/dev/null)gcc\" ] is false when not installed"
 
 # targets.mk installs a missing toolchain (a copy without toolchain/out/):
 # the first make of a target on a fresh machine is that one command
