@@ -23,6 +23,12 @@ endef
 
 # TARGET=NAME: a firmware build for one CPU (toolchain/targets.mk sets the
 # compiler, STATIC=1 and TARGET_CFLAGS/TARGET_LDFLAGS; docs/cross.md)
+# TARGET counts only on the command line (cargo and CI matrices put a
+# TARGET of their own in the environment); WIREBOX_TARGET=NAME in the
+# environment does the same as TARGET=NAME on the command line
+ifneq ($(origin TARGET),command line)
+TARGET := $(WIREBOX_TARGET)
+endif
 ifneq ($(TARGET),)
 -include toolchain/targets.mk
 ifeq ($(wildcard toolchain/targets.mk),)
@@ -52,19 +58,33 @@ CROSS_TARGETS ?= x86_64 armhf aarch64 mipsel mips
 # from it stops make with a one-line error.
 WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR \
 	TARGET_CFLAGS TARGET_LDFLAGS OUT KCONFIG_CONFIG MBEDTLS_DIR MBEDTLS_SRC \
-	WB_MBEDTLS_DIR AR STRIP NM SIZE OBJCOPY
+	WB_MBEDTLS_DIR MBEDTLS_LIBDIR MBEDTLS_CFLAGS PKG_CONFIG AR STRIP NM SIZE OBJCOPY
 WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
 WB_GIVEN = $(filter command% environment%,$(origin $(1)))
 WB_EQ = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
 WB_INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install man,$(MAKECMDGOALS)),,1))
 ifeq ($(WB_INSTALL_ONLY),1)
+# 'make TARGET=mips' then 'make install': build/ has no host build, so
+# install would make one; with firmware builds there it names them instead
+# (with no build at all, install builds the host binary as 'make' would)
+ifeq ($(wildcard $(BUILD)/settings)$(TARGET)$(filter command% environment%,$(origin BUILD)),)
+WB_FIRMWARE := $(shell sed -n 's/^WB_SAVED_TARGET := \([A-Za-z0-9_]\{1,\}\)$$/\1/p' build/*/settings 2>/dev/null | sort -u)
+ifneq ($(WB_FIRMWARE),)
+$(error $(firstword $(MAKECMDGOALS)): no build in $(BUILD)/; firmware builds: $(WB_FIRMWARE:%=build/%) — run 'make $(firstword $(MAKECMDGOALS)) TARGET=$(firstword $(WB_FIRMWARE))')
+endif
+endif
 ifneq ($(wildcard $(BUILD)/settings),)
 include $(BUILD)/settings
 $(foreach v,$(WB_COMPARED),$(if $(call WB_GIVEN,$(v)),$(if $(call WB_EQ,$(WB_SAVED_$(v)),$($(v))),,\
   $(error $(firstword $(MAKECMDGOALS)): $(v)=$($(v)) differs from the build in $(BUILD) ($(v)=$(WB_SAVED_$(v)), $(WB_SAVED_MACHINE)): run 'make $(v)=$($(v))' first, or 'make $(firstword $(MAKECMDGOALS))' without $(v)=)),\
   $(eval $(v) := $$(WB_SAVED_$(v)))))
-$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(call WB_GIVEN,$(v)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
+# (an empty one stays unset: toolchain/tls.mk's ?= defaults still apply)
+$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(or $(call WB_GIVEN,$(v)),$(if $(WB_SAVED_$(v)),,1)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
 WB_TOOLS_FOR := $(CC)|$(CROSS_COMPILE)
+# toolchain/mbedtls.sh reads it from the environment (its stamp has it)
+ifneq ($(MBEDTLS_CFLAGS),)
+export MBEDTLS_CFLAGS
+endif
 endif
 endif
 
@@ -163,7 +183,7 @@ ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
 # (the build date, which toolchain/tls.mk may pass as -D, is not a setting)
 ifneq ($(and $(WB_INSTALL_ONLY),$(FLAGS_OLD),$(wildcard $(BUILD)/settings)),)
 ifneq ($(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_NOW)),$(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_OLD)))
-$(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give ($(BUILD)/flags vs $(BUILD)/settings): run 'make' with the build's settings first)
+$(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give now: $(or $(strip $(filter-out $(FLAGS_OLD),$(FLAGS_NOW))),(none)) instead of $(or $(strip $(filter-out $(FLAGS_NOW),$(FLAGS_OLD))),(none)) ($(BUILD)/flags): run 'make' with the build's settings first)
 endif
 endif
 ifneq ($(WB_BUILDS),)
@@ -241,7 +261,8 @@ $(OUT): $(OBJS) $(BUILD)/flags
 -include $(OBJS:.o=.d)
 
 # WB_EPOCH_NOW: see above
-$(BUILD)/epoch.h: FORCE
+# (install and man alone keep the build's: they never recompile for a date)
+$(BUILD)/epoch.h: $(if $(and $(WB_INSTALL_ONLY),$(wildcard $(BUILD)/epoch.h)),,FORCE)
 	@mkdir -p $(BUILD) && printf '#ifndef WB_BUILD_EPOCH\n#define WB_BUILD_EPOCH %sLL\n#endif\n' '$(WB_EPOCH_NOW)' > $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
@@ -277,7 +298,8 @@ FORCE:
 # make install: the stripped binary into BINDIR, links of the built applets
 # (sendmail and ntpd in SBINDIR, LIBDIR/sendmail -> ../sbin/sendmail), man
 # pages into MANDIR. A file that is not ours is kept (FORCE_LINKS=1 replaces
-# it). A strip that fails leaves nothing behind.
+# it); hard links to the old BINDIR/wirebox ('wirebox --install') are ours.
+# A strip that fails leaves nothing behind.
 WB_MAN_SH := $(wildcard scripts/man.sh)
 install: $(OUT) $(if $(WB_MAN_SH),man)
 	$(Q)mkdir -p '$(DESTDIR)$(BINDIR)'
@@ -285,8 +307,9 @@ install: $(OUT) $(if $(WB_MAN_SH),man)
 	 cp '$(OUT)' "$$b.new" && chmod 755 "$$b.new" || { rm -f "$$b.new"; exit 1; }; \
 	 if ! err=$$($(STRIP) "$$b.new" 2>&1); then rm -f "$$b.new"; \
 	  echo "install: $(STRIP) cannot strip $(OUT) (built for $(WB_MACHINE)): $$(echo "$$err" | head -n 1); give STRIP= the build's strip (STRIP=true installs it unstripped)" >&2; exit 1; fi; \
-	 mv -f "$$b.new" "$$b"
-	$(Q)FORCE_LINKS='$(FORCE_LINKS)' sh scripts/install-links.sh '$(BUILD)/applets.h' '$(DESTDIR)' '$(BINDIR)' '$(SBINDIR)' '$(LIBDIR)'
+	 old=$$(sh scripts/install-links.sh --id "$$b"); \
+	 mv -f "$$b.new" "$$b" && \
+	 WB_OLD_ID="$$old" FORCE_LINKS='$(FORCE_LINKS)' sh scripts/install-links.sh '$(BUILD)/applets.h' '$(DESTDIR)' '$(BINDIR)' '$(SBINDIR)' '$(LIBDIR)'
 	$(Q)for s in 1 8; do \
 	  for f in '$(BUILD)'/man/*.$$s; do [ -f "$$f" ] || continue; \
 	   mkdir -p '$(DESTDIR)$(MANDIR)'/man$$s && cp "$$f" '$(DESTDIR)$(MANDIR)'/man$$s/ && \
