@@ -323,7 +323,7 @@ man: $(OUT)
 
 # make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
-	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' WB_OUT='$(OUT)' WB_BUILD='$(BUILD)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
 
 # make check-cross [CROSS_TARGETS="mips armhf"]: each target under qemu-user
 check-cross: FORCE
