@@ -316,10 +316,23 @@ install: $(OUT) $(if $(WB_MAN_SH),man)
 	   chmod 644 '$(DESTDIR)$(MANDIR)'/man$$s/"$${f##*/}" || exit 1; done; done
 
 # make man: $(BUILD)/man/*.1 and *.8 from the build's help texts (scripts/man.sh)
-man: $(OUT)
+# LTO objects (-flto, as OpenWrt's CONFIG_USE_LTO gives) hold no sections:
+# the sources that define the help texts (X_help[]) are compiled again with
+# the build's flags and -fno-lto into $(BUILD)/manobj/, and the pages come
+# from those, byte for byte, for a cross build too
+WB_LTO := $(filter-out -fno-lto,$(lastword $(filter -flto -flto=% -fno-lto,$(CFLAGS_WB))))
+WB_MAN_OBJS := $(if $(WB_LTO),$(patsubst %.c,$(BUILD)/manobj/%.o,$(shell \
+	grep -l '^const char [A-Za-z0-9_]*_help\[\] *=' $(SRCS) 2>/dev/null)))
+$(BUILD)/manobj/%.o: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (for man, -fno-lto)"
+	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -fno-lto -MMD -MP -c -o $@ $<
+-include $(WB_MAN_OBJS:.o=.d)
+
+man: $(OUT) $(WB_MAN_OBJS)
 	$(Q)[ -f scripts/man.sh ] || { echo "make man: scripts/man.sh is missing" >&2; exit 1; }
 	$(Q)rm -rf '$(BUILD)/man' && CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \
-	 sh scripts/man.sh '$(BUILD)' '$(OUT)' '$(BUILD)/man'
+	 WB_MANOBJ='$(if $(WB_LTO),$(BUILD)/manobj)' sh scripts/man.sh '$(BUILD)' '$(OUT)' '$(BUILD)/man'
 
 # make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
