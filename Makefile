@@ -73,6 +73,16 @@ ifneq ($(WB_FIRMWARE),)
 $(error $(firstword $(MAKECMDGOALS)): no build in $(BUILD)/; firmware builds: $(WB_FIRMWARE:%=build/%) — run 'make $(firstword $(MAKECMDGOALS)) TARGET=$(firstword $(WB_FIRMWARE))')
 endif
 endif
+# a host build older than a firmware build: installed, but said so
+ifeq ($(TARGET)$(filter command% environment%,$(origin BUILD)),)
+ifneq ($(wildcard $(BUILD)/settings),)
+WB_FIRMWARE := $(shell for f in $$(find build -mindepth 2 -maxdepth 2 -name settings -newer $(BUILD)/settings 2>/dev/null); do \
+	sed -n 's/^WB_SAVED_TARGET := \([A-Za-z0-9_]\{1,\}\)$$/\1/p' "$$f"; done | sort -u)
+ifneq ($(WB_FIRMWARE),)
+$(warning $(firstword $(MAKECMDGOALS)): note: the build in $(BUILD)/ is for this machine and older than the firmware builds $(WB_FIRMWARE:%=build/%); 'make $(firstword $(MAKECMDGOALS)) TARGET=$(firstword $(WB_FIRMWARE))' installs that one)
+endif
+endif
+endif
 ifneq ($(wildcard $(BUILD)/settings),)
 include $(BUILD)/settings
 $(foreach v,$(WB_COMPARED),$(if $(call WB_GIVEN,$(v)),$(if $(call WB_EQ,$(WB_SAVED_$(v)),$($(v))),,\

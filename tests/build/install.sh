@@ -282,6 +282,14 @@ if [ $rc = 2 ] && [ "$(wc -l < "$T_DIR/err")" = 1 ] &&
    [ ! -e "$S/wirebox" ] && [ ! -e "$T_DIR/root1" ]; then
 	pass "make install after only 'make TARGET=mips' refuses, naming build/mips and TARGET=mips"
 else fail "make install after only a firmware build refuses" "rc $rc: $(head -c 300 "$T_DIR/err") $(ls "$T_DIR/root1/usr/bin" 2>&1 | head -n 2)"; fi
+# a host build older than the firmware build: installed, with a note
+printf '%s\n' 'WB_SAVED_TARGET := ' > "$S/build/settings"
+touch -d @86400 "$S/build/settings"
+(cd "$S" && $MAKE -n install DESTDIR="$T_DIR/root1" PREFIX=/usr) >"$T_DIR/out" 2>"$T_DIR/err"
+if grep -q "install: note: the build in build/ is for this machine and older than the firmware builds build/mips; 'make install TARGET=mips' installs that one" "$T_DIR/err"; then
+	pass "make install with an older host build in build/: a note names the newer firmware build"
+else fail "make install notes a newer firmware build" "$(head -c 300 "$T_DIR/err")"; fi
+rm -f "$S/build/settings"
 (cd "$S" && TARGET=x86_64-unknown-linux-gnu $MAKE -n olddefconfig) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc = 0 ] && ! grep -q 'not a known target' "$T_DIR/err"; then
