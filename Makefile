@@ -23,6 +23,12 @@ endef
 
 # TARGET=NAME: a firmware build for one CPU (toolchain/targets.mk sets the
 # compiler, STATIC=1 and TARGET_CFLAGS/TARGET_LDFLAGS; docs/cross.md)
+# TARGET counts only on the command line (cargo and CI matrices put a
+# TARGET of their own in the environment); WIREBOX_TARGET=NAME in the
+# environment does the same as TARGET=NAME on the command line
+ifneq ($(origin TARGET),command line)
+TARGET := $(WIREBOX_TARGET)
+endif
 ifneq ($(TARGET),)
 -include toolchain/targets.mk
 ifeq ($(wildcard toolchain/targets.mk),)
@@ -52,24 +58,48 @@ CROSS_TARGETS ?= x86_64 armhf aarch64 mipsel mips
 # from it stops make with a one-line error.
 WB_SETTINGS := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR \
 	TARGET_CFLAGS TARGET_LDFLAGS OUT KCONFIG_CONFIG MBEDTLS_DIR MBEDTLS_SRC \
-	WB_MBEDTLS_DIR AR STRIP NM SIZE OBJCOPY
+	WB_MBEDTLS_DIR MBEDTLS_LIBDIR MBEDTLS_CFLAGS PKG_CONFIG AR STRIP NM SIZE OBJCOPY
 WB_COMPARED := TARGET CC CROSS_COMPILE STATIC CFLAGS CPPFLAGS LDFLAGS OPT WERROR
 WB_TOOLS := AR STRIP NM SIZE OBJCOPY
 WB_GIVEN = $(filter command% environment%,$(origin $(1)))
 WB_EQ = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
 WB_INSTALL_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out install man,$(MAKECMDGOALS)),,1))
 ifeq ($(WB_INSTALL_ONLY),1)
+# 'make TARGET=mips' then 'make install': build/ has no host build, so
+# install would make one; with firmware builds there it names them instead
+# (with no build at all, install builds the host binary as 'make' would)
+ifeq ($(wildcard $(BUILD)/settings)$(TARGET)$(filter command% environment%,$(origin BUILD)),)
+WB_FIRMWARE := $(shell sed -n 's/^WB_SAVED_TARGET := \([A-Za-z0-9_]\{1,\}\)$$/\1/p' build/*/settings 2>/dev/null | sort -u)
+ifneq ($(WB_FIRMWARE),)
+$(error $(firstword $(MAKECMDGOALS)): no build in $(BUILD)/; firmware builds: $(WB_FIRMWARE:%=build/%) — run 'make $(firstword $(MAKECMDGOALS)) TARGET=$(firstword $(WB_FIRMWARE))')
+endif
+endif
+# a host build older than a firmware build: installed, but said so
+ifeq ($(TARGET)$(filter command% environment%,$(origin BUILD)),)
+ifneq ($(wildcard $(BUILD)/settings),)
+WB_FIRMWARE := $(shell for f in $$(find build -mindepth 2 -maxdepth 2 -name settings -newer $(BUILD)/settings 2>/dev/null); do \
+	sed -n 's/^WB_SAVED_TARGET := \([A-Za-z0-9_]\{1,\}\)$$/\1/p' "$$f"; done | sort -u)
+ifneq ($(WB_FIRMWARE),)
+$(warning $(firstword $(MAKECMDGOALS)): note: the build in $(BUILD)/ is for this machine and older than the firmware builds $(WB_FIRMWARE:%=build/%); 'make $(firstword $(MAKECMDGOALS)) TARGET=$(firstword $(WB_FIRMWARE))' installs that one)
+endif
+endif
+endif
 ifneq ($(wildcard $(BUILD)/settings),)
 include $(BUILD)/settings
 $(foreach v,$(WB_COMPARED),$(if $(call WB_GIVEN,$(v)),$(if $(call WB_EQ,$(WB_SAVED_$(v)),$($(v))),,\
   $(error $(firstword $(MAKECMDGOALS)): $(v)=$($(v)) differs from the build in $(BUILD) ($(v)=$(WB_SAVED_$(v)), $(WB_SAVED_MACHINE)): run 'make $(v)=$($(v))' first, or 'make $(firstword $(MAKECMDGOALS))' without $(v)=)),\
   $(eval $(v) := $$(WB_SAVED_$(v)))))
 # tools a parent make exported (it sets WB_TOOLS_FOR: 'make check' runs
-# tests whose makes install other builds) are its, not given for this one
+# tests whose makes install other builds) are its, not given for this one;
+# an empty saved one stays unset (toolchain/tls.mk's ?= defaults still apply)
 WB_GIVEN_SET = $(if $(filter $(WB_TOOLS),$(1)),$(or $(filter command%,$(origin $(1))),$(if \
   $(filter environment%,$(origin WB_TOOLS_FOR)),,$(filter environment%,$(origin $(1))))),$(call WB_GIVEN,$(1)))
-$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(call WB_GIVEN_SET,$(v)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
+$(foreach v,$(filter-out $(WB_COMPARED),$(WB_SETTINGS)),$(if $(or $(call WB_GIVEN_SET,$(v)),$(if $(WB_SAVED_$(v)),,1)),,$(eval $(v) := $$(WB_SAVED_$(v)))))
 WB_TOOLS_FOR := $(CC)|$(CROSS_COMPILE)
+# toolchain/mbedtls.sh reads it from the environment (its stamp has it)
+ifneq ($(MBEDTLS_CFLAGS),)
+export MBEDTLS_CFLAGS
+endif
 endif
 endif
 
@@ -167,7 +197,7 @@ ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
 # (the build date, which toolchain/tls.mk may pass as -D, is not a setting)
 ifneq ($(and $(WB_INSTALL_ONLY),$(FLAGS_OLD),$(wildcard $(BUILD)/settings)),)
 ifneq ($(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_NOW)),$(filter-out -DWB_BUILD_EPOCH=%,$(FLAGS_OLD)))
-$(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give ($(BUILD)/flags vs $(BUILD)/settings): run 'make' with the build's settings first)
+$(error $(firstword $(MAKECMDGOALS)): $(BUILD) was built with other flags than its settings give now: $(or $(strip $(filter-out $(FLAGS_OLD),$(FLAGS_NOW))),(none)) instead of $(or $(strip $(filter-out $(FLAGS_NOW),$(FLAGS_OLD))),(none)) ($(BUILD)/flags): run 'make' with the build's settings first)
 endif
 endif
 ifneq ($(WB_BUILDS),)
@@ -245,7 +275,8 @@ $(OUT): $(OBJS) $(BUILD)/flags
 -include $(OBJS:.o=.d)
 
 # WB_EPOCH_NOW: see above
-$(BUILD)/epoch.h: FORCE
+# (install and man alone keep the build's: they never recompile for a date)
+$(BUILD)/epoch.h: $(if $(and $(WB_INSTALL_ONLY),$(wildcard $(BUILD)/epoch.h)),,FORCE)
 	@mkdir -p $(BUILD) && printf '#ifndef WB_BUILD_EPOCH\n#define WB_BUILD_EPOCH %sLL\n#endif\n' '$(WB_EPOCH_NOW)' > $@.new && \
 	 (cmp -s $@.new $@ && rm $@.new || mv $@.new $@)
 
@@ -281,7 +312,8 @@ FORCE:
 # make install: the stripped binary into BINDIR, links of the built applets
 # (sendmail and ntpd in SBINDIR, LIBDIR/sendmail -> ../sbin/sendmail), man
 # pages into MANDIR. A file that is not ours is kept (FORCE_LINKS=1 replaces
-# it). A strip that fails leaves nothing behind.
+# it); hard links to the old BINDIR/wirebox ('wirebox --install') are ours.
+# A strip that fails leaves nothing behind.
 WB_MAN_SH := $(wildcard scripts/man.sh)
 install: $(OUT) $(if $(WB_MAN_SH),man)
 	$(Q)mkdir -p '$(DESTDIR)$(BINDIR)'
@@ -289,22 +321,36 @@ install: $(OUT) $(if $(WB_MAN_SH),man)
 	 cp '$(OUT)' "$$b.new" && chmod 755 "$$b.new" || { rm -f "$$b.new"; exit 1; }; \
 	 if ! err=$$($(STRIP) "$$b.new" 2>&1); then rm -f "$$b.new"; \
 	  echo "install: $(STRIP) cannot strip $(OUT) (built for $(WB_MACHINE)): $$(echo "$$err" | head -n 1); give STRIP= the build's strip (STRIP=true installs it unstripped)" >&2; exit 1; fi; \
-	 mv -f "$$b.new" "$$b"
-	$(Q)FORCE_LINKS='$(FORCE_LINKS)' sh scripts/install-links.sh '$(BUILD)/applets.h' '$(DESTDIR)' '$(BINDIR)' '$(SBINDIR)' '$(LIBDIR)'
+	 old=$$(sh scripts/install-links.sh --id "$$b"); \
+	 mv -f "$$b.new" "$$b" && \
+	 WB_OLD_ID="$$old" FORCE_LINKS='$(FORCE_LINKS)' sh scripts/install-links.sh '$(BUILD)/applets.h' '$(DESTDIR)' '$(BINDIR)' '$(SBINDIR)' '$(LIBDIR)'
 	$(Q)for s in 1 8; do \
 	  for f in '$(BUILD)'/man/*.$$s; do [ -f "$$f" ] || continue; \
 	   mkdir -p '$(DESTDIR)$(MANDIR)'/man$$s && cp "$$f" '$(DESTDIR)$(MANDIR)'/man$$s/ && \
 	   chmod 644 '$(DESTDIR)$(MANDIR)'/man$$s/"$${f##*/}" || exit 1; done; done
 
 # make man: $(BUILD)/man/*.1 and *.8 from the build's help texts (scripts/man.sh)
-man: $(OUT)
+# LTO objects (-flto, as OpenWrt's CONFIG_USE_LTO gives) hold no sections:
+# the sources that define the help texts (X_help[]) are compiled again with
+# the build's flags and -fno-lto into $(BUILD)/manobj/, and the pages come
+# from those, byte for byte, for a cross build too
+WB_LTO := $(filter-out -fno-lto,$(lastword $(filter -flto -flto=% -fno-lto,$(CFLAGS_WB))))
+WB_MAN_OBJS := $(if $(WB_LTO),$(patsubst %.c,$(BUILD)/manobj/%.o,$(shell \
+	grep -l '^const char [A-Za-z0-9_]*_help\[\] *=' $(SRCS) 2>/dev/null)))
+$(BUILD)/manobj/%.o: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
+	@mkdir -p $(dir $@)
+	$(SAY) "  CC      $< (for man, -fno-lto)"
+	$(Q)$(CC) $(CPPFLAGS_WB) $(CPPFLAGS) $(CFLAGS_WB) -fno-lto -MMD -MP -c -o $@ $<
+-include $(WB_MAN_OBJS:.o=.d)
+
+man: $(OUT) $(WB_MAN_OBJS)
 	$(Q)[ -f scripts/man.sh ] || { echo "make man: scripts/man.sh is missing" >&2; exit 1; }
 	$(Q)rm -rf '$(BUILD)/man' && CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \
-	 sh scripts/man.sh '$(BUILD)' '$(OUT)' '$(BUILD)/man'
+	 WB_MANOBJ='$(if $(WB_LTO),$(BUILD)/manobj)' sh scripts/man.sh '$(BUILD)' '$(OUT)' '$(BUILD)/man'
 
 # make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
-	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' WB_OUT='$(OUT)' WB_BUILD='$(BUILD)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
 
 # make check-cross [CROSS_TARGETS="mips armhf"]: each target under qemu-user
 check-cross: FORCE

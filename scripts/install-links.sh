@@ -8,8 +8,18 @@
 # Links are relative when the folders share a root (../bin/wirebox), so they
 # are right inside DESTDIR too. A name that exists and is not ours (BusyBox's
 # link, another MTA's sendmail) is kept and listed; FORCE_LINKS=1 replaces it.
+# Names that are hard links to the binary this install replaced ('wirebox
+# --install' makes hard links) are ours too: 'make install' passes that
+# file's "device:inode" (install-links.sh --id FILE, taken before it is
+# replaced) in WB_OLD_ID.
 # Used by 'make install', which cannot run a cross-compiled wirebox --install.
 set -eu
+# fid FILE: "device:inode" of FILE (not following a symlink), or nothing
+fid() {
+	[ -e "$1" ] && [ ! -L "$1" ] || return 0
+	stat -c '%d:%i' "$1" 2>/dev/null || stat -f '%d:%i' "$1" 2>/dev/null || :
+}
+if [ "${1:-}" = --id ]; then fid "$2"; exit 0; fi
 [ $# -eq 5 ] || { echo "usage: $0 APPLETS_H DESTDIR BINDIR SBINDIR LIBDIR" >&2; exit 64; }
 h=$1 dest=$2 bindir=$3 sbindir=$4 libdir=$5
 force=${FORCE_LINKS:-}
@@ -33,6 +43,7 @@ link() {
 	mkdir -p "$dest$1"
 	if [ -e "$p" ] || [ -L "$p" ]; then
 		if [ "$p" -ef "$dest$bindir/wirebox" ] ||
+		   { [ -n "${WB_OLD_ID:-}" ] && [ "$(fid "$p")" = "$WB_OLD_ID" ]; } ||
 		   { [ -L "$p" ] && [ "$(ls -l "$p" | sed 's/.* -> //')" = "$3" ]; }; then
 			:   # ours (a link to wirebox, or the same link): renewed
 		elif [ -n "$force" ]; then

@@ -7,9 +7,12 @@
 # The texts are the X_help[] constants of BUILD/applets.h (and wirebox_help
 # of core/multicall.c); -fdata-sections gives each its own section
 # .rodata.X_help in BUILD/obj/..., which $OBJCOPY copies out byte for byte:
-# a cross build gets its pages without running the binary. Only when no
-# object has the section (LTO objects) is the binary run, through $WB_RUN if
-# set (e.g. WB_RUN=qemu-mips-static), for APPLET --help.
+# a cross build gets its pages without running the binary. LTO objects have
+# no such sections: 'make man' then compiles the files that define the texts
+# again with -fno-lto into BUILD/manobj/ and passes WB_MANOBJ=BUILD/manobj,
+# where they are read instead of BUILD/obj. Only when no object has the
+# section is the binary run (./OUT, never a PATH lookup), through $WB_RUN if
+# set (e.g. WB_RUN=qemu-mipsel-static), for APPLET --help.
 # The page date is SOURCE_DATE_EPOCH's, else BUILD/epoch.h's (reproducible).
 # Pages of an earlier run (*.1 *.8 in OUTDIR) that this build has not are
 # removed. Exit 1 with a one-line reason if OUT is older than its build's
@@ -17,6 +20,9 @@
 set -eu
 [ $# = 3 ] || { echo "usage: sh scripts/man.sh BUILD OUT OUTDIR" >&2; exit 64; }
 B=$1 OUT=$2 D=$3
+OBJ=${WB_MANOBJ:-$B/obj}
+# what runs OUT: a path, never a name looked up on PATH
+case $OUT in */*) RUN=$OUT ;; *) RUN=./$OUT ;; esac
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 OBJCOPY=${OBJCOPY:-objcopy}
 die() { echo "man.sh: $*" >&2; exit 1; }
@@ -53,13 +59,28 @@ section() {
 		die "$OBJCOPY -O binary --only-section=$1 $2: $(head -n 1 "$T/err")"
 }
 
+# qemu_of FILE: the qemu-user that runs the ELF FILE (its e_machine, byte order)
+qemu_of() {
+	set -- $(od -An -tu1 -j4 -N2 "$1" 2>/dev/null) $(od -An -tu1 -j18 -N2 "$1" 2>/dev/null)
+	[ $# = 4 ] || { echo qemu-ARCH-static; return; }
+	if [ "$2" = 2 ]; then m=$(($3 * 256 + $4)); else m=$(($4 * 256 + $3)); fi
+	case $m:$1:$2 in
+	8:*:2) echo qemu-mips-static ;; 8:*:1) echo qemu-mipsel-static ;;
+	40:*:2) echo qemu-armeb-static ;; 40:*) echo qemu-arm-static ;;
+	183:*) echo qemu-aarch64-static ;; 62:*) echo qemu-x86_64-static ;; 3:*) echo qemu-i386-static ;;
+	20:*) echo qemu-ppc-static ;; 21:*) echo qemu-ppc64-static ;; 243:*) echo qemu-riscv$((32 * $1))-static ;;
+	*) echo "qemu-ARCH-static (e_machine $m)" ;;
+	esac
+}
+
 # help VAR DIR OBJ NAME: the text of VAR into $T/VAR, from OBJ or another
 # object of DIR; NAME is what to run for it if no object has it
 help() {
 	[ -f "$T/$1" ] && return 0
-	for o in "$B/obj/$3" "$B/obj/$2"/*.o; do
+	for o in "$OBJ/$3" "$OBJ/$2"/*.o; do
 		[ -f "$o" ] || continue
-		[ ! "$o" -nt "$OUT" ] || die "$OUT is older than $o: run make first"
+		# (make man keeps BUILD/manobj as fresh as the build's objects)
+		[ -n "${WB_MANOBJ:-}" ] || [ ! "$o" -nt "$OUT" ] || die "$OUT is older than $o: run make first"
 		section ".rodata.$1" "$o" "$T/$1.bin"
 		if [ -s "$T/$1.bin" ]; then
 			tr -d '\000' < "$T/$1.bin" > "$T/$1"
@@ -67,15 +88,15 @@ help() {
 		fi
 	done
 	# no section (LTO objects, or a compiler without -fdata-sections): run it
-	if [ -z "${WB_RUN:-}" ] && ! "$OUT" --version >/dev/null 2>&1; then
-		die "no section .rodata.$1 in $B/obj/$2/*.o and $OUT does not run here (set WB_RUN, e.g. WB_RUN=qemu-mips-static)"
+	if [ -z "${WB_RUN:-}" ] && ! "$RUN" --version >/dev/null 2>&1; then
+		die "no section .rodata.$1 in $OBJ/$2/*.o and $OUT does not run here (set WB_RUN, e.g. WB_RUN=$(qemu_of "$OUT"))"
 	fi
 	if [ -z "$4" ]; then
-		${WB_RUN:-} "$OUT" --help | sed '/^Applets: /,$d' > "$T/$1.run"
+		${WB_RUN:-} "$RUN" --help | sed '/^Applets: /,$d' > "$T/$1.run"
 		# the blank line before "Applets:"
 		sed '$d' "$T/$1.run" > "$T/$1"
 	else
-		${WB_RUN:-} "$OUT" "$4" --help > "$T/$1"
+		${WB_RUN:-} "$RUN" "$4" --help > "$T/$1"
 	fi
 	[ -s "$T/$1" ] || die "$OUT $4 --help printed nothing"
 }

@@ -25,6 +25,10 @@ mkdir -p "$SD"
 rm -f "$SD/failed"
 
 failed() {     # failed WHAT LOG: say what failed (stderr), remember it
+	if [ -n "${OWN_ROW:-}" ]; then   # your own build's row: a note only
+		echo "size: note: $own not measured: $1 failed${2:+: $(head -n 1 "$2")}" >&2
+		return 0
+	fi
 	echo "size: $1 failed${2:+; the end of $2:}" >&2
 	[ -z "${2:-}" ] || tail -n 8 "$2" | sed 's/^/size:   /' >&2
 	echo "$1" >> "$SD/failed"
@@ -81,8 +85,25 @@ else
 	echo "wirebox sizes, stripped bytes ($kind)"
 	row "build" "file text+data" "file+" "text+data+"
 fi
-own=wirebox; [ -z "$TARGET" ] || own=build/$TARGET/wirebox
-[ ! -f "$own" ] || row "./$own (your .config)" "$(stripped "$own")"
+# the row of your own build (WB_OUT, WB_BUILD from make): measured with the
+# strip and size recorded in its settings (a cross build's), not the host's;
+# when that cannot be done it is left out with a note, never a failure
+own=${WB_OUT:-wirebox} ownb=${WB_BUILD:-build}
+[ -z "$TARGET" ] || [ -n "${WB_OUT:-}" ] || { own=build/$TARGET/wirebox ownb=build/$TARGET; }
+setting() { sed -n "s/^WB_SAVED_$1 := //p" "$ownb/settings" 2>/dev/null | sed 's/\$\$/$/g; s/\\#/#/g'; }
+if [ -f "$own" ]; then
+	S0=$STRIP Z0=$SIZE
+	s=$(setting STRIP) z=$(setting SIZE)
+	[ -z "$s" ] || STRIP=$s
+	[ -z "$z" ] || SIZE=$z
+	OWN_ROW=1
+	sz=$(stripped "$own")
+	OWN_ROW=
+	STRIP=$S0 SIZE=$Z0
+	case $own in /*) label=$own ;; *) label=./$own ;; esac
+	if [ "$sz" != "- -" ]; then row "$label (your .config)" "$sz"
+	else echo "  ($label not measured: see the note above)"; fi
+fi
 sz_full="- -" sz_defconfig="- -"
 for c in tiny defconfig full; do
 	want "$c" || continue

@@ -106,6 +106,15 @@ if [ $rc = 0 ] && grep -q "^foo-strip .*wirebox.new" "$LOG" && ! grep -q '^HOST'
 	pass "CROSS_COMPILE=pfx-: install strips with pfx-strip (recorded in settings), no host tool"
 else fail "CROSS_COMPILE=pfx-: install uses pfx-strip" "rc $rc: $(cat "$LOG" | tr '\n' '|') $(head -c 300 "$T_DIR/err")"; fi
 
+# tools a parent make exported ('make check' runs this under make: AR,
+# STRIP, ... and WB_TOOLS_FOR are in the environment) are not the build's
+: > "$LOG"
+STRIP=strip AR=ar WB_TOOLS_FOR='gcc|' mk "$B-x" install DESTDIR="$T_DIR/rootx2"
+rc=$?
+if [ $rc = 0 ] && grep -q "^foo-strip .*wirebox.new" "$LOG" && ! grep -q '^HOST' "$LOG"; then
+	pass "install under a parent make that exported the host's STRIP still strips with pfx-strip"
+else fail "install under a parent make's exported STRIP" "rc $rc: $(cat "$LOG" | tr '\n' '|') $(head -c 300 "$T_DIR/err")"; fi
+
 # the CC=-only form: the compiler's -dumpmachine names the tools (on PATH)
 cfg "$B-cc"
 : > "$LOG"
@@ -217,4 +226,87 @@ got=$(links "$T_DIR/rooto" | sed 's/ ->.*//' | tr '\n' ' ')
 if [ $rc = 0 ] && [ "$got" = "./usr/bin/mailq ./usr/bin/smtpsend ./usr/bin/sntpc ./usr/lib/sendmail ./usr/sbin/sendmail " ]; then
 	pass "only built applets get links (no ntpd, msmtp, pop3get)"
 else fail "only built applets get links" "rc $rc: $got"; fi
+
+# ---- 4. review findings (issue 13, second round) ---------------------------------
+# #11: install alone never recompiles because the build date moved
+touch "$B-l/stamp"; sleep 1
+mk "$B-l" install DESTDIR="$T_DIR/rootd" PREFIX=/usr SOURCE_DATE_EPOCH=1234567890
+rc=$?
+new=$(find "$B-l" -newer "$B-l/stamp" \( -name '*.o' -o -name wirebox -o -name epoch.h \) | head -n 3)
+if [ $rc = 0 ] && [ -z "$new" ] && ! grep -Eq '^ *(CC|LD) ' "$T_DIR/out"; then
+	pass "install with a moved build date (SOURCE_DATE_EPOCH) recompiles nothing, keeps epoch.h"
+else fail "install with a moved build date recompiles nothing" "rc $rc: newer: $new; $(grep -E '^ *(CC|LD) ' "$T_DIR/out" | head -n 2 | tr '\n' '|')"; fi
+
+# #8: upgrading from 'wirebox --install' (hard links to the old binary): the
+# hard links become links to the new one, nothing is kept
+R=$T_DIR/rooth
+mkdir -p "$R/usr/bin" "$R/usr/sbin" "$R/usr/lib"
+cp "$B-l/wirebox" "$R/usr/bin/wirebox"
+for l in bin/sntpc bin/smtpsend bin/pop3get bin/msmtp bin/mailq sbin/sendmail sbin/ntpd lib/sendmail; do
+	ln "$R/usr/bin/wirebox" "$R/usr/$l"
+done
+echo other > "$R/usr/bin/other"; ln "$R/usr/bin/other" "$R/usr/sbin/ntpd.other"
+mk "$B-l" install DESTDIR="$R" PREFIX=/usr
+rc=$?
+got=$(links "$R")
+if [ $rc = 0 ] && [ "$got" = "$want" ] && ! grep -q kept "$T_DIR/err" && [ "$R/usr/sbin/sendmail" -ef "$R/usr/bin/wirebox" ]; then
+	pass "install over 'wirebox --install' hard links replaces them with links to the new binary"
+else fail "install over hard links to the old binary" "rc $rc: $(echo "$got" | tr '\n' '|') $(head -c 300 "$T_DIR/err")"; fi
+
+# #5: the mbedTLS variables are settings (MBEDTLS_LIBDIR, PKG_CONFIG, ...)
+ma=$(gcc -print-multiarch 2>/dev/null)
+if [ -n "$ma" ] && [ -f "/usr/lib/$ma/libmbedtls.so" ] && [ -f /usr/include/mbedtls/ssl.h ]; then
+	mkdir -p "$B-m" && { cat configs/tiny_defconfig; echo CONFIG_TLS=y; } > "$B-m/.config" &&
+		$MAKE -s BUILD="$B-m" KCONFIG_CONFIG="$B-m/.config" olddefconfig
+	mk "$B-m" -s OUT="$B-m/wirebox" MBEDTLS_DIR=/usr MBEDTLS_LIBDIR="/usr/lib/$ma" &&
+		mk "$B-m" install DESTDIR="$T_DIR/rootm"
+	rc=$?
+	if [ $rc = 0 ] && [ -x "$T_DIR/rootm/usr/local/bin/wirebox" ]; then
+		pass "install after MBEDTLS_DIR=/usr MBEDTLS_LIBDIR=/usr/lib/$ma reuses MBEDTLS_LIBDIR"
+	else fail "install after a MBEDTLS_LIBDIR build" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+	grep -q "^WB_SAVED_MBEDTLS_LIBDIR := /usr/lib/$ma\$" "$B-m/settings" && grep -q '^WB_SAVED_PKG_CONFIG := ' "$B-m/settings"
+	t_true "build/settings records MBEDTLS_LIBDIR and PKG_CONFIG" [ $? = 0 ]
+	# flags that differ for another reason: the message names the part
+	sed 's/$/ -DOLD_ONLY/' "$B-m/flags" > "$B-m/flags.x" && mv "$B-m/flags.x" "$B-m/flags"
+	mk "$B-m" install DESTDIR="$T_DIR/rootm"
+	rc=$?
+	if [ $rc = 2 ] && grep -q 'other flags than its settings give now: (none) instead of -DOLD_ONLY' "$T_DIR/err"; then
+		pass "install refusing other flags says which flags differ"
+	else fail "install's other-flags message names the difference" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+else
+	echo "ok - # SKIP install after a MBEDTLS_LIBDIR build (no libmbedtls-dev)"
+fi
+
+# #1 and TARGET from the environment: in a copy of the tree (its build/)
+S=$T_DIR/src
+mkdir -p "$S"
+git ls-files | tar -cf - -T - | tar -xf - -C "$S"
+cp configs/defconfig "$S/.config"
+mkdir -p "$S/build/mips"
+printf '%s\n' '# fake firmware build' 'WB_SAVED_TARGET := mips' > "$S/build/mips/settings"
+(cd "$S" && $MAKE install DESTDIR="$T_DIR/root1" PREFIX=/usr) >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+if [ $rc = 2 ] && [ "$(wc -l < "$T_DIR/err")" = 1 ] &&
+   grep -q "install: no build in build/; firmware builds: build/mips .* run 'make install TARGET=mips'" "$T_DIR/err" &&
+   [ ! -e "$S/wirebox" ] && [ ! -e "$T_DIR/root1" ]; then
+	pass "make install after only 'make TARGET=mips' refuses, naming build/mips and TARGET=mips"
+else fail "make install after only a firmware build refuses" "rc $rc: $(head -c 300 "$T_DIR/err") $(ls "$T_DIR/root1/usr/bin" 2>&1 | head -n 2)"; fi
+# a host build older than the firmware build: installed, with a note
+printf '%s\n' 'WB_SAVED_TARGET := ' > "$S/build/settings"
+touch -d @86400 "$S/build/settings"
+(cd "$S" && $MAKE -n install DESTDIR="$T_DIR/root1" PREFIX=/usr) >"$T_DIR/out" 2>"$T_DIR/err"
+if grep -q "install: note: the build in build/ is for this machine and older than the firmware builds build/mips; 'make install TARGET=mips' installs that one" "$T_DIR/err"; then
+	pass "make install with an older host build in build/: a note names the newer firmware build"
+else fail "make install notes a newer firmware build" "$(head -c 300 "$T_DIR/err")"; fi
+rm -f "$S/build/settings"
+(cd "$S" && TARGET=x86_64-unknown-linux-gnu $MAKE -n olddefconfig) >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+if [ $rc = 0 ] && ! grep -q 'not a known target' "$T_DIR/err"; then
+	pass "TARGET in the environment (cargo, CI) does not make a firmware build"
+else fail "TARGET in the environment is ignored" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+(cd "$S" && WIREBOX_TARGET=nosuch $MAKE -n olddefconfig) >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+if [ $rc != 0 ] && grep -q 'TARGET=nosuch is not a known target' "$T_DIR/err"; then
+	pass "WIREBOX_TARGET in the environment selects the target"
+else fail "WIREBOX_TARGET selects the target" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
 finish

@@ -12,7 +12,8 @@
 #     (SOURCE_DATE_EPOCH); man.sh refuses a binary older than its objects;
 #   - are the same from a big-endian mips build (objcopy, not running it)
 #     when a mips cross compiler is installed, and from LTO objects (no help
-#     sections: it runs the binary instead).
+#     sections: it runs ./OUT instead; 'make man'/'make install' of a mipsel
+#     LTO build compile the texts again with -fno-lto: the same pages).
 # Needs groff (Debian: groff-base); mandoc is used when installed.
 . "$(dirname "$0")/../lib.sh"
 cd "$TOP"
@@ -170,6 +171,48 @@ if [ -f "$D/wirebox" ] && build lto configs/defconfig CFLAGS="-flto" LDFLAGS="-f
 	fi
 else
 	echo "# no LTO build here: running the binary for the texts not tested"
+fi
+
+# OUT without a slash: man.sh runs ./OUT, never a wirebox found on PATH
+if [ -f "$L/wirebox" ] && [ ! -s "$T_DIR/lto.bin" ]; then
+	mkdir -p "$T_DIR/ns" "$T_DIR/nsbin"
+	cp "$L/wirebox" "$T_DIR/ns/wirebox"
+	printf '#!/bin/sh\necho "wrong wirebox" > %s/ran; exit 1\n' "$T_DIR" > "$T_DIR/nsbin/wirebox"
+	chmod +x "$T_DIR/nsbin/wirebox"
+	(cd "$T_DIR/ns" && PATH="$T_DIR/nsbin:$PATH" sh "$TOP/scripts/man.sh" "$TOP/$L" wirebox "$T_DIR/nsman") 2>"$T_DIR/err"
+	rc=$?
+	if [ $rc = 0 ] && [ ! -e "$T_DIR/ran" ] && diff -r "$T_DIR/default" "$T_DIR/nsman" >/dev/null; then
+		pass "man.sh BUILD wirebox (no slash) runs ./wirebox, not the wirebox on PATH"
+	else fail "man.sh with OUT=wirebox runs ./wirebox" "rc $rc: $(cat "$T_DIR/ran" 2>/dev/null) $(head -c 300 "$T_DIR/err")"; fi
+fi
+
+# a cross LTO build as OpenWrt's CONFIG_USE_LTO makes it: make man (and
+# install) compile the help texts' sources again with -fno-lto, the pages
+# are exact; man.sh alone names the right qemu for the binary
+if command -v mipsel-linux-musl-gcc >/dev/null 2>&1 && [ -f "$D/wirebox" ]; then
+	X=$BR/man-ltox
+	if build ltox configs/defconfig CROSS_COMPILE=mipsel-linux-musl- STATIC=1 WERROR=0 \
+	    CFLAGS="-flto=auto -fno-fat-lto-objects" LDFLAGS="-flto=auto -fuse-linker-plugin"; then
+		cp "$D/epoch.h" "$X/epoch.h"   # the same date as the native pages
+		$MAKE -s BUILD="$X" KCONFIG_CONFIG="$X/.config" OUT="$X/wirebox" install DESTDIR="$T_DIR/rx" PREFIX=/usr \
+			>"$T_DIR/out" 2>"$T_DIR/err"
+		rc=$?
+		if [ $rc = 0 ] && diff -r "$T_DIR/default" "$X/man" >/dev/null &&
+		   [ -f "$T_DIR/rx/usr/share/man/man8/sntpc.8" ]; then
+			pass "mipsel LTO build: make install makes and installs the native build's pages exactly"
+		else fail "mipsel LTO build: make install with exact pages" "rc $rc: $(head -c 300 "$T_DIR/err") $(diff -r "$T_DIR/default" "$X/man" 2>&1 | head -n 3 | tr '\n' '|')"; fi
+		if ! "$X/wirebox" --version >/dev/null 2>&1; then   # (no binfmt_misc for it)
+			sh scripts/man.sh "$X" "$X/wirebox" "$T_DIR/xm" 2>"$T_DIR/err"
+			rc=$?
+			if [ $rc = 1 ] && grep -q 'WB_RUN=qemu-mipsel-static' "$T_DIR/err" && [ "$(wc -l < "$T_DIR/err")" = 1 ]; then
+				pass "man.sh on mipsel LTO objects alone: one line naming WB_RUN=qemu-mipsel-static"
+			else fail "man.sh's WB_RUN hint names qemu-mipsel-static" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+		fi
+	else
+		fail "mipsel LTO defconfig builds"
+	fi
+else
+	echo "# no mipsel-linux-musl-gcc: the cross LTO build not tested"
 fi
 
 # a big-endian mips build: the pages from its objects, without running it

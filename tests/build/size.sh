@@ -34,6 +34,7 @@ done
 # a compiler that cannot compile anything
 printf '#!/bin/sh\ncase "$1" in -dumpmachine) echo x86_64-linux-gnu; exit 0;; -print-prog-name=*) echo "${1#*=}"; exit 0;; esac\necho "badcc: error: boom, no compiler here" >&2; exit 1\n' > "$T_DIR/badcc"
 chmod +x "$FK"/* "$SH"/* "$T_DIR/badcc"
+PATH0=$PATH
 export PATH="$SH:$PATH"
 export SIZE_BUILDS=tiny
 
@@ -47,7 +48,37 @@ if [ $rc = 0 ] && grep -Eq '^ *tiny_defconfig +[0-9]+ +[0-9]+' "$T_DIR/out" &&
 	pass "make size CROSS_COMPILE=pfx-: sizes measured with pfx-strip and pfx-size"
 else fail "make size with a cross prefix" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err") $(tail -n 3 "$T_DIR/out" | tr '\n' '|')"; fi
 
-rm "$FK/foo-linux-musl-strip"
+# #7: the "./wirebox (your .config)" row after a cross build: measured with
+# the build's strip and size (build/settings), not the host's; a strip that
+# cannot do it leaves the row out with a note, and make size still exits 0
+cp "$S/configs/tiny_defconfig" "$S/.config"
+: > "$LOG"
+(cd "$S" && $MAKE -s CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1 && : > "$LOG" &&
+	SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config\) +[0-9]+ +[0-9]+' "$T_DIR/out" &&
+   grep -q '^foo-strip ' "$LOG" && grep -q '^foo-size ' "$LOG" && ! grep -q '^HOST' "$LOG"; then
+	pass "make size after a cross build: ./wirebox measured with the build's strip and size"
+else fail "make size after a cross build measures ./wirebox with the build's tools" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err")"; fi
+sed -i "s|^WB_SAVED_STRIP := .*|WB_SAVED_STRIP := $T_DIR/badcc|" "$S/build/settings"
+(cd "$S" && SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+if [ $rc = 0 ] && grep -q 'size: note: wirebox not measured' "$T_DIR/err" && grep -q 'not measured' "$T_DIR/out"; then
+	pass "make size when ./wirebox cannot be stripped: a note, exit 0"
+else fail "make size with an unmeasurable ./wirebox exits 0 with a note" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+if command -v mipsel-linux-musl-gcc >/dev/null 2>&1; then   # the review's case
+	PATH=$PATH0
+	(cd "$S" && rm -rf build wirebox && cp configs/tiny_defconfig .config &&
+		$MAKE -s CROSS_COMPILE=mipsel-linux-musl- STATIC=1 && $MAKE size SIZE_BUILDS=none) >"$T_DIR/out" 2>"$T_DIR/err"
+	rc=$?
+	if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config\) +[0-9]+ +[0-9]+' "$T_DIR/out"; then
+		pass "make CROSS_COMPILE=mipsel-linux-musl- STATIC=1; make size: exit 0 with the ./wirebox row"
+	else fail "make size after a mipsel build" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
+	export PATH="$SH:$PATH"
+fi
+rm -f "$S/wirebox"; rm -rf "$S/build"
+
+rm "$FK/foo-linux-musl-strip"; : > "$LOG"
 (cd "$S" && $MAKE size CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc != 0 ] && grep -q "size: STRIP=$FK/foo-linux-musl-strip on .* failed" "$T_DIR/err" &&
