@@ -87,6 +87,8 @@ ex() {
 BD=$T_DIR/b
 mkdir -p "$BD"
 MK="make -s KCONFIG_CONFIG=$BD/.config BUILD=$BD OUT=$BD/wirebox"
+# a TARGET build has a folder of its own (build/NAME), as without BUILD=
+MKT="make -s KCONFIG_CONFIG=$BD/.config BUILD=$BD-mips OUT=$BD-mips/wirebox"
 awk '/^## Building/ { on = 1 } /^## Layout/ { on = 0 }
 	on && /^    [^ ]/ { sub(/^    /, ""); sub(/[ \t]+# .*$/, ""); print }' README.md > "$T_DIR/examples"
 [ -s "$T_DIR/examples" ] || fail "examples found in README.md"
@@ -109,7 +111,11 @@ while [ $ln -lt "$n" ]; do
 	'make TARGET=mips')
 		# make check-cross installs the toolchains (this namespace has no network)
 		if [ -x "$(sh toolchain/cross.sh cc mips 2>/dev/null)gcc" ]; then
-			ex 0 "$MK ${line#make } && file $BD/wirebox | grep -q 'MSB.*MIPS.*statically linked'"
+			ex 0 "$MKT ${line#make } && file $BD-mips/wirebox | grep -q 'MSB.*MIPS.*statically linked'"
+		else echo "# no mips toolchain yet (make check-cross installs it): not run: $line"; fi ;;
+	'make install TARGET=mips PREFIX=/usr DESTDIR=/tmp/root')
+		if [ -x "$(sh toolchain/cross.sh cc mips 2>/dev/null)gcc" ]; then
+			ex 0 "$MKT ${line#make } DESTDIR=$T_DIR/root-mips && file $T_DIR/root-mips/usr/bin/wirebox | grep -q 'MSB.*MIPS.*statically linked.*stripped'"
 		else echo "# no mips toolchain yet (make check-cross installs it): not run: $line"; fi ;;
 	'make CROSS_COMPILE=mipsel-linux-musl- STATIC=1')
 		if command -v mipsel-linux-musl-gcc >/dev/null 2>&1; then
