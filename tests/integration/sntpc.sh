@@ -212,10 +212,12 @@ sys.exit(not (abs(float(v["SNTP_OFFSET"])) < 0.001 and float(v["SNTP_DELAY"]) > 
 # 40 ms slow; a one-shot run keeps the lowest delays, not the last 8
 responder good@1:slow
 t_exit 0 "-c 12, fast first reply: exit 0" sn -c 12 -e "$RP"
-t_true "-c 12: the fast first sample is kept (SNTP_DELAY $(sed -n 's/^SNTP_DELAY=//p' "$T_DIR/out") below 5 ms)" \
+# (the slow ones take 40 ms; 20 ms leaves room for a loaded machine: one
+# CI run saw the fast reply take 10 ms)
+t_true "-c 12: the fast first sample is kept (SNTP_DELAY $(sed -n 's/^SNTP_DELAY=//p' "$T_DIR/out") below 20 ms)" \
 	/usr/bin/python3 -c 'import sys
 v = dict(l.strip().split("=", 1) for l in open(sys.argv[1]))
-sys.exit(not float(v["SNTP_DELAY"]) < 0.005)' "$T_DIR/out"
+sys.exit(not float(v["SNTP_DELAY"]) < 0.020)' "$T_DIR/out"
 
 responder ext
 t_exit 0 "reply with an RFC 7822 extension field accepted" sn "$RP"
