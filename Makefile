@@ -197,7 +197,7 @@ LIBS_WB :=
 # .config from configs/defconfig): 'make tiny_defconfig' says nothing of it;
 # nor do they record flags ('make size' after a cross build left the
 # build's flags saying "host", and 'make install' then refused)
-WB_NOBUILD_GOALS := %config clean distclean size check check-cross mbedtls-dir
+WB_NOBUILD_GOALS := %config clean distclean size check check-cross mbedtls-dir mbedtls
 WB_BUILDS := $(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all))
 
 # a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything;

@@ -89,7 +89,12 @@ endif
 # name hashes the compiler and flags: only make knows it). One line: the
 # folder (toolchain/out/<triple>-<hash>, WB_MBEDTLS_DIR or MBEDTLS_DIR), or
 # a sentence for a build on the system's library or without TLS.
-.PHONY: mbedtls-dir
+# make mbedtls [the build's variables]: only the library, into that folder
+.PHONY: mbedtls-dir mbedtls
+mbedtls: $(WB_MBEDTLS_STAMP)
+ifeq ($(WB_MBEDTLS_STAMP),)
+	@$(MAKE) -s --no-print-directory mbedtls-dir
+endif
 mbedtls-dir:
 ifneq ($(HAVE_TLS),1)
 	@echo "no mbedTLS: CONFIG_TLS is not set in $(KCONFIG_CONFIG)"
