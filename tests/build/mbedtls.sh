@@ -106,6 +106,11 @@ d=$BR/static
 md=$($MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" mbedtls-dir STATIC=1 2>&1)
 [ -n "$L" ] && [ "$md" = "$L" ] && pass "make mbedtls-dir STATIC=1 prints the folder the STATIC=1 build used" ||
 	fail "make mbedtls-dir STATIC=1 prints the build's folder" "'$md' vs '$L'"
+mkdir -p "$BR/libonly" && cp "$d/.config" "$BR/libonly/.config"
+$MAKE -s BUILD="$BR/libonly" KCONFIG_CONFIG="$BR/libonly/.config" OUT="$BR/libonly/wirebox" mbedtls STATIC=1 >"$T/libonly.log" 2>&1
+[ $? = 0 ] && [ -f "$L/stamp" ] && [ ! -e "$BR/libonly/wirebox" ] && [ ! -d "$BR/libonly/obj" ] &&
+	pass "make mbedtls STATIC=1 builds (here: finds fresh) only the library, in that folder" ||
+	fail "make mbedtls STATIC=1 builds only the library" "$(cat "$T/libonly.log")"
 md=$($MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" mbedtls-dir 2>&1)
 case "$md" in "the system's mbedTLS"*) pass "make mbedtls-dir of a dynamic build: the system's library" ;;
 *) fail "make mbedtls-dir of a dynamic build says the system library" "$md" ;; esac
