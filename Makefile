@@ -25,9 +25,20 @@ endef
 # compiler, STATIC=1 and TARGET_CFLAGS/TARGET_LDFLAGS; docs/cross.md)
 # TARGET counts only on the command line (cargo and CI matrices put a
 # TARGET of their own in the environment); WIREBOX_TARGET=NAME in the
-# environment does the same as TARGET=NAME on the command line
-ifneq ($(origin TARGET),command line)
-TARGET := $(WIREBOX_TARGET)
+# environment does the same as TARGET=NAME on the command line.
+# A command-line TARGET counts only in the make run by hand (MAKELEVEL 0) or
+# in wirebox's own recursion (its recipes set WB_TARGET_OK=1): a parent
+# project's 'make TARGET=rpi4' that runs '$(MAKE) -C wirebox' passes its
+# TARGET down in MAKEFLAGS, and that is not ours (a parent that wants a
+# firmware build passes WIREBOX_TARGET=NAME). An empty TARGET= on the command
+# line counts at any level: packages pass it so that a WIREBOX_TARGET in the
+# environment cannot turn their build into a firmware build.
+WB_TARGET_CMD := $(if $(filter command line,$(origin TARGET)),$(or \
+	$(filter 0,$(MAKELEVEL)),$(filter 1,$(WB_TARGET_OK)),$(if $(TARGET),,empty)))
+ifeq ($(WB_TARGET_CMD),)
+# (and not passed on to this make's own recursion, where WB_TARGET_OK=1)
+MAKEOVERRIDES := $(filter-out TARGET=%,$(MAKEOVERRIDES))
+override TARGET := $(WIREBOX_TARGET)
 endif
 ifneq ($(TARGET),)
 -include toolchain/targets.mk
@@ -186,7 +197,7 @@ LIBS_WB :=
 # .config from configs/defconfig): 'make tiny_defconfig' says nothing of it;
 # nor do they record flags ('make size' after a cross build left the
 # build's flags saying "host", and 'make install' then refused)
-WB_NOBUILD_GOALS := %config clean distclean size check check-cross
+WB_NOBUILD_GOALS := %config clean distclean size check check-cross mbedtls-dir mbedtls
 WB_BUILDS := $(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all))
 
 # a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything;
@@ -283,12 +294,12 @@ $(BUILD)/epoch.h: $(if $(and $(WB_INSTALL_ONLY),$(wildcard $(BUILD)/epoch.h)),,F
 # ---- configuration ---------------------------------------------------------
 %_defconfig: configs/%_defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
-	$(Q)$(MAKE) --no-print-directory olddefconfig
+	$(Q)$(MAKE) --no-print-directory WB_TARGET_OK=1 olddefconfig
 	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 defconfig: configs/defconfig FORCE
 	$(Q)cp $< $(KCONFIG_CONFIG)
-	$(Q)$(MAKE) --no-print-directory olddefconfig
+	$(Q)$(MAKE) --no-print-directory WB_TARGET_OK=1 olddefconfig
 	$(SAY) "  wrote $(KCONFIG_CONFIG) from $<"
 
 oldconfig olddefconfig: $(KCONFIG_APPLETS) FORCE
@@ -350,12 +361,12 @@ man: $(OUT) $(WB_MAN_OBJS)
 
 # make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
-	$(Q)WB_CC='$(CC)' TARGET='$(TARGET)' WB_OUT='$(OUT)' WB_BUILD='$(BUILD)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+	$(Q)WB_TARGET_OK=1 WB_CC='$(CC)' TARGET='$(TARGET)' WB_OUT='$(OUT)' WB_BUILD='$(BUILD)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
 
 # make check-cross [CROSS_TARGETS="mips armhf"]: each target under qemu-user
 check-cross: FORCE
 	$(Q)[ -f tests/cross/run.sh ] || { echo "make check-cross: tests/cross/run.sh is missing" >&2; exit 1; }
-	$(Q)sh tests/cross/run.sh $(CROSS_TARGETS)
+	$(Q)WB_TARGET_OK=1 sh tests/cross/run.sh $(CROSS_TARGETS)
 
 demo: $(OUT)
 	$(Q)sh scripts/demo.sh

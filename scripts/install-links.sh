@@ -11,7 +11,9 @@
 # Names that are hard links to the binary this install replaced ('wirebox
 # --install' makes hard links) are ours too: 'make install' passes that
 # file's "device:inode" (install-links.sh --id FILE, taken before it is
-# replaced) in WB_OLD_ID.
+# replaced) in WB_OLD_ID. Such a hard link in BINDIR, SBINDIR or LIBDIR
+# where this install does not put that name (BINDIR/sendmail, BINDIR/ntpd
+# after 'wirebox --install /usr/bin') is removed, one line each on stderr.
 # Used by 'make install', which cannot run a cross-compiled wirebox --install.
 set -eu
 # fid FILE: "device:inode" of FILE (not following a symlink), or nothing
@@ -67,5 +69,23 @@ done
 case " $(echo $names) " in *" sendmail "*)
 	[ "$libdir" = "$sbindir" ] || link "$libdir" sendmail "$(rel "$libdir" "$sbindir/sendmail")" ;;
 esac
+# stray hard links to the old binary: 'wirebox --install /usr/bin' put every
+# name in BINDIR (also sendmail and ntpd, which now live in SBINDIR). A name
+# in BINDIR, SBINDIR or LIBDIR that is a hard link to the replaced binary
+# (its device:inode is WB_OLD_ID) but is not where this install puts that
+# name is ours and is removed, one line each; anything else is left alone.
+if [ -n "${WB_OLD_ID:-}" ]; then
+	for name in $names; do
+		case "$name" in sendmail|ntpd) home=$sbindir ;; *) home=$bindir ;; esac
+		for d in "$bindir" "$sbindir" "$libdir"; do
+			[ "$d" != "$home" ] || continue
+			[ "$name/$d" != "sendmail/$libdir" ] || continue
+			p=$dest$d/$name
+			[ -f "$p" ] && [ ! -L "$p" ] && [ "$(fid "$p")" = "$WB_OLD_ID" ] || continue
+			rm -f "$p"
+			echo "install: removed $d/$name: a hard link to the old wirebox; $name is now $home/$name" >&2
+		done
+	done
+fi
 [ $kept = 0 ] || echo "install: $kept name(s) kept (listed above); 'make install FORCE_LINKS=1' replaces them" >&2
 exit 0

@@ -101,7 +101,12 @@ if [ -f "$own" ]; then
 	OWN_ROW=
 	STRIP=$S0 SIZE=$Z0
 	case $own in /*) label=$own ;; *) label=./$own ;; esac
-	if [ "$sz" != "- -" ]; then row "$label (your .config)" "$sz"
+	# built for another machine than the table's (a cross build): say which
+	m=$(setting MACHINE) t=$(setting TARGET) for=
+	if [ -n "$t" ]; then [ "$t" = "$TARGET" ] || for=", $t"
+	elif [ -n "$m" ] && [ -z "$TARGET" ] && [ "${m%%-*}" != "$(uname -m)" ]; then for=", ${m%%-*}"
+	elif [ -n "$TARGET" ] && [ -n "$m" ]; then for=", ${m%%-*}"; fi
+	if [ "$sz" != "- -" ]; then row "$label (your .config$for)" "$sz"
 	else echo "  ($label not measured: see the note above)"; fi
 fi
 sz_full="- -" sz_defconfig="- -"

@@ -3,10 +3,12 @@
 # config toolchain/mbedtls_config.h, from Debian's source package with
 # Debian's patches applied (dpkg-source -x), or from a given source tree.
 #
-#   sh toolchain/mbedtls.sh                  build for CC (default musl-gcc)
-#   CROSS_COMPILE=mipsel-linux-musl- sh toolchain/mbedtls.sh
-#   CC=/opt/x/bin/arm-linux-musleabihf-gcc CFLAGS="-march=armv7-a -mthumb" sh toolchain/mbedtls.sh
-#   MBEDTLS_SRC=/path/to/mbedtls-2.28.x sh toolchain/mbedtls.sh   (never downloads)
+#   make mbedtls STATIC=1 (TARGET=NAME, CC=..., CFLAGS=...)   how make runs it
+#   make mbedtls-dir STATIC=1 (the same variables)  the folder make uses
+# By hand it builds with the flags of its environment only (make adds the
+# Makefile's code-generation flags), so its folder is not one make uses:
+#   WB_MBEDTLS_DIR=/tmp/mb CROSS_COMPILE=mipsel-linux-musl- sh toolchain/mbedtls.sh
+#   WB_MBEDTLS_DIR=/tmp/mb3 MBEDTLS_SRC=/path/to/mbedtls-3.6.x sh toolchain/mbedtls.sh
 #   sh toolchain/mbedtls.sh --print-dir      print the output folder only
 #
 # Environment: CC, CROSS_COMPILE, AR (default: ${CROSS_COMPILE}ar when that
@@ -16,11 +18,13 @@
 # WB_MBEDTLS_DIR (output folder), MAKE and MAKEFLAGS (run under make, the
 # nested make uses the caller's jobserver; by hand it runs -j$(nproc)).
 #
-# Output: toolchain/out/<target>/{include,lib,stamp}. <target> is the
+# Output: toolchain/out/<triple>-<hash>/{include,lib,stamp} (or
+# WB_MBEDTLS_DIR); <hash> covers CC, the flags and MBEDTLS_SRC ('make
+# mbedtls-dir' prints make's folder). <triple> is the
 # compiler's -dumpmachine, with the libc part made "musl" for musl compilers
 # (musl-gcc, *-linux-musl*-gcc wrappers, or any compiler whose headers are
 # Linux's but not glibc's/uClibc's/bionic's): Debian's arm-linux-musleabihf-gcc
-# says arm-linux-gnueabihf, and its folder is arm-linux-musleabihf. The folder
+# says arm-linux-gnueabihf, and its folder is arm-linux-musleabihf-<hash>. The folder
 # holds a copy of the config header the libraries were built with (include/
 # wb_mbedtls_config.h); toolchain/tls.mk compiles wirebox with that copy, so
 # library and application cannot disagree. The stamp (plain text) records

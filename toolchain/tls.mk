@@ -83,3 +83,26 @@ else
 LIBS_WB += $(WB_MBEDTLS_LIBS:%=-l%)
 endif
 endif
+
+# make mbedtls-dir [the build's variables]: where this build's mbedTLS is,
+# for the same STATIC, TARGET, CC, CFLAGS, MBEDTLS_* as the build (the folder
+# name hashes the compiler and flags: only make knows it). One line: the
+# folder (toolchain/out/<triple>-<hash>, WB_MBEDTLS_DIR or MBEDTLS_DIR), or
+# a sentence for a build on the system's library or without TLS.
+# make mbedtls [the build's variables]: only the library, into that folder
+.PHONY: mbedtls-dir mbedtls
+mbedtls: $(WB_MBEDTLS_STAMP)
+ifeq ($(WB_MBEDTLS_STAMP),)
+	@$(MAKE) -s --no-print-directory mbedtls-dir
+endif
+mbedtls-dir:
+ifneq ($(HAVE_TLS),1)
+	@echo "no mbedTLS: CONFIG_TLS is not set in $(KCONFIG_CONFIG)"
+else ifneq ($(MBEDTLS_DIR),)
+	@echo '$(MBEDTLS_DIR)'
+else ifneq ($(WB_MBEDTLS_STAMP),)
+	@echo '$(WB_MBEDTLS_DIR)'
+else
+	@echo "the system's mbedTLS ($(strip $(LIBS_WB:-l%=lib%))): no folder of its own (STATIC=1, MBEDTLS_SRC= or WB_MBEDTLS_DIR= builds one)"
+endif
+.DEFAULT_GOAL := all

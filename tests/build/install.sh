@@ -253,6 +253,26 @@ if [ $rc = 0 ] && [ "$got" = "$want" ] && ! grep -q kept "$T_DIR/err" && [ "$R/u
 	pass "install over 'wirebox --install' hard links replaces them with links to the new binary"
 else fail "install over hard links to the old binary" "rc $rc: $(echo "$got" | tr '\n' '|') $(head -c 300 "$T_DIR/err")"; fi
 
+# review 2 #2: README's 'wirebox --install DESTDIR/usr/bin' (every name a hard
+# link in usr/bin), then 'make install PREFIX=/usr': no name is left as a hard
+# link to the old binary (usr/bin/sendmail, usr/bin/ntpd are removed, listed)
+R=$T_DIR/rooti
+mkdir -p "$R/usr/bin"
+cp "$B-l/wirebox" "$R/usr/bin/wirebox"
+"$R/usr/bin/wirebox" --install "$R/usr/bin" >/dev/null 2>&1
+oldid=$(sh scripts/install-links.sh --id "$R/usr/bin/wirebox")
+echo other > "$R/usr/bin/keepme"
+mk "$B-l" install DESTDIR="$R" PREFIX=/usr
+rc=$?
+stale=$(cd "$R" && find . -type f | while read -r f; do
+	[ "$(sh "$TOP/scripts/install-links.sh" --id "$f")" != "$oldid" ] || echo "$f"; done | sort | tr '\n' ' ')
+if [ $rc = 0 ] && [ -n "$oldid" ] && [ -z "$stale" ] && [ -f "$R/usr/bin/keepme" ] &&
+   grep -q '^install: removed /usr/bin/sendmail: a hard link to the old wirebox; sendmail is now /usr/sbin/sendmail$' "$T_DIR/err" &&
+   grep -q '^install: removed /usr/bin/ntpd: a hard link to the old wirebox; ntpd is now /usr/sbin/ntpd$' "$T_DIR/err" &&
+   [ "$R/usr/sbin/ntpd" -ef "$R/usr/bin/wirebox" ]; then
+	pass "install after 'wirebox --install /usr/bin' leaves no name hard-linked to the old binary (bin/sendmail, bin/ntpd removed, listed)"
+else fail "install after 'wirebox --install /usr/bin' leaves no hard link to the old binary" "rc $rc: left: $stale; $(head -c 300 "$T_DIR/err")"; fi
+
 # #5: the mbedTLS variables are settings (MBEDTLS_LIBDIR, PKG_CONFIG, ...)
 ma=$(gcc -print-multiarch 2>/dev/null)
 if [ -n "$ma" ] && [ -f "/usr/lib/$ma/libmbedtls.so" ] && [ -f /usr/include/mbedtls/ssl.h ]; then

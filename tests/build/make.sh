@@ -87,6 +87,36 @@ t_grep "an aarch64 compiler links with -z max-page-size=4096" "-Wl,-z,max-page-s
 t_nogrep "an x86-64 compiler does not" "max-page-size" "$B/s/flags"
 
 # ---- TARGET=, check-cross, make size TARGET= (in the copy) --------------------------------
+# ---- TARGET from a parent project's make, TARGET= empty ------------------------
+# (review 2 #6) a parent 'make TARGET=rpi4' running '$(MAKE) -C wirebox': its
+# TARGET (in MAKEFLAGS) is not wirebox's; wirebox's own recursion (defconfig's
+# olddefconfig) does not pick it up either
+P=$T_DIR/parent
+mkdir -p "$P"
+printf 'all:\n\t$(MAKE) -C %s KCONFIG_CONFIG=%s/cfg tiny_defconfig\n\t$(MAKE) -C %s -n KCONFIG_CONFIG=%s/cfg BUILD=%s/b OUT=%s/b/wirebox\n' \
+	"$S" "$P" "$S" "$P" "$P" "$P" > "$P/Makefile"
+$MAKE -C "$P" TARGET=rpi4 >"$T_DIR/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && ! grep -q 'rpi4' "$T_DIR/out" && grep -q 'CONFIG_SMTPSEND_QUEUE is not set' "$P/cfg" && [ ! -e "$S/build/rpi4" ]; then
+	pass "a parent project's 'make TARGET=rpi4' running \$(MAKE) -C wirebox builds for the host"
+else fail "a parent's command-line TARGET is not wirebox's" "rc $rc: $(grep -m 3 'rpi4\|rror' "$T_DIR/out" | tr '\n' '|')"; fi
+printf 'all:\n\t$(MAKE) -C %s -n olddefconfig KCONFIG_CONFIG=%s/cfg WIREBOX_TARGET=nosuch\n' "$S" "$P" > "$P/Makefile"
+$MAKE -C "$P" >"$T_DIR/out" 2>&1
+rc=$?
+if [ $rc != 0 ] && grep -q 'TARGET=nosuch is not a known target' "$T_DIR/out"; then
+	pass "a parent project selects a firmware build with WIREBOX_TARGET=NAME"
+else fail "a parent's WIREBOX_TARGET selects the target" "rc $rc: $(head -c 300 "$T_DIR/out")"; fi
+# TARGET= (empty) on the command line: WIREBOX_TARGET in the environment is
+# ignored (the packages pass it), by hand and from a parent make
+(cd "$S" && WIREBOX_TARGET=nosuch $MAKE -n olddefconfig KCONFIG_CONFIG="$P/cfg" TARGET=) >"$T_DIR/out" 2>&1
+rc=$?
+printf 'all:\n\t$(MAKE) -C %s -n olddefconfig KCONFIG_CONFIG=%s/cfg TARGET=\n' "$S" "$P" > "$P/Makefile"
+WIREBOX_TARGET=nosuch $MAKE -C "$P" TARGET=mips >"$T_DIR/out2" 2>&1
+rc2=$?
+if [ $rc = 0 ] && [ $rc2 = 0 ] && ! grep -q nosuch "$T_DIR/out" "$T_DIR/out2"; then
+	pass "TARGET= on the command line ignores WIREBOX_TARGET from the environment (by hand and under a parent make)"
+else fail "TARGET= ignores WIREBOX_TARGET" "rc $rc/$rc2: $(head -c 200 "$T_DIR/out") $(head -c 200 "$T_DIR/out2")"; fi
+
 rm -f "$S/toolchain/targets.mk"
 (cd "$S" && $MAKE TARGET=stub) >"$T_DIR/out" 2>&1
 rc=$?

@@ -99,6 +99,21 @@ if mk static STATIC=1; then pass "STATIC=1 TLS build"; else fail "STATIC=1 TLS b
 # the folder make used (its -isystem)
 L=$(sed -n 's/.*-isystem \([^ ]*\)\/include -DWB_MBEDTLS_STATIC.*/\1/p' "$BR/static/flags")
 [ -n "$L" ] && [ -f "$L/stamp" ] || fail "the STATIC=1 build names its mbedTLS folder" "$(cat "$BR/static/flags")"
+# review 2 #3: 'make mbedtls-dir' with the build's variables names that folder
+# (by hand, mbedtls.sh --print-dir lacks the Makefile's flags); a build on
+# the system's library says so
+d=$BR/static
+md=$($MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" mbedtls-dir STATIC=1 2>&1)
+[ -n "$L" ] && [ "$md" = "$L" ] && pass "make mbedtls-dir STATIC=1 prints the folder the STATIC=1 build used" ||
+	fail "make mbedtls-dir STATIC=1 prints the build's folder" "'$md' vs '$L'"
+mkdir -p "$BR/libonly" && cp "$d/.config" "$BR/libonly/.config"
+$MAKE -s BUILD="$BR/libonly" KCONFIG_CONFIG="$BR/libonly/.config" OUT="$BR/libonly/wirebox" mbedtls STATIC=1 >"$T/libonly.log" 2>&1
+[ $? = 0 ] && [ -f "$L/stamp" ] && [ ! -e "$BR/libonly/wirebox" ] && [ ! -d "$BR/libonly/obj" ] &&
+	pass "make mbedtls STATIC=1 builds (here: finds fresh) only the library, in that folder" ||
+	fail "make mbedtls STATIC=1 builds only the library" "$(cat "$T/libonly.log")"
+md=$($MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" mbedtls-dir 2>&1)
+case "$md" in "the system's mbedTLS"*) pass "make mbedtls-dir of a dynamic build: the system's library" ;;
+*) fail "make mbedtls-dir of a dynamic build says the system library" "$md" ;; esac
 for f in -fno-pie -fno-asynchronous-unwind-tables -fno-unwind-tables -ffunction-sections; do
 	t_grep "STATIC=1: the mbedTLS stamp has $f" "^cflags: .*$f( |\$)" "$L/stamp"
 done

@@ -48,7 +48,7 @@ if [ $rc = 0 ] && grep -Eq '^ *tiny_defconfig +[0-9]+ +[0-9]+' "$T_DIR/out" &&
 	pass "make size CROSS_COMPILE=pfx-: sizes measured with pfx-strip and pfx-size"
 else fail "make size with a cross prefix" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err") $(tail -n 3 "$T_DIR/out" | tr '\n' '|')"; fi
 
-# #7: the "./wirebox (your .config)" row after a cross build: measured with
+# #7: the "./wirebox (your .config, CPU)" row after a cross build: measured with
 # the build's strip and size (build/settings), not the host's; a strip that
 # cannot do it leaves the row out with a note, and make size still exits 0
 cp "$S/configs/tiny_defconfig" "$S/.config"
@@ -56,9 +56,9 @@ cp "$S/configs/tiny_defconfig" "$S/.config"
 (cd "$S" && $MAKE -s CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1 && : > "$LOG" &&
 	SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
-if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config\) +[0-9]+ +[0-9]+' "$T_DIR/out" &&
+if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config, foo\) +[0-9]+ +[0-9]+' "$T_DIR/out" &&
    grep -q '^foo-strip ' "$LOG" && grep -q '^foo-size ' "$LOG" && ! grep -q '^HOST' "$LOG"; then
-	pass "make size after a cross build: ./wirebox measured with the build's strip and size"
+	pass "make size after a cross build: ./wirebox measured with the build's strip and size, its row names the machine"
 else fail "make size after a cross build measures ./wirebox with the build's tools" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err")"; fi
 sed -i "s|^WB_SAVED_STRIP := .*|WB_SAVED_STRIP := $T_DIR/badcc|" "$S/build/settings"
 (cd "$S" && SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
@@ -71,8 +71,8 @@ if command -v mipsel-linux-musl-gcc >/dev/null 2>&1; then   # the review's case
 	(cd "$S" && rm -rf build wirebox && cp configs/tiny_defconfig .config &&
 		$MAKE -s CROSS_COMPILE=mipsel-linux-musl- STATIC=1 && $MAKE size SIZE_BUILDS=none) >"$T_DIR/out" 2>"$T_DIR/err"
 	rc=$?
-	if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config\) +[0-9]+ +[0-9]+' "$T_DIR/out"; then
-		pass "make CROSS_COMPILE=mipsel-linux-musl- STATIC=1; make size: exit 0 with the ./wirebox row"
+	if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config, mipsel\) +[0-9]+ +[0-9]+' "$T_DIR/out"; then
+		pass "make CROSS_COMPILE=mipsel-linux-musl- STATIC=1; make size: exit 0 with the './wirebox (your .config, mipsel)' row"
 	else fail "make size after a mipsel build" "rc $rc: $(head -c 300 "$T_DIR/err")"; fi
 	export PATH="$SH:$PATH"
 fi
