@@ -102,6 +102,7 @@ check_build() {
 		t_grep "$name: CONFIG_TLS off (no BR2_PACKAGE_MBEDTLS)" '^# CONFIG_TLS is not set' "$bdir/.config"
 		t_grep "$name: --version says TLS off" '^TLS: off' "$T/$name.version"
 	fi
+	check_no_wirebox_target "$name" "$root/usr/bin/wirebox" "$bdir" "$log"
 	names=$(expected_names "$bdir/.config")
 	check_install_layout "$name" "$root" "$names"
 	for n in sendmail ntpd; do

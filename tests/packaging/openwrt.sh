@@ -124,6 +124,7 @@ variant() {
 	t_grep "$pkg: TARGET_CPPFLAGS (staging includes) reach the compiler" "-I$SDK/staging_dir/usr/include" "$T/$pkg.log"
 	t_grep "$pkg: TARGET_LDFLAGS reach the link" 'gcc .*-znow -zrelro.* -o ' "$T/$pkg.log"
 	bin=$bdir/ipkg-install/usr/bin/wirebox
+	check_no_wirebox_target "$pkg" "$bin" "$bdir" "$T/$pkg.log"
 	"$bin" --version > "$T/$pkg.version" 2>&1
 	ldd "$bin" > "$T/$pkg.ldd" 2>&1
 	if [ "$var" = nossl ]; then

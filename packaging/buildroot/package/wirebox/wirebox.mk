@@ -20,7 +20,10 @@ WIREBOX_DEPENDENCIES = \
 
 # The same settings for the build and for 'make install' (which refuses
 # settings that differ from the build's).
+# TARGET= (empty): a WIREBOX_TARGET in the environment must not turn this
+# into one of wirebox's own firmware builds (toolchain/targets.mk).
 WIREBOX_MAKE_OPTS = \
+	TARGET= \
 	CC="$(TARGET_CC)" \
 	CROSS_COMPILE="$(TARGET_CROSS)" \
 	AR="$(TARGET_AR)" \
