@@ -13,6 +13,7 @@
 # mbedtls, the S-script or the systemd units.
 set -u
 . "$(dirname "$0")/lib"
+export_wirebox_target
 T=$T_DIR
 BR=$T/br
 mkdir -p "$BR"

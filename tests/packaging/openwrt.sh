@@ -12,6 +12,7 @@
 # Also: Config.in and the Makefile's symbol list match wirebox's Kconfig.
 set -u
 . "$(dirname "$0")/lib"
+export_wirebox_target
 
 T=$T_DIR
 SDK=$T/sdk
