@@ -8,9 +8,12 @@
 # INSTALL_TARGET_CMDS, INSTALL_INIT_SYSV/SYSTEMD), run against a fresh copy of
 # the tree. Checks: the builder's flags, TLS exactly with BR2_PACKAGE_MBEDTLS,
 # static with BR2_STATIC_LIBS, the install layout, BusyBox's sendmail/ntpd
-# links replaced (FORCE_LINKS=1), the S-script or the systemd units.
+# links replaced (only links to busybox removed; no FORCE_LINKS), another
+# package's real ntpd/msmtp kept and listed, the CA bundle selected with
+# mbedtls, the S-script or the systemd units.
 set -u
 . "$(dirname "$0")/lib"
+export_wirebox_target
 T=$T_DIR
 BR=$T/br
 mkdir -p "$BR"
@@ -76,11 +79,20 @@ MK
 br() {
 	name=$1; shift
 	rm -rf "$BR/output/build" "$BR/output/target"
-	mkdir -p "$BR/output/target/bin" "$BR/output/target/usr/sbin"
+	mkdir -p "$BR/output/target/bin" "$BR/output/target/usr/sbin" "$BR/output/target/usr/bin"
 	# BusyBox is installed first (a dependency): its links must give way
+	printf '#!/bin/sh\necho busybox\n' > "$BR/output/target/bin/busybox"
 	ln -s busybox "$BR/output/target/bin/sh"
-	ln -s ../../bin/busybox "$BR/output/target/usr/sbin/sendmail"
-	ln -s ../../bin/busybox "$BR/output/target/usr/sbin/ntpd"
+	if [ -n "${BR_REAL:-}" ]; then
+		# ntp's real ntpd and msmtp's msmtp (dependencies, installed
+		# first) must stay; BusyBox's sendmail as a hard link goes
+		printf '#!/bin/sh\necho real ntpd\n' > "$BR/output/target/usr/sbin/ntpd"
+		printf '#!/bin/sh\necho real msmtp\n' > "$BR/output/target/usr/bin/msmtp"
+		ln "$BR/output/target/bin/busybox" "$BR/output/target/usr/sbin/sendmail"
+	else
+		ln -s ../../bin/busybox "$BR/output/target/usr/sbin/sendmail"
+		ln -s ../../bin/busybox "$BR/output/target/usr/sbin/ntpd"
+	fi
 	make -C "$BR" BR="$BR" WIREBOX_EXT="$PKGDIR/buildroot" BR2_PACKAGE_WIREBOX=y \
 		BR2_PACKAGE_WIREBOX_SRCDIR="$T/wirebox" "$@" stub-all > "$T/$name.log" 2>&1
 }
@@ -102,12 +114,29 @@ check_build() {
 		t_grep "$name: CONFIG_TLS off (no BR2_PACKAGE_MBEDTLS)" '^# CONFIG_TLS is not set' "$bdir/.config"
 		t_grep "$name: --version says TLS off" '^TLS: off' "$T/$name.version"
 	fi
+	check_no_wirebox_target "$name" "$root/usr/bin/wirebox" "$bdir" "$log"
 	names=$(expected_names "$bdir/.config")
+	t_nogrep "$name: make install without FORCE_LINKS=1" 'DESTDIR=.*FORCE_LINKS=1' "$log"
+	if [ -n "${BR_REAL:-}" ]; then
+		# the real programs are kept (and listed), so the layout
+		# check is for the other names
+		for p in usr/sbin/ntpd:ntpd usr/bin/msmtp:msmtp; do
+			if grep -q "^echo real ${p#*:}" "$root/${p%:*}" 2>/dev/null && ! [ -L "$root/${p%:*}" ]; then
+				pass "$name: another package's real /${p%:*} is kept"
+			else fail "$name: another package's real /${p%:*} is kept" "$(ls -l "$root/${p%:*}" 2>&1)"; fi
+			t_grep "$name: make install lists /${p%:*} as kept" "kept .*${p%:*}" "$log"
+		done
+		if is_wirebox_link "$root/usr/sbin/sendmail"; then pass "$name: BusyBox's /usr/sbin/sendmail (a hard link of busybox) replaced"
+		else fail "$name: BusyBox's /usr/sbin/sendmail (a hard link of busybox) replaced" "$(ls -l "$root/usr/sbin/sendmail" 2>&1)"; fi
+		if [ "$(cat "$root/bin/busybox")" = "$(printf '#!/bin/sh\necho busybox')" ]; then pass "$name: /bin/busybox itself untouched"
+		else fail "$name: /bin/busybox itself untouched"; fi
+		return
+	fi
 	check_install_layout "$name" "$root" "$names"
 	for n in sendmail ntpd; do
 		case " $names " in *" $n "*)
-			if is_wirebox_link "$root/usr/sbin/$n"; then pass "$name: BusyBox's /usr/sbin/$n link replaced (FORCE_LINKS=1)"
-			else fail "$name: BusyBox's /usr/sbin/$n link replaced (FORCE_LINKS=1)" "$(ls -l "$root/usr/sbin/$n" 2>&1)"; fi ;;
+			if is_wirebox_link "$root/usr/sbin/$n"; then pass "$name: BusyBox's /usr/sbin/$n link replaced (links to busybox removed first)"
+			else fail "$name: BusyBox's /usr/sbin/$n link replaced (links to busybox removed first)" "$(ls -l "$root/usr/sbin/$n" 2>&1)"; fi ;;
 		esac
 	done
 }
@@ -146,5 +175,23 @@ if br custom BR2_PACKAGE_WIREBOX_USE_CUSTOM_CONFIG=y BR2_PACKAGE_WIREBOX_CUSTOM_
 else
 	fail "custom+fragment, static: configure, build and install succeed" "$(tail -n 15 "$T/custom.log" | tr '\n' '|')"
 fi
+
+# 3: full config with ntp's ntpd and msmtp installed before wirebox, BusyBox's
+# sendmail a hard link: the real programs stay, BusyBox's link goes
+BR_REAL=1
+if br real BR2_PACKAGE_WIREBOX_USE_DEFCONFIG=y BR2_PACKAGE_WIREBOX_DEFCONFIG='"full_defconfig"' \
+	BR2_PACKAGE_NTP=y BR2_PACKAGE_NTP_NTPD=y BR2_PACKAGE_MSMTP=y BR2_INIT_SYSV=y; then
+	pass "full+ntp+msmtp: configure, build and install succeed (kept names: exit 0)"
+	check_build full+ntp+msmtp off real
+else
+	fail "full+ntp+msmtp: configure, build and install succeed (kept names: exit 0)" "$(tail -n 15 "$T/real.log" | tr '\n' '|')"
+fi
+BR_REAL=
+
+# Config.in: TLS needs the CA bundle
+CFG=$PKGDIR/buildroot/package/wirebox/Config.in
+t_grep "Config.in: select BR2_PACKAGE_CA_CERTIFICATES if BR2_PACKAGE_MBEDTLS" \
+	'^[[:space:]]*select BR2_PACKAGE_CA_CERTIFICATES if BR2_PACKAGE_MBEDTLS$' "$CFG"
+t_grep "Config.in: help says a real ntpd/msmtp/sendmail is kept" 'is kept' "$CFG"
 
 finish

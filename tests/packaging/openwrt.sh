@@ -12,6 +12,7 @@
 # Also: Config.in and the Makefile's symbol list match wirebox's Kconfig.
 set -u
 . "$(dirname "$0")/lib"
+export_wirebox_target
 
 T=$T_DIR
 SDK=$T/sdk
@@ -124,6 +125,7 @@ variant() {
 	t_grep "$pkg: TARGET_CPPFLAGS (staging includes) reach the compiler" "-I$SDK/staging_dir/usr/include" "$T/$pkg.log"
 	t_grep "$pkg: TARGET_LDFLAGS reach the link" 'gcc .*-znow -zrelro.* -o ' "$T/$pkg.log"
 	bin=$bdir/ipkg-install/usr/bin/wirebox
+	check_no_wirebox_target "$pkg" "$bin" "$bdir" "$T/$pkg.log"
 	"$bin" --version > "$T/$pkg.version" 2>&1
 	ldd "$bin" > "$T/$pkg.ldd" 2>&1
 	if [ "$var" = nossl ]; then

@@ -182,6 +182,91 @@ if yocto tiny n WIREBOX_DEFCONFIG=tiny_defconfig WIREBOX_ALTERNATIVES="sendmail 
 else
 	fail "tiny: builds with WIREBOX_ALTERNATIVES trimmed to its applets" "$(tail -n 12 "$T/tiny/log" | tr '\n' '|')"
 fi
+# wirebox_init_files as do_package runs it: the recipe's python function with
+# a stand-in datastore; prints SYSTEMD_SERVICE:wirebox and
+# INHIBIT_UPDATERCD_BBCLASS after it ran against the image D
+init_files() {
+	/usr/bin/python3 - "$RECIPE" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r'^python wirebox_init_files\(\) \{\n(.*?)^\}', text, re.M | re.S)
+if not m or not re.search(r'^PACKAGESPLITFUNCS =\+ "wirebox_init_files"', text, re.M):
+    print("no wirebox_init_files in PACKAGESPLITFUNCS"); sys.exit(0)
+v = {"D": sys.argv[2], "PN": "wirebox", "systemd_system_unitdir": "/usr/lib/systemd/system",
+     "sysconfdir": "/etc", "INITSCRIPT_NAME": "wirebox-mailq",
+     "SYSTEMD_SERVICE:wirebox": re.search(r'^SYSTEMD_SERVICE:\$\{PN\} = "(.*)"', text, re.M).group(1)}
+class D:
+    def getVar(self, k): return v.get(k)
+    def setVar(self, k, x): v[k] = x
+body = "\n".join(l[4:] if l.startswith("    ") else l for l in m.group(1).splitlines())
+exec("def f(d):\n" + "\n".join("    " + l for l in body.splitlines()) + "\n", globals())
+f(D())
+print("SYSTEMD_SERVICE=" + v["SYSTEMD_SERVICE:wirebox"])
+print("INHIBIT_UPDATERCD_BBCLASS=" + v.get("INHIBIT_UPDATERCD_BBCLASS", ""))
+PY
+}
+
+# the units and the init script follow .config (CONFIG_SNTPC_DAEMON,
+# CONFIG_SMTPSEND_QUEUE): tiny_defconfig has neither
+if [ -d "$T/tiny/image" ]; then
+	for f in /usr/lib/systemd/system/wirebox-sntpc.service /usr/lib/systemd/system/wirebox-mailq.service /etc/init.d/wirebox-mailq; do
+		if [ -e "$T/tiny/image$f" ]; then fail "tiny (no SNTPC_DAEMON, no SMTPSEND_QUEUE): no $f installed"
+		else pass "tiny (no SNTPC_DAEMON, no SMTPSEND_QUEUE): no $f installed"; fi
+	done
+	init_files "$T/tiny/image" > "$T/tiny/init_files"
+	t_grep "tiny: wirebox_init_files leaves SYSTEMD_SERVICE empty (systemd.bbclass stops on a missing unit)" '^SYSTEMD_SERVICE=$' "$T/tiny/init_files"
+	t_grep "tiny: wirebox_init_files inhibits update-rc.d (no init script)" '^INHIBIT_UPDATERCD_BBCLASS=1$' "$T/tiny/init_files"
+fi
+if [ -d "$T/tls/image" ]; then
+	init_files "$T/tls/image" > "$T/tls/init_files"
+	t_grep "tls: wirebox_init_files keeps both units" '^SYSTEMD_SERVICE=wirebox-sntpc.service wirebox-mailq.service$' "$T/tls/init_files"
+	t_grep "tls: wirebox_init_files keeps update-rc.d" '^INHIBIT_UPDATERCD_BBCLASS=$' "$T/tls/init_files"
+fi
+# only the daemon: wirebox-sntpc.service alone
+printf 'CONFIG_SNTPC=y\nCONFIG_SNTPC_DAEMON=y\nCONFIG_SMTPSEND=y\n# CONFIG_SMTPSEND_QUEUE is not set\n' > "$T/daemon.config"
+if yocto daemon n WIREBOX_CONFIG_FILE="$T/daemon.config" WIREBOX_ALTERNATIVES="sendmail"; then
+	pass "daemon only: builds"
+	D=$T/daemon/image
+	if [ -f "$D/usr/lib/systemd/system/wirebox-sntpc.service" ]; then pass "daemon only: wirebox-sntpc.service installed"
+	else fail "daemon only: wirebox-sntpc.service installed"; fi
+	for f in /usr/lib/systemd/system/wirebox-mailq.service /etc/init.d/wirebox-mailq; do
+		if [ -e "$D$f" ]; then fail "daemon only (no SMTPSEND_QUEUE): no $f installed"
+		else pass "daemon only (no SMTPSEND_QUEUE): no $f installed"; fi
+	done
+	init_files "$D" > "$T/daemon/init_files"
+	t_grep "daemon only: wirebox_init_files keeps wirebox-sntpc.service alone" '^SYSTEMD_SERVICE=wirebox-sntpc.service$' "$T/daemon/init_files"
+else
+	fail "daemon only: builds" "$(tail -n 12 "$T/daemon/log" | tr '\n' '|')"
+fi
+
+# PACKAGECONFIG's default: tls only when meta-networking (networking-layer,
+# where mbedtls is) is in BBFILE_COLLECTIONS; the layer does not claim a
+# dependency it does not have, and recommends networking-layer
+pkgconfig_default() {
+	/usr/bin/python3 - "$RECIPE" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+m = re.search(r'^PACKAGECONFIG \?\?= "(.*)"$', text, re.M)
+v = {"BBFILE_COLLECTIONS": sys.argv[2]}
+class utils:
+    @staticmethod
+    def contains(var, item, t, f, d):
+        return t if item in (v.get(var) or "").split() else f
+class bb: pass
+bb.utils = utils
+val = m.group(1)
+val = re.sub(r'\$\{@(.*)\}$', lambda e: str(eval(e.group(1), {"bb": bb, "d": None})), val)
+print("[" + val + "]")
+PY
+}
+pkgconfig_default "core yocto wirebox" > "$T/pc1"
+t_grep "PACKAGECONFIG: poky + this layer (no networking-layer, no mbedtls): no tls by default" '^\[\]$' "$T/pc1"
+pkgconfig_default "core yocto openembedded-layer meta-python networking-layer wirebox" > "$T/pc2"
+t_grep "PACKAGECONFIG: with meta-networking (networking-layer): tls by default" '^\[tls\]$' "$T/pc2"
+LAYERCONF=$PKGDIR/yocto/conf/layer.conf
+t_grep "layer.conf: LAYERDEPENDS core only (mbedtls is optional)" '^LAYERDEPENDS_wirebox = "core"$' "$LAYERCONF"
+t_grep "layer.conf: LAYERRECOMMENDS networking-layer (mbedtls)" '^LAYERRECOMMENDS_wirebox = ".*networking-layer' "$LAYERCONF"
+
 # 3: an alternative whose applet is not built stops the build
 if yocto tinybad n WIREBOX_DEFCONFIG=tiny_defconfig; then
 	fail "tiny with ntpd in WIREBOX_ALTERNATIVES: do_install stops"

@@ -13,14 +13,23 @@ WIREBOX_OVERRIDE_SRCDIR_RSYNC_EXCLUSIONS = \
 	--exclude /build --exclude /toolchain/out --exclude /wirebox \
 	--exclude /.config --exclude /.config.old
 
-# installed after these so that its links replace theirs (FORCE_LINKS=1)
+# installed after these: BusyBox's links to the names wirebox installs are
+# removed first (WIREBOX_REMOVE_BUSYBOX_LINKS), so wirebox's replace them;
+# a real ntpd, msmtp or sendmail of ntp, msmtp or postfix is kept (make
+# install without FORCE_LINKS keeps and lists a name that is not its own)
 WIREBOX_DEPENDENCIES = \
 	$(if $(BR2_PACKAGE_BUSYBOX),busybox) \
-	$(if $(BR2_PACKAGE_MBEDTLS),mbedtls)
+	$(if $(BR2_PACKAGE_MBEDTLS),mbedtls) \
+	$(if $(BR2_PACKAGE_NTP),ntp) \
+	$(if $(BR2_PACKAGE_MSMTP),msmtp) \
+	$(if $(BR2_PACKAGE_POSTFIX),postfix)
 
 # The same settings for the build and for 'make install' (which refuses
 # settings that differ from the build's).
+# TARGET= (empty): a WIREBOX_TARGET in the environment must not turn this
+# into one of wirebox's own firmware builds (toolchain/targets.mk).
 WIREBOX_MAKE_OPTS = \
+	TARGET= \
 	CC="$(TARGET_CC)" \
 	CROSS_COMPILE="$(TARGET_CROSS)" \
 	AR="$(TARGET_AR)" \
@@ -62,9 +71,25 @@ define WIREBOX_BUILD_CMDS
 	$(TARGET_MAKE_ENV) $(MAKE) -C $(@D) $(WIREBOX_MAKE_OPTS)
 endef
 
+# the names wirebox installs; only those that are BusyBox's (a symbolic
+# link to busybox or a hard link of /bin/busybox) are removed before make
+# install: no FORCE_LINKS, so another package's program stays
+WIREBOX_LINK_PATHS = usr/bin/sntpc usr/bin/smtpsend usr/bin/pop3get \
+	usr/bin/msmtp usr/bin/mailq usr/sbin/sendmail usr/sbin/ntpd usr/lib/sendmail
+define WIREBOX_REMOVE_BUSYBOX_LINKS
+	for f in $(WIREBOX_LINK_PATHS); do \
+		l="$(TARGET_DIR)/$$f"; \
+		if { [ -L "$$l" ] && [ "$$(basename "$$(readlink "$$l")")" = busybox ]; } || \
+			{ [ -f "$$l" ] && [ "$$l" -ef "$(TARGET_DIR)/bin/busybox" ]; }; then \
+			rm -f "$$l"; \
+		fi; \
+	done
+endef
+
 define WIREBOX_INSTALL_TARGET_CMDS
+	$(WIREBOX_REMOVE_BUSYBOX_LINKS)
 	$(TARGET_MAKE_ENV) $(MAKE) -C $(@D) $(WIREBOX_MAKE_OPTS) \
-		DESTDIR="$(TARGET_DIR)" FORCE_LINKS=1 install
+		DESTDIR="$(TARGET_DIR)" install
 endef
 
 # the queue runner, when the queue is built

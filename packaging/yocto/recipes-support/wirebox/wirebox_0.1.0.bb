@@ -17,8 +17,12 @@ inherit update-alternatives systemd update-rc.d
 
 # TLS with the sysroot's mbedTLS (the cross compiler's --sysroot finds its
 # headers and libraries, wherever ${libdir} is: no MBEDTLS_DIR needed);
-# certificates are verified against the system's CA bundle: ca-certificates
-PACKAGECONFIG ??= "tls"
+# certificates are verified against the system's CA bundle: ca-certificates.
+# mbedtls is in meta-networking (meta-openembedded), not OE-core: tls is the
+# default only when that layer (collection networking-layer) is in the build,
+# so poky + this layer alone builds without TLS instead of failing with
+# "Nothing PROVIDES 'mbedtls'" (conf/layer.conf: LAYERRECOMMENDS).
+PACKAGECONFIG ??= "${@bb.utils.contains('BBFILE_COLLECTIONS', 'networking-layer', 'tls', '', d)}"
 PACKAGECONFIG[tls] = ",,mbedtls,ca-certificates"
 WIREBOX_TLS = "${@bb.utils.contains('PACKAGECONFIG', 'tls', 'y', 'n', d)}"
 
@@ -73,13 +77,31 @@ ALTERNATIVE_LINK_NAME[ntpd.8] = "${mandir}/man8/ntpd.8"
 ALTERNATIVE_TARGET[ntpd.8] = "${mandir}/man8/ntpd.8"
 
 # the sntpc daemon and the queue runner (see packaging/systemd/); not
-# enabled: a queue or servers must be configured first
+# enabled: a queue or servers must be configured first. do_install installs
+# each only when its feature is in .config (CONFIG_SNTPC_DAEMON,
+# CONFIG_SMTPSEND_QUEUE); wirebox_init_files (below) then trims
+# SYSTEMD_SERVICE and the init script to what do_install installed.
 SYSTEMD_SERVICE:${PN} = "wirebox-sntpc.service wirebox-mailq.service"
 SYSTEMD_AUTO_ENABLE = "disable"
 WIREBOX_SYSTEMD = "${@bb.utils.contains('DISTRO_FEATURES', 'systemd', 'true', 'false', d)}"
 INITSCRIPT_NAME = "wirebox-mailq"
 INITSCRIPT_PARAMS = "defaults 95"
 WIREBOX_SYSVINIT = "${@bb.utils.contains('DISTRO_FEATURES', 'sysvinit', 'true', 'false', d)}"
+
+# Runs in do_package before systemd.bbclass's and update-rc.d.bbclass's
+# functions (=+ after the inherit): only the units and the init script that
+# do_install installed are registered (the classes stop on a missing unit).
+python wirebox_init_files() {
+    import os
+    dest = d.getVar('D')
+    unitdir = dest + d.getVar('systemd_system_unitdir')
+    units = [u for u in (d.getVar('SYSTEMD_SERVICE:' + d.getVar('PN')) or '').split()
+             if os.path.exists(os.path.join(unitdir, u))]
+    d.setVar('SYSTEMD_SERVICE:' + d.getVar('PN'), ' '.join(units))
+    if not os.path.exists(dest + d.getVar('sysconfdir') + '/init.d/' + d.getVar('INITSCRIPT_NAME')):
+        d.setVar('INHIBIT_UPDATERCD_BBCLASS', '1')
+}
+PACKAGESPLITFUNCS =+ "wirebox_init_files"
 
 do_configure() {
 	if [ -n "${WIREBOX_CONFIG_FILE}" ]; then
@@ -119,12 +141,15 @@ do_install() {
 		[ -z "$page" ] || [ -e ${D}${mandir}/$page ] ||
 			bbfatal "WIREBOX_ALTERNATIVES has $alt, but make install made no ${mandir}/$page"
 	done
+	# each unit and the init script only when its feature is built
 	if ${WIREBOX_SYSTEMD}; then
-		install -d ${D}${systemd_system_unitdir}
-		install -m 0644 ${S}/packaging/systemd/wirebox-sntpc.service \
-			${S}/packaging/systemd/wirebox-mailq.service ${D}${systemd_system_unitdir}/
+		for u in SNTPC_DAEMON:wirebox-sntpc SMTPSEND_QUEUE:wirebox-mailq; do
+			grep -q "^CONFIG_${u%%:*}=y" ${B}/.config || continue
+			install -D -m 0644 ${S}/packaging/systemd/${u#*:}.service \
+				${D}${systemd_system_unitdir}/${u#*:}.service
+		done
 	fi
-	if ${WIREBOX_SYSVINIT}; then
+	if ${WIREBOX_SYSVINIT} && grep -q '^CONFIG_SMTPSEND_QUEUE=y' ${B}/.config; then
 		install -d ${D}${sysconfdir}/init.d
 		install -m 0755 ${S}/packaging/buildroot/package/wirebox/S50wirebox-mailq \
 			${D}${sysconfdir}/init.d/wirebox-mailq
