@@ -24,22 +24,7 @@ fi
 # the real BusyBox sendmail from it (Debian's busybox has no sendmail applet)
 # to test our BusyBox-compatible options against. Added once, for the mirror
 # the system already uses; never changes the existing entries.
-if ! apt-cache showsrc busybox >/dev/null 2>&1 || [ -z "$(apt-cache showsrc busybox 2>/dev/null)" ]; then
-	[ "$(id -u)" = 0 ] || { echo "install-deps: run as root (sudo) to add deb-src for busybox" >&2; exit 1; }
-	src=/etc/apt/sources.list.d/wirebox-src.sources
-	if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources &&
-	   ! grep -qs '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
-		uri=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' \
-		        /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-		[ -n "$uri" ] || uri=$(sed -n 's|^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*/debian\)/*[[:space:]].*|\2|p' \
-		        /etc/apt/sources.list 2>/dev/null | head -n 1)
-		suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-			"${uri:-http://deb.debian.org/debian}" "$suite" > "$src"
-		echo "install-deps: added $src (deb-src, for tests/compat/busybox-build.sh)"
-	fi
-	apt-get update -qq
-fi
+sh "$(dirname "$0")/deb-src.sh" busybox install-deps
 # The packages' own services are left as they are (running or not): tests and
 # demo start private instances with their own configuration, free high ports
 # on 127.0.0.1 (the tests in network namespaces of their own), and their own

@@ -100,23 +100,8 @@ need_pkgs() {
 	echo "$need"
 }
 
-# add a deb-src entry when apt cannot find Debian's musl source (the same
-# entry scripts/install-deps.sh and toolchain/mbedtls.sh add)
-deb_src() {
-	[ -n "$(apt-cache showsrc musl 2>/dev/null)" ] && return 0
-	if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources &&
-	   ! grep -qs '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; then
-		uri=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' \
-			/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-		[ -n "$uri" ] || uri=$(sed -n 's|^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\([^[:space:]]*/debian\)/*[[:space:]].*|\2|p' \
-			/etc/apt/sources.list 2>/dev/null | head -n 1)
-		suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-			"${uri:-http://deb.debian.org/debian}" "$suite" > /etc/apt/sources.list.d/wirebox-src.sources
-		echo "cross.sh: added /etc/apt/sources.list.d/wirebox-src.sources (deb-src, for musl's source)" >&2
-	fi
-	apt-get update -qq >&2
-}
+# add a deb-src entry when apt cannot find Debian's musl source
+deb_src() { sh "$TOP/scripts/deb-src.sh" musl cross.sh; }
 
 # musl for big-endian mips, from Debian's source package
 MIPS_MUSL=$TOP/toolchain/out/musl-mips

@@ -125,13 +125,7 @@ exec 8>"$TOP/toolchain/out/src.lock"
 # deb-src entry yet, or one without fetched lists, e.g. after an earlier
 # failed update) add the entry if missing, update, and try once more.
 get_src() { (cd "$SRC/dl" && apt-get source --download-only -qq mbedtls); }
-add_src() {
-	grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ && return
-	. /etc/os-release
-	echo "mbedtls.sh: adding a deb-src entry for Debian $VERSION_CODENAME" >&2
-	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-		"$VERSION_CODENAME" > /etc/apt/sources.list.d/wirebox-src.sources
-}
+add_src() { sh "$TOP/scripts/deb-src.sh" mbedtls mbedtls.sh || true; }
 newest_dsc() { ls "$SRC"/dl/mbedtls_*.dsc 2>/dev/null | sort -V | tail -n 1; }
 fetch() {
 	mkdir -p "$SRC/dl"
