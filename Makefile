@@ -26,16 +26,23 @@ endef
 # TARGET counts only on the command line (cargo and CI matrices put a
 # TARGET of their own in the environment); WIREBOX_TARGET=NAME in the
 # environment does the same as TARGET=NAME on the command line.
-# A command-line TARGET counts only in the make run by hand (MAKELEVEL 0) or
-# in wirebox's own recursion (its recipes set WB_TARGET_OK=1): a parent
-# project's 'make TARGET=rpi4' that runs '$(MAKE) -C wirebox' passes its
-# TARGET down in MAKEFLAGS, and that is not ours (a parent that wants a
-# firmware build passes WIREBOX_TARGET=NAME). An empty TARGET= on the command
-# line counts at any level: packages pass it so that a WIREBOX_TARGET in the
-# environment cannot turn their build into a firmware build.
+# A command-line TARGET counts in the make run by hand (MAKELEVEL 0), in
+# wirebox's own recursion (its recipes set WB_TARGET_OK=1), and under any
+# make when it names one of wirebox's targets (a script or Makefile that runs
+# 'make TARGET=mips'). A parent project's 'make TARGET=rpi4' that runs
+# '$(MAKE) -C wirebox' passes its TARGET down in MAKEFLAGS: not one of ours,
+# it is ignored with a warning (a parent that wants a firmware build passes
+# TARGET=NAME or WIREBOX_TARGET=NAME). An empty TARGET= counts at any level:
+# packages pass it so that a WIREBOX_TARGET in the environment cannot turn
+# their build into a firmware build.
+WB_TARGET_NAMES := x86_64 armhf aarch64 mipsel mips
 WB_TARGET_CMD := $(if $(filter command line,$(origin TARGET)),$(or \
-	$(filter 0,$(MAKELEVEL)),$(filter 1,$(WB_TARGET_OK)),$(if $(TARGET),,empty)))
+	$(filter 0,$(MAKELEVEL)),$(filter 1,$(WB_TARGET_OK)),$(if $(TARGET),,empty),\
+	$(if $(filter-out $(WB_TARGET_NAMES),$(TARGET)),,ours)))
 ifeq ($(WB_TARGET_CMD),)
+ifneq ($(filter command line,$(origin TARGET)),)
+$(warning wirebox: ignoring TARGET=$(TARGET) from a parent make (not one of $(WB_TARGET_NAMES)))
+endif
 # (and not passed on to this make's own recursion, where WB_TARGET_OK=1)
 MAKEOVERRIDES := $(filter-out TARGET=%,$(MAKEOVERRIDES))
 override TARGET := $(WIREBOX_TARGET)
