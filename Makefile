@@ -159,7 +159,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 OPT ?= -Os
-CPPFLAGS_WB := -D_POSIX_C_SOURCE=200809L -DWIREBOX_VERSION='"$(VERSION)"' \
+CPPFLAGS_WB := -D_POSIX_C_SOURCE=200809L $(if $(filter 1,$(STATIC)),-DWB_OWN_LIBC) -DWIREBOX_VERSION='"$(VERSION)"' \
 	-I$(BUILD) -Icore -I.
 CFLAGS_WB := -std=c99 $(OPT) $(WARN) -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
