@@ -4,6 +4,7 @@
  * a long-running daemon that frees what it allocates does not grow.
  * Classes are carved from 128 KiB arenas; what is left at an arena's end
  * is cut into free blocks of smaller classes, nothing is lost. */
+#define _DEFAULT_SOURCE         /* MAP_ANONYMOUS */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
