@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -120,17 +121,20 @@ static void close_fd(int *fd)
 
 /* ---- the child, between fork and exec ---- */
 
-/* every descriptor from 3 up (all we open is O_CLOEXEC; this is the net) */
+/* every descriptor from 3 up (all we open is O_CLOEXEC; this is the net);
+ * the soft RLIMIT_NOFILE bounds them (what sysconf(_SC_OPEN_MAX) says, but
+ * musl's sysconf is a 1 KB table that pulls in sysinfo) */
 static void close_from3(void)
 {
-	long i, max = sysconf(_SC_OPEN_MAX);
+	struct rlimit rl;
+	rlim_t i, max = 65536;
 
 #ifdef SYS_close_range
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
 		return;
 #endif
-	if (max < 0 || max > 65536)
-		max = 65536;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < max)
+		max = rl.rlim_cur;
 	for (i = 3; i < max; i++)
 		close((int)i);
 }
