@@ -1,0 +1,15 @@
+/* small.h - small versions of libc functions that musl implements for
+ * speed on large inputs, for static builds (small.c). Static musl builds
+ * (STATIC=1 gives -DWB_OWN_LIBC) get qsort and strstr from here: musl's
+ * smoothsort (~2.1 KB, only its resolver sorts, at most 48 addresses) and
+ * two-way strstr (~1.3 KB; wirebox and mbedTLS search short lines and PEM
+ * headers). Dynamic builds keep libc's; the unit tests compare the two. */
+#ifndef WB_SMALL_H
+#define WB_SMALL_H
+#include <stddef.h>
+
+/* insertion sort: quadratic, for the few elements musl's resolver sorts */
+void small_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* strchr for the first byte, then a compare: O(len(h) * len(n)) at worst */
+char *small_strstr(const char *h, const char *n);
+#endif
