@@ -115,7 +115,7 @@ static void make_case(struct fcase *c, unsigned flags, unsigned wi, unsigned pi,
 	fl[n] = 0;
 	snprintf(c->fmt, sizeof c->fmt, "<%%%s%s%s%s%c>", fl, widths[wi], precs[pi], len, conv);
 	c->star_w = widths[wi][0] == '*';
-	c->star_p = precs[pi][1] == '*';
+	c->star_p = precs[pi][0] && precs[pi][1] == '*';
 	c->w = star_w[wi];
 	c->p = star_p[pi];
 }
