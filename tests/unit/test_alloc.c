@@ -28,9 +28,11 @@ START_TEST(aligned_and_disjoint)
 		ck_assert_uint_eq((uintptr_t)p[i] % 16, 0);
 		memset(p[i], (int)i, sizes[i % NSIZE]);
 	}
-	for (i = 0; i < NSIZE * 3; i++)
-		for (j = 0; j < sizes[i % NSIZE]; j++)
-			ck_assert_uint_eq(p[i][j], (unsigned char)i);
+	for (i = 0; i < NSIZE * 3; i++) {
+		for (j = 0; j < sizes[i % NSIZE] && p[i][j] == (unsigned char)i; j++)
+			;
+		ck_assert_uint_eq(j, sizes[i % NSIZE]);        /* nothing overwrote it */
+	}
 	for (i = 0; i < NSIZE * 3; i++)
 		alloc_put(p[i]);
 	alloc_put(NULL);
@@ -51,8 +53,9 @@ START_TEST(resize_keeps_bytes)
 
 		p = alloc_resize(p, m);
 		ck_assert_ptr_nonnull(p);
-		for (k = 0; k < (m < n ? m : n); k++)
-			ck_assert_uint_eq(p[k], (unsigned char)k);
+		for (k = 0; k < (m < n ? m : n) && p[k] == (unsigned char)k; k++)
+			;
+		ck_assert_uint_eq(k, m < n ? m : n);
 		for (k = n; k < m; k++)
 			p[k] = (unsigned char)k;
 		n = m;
@@ -70,8 +73,9 @@ START_TEST(zeroed_and_overflow)
 	alloc_put(p);
 	q = alloc_zeroed(10, 100);      /* the same block again: cleared */
 	ck_assert_ptr_nonnull(q);
-	for (i = 0; i < 1000; i++)
-		ck_assert_uint_eq(q[i], 0);
+	for (i = 0; i < 1000 && !q[i]; i++)
+		;
+	ck_assert_uint_eq(i, 1000);
 	alloc_put(q);
 	errno = 0;
 	ck_assert_ptr_null(alloc_zeroed(SIZE_MAX / 2, 3));
