@@ -124,7 +124,7 @@ int tls_hs_words(int r, int alert, struct wb_err *e)
 	case WB_ERR_BAD_VERSION:
 		return hserr(e, EX_PROTOCOL, "server does not offer TLS 1.2 or later", r);
 	case WB_ERR_NO_SUITE:
-		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM or ChaCha20-Poly1305 needed)", r);
+		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM needed)", r);
 	case WB_ERR_BAD_HELLO:
 		return hserr(e, EX_PROTOCOL, "bad ServerHello (a cipher suite or extension we did not offer?)", r);
 	case WB_ERR_BAD_KEX:
