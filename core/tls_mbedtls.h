@@ -1,5 +1,4 @@
-/* tls_mbedtls.h - internal to core/tls_mbedtls*.c, core/digest_mbedtls.c
- * and tests/unit/test_tls*.c: the only place that knows mbedTLS versions
+/* tls_mbedtls.h - internal to core/tls_mbedtls*.c and tests/unit/test_tls*.c: the only place that knows mbedTLS versions
  * (2.28 and 3.x), and the pure helpers the unit tests call. Applets never
  * include this file (they use tls.h). */
 #ifndef WB_TLS_MBEDTLS_H
@@ -9,7 +8,6 @@
 #include "mbedtls/version.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
-#include "mbedtls/md5.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/net_sockets.h"   /* MBEDTLS_ERR_NET_* codes only */
 #include "err.h"
@@ -55,9 +53,6 @@
 #if !defined(MBEDTLS_CTR_DRBG_C)
 #error "mbedTLS configuration lacks MBEDTLS_CTR_DRBG_C (wirebox needs it: random numbers)"
 #endif
-#if !defined(MBEDTLS_MD5_C)
-#error "mbedTLS configuration lacks MBEDTLS_MD5_C (wirebox needs it: APOP, CRAM-MD5)"
-#endif
 #if !defined(MBEDTLS_SHA256_C)
 #error "mbedTLS configuration lacks MBEDTLS_SHA256_C (wirebox needs it: pins, suites)"
 #endif
@@ -79,9 +74,6 @@
 
 /* ---- version differences (2.28 vs 3.x), nowhere else ---- */
 #if MBEDTLS_VERSION_MAJOR >= 3
-#define wb_md5_starts mbedtls_md5_starts
-#define wb_md5_update mbedtls_md5_update
-#define wb_md5_finish mbedtls_md5_finish
 #define wb_sha256 mbedtls_sha256
 /* TLS 1.2 only: a 3.x library with TLS 1.3 in its own configuration (Debian's,
  * OpenWrt's) would offer 1.3 without 1.3 suites in our list, and a 1.3
@@ -109,9 +101,6 @@ typedef uint16_t wb_group;
 #define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
 #endif
 #else
-#define wb_md5_starts mbedtls_md5_starts_ret
-#define wb_md5_update mbedtls_md5_update_ret
-#define wb_md5_finish mbedtls_md5_finish_ret
 #define wb_sha256 mbedtls_sha256_ret
 #define wb_conf_tls12(c) (mbedtls_ssl_conf_min_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \

@@ -3,7 +3,7 @@
  *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384, X25519)
  *   ciphers       AES-128/256-GCM (AEAD only; no ChaCha20-Poly1305: 4.3 KB,
  *                 and every server that has it has AES-GCM too)
- *   hashes        SHA-256, SHA-384 (TLS, X.509), MD5 (APOP, CRAM-MD5),
+ *   hashes        SHA-256, SHA-384 (TLS, X.509),
  *                 SHA-1 (parsing old root certificates only)
  *   X.509         PEM/DER parsing, chain, name and validity-time checks
  * No server side, no renegotiation, no session tickets, no CBC; SHA-1 only
@@ -68,7 +68,6 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_CTR_DRBG_C
 #define MBEDTLS_MD_C
-#define MBEDTLS_MD5_C
 #define MBEDTLS_SHA1_C      /* only to load SHA-1-signed roots of CA bundles;
                              * the X.509 profile refuses SHA-1 in chains */
 #define MBEDTLS_SHA256_C

@@ -1,0 +1,26 @@
+#!/bin/sh
+# tests/tls/lean.sh BINARY - the static TLS binary (toolchain/mbedtls_config.h)
+# holds none of the code the reduced configuration leaves out (issue 14's
+# size work); BINARY must be unstripped (make STATIC=1's output). Prints
+# "ok - ..." / "not ok - ..." lines, exits non-zero on a failure.
+#   ChaCha20-Poly1305   not offered, not linked (AES-GCM only)
+#   mbedTLS's MD5       APOP/CRAM-MD5 use core/md5.c
+#   mbedTLS's SHA-1 block function: core/tls_mbedtls_sha1.c's small one
+set -u
+B=${1:?usage: lean.sh BINARY}
+rc=0
+syms=$(nm "$B" 2>/dev/null) || { echo "not ok - nm $B (unstripped binary needed)"; exit 1; }
+none() {
+	if echo "$syms" | grep -Eq "$2"; then
+		echo "not ok - $1: $(echo "$syms" | grep -E "$2" | head -n 3 | tr '\n' ' ')"; rc=1
+	else echo "ok - $1"; fi
+}
+some() {
+	if echo "$syms" | grep -Eq "$2"; then echo "ok - $1"
+	else echo "not ok - $1"; rc=1; fi
+}
+some "static TLS binary: mbedTLS linked" ' mbedtls_ssl_handshake$'
+none "static TLS binary: no ChaCha20-Poly1305" ' mbedtls_(chacha|poly1305|chachapoly)'
+none "static TLS binary: no mbedTLS MD5 (core/md5.c is the one MD5)" ' mbedtls_md5'
+some "static TLS binary: core/md5.c's MD5" ' md5_final$'
+exit $rc
