@@ -8,6 +8,7 @@
 #include "mbedtls/version.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#include "mbedtls/sha1.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/net_sockets.h"   /* MBEDTLS_ERR_NET_* codes only */
 #include "err.h"
@@ -75,6 +76,8 @@
 /* ---- version differences (2.28 vs 3.x), nowhere else ---- */
 #if MBEDTLS_VERSION_MAJOR >= 3
 #define wb_sha256 mbedtls_sha256
+#define wb_sha1 mbedtls_sha1
+#define wb_sha1_state(ctx) ((ctx)->MBEDTLS_PRIVATE(state))
 /* TLS 1.2 only: a 3.x library with TLS 1.3 in its own configuration (Debian's,
  * OpenWrt's) would offer 1.3 without 1.3 suites in our list, and a 1.3
  * server then refuses the handshake */
@@ -102,6 +105,8 @@ typedef uint16_t wb_group;
 #endif
 #else
 #define wb_sha256 mbedtls_sha256_ret
+#define wb_sha1 mbedtls_sha1_ret
+#define wb_sha1_state(ctx) ((ctx)->state)
 #define wb_conf_tls12(c) (mbedtls_ssl_conf_min_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3))
@@ -141,5 +146,8 @@ int tls_hs_words(int r, int alert, struct wb_err *e);
 void tls_time_str(const mbedtls_x509_time *t, char *buf, size_t max);
 /* 1 if addr (4 or 16 bytes) is among crt's iPAddress SANs */
 int tls_san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *addr, size_t len);
+/* one SHA-1 block into the state h (core/tls_mbedtls_sha1.c): the reduced
+ * configuration's mbedtls_internal_sha1_process (MBEDTLS_SHA1_PROCESS_ALT) */
+void wb_sha1_block(uint32_t h[5], const unsigned char p[64]);
 
 #endif

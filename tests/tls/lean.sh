@@ -23,4 +23,9 @@ some "static TLS binary: mbedTLS linked" ' mbedtls_ssl_handshake$'
 none "static TLS binary: no ChaCha20-Poly1305" ' mbedtls_(chacha|poly1305|chachapoly)'
 none "static TLS binary: no mbedTLS MD5 (core/md5.c is the one MD5)" ' mbedtls_md5'
 some "static TLS binary: core/md5.c's MD5" ' md5_final$'
+some "static TLS binary: SHA-1 blocks by core/tls_mbedtls_sha1.c (MBEDTLS_SHA1_PROCESS_ALT)" ' wb_sha1_block$'
+# the unrolled mbedTLS one is over 4 KB; the ALT hook is a call
+sz=$(nm -S "$B" | awk '$4 == "mbedtls_internal_sha1_process" { print $2 }')
+[ -n "$sz" ] && [ $((0x$sz)) -le 256 ] && echo "ok - static TLS binary: mbedTLS's unrolled SHA-1 not linked" ||
+	{ echo "not ok - static TLS binary: mbedTLS's unrolled SHA-1 not linked"; rc=1; }
 exit $rc
