@@ -84,8 +84,9 @@
 #define wb_conf_tls12(c) (mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2), \
 	mbedtls_ssl_conf_max_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_groups((c), (l))
-#define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_X25519, \
-	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
+/* P-256 and P-384 with every library: toolchain/mbedtls_config.h has no
+ * X25519 (every server with ECDHE has P-256) */
+#define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
 	MBEDTLS_SSL_IANA_TLS_GROUP_NONE }
 typedef uint16_t wb_group;
 #define wb_last_alert(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg) ? \
@@ -111,8 +112,7 @@ typedef uint16_t wb_group;
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_curves((c), (l))
-#define WB_GROUP_LIST { MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, \
-	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
+#define WB_GROUP_LIST { MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
 typedef mbedtls_ecp_group_id wb_group;
 #define wb_last_alert(ssl) ((ssl)->in_msg ? (ssl)->in_msg[1] : 0)
 #define WB_ERR_BAD_VERSION MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION

@@ -82,7 +82,7 @@ static const char *alert_name(int a)
 	switch (a) {
 	case 10: return "unexpected message";
 	case 20: return "bad record MAC";
-	case 40: return "handshake failure (no common cipher suite?)";
+	case 40: return "handshake failure (no common cipher suite or curve?)";
 	case 42: return "bad certificate";
 	case 47: return "illegal parameter";
 	case 48: return "unknown CA";

