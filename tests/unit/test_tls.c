@@ -88,6 +88,13 @@ static const struct hcase hcases[] = {
 	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 70, EX_PROTOCOL, "alert: protocol version" },
 	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 48, EX_PROTOCOL, "alert: unknown CA" },
 	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 199, EX_PROTOCOL, "server sent alert 199" },
+	/* the alert list's first, last and a middle entry, codes not in it */
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 10, EX_PROTOCOL, "alert: unexpected message" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 112, EX_PROTOCOL, "alert: unrecognized name" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 86, EX_PROTOCOL, "alert: inappropriate fallback" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 40, EX_PROTOCOL, "(no common cipher suite or curve?)" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 0, EX_PROTOCOL, "server sent alert 0" },
+	{ MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, 11, EX_PROTOCOL, "server sent alert 11" },
 	{ MBEDTLS_ERR_SSL_CONN_EOF, 0, EX_PROTOCOL, "closed the connection during the TLS handshake" },
 	{ MBEDTLS_ERR_SSL_INVALID_RECORD, 0, EX_PROTOCOL, "does not speak TLS" },
 	{ WB_ERR_BAD_VERSION, 0, EX_PROTOCOL, "TLS 1.2 or later" },
