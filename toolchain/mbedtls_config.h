@@ -81,6 +81,9 @@
  * it reads this file, 2.28 reads this file before version.h */
 #if defined(MBEDTLS_VERSION_MAJOR) && MBEDTLS_VERSION_MAJOR >= 3
 #define MBEDTLS_SHA384_C
+/* 3.6: no AES decryption (GCM and CTR-DRBG only encrypt; 2.28 has no
+ * such option) */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT
 #endif
 #define MBEDTLS_SHA256_SMALLER
 #define MBEDTLS_SHA512_SMALLER
