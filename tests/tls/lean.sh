@@ -27,6 +27,9 @@ some "static TLS binary: core/md5.c's MD5" ' md5_final$'
 some "static TLS binary: SHA-1 blocks by core/tls_mbedtls_sha1.c (MBEDTLS_SHA1_PROCESS_ALT)" ' wb_sha1_block$'
 none "static TLS binary: no signing or private-key checks (core/tls_mbedtls_lean.c, --wrap)" \
 	' (mbedtls_ecdsa_sign|mbedtls_ecdsa_sign_restartable|mbedtls_rsa_rsassa_pkcs1_v15_sign|mbedtls_rsa_check_privkey)$'
+v3=$(echo "$syms" | grep -c ' mbedtls_rsa_parse_pubkey$')   # 3.x only
+[ "$v3" != 0 ] || none "static TLS binary (2.28): no RSA private-key derivation (public-only mbedtls_rsa_complete)" \
+	' (mbedtls_rsa_deduce_primes|mbedtls_rsa_deduce_private_exponent)$'
 # the unrolled mbedTLS one is over 4 KB; the ALT hook is a call
 sz=$(nm -S "$B" | awk '$4 == "mbedtls_internal_sha1_process" { print $2 }')
 [ -n "$sz" ] && [ $((0x$sz)) -le 256 ] && echo "ok - static TLS binary: mbedTLS's unrolled SHA-1 not linked" ||
