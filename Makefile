@@ -242,7 +242,7 @@ endif
 
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
-CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
+CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls_mbedtls%.c),$(CORE_SRCS))
 ifneq ($(WB_BUILDS),)
 -include $(BUILD)/applets.mk
 endif

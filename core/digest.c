@@ -1,5 +1,5 @@
 /* digest.c - MD5 one-shot, HMAC-MD5 (RFC 2104) and hex, over md5_init/
- * update/final from core/md5.c or, in TLS builds, mbedTLS. */
+ * update/final from core/md5.c. */
 #include <string.h>
 #include "digest.h"
 #include "util.h"

@@ -1,6 +1,6 @@
 /* digest.h - MD5 and HMAC-MD5 for CRAM-MD5 (RFC 2195) and APOP (RFC 1939).
- * md5_init/update/final come from core/md5.c, or from mbedTLS in TLS builds
- * (core/digest_mbedtls.c); the rest (core/digest.c) is built on them. */
+ * md5_init/update/final come from core/md5.c (TLS builds too); the rest
+ * (core/digest.c) is built on them. */
 #ifndef WB_DIGEST_H
 #define WB_DIGEST_H
 #include <stddef.h>

@@ -1,5 +1,6 @@
-/* md5.c - the built-in MD5 (RFC 1321) of TLS-off builds; TLS builds take
- * md5_init/update/final from mbedTLS (digest_mbedtls.c) instead. */
+/* md5.c - MD5 (RFC 1321) for APOP and CRAM-MD5, in every build: TLS builds
+ * too (mbedTLS's unrolled MD5 was 2.5 KB of a static x86_64 binary, this
+ * one is a fifth of that; the reduced mbedTLS configuration has no MD5). */
 #include <string.h>
 #include "digest.h"
 

@@ -41,13 +41,16 @@ struct tls {
 	char errbuf[128];
 };
 
+/* ECDHE + AES-GCM only, with every library (the reduced configuration has
+ * nothing else). No ChaCha20-Poly1305: listed after AES-GCM it was never
+ * chosen by servers that follow the client's order (Postfix's and Dovecot's
+ * defaults), every server that has it also has AES-GCM, and its code was
+ * 4.3 KB of the static x86_64 binary (3.4 KB on armhf). */
 static const int suites[] = {
 	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	0
 };
 static const wb_group groups[] = WB_GROUP_LIST;

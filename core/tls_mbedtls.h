@@ -1,5 +1,4 @@
-/* tls_mbedtls.h - internal to core/tls_mbedtls*.c, core/digest_mbedtls.c
- * and tests/unit/test_tls*.c: the only place that knows mbedTLS versions
+/* tls_mbedtls.h - internal to core/tls_mbedtls*.c and tests/unit/test_tls*.c: the only place that knows mbedTLS versions
  * (2.28 and 3.x), and the pure helpers the unit tests call. Applets never
  * include this file (they use tls.h). */
 #ifndef WB_TLS_MBEDTLS_H
@@ -9,7 +8,7 @@
 #include "mbedtls/version.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
-#include "mbedtls/md5.h"
+#include "mbedtls/sha1.h"
 #include "mbedtls/sha256.h"
 #include "mbedtls/net_sockets.h"   /* MBEDTLS_ERR_NET_* codes only */
 #include "err.h"
@@ -55,9 +54,6 @@
 #if !defined(MBEDTLS_CTR_DRBG_C)
 #error "mbedTLS configuration lacks MBEDTLS_CTR_DRBG_C (wirebox needs it: random numbers)"
 #endif
-#if !defined(MBEDTLS_MD5_C)
-#error "mbedTLS configuration lacks MBEDTLS_MD5_C (wirebox needs it: APOP, CRAM-MD5)"
-#endif
 #if !defined(MBEDTLS_SHA256_C)
 #error "mbedTLS configuration lacks MBEDTLS_SHA256_C (wirebox needs it: pins, suites)"
 #endif
@@ -79,18 +75,18 @@
 
 /* ---- version differences (2.28 vs 3.x), nowhere else ---- */
 #if MBEDTLS_VERSION_MAJOR >= 3
-#define wb_md5_starts mbedtls_md5_starts
-#define wb_md5_update mbedtls_md5_update
-#define wb_md5_finish mbedtls_md5_finish
 #define wb_sha256 mbedtls_sha256
+#define wb_sha1 mbedtls_sha1
+#define wb_sha1_state(ctx) ((ctx)->MBEDTLS_PRIVATE(state))
 /* TLS 1.2 only: a 3.x library with TLS 1.3 in its own configuration (Debian's,
  * OpenWrt's) would offer 1.3 without 1.3 suites in our list, and a 1.3
  * server then refuses the handshake */
 #define wb_conf_tls12(c) (mbedtls_ssl_conf_min_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2), \
 	mbedtls_ssl_conf_max_tls_version((c), MBEDTLS_SSL_VERSION_TLS1_2))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_groups((c), (l))
-#define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_X25519, \
-	MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
+/* P-256 and P-384 with every library: toolchain/mbedtls_config.h has no
+ * X25519 (every server with ECDHE has P-256) */
+#define WB_GROUP_LIST { MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, \
 	MBEDTLS_SSL_IANA_TLS_GROUP_NONE }
 typedef uint16_t wb_group;
 #define wb_last_alert(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg) ? \
@@ -109,16 +105,14 @@ typedef uint16_t wb_group;
 #define wb_crypto_init() (psa_crypto_init() == PSA_SUCCESS ? 0 : -1)
 #endif
 #else
-#define wb_md5_starts mbedtls_md5_starts_ret
-#define wb_md5_update mbedtls_md5_update_ret
-#define wb_md5_finish mbedtls_md5_finish_ret
 #define wb_sha256 mbedtls_sha256_ret
+#define wb_sha1 mbedtls_sha1_ret
+#define wb_sha1_state(ctx) ((ctx)->state)
 #define wb_conf_tls12(c) (mbedtls_ssl_conf_min_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3), mbedtls_ssl_conf_max_version((c), \
 	MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3))
 #define wb_conf_groups(c, l) mbedtls_ssl_conf_curves((c), (l))
-#define WB_GROUP_LIST { MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, \
-	MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
+#define WB_GROUP_LIST { MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE }
 typedef mbedtls_ecp_group_id wb_group;
 #define wb_last_alert(ssl) ((ssl)->in_msg ? (ssl)->in_msg[1] : 0)
 #define WB_ERR_BAD_VERSION MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION
@@ -152,5 +146,8 @@ int tls_hs_words(int r, int alert, struct wb_err *e);
 void tls_time_str(const mbedtls_x509_time *t, char *buf, size_t max);
 /* 1 if addr (4 or 16 bytes) is among crt's iPAddress SANs */
 int tls_san_has_ip(const mbedtls_x509_crt *crt, const unsigned char *addr, size_t len);
+/* one SHA-1 block into the state h (core/tls_mbedtls_sha1.c): the reduced
+ * configuration's mbedtls_internal_sha1_process (MBEDTLS_SHA1_PROCESS_ALT) */
+void wb_sha1_block(uint32_t h[5], const unsigned char p[64]);
 
 #endif

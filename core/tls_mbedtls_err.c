@@ -77,24 +77,31 @@ int tls_verify_words(const struct tls_seen *v, time_t now, time_t build,
 	return -1;
 }
 
+/* alert names, each after its code as one byte: a list, not a switch (a
+ * switch over 10..112 was an 824-byte jump table) */
+static const char alerts[] =
+	"\012unexpected message\0"
+	"\024bad record MAC\0"
+	"\050handshake failure (no common cipher suite or curve?)\0"
+	"\052bad certificate\0"
+	"\057illegal parameter\0"
+	"\060unknown CA\0"
+	"\062decode error\0"
+	"\063decrypt error\0"
+	"\106protocol version (no common TLS version: wirebox speaks TLS 1.2)\0"
+	"\107insufficient security\0"
+	"\120internal error\0"
+	"\126inappropriate fallback\0"
+	"\160unrecognized name\0";
+
 static const char *alert_name(int a)
 {
-	switch (a) {
-	case 10: return "unexpected message";
-	case 20: return "bad record MAC";
-	case 40: return "handshake failure (no common cipher suite?)";
-	case 42: return "bad certificate";
-	case 47: return "illegal parameter";
-	case 48: return "unknown CA";
-	case 50: return "decode error";
-	case 51: return "decrypt error";
-	case 70: return "protocol version (no common TLS version: wirebox speaks TLS 1.2)";
-	case 71: return "insufficient security";
-	case 80: return "internal error";
-	case 86: return "inappropriate fallback";
-	case 112: return "unrecognized name";
-	default: return NULL;
-	}
+	const char *p;
+
+	for (p = alerts; *p; p += strlen(p) + 1)
+		if ((unsigned char)*p == a)
+			return p + 1;
+	return NULL;
 }
 
 static int hserr(struct wb_err *e, int code, const char *what, int r)
@@ -124,7 +131,7 @@ int tls_hs_words(int r, int alert, struct wb_err *e)
 	case WB_ERR_BAD_VERSION:
 		return hserr(e, EX_PROTOCOL, "server does not offer TLS 1.2 or later", r);
 	case WB_ERR_NO_SUITE:
-		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM or ChaCha20-Poly1305 needed)", r);
+		return hserr(e, EX_PROTOCOL, "no common cipher suite (ECDHE with AES-GCM needed)", r);
 	case WB_ERR_BAD_HELLO:
 		return hserr(e, EX_PROTOCOL, "bad ServerHello (a cipher suite or extension we did not offer?)", r);
 	case WB_ERR_BAD_KEX:

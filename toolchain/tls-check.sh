@@ -37,6 +37,7 @@ if command -v musl-gcc >/dev/null 2>&1; then
 	file "$BR/tls-static/wirebox" | grep -q 'statically linked' ||
 		{ file "$BR/tls-static/wirebox"; echo "STATIC=1 TLS build is not static"; exit 1; }
 	echo "static TLS build (musl + toolchain mbedTLS): $(file -b "$BR/tls-static/wirebox" | cut -d, -f1-2), statically linked"
+	sh tests/tls/lean.sh "$BR/tls-static/wirebox"   # what the reduced config leaves out
 else
 	echo "musl-gcc missing (apt-get install musl-tools): static TLS build skipped"
 	[ -z "${CI:-}" ] || exit 1

@@ -61,6 +61,12 @@ WB_MBEDTLS_STAMP := $(WB_MBEDTLS_DIR)/stamp
 CPPFLAGS_WB += -isystem $(WB_MBEDTLS_DIR)/include -DWB_MBEDTLS_STATIC \
 	-DMBEDTLS_CONFIG_FILE='"wb_mbedtls_config.h"'
 LIBS_WB += $(WB_MBEDTLS_LIBS:%=$(WB_MBEDTLS_DIR)/lib/lib%.a)
+# no private-key operations (no client certificates): mbedTLS's pk tables
+# reach them, so --gc-sections kept them; these go to core/tls_mbedtls_lean.c
+WB_MBEDTLS_NOKEY := mbedtls_rsa_pkcs1_sign mbedtls_rsa_pkcs1_decrypt mbedtls_rsa_pkcs1_encrypt \
+	mbedtls_rsa_check_pub_priv mbedtls_ecp_check_pub_priv mbedtls_ecdsa_write_signature \
+	mbedtls_rsa_complete
+LIBS_WB += $(WB_MBEDTLS_NOKEY:%=-Wl,--wrap=%)
 
 # Run every time (it is quick when the stamp matches, and the stamp only
 # changes when it rebuilds). "+": the nested make gets the jobserver.

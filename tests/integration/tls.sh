@@ -89,6 +89,25 @@ for c in tls13 cbc; do
 	eval "SS_$c=$p"
 	wait_port "$p" || fail "s_server $c up"
 done
+# what real servers negotiate (toolchain/mbedtls_config.h is cut to it):
+# each key-exchange group (X25519 is not offered), P-384/SHA-384 and RSA 4096 certificates, and a
+# server that prefers ChaCha20-Poly1305 (wirebox offers AES-GCM only)
+for c in x25519 p256 p384 p384cert rsa4096 chacha; do
+	p=$(free_port)
+	case $c in
+	x25519) opt="-cert good.pem -key good.key -groups X25519" ;;
+	p256) opt="-cert good-ec.pem -key good-ec.key -groups P-256" ;;
+	p384) opt="-cert good.pem -key good.key -groups P-384" ;;
+	p384cert) opt="-cert p384leaf.pem -key p384leaf.key" ;;
+	rsa4096) opt="-cert rsa4096.pem -key rsa4096.key" ;;
+	chacha) opt="-cert good.pem -key good.key -serverpref -cipher ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384" ;;
+	esac
+	(cd "$C" && exec openssl s_server -quiet -tls1_2 -accept "$p" $opt \
+		>"$T_DIR/s_server-$c.log" 2>&1 </dev/null) &
+	at_exit "kill $!"
+	eval "SS_$c=$p"
+	wait_port "$p" || fail "s_server $c up"
+done
 for m in smtp-inject smtp-plain smtp-refuse pop3-inject pop3-plain pop3-refuse tls-silent smtp-stall pop3-stall; do
 	i=0; while [ ! -s "$T_DIR/$m.port" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 done
@@ -312,6 +331,20 @@ for c in expired future wrongname self; do
 done
 t_exit 69 "pop3get: a certificate signed with SHA-1 is refused" pop -S localhost:$SS_sha1sig --tls $CA $PAUTH -s --timeout 5
 t_grep "SHA-1 signature: says weak" 'certificate uses a weak or unsupported algorithm' "$T_DIR/err"
+# the handshake only (s_server speaks no POP3): its -v line
+# X25519 only: not offered (toolchain/mbedtls_config.h), refused in words
+pop -v -S localhost:$SS_x25519 --tls $CA $PAUTH -s --timeout 2 >"$T_DIR/out" 2>"$T_DIR/err"
+t_grep "pop3get: an X25519-only server is refused: no common curve" \
+	'handshake failed: server sent alert: handshake failure \(no common cipher suite or curve\?\)' "$T_DIR/err"
+for c in p256:ECDHE-ECDSA-WITH-AES-128-GCM p384:ECDHE-RSA-WITH-AES-128-GCM \
+	p384cert:ECDHE-ECDSA-WITH-AES-128-GCM rsa4096:ECDHE-RSA-WITH-AES-128-GCM chacha:ECDHE-RSA-WITH-AES-256-GCM-SHA384; do
+	s=${c%%:*} want=${c#*:} ca=$CA
+	[ $s != p384cert ] || ca="--cafile $C/p384ca.pem"
+	eval port=\$SS_$s
+	pop -v -S localhost:$port --tls $ca $PAUTH -s --timeout 2 >"$T_DIR/out" 2>"$T_DIR/err"
+	t_grep "pop3get: TLS 1.2 handshake with a $s server, certificate verified" \
+		"^-- TLS TLSv1.2 TLS-$want.* with localhost, certificate verified" "$T_DIR/err"
+done
 t_exit 76 "pop3get: a TLS 1.3-only server is refused" pop -S localhost:$SS_tls13 --tls $CA $PAUTH -s --timeout 5
 t_grep "TLS 1.3 only: the alert in words" 'handshake failed: server sent alert: protocol version' "$T_DIR/err"
 t_exit 76 "pop3get: a server with only CBC suites is refused" pop -S localhost:$SS_cbc --tls $CA $PAUTH -s --timeout 5

@@ -13,6 +13,9 @@
 #   sha1root.pem/.key      localhost under sha1ca, signed with SHA-256 (valid)
 #   sha1sig.pem/.key       localhost by the test CA, signed with SHA-1 (weak)
 #   self.fp other.fp       SHA-256 of self.pem (colon form) / of good.pem (plain hex)
+#   p384ca.pem             a P-384 root signed with ECDSA-SHA384 (as ISRG Root X2)
+#   p384leaf.pem/.key      localhost (P-384 key) under p384ca, ECDSA-SHA384
+#   rsa4096.pem/.key       localhost with an RSA 4096 key, by the test CA
 set -eu
 d=$1
 mkdir -p "$d/ca.db"
@@ -79,6 +82,17 @@ cp sha1root.key sha1sig.key
 q openssl x509 -req -in sha1root.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 5 \
 	-sha1 -copy_extensions copy -out sha1sig.pem
 rm -f sha1root.csr
+# what public mail servers have: a P-384 root signing with SHA-384 (Let's
+# Encrypt's ISRG Root X2 and its E intermediates), RSA 4096 keys
+q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -sha384 -nodes -days 30 \
+	-keyout p384ca.key -out p384ca.pem -subj "/CN=wirebox P-384 root" \
+	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+q openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout p384leaf.key \
+	-out p384leaf.csr -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
+q openssl x509 -req -in p384leaf.csr -CA p384ca.pem -CAkey p384ca.key -CAcreateserial -days 5 \
+	-sha384 -copy_extensions copy -out p384leaf.pem
+rm -f p384leaf.csr
+leaf rsa4096 localhost "DNS:localhost,IP:127.0.0.1" rsa:4096 "$now" "$later"
 cat good.pem ca.pem > good-chain.pem
 openssl x509 -in self.pem -noout -fingerprint -sha256 | sed 's/.*=//' > self.fp
 openssl x509 -in good.pem -outform DER | openssl dgst -sha256 -r | cut -c1-64 > other.fp
