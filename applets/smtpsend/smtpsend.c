@@ -344,9 +344,13 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	struct sendcfg *c = cfg;
 
 	switch (o->at) {
+	/* an entry of a feature compiled out never gets here (OPT_OFF):
+	 * the guards only let --gc-sections drop its code */
 	case P_AUTH:
-		return set_auth(c, arg, e);
+		return CFG_SMTPSEND_AUTH ? set_auth(c, arg, e) : -1;
 	case P_AP:
+		if (!CFG_SMTPSEND_AUTH)
+			return -1;
 		c->password = arg;
 		warnmsg("-ap shows the password in ps; prefer --passfile, SMTP_PASSWORD or ~/.netrc");
 		return 0;
@@ -364,7 +368,7 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	case P_TIMEOUT:
 		return set_timeout(c, arg, e);
 	case P_SYSLOG:
-		return set_syslog(c, arg, e);
+		return CFG_SMTPSEND_MSMTP ? set_syslog(c, arg, e) : -1;
 	case P_SETFROM:
 		return set_from_header(c, arg, e);
 	case P_STARTTLS: case P_CERTCHECK: case P_FROMOVR:
