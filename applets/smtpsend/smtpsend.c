@@ -104,7 +104,8 @@ X("H", OT_STR, AT(via), 0, 0, ANY, \
 X("t --read-recipients", OT_FLAG, AT(t), 0, 0, SMTPSEND_HEADERS, \
   "  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n") \
 X("f r", OT_STR, AT(env_from), 0, 0, ANY, \
-  "  -f ADDR, -r ADDR    envelope sender (--from ADDR, config 'from'); a name\n" \
+  "  -f ADDR, -r ADDR    envelope sender (--from ADDR" \
+  OPT_IF(SMTPSEND_CONFIG, ", config 'from'") "); a name\n" \
   "                      without @ gets --domain, else the host name\n") \
 X("from", OT_STR, AT(from), 0, 0, ANY, "") \
 X("--read-envelope-from", OT_FLAG, AT(read_env_from), 0, 0, SMTPSEND_HEADERS, \
@@ -147,7 +148,7 @@ X("aliases", OT_STR, AT(aliases), 0, 0, SMTPSEND_CONFIG, \
   "  --aliases FILE      map local names (root) to addresses\n") \
 X("domain", OT_CALL, OPT_ID(P_DOMAIN), 0, 0, ANY, \
   "  --domain D          domain of the other local names and of the sender\n" \
-  "                      (as msmtp: also the EHLO name)\n") \
+  OPT_IF(SMTPSEND_MSMTP, "                      (as msmtp: also the EHLO name)\n")) \
 X("force-8bit", OT_FLAG, AT(force8), 0, 0, ANY, \
   "  --force-8bit        send 8-bit data to a server without 8BITMIME\n") \
 X("C --config --file", OT_STR | OPT_EARLY, AT(conf), 0, 0, SMTPSEND_CONFIG, \

@@ -141,9 +141,10 @@ SNTPC_OPTS(OPT_HELP)
 "74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
 "of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
-"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME),\n"
-"78 -d: -x PROG not executable, --pidfile not writable or the directory of\n"
-"--status-file missing.\n"
+"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME)"
+OPT_IF(SNTPC_DAEMON, ",\n78 -d: -x PROG not executable, --pidfile not writable or the directory of\n"
+"--status-file missing")
+".\n"
 OPT_IF(SNTPC_DAEMON, "--status: 0 synchronised, 75 not synchronised or stale, 69 no status\n"
 "file, 76 a malformed one; --wait-sync: 0 synchronised, 75 not in time.\n");
 
