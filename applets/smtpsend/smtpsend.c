@@ -197,6 +197,19 @@ X("-B*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
 X("", OT_LIST, AT(args), offsetof(struct sendcfg, nargs), 0, ANY, "")
 
 #define OPT_NONE(names, kind, dest, min, max, feat, help)
+/* one table for both command lines, smtpsend's S(...) lines first, then
+ * the lines of both, then msmtp's M(...) lines (none without
+ * CONFIG_SMTPSEND_MSMTP): smtpsend's optab is the start of it, msmtp's
+ * the end. An option's place in a table does not matter (no spelling
+ * twice: opt_check). */
+#define OPT_ONE(names, kind, dest, min, max, feat, help) +1
+#define OPT_MENTRY(names, kind, dest, min, max, feat, help) \
+	OPT_ME_(CFG_SMTPSEND_MSMTP, { OPT_NAMES_(CFG_##feat, names, #feat), \
+	        (kind) | OPT_OFF_(CFG_##feat), dest, min, max },)
+#define OPT_ME_(v, ...) OPT_ME__(v, __VA_ARGS__)
+#define OPT_ME__(v, ...) OPT_ME_##v(__VA_ARGS__)
+#define OPT_ME_0(...)
+#define OPT_ME_1(...) __VA_ARGS__
 /* a Q(...) line: an entry only when the queue is built in */
 #define OPT_QENTRY(names, kind, dest, min, max, feat, help) \
 	OPT_QE_(CFG_SMTPSEND_QUEUE, names, kind, dest, min, max)
@@ -381,15 +394,19 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	return 0;
 }
 
-static const struct optdef smtpsend_opt[] = {
-	SMTPSEND_OPTS(OPT_ENTRY, OPT_ENTRY, OPT_NONE, OPT_QENTRY)
+static const struct optdef send_opt[] = {
+	SMTPSEND_OPTS(OPT_NONE, OPT_ENTRY, OPT_NONE, OPT_NONE)
+	SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_NONE, OPT_QENTRY)
+	SMTPSEND_OPTS(OPT_NONE, OPT_NONE, OPT_MENTRY, OPT_NONE)
 };
-static const struct optdef msmtp_opt[] = {
-	SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_ENTRY, OPT_QENTRY)
+enum {
+	N_SEND = OPT_COUNT(send_opt),
+	N_S = 0 SMTPSEND_OPTS(OPT_NONE, OPT_ONE, OPT_NONE, OPT_NONE),
+	N_M = CFG_SMTPSEND_MSMTP ? 0 SMTPSEND_OPTS(OPT_NONE, OPT_NONE, OPT_ONE, OPT_NONE) : 0
 };
 extern const struct optab smtpsend_optab, msmtp_optab;  /* the unit tests check them */
-const struct optab smtpsend_optab = { smtpsend_opt, OPT_COUNT(smtpsend_opt), call };
-const struct optab msmtp_optab = { msmtp_opt, OPT_COUNT(msmtp_opt), call };
+const struct optab smtpsend_optab = { send_opt, N_SEND - N_M, call };
+const struct optab msmtp_optab = { send_opt + N_S, N_SEND - N_S, call };
 
 /* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
