@@ -229,7 +229,10 @@ static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
 static const struct optdef ntpd_opt[] = { NTPD_OPTS(OPT_ENTRY) };
 extern const struct optab sntpc_optab, ntpd_optab;  /* the unit tests check them */
 const struct optab sntpc_optab = { sntpc_opt, OPT_COUNT(sntpc_opt), set_special };
-const struct optab ntpd_optab = { ntpd_opt, OPT_COUNT(ntpd_opt), set_special };
+/* without ntpd no entry at all: its names (and "\0SNTPC_NTPD" each) would
+ * stay in the file, in the object's .rodata, with the table gone */
+const struct optab ntpd_optab = { CFG_SNTPC_NTPD ? ntpd_opt : NULL,
+                                  CFG_SNTPC_NTPD ? OPT_COUNT(ntpd_opt) : 0, set_special };
 
 static void defaults(struct args *a)
 {
