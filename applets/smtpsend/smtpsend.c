@@ -711,7 +711,7 @@ static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err 
 	r->s.tls_active = conn_tls_active(&r->conn);
 	r->s.secure = r->s.tls_active || conn_loopback(&r->conn) || conn_is_cmd(&r->conn);
 	r->s.starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
-	r->s.tls = starttls_cb;
+	r->s.tls = CFG_TLS ? starttls_cb : NULL;        /* s.starttls is 0 without */
 	r->s.tls_ctx = &r->conn;
 	return 0;
 }
