@@ -117,7 +117,7 @@ static int version(const struct applet *tab, size_t n)
 	for (i = 0; i < n; i++) {
 		if (tab[i].alias)
 			continue;
-		printf("%s", tab[i].name);
+		fputs(tab[i].name, stdout);
 		for (j = 0, k = 0; j < n; j++)
 			if (tab[j].alias && tab[j].main == tab[i].main)
 				printf("%s%s", k++ ? ", " : " (also ", tab[j].name);

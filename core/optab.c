@@ -262,7 +262,7 @@ static int take(struct scan *s, const struct optdef *o, const char *shown,
 	if (s->early && (o->kind & (OPT_EARLY | OPT_OFF)) != OPT_EARLY)
 		return 0;
 	if (o->kind & OPT_OFF) {
-		err_set(s->e, EX_USAGE, "%s: not compiled in (%s)", shown, opt_off(o));
+		err_set(s->e, EX_USAGE, "%s: not compiled in (CONFIG_%s)", shown, opt_off(o));
 		return -1;
 	}
 	return set(s->t, s->cfg, o, shown, takes_arg(o) ? arg : NULL, s->e);
@@ -285,7 +285,7 @@ static int take_eq(struct scan *s, const struct optdef *o, const char *shown,
 	if (s->early && (o->kind & (OPT_EARLY | OPT_OFF)) != OPT_EARLY)
 		return 0;
 	if (o->kind & OPT_OFF && (on || kind(o) == OT_CALL0)) {
-		err_set(s->e, EX_USAGE, "%s: not compiled in (%s)", shown, opt_off(o));
+		err_set(s->e, EX_USAGE, "%s: not compiled in (CONFIG_%s)", shown, opt_off(o));
 		return -1;
 	}
 	if (kind(o) == OT_CALL0)
@@ -432,7 +432,7 @@ int opt_key(const struct optab *t, void *cfg, const char *key, const char *val,
 	if (o->kind & OPT_OFF) {
 		if (!on)                /* off is what a build without it does */
 			return 0;
-		err_set(e, EX_CONFIG, "%s: not compiled in (%s)", key, opt_off(o));
+		err_set(e, EX_CONFIG, "%s: not compiled in (CONFIG_%s)", key, opt_off(o));
 		return -1;
 	}
 	if (isflag)

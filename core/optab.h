@@ -96,7 +96,7 @@ enum opt_kind {
 #define OPT_KIND 0x0f
 #define OPT_SECRET 0x10         /* CONF_SECRET << 4 */
 #define OPT_COMMAND 0x20        /* CONF_COMMAND << 4 */
-#define OPT_OFF 0x40            /* compiled out: "CONFIG_X" follows names' NUL */
+#define OPT_OFF 0x40            /* compiled out: "X" of CONFIG_X follows names' NUL */
 #define OPT_EARLY 0x80
 
 struct optdef {
@@ -107,7 +107,8 @@ struct optdef {
 	int min, max;           /* range; OT_SET/OT_ENUM value; OT_LIST count */
 };
 
-/* "CONFIG_X" when o's feature is compiled out, else NULL */
+/* "X" (of CONFIG_X) when o's feature is compiled out, else NULL; the
+ * symbol is kept without its "CONFIG_" (7 bytes an entry) */
 static inline const char *opt_off(const struct optdef *o)
 {
 	return o->kind & OPT_OFF ? o->names + strlen(o->names) + 1 : NULL;
@@ -128,7 +129,7 @@ struct optab {
 
 /* a feature compiled out adds OPT_OFF and its symbol after the names */
 #define OPT_ENTRY(names, kind, dest, min, max, feat, help) \
-	{ OPT_NAMES_(CFG_##feat, names, "CONFIG_" #feat), \
+	{ OPT_NAMES_(CFG_##feat, names, #feat), \
 	  (kind) | OPT_OFF_(CFG_##feat), dest, min, max },
 #define OPT_HELP(names, kind, dest, min, max, feat, help) OPT_IF_(CFG_##feat, help)
 /* OPT_IF(FEATURE, "text"): the text only when FEATURE is built in */

@@ -154,7 +154,8 @@ void caps_line(struct smtp_caps *c, const char *t)
 		c->flags |= CAP_ENHANCED;
 	else if ((p = kw(t, "AUTH")) != NULL) {
 		c->flags |= CAP_AUTH;
-		auth_mechs(c, p);
+		if (CFG_SMTPSEND_AUTH)          /* read by the AUTH step only */
+			auth_mechs(c, p);
 	}
 }
 

@@ -104,7 +104,8 @@ X("H", OT_STR, AT(via), 0, 0, ANY, \
 X("t --read-recipients", OT_FLAG, AT(t), 0, 0, SMTPSEND_HEADERS, \
   "  -t                  recipients also from To/Cc/Bcc (Bcc is removed)\n") \
 X("f r", OT_STR, AT(env_from), 0, 0, ANY, \
-  "  -f ADDR, -r ADDR    envelope sender (--from ADDR, config 'from'); a name\n" \
+  "  -f ADDR, -r ADDR    envelope sender (--from ADDR" \
+  OPT_IF(SMTPSEND_CONFIG, ", config 'from'") "); a name\n" \
   "                      without @ gets --domain, else the host name\n") \
 X("from", OT_STR, AT(from), 0, 0, ANY, "") \
 X("--read-envelope-from", OT_FLAG, AT(read_env_from), 0, 0, SMTPSEND_HEADERS, \
@@ -147,7 +148,7 @@ X("aliases", OT_STR, AT(aliases), 0, 0, SMTPSEND_CONFIG, \
   "  --aliases FILE      map local names (root) to addresses\n") \
 X("domain", OT_CALL, OPT_ID(P_DOMAIN), 0, 0, ANY, \
   "  --domain D          domain of the other local names and of the sender\n" \
-  "                      (as msmtp: also the EHLO name)\n") \
+  OPT_IF(SMTPSEND_MSMTP, "                      (as msmtp: also the EHLO name)\n")) \
 X("force-8bit", OT_FLAG, AT(force8), 0, 0, ANY, \
   "  --force-8bit        send 8-bit data to a server without 8BITMIME\n") \
 X("C --config --file", OT_STR | OPT_EARLY, AT(conf), 0, 0, SMTPSEND_CONFIG, \
@@ -196,6 +197,19 @@ X("-B*", OT_CALL, OPT_ID(P_COMPAT), 0, 0, ANY, "") \
 X("", OT_LIST, AT(args), offsetof(struct sendcfg, nargs), 0, ANY, "")
 
 #define OPT_NONE(names, kind, dest, min, max, feat, help)
+/* one table for both command lines, smtpsend's S(...) lines first, then
+ * the lines of both, then msmtp's M(...) lines (none without
+ * CONFIG_SMTPSEND_MSMTP): smtpsend's optab is the start of it, msmtp's
+ * the end. An option's place in a table does not matter (no spelling
+ * twice: opt_check). */
+#define OPT_ONE(names, kind, dest, min, max, feat, help) +1
+#define OPT_MENTRY(names, kind, dest, min, max, feat, help) \
+	OPT_ME_(CFG_SMTPSEND_MSMTP, { OPT_NAMES_(CFG_##feat, names, #feat), \
+	        (kind) | OPT_OFF_(CFG_##feat), dest, min, max },)
+#define OPT_ME_(v, ...) OPT_ME__(v, __VA_ARGS__)
+#define OPT_ME__(v, ...) OPT_ME_##v(__VA_ARGS__)
+#define OPT_ME_0(...)
+#define OPT_ME_1(...) __VA_ARGS__
 /* a Q(...) line: an entry only when the queue is built in */
 #define OPT_QENTRY(names, kind, dest, min, max, feat, help) \
 	OPT_QE_(CFG_SMTPSEND_QUEUE, names, kind, dest, min, max)
@@ -344,9 +358,13 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	struct sendcfg *c = cfg;
 
 	switch (o->at) {
+	/* an entry of a feature compiled out never gets here (OPT_OFF):
+	 * the guards only let --gc-sections drop its code */
 	case P_AUTH:
-		return set_auth(c, arg, e);
+		return CFG_SMTPSEND_AUTH ? set_auth(c, arg, e) : -1;
 	case P_AP:
+		if (!CFG_SMTPSEND_AUTH)
+			return -1;
 		c->password = arg;
 		warnmsg("-ap shows the password in ps; prefer --passfile, SMTP_PASSWORD or ~/.netrc");
 		return 0;
@@ -364,7 +382,7 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	case P_TIMEOUT:
 		return set_timeout(c, arg, e);
 	case P_SYSLOG:
-		return set_syslog(c, arg, e);
+		return CFG_SMTPSEND_MSMTP ? set_syslog(c, arg, e) : -1;
 	case P_SETFROM:
 		return set_from_header(c, arg, e);
 	case P_STARTTLS: case P_CERTCHECK: case P_FROMOVR:
@@ -376,15 +394,19 @@ static int call(void *cfg, const struct optdef *o, const char *arg, struct wb_er
 	return 0;
 }
 
-static const struct optdef smtpsend_opt[] = {
-	SMTPSEND_OPTS(OPT_ENTRY, OPT_ENTRY, OPT_NONE, OPT_QENTRY)
+static const struct optdef send_opt[] = {
+	SMTPSEND_OPTS(OPT_NONE, OPT_ENTRY, OPT_NONE, OPT_NONE)
+	SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_NONE, OPT_QENTRY)
+	SMTPSEND_OPTS(OPT_NONE, OPT_NONE, OPT_MENTRY, OPT_NONE)
 };
-static const struct optdef msmtp_opt[] = {
-	SMTPSEND_OPTS(OPT_ENTRY, OPT_NONE, OPT_ENTRY, OPT_QENTRY)
+enum {
+	N_SEND = OPT_COUNT(send_opt),
+	N_S = 0 SMTPSEND_OPTS(OPT_NONE, OPT_ONE, OPT_NONE, OPT_NONE),
+	N_M = CFG_SMTPSEND_MSMTP ? 0 SMTPSEND_OPTS(OPT_NONE, OPT_NONE, OPT_ONE, OPT_NONE) : 0
 };
 extern const struct optab smtpsend_optab, msmtp_optab;  /* the unit tests check them */
-const struct optab smtpsend_optab = { smtpsend_opt, OPT_COUNT(smtpsend_opt), call };
-const struct optab msmtp_optab = { msmtp_opt, OPT_COUNT(msmtp_opt), call };
+const struct optab smtpsend_optab = { send_opt, N_SEND - N_M, call };
+const struct optab msmtp_optab = { send_opt + N_S, N_SEND - N_S, call };
 
 /* one config-file key into the struct sendcfg at ctx (a conf_fn) */
 int sendcfg_key(void *ctx, const char *k, const char *v, struct wb_err *e)
@@ -689,7 +711,7 @@ static int connect_server(struct sendcfg *c, struct run_state *r, struct wb_err 
 	r->s.tls_active = conn_tls_active(&r->conn);
 	r->s.secure = r->s.tls_active || conn_loopback(&r->conn) || conn_is_cmd(&r->conn);
 	r->s.starttls = CFG_TLS && c->tls.mode == TLS_STARTTLS;
-	r->s.tls = starttls_cb;
+	r->s.tls = CFG_TLS ? starttls_cb : NULL;        /* s.starttls is 0 without */
 	r->s.tls_ctx = &r->conn;
 	return 0;
 }

@@ -141,9 +141,10 @@ SNTPC_OPTS(OPT_HELP)
 "74 output not written, 75 rate limited, DNS temporary failure or no majority\n"
 "of the servers agrees (nothing printed, clock left alone),\n"
 "76 no usable reply (only unusable replies) or offset above --panic,\n"
-"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME),\n"
-"78 -d: -x PROG not executable, --pidfile not writable or the directory of\n"
-"--status-file missing.\n"
+"77 denied or no permission to set the clock (needs root or CAP_SYS_TIME)"
+OPT_IF(SNTPC_DAEMON, ",\n78 -d: -x PROG not executable, --pidfile not writable or the directory of\n"
+"--status-file missing")
+".\n"
 OPT_IF(SNTPC_DAEMON, "--status: 0 synchronised, 75 not synchronised or stale, 69 no status\n"
 "file, 76 a malformed one; --wait-sync: 0 synchronised, 75 not in time.\n");
 
@@ -228,7 +229,10 @@ static const struct optdef sntpc_opt[] = { SNTPC_OPTS(OPT_ENTRY) };
 static const struct optdef ntpd_opt[] = { NTPD_OPTS(OPT_ENTRY) };
 extern const struct optab sntpc_optab, ntpd_optab;  /* the unit tests check them */
 const struct optab sntpc_optab = { sntpc_opt, OPT_COUNT(sntpc_opt), set_special };
-const struct optab ntpd_optab = { ntpd_opt, OPT_COUNT(ntpd_opt), set_special };
+/* without ntpd no entry at all: its names (and "\0SNTPC_NTPD" each) would
+ * stay in the file, in the object's .rodata, with the table gone */
+const struct optab ntpd_optab = { CFG_SNTPC_NTPD ? ntpd_opt : NULL,
+                                  CFG_SNTPC_NTPD ? OPT_COUNT(ntpd_opt) : 0, set_special };
 
 static void defaults(struct args *a)
 {

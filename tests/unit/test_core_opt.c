@@ -405,7 +405,7 @@ START_TEST(optab_help_follows_build)
 	ck_assert_str_eq(OPT_IF(TESTON, "on") OPT_IF(TESTOFF, "off"), "on");
 	ck_assert_ptr_null(opt_off(&topt[1]));            /* -v: TESTON */
 	ck_assert_str_eq(topt[14].names, "d daemon");
-	ck_assert_str_eq(opt_off(&topt[14]), "CONFIG_TESTOFF");
+	ck_assert_str_eq(opt_off(&topt[14]), "TESTOFF");
 }
 END_TEST
 
