@@ -104,6 +104,7 @@ struct dlv {
 	uint64_t written, advised; /* bytes of this message; writeback hint */
 	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
 	int npend;
+	int syncfs_ok;           /* syncfs() reports write errors (Linux >= 5.8) */
 	int pend_fd[DLV_PEND];
 	char pend_name[DLV_PEND][128];
 };
