@@ -193,6 +193,7 @@ void uidl_close(struct uidl *u);
 enum auth_kind { AUTH_AUTO, AUTH_APOP, AUTH_PLAIN, AUTH_USER };
 enum pop3_mode { MODE_FETCH, MODE_STAT, MODE_LIST, MODE_INFO };
 #define POP3_WIN 64
+#define POP3_RBUF 65536          /* read buffer once logged in; body chunks */
 
 struct pop3cfg {
 	const char *server, *user, *statefile;
@@ -247,6 +248,7 @@ struct pop3 {
 	char stepbuf[32];
 	char softstep[32];
 	char line[POP3_LINE_MAX + 1];
+	unsigned char rbig[POP3_RBUF]; /* the stream's read buffer after login */
 	/* the login lines being built (wiped after use) */
 	union {
 		struct {
