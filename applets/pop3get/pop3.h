@@ -78,7 +78,7 @@ size_t mboxrd_end(struct mboxrd *q, char *out, size_t max);
 /* ---- deliver_*.c: targets -------------------------------------------- */
 /* Maildir messages whose fsyncs are issued together (one journal commit
  * instead of one per message on ext4 and the like) */
-#define DLV_PEND 64
+#define DLV_PEND 128
 /* bytes between writeback hints (posix_fadvise DONTNEED) in a message */
 #define DLV_WRITEBACK (4u << 20)
 enum dlv_kind { DLV_STDOUT, DLV_MAILDIR, DLV_MBOX, DLV_MDA, DLV_RAW };
@@ -192,7 +192,7 @@ void uidl_close(struct uidl *u);
 /* ---- session.c --------------------------------------------------------- */
 enum auth_kind { AUTH_AUTO, AUTH_APOP, AUTH_PLAIN, AUTH_USER };
 enum pop3_mode { MODE_FETCH, MODE_STAT, MODE_LIST, MODE_INFO };
-#define POP3_WIN 64
+#define POP3_WIN 128
 #define POP3_RBUF 65536          /* read buffer once logged in; body chunks */
 
 struct pop3cfg {
