@@ -402,10 +402,53 @@ static int soft_result(struct pop3 *p, struct wb_err *e)
 	return -1;
 }
 
+/* pipelined and nothing to choose (fetch everything, no --max-size, no
+ * -n): the LISTs, RETRs and the confirming NOOP go in one write, and the
+ * sizes are read before the bodies they bound (one round trip less) */
+static int at_once(const struct pop3 *p)
+{
+	const struct pop3cfg *c = p->cfg;
+
+	return (p->caps & CAPA_PIPELINING) && c->mode == MODE_FETCH && !c->max_size &&
+	       !(CFG_POP3GET_UIDL && p->uidl);
+}
+
+static int fetch_at_once(struct pop3 *p, struct wb_err *e)
+{
+	int i;
+
+	for (i = 0; i < p->nwin; i++)
+		if (snd_list(p, &p->win[i], e))
+			return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (snd_retr(p, &p->win[i], e))
+			return -1;
+	if (pop3_send(p, "NOOP", e) || pop3_flush(p, e))
+		return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (rcv_list(p, &p->win[i], e))
+			return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (rcv_retr(p, &p->win[i], e))
+			return -1;
+	return confirm_last(p, 1, e);
+}
+
+/* sizes (and UIDLs), the choice, then the RETRs of what is wanted */
+static int fetch_chosen(struct pop3 *p, struct wb_err *e)
+{
+	int noop = 0;
+
+	if (info(p, e) || (!p->failed && choose(p, e)))
+		return -1;
+	p->unconfirmed = NULL;
+	return !p->failed && (phase_tail(p, snd_retr, rcv_retr, 1, "NOOP", &noop, e) ||
+	                      confirm_last(p, noop, e)) ? -1 : 0;
+}
+
 int pop3_window(struct pop3 *p, struct wb_err *e)
 {
 	int dele = !p->cfg->keep && !p->cfg->headers && p->cfg->mode == MODE_FETCH;
-	int noop = 0;
 
 	p->failed = 0;
 	if (fill(p, e))
@@ -416,11 +459,8 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 		return 0;
 	}
 	p->step = "LIST";
-	if (info(p, e) || (!p->failed && choose(p, e)))
-		return -1;
 	p->unconfirmed = NULL;
-	if (!p->failed && (phase_tail(p, snd_retr, rcv_retr, 1, "NOOP", &noop, e) ||
-	                   confirm_last(p, noop, e))) {
+	if (at_once(p) ? fetch_at_once(p, e) : fetch_chosen(p, e)) {
 		struct wb_err e2;
 
 		make_durable(p, &e2);   /* complete messages stay; none deleted */
