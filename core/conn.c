@@ -61,10 +61,10 @@ int conn_prepend(struct conn *c, const char *text, size_t n)
 	struct stream *s = &c->st;
 	size_t have = s->rlen - s->rpos;
 
-	if (n > sizeof s->rbuf - have)
+	if (n > s->rbsize - have)
 		return -1;
-	memmove(s->rbuf + n, s->rbuf + s->rpos, have);
-	memcpy(s->rbuf, text, n);
+	memmove(s->rb + n, s->rb + s->rpos, have);
+	memcpy(s->rb, text, n);
 	s->rpos = 0;
 	s->rlen = n + have;
 	return 0;

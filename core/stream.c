@@ -50,14 +50,32 @@ void stream_init(struct stream *s, const struct transport *xp, int timeout_ms)
 	s->err_errno = 0;
 	s->err_text = NULL;
 	s->rpos = s->rlen = s->wlen = 0;
+	s->rb = s->rbuf;
+	s->rbsize = sizeof s->rbuf;
+}
+
+void stream_set_rbuf(struct stream *s, void *buf, size_t size)
+{
+	size_t have = s->rlen - s->rpos;
+	unsigned char *to = buf ? buf : s->rbuf;
+
+	memmove(to, s->rb + s->rpos, have);
+	s->rb = to;
+	s->rbsize = buf ? size : sizeof s->rbuf;
+	s->rpos = 0;
+	s->rlen = have;
 }
 
 void stream_upgrade(struct stream *s, const struct transport *xp)
 {
 	int t = s->timeout_ms, v = s->verbose;
 	int64_t d = s->deadline, l = s->limit;
+	unsigned char *rb = s->rb;
+	size_t rbsize = s->rbsize;
 
 	stream_init(s, xp, t);
+	s->rb = rb;
+	s->rbsize = rbsize;
 	s->verbose = v;
 	s->deadline = d;
 	s->limit = l;
@@ -133,7 +151,7 @@ static int fill_by(struct stream *s, int64_t deadline)
 	if (over(s))
 		return IO_TIMEOUT;
 	for (;;) {
-		ssize_t r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
+		ssize_t r = s->xp.read(s->xp.ctx, s->rb, s->rbsize);
 		int w;
 
 		if (r > 0) {
@@ -160,7 +178,7 @@ int stream_peek_ready(struct stream *s)
 	/* readable: but is it data? one attempt through the transport, which
 	 * says WANT_READ when the record it took held none */
 	s->rpos = s->rlen = 0;
-	r = s->xp.read(s->xp.ctx, s->rbuf, sizeof s->rbuf);
+	r = s->xp.read(s->xp.ctx, s->rb, s->rbsize);
 	if (r > 0)
 		s->rlen = (size_t)r;
 	return r != XPORT_WANT_READ && r != XPORT_WANT_WRITE;
@@ -220,7 +238,7 @@ int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
 			if (r != IO_OK)
 				return r;
 		}
-		p = s->rbuf + s->rpos;
+		p = s->rb + s->rpos;
 		avail = s->rlen - s->rpos;
 		nl = memchr(p, '\n', avail);
 		take = nl ? (size_t)(nl - p) : avail;
@@ -262,10 +280,27 @@ int stream_read_by(struct stream *s, void *buf, size_t max, size_t *got,
 	n = s->rlen - s->rpos;
 	if (n > max)
 		n = max;
-	memcpy(buf, s->rbuf + s->rpos, n);
+	memcpy(buf, s->rb + s->rpos, n);
 	s->rpos += n;
 	*got = n;
 	return IO_OK;
+}
+
+int stream_peek_by(struct stream *s, const char **p, size_t *n, int64_t deadline)
+{
+	int r;
+
+	*n = 0;
+	if (s->rpos == s->rlen && (r = fill_by(s, deadline)) != IO_OK)
+		return r;
+	*p = (const char *)s->rb + s->rpos;
+	*n = s->rlen - s->rpos;
+	return IO_OK;
+}
+
+void stream_skip(struct stream *s, size_t k)
+{
+	s->rpos += k;
 }
 
 int stream_unread(struct stream *s, size_t n)

@@ -56,6 +56,8 @@ struct stream {
 	const char *err_text;   /* transport's text for the last IO_ERROR */
 	size_t rpos, rlen;
 	size_t wlen;
+	unsigned char *rb;      /* the read buffer: rbuf, or stream_set_rbuf's */
+	size_t rbsize;
 	unsigned char rbuf[STREAM_RBUF];
 	unsigned char wbuf[STREAM_WBUF];
 };
@@ -109,6 +111,15 @@ int line_read_by(struct stream *s, char *buf, size_t max, size_t *len,
 int stream_read(struct stream *s, void *buf, size_t max, size_t *got);
 int stream_read_by(struct stream *s, void *buf, size_t max, size_t *got,
                    int64_t deadline);
+
+/* A bigger read buffer (bulk data: fewer reads), kept by stream_upgrade;
+ * the bytes buffered now move into it (they must fit). NULL: rbuf again. */
+void stream_set_rbuf(struct stream *s, void *buf, size_t size);
+/* The buffered input without a copy: *p and *n (>= 1) get what is there,
+ * waiting for some by the deadline when there is none; stream_skip(s, k)
+ * then consumes k <= *n of those bytes. */
+int stream_peek_by(struct stream *s, const char **p, size_t *n, int64_t deadline);
+void stream_skip(struct stream *s, size_t k);
 
 /* Give back the last n bytes that the previous stream_read returned, so
  * the next read returns them again (a parser that read past its end).

@@ -15,15 +15,13 @@ void body_init(struct body *b)
 	b->bytes = 0;
 }
 
-/* copy the run of ordinary bytes in a line; returns its length */
+/* the run of bytes copied as they are up to the next CR (a bare LF in
+ * a line is data too); returns its length */
 static size_t run(const char *in, size_t n)
 {
-	size_t i;
+	const char *cr = memchr(in, '\r', n);
 
-	for (i = 0; i < n; i++)
-		if (in[i] == '\r' || in[i] == '\n')
-			break;
-	return i;
+	return cr ? (size_t)(cr - in) : n;
 }
 
 size_t body_feed(struct body *b, const char *in, size_t n, char *out, size_t *outn)
@@ -62,10 +60,7 @@ size_t body_feed(struct body *b, const char *in, size_t n, char *out, size_t *ou
 			if (c == '\r') {
 				b->st = B_CR;
 				i++;
-			} else if (c == '\n') {
-				out[o++] = '\n';   /* bare LF: data, no line start */
-				i++;
-			} else {
+			} else {                /* a bare LF: data, no line start */
 				k = run(in + i, n - i);
 				memcpy(out + o, in + i, k);
 				o += k;

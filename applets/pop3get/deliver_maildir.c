@@ -1,13 +1,18 @@
 /* deliver_maildir.c - Maildir delivery: write tmp/NAME, fsync it, rename
  * into new/NAME; dlv_sync fsyncs new/ for a whole window of messages at
- * once (a message counts as durable only after that). */
-#define _DEFAULT_SOURCE
+ * once (a message counts as durable only after that). On Linux one
+ * syncfs() first writes the whole window in one journal commit, so that
+ * each file's fsync after it finds nothing left to do (it still reports
+ * that file's write error). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include "pop3.h"
 
@@ -55,6 +60,25 @@ static int sub(struct dlv *d, int dfd, const char *name, struct wb_err *e)
 	return fd;
 }
 
+/* 1 if syncfs() reports write errors (Linux 5.8 and later): then its
+ * success alone makes a file durable */
+static int syncfs_reports(void)
+{
+#ifdef __linux__
+	struct utsname u;
+	char *end;
+	long major, minor;
+
+	if (uname(&u) != 0)
+		return 0;
+	major = strtol(u.release, &end, 10);
+	minor = *end == '.' ? strtol(end + 1, NULL, 10) : 0;
+	return major > 5 || (major == 5 && minor >= 8);
+#else
+	return 0;
+#endif
+}
+
 int maildir_open(struct dlv *d, struct wb_err *e)
 {
 	int dfd, cur;
@@ -77,6 +101,7 @@ int maildir_open(struct dlv *d, struct wb_err *e)
 	close(cur);
 	safe_host(d->host, sizeof d->host);
 	d->mypid = getpid();
+	d->syncfs_ok = syncfs_reports();
 	return 0;
 }
 
@@ -101,8 +126,6 @@ int maildir_begin(struct dlv *d, struct wb_err *e)
 
 int maildir_end(struct dlv *d, struct wb_err *e)
 {
-	/* start the writeback now: the window's fsyncs then find it done */
-	posix_fadvise(d->fd, 0, 0, POSIX_FADV_DONTNEED);
 	if (d->npend == DLV_PEND && maildir_sync(d, e)) {
 		maildir_abort(d);
 		return -1;
@@ -144,11 +167,11 @@ static void drop_pending(struct dlv *d, int i)
 }
 
 /* one message: its own fsync, then visible in new/ */
-static int publish(struct dlv *d, int i, struct wb_err *e)
+static int publish(struct dlv *d, int i, int synced, struct wb_err *e)
 {
 	const char *name = d->pend_name[i];
 
-	if (fsync(d->pend_fd[i]) != 0) {
+	if (!synced && fsync(d->pend_fd[i]) != 0) {
 		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, name);
 		return -1;
 	}
@@ -165,12 +188,26 @@ static int publish(struct dlv *d, int i, struct wb_err *e)
 	return 0;
 }
 
+/* the window's files written out together: Linux: one syncfs, one
+ * journal commit instead of one per fsync. 1 if they are durable now
+ * (their own fsyncs are not needed), 0: fsync each */
+static int sync_together(struct dlv *d)
+{
+#ifdef __linux__
+	if (d->npend > 1 && d->syncfs_ok)
+		return syncfs(d->tmpdirfd) == 0;
+#else
+	(void)d;
+#endif
+	return 0;
+}
+
 int maildir_sync(struct dlv *d, struct wb_err *e)
 {
-	int i;
+	int i, synced = sync_together(d);
 
 	for (i = 0; i < d->npend; i++) {
-		if (publish(d, i, e)) {
+		if (publish(d, i, synced, e)) {
 			if (d->pend_fd[i] < 0)
 				unlinkat(d->tmpdirfd, d->pend_name[i], 0);
 			drop_pending(d, d->pend_fd[i] < 0 ? i + 1 : i);

@@ -78,7 +78,7 @@ size_t mboxrd_end(struct mboxrd *q, char *out, size_t max);
 /* ---- deliver_*.c: targets -------------------------------------------- */
 /* Maildir messages whose fsyncs are issued together (one journal commit
  * instead of one per message on ext4 and the like) */
-#define DLV_PEND 64
+#define DLV_PEND 128
 /* bytes between writeback hints (posix_fadvise DONTNEED) in a message */
 #define DLV_WRITEBACK (4u << 20)
 enum dlv_kind { DLV_STDOUT, DLV_MAILDIR, DLV_MBOX, DLV_MDA, DLV_RAW };
@@ -104,6 +104,7 @@ struct dlv {
 	uint64_t written, advised; /* bytes of this message; writeback hint */
 	/* Maildir: complete messages in tmp/ awaiting their fsync and rename */
 	int npend;
+	int syncfs_ok;           /* syncfs() reports write errors (Linux >= 5.8) */
 	int pend_fd[DLV_PEND];
 	char pend_name[DLV_PEND][128];
 };
@@ -191,7 +192,8 @@ void uidl_close(struct uidl *u);
 /* ---- session.c --------------------------------------------------------- */
 enum auth_kind { AUTH_AUTO, AUTH_APOP, AUTH_PLAIN, AUTH_USER };
 enum pop3_mode { MODE_FETCH, MODE_STAT, MODE_LIST, MODE_INFO };
-#define POP3_WIN 64
+#define POP3_WIN 128
+#define POP3_RBUF 65536          /* read buffer once logged in; body chunks */
 
 struct pop3cfg {
 	const char *server, *user, *statefile;
@@ -246,6 +248,7 @@ struct pop3 {
 	char stepbuf[32];
 	char softstep[32];
 	char line[POP3_LINE_MAX + 1];
+	unsigned char rbig[POP3_RBUF]; /* the stream's read buffer after login */
 	/* the login lines being built (wiped after use) */
 	union {
 		struct {

@@ -122,26 +122,25 @@ static int body_io_fail(struct stream *s, const struct body_io *io, int r,
  * still going at io->deadline (0: none) a dripping one */
 int pop3_body(struct stream *s, struct dlv *d, struct body_io *io, struct wb_err *e)
 {
-	char in[STREAM_RBUF], out[STREAM_RBUF + 1];
+	char out[POP3_RBUF + 1];
 	struct wb_err failed = { 0, "" };
 	struct body b;
+	const char *in;
 	size_t got, used, n;
 	int r;
 
 	body_init(&b);
 	io->wire = 0;
 	while (b.st != B_DONE) {
-		r = io->deadline ? stream_read_by(s, in, sizeof in, &got, io->deadline) :
-		    stream_read(s, in, sizeof in, &got);
+		/* decoded straight out of the stream's buffer; the rest of it
+		 * (the next reply) stays there */
+		r = stream_peek_by(s, &in, &got, io->deadline ? io->deadline :
+		                   stream_deadline(s));
 		if (r != IO_OK)
 			return body_io_fail(s, io, r, e);
-		used = body_feed(&b, in, got, out, &n);
+		used = body_feed(&b, in, got < POP3_RBUF ? got : POP3_RBUF, out, &n);
+		stream_skip(s, used);
 		io->wire += used;
-		/* the rest is the next reply: give it back to the stream */
-		if (stream_unread(s, got - used)) {
-			err_set(e, EX_SOFTWARE, "cannot give back %zu bytes", got - used);
-			return -1;
-		}
 		if (io->limit && b.bytes > io->limit) {
 			err_set(e, EX_PROTOCOL, "message larger than announced (over %llu "
 			        "bytes): refused", (unsigned long long)io->limit);
@@ -402,7 +401,8 @@ static int st_stat(struct pop3 *p, struct wb_err *e)
 		printf("%lu %llu\n", p->count, p->total);
 		p->st = P_QUIT;
 	} else {
-		p->st = P_WINDOW;
+		p->st = P_WINDOW;       /* bulk data from here on: big reads */
+		stream_set_rbuf(p->s, p->rbig, sizeof p->rbig);
 	}
 	return 0;
 }

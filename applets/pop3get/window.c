@@ -25,22 +25,27 @@ static void soft(struct pop3 *p, const struct wb_err *e, const char *step)
 	p->stop_deleting = 1;
 }
 
-/* run send/recv over the messages with flag set (offset into pop3msg) */
-static int phase(struct pop3 *p, msg_fn snd, msg_fn rcv, int wanted, struct wb_err *e)
+/* run send/recv over the messages (wanted: those with want set). With
+ * PIPELINING, tail (if not NULL) goes after the commands in the same
+ * write, when there were any; *tailed tells (its reply is the caller's) */
+static int phase_tail(struct pop3 *p, msg_fn snd, msg_fn rcv, int wanted,
+                      const char *tail, int *tailed, struct wb_err *e)
 {
-	int pipe = (p->caps & CAPA_PIPELINING) != 0, i;
+	int pipe = (p->caps & CAPA_PIPELINING) != 0, i, sent = 0;
 
 	for (i = 0; i < p->nwin; i++) {
 		struct pop3msg *m = &p->win[i];
 
 		if (wanted && !m->want)
 			continue;
+		sent = 1;
 		if (snd(p, m, e) || (!pipe && (pop3_flush(p, e) || rcv(p, m, e))))
 			return -1;
 	}
 	if (!pipe)
 		return 0;
-	if (pop3_flush(p, e))
+	*tailed = tail && sent;
+	if ((*tailed && pop3_send(p, tail, e)) || pop3_flush(p, e))
 		return -1;
 	for (i = 0; i < p->nwin; i++) {
 		if (wanted && !p->win[i].want)
@@ -49,6 +54,13 @@ static int phase(struct pop3 *p, msg_fn snd, msg_fn rcv, int wanted, struct wb_e
 			return -1;
 	}
 	return 0;
+}
+
+static int phase(struct pop3 *p, msg_fn snd, msg_fn rcv, int wanted, struct wb_err *e)
+{
+	int tailed;
+
+	return phase_tail(p, snd, rcv, wanted, NULL, &tailed, e);
 }
 
 static int send_num(struct pop3 *p, const char *cmd, unsigned long n,
@@ -243,16 +255,17 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 }
 
 /* the window's last message is confirmed by a NOOP's reply (RFC 1939:
- * always there) before anything is made visible */
-static int confirm_last(struct pop3 *p, struct wb_err *e)
+ * always there) before anything is made visible; sent: pipelined with the
+ * RETRs already (its reply is read whatever it confirms) */
+static int confirm_last(struct pop3 *p, int sent, struct wb_err *e)
 {
 	const char *text;
 	int r;
 
-	if (!p->unconfirmed)
+	if (!p->unconfirmed && !sent)
 		return 0;
 	p->step = "NOOP";
-	if (pop3_send(p, "NOOP", e) || pop3_flush(p, e))
+	if (!sent && (pop3_send(p, "NOOP", e) || pop3_flush(p, e)))
 		return -1;
 	r = pop3_status(p, p->line, &text, e);
 	confirm(p, r, e);
@@ -389,6 +402,50 @@ static int soft_result(struct pop3 *p, struct wb_err *e)
 	return -1;
 }
 
+/* pipelined and nothing to choose (fetch everything, no --max-size, no
+ * -n): the LISTs, RETRs and the confirming NOOP go in one write, and the
+ * sizes are read before the bodies they bound (one round trip less) */
+static int at_once(const struct pop3 *p)
+{
+	const struct pop3cfg *c = p->cfg;
+
+	return (p->caps & CAPA_PIPELINING) && c->mode == MODE_FETCH && !c->max_size &&
+	       !(CFG_POP3GET_UIDL && p->uidl);
+}
+
+static int fetch_at_once(struct pop3 *p, struct wb_err *e)
+{
+	int i;
+
+	for (i = 0; i < p->nwin; i++)
+		if (snd_list(p, &p->win[i], e))
+			return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (snd_retr(p, &p->win[i], e))
+			return -1;
+	if (pop3_send(p, "NOOP", e) || pop3_flush(p, e))
+		return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (rcv_list(p, &p->win[i], e))
+			return -1;
+	for (i = 0; i < p->nwin; i++)
+		if (rcv_retr(p, &p->win[i], e))
+			return -1;
+	return confirm_last(p, 1, e);
+}
+
+/* sizes (and UIDLs), the choice, then the RETRs of what is wanted */
+static int fetch_chosen(struct pop3 *p, struct wb_err *e)
+{
+	int noop = 0;
+
+	if (info(p, e) || (!p->failed && choose(p, e)))
+		return -1;
+	p->unconfirmed = NULL;
+	return !p->failed && (phase_tail(p, snd_retr, rcv_retr, 1, "NOOP", &noop, e) ||
+	                      confirm_last(p, noop, e)) ? -1 : 0;
+}
+
 int pop3_window(struct pop3 *p, struct wb_err *e)
 {
 	int dele = !p->cfg->keep && !p->cfg->headers && p->cfg->mode == MODE_FETCH;
@@ -402,10 +459,8 @@ int pop3_window(struct pop3 *p, struct wb_err *e)
 		return 0;
 	}
 	p->step = "LIST";
-	if (info(p, e) || (!p->failed && choose(p, e)))
-		return -1;
 	p->unconfirmed = NULL;
-	if (!p->failed && (phase(p, snd_retr, rcv_retr, 1, e) || confirm_last(p, e))) {
+	if (at_once(p) ? fetch_at_once(p, e) : fetch_chosen(p, e)) {
 		struct wb_err e2;
 
 		make_durable(p, &e2);   /* complete messages stay; none deleted */

@@ -1665,6 +1665,151 @@ START_TEST(session_garbage_after_end_not_published)
 }
 END_TEST
 
+/* ---- a POP3 server as a transport: each command's reply appears only
+ * once the command is written; a command written while an earlier reply
+ * is still unread is pipelining. At each DELE the message's file must be
+ * in new/ already. */
+struct lsrv {
+	int pipe;               /* announce PIPELINING */
+	int pipelined;          /* out: a command came before a reply was read */
+	int deles, dele_early;  /* out: DELEs; DELEs before their file */
+	const char *newdir;
+	char out[8192];
+	size_t olen, opos;
+	char cmd[128];
+	size_t clen;
+	char log[2048];
+	size_t loglen;
+};
+
+static const char *const lmsg[] = { "Subject: 1\r\n\r\n..one\r\n",
+	"Subject: 2\r\n\r\ntwo\r\n", "Subject: 3\r\n\r\nthree\r\n" };
+
+static void lsrv_reply(struct lsrv *l, const char *r)
+{
+	size_t n = strlen(r);
+
+	memmove(l->out, l->out + l->opos, l->olen - l->opos);
+	l->olen -= l->opos;
+	l->opos = 0;
+	ck_assert_uint_lt(l->olen + n, sizeof l->out);
+	memcpy(l->out + l->olen, r, n);
+	l->olen += n;
+}
+
+static void lsrv_command(struct lsrv *l, const char *c)
+{
+	char r[256];
+	int n = atoi(c + 5);
+
+	if (l->opos < l->olen)
+		l->pipelined = 1;
+	ck_assert_uint_lt(l->loglen + strlen(c) + 2, sizeof l->log);
+	l->loglen += (size_t)snprintf(l->log + l->loglen, sizeof l->log - l->loglen, "%s|", c);
+	if (!strcmp(c, "CAPA"))
+		lsrv_reply(l, l->pipe ? "+OK\r\nUIDL\r\nPIPELINING\r\nUSER\r\n.\r\n" :
+		           "+OK\r\nUIDL\r\nUSER\r\n.\r\n");
+	else if (!strcmp(c, "STAT"))
+		lsrv_reply(l, "+OK 3 60\r\n");
+	else if (!strncmp(c, "LIST ", 5) && n >= 1 && n <= 3) {
+		snprintf(r, sizeof r, "+OK %d %zu\r\n", n, strlen(lmsg[n - 1]));
+		lsrv_reply(l, r);
+	} else if (!strncmp(c, "RETR ", 5) && n >= 1 && n <= 3) {
+		snprintf(r, sizeof r, "+OK\r\n%s.\r\n", lmsg[n - 1]);
+		lsrv_reply(l, r);
+	} else if (!strncmp(c, "DELE ", 5)) {
+		l->dele_early += count_dir(l->newdir) < ++l->deles;
+		lsrv_reply(l, "+OK\r\n");
+	} else {
+		lsrv_reply(l, "+OK\r\n");
+	}
+}
+
+static ssize_t lsrv_read(void *ctx, void *buf, size_t len)
+{
+	struct lsrv *l = ctx;
+	size_t n = l->olen - l->opos;
+
+	if (n == 0)
+		return XPORT_WANT_READ;         /* waits for a reply never due */
+	if (n > len)
+		n = len;
+	memcpy(buf, l->out + l->opos, n);
+	l->opos += n;
+	return (ssize_t)n;
+}
+
+static ssize_t lsrv_write(void *ctx, const void *buf, size_t len)
+{
+	struct lsrv *l = ctx;
+	const char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n') {
+			l->cmd[l->clen - (l->clen && l->cmd[l->clen - 1] == '\r')] = 0;
+			lsrv_command(l, l->cmd);
+			l->clen = 0;
+		} else if (l->clen + 1 < sizeof l->cmd) {
+			l->cmd[l->clen++] = p[i];
+		}
+	}
+	return (ssize_t)len;
+}
+
+static int lsrv_session(struct sess *t, struct lsrv *l, int pipe)
+{
+	struct transport xp = { lsrv_read, lsrv_write, NULL, NULL, NULL, -1 };
+	static char newdir[160];
+
+	memset(l, 0, sizeof *l);
+	l->pipe = pipe;
+	snprintf(newdir, sizeof newdir, "%s/new", t->md);
+	l->newdir = newdir;
+	lsrv_reply(l, "+OK ready\r\n");
+	xp.ctx = l;
+	stream_init(&t->s, &xp, 1000);
+	memset(&t->p, 0, sizeof t->p);
+	t->p.cfg = &t->c;
+	t->p.s = &t->s;
+	t->p.loopback = 1;
+	t->p.dlv = &t->d;
+	if (dlv_open(&t->d, &t->e))
+		return -1;
+	if (pop3_run(&t->p, &t->e)) {
+		pop3_abandon(&t->p);
+		return -1;
+	}
+	return 0;
+}
+
+/* a server without PIPELINING gets one command at a time (each reply
+ * read before the next command), the same commands in the same order,
+ * every message stored and in new/ before its DELE; with PIPELINING the
+ * same server sees the commands pipelined (the check can tell) */
+START_TEST(session_lockstep_without_pipelining)
+{
+	static struct sess t;
+	static struct lsrv l;
+	int pipe;
+
+	for (pipe = 0; pipe <= 1; pipe++) {
+		setup_sess(&t);
+		ck_assert_msg(lsrv_session(&t, &l, pipe) == 0, "%s", t.e.msg);
+		l.log[l.loglen] = 0;
+		ck_assert_str_eq(l.log, "CAPA|USER alice|PASS pw|STAT|LIST 1|LIST 2|LIST 3|"
+		                 "RETR 1|RETR 2|RETR 3|NOOP|DELE 1|DELE 2|DELE 3|QUIT|");
+		ck_assert_int_eq(l.pipelined, pipe);
+		ck_assert_int_eq(l.deles, 3);
+		ck_assert_int_eq(l.dele_early, 0);
+		ck_assert_int_eq(count_dir(l.newdir), 3);
+		ck_assert_uint_eq(t.p.deleted, 3);
+		dlv_close(&t.d);
+		rmtdir();
+	}
+}
+END_TEST
+
 Suite *pop3_session_suite(void)
 {
 	Suite *s = suite_create("pop3_session");
@@ -1686,6 +1831,7 @@ Suite *pop3_session_suite(void)
 	tcase_add_test(tc, session_auth_apop_only);
 	tcase_add_test(tc, session_cleartext_skipped_says_why);
 	tcase_add_test(tc, session_garbage_after_end_not_published);
+	tcase_add_test(tc, session_lockstep_without_pipelining);
 	suite_add_tcase(s, tc);
 	return s;
 }
