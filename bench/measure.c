@@ -163,26 +163,26 @@ static long vmhwm(pid_t pid)
 	return kb;
 }
 
-/* follow a traced child to its exit stop; its VmHWM there into *hwm */
-static void follow(pid_t pid, long *hwm)
+/* follow a traced child to its exit stop, its VmHWM there into *hwm; 1
+ * when it ended before (a failed exec): then reaped, *st and *ru set */
+static int follow(pid_t pid, long *hwm, int *st, struct rusage *ru)
 {
-	int st;
+	while (wait4(pid, st, 0, ru) == pid && WIFSTOPPED(*st)) {
+		int sig = WSTOPSIG(*st);
 
-	while (waitpid(pid, &st, 0) == pid && WIFSTOPPED(st)) {
-		int sig = WSTOPSIG(st);
-
-		if (sig == SIGTRAP && (st >> 16) == PTRACE_EVENT_EXIT) {
+		if (sig == SIGTRAP && (*st >> 16) == PTRACE_EVENT_EXIT) {
 			*hwm = vmhwm(pid);
 			ptrace(PTRACE_DETACH, pid, NULL, NULL);
-			return;
+			return 0;
 		}
-		if (sig == SIGTRAP && (st >> 16) == 0) {   /* the exec */
+		if (sig == SIGTRAP && (*st >> 16) == 0) {   /* the exec */
 			ptrace(PTRACE_SETOPTIONS, pid, NULL,
 			       (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
 			sig = 0;
 		}
 		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
 	}
+	return 1;
 }
 
 /* one run: its status (0, exit code, 128+signal), max RSS into *rss */
@@ -199,9 +199,9 @@ static int run_once(const struct opts *o, long *rss, int trace)
 	}
 	if (pid == 0)
 		child(o, trace);
-	if (trace)
-		follow(pid, &hwm);
-	while (wait4(pid, &st, 0, &ru) < 0) {
+	if (trace && follow(pid, &hwm, &st, &ru))
+		trace = 2;
+	while (trace != 2 && wait4(pid, &st, 0, &ru) < 0) {
 		if (errno != EINTR) {
 			perror("measure: wait4");
 			exit(71);
