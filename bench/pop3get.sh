@@ -85,12 +85,12 @@ bench_mpop() {
 bench_curl() {
 	load
 	if [ "$WANT" = 1 ]; then u=1; else u="[1-$WANT]"; fi
-	record "$1" curl curl -q -s -S "pop3://alice:alice-secret@127.0.0.1:$PORT/$u" -o "$OUT/new/#1"
+	record "$1" "curl (RETR only, no fsync)" curl -q -s -S "pop3://alice:alice-secret@127.0.0.1:$PORT/$u" -o "$OUT/new/#1"
 	check "$1" curl
 }
 bench_busybox() {
 	load
-	record "$1" busybox -i "$T/cred" "$BB" popmaildir "$OUT" /usr/bin/busybox nc 127.0.0.1 "$PORT"
+	record "$1" "busybox (no fsync)" -i "$T/cred" "$BB" popmaildir "$OUT" /usr/bin/busybox nc 127.0.0.1 "$PORT"
 	check "$1" busybox
 }
 

@@ -24,7 +24,10 @@ function kib(k,   s) {
 	while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
 	return s " KiB"
 }
-function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "—" : sprintf("%.2fx", a / b) }
+function ratio(a, b) {
+	if (a == "" || b == "" || b == 0) return "—"
+	return a / b < 0.1 ? sprintf("%.2gx", a / b) : sprintf("%.2fx", a / b)
+}
 function median(key,   n, i, j, t, v) {
 	n = cnt[key]
 	for (i = 1; i <= n; i++) v[i] = val[key, i]

@@ -52,7 +52,7 @@ for s in smtpsend pop3get sntpc; do
 done
 
 # the header: when, what, where
-v() { "$@" 2>&1 | head -n 1 | sed 's/ *(.*//'; }
+v() { "$@" 2>&1 | head -n 1 | sed 's/ *(.*//; s/ version / /'; }
 BB=${BUSYBOX:-$TOP/build/compat/busybox}
 fs() { findmnt -n -o FSTYPE -T "$1" 2>/dev/null | head -n 1 || stat -f -c %T "$1"; }
 SECS=$(($(date +%s) - START))
@@ -65,7 +65,7 @@ mkdir -p "${BENCH_DISK:-$B/disk}"
 	echo "- machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r); load average at the start $LOAD"
 	echo "- Maildir on disk: $(fs "${BENCH_DISK:-$B/disk}") (${BENCH_DISK:-build/bench/disk}); on tmpfs: $(fs /dev/shm) (/dev/shm); inputs and the servers' mailboxes on tmpfs"
 	echo "- wirebox: $WB_KIND, $(printf '%s' "$WB_BYTES" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta') bytes stripped"
-	echo "- peers: $(v msmtp --version), $(v mpop --version), $(v curl --version), $(v "$BB" --help) (Debian's source with sendmail, popmaildir, ntpd: tests/compat/busybox-build.sh), ntpdig $(v ntpdig --version | sed 's/.* //'), $(v chronyd --version | sed 's/ version / /')"
+	echo "- peers: $(v msmtp --version), $(v mpop --version), $(v curl --version), $(v "$BB" sendmail --help | sed 's/^BusyBox v/BusyBox /') (Debian's source with sendmail, popmaildir, ntpd: tests/compat/busybox-build.sh), ntpdig $(v ntpdig --version | sed 's/.* //'), $(chronyd --version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/chronyd \1/p')"
 	echo "- servers, on loopback in a private network namespace: Postfix's smtp-sink (accepts and drops), Dovecot $(dovecot --version 2>/dev/null | cut -d' ' -f1) (tests/pop3/dovecot.sh), chronyd -x (tests/sntp/chronyd.sh)"
 	echo "- raw: bench/raw.c sends the session's bytes (CRLF, dot-stuffed) with every command pipelined and reads all replies, storing nothing; for SMTP one process per message as for the tools"
 	echo "- time: wall time of the tool's own process from fork to exit (bench/measure.c: fork, exec, wait4; no shell or wrapper); RSS: its peak (VmHWM at exit)"

@@ -47,8 +47,9 @@ bench_wirebox() {
 # small write meets the server's delayed ACK): of many messages it sends a
 # tenth, and the time counts ten times
 bench_msmtp() {
-	if [ "$N" -ge 100 ]; then set -- "$1" $((N / 10)) 10; else set -- "$1" "$N" 1; fi
-	SCALE=$3 record "$1" msmtp -n "$2" -i "$IN" msmtp --host=127.0.0.1 --port="$PORT" \
+	if [ "$N" -ge 100 ]; then set -- "$1" $((N / 10)) 10 "msmtp ($((N / 10)) runs, time x10)"
+	else set -- "$1" "$N" 1 msmtp; fi
+	SCALE=$3 record "$1" "$4" -n "$2" -i "$IN" msmtp --host=127.0.0.1 --port="$PORT" \
 		--from=a@bench.test b@bench.test
 }
 bench_curl() {
