@@ -51,18 +51,22 @@ END {
 		c = cases[i]
 		for (j = 1; j <= nt[c]; j++) { k = c SUBSEP tools[c, j]; if (cnt[k]) med[k] = median(k) }
 	}
-	print "| operation | raw | wirebox | best peer | wirebox/raw | wirebox/best peer |"
-	print "|---|---:|---:|---:|---:|---:|"
+	print "| operation | raw | wirebox | best peer | wirebox/raw | wirebox/best peer | peak RSS: wirebox | peers |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|"
 	for (i = 1; i <= nc; i++) {
-		c = cases[i]; best = ""; bt = ""
+		c = cases[i]; best = ""; bt = ""; plo = ""; phi = ""
 		for (j = 1; j <= nt[c]; j++) {
 			t = tools[c, j]; k = c SUBSEP t
 			if (t == "raw" || t == "wirebox" || !(k in med)) continue
 			if (best == "" || med[k] < best) { best = med[k]; bt = t }
+			if (plo == "" || rss[k] < plo) plo = rss[k]
+			if (phi == "" || rss[k] > phi) phi = rss[k]
 		}
+		wr = (c SUBSEP "wirebox" in med) ? kib(rss[c SUBSEP "wirebox"]) : "—"
+		pr = plo == "" ? "—" : plo == phi ? kib(plo) : sprintf("%s–%s", substr(kib(plo), 1, length(kib(plo)) - 4), kib(phi))
 		r = med[c SUBSEP "raw"]; w = med[c SUBSEP "wirebox"]
-		printf "| %s | %s | %s | %s | %s | %s |\n", c, fmt(r), fmt(w),
-			best == "" ? "—" : bt " " fmt(best), ratio(w, r), ratio(w, best)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", c, fmt(r), fmt(w),
+			best == "" ? "—" : bt " " fmt(best), ratio(w, r), ratio(w, best), wr, pr
 	}
 	print ""
 	print "| operation | tool | time: median [min–max] | peak RSS | runs |"

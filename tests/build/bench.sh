@@ -109,8 +109,8 @@ op${T}wirebox${T}2${T}21${T}0
 op${T}peer${T}10${T}2000${T}0
 EOF2
 sh bench/report.sh "$T_DIR/data" > "$T_DIR/md"
-t_grep "report: summary: raw 2, wirebox 4 (99 failed: left out), best peer 9, 2.00x, 0.44x" \
-	'^\| op \| 2\.000 s \| 4\.000 s \| peer 9\.000 s \| 2\.00x \| 0\.44x \|$' "$T_DIR/md"
+t_grep "report: summary: raw 2, wirebox 4 (99 failed: left out), best peer 9, 2.00x, 0.44x, RSS" \
+	'^\| op \| 2\.000 s \| 4\.000 s \| peer 9\.000 s \| 2\.00x \| 0\.44x \| 22 KiB \| 2,000 KiB \|$' "$T_DIR/md"
 t_grep "report: wirebox median [min-max], peak RSS, runs, the failed run counted" \
 	'^\| op \| wirebox \| 4\.000 s \[2\.000–6\.000\] \(1 failed: short\) \| 22 KiB \| 4 \|$' "$T_DIR/md"
 t_grep "report: peak RSS with thousands separators" '^\| op \| peer \| .* \| 2,000 KiB \| 3 \|$' "$T_DIR/md"
