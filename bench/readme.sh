@@ -22,7 +22,7 @@ trap 'rm -f "$S" "$S.new"' EXIT
 	echo "timed alone (fork, exec, wait: no shell around it). The full table, with"
 	echo "min–max and each tool's row, is in \`build/bench/results.md\`. The latest run:"
 	echo
-	grep -m 1 '^`make bench` on ' "$R"
+	grep -m 1 '^.make bench. on ' "$R"
 	echo
 	grep -E '^- (machine|Maildir on disk|wirebox|peers):' "$R"
 	echo

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh - make bench: wirebox next to its peers, on this machine.
-#   make bench [BENCH_RUNS=N] [WIREBOX=path] [BENCH_SIZE=0]
+#   make bench [BENCH_RUNS=N] [WIREBOX=path] [BENCH_SIZE=0] [BENCH_README=1]
 # 1. bench/deps.sh: the servers and peers, installed when missing
 # 2. wirebox: WIREBOX=path, or a static musl build of full_defconfig with
 #    TLS off (nothing here measures TLS) in build/bench/wb
@@ -8,7 +8,8 @@
 #    defconfig and full_defconfig (TLS on); BENCH_SIZE=0 skips them
 # 4. bench/smtpsend.sh, bench/pop3get.sh, bench/sntpc.sh, each in a private
 #    network namespace (tests/isolated.sh: loopback only, port 123 free)
-# 5. bench/report.sh: build/bench/results.md, printed
+# 5. bench/report.sh: build/bench/results.md, printed; with BENCH_README=1
+#    bench/readme.sh puts it into README.md's "## Benchmarks" section
 # Settings for the measurements: bench/lib.sh. Takes about 6 minutes on a
 # 2-core machine at the default 5 rounds.
 set -eu
@@ -85,4 +86,5 @@ mkdir -p "${BENCH_DISK:-$B/disk}"
 	fi
 } > "$B/results.md"
 cat "$B/results.md"
+[ "${BENCH_README:-}" != 1 ] || sh bench/readme.sh "$B/results.md"
 echo "bench: written to build/bench/results.md ($((SECS / 60)) min $((SECS % 60)) s)" >&2
