@@ -11,7 +11,9 @@
 #   BUSYBOX=path     BusyBox with sendmail/popmaildir/ntpd (default
 #                    build/compat/busybox, from tests/compat/busybox-build.sh)
 #   BENCH_DISK=dir   the Maildir "on disk" (default build/bench/disk)
-#   BENCH_DATA=file  where measurements are appended (default build/bench/data.tsv)
+#   BENCH_DATA=file  where measurements are appended (bench/run.sh sets it);
+#                    a script run alone writes build/bench/NAME.tsv afresh and
+#                    prints its own table at the end (bench_done)
 # One measurement is one line of BENCH_DATA, tab-separated:
 #   CASE TOOL SECONDS RSS_KIB STATUS     (STATUS 0, an exit code, or "short")
 # and a tool that cannot run there:  CASE TOOL - - "why"
@@ -27,11 +29,12 @@ BIG_MB=${BENCH_BIG_MB:-100}
 WB=${WIREBOX:-$B/wb/wirebox}
 BB=${BUSYBOX:-$TOP/build/compat/busybox}
 DISK=${BENCH_DISK:-$B/disk}
-DATA=${BENCH_DATA:-$B/data.tsv}
+DATA=${BENCH_DATA:-$B/$(basename "$0" .sh).tsv}
 MEASURE=$B/measure RAW=$B/raw
 case $WB in /*) ;; *) WB=$TOP/$WB ;; esac
 case $BB in /*) ;; *) BB=$TOP/$BB ;; esac
 mkdir -p "$B"
+[ -n "${BENCH_DATA:-}" ] || rm -f "$DATA"
 
 # the two helpers, static (a forked copy of a static measure is a few pages)
 bench_tools() {
@@ -121,3 +124,5 @@ with open(sys.argv[1], "wb") as f:
         f.write(line * min(1000, n - i))
 EOP
 }
+# the end of a script: alone, its table
+bench_done() { [ -n "${BENCH_DATA:-}" ] || sh bench/report.sh "$DATA"; }

@@ -112,3 +112,4 @@ for c in "$SMALL_L" "$BIG_L"; do
 	done
 done
 rm -rf "$DISK/Maildir"
+bench_done

@@ -72,3 +72,4 @@ cat "$T/big" "$T/big.raw" > /dev/null
 IN=$T/big N=1 rounds "$ONE" $TOOLS
 # shellcheck disable=SC2086
 IN=$T/small N=$SMALL rounds "$MANY" $TOOLS
+bench_done

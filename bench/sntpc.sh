@@ -39,3 +39,4 @@ set -- "$@" chronyd
 if have_bb ntpd; then set -- "$@" busybox
 else skip "$C" busybox "no BusyBox with ntpd (sh bench/deps.sh)"; fi
 rounds "$C" "$@"
+bench_done
