@@ -33,6 +33,10 @@ DATA=${BENCH_DATA:-$B/$(basename "$0" .sh).tsv}
 MEASURE=$B/measure RAW=$B/raw
 case $WB in /*) ;; *) WB=$TOP/$WB ;; esac
 case $BB in /*) ;; *) BB=$TOP/$BB ;; esac
+# 1234567 -> 1,234,567
+commas() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
+# BENCH_LIB=settings: only the above (bench/run.sh)
+[ "${BENCH_LIB:-}" != settings ] || return 0
 mkdir -p "$B"
 [ -n "${BENCH_DATA:-}" ] || rm -f "$DATA"
 
@@ -109,8 +113,6 @@ rounds() {
 		_round=$((_round + 1))
 	done
 }
-# 1234567 -> 1,234,567
-commas() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'; }
 # mkmsg FILE MB: a message of MB MiB in 80-byte lines (LF), as a user's
 # program would hand it to sendmail
 mkmsg() {

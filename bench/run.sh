@@ -13,8 +13,8 @@
 # Settings for the measurements: bench/lib.sh. Takes about 6 minutes on a
 # 2-core machine at the default 5 rounds.
 set -eu
-cd "$(dirname "$0")/.."
-TOP=$PWD B=$TOP/build/bench
+# shellcheck source=bench/lib.sh
+BENCH_LIB=settings . "$(dirname "$0")/lib.sh"
 MAKE=${MAKE:-make}
 START=$(date +%s)
 mkdir -p "$B"
@@ -54,18 +54,17 @@ done
 
 # the header: when, what, where
 v() { "$@" 2>&1 | head -n 1 | sed 's/ *(.*//; s/ version / /'; }
-BB=${BUSYBOX:-$TOP/build/compat/busybox}
 fs() { findmnt -n -o FSTYPE -T "$1" 2>/dev/null | head -n 1 || stat -f -c %T "$1"; }
 SECS=$(($(date +%s) - START))
 REV=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || REV="$REV (with uncommitted changes)"
-mkdir -p "${BENCH_DISK:-$B/disk}"
+mkdir -p "$DISK"
 {
-	echo "\`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $REV; ${BENCH_RUNS:-5} rounds, each figure the median [min–max] of the runs; the whole took $((SECS / 60)) min $((SECS % 60)) s."
+	echo "\`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $REV; $RUNS rounds, each figure the median [min–max] of the runs; the whole took $((SECS / 60)) min $((SECS % 60)) s."
 	echo
 	echo "- machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r); load average at the start $LOAD"
-	echo "- Maildir on disk: $(fs "${BENCH_DISK:-$B/disk}") (${BENCH_DISK:-build/bench/disk}); on tmpfs: $(fs /dev/shm) (/dev/shm); inputs and the servers' mailboxes on tmpfs"
-	echo "- wirebox: $WB_KIND, $(printf '%s' "$WB_BYTES" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta') bytes stripped"
+	echo "- Maildir on disk: $(fs "$DISK") (${DISK#"$TOP"/}); on tmpfs: $(fs /dev/shm) (/dev/shm); inputs and the servers' mailboxes on tmpfs"
+	echo "- wirebox: $WB_KIND, $(commas "$WB_BYTES") bytes stripped"
 	echo "- peers: $(v msmtp --version), $(v mpop --version), $(v curl --version), $(v "$BB" sendmail --help | sed 's/^BusyBox v/BusyBox /') (Debian's source with sendmail, popmaildir, ntpd: tests/compat/busybox-build.sh), ntpdig $(v ntpdig --version | sed 's/.* //'), $(chronyd --version 2>/dev/null | sed -n '1s/.*version \([^ ]*\).*/chronyd \1/p')"
 	echo "- servers, on loopback in a private network namespace: Postfix's smtp-sink (accepts and drops), Dovecot $(dovecot --version 2>/dev/null | cut -d' ' -f1) (tests/pop3/dovecot.sh), chronyd -x (tests/sntp/chronyd.sh)"
 	echo "- raw: bench/raw.c sends the session's bytes (CRLF, dot-stuffed) with every command pipelined and reads all replies, storing nothing; for SMTP one process per message as for the tools"
