@@ -204,7 +204,7 @@ LIBS_WB :=
 # .config from configs/defconfig): 'make tiny_defconfig' says nothing of it;
 # nor do they record flags ('make size' after a cross build left the
 # build's flags saying "host", and 'make install' then refused)
-WB_NOBUILD_GOALS := %config clean distclean size check check-cross mbedtls-dir mbedtls
+WB_NOBUILD_GOALS := %config clean distclean size bench check check-cross mbedtls-dir mbedtls
 WB_BUILDS := $(or $(filter-out $(WB_NOBUILD_GOALS),$(MAKECMDGOALS)),$(if $(MAKECMDGOALS),,all))
 
 # a change of compiler or flags (STATIC=1, CFLAGS=...) rebuilds everything;
@@ -251,7 +251,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/obj/%.o)
 GEN := $(BUILD)/config.h $(BUILD)/applets.h
 
 .PHONY: all clean distclean defconfig oldconfig olddefconfig menuconfig \
-	check check-cross size demo install man unit analyze FORCE
+	check check-cross size bench demo install man unit analyze FORCE
 .SUFFIXES:
 
 all: $(OUT)
@@ -369,6 +369,12 @@ man: $(OUT) $(WB_MAN_OBJS)
 # make size [STATIC=1] [TARGET=NAME] [FORMAT=md]
 size: FORCE
 	$(Q)WB_TARGET_OK=1 WB_CC='$(CC)' TARGET='$(TARGET)' WB_OUT='$(OUT)' WB_BUILD='$(BUILD)' sh scripts/size.sh "$(MAKE)" "$(STATIC)" "$(FORMAT)"
+
+# make bench [BENCH_RUNS=N] [WIREBOX=path]: wirebox next to msmtp, mpop,
+# curl, BusyBox, ntpdig, chronyd and a raw TCP baseline (docs/bench.md);
+# build/bench/results.md. Not part of make check.
+bench: FORCE
+	$(Q)MAKE='$(MAKE)' sh bench/run.sh
 
 # make check-cross [CROSS_TARGETS="mips armhf"]: each target under qemu-user
 check-cross: FORCE

@@ -1,159 +1,115 @@
 #!/bin/sh
-# bench/pop3get.sh - pop3get next to mpop (and BusyBox popmaildir when the
-# installed busybox has it) on the same private Dovecot (tests/pop3/):
-#   1. 1,000 small messages into a Maildir (fetch and delete)
-#   2. one 100 MB message into a Maildir
-# Prints wall time (best of $RUNS, default 3) and peak RSS per tool.
-# WIREBOX=path picks the binary (default ./wirebox, else
-# build/pop3get/wirebox; a static musl build shows the smallest RSS). OUTDIR=/dev/shm/x
-# delivers to tmpfs, where fsync is free: the protocol and copy work alone.
-set -eu
-cd "$(dirname "$0")/.."
-TOP=$PWD
-WB=${WIREBOX:-}
-[ -n "$WB" ] || for c in ./wirebox build/pop3get/wirebox; do [ -x "$c" ] && { WB=$TOP/$c; break; }; done
-[ -x "$WB" ] || { echo "no wirebox binary (make first, or set WIREBOX)"; exit 1; }
-RUNS=${RUNS:-3}
-T=$(mktemp -d /tmp/wirebox-bench.XXXXXX)
-# the delivery target: on disk (fsync costs what the disk makes it cost),
-# or OUTDIR=/dev/shm/... on tmpfs to compare the protocol work alone
-OUTDIR=${OUTDIR:-$T/out}
+# bench/pop3get.sh - part of make bench (bench/run.sh); alone:
+#   sh bench/pop3get.sh [RUNS]         (settings: bench/lib.sh)
+# pop3get next to mpop, curl and BusyBox popmaildir, and the raw baseline
+# (bench/raw.c: USER, PASS, then every RETR and DELE and QUIT pipelined, all
+# replies read and dropped), against the tests' private Dovecot
+# (tests/pop3/dovecot.sh; its mailbox on tmpfs, reloaded before every run):
+#   POP3 BENCH_SMALL (1,000) small messages, and one BENCH_BIG_MB (100) MB
+#   message, each into a Maildir on disk (BENCH_DISK, default build/bench/disk)
+#   and one on tmpfs. Fetch and delete: every message is gone from the
+#   server afterwards, except with curl, which only fetches (RETR), into
+#   plain files. pop3get and mpop fsync what they deliver; curl and
+#   BusyBox popmaildir do not. popmaildir needs a program for its
+#   connection (the system's "busybox nc"), which is part of what is timed.
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 D=$T/dovecot
 mkdir -p "$D"
-trap 'sh tests/pop3/dovecot.sh stop "$D"; rm -rf "$T" "$OUTDIR"' EXIT
+# shellcheck disable=SC2016 # run at the end
+at_exit 'sh tests/pop3/dovecot.sh stop "$D"'
 sh tests/pop3/dovecot.sh start "$D"
 PORT=$(cat "$D/port")
-/usr/bin/python3 tests/pop3/mkmsgs.py "$T/small" small 1000
-/usr/bin/python3 tests/pop3/mkmsgs.py "$T/big" big 100
-NEW=$D/home/alice/Maildir/new
-IDS=$(stat -c %u:%g "$NEW")
-
-# load SET: fill alice's mailbox from $T/SET (hard links are fine: Dovecot
-# only reads, a deleted message only loses its link)
-load() {
-	rm -f "$NEW"/* "$D"/home/alice/Maildir/cur/* "$D"/home/alice/Maildir/dovecot*
-	i=0
-	for f in "$T/$1"/*; do
-		i=$((i + 1)); ln "$f" "$NEW/1700000000.M${i}P1.bench" 2>/dev/null || cp "$f" "$NEW/1700000000.M${i}P1.bench"
-	done
-	chown -R "$IDS" "$NEW" "$T/$1" 2>/dev/null || :
-}
-
-# measure CMD...: "SECONDS RSS_KIB EXIT" of one run. A small static helper
-# forks and execs (so the RSS is the tool's own, not a copy of a big parent)
-# and samples VmHWM in /proc every millisecond: wait4's ru_maxrss reads 0
-# for small static binaries on some kernels.
-cat > "$T/rss.c" <<'C'
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-#include <fcntl.h>
-static long hwm(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = 0;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return 0;
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmHWM:", 6))
-			kb = atol(line + 6);
-	fclose(f);
-	return kb;
-}
-int main(int argc, char **argv)
-{
-	struct timespec a, b, ms = { 0, 1000000 };
-	struct rusage ru;
-	long peak = 0, k;
-	int st;
-	pid_t pid;
-
-	(void)argc;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	if ((pid = fork()) == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		execvp(argv[1], argv + 1);
-		_exit(127);
-	}
-	for (;;) {
-		siginfo_t si;
-		si.si_pid = 0;
-		if ((k = hwm(pid)) > peak)
-			peak = k;
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
-			break;
-		nanosleep(&ms, NULL);
-	}
-	wait4(pid, &st, 0, &ru);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	if (ru.ru_maxrss > peak)
-		peak = ru.ru_maxrss;
-	printf("%.3f %ld %d\n", (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9,
-	       peak, WIFEXITED(st) ? WEXITSTATUS(st) : 128);
-	return 0;
-}
-C
-musl-gcc -static -O2 -o "$T/rss" "$T/rss.c" 2>/dev/null || cc -O2 -o "$T/rss" "$T/rss.c"
-measure() { "$T/rss" "$@"; }
-
-bench() {
-	name=$1 set=$2; shift 2
-	best="" rss=""
-	r=0
-	while [ $r -lt "$RUNS" ]; do
-		r=$((r + 1))
-		load "$set"
-		rm -rf "$OUTDIR" "$T/uidls"
-		mkdir -p "$OUTDIR/new" "$OUTDIR/cur" "$OUTDIR/tmp"
-		res=$(measure "$@")
-		t=${res%% *} rest=${res#* } k=${rest%% *} rc=${rest#* }
-		n=$(ls "$OUTDIR/new" 2>/dev/null | wc -l)
-		[ "$rc" = 0 ] || echo "  ($name exited $rc)"
-		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t rss=$k; fi
-	done
-	printf '  %-22s %7ss  peak RSS %6s KiB  (%s messages stored)\n' "$name" "$best" "$rss" "$n"
-}
-
-# the floor: log in, send every RETR at once, read to the last "." (no storing)
-cat > "$T/raw.py" <<'PY'
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-f = s.makefile("rb", buffering=1 << 20)
-f.readline()
-s.sendall(b"USER alice\r\nPASS alice-secret\r\nSTAT\r\n")
-f.readline(); f.readline()
-n = int(f.readline().split()[1])
-s.sendall(b"".join(b"RETR %d\r\n" % i for i in range(1, n + 1)))
-for i in range(n):
-    f.readline()
-    while f.readline() != b".\r\n":
-        pass
-s.sendall(b"QUIT\r\n")
-f.readline()
-PY
+MB=$D/home/alice/Maildir
+IDS=$(stat -c %u:%g "$MB/new")
 export POP3_PASSWORD=alice-secret
-for set in small big; do
-	case $set in small) echo "1,000 small messages into a Maildir:" ;; big) echo "one 100 MB message into a Maildir:" ;; esac
-	bench "raw pipelined RETRs" $set /usr/bin/python3 "$T/raw.py" "$PORT"
-	bench pop3get $set "$WB" pop3get -S 127.0.0.1:$PORT -u alice -m "$OUTDIR"
-	if command -v mpop >/dev/null 2>&1; then
-		bench mpop $set mpop --host=127.0.0.1 --port="$PORT" --user=alice --auth=user \
-			--tls=off --passwordeval="echo alice-secret" --keep=off --only-new=off \
-			--uidls-file="$T/uidls" --delivery="maildir,$OUTDIR" --received-header=off --quiet
-	else
-		echo "  mpop: not installed (apt-get install mpop)"
-	fi
-	if busybox popmaildir --help >/dev/null 2>&1; then
-		bench "busybox popmaildir" $set sh -c "printf 'alice\nalice-secret\n' | busybox popmaildir -s '$OUTDIR' -- nc 127.0.0.1 $PORT"
-	else
-		echo "  busybox popmaildir: not in the installed busybox"
-	fi
+
+# the two mailboxes' messages under Maildir names, the Dovecot user's
+/usr/bin/python3 tests/pop3/mkmsgs.py "$T/gen-small" small "$SMALL"
+/usr/bin/python3 tests/pop3/mkmsgs.py "$T/gen-big" big "$BIG_MB"
+for s in small big; do
+	mkdir -p "$T/$s"
+	i=0
+	for f in "$T/gen-$s"/*; do
+		i=$((i + 1))
+		mv "$f" "$T/$s/1700000000.M${i}P1.bench"
+	done
+	chown -R "$IDS" "$T/$s" 2>/dev/null || :
+	n=$(find "$T/$s" -type f | wc -l)
+	{
+		printf 'USER alice\r\nPASS alice-secret\r\n'
+		i=0; while [ $i -lt "$n" ]; do i=$((i + 1)); printf 'RETR %d\r\nDELE %d\r\n' $i $i; done
+		printf 'QUIT\r\n'
+	} > "$T/$s.raw"
 done
+printf 'alice\nalice-secret\n' > "$T/cred"
+cat > "$T/mpoprc" <<EOC
+account default
+host 127.0.0.1
+port $PORT
+user alice
+password alice-secret
+auth user
+tls off
+keep off
+only_new off
+received_header off
+uidls_file $T/uidls
+EOC
+chmod 600 "$T/mpoprc"
+
+# before each run: the mailbox full again (hard links), Dovecot's index
+# gone, the target Maildir empty
+load() {
+	rm -rf "$MB/new" "$MB/cur" "$MB/tmp" "$MB"/dovecot* "$T/uidls" "$OUT"
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp" "$OUT/new" "$OUT/cur" "$OUT/tmp"
+	cp -l "$T/$SET"/* "$MB/new/"
+	chown "$IDS" "$MB/new" "$MB/cur" "$MB/tmp"
+}
+# after a run: every message in OUT/new
+check() {
+	got=$(find "$OUT/new" -type f | wc -l)
+	[ "$got" = "$WANT" ] || record_short "$1" "$2" "$got of $WANT messages stored"
+}
+bench_raw() { load; record "$1" raw -i "$T/$SET.raw" "$RAW" 127.0.0.1 "$PORT" 2; }
+bench_wirebox() {
+	load
+	record "$1" wirebox "$WB" pop3get -S "127.0.0.1:$PORT" -u alice -m "$OUT"
+	check "$1" wirebox
+}
+bench_mpop() {
+	load
+	record "$1" mpop mpop -C "$T/mpoprc" -q --delivery="maildir,$OUT"
+	check "$1" mpop
+}
+bench_curl() {
+	load
+	if [ "$WANT" = 1 ]; then u=1; else u="[1-$WANT]"; fi
+	record "$1" "curl (RETR only, no fsync)" curl -q -s -S "pop3://alice:alice-secret@127.0.0.1:$PORT/$u" -o "$OUT/new/#1"
+	check "$1" curl
+}
+bench_busybox() {
+	load
+	record "$1" "busybox (no fsync)" -i "$T/cred" "$BB" popmaildir "$OUT" /usr/bin/busybox nc 127.0.0.1 "$PORT"
+	check "$1" busybox
+}
+
+SMALL_L=$(printf 'POP3 %s small messages' "$(commas "$SMALL")")
+BIG_L=$(printf 'POP3 one %s MB message' "$BIG_MB")
+mkdir -p "$DISK"
+DISK=$(cd "$DISK" && pwd)
+for c in "$SMALL_L" "$BIG_L"; do
+	for where in disk tmpfs; do
+		set -- raw wirebox
+		for p in mpop curl; do
+			if have $p; then set -- "$@" $p; else skip "$c, Maildir on $where" $p "not installed (sh bench/deps.sh)"; fi
+		done
+		if have_bb popmaildir && /usr/bin/busybox nc --help >/dev/null 2>&1; then set -- "$@" busybox
+		else skip "$c, Maildir on $where" busybox "no BusyBox popmaildir, or no busybox nc (sh bench/deps.sh)"; fi
+		case $c in "$SMALL_L") SET=small WANT=$SMALL ;; *) SET=big WANT=1 ;; esac
+		case $where in disk) OUT=$DISK/Maildir ;; *) OUT=$T/out/Maildir ;; esac
+		rounds "$c, Maildir on $where" "$@"
+	done
+done
+rm -rf "$DISK/Maildir"
+bench_done

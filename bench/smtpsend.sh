@@ -1,81 +1,75 @@
 #!/bin/sh
-# bench/smtpsend.sh - smtpsend next to msmtp, BusyBox sendmail and a raw
-# socat push, into Postfix's smtp-sink on loopback (root: smtp-sink -u).
-#   1. a 100 MB message (wall time; goal: within 5% of the raw push)
-#   2. 1,000 small messages, one process each (goal: under 1.5 s)
-#   3. peak RSS for 50 MB and 100 MB messages (goal: under 1 MiB)
-# WIREBOX=path picks the binary (default ./wirebox); SIZE_MB=100, N=1000.
-set -eu
-cd "$(dirname "$0")/.."
-W=${WIREBOX:-$PWD/wirebox}
-MB=${SIZE_MB:-100}
-N=${N:-1000}
-D=$(mktemp -d /tmp/wirebox-bench.XXXXXX)
-chmod 755 "$D"
-SINK=""
-cleanup() { [ -z "$SINK" ] || kill "$SINK" 2>/dev/null || :; rm -rf "$D"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-/usr/sbin/smtp-sink -u nobody 127.0.0.1:$PORT 256 >/dev/null 2>&1 &
-SINK=$!
-sleep 0.5
-
-now() { date +%s.%N; }
-secs() { /usr/bin/python3 -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
-row() { printf '  %-28s %8s s %s\n' "$1" "$2" "${3:-}"; }
-# seconds for a command, or "FAIL"
-timeit() { t0=$(now); if "$@" >/dev/null 2>&1; then t1=$(now); secs "$t0" "$t1"; else echo FAIL; fi; }
-# the best of $REPEAT runs (the machine may be shared)
-best() { i=0 all=""; while [ $i -lt "${REPEAT:-3}" ]; do all="$all $(timeit "$@")"; i=$((i + 1)); done
-	/usr/bin/python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != 'FAIL']; print('%.3f' % min(v) if v else 'FAIL')" $all; }
-BB=busybox
-busybox sendmail --help 2>&1 | grep -q "applet not found" && BB=""
-
-echo "== message: $MB MB, LF line ends, 80-byte lines"
-/usr/bin/python3 -c 'import sys
-n = int(sys.argv[1]) * 1024 * 1024 // 80
-line = b"x" * 79 + b"\n"
-out = sys.stdout.buffer
-out.write(b"From: a@bench.test\nTo: b@bench.test\nSubject: bench\n\n")
-for i in range(n // 1000):
-    out.write(line * 1000)' "$MB" > "$D/big"
-# the raw push: the same transcript, pre-stuffed, CRLF, one socat
-/usr/bin/python3 -c 'import sys
-d = open(sys.argv[1], "rb").read().replace(b"\n", b"\r\n")
-sys.stdout.buffer.write(b"EHLO bench\r\nMAIL FROM:<a@bench.test> SIZE=%d\r\nRCPT TO:<b@bench.test>\r\nDATA\r\n" % len(d) + d + b".\r\nQUIT\r\n")' "$D/big" > "$D/raw"
-cat "$D/big" "$D/raw" > /dev/null    # warm the page cache
-
-[ -n "$BB" ] || echo "   (this busybox has no sendmail applet: skipped)"
-echo "== 1. one $MB MB message (best of ${REPEAT:-3}; load: $(cut -d' ' -f1 /proc/loadavg))"
-row "socat raw push" "$(best sh -c "socat -u OPEN:$D/raw TCP:127.0.0.1:$PORT")"
-row "wirebox smtpsend" "$(best sh -c "$W smtpsend -S 127.0.0.1:$PORT b@bench.test < $D/big")"
-row "wirebox smtpsend (pipe)" "$(best sh -c "cat $D/big | $W smtpsend -S 127.0.0.1:$PORT b@bench.test")"
-[ -z "$BB" ] || row "busybox sendmail" "$(best sh -c "busybox sendmail -S 127.0.0.1:$PORT -f a@bench.test b@bench.test < $D/big")"
-row "msmtp" "$(best sh -c "msmtp --host=127.0.0.1 --port=$PORT --from=a@bench.test b@bench.test < $D/big")"
-
-echo "== 2. $N small messages, one process each"
-printf 'From: a@bench.test\nTo: b@bench.test\nSubject: small\n\nhello\n' > "$D/small"
-loop() { i=0; while [ $i -lt $N ]; do "$@" < "$D/small" >/dev/null 2>&1 || return 1; i=$((i + 1)); done; }
-row "/bin/true (process cost)" "$(timeit loop /bin/true)"
-row "wirebox smtpsend" "$(timeit loop $W smtpsend -S 127.0.0.1:$PORT -f a@bench.test b@bench.test)"
-[ -z "$BB" ] || row "busybox sendmail" "$(timeit loop busybox sendmail -S 127.0.0.1:$PORT -f a@bench.test b@bench.test)"
-if [ "${SKIP_MSMTP_LOOP:-}" ]; then row "msmtp" "skipped"
-else row "msmtp" "$(timeit loop msmtp --host=127.0.0.1 --port=$PORT --from=a@bench.test b@bench.test)"; fi
-
-echo "== 3. peak RSS (KiB, VmHWM)"
-head -c $((50 * 1024 * 1024)) "$D/big" > "$D/big50"
-# GNU time's wait4() figure when installed (exact even for short runs),
-# else VmHWM polled by tests/smtp/rss.py
-if [ -x /usr/bin/time ]; then
-	rss() { /usr/bin/time -f %M -o "$D/rss" "$@" >/dev/null 2>&1 < "$IN"; tail -n 1 "$D/rss"; }
-else
-	rss() { /usr/bin/python3 tests/smtp/rss.py "$@" 3>&1 >/dev/null 2>&1 < "$IN"; }
-fi
-for IN in "$D/small" "$D/big50" "$D/big"; do
-	printf '  %-10s smtpsend %6s   busybox %6s   msmtp %6s\n' "$(basename "$IN")" \
-		"$(rss $W smtpsend -S 127.0.0.1:$PORT b@bench.test)" \
-		"$([ -z "$BB" ] && echo n/a || rss busybox sendmail -S 127.0.0.1:$PORT -f a@bench.test b@bench.test)" \
-		"$(rss msmtp --host=127.0.0.1 --port=$PORT --from=a@bench.test b@bench.test)"
+# bench/smtpsend.sh - part of make bench (bench/run.sh); alone:
+#   sh bench/smtpsend.sh [RUNS]        (settings: bench/lib.sh)
+# smtpsend next to msmtp, curl and BusyBox sendmail, and the raw baseline
+# (bench/raw.c: the whole session's bytes pipelined, CRLF and dot-stuffed in
+# advance), into Postfix's smtp-sink on loopback, which accepts and drops
+# (so the figures are the client's, not a queue's disk):
+#   SMTP one BENCH_BIG_MB (100) MB message
+#   SMTP BENCH_SMALL (1,000) small messages, one process each
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+SINK=/usr/sbin/smtp-sink
+[ -x "$SINK" ] || { echo "bench: no $SINK (apt-get install postfix; sh bench/deps.sh)" >&2; exit 1; }
+PORT=$(free_port)
+if [ "$(id -u)" = 0 ]; then "$SINK" -u nobody "127.0.0.1:$PORT" 256 >/dev/null 2>&1 &
+else "$SINK" "127.0.0.1:$PORT" 256 >/dev/null 2>&1 & fi
+echo $! > "$T/sink.pid"
+# shellcheck disable=SC2016 # run at the end
+at_exit 'kill "$(cat "$T/sink.pid")"'
+i=0
+until /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),1)' "$PORT" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || { echo "bench: smtp-sink did not start" >&2; exit 1; }; sleep 0.1
 done
+
+# the messages, and the raw transcripts: what a client sends for each
+printf 'From: a@bench.test\nTo: b@bench.test\nSubject: small\n\nhello\n' > "$T/small"
+mkmsg "$T/big" "$BIG_MB"
+for m in small big; do
+	/usr/bin/python3 - "$T/$m" > "$T/$m.raw" <<'EOP'
+import sys
+d = open(sys.argv[1], "rb").read().replace(b"\n", b"\r\n")
+d = d.replace(b"\r\n.", b"\r\n..")
+out = sys.stdout.buffer
+out.write(b"EHLO bench.test\r\nMAIL FROM:<a@bench.test> SIZE=%d\r\nRCPT TO:<b@bench.test>\r\nDATA\r\n" % len(d))
+out.write(d + b".\r\nQUIT\r\n")
+EOP
+done
+
+ONE=$(printf 'SMTP one %s MB message' "$BIG_MB")
+MANY=$(printf 'SMTP %s messages, one process each' "$(commas "$SMALL")")
+# bench_TOOL CASE: one run of TOOL for CASE ($IN: the message, $N: runs)
+bench_raw() { record "$1" raw -n "$N" -i "$IN.raw" "$RAW" 127.0.0.1 "$PORT"; }
+bench_wirebox() {
+	record "$1" wirebox -n "$N" -i "$IN" "$WB" smtpsend -S "127.0.0.1:$PORT" -f a@bench.test b@bench.test
+}
+# msmtp waits ~40 ms for the reply to each message's final "." (its last
+# small write meets the server's delayed ACK): of many messages it sends a
+# tenth, and the time counts ten times
+bench_msmtp() {
+	if [ "$N" -ge 100 ]; then set -- "$1" $((N / 10)) 10 "msmtp ($((N / 10)) runs, time x10)"
+	else set -- "$1" "$N" 1 msmtp; fi
+	SCALE=$3 record "$1" "$4" -n "$2" -i "$IN" msmtp --host=127.0.0.1 --port="$PORT" \
+		--from=a@bench.test b@bench.test
+}
+bench_curl() {
+	record "$1" curl -n "$N" -i "$IN" curl -q -s -S --crlf "smtp://127.0.0.1:$PORT" \
+		--mail-from a@bench.test --mail-rcpt b@bench.test -T -
+}
+bench_busybox() {
+	record "$1" busybox -n "$N" -i "$IN" "$BB" sendmail -S "127.0.0.1:$PORT" -f a@bench.test b@bench.test
+}
+TOOLS="raw wirebox"
+for p in msmtp curl; do
+	if have $p; then TOOLS="$TOOLS $p"
+	else skip "$ONE" $p "not installed (sh bench/deps.sh)"; skip "$MANY" $p "not installed"; fi
+done
+if have_bb sendmail; then TOOLS="$TOOLS busybox"
+else skip "$ONE" busybox "no BusyBox with sendmail (sh bench/deps.sh)"; skip "$MANY" busybox "no BusyBox sendmail"; fi
+
+cat "$T/big" "$T/big.raw" > /dev/null
+# shellcheck disable=SC2086 # the list of tools
+IN=$T/big N=1 rounds "$ONE" $TOOLS
+# shellcheck disable=SC2086
+IN=$T/small N=$SMALL rounds "$MANY" $TOOLS
+bench_done

@@ -1,62 +1,42 @@
 #!/bin/sh
-# bench/sntpc.sh - one SNTP query against a local chronyd: wall time and
-# peak RSS over N runs (default 100), next to ntpdig and busybox ntpd -q
-# when present, plus sntpc's offset error (the true offset is zero).
-#   sh bench/sntpc.sh [N]        WIREBOX=path to choose the binary
-# ntpdig has no port option, so chronyd is started on 127.0.0.1:123 when
-# that port is free and we are root; otherwise on a free high port and
-# ntpdig is skipped. No client here can change the clock: every run is
-# without CAP_SYS_TIME (setpriv) where possible.
-set -u
-cd "$(dirname "$0")/.."
-N=${1:-100}
-WB=${WIREBOX:-./wirebox}
+# bench/sntpc.sh - part of make bench (bench/run.sh); alone:
+#   sh bench/sntpc.sh [RUNS]           (settings: bench/lib.sh)
+# One SNTP query of sntpc next to ntpdig, chronyd -Q and BusyBox ntpd -q,
+# against the tests' private chronyd (tests/sntp/chronyd.sh: loopback,
+# chronyd -x, which never touches the clock). No client can set the clock:
+# bench/measure -C takes CAP_SYS_TIME from each before its exec (BusyBox
+# ntpd -q would step or slew it otherwise); sntpc and ntpdig only print
+# the offset anyway, chronyd -Q too. ntpdig has no port option: it needs
+# chronyd on port 123, which bench/run.sh's private network namespace
+# (tests/isolated.sh) has free; elsewhere a free high port is used and
+# ntpdig is left out.
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 . tests/sntp/chronyd.sh
-D=$(mktemp -d /tmp/wirebox-bench.XXXXXX)
-trap 'chronyd_stop "$D"; rm -rf "$D"' EXIT INT TERM
 PORT=123
-if [ "$(id -u)" != 0 ] || /usr/bin/python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 123))' 2>/dev/null; [ $? -ne 0 ]; then
+if [ "$(id -u)" != 0 ] || ! /usr/bin/python3 -c 'import socket
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.1", 123))' 2>/dev/null; then
 	PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fi
-chronyd_start "$D" "$PORT" || { echo "cannot start chronyd"; exit 1; }
-NOCAP=""
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-	NOCAP="setpriv --bounding-set -sys_time --inh-caps -sys_time"
-fi
+mkdir -p "$T/chrony"
+# shellcheck disable=SC2016 # run at the end
+at_exit 'chronyd_stop "$T/chrony"'
+chronyd_start "$T/chrony" "$PORT" || { echo "bench: cannot start chronyd" >&2; exit 1; }
 
-cc -O2 -o "$D/runstat" tests/sntp/runstat.c || exit 1
-# bench NAME CMD...: N runs; median/min/max wall and peak RSS
-bench() {
-	name=$1; shift
-	printf '%-20s ' "$name"
-	"$D/runstat" "$N" "$@"
+C="SNTP one query"
+bench_wirebox() { record "$1" wirebox -C "$WB" sntpc "127.0.0.1:$PORT"; }
+bench_ntpdig() { record "$1" ntpdig -C ntpdig -t 1 127.0.0.1; }
+bench_chronyd() {
+	record "$1" "chronyd -Q" -C "$CHRONYD" -Q -t 5 -f /dev/null "server 127.0.0.1 port $PORT iburst maxsamples 1"
 }
-
-echo "chronyd on 127.0.0.1:$PORT; $N runs each (wall = fork+exec+exit, from a small C runner)"
-# a query never calls a clock setter: run it bare so RSS is sntpc's own
-bench "wirebox sntpc" "$WB" sntpc "127.0.0.1:$PORT"
-[ -z "${WIREBOX_STATIC:-}" ] || bench "wirebox sntpc static" "$WIREBOX_STATIC" sntpc "127.0.0.1:$PORT"
-if [ "$PORT" = 123 ] && command -v ntpdig >/dev/null; then
-	bench "ntpdig" $NOCAP ntpdig -t 1 127.0.0.1
-else
-	echo "ntpdig: skipped (needs chronyd on port 123 / apt-get install ntpsec-ntpdig)"
-fi
-if command -v busybox >/dev/null && busybox ntpd --help >/dev/null 2>&1; then
-	bench "busybox ntpd -q -w" $NOCAP busybox ntpd -n -q -w -p "127.0.0.1:$PORT"
-else
-	echo "busybox ntpd: skipped (this busybox has no ntpd applet)"
-fi
-/usr/bin/python3 - "$N" $NOCAP "$WB" sntpc -e "127.0.0.1:$PORT" <<'EOP'
-import subprocess, sys
-n, cmd = int(sys.argv[1]), sys.argv[2:]
-offs = []
-for _ in range(n):
-    out = subprocess.run(cmd, capture_output=True, text=True).stdout
-    v = dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
-    offs.append(abs(float(v["SNTP_OFFSET"])) * 1e6)
-offs.sort()
-print("sntpc offset error vs chronyd (true offset 0): median %.0f us, max %.0f us over %d"
-      % (offs[n // 2], offs[-1], n))
-EOP
+bench_busybox() { record "$1" busybox -C "$BB" ntpd -n -q -p "127.0.0.1:$PORT"; }
+set -- wirebox
+if ! have ntpdig; then skip "$C" ntpdig "not installed (sh bench/deps.sh)"
+elif [ "$PORT" != 123 ]; then skip "$C" ntpdig "needs the server on port 123 (run as root: make bench)"
+else set -- "$@" ntpdig; fi
+set -- "$@" chronyd
+if have_bb ntpd; then set -- "$@" busybox
+else skip "$C" busybox "no BusyBox with ntpd (sh bench/deps.sh)"; fi
+rounds "$C" "$@"
+bench_done
