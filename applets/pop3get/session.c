@@ -439,11 +439,16 @@ int pop3_run(struct pop3 *p, struct wb_err *e)
 		switch (p->st) {
 		case P_GREETING: r = st_greeting(p, e); break;
 		case P_CAPA: r = st_capa(p, e); break;
-		case P_STLS: r = st_stls(p, e); break;
 		case P_AUTH: r = st_auth(p, e); break;
 		case P_STAT: r = st_stat(p, e); break;
 		case P_WINDOW: r = pop3_window(p, e); break;
 		case P_QUIT: r = st_quit(p, e); break;
+		case P_STLS:    /* reached only with CONFIG_TLS: without it st_stls is not linked */
+			if (CFG_TLS) {
+				r = st_stls(p, e);
+				break;
+			}
+			/* fall through */
 		default:
 			err_set(e, EX_SOFTWARE, "impossible state %d", (int)p->st);
 			return -1;
