@@ -192,7 +192,7 @@ CFLAGS_WB += -fPIE
 LDFLAGS_WB += -pie
 ifneq ($(filter-out -O0,$(filter -O%,$(OPT))),)
 ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
-ifneq ($(shell echo '\#include <stdio.h>' | $(CC) -E -dM -x c - 2>/dev/null | grep -c '__GLIBC__'),0)
+ifneq ($(shell printf '\043include <stdio.h>\n' | $(CC) -E -dM -x c - 2>/dev/null | grep -c '__GLIBC__'),0)
 CFLAGS_WB += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 endif
 endif
