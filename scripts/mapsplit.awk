@@ -12,8 +12,11 @@
 #     NMOUT is 'nm --size-sort -S' of the linked binary: prints
 #     "SIZE PART NAME" for its code and data symbols (not BSS), largest first
 # LTO: the ltrans objects hold wirebox and (when it was built with -flto
-# too) mbedTLS together; their sections are told apart by name (mbedtls_*,
-# psa_* are mbedTLS's), so mbedTLS's static functions count as app there.
+# too) mbedTLS together; their sections are told apart by name: -v
+# names=FILE lists the functions and variables of mbedTLS's LTO objects
+# (size.sh takes them from the archives' .gnu.lto_NAME sections), and
+# mbedtls_*, psa_* are mbedTLS's too; the rest (and merged strings) is app.
+BEGIN { if (names != "") while ((getline l < names) > 0) mb[l] = 1 }
 function part(file, sec,   n) {
 	# made by the linker for the whole link (relocations for PIE, GOT, ...),
 	# whichever input file the map names for them
@@ -23,7 +26,8 @@ function part(file, sec,   n) {
 	if (file ~ /libgcc|(^|\/)(r|S|g)?crt(1|i|n|begin[a-zA-Z]*|end[a-zA-Z]*)\.o$/) return "crt"
 	if (file ~ /ltrans/) {
 		n = sec; sub(/^\.[a-z]+(\.rel\.ro(\.local)?)?\./, "", n)
-		return (n ~ /^(mbedtls|psa)_/) ? "mbedtls" : "app"
+		sub(/\.(lto_priv|constprop|isra|part|cold|localalias)(\.[0-9]+)?.*$/, "", n)
+		return (n ~ /^(mbedtls|psa)_/ || n in mb) ? "mbedtls" : "app"
 	}
 	if (file == "" || file ~ /linker stubs/) return "other"
 	return "app"

@@ -29,7 +29,7 @@ want() { case " $SIZE_BUILDS " in *" $1 "*) return 0 ;; esac; return 1; }
 if [ -n "$TARGET" ]; then SD=build/size-$TARGET; else SD=build/size${STATIC:+-static}; fi
 STRIP=${STRIP:-strip} SIZE=${SIZE:-size} NM=${NM:-nm}
 mkdir -p "$SD"
-rm -f "$SD/failed" "$SD/splits"
+rm -f "$SD/failed" "$SD/splits" "$SD/built"
 
 failed() {     # failed WHAT LOG: say what failed (stderr), remember it
 	if [ -n "${OWN_ROW:-}" ]; then   # your own build's row: a note only
@@ -55,12 +55,12 @@ build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 	d=$SD/$1
 	mkdir -p "$d"
 	cp "$2" "$d/.config"
-	rm -f "$d/wirebox.map"
 	# (unstripped also for TARGET=: its symbols are listed; the sizes are the
 	# stripped copy's)
 	if $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig >"$d/log" 2>&1 &&
 	   $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" STATIC="$STATIC" \
 		${TARGET:+STRIP=true} >>"$d/log" 2>&1; then
+		echo "$1" >> "$SD/built"
 		stripped "$d/wirebox"
 	else
 		failed "the build of $1 ($2${TARGET:+, TARGET=$TARGET}${STATIC:+, STATIC=1})" "$d/log"
@@ -73,9 +73,21 @@ applet_syms() {  # "name SYMBOL" of every applet (not aliases)
 commas() {     # 1234567 -> 1,234,567 (signs and "-" kept)
 	echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
 }
-split() {      # split LABEL MAP: remember the row of the bytes' origins
+built() { grep -qx "$1" "$SD/built" 2>/dev/null; }
+ltonames() {   # ltonames MAP: the names in the LTO objects of its mbedTLS archives
+	: > "$SD/ltonames"
+	grep -q 'ltrans' "$1" 2>/dev/null || return 0
+	sed -n 's|^\(/[^ (]*/libmbed[a-z0-9]*\.a\)(.*|\1|p; s|^LOAD \([^ ]*libmbed[a-z0-9]*\.a\)$|\1|p' "$1" | sort -u |
+	while read -r a; do
+		$SIZE -A "$a" 2>/dev/null | sed -n 's/^\.gnu\.lto_\([A-Za-z_][A-Za-z0-9_]*\)\.[0-9][0-9]*\.[0-9a-f]* .*/\1/p'
+	done | sort -u > "$SD/ltonames"
+}
+split() {      # split LABEL MAP [NAME]: the row of the bytes' origins (of NAME's
+	# build when it was made in this run)
 	[ -f "$2" ] || return 0
-	echo "$1|$(awk -f scripts/mapsplit.awk "$2")" >> "$SD/splits"
+	[ -z "${3:-}" ] || built "$3" || return 0
+	ltonames "$2"
+	echo "$1|$(awk -v names="$SD/ltonames" -f scripts/mapsplit.awk "$2")" >> "$SD/splits"
 }
 row() {
 	if [ "$FORMAT" = md ]; then
@@ -131,12 +143,12 @@ for c in tiny defconfig full; do
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
 	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
 	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
-	split "$(basename "$f")" "$SD/$c/wirebox.map"
+	split "$(basename "$f")" "$SD/$c/wirebox.map" "$c"
 done
 without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one row
 	{ cat "$4"; echo "# CONFIG_$5 is not set"; } > "$SD/$2.cfg"
 	sz=$(build "$2" "$SD/$2.cfg")
-	split "$1" "$SD/$2/wirebox.map"
+	split "$1" "$SD/$2/wirebox.map" "$2"
 	set -- "$1" "$sz" $3 $sz
 	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
 	else row "$1" "$2" "-$(($3 - $5))" "-$(($4 - $6))"; fi
@@ -144,7 +156,7 @@ without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one r
 with() {       # with LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one row
 	{ cat "$4"; echo "CONFIG_$5=y"; } > "$SD/$2.cfg"
 	sz=$(build "$2" "$SD/$2.cfg")
-	split "$1" "$SD/$2/wirebox.map"
+	split "$1" "$SD/$2/wirebox.map" "$2"
 	set -- "$1" "$sz" $3 $sz
 	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
 	else row "$1" "$2" "+$(($5 - $3))" "+$(($6 - $4))"; fi
@@ -198,13 +210,15 @@ if [ -s "$SD/splits" ]; then
 	done < "$SD/splits"
 	[ "$FORMAT" = md ] && echo
 	echo "  app: wirebox's objects; crt+gcc: start files and libgcc; linker: relocations, GOT,"
-	echo "  dynamic tables, padding (LTO: mbedTLS's static functions count as app)"
+	echo "  dynamic tables, padding (LTO: the merged code is told apart by the names that"
+	echo "  mbedTLS's LTO objects define; merged strings count as app)"
 fi
 
 # the 20 largest symbols: of ./wirebox when it has its symbols and its map,
 # else of defconfig's build (else the first one built)
 symbols() {    # symbols BINARY MAP NM: "SIZE PART NAME", largest first
-	"$3" --size-sort -S "$1" 2>/dev/null | awk -v mode=syms -f scripts/mapsplit.awk "$2" - | head -n 20
+	ltonames "$2"
+	"$3" --size-sort -S "$1" 2>/dev/null | awk -v mode=syms -v names="$SD/ltonames" -f scripts/mapsplit.awk "$2" - | head -n 20
 }
 syms= of=
 if [ -f "$own" ] && [ -f "$ownb/wirebox.map" ]; then
@@ -213,7 +227,7 @@ if [ -f "$own" ] && [ -f "$ownb/wirebox.map" ]; then
 fi
 if [ -z "$syms" ]; then
 	for c in defconfig tiny full; do
-		[ -f "$SD/$c/wirebox.map" ] && [ -f "$SD/$c/wirebox" ] || continue
+		built "$c" && [ -f "$SD/$c/wirebox.map" ] || continue
 		syms=$(symbols "$SD/$c/wirebox" "$SD/$c/wirebox.map" "$NM")
 		f=${c}_defconfig; [ "$c" = defconfig ] && f=defconfig
 		of="$f's build, $SD/$c/wirebox"
