@@ -94,7 +94,7 @@ row() {
 		set -- "$1" $2 "${3:-}" "${4:-}"
 		echo "| $1 | $(commas "$2") | $(commas "${3:--}") | $(commas "${4:-}") | $(commas "${5:-}") |"
 	else
-		printf '  %-30s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"
+		printf '  %-32s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"
 	fi
 }
 
@@ -200,15 +200,15 @@ if [ -s "$SD/splits" ]; then
 		echo "|---|---:|---:|---:|---:|---:|---:|"
 	else
 		echo "where the bytes go: text+data by the linker map (BSS not counted)"
-		printf '  %-30s %8s %8s %8s %8s %7s %9s\n' build app libc mbedTLS crt+gcc linker total
+		printf '  %-32s %8s %8s %8s %8s %7s %9s\n' build app libc mbedTLS crt+gcc linker total
 	fi
 	while IFS='|' read -r label nums; do
 		set -- $nums
 		if [ "$FORMAT" = md ]; then
 			echo "| $label | $(commas "$1") | $(commas "$2") | $(commas "$3") | $(commas "$4") | $(commas "$5") | $(commas "$6") |"
-		else printf '  %-30s %8s %8s %8s %8s %7s %9s\n' "$label" "$@"; fi
+		else printf '  %-32s %8s %8s %8s %8s %7s %9s\n' "$label" "$@"; fi
 	done < "$SD/splits"
-	[ "$FORMAT" = md ] && echo
+	[ "$FORMAT" != md ] || echo
 	echo "  app: wirebox's objects; crt+gcc: start files and libgcc; linker: relocations, GOT,"
 	echo "  dynamic tables, padding (LTO: the merged code is told apart by the names that"
 	echo "  mbedTLS's LTO objects define; merged strings count as app)"
