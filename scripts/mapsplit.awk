@@ -16,7 +16,10 @@
 # names=FILE lists the functions and variables of mbedTLS's LTO objects
 # (size.sh takes them from the archives' .gnu.lto_NAME sections), and
 # mbedtls_*, psa_* are mbedTLS's too; the rest (and merged strings) is app.
-BEGIN { if (names != "") while ((getline l < names) > 0) mb[l] = 1 }
+BEGIN {
+	if (names != "") while ((getline l < names) > 0) mb[l] = 1
+	split("app libc mbedtls crt other", PARTS, " ")
+}
 function part(file, sec,   n) {
 	# made by the linker for the whole link (relocations for PIE, GOT, ...),
 	# whichever input file the map names for them
@@ -40,14 +43,26 @@ function hex(s,   i, c, v) {
 function counted(name, addr) {   # loaded and not BSS (non-alloc ones are at 0)
 	return addr != 0 && name !~ /^\.(t|s)?bss/ && name !~ /^\.(comment|debug|note\.GNU-stack|gnu\.attributes|ARM\.attributes|pdr|mdebug)/
 }
+function endsec(   p, k, t) {   # the output section's bytes to the parts
+	if (osname == "" || !oscount) return
+	# its input sections, or less when the linker merged them (ARM's
+	# .ARM.exidx drops duplicate entries): then each part in proportion
+	t = 0
+	for (k = 1; k <= 5; k++) {
+		p = PARTS[k]
+		c = (osin > oslen) ? int(secpart[p] * oslen / osin) : secpart[p]
+		sum[p] += c; t += c; secpart[p] = 0
+	}
+	sum["other"] += oslen - t
+}
 function outsec(name, a, s) {
-	if (osname != "" && oscount) sum["other"] += oslen - osin
+	endsec()
 	osname = name; oscount = counted(name, hex(a)); oslen = hex(s); osin = 0
 }
 function insec(name, a, s, file,   p, z) {
 	z = hex(s)
 	if (!oscount || z == 0 || name == "*fill*") return
-	p = part(file, name); sum[p] += z; osin += z
+	p = part(file, name); secpart[p] += z; osin += z
 	ns++; sa[ns] = hex(a); sz[ns] = z; sp[ns] = p
 }
 FNR == 1 { fileno++ }
@@ -84,7 +99,7 @@ mode == "syms" && NF >= 4 && $3 !~ /^[bBuUvVwW]$/ && $3 !~ /^[aA]$/ {
 }
 END {
 	if (mode == "syms") { for (i = nl; i >= 1; i--) print ls[i]; exit }
-	if (osname != "" && oscount) sum["other"] += oslen - osin
+	endsec()
 	t = sum["app"] + sum["libc"] + sum["mbedtls"] + sum["crt"] + sum["other"]
 	printf "%d %d %d %d %d %d\n", sum["app"], sum["libc"], sum["mbedtls"], sum["crt"], sum["other"], t
 }
