@@ -277,6 +277,8 @@ endif
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 # TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),core/md5.c,core/tls_mbedtls%.c core/digest_mbedtls.c),$(CORE_SRCS))
+# (core/relro.c: CONFIG_HARDENING's, see there)
+CORE_SRCS := $(filter-out $(if $(HAVE_HARDENING),,core/relro.c),$(CORE_SRCS))
 ifneq ($(WB_BUILDS),)
 -include $(BUILD)/applets.mk
 endif

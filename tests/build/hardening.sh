@@ -3,7 +3,9 @@
 # CFLAGS_WB/LDFLAGS_WB): with it
 #  - a static musl build (x86_64, musl-gcc) is a static PIE: ELF type DYN,
 #    no PT_INTERP, GNU_RELRO, BIND_NOW (FLAGS and FLAGS_1 NOW), the stack
-#    protector's __stack_chk_fail linked in; it runs (--list, sntpc --help),
+#    protector's __stack_chk_fail called by the objects, the RELRO pages
+#    mprotected read-only at start (core/relro.c: musl's static PIE start
+#    code does not; strace); it runs (--list, sntpc --help),
 #    'make man' and 'make install' work with it
 #  - a dynamic glibc build is a PIE with RELRO, BIND_NOW, __stack_chk_fail
 #    and _FORTIFY_SOURCE's __*_chk functions
@@ -77,6 +79,14 @@ if build st-h tiny_defconfig y STATIC=1; then
 	   "$b" sntpc --help >"$T_DIR/out" 2>&1 && grep -q '^Usage: sntpc' "$T_DIR/out"; then
 		pass "HARDENING, STATIC=1: the static PIE runs (--list, sntpc --help)"
 	else fail "HARDENING, STATIC=1: the static PIE runs" "$(head -c 300 "$T_DIR/out" | tr '\n' '|')"; fi
+	# musl's static PIE start code does not protect the RELRO region itself:
+	# core/relro.c does (an mprotect PROT_READ of its pages at start)
+	if command -v strace >/dev/null 2>&1; then
+		strace -e trace=mprotect "$b" --list >/dev/null 2>"$T_DIR/strace"
+		if grep -q 'mprotect(.*, PROT_READ) = 0' "$T_DIR/strace"; then
+			pass "HARDENING, STATIC=1: the RELRO pages are made read-only at start (strace: mprotect PROT_READ)"
+		else fail "HARDENING, STATIC=1: RELRO enforced" "$(head -c 300 "$T_DIR/strace" | tr '\n' '|')"; fi
+	fi
 	# (env: make install reads the build's settings; a hardened build is no different)
 	if $MAKE -s BUILD="$B-st-h" KCONFIG_CONFIG="$B-st-h/.config" OUT="$b" install DESTDIR="$T_DIR/root" >"$T_DIR/out" 2>&1 &&
 	   [ -x "$T_DIR/root/usr/local/bin/wirebox" ] && "$T_DIR/root/usr/local/bin/wirebox" --list | grep -qx pop3get &&
@@ -92,6 +102,11 @@ if build st-n tiny_defconfig n STATIC=1; then
 	if [ -n "$ok" ] && [ "$n" = 0 ]; then
 		pass "no HARDENING, STATIC=1: EXEC, no BIND_NOW, no object calls __stack_chk_fail"
 	else fail "no HARDENING, STATIC=1: none of it" "$e; $n protected objects"; fi
+	if command -v strace >/dev/null 2>&1; then
+		strace -e trace=mprotect "$b" --list >/dev/null 2>"$T_DIR/strace"
+		grep -q 'mprotect(' "$T_DIR/strace" && fail "no HARDENING, STATIC=1: no mprotect" "$(head -c 200 "$T_DIR/strace")" ||
+			pass "no HARDENING, STATIC=1: no RELRO mprotect (core/relro.c not linked)"
+	fi
 	a=$(wc -c < "$B-st-n/wirebox") z=$(wc -c < "$B-st-h/wirebox" 2>/dev/null || echo 0)
 	echo "# tiny, static, unstripped: $a bytes without HARDENING, $z with"
 fi
@@ -128,6 +143,9 @@ if [ -n "$pfx" ] && [ -x "${pfx}gcc" ] && command -v "$q" >/dev/null 2>&1; then
 		if "$q" "$b" --list >"$T_DIR/out" 2>&1 && grep -qx sntpc "$T_DIR/out" &&
 		   "$q" "$b" sntpc --help >"$T_DIR/out" 2>&1 && grep -q '^Usage: sntpc' "$T_DIR/out"; then
 			pass "HARDENING, TARGET=armhf: runs under $q"
+			"$q" -strace "$b" --list 2>&1 | grep -q 'mprotect(.*PROT_READ) = 0' &&
+				pass "HARDENING, TARGET=armhf: the RELRO pages made read-only at start ($q -strace)" ||
+				fail "HARDENING, TARGET=armhf: RELRO mprotect under $q -strace"
 		else fail "HARDENING, TARGET=armhf: runs under $q" "$(head -c 300 "$T_DIR/out" | tr '\n' '|')"; fi
 	fi
 else
