@@ -18,9 +18,10 @@ extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 __attribute__((constructor)) static void relro_protect(void)
 {
-	const unsigned char *base = (const unsigned char *)&__ehdr_start;
-	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(const void *)(base + __ehdr_start.e_phoff);
-	uintptr_t bias = 0, s, e, pg;
+	/* (through an integer: the program headers lie outside the object
+	 * __ehdr_start names, which -fsanitize=object-size would flag) */
+	uintptr_t base = (uintptr_t)&__ehdr_start, bias = 0, s, e, pg;
+	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(base + __ehdr_start.e_phoff);
 	long sz = sysconf(_SC_PAGESIZE);
 	int i, n = __ehdr_start.e_phnum;
 
@@ -29,7 +30,7 @@ __attribute__((constructor)) static void relro_protect(void)
 	pg = (uintptr_t)sz;
 	for (i = 0; i < n; i++)   /* the load bias: where offset 0 went */
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
-			bias = (uintptr_t)base - ph[i].p_vaddr;
+			bias = base - ph[i].p_vaddr;
 	for (i = 0; i < n; i++) {
 		if (ph[i].p_type != PT_GNU_RELRO)
 			continue;
