@@ -162,15 +162,49 @@ OPT ?= -Os
 CPPFLAGS_WB := -D_POSIX_C_SOURCE=200809L $(if $(filter 1,$(STATIC)),-DWB_OWN_LIBC) -DWIREBOX_VERSION='"$(VERSION)"' \
 	-I$(BUILD) -Icore -I.
 CFLAGS_WB := -std=c99 $(OPT) $(WARN) -ffunction-sections -fdata-sections \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector \
-	-fno-plt
-# no page-aligned padding between segments and no build-id note: ~5 KB less
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-plt
+# no page-aligned padding between segments and no build-id note: ~5 KB less;
+# the linker's map of the link next to the objects ('make size' reads it)
 LDFLAGS_WB := -Wl,--gc-sections -Wl,--as-needed -Wl,-O1 -Wl,-z,noseparate-code \
-	-Wl,--build-id=none
+	-Wl,--build-id=none -Wl,-Map,$(BUILD)/wirebox.map
+# objects the link needs after the libraries (static PIE with musl-gcc)
+WB_LDEND :=
+# CONFIG_HARDENING (Kconfig; docs/building.md): stack protector, RELRO and
+# BIND_NOW, PIE (static PIE for STATIC=1 where the toolchain can, see
+# scripts/static-pie.sh), _FORTIFY_SOURCE=2 with glibc at -O1 and up
+HAVE_HARDENING := $(shell grep -qs '^CONFIG_HARDENING=y' $(KCONFIG_CONFIG) && echo 1)
+ifeq ($(HAVE_HARDENING),1)
+CFLAGS_WB += -fstack-protector-strong
+LDFLAGS_WB += -Wl,-z,relro -Wl,-z,now
+ifeq ($(STATIC),1)
+WB_STATIC_PIE := $(shell sh scripts/static-pie.sh $(CC) $(TARGET_CFLAGS) $(CFLAGS))
+ifeq ($(WB_STATIC_PIE),)
+$(info $(CC): note: no static PIE with this toolchain: HARDENING without PIE)
+CFLAGS_WB += -fno-pie
+LDFLAGS_WB += -static -no-pie
+else
+CFLAGS_WB += -fPIE
+LDFLAGS_WB += $(filter-out end:%,$(WB_STATIC_PIE))
+WB_LDEND := $(patsubst end:%,%,$(filter end:%,$(WB_STATIC_PIE)))
+endif
+else
+CFLAGS_WB += -fPIE
+LDFLAGS_WB += -pie
+ifneq ($(filter-out -O0,$(filter -O%,$(OPT))),)
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+ifneq ($(shell printf '\043include <stdio.h>\n' | $(CC) -E -dM -x c - 2>/dev/null | grep -c '__GLIBC__'),0)
+CFLAGS_WB += -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+endif
+endif
+endif
+endif
+else
+CFLAGS_WB += -fno-stack-protector
 ifeq ($(STATIC),1)
 # a static binary gains nothing from position-independent code
 CFLAGS_WB += -fno-pie
 LDFLAGS_WB += -static -no-pie
+endif
 endif
 # 64 KiB pages are aarch64's default alignment; routers run 4 KiB-page kernels
 ifneq ($(filter aarch64%,$(WB_MACHINE)),)
@@ -241,8 +275,10 @@ $(shell mkdir -p build && printf '%s\n' '$(APPLET_FILES)' > $(APPLET_LIST).$$$$ 
 endif
 
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
-# TLS builds take MD5/HMAC from mbedTLS; TLS-off builds link no TLS code
+# TLS-off builds link no TLS code (MD5 is core/md5.c's in every build)
 CORE_SRCS := $(filter-out $(if $(HAVE_TLS),,core/tls_mbedtls%.c),$(CORE_SRCS))
+# (core/relro.c: CONFIG_HARDENING's, see there)
+CORE_SRCS := $(filter-out $(if $(HAVE_HARDENING),,core/relro.c),$(CORE_SRCS))
 ifneq ($(WB_BUILDS),)
 -include $(BUILD)/applets.mk
 endif
@@ -284,7 +320,7 @@ $(BUILD)/obj/%.o: %.c $(GEN) $(BUILD)/flags | $(BUILD)/epoch.h
 # link or strip leaves the last good binary; the settings are recorded with it
 $(OUT): $(OBJS) $(BUILD)/flags
 	$(SAY) "  LD      $@"
-	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@.new $(OBJS) $(LIBS_WB)
+	$(Q)$(CC) $(CFLAGS_WB) $(LDFLAGS_WB) -o $@.new $(OBJS) $(LIBS_WB) $(WB_LDEND)
 	$(if $(TARGET),$(SAY) "  STRIP   $@")
 	$(Q)$(if $(TARGET),$(STRIP) $@.new || { rm -f $@.new; echo "$@: $(STRIP) failed"; exit 1; })
 	$(call WB_WRITE_SETTINGS,$(BUILD)/settings.new)

@@ -7,8 +7,15 @@
 # size', which passes STRIP and SIZE (the compiler's, see docs/building.md),
 # TARGET (make size TARGET=NAME: that target's builds, in build/size-NAME)
 # and WB_CC. SIZE_BUILDS="tiny defconfig" makes only those rows (of: tiny
-# defconfig full notls noqueue applets; default all). A build that fails is named with the last lines of its log,
+# defconfig full notls noqueue nohardening tinyhardening applets; default
+# all). A build that fails is named with the last lines of its log,
 # and the exit status is 1.
+# Then where the bytes go: each build's text+data split into wirebox's own
+# code and data (app), libc, mbedTLS, the compiler's start files and libgcc,
+# and what the linker adds (relocations, GOT, padding), from the linker map
+# every link writes (BUILD/wirebox.map; scripts/mapsplit.awk), and the 20
+# largest symbols (NM --size-sort -S, code and data, not BSS) of ./wirebox
+# when it is built and has its symbols, else of defconfig's build.
 # Sizes in the docs come from this output, not from memory: docs/tls.md
 # (TLS cost), docs/pop3get.md (pop3get alone, core alone), configs/tiny_defconfig
 # (what sendmail -t costs). toolchain/README.md's per-module mbedTLS figures
@@ -17,12 +24,12 @@ set -eu
 cd "$(dirname "$0")/.."
 MAKE=${1:-make} STATIC=${2:-} FORMAT=${3:-}
 TARGET=${TARGET:-}
-SIZE_BUILDS=${SIZE_BUILDS:-tiny defconfig full notls noqueue applets}
+SIZE_BUILDS=${SIZE_BUILDS:-tiny defconfig full notls noqueue nohardening tinyhardening applets}
 want() { case " $SIZE_BUILDS " in *" $1 "*) return 0 ;; esac; return 1; }
 if [ -n "$TARGET" ]; then SD=build/size-$TARGET; else SD=build/size${STATIC:+-static}; fi
-STRIP=${STRIP:-strip} SIZE=${SIZE:-size}
+STRIP=${STRIP:-strip} SIZE=${SIZE:-size} NM=${NM:-nm}
 mkdir -p "$SD"
-rm -f "$SD/failed"
+rm -f "$SD/failed" "$SD/splits" "$SD/built"
 
 failed() {     # failed WHAT LOG: say what failed (stderr), remember it
 	if [ -n "${OWN_ROW:-}" ]; then   # your own build's row: a note only
@@ -48,9 +55,12 @@ build() {      # build NAME CONFIGFILE: prints the stripped size or "-"
 	d=$SD/$1
 	mkdir -p "$d"
 	cp "$2" "$d/.config"
+	# (unstripped also for TARGET=: its symbols are listed; the sizes are the
+	# stripped copy's)
 	if $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" olddefconfig >"$d/log" 2>&1 &&
 	   $MAKE -s BUILD="$d" KCONFIG_CONFIG="$d/.config" OUT="$d/wirebox" STATIC="$STATIC" \
-		>>"$d/log" 2>&1; then
+		${TARGET:+STRIP=true} >>"$d/log" 2>&1; then
+		echo "$1" >> "$SD/built"
 		stripped "$d/wirebox"
 	else
 		failed "the build of $1 ($2${TARGET:+, TARGET=$TARGET}${STATIC:+, STATIC=1})" "$d/log"
@@ -63,12 +73,28 @@ applet_syms() {  # "name SYMBOL" of every applet (not aliases)
 commas() {     # 1234567 -> 1,234,567 (signs and "-" kept)
 	echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/' -e 'ta'
 }
+built() { grep -qx "$1" "$SD/built" 2>/dev/null; }
+ltonames() {   # ltonames MAP: the names in the LTO objects of its mbedTLS archives
+	: > "$SD/ltonames"
+	grep -q 'ltrans' "$1" 2>/dev/null || return 0
+	sed -n 's|^\(/[^ (]*/libmbed[a-z0-9]*\.a\)(.*|\1|p; s|^LOAD \([^ ]*libmbed[a-z0-9]*\.a\)$|\1|p' "$1" | sort -u |
+	while read -r a; do
+		$SIZE -A "$a" 2>/dev/null | sed -n 's/^\.gnu\.lto_\([A-Za-z_][A-Za-z0-9_]*\)\.[0-9][0-9]*\.[0-9a-f]* .*/\1/p'
+	done | sort -u > "$SD/ltonames"
+}
+split() {      # split LABEL MAP [NAME]: the row of the bytes' origins (of NAME's
+	# build when it was made in this run)
+	[ -f "$2" ] || return 0
+	[ -z "${3:-}" ] || built "$3" || return 0
+	ltonames "$2"
+	echo "$1|$(awk -v names="$SD/ltonames" -f scripts/mapsplit.awk "$2")" >> "$SD/splits"
+}
 row() {
 	if [ "$FORMAT" = md ]; then
 		set -- "$1" $2 "${3:-}" "${4:-}"
 		echo "| $1 | $(commas "$2") | $(commas "${3:--}") | $(commas "${4:-}") | $(commas "${5:-}") |"
 	else
-		printf '  %-30s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"
+		printf '  %-32s %9s %9s %11s %9s\n' "$1" $2 "${3:-}" "${4:-}"
 	fi
 }
 
@@ -106,25 +132,39 @@ if [ -f "$own" ]; then
 	if [ -n "$t" ]; then [ "$t" = "$TARGET" ] || for=", $t"
 	elif [ -n "$m" ] && [ -z "$TARGET" ] && [ "${m%%-*}" != "$(uname -m)" ]; then for=", ${m%%-*}"
 	elif [ -n "$TARGET" ] && [ -n "$m" ]; then for=", ${m%%-*}"; fi
-	if [ "$sz" != "- -" ]; then row "$label (your .config$for)" "$sz"
+	if [ "$sz" != "- -" ]; then
+		row "$label (your .config$for)" "$sz"
+		split "$label (your .config$for)" "$ownb/wirebox.map"
 	else echo "  ($label not measured: see the note above)"; fi
 fi
-sz_full="- -" sz_defconfig="- -"
+sz_full="- -" sz_defconfig="- -" sz_tiny="- -"
 for c in tiny defconfig full; do
 	want "$c" || continue
 	f=configs/${c}_defconfig; [ "$c" = defconfig ] && f=configs/defconfig
 	eval "sz_$c=\$(build \"\$c\" \"\$f\")"
 	eval "row \"\$(basename \"\$f\")\" \"\$sz_$c\""
+	split "$(basename "$f")" "$SD/$c/wirebox.map" "$c"
 done
 without() {    # without LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one row
 	{ cat "$4"; echo "# CONFIG_$5 is not set"; } > "$SD/$2.cfg"
 	sz=$(build "$2" "$SD/$2.cfg")
+	split "$1" "$SD/$2/wirebox.map" "$2"
 	set -- "$1" "$sz" $3 $sz
 	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
 	else row "$1" "$2" "-$(($3 - $5))" "-$(($4 - $6))"; fi
 }
+with() {       # with LABEL NAME "SIZES OF THE BASE" CONFIGFILE SYMBOL: one row
+	{ cat "$4"; echo "CONFIG_$5=y"; } > "$SD/$2.cfg"
+	sz=$(build "$2" "$SD/$2.cfg")
+	split "$1" "$SD/$2/wirebox.map" "$2"
+	set -- "$1" "$sz" $3 $sz
+	if [ "$3" = - ] || [ "$5" = - ]; then row "$1" "$2"
+	else row "$1" "$2" "+$(($5 - $3))" "+$(($6 - $4))"; fi
+}
 ! want notls || without "full_defconfig without TLS" full-notls "$sz_full" configs/full_defconfig TLS
 ! want noqueue || without "defconfig without the queue" def-noqueue "$sz_defconfig" configs/defconfig SMTPSEND_QUEUE
+! want nohardening || without "full_defconfig without HARDENING" full-nohard "$sz_full" configs/full_defconfig HARDENING
+! want tinyhardening || with "tiny_defconfig with HARDENING" tiny-hard "${sz_tiny:-- -}" configs/tiny_defconfig HARDENING
 want applets || SIZE_NO_APPLETS=1
 [ -n "${SIZE_NO_APPLETS:-}" ] || {
 none=$SD/none.cfg
@@ -145,9 +185,68 @@ applet_syms | while read -r name sym; do
 done
 }
 [ "$FORMAT" != md ] || echo
-echo "  '... without X': its negative columns are what X costs (TLS: mbedTLS; the queue: smtpsend's)"
+echo "  '... without X': its negative columns are what X costs (TLS: mbedTLS; the queue: smtpsend's);"
+echo "  '... with X': its positive ones are what X costs (HARDENING: docs/building.md)"
 echo "  file: stripped file bytes (segments are page-aligned); text+data: code and data bytes"
 echo "  ('-': that build failed; see $SD/NAME/log)"
+
+# where the bytes go, by the linker maps of the builds above
+if [ -s "$SD/splits" ]; then
+	echo
+	if [ "$FORMAT" = md ]; then
+		echo "Where the bytes go (text+data by the linker map; BSS not counted):"
+		echo
+		echo "| build | app | libc | mbedTLS | crt, libgcc | linker | total |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+	else
+		echo "where the bytes go: text+data by the linker map (BSS not counted)"
+		printf '  %-32s %8s %8s %8s %8s %7s %9s\n' build app libc mbedTLS crt+gcc linker total
+	fi
+	while IFS='|' read -r label nums; do
+		set -- $nums
+		if [ "$FORMAT" = md ]; then
+			echo "| $label | $(commas "$1") | $(commas "$2") | $(commas "$3") | $(commas "$4") | $(commas "$5") | $(commas "$6") |"
+		else printf '  %-32s %8s %8s %8s %8s %7s %9s\n' "$label" "$@"; fi
+	done < "$SD/splits"
+	[ "$FORMAT" != md ] || echo
+	echo "  app: wirebox's objects; crt+gcc: start files and libgcc; linker: relocations, GOT,"
+	echo "  dynamic tables, padding (LTO: the merged code is told apart by the names that"
+	echo "  mbedTLS's LTO objects define; merged strings count as app)"
+fi
+
+# the 20 largest symbols: of ./wirebox when it has its symbols and its map,
+# else of defconfig's build (else the first one built)
+symbols() {    # symbols BINARY MAP NM: "SIZE PART NAME", largest first
+	ltonames "$2"
+	"$3" --size-sort -S "$1" 2>/dev/null | awk -v mode=syms -v names="$SD/ltonames" -f scripts/mapsplit.awk "$2" - | head -n 20
+}
+syms= of=
+if [ -f "$own" ] && [ -f "$ownb/wirebox.map" ]; then
+	n=$(setting NM); syms=$(symbols "$own" "$ownb/wirebox.map" "${n:-$NM}")
+	case $own in /*) of=$own ;; *) of=./$own ;; esac
+fi
+if [ -z "$syms" ]; then
+	for c in defconfig tiny full; do
+		built "$c" && [ -f "$SD/$c/wirebox.map" ] || continue
+		syms=$(symbols "$SD/$c/wirebox" "$SD/$c/wirebox.map" "$NM")
+		f=${c}_defconfig; [ "$c" = defconfig ] && f=defconfig
+		of="$f's build, $SD/$c/wirebox"
+		[ -z "$syms" ] || break
+	done
+fi
+if [ -n "$syms" ]; then
+	echo
+	if [ "$FORMAT" = md ]; then
+		echo "The 20 largest symbols (code and data, not BSS) of $of:"
+		echo
+		echo "| bytes | part | symbol |"
+		echo "|---:|---|---|"
+		echo "$syms" | while read -r b p n; do echo "| $(commas "$b") | $p | \`$n\` |"; done
+	else
+		echo "the 20 largest symbols (code and data, not BSS) of $of"
+		echo "$syms" | while read -r b p n; do printf '  %8s %-8s %s\n' "$(commas "$b")" "$p" "$n"; done
+	fi
+fi
 if [ -s "$SD/failed" ]; then
 	echo "size: $(wc -l < "$SD/failed" | tr -d ' ') step(s) failed:" >&2
 	sed 's/^/size:   /' "$SD/failed" >&2

@@ -48,7 +48,9 @@ else ifneq ($(or $(filter 1,$(STATIC)),$(WB_MBEDTLS_DIR),$(MBEDTLS_SRC)),)
 # ${CROSS_COMPILE}ar or "$(CC) -print-prog-name=ar".
 # CFLAGS: the code-generation flags the Makefile gives wirebox's own objects
 # (the -f and -m words of CFLAGS_WB: sections, no unwind tables, -fno-pie
-# for STATIC=1, ...; not its -std, warnings or OPT), then TARGET_CFLAGS and
+# for STATIC=1, or with CONFIG_HARDENING -fstack-protector-strong and -fPIE
+# (a static PIE needs position-independent mbedTLS too), ...; not its -std,
+# warnings or OPT), then TARGET_CFLAGS and
 # the caller's CFLAGS. mbedtls.sh keys its output folder by them.
 WB_MBEDTLS_CGFLAGS := $(filter -f% -m%,$(filter-out $(OPT) $(TARGET_CFLAGS) $(CFLAGS),$(CFLAGS_WB)))
 WB_MBEDTLS_ENV := CC='$(CC)' CROSS_COMPILE='$(CROSS_COMPILE)' \

@@ -48,6 +48,48 @@ if [ $rc = 0 ] && grep -Eq '^ *tiny_defconfig +[0-9]+ +[0-9]+' "$T_DIR/out" &&
 	pass "make size CROSS_COMPILE=pfx-: sizes measured with pfx-strip and pfx-size"
 else fail "make size with a cross prefix" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err") $(tail -n 3 "$T_DIR/out" | tr '\n' '|')"; fi
 
+# where the bytes go (issue 14): the split of tiny's text+data by the linker
+# map adds up to the text+data measured of the stripped binary; the 20
+# largest symbols are the binary's (sizes as nm gives them), largest first
+split_of() {   # split_of OUTFILE LABEL: "app libc mbedtls crt linker total"
+	awk -v l="$2" '/^where the bytes go/ { w = 1 } w && $1 == l && NF == 7 { print $2, $3, $4, $5, $6, $7; exit }' "$1"
+}
+td=$(awk '$1 == "tiny_defconfig" && NF >= 3 { print $3; exit }' "$T_DIR/out")
+set -- $(split_of "$T_DIR/out" tiny_defconfig)
+if [ $# = 6 ] && [ -n "$td" ] && [ $(($1 + $2 + $3 + $4 + $5)) = "$6" ] &&
+   [ $(($6 - td)) -le $((td / 200 + 64)) ] && [ $((td - $6)) -le $((td / 200 + 64)) ] &&
+   [ "$1" -gt $((td / 4)) ] && [ "$2" -gt $((td / 10)) ] && [ "$3" = 0 ]; then
+	pass "make size: tiny's app+libc+mbedTLS+crt+linker ($6) is its measured text+data ($td)"
+else fail "make size: the split adds up to text+data" "split '$*', text+data '$td': $(sed -n '/^where/,$p' "$T_DIR/out" | head -n 6 | tr '\n' '|')"; fi
+sed -n '/^the 20 largest symbols/,/^$/p' "$T_DIR/out" | sed 1d | sed '/^$/d' > "$T_DIR/syms"
+nm --size-sort -S "$S/build/size-static/tiny/wirebox" 2>/dev/null |
+	awk '$3 !~ /^[bBuUvVwWaA]$/ && NF >= 4 { printf "%d %s\n", strtonum("0x" $2), $4 }' 2>/dev/null | tail -n 20 > "$T_DIR/nmsyms" ||
+	: > "$T_DIR/nmsyms"
+if [ ! -s "$T_DIR/nmsyms" ]; then   # an awk without strtonum (mawk)
+	nm --size-sort -S -t d "$S/build/size-static/tiny/wirebox" | awk '$3 !~ /^[bBuUvVwWaA]$/ && NF >= 4 { print $2 + 0, $4 }' | tail -n 20 > "$T_DIR/nmsyms"
+fi
+top=$(tail -n 1 "$T_DIR/nmsyms")
+first=$(head -n 1 "$T_DIR/syms" | awk '{ gsub(",", "", $1); print $1, $3 }')
+bad=$(awk '{ gsub(",", "", $1); print $1, $3 }' "$T_DIR/syms" | while read -r z n; do grep -qx "$z $n" "$T_DIR/nmsyms" || echo "$z $n"; done)
+if [ "$(wc -l < "$T_DIR/syms" | tr -d ' ')" = 20 ] && [ "$first" = "$top" ] && [ -z "$bad" ] &&
+   grep -Eq '^ *[0-9,]+ app +(sntpc_main|pop3get_main|smtpsend_main|run|[a-z0-9]+_help)$' "$T_DIR/syms" &&
+   grep -Eq '^ *[0-9,]+ libc ' "$T_DIR/syms"; then
+	pass "make size: the 20 largest symbols of the build, largest ($top) first, with their parts"
+else fail "make size: 20 largest symbols" "first '$first' nm '$top' not nm's: '$bad' list: $(head -c 600 "$T_DIR/syms" | tr '\n' '|')"; fi
+
+# a 10 KB read-only object added to wirebox shows up in the app part (and as
+# the largest symbol), nowhere else
+printf 'const char wb_size_test_blob[10240] = { 1 };\n' > "$S/core/zz_size_test.c"
+(cd "$S" && $MAKE size STATIC=1 LDFLAGS=-Wl,--require-defined=wb_size_test_blob) >"$T_DIR/out2" 2>"$T_DIR/err"
+rc=$?
+rm -f "$S/core/zz_size_test.c"
+set -- $(split_of "$T_DIR/out" tiny_defconfig) $(split_of "$T_DIR/out2" tiny_defconfig)
+if [ $rc = 0 ] && [ $# = 12 ] && [ $(($7 - $1)) -ge 10240 ] && [ $(($7 - $1)) -le $((10240 + 64)) ] &&
+   [ "$8" = "$2" ] && [ "$9" = "$3" ] &&
+   grep -Eq '^ *10,240 app +wb_size_test_blob$' "$T_DIR/out2"; then
+	pass "make size: a 10 KB rodata object adds 10 KB to the app part (+$(($7 - $1))), libc unchanged, listed first"
+else fail "make size: a 10 KB object shows in the app part" "rc $rc; before '$1 $2 $3 $4 $5 $6' after '$7 $8 $9 ${10} ${11} ${12}' $(head -c 300 "$T_DIR/err")"; fi
+
 # #7: the "./wirebox (your .config, CPU)" row after a cross build: measured with
 # the build's strip and size (build/settings), not the host's; a strip that
 # cannot do it leaves the row out with a note, and make size still exits 0

@@ -9,7 +9,9 @@
 #      `make install TARGET=NAME DESTDIR=tmp` (the installed binary is that
 #      build's: machine, static, stripped; nothing rebuilt). CROSS_SIZES=1:
 #      defconfig too, into build/cross-NAME/defconfig/, for the size table
-#   3. file(1): the target's machine, statically linked; the target flags
+#   3. file(1): the target's machine, statically linked (full_defconfig has
+#      CONFIG_HARDENING: a static PIE with GNU_RELRO and BIND_NOW, readelf;
+#      tiny: not PIE, no BIND_NOW); the target flags
 #      reached the binary (armhf: hard-float VFP, Thumb-2; mips: MIPS32r2
 #      o32, big-endian; aarch64: 4 KiB segment alignment)
 #   4. `wirebox --list` of each build under qemu-user (called explicitly:
@@ -57,6 +59,32 @@ machine() {
 	esac
 }
 
+# elfkind FILE-OUTPUT: file(1)'s words with a static PIE's ("pie executable",
+# "static-pie linked") read as a static executable's
+elfkind() { echo "$1" | sed 's/SB pie executable/SB executable/; s/static-pie linked/statically linked/'; }
+# hardened NAME CONFIG BIN FILE-OUTPUT: CONFIG_HARDENING (on in full_defconfig)
+# makes a static PIE with RELRO and BIND_NOW (every target's musl has
+# rcrt1.o); without it, a static non-PIE executable without BIND_NOW
+hardened() {
+	re=$(sh toolchain/cross.sh cc "$1")readelf
+	"$re" -lhdW "$3" > "$T_DIR/elf" 2>&1
+	e="type=$(awk '$1 == "Type:" { print $2; exit }' "$T_DIR/elf")"
+	grep -q 'INTERP' "$T_DIR/elf" && e="$e interp"
+	grep -q 'GNU_RELRO' "$T_DIR/elf" && e="$e relro"
+	grep -q '(FLAGS).*BIND_NOW' "$T_DIR/elf" && e="$e now"
+	if grep -q '^CONFIG_HARDENING=y' "build/cross-$1/$2.config"; then
+		case "$e|$4" in
+		"type=DYN relro now|"*"static-pie linked"*) pass "$1 ($2): HARDENING: static PIE, RELRO, BIND_NOW" ;;
+		*) fail "$1 ($2): HARDENING: static PIE, RELRO, BIND_NOW" "$e; $4" ;;
+		esac
+	else
+		case "$e" in
+		type=EXEC|"type=EXEC relro") pass "$1 ($2): no HARDENING: static, not PIE, no BIND_NOW" ;;
+		*) fail "$1 ($2): no HARDENING: static, not PIE, no BIND_NOW" "$e" ;;
+		esac
+	fi
+}
+
 # flags NAME BIN: the target flags are in the binary
 flags() {
 	n=$1 b=$2 re=$(sh toolchain/cross.sh cc "$1")readelf
@@ -85,7 +113,7 @@ install_check() {
 		fail "$1: make install TARGET=$1 DESTDIR=..." "$(tail -n 5 "$T_DIR/ilog" | tr '\n' '|')"; return
 	fi
 	f=$(file -b "$r/usr/local/bin/wirebox" 2>&1)
-	case "$f" in
+	case "$(elfkind "$f")" in
 	"$(machine "$1")"*"statically linked"*", stripped"*) pass "$1: the installed binary: $(machine "$1"), static, stripped" ;;
 	*) fail "$1: the installed binary: $(machine "$1"), static, stripped" "$f" ;;
 	esac
@@ -136,10 +164,11 @@ for n in "$@"; do
 			install_check "$n" "$b"
 		fi
 		f=$(file -b "$b")
-		case "$f" in
+		case "$(elfkind "$f")" in
 		"$(machine "$n")"*"statically linked"*) pass "$n ($c): file: $(machine "$n"), statically linked" ;;
 		*) fail "$n ($c): file: $(machine "$n"), statically linked" "$f" ;;
 		esac
+		hardened "$n" "$c" "$b" "$f"
 		if flags "$n" "$b"; then pass "$n ($c): target flags in the binary"
 		else fail "$n ($c): target flags in the binary" "$(head -c 300 "$T_DIR/attr" 2>/dev/null | tr '\n' '|')"; fi
 		if [ "$c" = full ]; then
