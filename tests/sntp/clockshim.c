@@ -358,6 +358,15 @@ int poll(struct pollfd *fds, nfds_t n, int ms)
 	return r;
 }
 
+/* a HARDENING build with glibc's _FORTIFY_SOURCE calls poll through this */
+int __poll_chk(struct pollfd *fds, nfds_t n, int ms, size_t fdslen);
+int __poll_chk(struct pollfd *fds, nfds_t n, int ms, size_t fdslen)
+{
+	if (fdslen / sizeof *fds < n)
+		abort();        /* what glibc's check does */
+	return poll(fds, n, ms);
+}
+
 ssize_t send(int fd, const void *buf, size_t len, int flags)
 {
 	static ssize_t (*real)(int, const void *, size_t, int);
