@@ -2,8 +2,10 @@
  * into new/NAME; dlv_sync fsyncs new/ for a whole window of messages at
  * once (a message counts as durable only after that). On Linux one
  * syncfs() first writes the whole window in one journal commit, so that
- * each file's fsync after it finds nothing left to do (it still reports
- * that file's write error). */
+ * each file's fsync after it finds nothing left to do; that fsync stays,
+ * since syncfs reaches no FUSE daemon (ntfs-3g, exfat-fuse, sshfs on a
+ * router's USB disk) and no network filesystem's server, and it reports
+ * that file's own write error. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -117,6 +119,14 @@ int maildir_begin(struct dlv *d, struct wb_err *e)
 	}
 	d->fd = openat(d->tmpdirfd, d->tmpname,
 	               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (d->fd < 0 && (errno == EMFILE || errno == ENFILE) && d->npend > 0) {
+		/* a low descriptor limit (ulimit -n): the pending files go
+		 * to new/ now, closing theirs, and the window goes on */
+		if (maildir_sync(d, e))
+			return -1;
+		d->fd = openat(d->tmpdirfd, d->tmpname,
+		               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	}
 	if (d->fd < 0) {
 		err_sys(e, EX_IOERR, "creating %s/tmp/%s", d->path, d->tmpname);
 		return -1;
@@ -167,11 +177,11 @@ static void drop_pending(struct dlv *d, int i)
 }
 
 /* one message: its own fsync, then visible in new/ */
-static int publish(struct dlv *d, int i, int synced, struct wb_err *e)
+static int publish(struct dlv *d, int i, struct wb_err *e)
 {
 	const char *name = d->pend_name[i];
 
-	if (!synced && fsync(d->pend_fd[i]) != 0) {
+	if (fsync(d->pend_fd[i]) != 0) {
 		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, name);
 		return -1;
 	}
@@ -189,25 +199,25 @@ static int publish(struct dlv *d, int i, int synced, struct wb_err *e)
 }
 
 /* the window's files written out together: Linux: one syncfs, one
- * journal commit instead of one per fsync. 1 if they are durable now
- * (their own fsyncs are not needed), 0: fsync each */
-static int sync_together(struct dlv *d)
+ * journal commit instead of one per fsync (each fsync after it still runs:
+ * it is what reaches FUSE and network filesystems, and reports errors) */
+static void sync_together(struct dlv *d)
 {
 #ifdef __linux__
-	if (d->npend > 1 && d->syncfs_ok)
-		return syncfs(d->tmpdirfd) == 0;
+	if (d->npend > 1 && d->syncfs_ok && syncfs(d->tmpdirfd) != 0)
+		d->syncfs_ok = 0;       /* the fsyncs say what went wrong */
 #else
 	(void)d;
 #endif
-	return 0;
 }
 
 int maildir_sync(struct dlv *d, struct wb_err *e)
 {
-	int i, synced = sync_together(d);
+	int i;
 
+	sync_together(d);
 	for (i = 0; i < d->npend; i++) {
-		if (publish(d, i, synced, e)) {
+		if (publish(d, i, e)) {
 			if (d->pend_fd[i] < 0)
 				unlinkat(d->tmpdirfd, d->pend_name[i], 0);
 			drop_pending(d, d->pend_fd[i] < 0 ? i + 1 : i);

@@ -226,6 +226,8 @@ static int rcv_retr(struct pop3 *p, struct pop3msg *m, struct wb_err *e)
 		d = NULL;
 	}
 	body_bounds(p->cfg, p->s->timeout_ms, m->size, &io);
+	if (!d && !m->size)
+		io.limit = 0;   /* drained, its LIST refused: no size to hold it to */
 	r = pop3_body(p->s, d, &io, e);
 	if (r == -2) {          /* the target failed; the body was read on */
 		dlv_abort(d);

@@ -21,6 +21,7 @@ MODE:
   endless  LIST 1 says 100 bytes; RETR 1 sends data without end
   barelf   message 1 holds "a\n.\nrest": a dot after a bare LF is data
   short    LIST 1 says 5000 bytes; RETR 1 ends after 20
+  listerr  LIST 2 answers -ERR, RETR 2 sends 200 KB all the same
   apop     a greeting with an APOP timestamp; APOP is refused, USER/PASS
            would be accepted (and logged)
 """
@@ -33,6 +34,8 @@ def msgs(mode):
         return [b"Subject: bare\r\n\r\na\n.\nrest\r\n", MSGS[1]]
     if mode == "drip":
         return [MSGS[0], b"Subject: drip\r\n\r\n" + b"d" * 60 + b"\r\n"]
+    if mode == "listerr":
+        return [MSGS[0], b"Subject: big\r\n\r\n" + (b"z" * 998 + b"\r\n") * 200]
     return MSGS
 
 def size(mode, n):
@@ -105,6 +108,8 @@ def answer(conn, mode, cmd, arg, dele, f):
             conn.sendall(b"+OK lots of mail\r\n")
         else:
             conn.sendall(b"+OK %d %d\r\n" % (len(MSGS), sum(map(len, msgs(mode)))))
+    elif cmd == "LIST" and arg == "2" and mode == "listerr":
+        conn.sendall(b"-ERR no such message\r\n")
     elif cmd == "LIST" and arg:
         conn.sendall(b"+OK %s %d\r\n" % (arg.encode(), size(mode, int(arg))))
     elif cmd == "UIDL" and arg and mode != "nouidl":
