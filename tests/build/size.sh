@@ -41,7 +41,7 @@ export SIZE_BUILDS=tiny
 if ! command -v musl-gcc >/dev/null 2>&1; then fail "musl-gcc missing (apt-get install musl-tools)"; finish; exit; fi
 
 : > "$LOG"
-(cd "$S" && $MAKE size CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1) >"$T_DIR/out" 2>"$T_DIR/err"
+(cd "$S" && $MAKE --no-print-directory size CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc = 0 ] && grep -Eq '^ *tiny_defconfig +[0-9]+ +[0-9]+' "$T_DIR/out" &&
    grep -q '^foo-strip ' "$LOG" && grep -q '^foo-size ' "$LOG" && ! grep -q '^HOST' "$LOG"; then
@@ -80,7 +80,7 @@ else fail "make size: 20 largest symbols" "first '$first' nm '$top' not nm's: '$
 # a 10 KB read-only object added to wirebox shows up in the app part (and as
 # the largest symbol), nowhere else
 printf 'const char wb_size_test_blob[10240] = { 1 };\n' > "$S/core/zz_size_test.c"
-(cd "$S" && $MAKE size STATIC=1 LDFLAGS=-Wl,--require-defined=wb_size_test_blob) >"$T_DIR/out2" 2>"$T_DIR/err"
+(cd "$S" && $MAKE --no-print-directory size STATIC=1 LDFLAGS=-Wl,--require-defined=wb_size_test_blob) >"$T_DIR/out2" 2>"$T_DIR/err"
 rc=$?
 rm -f "$S/core/zz_size_test.c"
 set -- $(split_of "$T_DIR/out" tiny_defconfig) $(split_of "$T_DIR/out2" tiny_defconfig)
@@ -96,14 +96,14 @@ else fail "make size: a 10 KB object shows in the app part" "rc $rc; before '$1 
 cp "$S/configs/tiny_defconfig" "$S/.config"
 : > "$LOG"
 (cd "$S" && $MAKE -s CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1 && : > "$LOG" &&
-	SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
+	SIZE_BUILDS=none $MAKE --no-print-directory size) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config, foo\) +[0-9]+ +[0-9]+' "$T_DIR/out" &&
    grep -q '^foo-strip ' "$LOG" && grep -q '^foo-size ' "$LOG" && ! grep -q '^HOST' "$LOG"; then
 	pass "make size after a cross build: ./wirebox measured with the build's strip and size, its row names the machine"
 else fail "make size after a cross build measures ./wirebox with the build's tools" "rc $rc: $(tr '\n' '|' < "$LOG") $(head -c 300 "$T_DIR/err")"; fi
 sed -i "s|^WB_SAVED_STRIP := .*|WB_SAVED_STRIP := $T_DIR/badcc|" "$S/build/settings"
-(cd "$S" && SIZE_BUILDS=none $MAKE size) >"$T_DIR/out" 2>"$T_DIR/err"
+(cd "$S" && SIZE_BUILDS=none $MAKE --no-print-directory size) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc = 0 ] && grep -q 'size: note: wirebox not measured' "$T_DIR/err" && grep -q 'not measured' "$T_DIR/out"; then
 	pass "make size when ./wirebox cannot be stripped: a note, exit 0"
@@ -111,7 +111,7 @@ else fail "make size with an unmeasurable ./wirebox exits 0 with a note" "rc $rc
 if command -v mipsel-linux-musl-gcc >/dev/null 2>&1; then   # the review's case
 	PATH=$PATH0
 	(cd "$S" && rm -rf build wirebox && cp configs/tiny_defconfig .config &&
-		$MAKE -s CROSS_COMPILE=mipsel-linux-musl- STATIC=1 && $MAKE size SIZE_BUILDS=none) >"$T_DIR/out" 2>"$T_DIR/err"
+		$MAKE -s CROSS_COMPILE=mipsel-linux-musl- STATIC=1 && $MAKE --no-print-directory size SIZE_BUILDS=none) >"$T_DIR/out" 2>"$T_DIR/err"
 	rc=$?
 	if [ $rc = 0 ] && grep -Eq '^ *\./wirebox \(your \.config, mipsel\) +[0-9]+ +[0-9]+' "$T_DIR/out"; then
 		pass "make CROSS_COMPILE=mipsel-linux-musl- STATIC=1; make size: exit 0 with the './wirebox (your .config, mipsel)' row"
@@ -121,14 +121,14 @@ fi
 rm -f "$S/wirebox"; rm -rf "$S/build"
 
 rm "$FK/foo-linux-musl-strip"; : > "$LOG"
-(cd "$S" && $MAKE size CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1) >"$T_DIR/out" 2>"$T_DIR/err"
+(cd "$S" && $MAKE --no-print-directory size CROSS_COMPILE="$FK/foo-linux-musl-" STATIC=1) >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc != 0 ] && grep -q "size: STRIP=$FK/foo-linux-musl-strip on .* failed" "$T_DIR/err" &&
    grep -q "not found" "$T_DIR/err" && ! grep -q '^HOST' "$LOG"; then
 	pass "make size with a prefix without strip: fails and names the strip"
 else fail "make size without pfx-strip says what failed" "rc $rc: $(head -c 400 "$T_DIR/err" | tr '\n' '|')"; fi
 
-(cd "$S" && $MAKE size CC="$T_DIR/badcc") >"$T_DIR/out" 2>"$T_DIR/err"
+(cd "$S" && $MAKE --no-print-directory size CC="$T_DIR/badcc") >"$T_DIR/out" 2>"$T_DIR/err"
 rc=$?
 if [ $rc != 0 ] && grep -q "size: the build of tiny (configs/tiny_defconfig) failed" "$T_DIR/err" &&
    grep -q "size:   .*boom, no compiler here" "$T_DIR/err"; then
