@@ -1,11 +1,12 @@
 /* deliver_maildir.c - Maildir delivery: write tmp/NAME, fsync it, rename
  * into new/NAME; dlv_sync fsyncs new/ for a whole window of messages at
- * once (a message counts as durable only after that). On Linux one
- * syncfs() first writes the whole window in one journal commit, so that
- * each file's fsync after it finds nothing left to do; that fsync stays,
- * since syncfs reaches no FUSE daemon (ntfs-3g, exfat-fuse, sshfs on a
- * router's USB disk) and no network filesystem's server, and it reports
- * that file's own write error. */
+ * once (a message counts as durable only after that). On Linux, on a
+ * filesystem the kernel writes itself (ext4, xfs, btrfs, f2fs, ubifs,
+ * jffs2, tmpfs), one syncfs() writes the whole window in one journal
+ * commit instead of the files' fsyncs (each of those would also flush the
+ * disk's cache); FUSE (ntfs-3g, exfat-fuse, sshfs on a router's USB disk)
+ * and network filesystems get each file's fsync, as syncfs does not reach
+ * their daemon or server. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,9 @@
 #include <stdlib.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 #include "pop3.h"
 
@@ -62,21 +66,41 @@ static int sub(struct dlv *d, int dfd, const char *name, struct wb_err *e)
 	return fd;
 }
 
-/* 1 if syncfs() reports write errors (Linux 5.8 and later): then its
- * success alone makes a file durable */
-static int syncfs_reports(void)
+/* 1 if one syncfs() of the Maildir's filesystem makes its files durable
+ * and says when it could not: Linux 5.8 and later (older ones drop write
+ * errors), on a filesystem the kernel writes itself. FUSE (ntfs-3g,
+ * exfat-fuse, sshfs), NFS, CIFS and 9p get no syncfs through to their
+ * daemon or server: there each file's own fsync does it. */
+static int syncfs_reports(int dirfd)
 {
 #ifdef __linux__
+	static const unsigned long local[] = {
+		0xEF53,         /* ext2/3/4 */
+		0x58465342,     /* xfs */
+		0x9123683E,     /* btrfs */
+		0xF2F52010,     /* f2fs */
+		0x24051905,     /* ubifs */
+		0x72b6,         /* jffs2 */
+		0x01021994,     /* tmpfs */
+	};
 	struct utsname u;
+	struct statfs f;
 	char *end;
 	long major, minor;
+	size_t i;
 
-	if (uname(&u) != 0)
+	if (uname(&u) != 0 || fstatfs(dirfd, &f) != 0)
 		return 0;
 	major = strtol(u.release, &end, 10);
 	minor = *end == '.' ? strtol(end + 1, NULL, 10) : 0;
-	return major > 5 || (major == 5 && minor >= 8);
+	if (major < 5 || (major == 5 && minor < 8))
+		return 0;
+	for (i = 0; i < sizeof local / sizeof *local; i++)
+		if ((unsigned long)f.f_type == local[i])
+			return 1;
+	return 0;
 #else
+	(void)dirfd;
 	return 0;
 #endif
 }
@@ -103,7 +127,7 @@ int maildir_open(struct dlv *d, struct wb_err *e)
 	close(cur);
 	safe_host(d->host, sizeof d->host);
 	d->mypid = getpid();
-	d->syncfs_ok = syncfs_reports();
+	d->syncfs_ok = syncfs_reports(d->tmpdirfd);
 	return 0;
 }
 
@@ -176,12 +200,13 @@ static void drop_pending(struct dlv *d, int i)
 	d->npend = 0;
 }
 
-/* one message: its own fsync, then visible in new/ */
-static int publish(struct dlv *d, int i, struct wb_err *e)
+/* one message: its own fsync (unless syncfs made it durable), then
+ * visible in new/ */
+static int publish(struct dlv *d, int i, int synced, struct wb_err *e)
 {
 	const char *name = d->pend_name[i];
 
-	if (fsync(d->pend_fd[i]) != 0) {
+	if (!synced && fsync(d->pend_fd[i]) != 0) {
 		err_sys(e, EX_IOERR, "fsync %s/tmp/%s", d->path, name);
 		return -1;
 	}
@@ -198,26 +223,26 @@ static int publish(struct dlv *d, int i, struct wb_err *e)
 	return 0;
 }
 
-/* the window's files written out together: Linux: one syncfs, one
- * journal commit instead of one per fsync (each fsync after it still runs:
- * it is what reaches FUSE and network filesystems, and reports errors) */
-static void sync_together(struct dlv *d)
+/* the window's files written out together: one syncfs, one journal
+ * commit instead of one per fsync. 1 if they are durable now, 0: fsync
+ * each (which then says what went wrong) */
+static int sync_together(struct dlv *d)
 {
 #ifdef __linux__
-	if (d->npend > 1 && d->syncfs_ok && syncfs(d->tmpdirfd) != 0)
-		d->syncfs_ok = 0;       /* the fsyncs say what went wrong */
+	if (d->npend > 1 && d->syncfs_ok)
+		return syncfs(d->tmpdirfd) == 0;
 #else
 	(void)d;
 #endif
+	return 0;
 }
 
 int maildir_sync(struct dlv *d, struct wb_err *e)
 {
-	int i;
+	int i, synced = sync_together(d);
 
-	sync_together(d);
 	for (i = 0; i < d->npend; i++) {
-		if (publish(d, i, e)) {
+		if (publish(d, i, synced, e)) {
 			if (d->pend_fd[i] < 0)
 				unlinkat(d->tmpdirfd, d->pend_name[i], 0);
 			drop_pending(d, d->pend_fd[i] < 0 ? i + 1 : i);
